@@ -1,0 +1,34 @@
+/* Command-line parsing for vkwin32h. */
+#ifndef VKW_ARGS_H
+#define VKW_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../src/device_filter.h"
+
+typedef enum vkw_command {
+    VKW_CMD_NONE,
+    VKW_CMD_PROBE,
+    VKW_CMD_HELP,
+    VKW_CMD_VERSION,
+} vkw_command;
+
+typedef struct vkw_args {
+    vkw_command command;
+    vkw_command help_topic; /* for `help probe` and `probe --help` */
+    const char *json_path;  /* NULL: no JSON; "-": stdout */
+    const char *loader_path;
+    bool has_device_filter;
+    vkw_device_filter filter;
+    bool validate;
+    bool quiet;
+    bool verbose;
+} vkw_args;
+
+/* Parses argv; on error fills msg with one line and returns false. */
+bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len);
+void vkw_print_usage(FILE *f, vkw_command topic);
+
+#endif

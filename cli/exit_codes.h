@@ -1,0 +1,38 @@
+/* The documented exit codes of vkwin32h (README "Exit codes"). Only cli/
+ * turns a status into one of these. */
+#ifndef VKW_EXIT_CODES_H
+#define VKW_EXIT_CODES_H
+
+#include "../src/status.h"
+
+enum vkw_exit_code {
+    VKW_EXIT_OK = 0,
+    VKW_EXIT_INTERNAL = 1,        /* a bug or out of host memory */
+    VKW_EXIT_USAGE = 2,           /* unknown option, bad value, no command */
+    VKW_EXIT_NO_LOADER = 3,       /* the Vulkan loader cannot be loaded */
+    VKW_EXIT_NO_DRIVER = 4,       /* the loader found no driver / no physical device */
+    VKW_EXIT_NO_DEVICE_MATCH = 5, /* --device matched nothing */
+    VKW_EXIT_REPORT_IO = 6,       /* the report cannot be written */
+    VKW_EXIT_VULKAN = 7,          /* a Vulkan call failed unexpectedly */
+    VKW_EXIT_VALIDATION = 8,      /* the validation layer reported errors */
+    VKW_EXIT_NO_LAYER = 9,        /* --validate, but the layer is not installed */
+};
+
+static inline int vkw_exit_code_for(vkw_status s)
+{
+    switch (s) {
+    case VKW_OK: return VKW_EXIT_OK;
+    case VKW_E_NO_LOADER: return VKW_EXIT_NO_LOADER;
+    case VKW_E_NO_DRIVER: return VKW_EXIT_NO_DRIVER;
+    case VKW_E_NO_DEVICE_MATCH: return VKW_EXIT_NO_DEVICE_MATCH;
+    case VKW_E_IO: return VKW_EXIT_REPORT_IO;
+    case VKW_E_VULKAN: return VKW_EXIT_VULKAN;
+    case VKW_E_NO_LAYER: return VKW_EXIT_NO_LAYER;
+    case VKW_E_INVALID_ARG: return VKW_EXIT_USAGE;
+    case VKW_E_NO_MEMORY: return VKW_EXIT_INTERNAL;
+    case VKW_E_VALIDATION: return VKW_EXIT_VALIDATION;
+    }
+    return VKW_EXIT_INTERNAL;
+}
+
+#endif

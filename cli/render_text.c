@@ -1,0 +1,265 @@
+#include "render_text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../src/names.h"
+#include "../src/platform.h"
+
+static const char *bytes(uint64_t n, char *buf, size_t len)
+{
+    const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)n;
+    size_t u = 0;
+    while (v >= 1024.0 && u + 1 < sizeof unit / sizeof unit[0]) {
+        v /= 1024.0;
+        u++;
+    }
+    snprintf(buf, len, u ? "%.2f %s" : "%.0f %s", v, unit[u]);
+    return buf;
+}
+
+/* The verdict in one word, then why. */
+static const char *word(vkw_verdict_code c)
+{
+    switch (c) {
+    case VKW_VERDICT_SHAREABLE: return "yes";
+    case VKW_VERDICT_SHAREABLE_DEDICATED: return "yes*";
+    case VKW_VERDICT_NOT_CROSS_PROCESS: return "local";
+    case VKW_VERDICT_EXTENSION_MISSING:
+    case VKW_VERDICT_DRIVER_SAYS_NO: return "no";
+    case VKW_VERDICT_QUERY_FAILED: return "error";
+    case VKW_VERDICT_NOT_ON_THIS_OS: return "n/a";
+    }
+    return "?";
+}
+
+static const char *why(vkw_verdict_code c)
+{
+    switch (c) {
+    case VKW_VERDICT_EXTENSION_MISSING: return "extension missing: ";
+    case VKW_VERDICT_DRIVER_SAYS_NO: return "driver says no: ";
+    case VKW_VERDICT_SHAREABLE_DEDICATED: return "dedicated allocation required: ";
+    default: return "";
+    }
+}
+
+static void verdict_line(FILE *f, const char *group, const char *type, const char *kind,
+                         const vkw_verdict *v)
+{
+    fprintf(f, "    %-10s %-26s %-9s %-6s %s%s\n", group, type, kind, word(v->code), why(v->code),
+            v->detail);
+}
+
+static void not_here_list(FILE *f, const char *what, const vkw_handle_type *t, size_t n,
+                          bool *first)
+{
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        if (vkw_handle_family_native(t[i].family))
+            continue;
+        fprintf(f, "%s%s%s", any ? ", " : (*first ? "" : "; "), any ? "" : what, t[i].name);
+        if (!any)
+            *first = false;
+        any = true;
+    }
+}
+
+static const char *efd(const vkw_external_props *p, char *buf)
+{
+    switch (p->state) {
+    case VKW_QUERY_OK:
+        buf[0] = p->exportable ? 'E' : '-';
+        buf[1] = p->importable ? 'I' : '-';
+        buf[2] = p->dedicated_only ? 'D' : '-';
+        buf[3] = '\0';
+        return buf;
+    case VKW_QUERY_FORMAT_UNSUPPORTED: return "fmt";
+    case VKW_QUERY_FAILED: return "ERR";
+    case VKW_QUERY_SKIPPED: return "skip";
+    case VKW_QUERY_NOT_APPLICABLE_OS: return "n/a";
+    case VKW_QUERY_NOT_RUN: return "";
+    }
+    return "?";
+}
+
+static void verbose_tables(FILE *f, const vkw_device_report *d)
+{
+    char e[8], names[256];
+    fprintf(f, "\n  Memory capabilities (E exportable, I importable, D dedicated only, "
+               "fmt image combination unsupported)\n");
+    fprintf(f, "    %-18s", "");
+    for (size_t c = 0; c < VKW_BUFFER_CASE_COUNT; c++)
+        fprintf(f, " b%zu  ", c);
+    for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++)
+        fprintf(f, " i%zu  ", c);
+    fprintf(f, " compatible with\n");
+    for (size_t t = 0; t < VKW_MEMORY_HANDLE_TYPE_COUNT; t++) {
+        const vkw_handle_type *ht = &vkw_memory_handle_types[t];
+        if (!vkw_handle_family_native(ht->family))
+            continue;
+        uint32_t compat = 0;
+        fprintf(f, "    %-18s", ht->name);
+        for (size_t c = 0; c < VKW_BUFFER_CASE_COUNT; c++) {
+            fprintf(f, " %-4s ", efd(&d->memory_caps[t].buffer[c], e));
+            compat |= d->memory_caps[t].buffer[c].compatible;
+        }
+        for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++) {
+            fprintf(f, " %-4s ", efd(&d->memory_caps[t].image[c], e));
+            compat |= d->memory_caps[t].image[c].compatible;
+        }
+        fprintf(f, " %s\n", compat ? vkw_handle_mask_names(vkw_memory_handle_types,
+                                                           VKW_MEMORY_HANDLE_TYPE_COUNT, compat,
+                                                           "|", names, sizeof names)
+                                   : "-");
+    }
+    fprintf(f, "    cases:");
+    for (size_t c = 0; c < VKW_BUFFER_CASE_COUNT; c++)
+        fprintf(f, "%s b%zu %s", c ? "," : "", c, vkw_buffer_cases[c].label);
+    for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++)
+        fprintf(f, ", i%zu %s (%s %s)", c, vkw_image_cases[c].label,
+                vkw_format_name(vkw_image_cases[c].format),
+                vkw_tiling_name(vkw_image_cases[c].tiling));
+    fprintf(f, "\n\n  Semaphore and fence capabilities (E exportable, I importable)\n");
+    for (size_t t = 0; t < VKW_SEMAPHORE_HANDLE_TYPE_COUNT; t++) {
+        const vkw_handle_type *ht = &vkw_semaphore_handle_types[t];
+        if (!vkw_handle_family_native(ht->family))
+            continue;
+        char e2[8];
+        fprintf(f, "    semaphore %-18s binary %-4s timeline %-4s\n", ht->name,
+                efd(&d->semaphore_caps[t].binary, e), efd(&d->semaphore_caps[t].timeline, e2));
+    }
+    for (size_t t = 0; t < VKW_FENCE_HANDLE_TYPE_COUNT; t++) {
+        const vkw_handle_type *ht = &vkw_fence_handle_types[t];
+        if (vkw_handle_family_native(ht->family))
+            fprintf(f, "    fence     %-18s %-4s\n", ht->name, efd(&d->fence_caps[t], e));
+    }
+}
+
+static void device(FILE *f, const vkw_report *r, const vkw_device_report *d, bool verbose)
+{
+    char a[96], c[256];
+    fprintf(f, "\nDevice %u  %s\n", d->index, d->name);
+    fprintf(f, "  %-14s %s, Vulkan %s\n", "Type", vkw_device_type_name(d->type),
+            vkw_version_string(d->api_version, a, sizeof a));
+    const char *vendor = vkw_vendor_name(d->vendor_id);
+    fprintf(f, "  %-14s 0x%04x%s%s%s, device 0x%04x\n", "Vendor", d->vendor_id,
+            vendor ? " (" : "", vendor ? vendor : "", vendor ? ")" : "", d->device_id);
+    if (d->has_driver_properties) {
+        fprintf(f, "  %-14s %s (%s) %s\n", "Driver", d->driver_name,
+                vkw_driver_id_name(d->driver_id), d->driver_info);
+        fprintf(f, "  %-14s %s, conformance %u.%u.%u.%u\n", "Driver version",
+                vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_platform_os(), a,
+                                          sizeof a),
+                d->conformance.major, d->conformance.minor, d->conformance.subminor,
+                d->conformance.patch);
+    } else {
+        fprintf(f, "  %-14s %s (no VK_KHR_driver_properties)\n", "Driver version",
+                vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_platform_os(), a,
+                                          sizeof a));
+    }
+    if (d->has_id_properties) {
+        fprintf(f, "  %-14s %s\n", "deviceUUID", vkw_uuid_string(d->device_uuid, 16, a, sizeof a));
+        fprintf(f, "  %-14s %s\n", "driverUUID", vkw_uuid_string(d->driver_uuid, 16, a, sizeof a));
+        if (d->device_luid_valid)
+            fprintf(f, "  %-14s %s, node mask 0x%x\n", "deviceLUID",
+                    vkw_uuid_string(d->device_luid, 8, a, sizeof a), d->device_node_mask);
+        else
+            fprintf(f, "  %-14s not valid on this OS/driver (node mask 0x%x)\n", "deviceLUID",
+                    d->device_node_mask);
+    } else {
+        fprintf(f, "  %-14s not reported (Vulkan 1.0 device)\n", "deviceUUID");
+    }
+    if (d->has_pci)
+        fprintf(f, "  %-14s %04x:%02x:%02x.%x\n", "PCI", d->pci.pciDomain, d->pci.pciBus,
+                d->pci.pciDevice, d->pci.pciFunction);
+    else
+        fprintf(f, "  %-14s not reported (no VK_EXT_pci_bus_info)\n", "PCI");
+
+    for (uint32_t i = 0; i < d->queue_family_count; i++)
+        fprintf(f, "  %-14s #%u %s x%u, timestamps %u bits\n", i ? "" : "Queue families", i,
+                vkw_queue_flags_names(d->queue_families[i].flags, "|", c, sizeof c),
+                d->queue_families[i].count, d->queue_families[i].timestamp_valid_bits);
+    for (uint32_t i = 0; i < d->memory.memoryHeapCount; i++)
+        fprintf(f, "  %-14s #%u %s %s\n", i ? "" : "Memory heaps", i,
+                bytes(d->memory.memoryHeaps[i].size, a, sizeof a),
+                vkw_memory_heap_names(d->memory.memoryHeaps[i].flags, "|", c, sizeof c));
+    for (uint32_t i = 0; i < d->memory.memoryTypeCount; i++)
+        fprintf(f, "  %-14s #%u heap %u %s\n", i ? "" : "Memory types", i,
+                d->memory.memoryTypes[i].heapIndex,
+                vkw_memory_property_names(d->memory.memoryTypes[i].propertyFlags, "|", c,
+                                          sizeof c));
+    fprintf(f, "  %-14s %u in all; for external handles:", "Extensions", d->extension_count);
+    int shown = 0;
+    for (size_t i = 0; i < VKW_RELEVANT_EXTENSION_COUNT; i++)
+        if (d->relevant_extension_version[i])
+            fprintf(f, "%s%s", shown++ % 3 ? ", " : "\n                   ",
+                    vkw_relevant_device_extensions[i] + 3 /* drop "VK_" */);
+    fprintf(f, "%s\n", shown ? "" : " none");
+    fprintf(f, "  %-14s %s (%s)\n", "Timeline sems", d->timeline_semaphore ? "supported" : "no",
+            d->timeline_semaphore_source ? d->timeline_semaphore_source : "-");
+
+    fprintf(f, "\n  Sharing across processes on %s\n", r->os);
+    for (size_t t = 0; t < VKW_MEMORY_HANDLE_TYPE_COUNT; t++)
+        if (vkw_handle_family_native(vkw_memory_handle_types[t].family))
+            verdict_line(f, "memory", vkw_memory_handle_types[t].name, "", &d->memory_verdict[t]);
+    for (size_t t = 0; t < VKW_SEMAPHORE_HANDLE_TYPE_COUNT; t++)
+        if (vkw_handle_family_native(vkw_semaphore_handle_types[t].family)) {
+            verdict_line(f, "semaphore", vkw_semaphore_handle_types[t].name, "binary",
+                         &d->semaphore_verdict[t][0]);
+            verdict_line(f, "", "", "timeline", &d->semaphore_verdict[t][1]);
+        }
+    for (size_t t = 0; t < VKW_FENCE_HANDLE_TYPE_COUNT; t++)
+        if (vkw_handle_family_native(vkw_fence_handle_types[t].family))
+            verdict_line(f, "fence", vkw_fence_handle_types[t].name, "", &d->fence_verdict[t]);
+    bool first = true;
+    fprintf(f, "    not applicable on %s: ", r->os);
+    not_here_list(f, "memory ", vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, &first);
+    not_here_list(f, "semaphore ", vkw_semaphore_handle_types, VKW_SEMAPHORE_HANDLE_TYPE_COUNT,
+                  &first);
+    not_here_list(f, "fence ", vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT, &first);
+    fprintf(f, "%s\n", first ? "none" : "");
+
+    if (verbose)
+        verbose_tables(f, d);
+    if (d->anomaly_count) {
+        fprintf(f, "\n  Driver anomalies (the driver contradicts the spec or itself)\n");
+        for (uint32_t i = 0; i < d->anomaly_count; i++)
+            fprintf(f, "    - %s\n", d->anomalies[i]);
+    }
+}
+
+void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose)
+{
+    char a[48], b[48];
+    fprintf(f, "%s %s probe on %s, %s\n", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->os, r->generated_at);
+    if (!r->loader_loaded) {
+        fprintf(f, "%-10s not loaded (%s)\n", "Loader", r->loader_requested);
+        return;
+    }
+    fprintf(f, "%-10s %s, Vulkan %s\n", "Loader", r->loader_path,
+            vkw_version_string(r->loader_version, a, sizeof a));
+    if (r->instance_created) {
+        fprintf(f, "%-10s Vulkan %s; capability extensions:", "Instance",
+                vkw_version_string(r->instance_api_version, b, sizeof b));
+        for (size_t i = 0; i < VKW_INSTANCE_CAP_EXTENSION_COUNT; i++)
+            fprintf(f, " %s%s", vkw_instance_capability_extensions[i] + 7 /* drop "VK_KHR_" */,
+                    r->instance_cap_extension_version[i] ? "" : " (missing)");
+        fprintf(f, "\n");
+    }
+    fprintf(f, "%-10s %u available; enabled:", "Layers", r->layer_count);
+    for (uint32_t i = 0; i < r->enabled_layer_count; i++)
+        fprintf(f, " %s", r->enabled_layers[i]);
+    fprintf(f, "%s%s\n", r->enabled_layer_count ? "" : " none by this tool",
+            r->validation_by_environment ? " (validation asked for by the environment)" : "");
+    if (r->validation_enabled)
+        fprintf(f, "%-10s %u errors, %u other errors, %u warnings\n", "Validation",
+                r->debug.validation_errors, r->debug.other_errors, r->debug.warnings);
+    fprintf(f, "%-10s %u found, %u probed in %.1f ms\n", "Devices", r->physical_device_count,
+            r->device_count, r->total_ms);
+    for (uint32_t i = 0; i < r->device_count; i++)
+        device(f, r, &r->devices[i], verbose);
+    for (uint32_t i = 0; i < r->debug.stored; i++)
+        if (r->debug.messages[i].severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT)
+            fprintf(f, "\nlayer error: %s %s\n", r->debug.messages[i].id, r->debug.messages[i].text);
+}

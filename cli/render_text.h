@@ -1,0 +1,12 @@
+/* The one place a report becomes text for people. */
+#ifndef VKW_RENDER_TEXT_H
+#define VKW_RENDER_TEXT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../src/report.h"
+
+void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose);
+
+#endif

@@ -1,0 +1,39 @@
+/* The probe interface: each probe fills its part of one device's report. */
+#ifndef VKW_PROBE_H
+#define VKW_PROBE_H
+
+#include "../src/instance.h"
+#include "../src/report.h"
+
+typedef struct vkw_probe_ctx {
+    const vkw_instance *inst;
+    VkPhysicalDevice pd;
+    uint32_t api_version; /* min(instance, device): what may be called on this device */
+} vkw_probe_ctx;
+
+typedef struct vkw_probe {
+    const char *name;
+    vkw_status (*run)(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_error *err);
+} vkw_probe;
+
+/* In the order they run: later probes read what earlier ones recorded. */
+extern const vkw_probe vkw_probe_extensions;
+extern const vkw_probe vkw_probe_identity;
+extern const vkw_probe vkw_probe_queues;
+extern const vkw_probe vkw_probe_memory_heaps;
+extern const vkw_probe vkw_probe_memory_buffer;
+extern const vkw_probe vkw_probe_memory_image;
+extern const vkw_probe vkw_probe_semaphore;
+extern const vkw_probe vkw_probe_fence;
+
+/* Shared by the capability probes (external_props.c). */
+void vkw_props_from_memory(const VkExternalMemoryProperties *p, vkw_external_props *out);
+/* Semaphores and fences share one feature-bit layout (checked in external_props.c). */
+void vkw_props_from_sync(uint32_t features, uint32_t compatible, uint32_t export_from_imported,
+                         vkw_external_props *out);
+void vkw_props_not_applicable(vkw_external_props *out);
+/* Flags drivers must keep consistent; anomalies are recorded on dev. */
+void vkw_props_check(vkw_device_report *dev, const char *what, const char *type_name,
+                     uint32_t type_bit, const vkw_external_props *p);
+
+#endif

@@ -1,0 +1,431 @@
+/* The one place the report model becomes JSON (cJSON stays in this file). */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "platform.h"
+#include "report.h"
+
+/* cJSON returns NULL when it runs out of memory; the writer remembers that
+ * once instead of checking every call, and the whole document is refused. */
+typedef struct jw {
+    bool oom;
+} jw;
+
+static cJSON *chk(jw *w, cJSON *item)
+{
+    if (!item)
+        w->oom = true;
+    return item;
+}
+
+/* Attaches a new item to an object (key) or an array (key NULL); on failure
+ * the item is freed here, so nothing leaks and the caller just sees NULL. */
+static cJSON *attach(jw *w, cJSON *parent, const char *key, cJSON *item)
+{
+    if (!chk(w, item))
+        return NULL;
+    bool ok = key ? cJSON_AddItemToObject(parent, key, item) : cJSON_AddItemToArray(parent, item);
+    if (!ok) {
+        cJSON_Delete(item);
+        w->oom = true;
+        return NULL;
+    }
+    return item;
+}
+
+static cJSON *add_obj(jw *w, cJSON *parent, const char *key)
+{
+    return attach(w, parent, key, cJSON_CreateObject());
+}
+
+static cJSON *add_arr(jw *w, cJSON *parent, const char *key)
+{
+    return attach(w, parent, key, cJSON_CreateArray());
+}
+
+static cJSON *push_obj(jw *w, cJSON *array)
+{
+    return attach(w, array, NULL, cJSON_CreateObject());
+}
+
+static void push_str(jw *w, cJSON *array, const char *s)
+{
+    attach(w, array, NULL, cJSON_CreateString(s));
+}
+
+/* All setters accept a NULL parent (an earlier failure) and do nothing then. */
+static void str(jw *w, cJSON *o, const char *key, const char *value)
+{
+    if (o)
+        chk(w, value ? cJSON_AddStringToObject(o, key, value) : cJSON_AddNullToObject(o, key));
+}
+
+static void num(jw *w, cJSON *o, const char *key, double value)
+{
+    if (o)
+        chk(w, cJSON_AddNumberToObject(o, key, value));
+}
+
+static void boolean(jw *w, cJSON *o, const char *key, bool value)
+{
+    if (o)
+        chk(w, cJSON_AddBoolToObject(o, key, value));
+}
+
+static void null(jw *w, cJSON *o, const char *key)
+{
+    if (o)
+        chk(w, cJSON_AddNullToObject(o, key));
+}
+
+static void version(jw *w, cJSON *o, const char *key, uint32_t v)
+{
+    char buf[48];
+    str(w, o, key, vkw_version_string(v, buf, sizeof buf));
+}
+
+static void handle_names(jw *w, cJSON *o, const char *key, const vkw_handle_type *table,
+                         size_t count, uint32_t mask)
+{
+    cJSON *a = o ? add_arr(w, o, key) : NULL;
+    if (!a)
+        return;
+    for (size_t i = 0; i < count; i++)
+        if (mask & table[i].bit) {
+            push_str(w, a, table[i].name);
+            mask &= ~table[i].bit;
+        }
+    for (uint32_t bit = 1; mask; bit <<= 1)
+        if (mask & bit) {
+            char hex[16];
+            snprintf(hex, sizeof hex, "0x%x", bit);
+            push_str(w, a, hex);
+            mask &= ~bit;
+        }
+}
+
+static void flag_names(jw *w, cJSON *o, const char *key, vkw_flag_kind kind, uint32_t mask)
+{
+    cJSON *a = o ? add_arr(w, o, key) : NULL;
+    char scratch[16];
+    const char *name;
+    while (a && (name = vkw_next_flag_name(kind, &mask, scratch, sizeof scratch)))
+        push_str(w, a, name);
+}
+
+static const char *state_name(vkw_query_state s)
+{
+    switch (s) {
+    case VKW_QUERY_NOT_RUN: return "not_run";
+    case VKW_QUERY_OK: return "ok";
+    case VKW_QUERY_NOT_APPLICABLE_OS: return "not_applicable_on_this_os";
+    case VKW_QUERY_FORMAT_UNSUPPORTED: return "format_not_supported";
+    case VKW_QUERY_SKIPPED: return "skipped";
+    case VKW_QUERY_FAILED: return "failed";
+    }
+    return "unknown";
+}
+
+static void props(jw *w, cJSON *o, const vkw_external_props *p, const vkw_handle_type *table,
+                  size_t count)
+{
+    str(w, o, "state", state_name(p->state));
+    boolean(w, o, "exportable", p->exportable);
+    boolean(w, o, "importable", p->importable);
+    boolean(w, o, "dedicated_only", p->dedicated_only);
+    num(w, o, "features", p->features);
+    handle_names(w, o, "compatible_handle_types", table, count, p->compatible);
+    handle_names(w, o, "export_from_imported_handle_types", table, count, p->export_from_imported);
+    if (p->state == VKW_QUERY_FAILED || p->state == VKW_QUERY_FORMAT_UNSUPPORTED)
+        str(w, o, "result", vkw_result_name(p->result));
+    if (p->state == VKW_QUERY_SKIPPED)
+        str(w, o, "reason", p->reason);
+}
+
+static void verdict(jw *w, cJSON *parent, const char *key, const vkw_verdict *v)
+{
+    cJSON *o = parent ? add_obj(w, parent, key) : NULL;
+    str(w, o, "code", vkw_verdict_code_name(v->code));
+    str(w, o, "detail", v->detail);
+}
+
+static void handle_type_head(jw *w, cJSON *o, const vkw_device_report *dev,
+                             const vkw_handle_type *ht)
+{
+    str(w, o, "handle_type", ht->name);
+    num(w, o, "bit", ht->bit);
+    str(w, o, "family", vkw_handle_family_name(ht->family));
+    boolean(w, o, "applicable", vkw_handle_family_native(ht->family));
+    str(w, o, "extension", ht->extension);
+    boolean(w, o, "extension_present", vkw_device_has_extension(dev, ht->extension));
+    boolean(w, o, "nt_handle", ht->nt_handle);
+    str(w, o, "transference", ht->transference == VKW_TRANSFERENCE_COPY ? "copy" : "reference");
+}
+
+static void identity(jw *w, cJSON *d, const vkw_device_report *dev)
+{
+    char buf[64];
+    cJSON *o = add_obj(w, d, "identity");
+    str(w, o, "name", dev->name);
+    num(w, o, "vendor_id", dev->vendor_id);
+    str(w, o, "vendor_name", vkw_vendor_name(dev->vendor_id));
+    num(w, o, "device_id", dev->device_id);
+    str(w, o, "type", vkw_device_type_name(dev->type));
+    version(w, o, "api_version", dev->api_version);
+
+    cJSON *dv = o ? add_obj(w, o, "driver_version") : NULL;
+    vkw_os os = vkw_platform_os();
+    num(w, dv, "raw", dev->driver_version);
+    str(w, dv, "decoded",
+        vkw_driver_version_string(dev->vendor_id, dev->driver_version, os, buf, sizeof buf));
+    str(w, dv, "encoding", dev->vendor_id == 0x10DE                           ? "nvidia"
+                           : dev->vendor_id == 0x8086 && os == VKW_OS_WINDOWS ? "intel_windows"
+                                                                              : "vulkan");
+    if (dev->has_driver_properties) {
+        str(w, o, "driver_id", vkw_driver_id_name(dev->driver_id));
+        num(w, o, "driver_id_value", dev->driver_id);
+        str(w, o, "driver_name", dev->driver_name);
+        str(w, o, "driver_info", dev->driver_info);
+        snprintf(buf, sizeof buf, "%u.%u.%u.%u", dev->conformance.major, dev->conformance.minor,
+                 dev->conformance.subminor, dev->conformance.patch);
+        str(w, o, "conformance_version", buf);
+    } else {
+        null(w, o, "driver_id");
+        null(w, o, "driver_id_value");
+        null(w, o, "driver_name");
+        null(w, o, "driver_info");
+        null(w, o, "conformance_version");
+    }
+    if (dev->has_id_properties) {
+        str(w, o, "device_uuid", vkw_uuid_string(dev->device_uuid, VK_UUID_SIZE, buf, sizeof buf));
+        str(w, o, "driver_uuid", vkw_uuid_string(dev->driver_uuid, VK_UUID_SIZE, buf, sizeof buf));
+        str(w, o, "device_luid", vkw_uuid_string(dev->device_luid, VK_LUID_SIZE, buf, sizeof buf));
+        boolean(w, o, "device_luid_valid", dev->device_luid_valid);
+        num(w, o, "device_node_mask", dev->device_node_mask);
+    } else {
+        null(w, o, "device_uuid");
+        null(w, o, "driver_uuid");
+        null(w, o, "device_luid");
+        boolean(w, o, "device_luid_valid", false);
+        null(w, o, "device_node_mask");
+    }
+    if (dev->has_pci) {
+        cJSON *p = o ? add_obj(w, o, "pci") : NULL;
+        num(w, p, "domain", dev->pci.pciDomain);
+        num(w, p, "bus", dev->pci.pciBus);
+        num(w, p, "device", dev->pci.pciDevice);
+        num(w, p, "function", dev->pci.pciFunction);
+        snprintf(buf, sizeof buf, "%04x:%02x:%02x.%x", dev->pci.pciDomain, dev->pci.pciBus,
+                 dev->pci.pciDevice, dev->pci.pciFunction);
+        str(w, p, "address", buf);
+    } else {
+        null(w, o, "pci");
+    }
+}
+
+static void topology(jw *w, cJSON *d, const vkw_device_report *dev)
+{
+    cJSON *qa = add_arr(w, d, "queue_families");
+    for (uint32_t i = 0; qa && i < dev->queue_family_count; i++) {
+        cJSON *q = push_obj(w, qa);
+        num(w, q, "index", i);
+        flag_names(w, q, "flags", VKW_FLAGS_QUEUE, dev->queue_families[i].flags);
+        num(w, q, "count", dev->queue_families[i].count);
+        num(w, q, "timestamp_valid_bits", dev->queue_families[i].timestamp_valid_bits);
+    }
+    cJSON *ha = add_arr(w, d, "memory_heaps");
+    for (uint32_t i = 0; ha && i < dev->memory.memoryHeapCount; i++) {
+        cJSON *h = push_obj(w, ha);
+        num(w, h, "index", i);
+        num(w, h, "size", (double)dev->memory.memoryHeaps[i].size);
+        flag_names(w, h, "flags", VKW_FLAGS_MEMORY_HEAP, dev->memory.memoryHeaps[i].flags);
+    }
+    cJSON *ta = add_arr(w, d, "memory_types");
+    for (uint32_t i = 0; ta && i < dev->memory.memoryTypeCount; i++) {
+        cJSON *t = push_obj(w, ta);
+        num(w, t, "index", i);
+        num(w, t, "heap", dev->memory.memoryTypes[i].heapIndex);
+        flag_names(w, t, "flags", VKW_FLAGS_MEMORY_PROPERTY,
+                   dev->memory.memoryTypes[i].propertyFlags);
+    }
+    cJSON *ext = add_obj(w, d, "extensions");
+    num(w, ext, "total", dev->extension_count);
+    cJSON *ea = ext ? add_arr(w, ext, "external") : NULL;
+    for (size_t i = 0; ea && i < VKW_RELEVANT_EXTENSION_COUNT; i++) {
+        cJSON *e = push_obj(w, ea);
+        str(w, e, "name", vkw_relevant_device_extensions[i]);
+        boolean(w, e, "present", dev->relevant_extension_version[i] != 0);
+        num(w, e, "spec_version", dev->relevant_extension_version[i]);
+    }
+    cJSON *f = add_obj(w, d, "features");
+    boolean(w, f, "timeline_semaphore", dev->timeline_semaphore);
+    str(w, f, "timeline_semaphore_source", dev->timeline_semaphore_source);
+}
+
+static void capabilities(jw *w, cJSON *d, const vkw_device_report *dev)
+{
+    const vkw_handle_type *mt = vkw_memory_handle_types;
+    cJSON *ma = add_arr(w, d, "external_memory");
+    for (size_t t = 0; ma && t < VKW_MEMORY_HANDLE_TYPE_COUNT; t++) {
+        cJSON *m = push_obj(w, ma);
+        handle_type_head(w, m, dev, &mt[t]);
+        cJSON *ba = m ? add_arr(w, m, "buffers") : NULL;
+        for (size_t c = 0; ba && c < VKW_BUFFER_CASE_COUNT; c++) {
+            cJSON *b = push_obj(w, ba);
+            str(w, b, "case", vkw_buffer_cases[c].label);
+            num(w, b, "usage", vkw_buffer_cases[c].usage);
+            props(w, b, &dev->memory_caps[t].buffer[c], mt, VKW_MEMORY_HANDLE_TYPE_COUNT);
+        }
+        cJSON *ia = m ? add_arr(w, m, "images") : NULL;
+        for (size_t c = 0; ia && c < VKW_IMAGE_CASE_COUNT; c++) {
+            const vkw_image_case *ic = &vkw_image_cases[c];
+            cJSON *i = push_obj(w, ia);
+            str(w, i, "case", ic->label);
+            str(w, i, "format", vkw_format_name(ic->format));
+            str(w, i, "tiling", vkw_tiling_name(ic->tiling));
+            num(w, i, "usage", ic->usage);
+            props(w, i, &dev->memory_caps[t].image[c], mt, VKW_MEMORY_HANDLE_TYPE_COUNT);
+        }
+        verdict(w, m, "verdict", &dev->memory_verdict[t]);
+    }
+
+    const vkw_handle_type *st = vkw_semaphore_handle_types;
+    cJSON *sa = add_arr(w, d, "external_semaphores");
+    for (size_t t = 0; sa && t < VKW_SEMAPHORE_HANDLE_TYPE_COUNT; t++) {
+        cJSON *s = push_obj(w, sa);
+        handle_type_head(w, s, dev, &st[t]);
+        cJSON *b = s ? add_obj(w, s, "binary") : NULL;
+        props(w, b, &dev->semaphore_caps[t].binary, st, VKW_SEMAPHORE_HANDLE_TYPE_COUNT);
+        cJSON *tl = s ? add_obj(w, s, "timeline") : NULL;
+        props(w, tl, &dev->semaphore_caps[t].timeline, st, VKW_SEMAPHORE_HANDLE_TYPE_COUNT);
+        cJSON *v = s ? add_obj(w, s, "verdict") : NULL;
+        verdict(w, v, "binary", &dev->semaphore_verdict[t][0]);
+        verdict(w, v, "timeline", &dev->semaphore_verdict[t][1]);
+    }
+
+    const vkw_handle_type *ft = vkw_fence_handle_types;
+    cJSON *fa = add_arr(w, d, "external_fences");
+    for (size_t t = 0; fa && t < VKW_FENCE_HANDLE_TYPE_COUNT; t++) {
+        cJSON *f = push_obj(w, fa);
+        handle_type_head(w, f, dev, &ft[t]);
+        cJSON *p = f ? add_obj(w, f, "properties") : NULL;
+        props(w, p, &dev->fence_caps[t], ft, VKW_FENCE_HANDLE_TYPE_COUNT);
+        verdict(w, f, "verdict", &dev->fence_verdict[t]);
+    }
+}
+
+static void instance(jw *w, cJSON *root, const vkw_report *r)
+{
+    cJSON *l = add_obj(w, root, "loader");
+    str(w, l, "requested", r->loader_requested);
+    boolean(w, l, "loaded", r->loader_loaded);
+    if (r->loader_loaded) {
+        str(w, l, "path", r->loader_path);
+        version(w, l, "version", r->loader_version);
+    } else {
+        null(w, l, "path");
+        null(w, l, "version");
+    }
+
+    cJSON *in = add_obj(w, root, "instance");
+    boolean(w, in, "created", r->instance_created);
+    if (r->instance_created)
+        version(w, in, "api_version", r->instance_api_version);
+    else
+        null(w, in, "api_version");
+    cJSON *ce = in ? add_arr(w, in, "capability_extensions") : NULL;
+    for (size_t i = 0; ce && i < VKW_INSTANCE_CAP_EXTENSION_COUNT; i++) {
+        cJSON *e = push_obj(w, ce);
+        str(w, e, "name", vkw_instance_capability_extensions[i]);
+        boolean(w, e, "offered", r->instance_cap_extension_version[i] != 0);
+        num(w, e, "spec_version", r->instance_cap_extension_version[i]);
+    }
+    cJSON *ee = in ? add_arr(w, in, "enabled_extensions") : NULL;
+    for (uint32_t i = 0; ee && i < r->enabled_extension_count; i++)
+        push_str(w, ee, r->enabled_extensions[i]);
+    cJSON *la = in ? add_arr(w, in, "available_layers") : NULL;
+    for (uint32_t i = 0; la && i < r->layer_count; i++) {
+        cJSON *e = push_obj(w, la);
+        char buf[48];
+        str(w, e, "name", r->layers[i].name);
+        str(w, e, "description", r->layers[i].description);
+        str(w, e, "spec_version", vkw_version_string(r->layers[i].spec_version, buf, sizeof buf));
+        num(w, e, "implementation_version", r->layers[i].implementation_version);
+    }
+    cJSON *el = in ? add_arr(w, in, "enabled_layers") : NULL;
+    for (uint32_t i = 0; el && i < r->enabled_layer_count; i++)
+        push_str(w, el, r->enabled_layers[i]);
+
+    cJSON *v = add_obj(w, root, "validation");
+    boolean(w, v, "enabled", r->validation_enabled);
+    boolean(w, v, "by_environment", r->validation_by_environment);
+    num(w, v, "validation_errors", r->debug.validation_errors);
+    num(w, v, "other_errors", r->debug.other_errors);
+    num(w, v, "warnings", r->debug.warnings);
+    cJSON *ma = v ? add_arr(w, v, "messages") : NULL;
+    for (uint32_t i = 0; ma && i < r->debug.stored; i++) {
+        const vkw_debug_message *m = &r->debug.messages[i];
+        cJSON *e = push_obj(w, ma);
+        str(w, e, "severity",
+            m->severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT ? "error" : "warning");
+        str(w, e, "type", m->type & VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT    ? "validation"
+                          : m->type & VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT ? "performance"
+                                                                                      : "general");
+        str(w, e, "id", m->id);
+        str(w, e, "text", m->text);
+    }
+}
+
+vkw_status vkw_report_to_json(const vkw_report *r, char **out, vkw_error *err)
+{
+    jw w = {false};
+    *out = NULL;
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory building the JSON report");
+
+    num(&w, root, "schema_version", VKW_SCHEMA_VERSION);
+    cJSON *tool = add_obj(&w, root, "tool");
+    str(&w, tool, "name", VKW_TOOL_NAME);
+    str(&w, tool, "version", VKW_TOOL_VERSION);
+    str(&w, root, "command", r->command);
+    str(&w, root, "generated_at", r->generated_at);
+    str(&w, root, "os", r->os);
+    cJSON *st = add_obj(&w, root, "status");
+    boolean(&w, st, "ok", r->status == VKW_OK);
+    str(&w, st, "code", vkw_status_code(r->status));
+    str(&w, st, "message", r->message);
+    str(&w, root, "device_filter", r->device_filter[0] ? r->device_filter : NULL);
+
+    instance(&w, root, r);
+
+    num(&w, root, "physical_device_count", r->physical_device_count);
+    cJSON *da = add_arr(&w, root, "devices");
+    for (uint32_t i = 0; da && i < r->device_count; i++) {
+        const vkw_device_report *dev = &r->devices[i];
+        cJSON *d = push_obj(&w, da);
+        num(&w, d, "index", dev->index);
+        if (d) {
+            identity(&w, d, dev);
+            topology(&w, d, dev);
+            capabilities(&w, d, dev);
+        }
+        cJSON *an = d ? add_arr(&w, d, "anomalies") : NULL;
+        for (uint32_t k = 0; an && k < dev->anomaly_count; k++)
+            push_str(&w, an, dev->anomalies[k]);
+        num(&w, d, "probe_ms", dev->probe_ms);
+    }
+    cJSON *timing = add_obj(&w, root, "timing");
+    num(&w, timing, "total_ms", r->total_ms);
+
+    char *text = w.oom ? NULL : cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory building the JSON report");
+    /* cJSON allocates with malloc unless hooks are installed; none are. */
+    *out = text;
+    return VKW_OK;
+}

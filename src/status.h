@@ -1,0 +1,47 @@
+/* Status codes and the error context every fallible core function fills. */
+#ifndef VKW_STATUS_H
+#define VKW_STATUS_H
+
+#include <stdarg.h>
+#include <vulkan/vulkan_core.h>
+
+typedef enum vkw_status {
+    VKW_OK = 0,
+    VKW_E_NO_LOADER,       /* the Vulkan loader library cannot be loaded or is not one */
+    VKW_E_NO_DRIVER,       /* the loader found no driver or no physical device */
+    VKW_E_NO_DEVICE_MATCH, /* a device filter matched nothing */
+    VKW_E_IO,              /* a report or file could not be written */
+    VKW_E_VULKAN,          /* a Vulkan call failed unexpectedly */
+    VKW_E_NO_LAYER,        /* a requested layer is not installed */
+    VKW_E_INVALID_ARG,     /* a caller-supplied value is malformed */
+    VKW_E_NO_MEMORY,       /* host allocation failed */
+    VKW_E_VALIDATION,      /* the validation layer reported errors */
+} vkw_status;
+
+/* One human sentence saying what failed and while doing what. */
+typedef struct vkw_error {
+    vkw_status status;
+    VkResult vk_result; /* VK_SUCCESS unless a Vulkan call failed */
+    char message[512];
+} vkw_error;
+
+/* Sets err (when not NULL) and returns status, so callers can `return vkw_fail(...)`. */
+vkw_status vkw_fail(vkw_error *err, vkw_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Same, for a failed Vulkan call: "<call> failed: <VK_ERROR_...> (<context>)". */
+vkw_status vkw_fail_vk(vkw_error *err, VkResult r, const char *call, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+void vkw_error_clear(vkw_error *err);
+
+/* Stable lower-case code for reports ("no_loader", ...). */
+const char *vkw_status_code(vkw_status s);
+/* "VK_ERROR_OUT_OF_HOST_MEMORY" or "VkResult(-12345)". */
+const char *vkw_result_name(VkResult r);
+
+#endif
