@@ -1,0 +1,50 @@
+/* A minimal test harness: each test is a named function; the executable runs
+ * the one named on its command line, so CTest lists each behaviour. */
+#ifndef VKW_CHECK_H
+#define VKW_CHECK_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int check_failures;
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
+            check_failures++;                                                                      \
+        }                                                                                          \
+    } while (0)
+
+#define CHECK_STR(got, want)                                                                       \
+    do {                                                                                           \
+        const char *g_ = (got), *w_ = (want);                                                      \
+        if (strcmp(g_, w_) != 0) {                                                                 \
+            fprintf(stderr, "%s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__, g_, w_);       \
+            check_failures++;                                                                      \
+        }                                                                                          \
+    } while (0)
+
+typedef struct check_case {
+    const char *name;
+    void (*fn)(void);
+} check_case;
+
+static int check_main(int argc, char **argv, const check_case *cases, size_t n)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s TEST\n", argv[0]);
+        return 2;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(cases[i].name, argv[1]) == 0) {
+            cases[i].fn();
+            if (check_failures)
+                fprintf(stderr, "%s: %d check(s) failed\n", argv[1], check_failures);
+            return check_failures ? 1 : 0;
+        }
+    fprintf(stderr, "no test named %s\n", argv[1]);
+    return 2;
+}
+
+#endif

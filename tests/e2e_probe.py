@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `vkwin32h probe`: the real executable, the real loader
+and the real driver (lavapipe in CI). One test per invocation:
+
+    e2e_probe.py --exe PATH --schema PATH TEST_NAME
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import jsonschema
+
+ARGS = None
+FAILURES = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILURES.append(what)
+        print("CHECK failed: " + what, file=sys.stderr)
+
+
+def run(*argv, env=None, timeout=120):
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    p = subprocess.run([ARGS.exe, *argv], capture_output=True, text=True, env=full_env,
+                       timeout=timeout)
+    return p
+
+
+def schema_errors(report):
+    with open(ARGS.schema) as f:
+        schema = json.load(f)
+    v = jsonschema.Draft202012Validator(schema)
+    return [f"{e.json_path}: {e.message[:200]}" for e in v.iter_errors(report)]
+
+
+def probe_json(*extra, env=None):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "report.json")
+        p = run("probe", "--json", path, "--quiet", *extra, env=env)
+        report = None
+        if os.path.exists(path):
+            with open(path) as f:
+                report = json.load(f)
+        leftovers = sorted(set(os.listdir(d)) - {"report.json"})
+        check(not leftovers, f"no temporary files left beside the report, found {leftovers}")
+        return p, report
+
+
+def lavapipe(report):
+    devs = [d for d in report["devices"] if d["identity"]["driver_id"] == "MESA_LLVMPIPE"]
+    check(len(devs) == 1, f"exactly one lavapipe device, got {len(devs)}")
+    return devs[0] if devs else None
+
+
+def one_stderr_line(p, must_contain):
+    lines = [l for l in p.stderr.splitlines() if l.strip()]
+    check(len(lines) == 1, f"exactly one line on stderr, got {lines!r}")
+    check(bool(lines) and must_contain in lines[0],
+          f"stderr names the problem ({must_contain!r}): {lines!r}")
+
+
+def by_type(entries, name):
+    return next(e for e in entries if e["handle_type"] == name)
+
+
+# --- tests ------------------------------------------------------------------
+
+def test_probe_finds_llvmpipe():
+    p = run("probe")
+    check(p.returncode == 0, f"exit 0, got {p.returncode}: {p.stderr}")
+    check("llvmpipe" in p.stdout, "text output names llvmpipe")
+    check("Sharing across processes on Linux" in p.stdout, "text output has the verdict section")
+    check(re.search(r"memory\s+OPAQUE_FD\s+yes", p.stdout) is not None,
+          "text verdict says OPAQUE_FD memory is shareable")
+    p, r = probe_json()
+    check(p.returncode == 0 and r is not None, "JSON report written")
+    d = lavapipe(r)
+    check(d["identity"]["type"] == "CPU", "lavapipe is a CPU device")
+    check(d["identity"]["driver_name"] == "llvmpipe", "driverName llvmpipe")
+    check(r["status"] == {"ok": True, "code": "ok", "message": ""}, "status ok")
+
+
+def test_probe_lavapipe_opaque_fd_memory_shareable():
+    p, r = probe_json()
+    d = lavapipe(r)
+    m = by_type(d["external_memory"], "OPAQUE_FD")
+    check(m["applicable"] and m["extension_present"], "OPAQUE_FD applicable, extension present")
+    for b in m["buffers"]:
+        check(b["state"] == "ok" and b["exportable"] and b["importable"],
+              f"buffer case {b['case']} exportable and importable as OPAQUE_FD")
+        check("OPAQUE_FD" in b["compatible_handle_types"], "OPAQUE_FD compatible with itself")
+    check(any(i["exportable"] and i["importable"] for i in m["images"]),
+          "at least one image case shareable as OPAQUE_FD")
+    check(m["verdict"]["code"] == "shareable", f"verdict shareable: {m['verdict']}")
+    dma = by_type(d["external_memory"], "DMA_BUF")
+    check(dma["verdict"]["code"] == "extension_missing" and not dma["extension_present"],
+          f"lavapipe has no VK_EXT_external_memory_dma_buf: {dma['verdict']}")
+
+
+def test_probe_lavapipe_semaphores_and_fences_not_exportable():
+    p, r = probe_json()
+    d = lavapipe(r)
+    check(d["features"]["timeline_semaphore"], "lavapipe has timeline semaphores")
+    for name in ("OPAQUE_FD", "SYNC_FD"):
+        s = by_type(d["external_semaphores"], name)
+        for kind in ("binary", "timeline"):
+            check(s[kind]["state"] == "ok", f"{name} {kind} semaphore was queried")
+            check(not s[kind]["exportable"], f"{name} {kind} semaphore not exportable on lavapipe")
+            check(s["verdict"][kind]["code"] in ("extension_missing", "driver_says_no"),
+                  f"{name} {kind} verdict says why: {s['verdict'][kind]}")
+        f = by_type(d["external_fences"], name)
+        check(not f["properties"]["exportable"], f"{name} fence not exportable on lavapipe")
+
+
+def test_probe_win32_types_listed_not_applicable_on_linux():
+    p, r = probe_json()
+    d = lavapipe(r)
+    check(len(d["external_memory"]) == 13 and len(d["external_semaphores"]) == 6
+          and len(d["external_fences"]) == 4, "every handle type the headers define is listed")
+    for name in ("OPAQUE_WIN32", "OPAQUE_WIN32_KMT", "D3D11_TEXTURE", "D3D11_TEXTURE_KMT",
+                 "D3D12_HEAP", "D3D12_RESOURCE"):
+        m = by_type(d["external_memory"], name)
+        check(not m["applicable"] and m["verdict"]["code"] == "not_on_this_os",
+              f"memory {name} not applicable on Linux")
+        check(all(b["state"] == "not_applicable_on_this_os" for b in m["buffers"] + m["images"]),
+              f"memory {name} not queried")
+    for name in ("OPAQUE_WIN32", "OPAQUE_WIN32_KMT", "D3D12_FENCE"):
+        s = by_type(d["external_semaphores"], name)
+        check(s["verdict"]["binary"]["code"] == "not_on_this_os", f"semaphore {name} n/a")
+    nt = {m["handle_type"] for m in d["external_memory"] if m["nt_handle"]}
+    check(nt == {"OPAQUE_WIN32", "D3D11_TEXTURE", "D3D12_HEAP", "D3D12_RESOURCE"},
+          f"NT-handle memory types marked: {nt}")
+
+
+def vulkaninfo_summary():
+    p = subprocess.run(["vulkaninfo", "--summary"], capture_output=True, text=True, timeout=120)
+    check(p.returncode == 0, "vulkaninfo --summary runs")
+    devices, cur = [], None
+    for line in p.stdout.splitlines():
+        if re.match(r"^GPU\d+:", line):
+            cur = {}
+            devices.append(cur)
+        m = re.match(r"^\s+(\w+)\s+=\s+(.*)$", line)
+        if cur is not None and m:
+            cur[m.group(1)] = m.group(2).strip()
+    return devices
+
+
+def test_probe_identity_matches_vulkaninfo():
+    p, r = probe_json()
+    vi = vulkaninfo_summary()
+    check(len(vi) == len(r["devices"]), f"same device count as vulkaninfo: {len(vi)}")
+    for ours, theirs in zip(r["devices"], vi):
+        idt = ours["identity"]
+        check(idt["name"] == theirs.get("deviceName"), f"name {idt['name']} vs {theirs}")
+        check(idt["api_version"] == theirs.get("apiVersion"), "apiVersion agrees")
+        check(idt["device_uuid"] == theirs.get("deviceUUID"), "deviceUUID agrees")
+        check(idt["driver_uuid"] == theirs.get("driverUUID"), "driverUUID agrees")
+        check("DRIVER_ID_" + idt["driver_id"] == theirs.get("driverID"), "driverID agrees")
+        check(idt["conformance_version"] == theirs.get("conformanceVersion"), "conformance agrees")
+        check(idt["vendor_id"] == int(theirs.get("vendorID", "-1"), 16), "vendorID agrees")
+
+
+def test_probe_report_validates_against_schema():
+    p, r = probe_json()
+    errors = schema_errors(r)
+    check(not errors, f"report valid: {errors[:5]}")
+    # The schema must be able to say no: a tampered report is rejected.
+    r["devices"][0]["external_memory"][0]["buffers"][0]["exportable"] = "yes"
+    r["devices"][0]["identity"]["unexpected"] = 1
+    check(len(schema_errors(r)) >= 2, "the schema rejects a tampered report")
+
+
+def test_probe_under_validation_layer_reports_no_error():
+    p, r = probe_json("--validate")
+    check(p.returncode == 0, f"exit 0 under validation, got {p.returncode}: {p.stderr}")
+    v = r["validation"]
+    check(v["enabled"] and "VK_LAYER_KHRONOS_validation" in r["instance"]["enabled_layers"],
+          "validation layer enabled")
+    check(v["validation_errors"] == 0, f"no validation error: {v['messages'][:3]}")
+    check("Validation Error" not in p.stdout + p.stderr, "no validation error printed")
+    # The same, with the layer enabled by the environment instead of the flag.
+    p, r = probe_json(env={"VK_INSTANCE_LAYERS": "VK_LAYER_KHRONOS_validation"})
+    check(p.returncode == 0 and r["validation"]["by_environment"], "env-enabled validation seen")
+    check(r["validation"]["validation_errors"] == 0, "no validation error (environment)")
+
+
+def test_probe_missing_loader_exit_3():
+    p, r = probe_json("--loader", "/nonexistent/libvulkan.so.1")
+    check(p.returncode == 3, f"exit 3, got {p.returncode}")
+    one_stderr_line(p, "/nonexistent/libvulkan.so.1")
+    check(r is not None and r["status"]["code"] == "no_loader" and not r["loader"]["loaded"],
+          "the report records no_loader")
+    check(r is None or not schema_errors(r), "the failure report is schema-valid")
+
+
+def test_probe_library_that_is_no_loader_exit_3():
+    libc = next(p for p in ("/lib/x86_64-linux-gnu/libc.so.6", "/lib/aarch64-linux-gnu/libc.so.6",
+                            "/usr/lib/libc.so.6") if os.path.exists(p))
+    p = run("probe", "--loader", libc)
+    check(p.returncode == 3, f"exit 3, got {p.returncode}")
+    one_stderr_line(p, "vkGetInstanceProcAddr")
+
+
+def test_probe_loader_without_driver_exit_4():
+    env = {"VK_DRIVER_FILES": "/nonexistent/icd.json", "VK_ICD_FILENAMES": "/nonexistent/icd.json"}
+    p, r = probe_json(env=env)
+    check(p.returncode == 4, f"exit 4, got {p.returncode}: {p.stderr}")
+    one_stderr_line(p, "no driver")
+    check(r is not None and r["status"]["code"] == "no_driver" and r["loader"]["loaded"],
+          "the report records no_driver with the loader found")
+    check(r is None or not schema_errors(r), "the failure report is schema-valid")
+
+
+def test_probe_device_filter_selects_by_index_name_uuid():
+    p, full = probe_json()
+    uuid = lavapipe(full)["identity"]["device_uuid"]
+    index = lavapipe(full)["index"]
+    for sel in (str(index), "LLVMPIPE", uuid, uuid.replace("-", "").upper()):
+        p, r = probe_json("--device", sel)
+        check(p.returncode == 0, f"--device {sel}: exit 0, got {p.returncode}")
+        check(len(r["devices"]) == 1 and r["devices"][0]["identity"]["device_uuid"] == uuid,
+              f"--device {sel} selects lavapipe")
+        check(r["device_filter"] == sel, "the report records the filter")
+
+
+def test_probe_device_filter_no_match_exit_5():
+    p, r = probe_json("--device", "no-such-gpu")
+    check(p.returncode == 5, f"exit 5, got {p.returncode}")
+    one_stderr_line(p, "no-such-gpu")
+    check("llvmpipe" in p.stderr, "the message lists the devices there are")
+    check(r is not None and r["status"]["code"] == "no_device_match" and r["devices"] == [],
+          "the report records no_device_match")
+    p = run("probe", "--device", "42")
+    check(p.returncode == 5, f"index out of range: exit 5, got {p.returncode}")
+
+
+def test_probe_unwritable_report_exit_6():
+    with tempfile.TemporaryDirectory() as d:
+        for path in (os.path.join(d, "missing", "r.json"), d, "/proc/vkw-report.json"):
+            p = run("probe", "--json", path)
+            check(p.returncode == 6, f"{path}: exit 6, got {p.returncode}")
+            one_stderr_line(p, path)
+            check(p.stdout == "", "nothing probed before the path was checked")
+        check(os.listdir(d) == [], f"nothing left behind: {os.listdir(d)}")
+
+
+def test_probe_replaces_existing_report_atomically():
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "r.json")
+        with open(path, "w") as f:
+            f.write("old")
+        p = run("probe", "--json", path, "-q")
+        check(p.returncode == 0, "exit 0")
+        with open(path) as f:
+            check(json.load(f)["schema_version"] == 1, "old report replaced by a whole new one")
+        check(os.listdir(d) == ["r.json"], f"no temporary file left: {os.listdir(d)}")
+
+
+def test_probe_json_to_stdout():
+    p = run("probe", "--json", "-")
+    check(p.returncode == 0, "exit 0")
+    r = json.loads(p.stdout)
+    check(r["command"] == "probe" and r["devices"], "stdout is the JSON report and nothing else")
+
+
+def test_cli_unknown_option_exit_2():
+    for argv, needle in ((["probe", "--frobnicate"], "--frobnicate"), (["frob"], "frob"),
+                         ([], "no command"), (["probe", "--json"], "--json"),
+                         (["probe", "--device", ""], "--device")):
+        p = run(*argv)
+        check(p.returncode == 2, f"{argv}: exit 2, got {p.returncode}")
+        one_stderr_line(p, needle)
+
+
+def test_cli_help_and_version():
+    p = run("--help")
+    check(p.returncode == 0 and "probe" in p.stdout and "exit codes" in p.stdout, "--help")
+    p = run("probe", "--help")
+    check(p.returncode == 0 and "--device" in p.stdout and "--loader" in p.stdout, "probe --help")
+    p = run("version")
+    check(p.returncode == 0 and re.match(r"^vkwin32h \d+\.\d+\.\d+", p.stdout), "version")
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--exe", required=True)
+    ap.add_argument("--schema", required=True)
+    ap.add_argument("test")
+    ARGS = ap.parse_args()
+    fn = globals().get("test_" + ARGS.test)
+    if not fn:
+        print(f"no test named {ARGS.test}", file=sys.stderr)
+        return 2
+    fn()
+    if FAILURES:
+        print(f"{ARGS.test}: {len(FAILURES)} check(s) failed", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

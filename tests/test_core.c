@@ -1,0 +1,170 @@
+/* Unit tests of libvkw pieces that need no driver. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "vkw.h"
+
+static void driver_version_nvidia_decodes_10_8_8_6(void)
+{
+    char buf[64];
+    uint32_t v = (580u << 22) | (82u << 14) | (7u << 6) | 3u;
+    CHECK_STR(vkw_driver_version_string(0x10DE, v, VKW_OS_LINUX, buf, sizeof buf), "580.82.7.3");
+}
+
+static void driver_version_intel_windows_decodes_18_14(void)
+{
+    char buf[64];
+    uint32_t v = (101u << 14) | 5074u;
+    CHECK_STR(vkw_driver_version_string(0x8086, v, VKW_OS_WINDOWS, buf, sizeof buf), "101.5074");
+    /* Mesa's Intel driver on Linux uses the Vulkan encoding. */
+    CHECK_STR(vkw_driver_version_string(0x8086, VK_MAKE_API_VERSION(0, 22, 3, 6), VKW_OS_LINUX,
+                                        buf, sizeof buf),
+              "22.3.6");
+}
+
+static void driver_version_others_use_vulkan_encoding(void)
+{
+    char buf[64];
+    CHECK_STR(vkw_driver_version_string(0x1002, VK_MAKE_API_VERSION(0, 2, 0, 279), VKW_OS_LINUX,
+                                        buf, sizeof buf),
+              "2.0.279");
+    CHECK_STR(vkw_version_string(VK_MAKE_API_VERSION(1, 1, 2, 3), buf, sizeof buf),
+              "1.2.3 (variant 1)");
+}
+
+static void uuid_formats_like_vulkaninfo_and_parses_back(void)
+{
+    uint8_t u[16] = {0x6d, 0x65, 0x73, 0x61, 0x32, 0x32, 0x2e, 0x33,
+                     0x2e, 0x36, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff};
+    char buf[64];
+    CHECK_STR(vkw_uuid_string(u, 16, buf, sizeof buf), "6d657361-3232-2e33-2e36-0000000000ff");
+    uint8_t back[16];
+    CHECK(vkw_uuid_parse(buf, back) == 0);
+    CHECK(memcmp(u, back, 16) == 0);
+    CHECK(vkw_uuid_parse("6D6573613232", back) != 0);             /* too short */
+    CHECK(vkw_uuid_parse("6d657361-3232-2e33-2e36-0000000000fg", back) != 0); /* not hex */
+    CHECK_STR(vkw_uuid_string(u, 8, buf, sizeof buf), "6d65736132322e33"); /* LUID: plain hex */
+}
+
+static void device_filter_tells_index_uuid_and_name_apart(void)
+{
+    vkw_device_filter f;
+    vkw_error err;
+    uint8_t uuid[16] = {0x6d, 0x65, 0x73, 0x61, 0x32, 0x32, 0x2e, 0x33, 0x2e, 0x36};
+    CHECK(vkw_device_filter_parse("1", &f, &err) == VKW_OK && f.kind == VKW_FILTER_INDEX);
+    CHECK(vkw_device_filter_match(&f, 1, "x", NULL));
+    CHECK(!vkw_device_filter_match(&f, 0, "x", NULL));
+    CHECK(vkw_device_filter_parse("6d657361-3232-2e33-2e36-000000000000", &f, &err) == VKW_OK);
+    CHECK(f.kind == VKW_FILTER_UUID);
+    CHECK(vkw_device_filter_match(&f, 7, "whatever", uuid));
+    CHECK(!vkw_device_filter_match(&f, 7, "whatever", NULL));
+    CHECK(vkw_device_filter_parse("LLVMpipe", &f, &err) == VKW_OK && f.kind == VKW_FILTER_NAME);
+    CHECK(vkw_device_filter_match(&f, 0, "llvmpipe (LLVM 15.0.6, 256 bits)", NULL));
+    CHECK(!vkw_device_filter_match(&f, 0, "NVIDIA H100 80GB HBM3", NULL));
+    CHECK(vkw_device_filter_parse("", &f, &err) == VKW_E_INVALID_ARG);
+    CHECK(vkw_device_filter_parse("99999999999", &f, &err) == VKW_E_INVALID_ARG);
+    CHECK(strstr(err.message, "99999999999") != NULL);
+}
+
+static void handle_mask_names_use_spec_suffixes(void)
+{
+    char buf[256];
+    uint32_t mask = VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT |
+                    VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT | 0x80000000u;
+    CHECK_STR(vkw_handle_mask_names(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, mask,
+                                    "|", buf, sizeof buf),
+              "OPAQUE_FD|DMA_BUF|0x80000000");
+    const vkw_handle_type *t = vkw_handle_type_by_name(
+        vkw_semaphore_handle_types, VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "D3D12_FENCE");
+    CHECK(t && t->bit == VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_D3D12_FENCE_BIT && t->nt_handle);
+    t = vkw_handle_type_by_name(vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT, "SYNC_FD");
+    CHECK(t && t->transference == VKW_TRANSFERENCE_COPY);
+}
+
+static void handle_tables_cover_every_header_bit_once(void)
+{
+    /* Every bit of each table is distinct, and the families split by OS. */
+    uint32_t seen = 0;
+    for (size_t i = 0; i < VKW_MEMORY_HANDLE_TYPE_COUNT; i++) {
+        CHECK((seen & vkw_memory_handle_types[i].bit) == 0);
+        seen |= vkw_memory_handle_types[i].bit;
+    }
+    CHECK(seen == 0x1fffu); /* 0x1..0x1000: all memory types of the 1.3.239 headers */
+    CHECK(vkw_handle_family_native(VKW_FAMILY_POSIX_FD) != vkw_handle_family_native(VKW_FAMILY_WIN32));
+    CHECK(vkw_handle_family_native(VKW_FAMILY_HOST));
+}
+
+static void status_messages_name_the_call_and_result(void)
+{
+    vkw_error err;
+    vkw_status s = vkw_fail_vk(&err, VK_ERROR_OUT_OF_HOST_MEMORY, "vkGetMemoryFdKHR",
+                               "exporting %d MiB OPAQUE_FD memory", 256);
+    CHECK(s == VKW_E_VULKAN && err.vk_result == VK_ERROR_OUT_OF_HOST_MEMORY);
+    CHECK_STR(err.message, "vkGetMemoryFdKHR failed: VK_ERROR_OUT_OF_HOST_MEMORY (exporting 256 "
+                           "MiB OPAQUE_FD memory)");
+    CHECK_STR(vkw_result_name((VkResult)-424242), "VkResult(-424242)");
+    CHECK_STR(vkw_status_code(VKW_E_NO_DEVICE_MATCH), "no_device_match");
+}
+
+static int count_entries(const char *dir)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void atomic_write_replaces_and_leaves_no_temp(void)
+{
+    char dir[] = "/tmp/vkw-test-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256], buf[64] = {0};
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    vkw_error err;
+    CHECK(vkw_write_file_atomic(path, "first", 5, &err) == VKW_OK);
+    CHECK(vkw_write_file_atomic(path, "second", 6, &err) == VKW_OK);
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK(fread(buf, 1, sizeof buf - 1, f) == 6);
+        fclose(f);
+    }
+    CHECK_STR(buf, "second");
+    CHECK(count_entries(dir) == 1);
+
+    /* A missing folder: a failure that names the path, and nothing created. */
+    char bad[300];
+    snprintf(bad, sizeof bad, "%s/missing/report.json", dir);
+    CHECK(vkw_write_file_atomic(bad, "x", 1, &err) == VKW_E_IO);
+    CHECK(strstr(err.message, bad) != NULL);
+    CHECK(vkw_check_writable(dir, &err) == VKW_E_IO); /* a directory is no report path */
+    CHECK(count_entries(dir) == 1);
+    unlink(path);
+    rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    static const check_case cases[] = {
+#define CASE(fn) {#fn, fn}
+        CASE(driver_version_nvidia_decodes_10_8_8_6),
+        CASE(driver_version_intel_windows_decodes_18_14),
+        CASE(driver_version_others_use_vulkan_encoding),
+        CASE(uuid_formats_like_vulkaninfo_and_parses_back),
+        CASE(device_filter_tells_index_uuid_and_name_apart),
+        CASE(handle_mask_names_use_spec_suffixes),
+        CASE(handle_tables_cover_every_header_bit_once),
+        CASE(status_messages_name_the_call_and_result),
+        CASE(atomic_write_replaces_and_leaves_no_temp),
+#undef CASE
+    };
+    return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
+}
