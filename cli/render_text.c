@@ -88,18 +88,18 @@ static void verbose_tables(FILE *f, const vkw_device_report *d)
     char e[8], names[256];
     fprintf(f, "\n  Memory capabilities (E exportable, I importable, D dedicated only, "
                "fmt image combination unsupported)\n");
-    fprintf(f, "    %-18s", "");
+    fprintf(f, "    %-26s", "");
     for (size_t c = 0; c < VKW_BUFFER_CASE_COUNT; c++)
-        fprintf(f, " b%zu  ", c);
+        fprintf(f, " b%-3zu ", c);
     for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++)
-        fprintf(f, " i%zu  ", c);
+        fprintf(f, " i%-3zu ", c);
     fprintf(f, " compatible with\n");
     for (size_t t = 0; t < VKW_MEMORY_HANDLE_TYPE_COUNT; t++) {
         const vkw_handle_type *ht = &vkw_memory_handle_types[t];
         if (!vkw_handle_family_native(ht->family))
             continue;
         uint32_t compat = 0;
-        fprintf(f, "    %-18s", ht->name);
+        fprintf(f, "    %-26s", ht->name);
         for (size_t c = 0; c < VKW_BUFFER_CASE_COUNT; c++) {
             fprintf(f, " %-4s ", efd(&d->memory_caps[t].buffer[c], e));
             compat |= d->memory_caps[t].buffer[c].compatible;
@@ -113,12 +113,13 @@ static void verbose_tables(FILE *f, const vkw_device_report *d)
                                                            "|", names, sizeof names)
                                    : "-");
     }
-    fprintf(f, "    cases:");
+    fprintf(f, "    buffers:");
     for (size_t c = 0; c < VKW_BUFFER_CASE_COUNT; c++)
         fprintf(f, "%s b%zu %s", c ? "," : "", c, vkw_buffer_cases[c].label);
+    fprintf(f, "\n    images: ");
     for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++)
-        fprintf(f, ", i%zu %s (%s %s)", c, vkw_image_cases[c].label,
-                vkw_format_name(vkw_image_cases[c].format),
+        fprintf(f, "%s%s i%zu %s (%s %s)", c ? "," : "", c && c % 3 == 0 ? "\n            " : "",
+                c, vkw_image_cases[c].label, vkw_format_name(vkw_image_cases[c].format),
                 vkw_tiling_name(vkw_image_cases[c].tiling));
     fprintf(f, "\n\n  Semaphore and fence capabilities (E exportable, I importable)\n");
     for (size_t t = 0; t < VKW_SEMAPHORE_HANDLE_TYPE_COUNT; t++) {
@@ -126,13 +127,13 @@ static void verbose_tables(FILE *f, const vkw_device_report *d)
         if (!vkw_handle_family_native(ht->family))
             continue;
         char e2[8];
-        fprintf(f, "    semaphore %-18s binary %-4s timeline %-4s\n", ht->name,
+        fprintf(f, "    semaphore %-16s binary %-4s timeline %s\n", ht->name,
                 efd(&d->semaphore_caps[t].binary, e), efd(&d->semaphore_caps[t].timeline, e2));
     }
     for (size_t t = 0; t < VKW_FENCE_HANDLE_TYPE_COUNT; t++) {
         const vkw_handle_type *ht = &vkw_fence_handle_types[t];
         if (vkw_handle_family_native(ht->family))
-            fprintf(f, "    fence     %-18s %-4s\n", ht->name, efd(&d->fence_caps[t], e));
+            fprintf(f, "    fence     %-16s %s\n", ht->name, efd(&d->fence_caps[t], e));
     }
 }
 

@@ -19,9 +19,12 @@ const char *vkw_version_string(uint32_t v, char *buf, size_t len)
 const char *vkw_driver_version_string(uint32_t vendor_id, uint32_t v, vkw_os os, char *buf,
                                       size_t len)
 {
-    if (vendor_id == 0x10DE) /* NVIDIA: 10.8.8.6 */
-        snprintf(buf, len, "%u.%u.%u.%u", (v >> 22) & 0x3ffu, (v >> 14) & 0xffu, (v >> 6) & 0xffu,
-                 v & 0x3fu);
+    if (vendor_id == 0x10DE) { /* NVIDIA: 10.8.8.6 bits, written as nvidia-smi does (580.159.04) */
+        int n = snprintf(buf, len, "%u.%u.%02u", (v >> 22) & 0x3ffu, (v >> 14) & 0xffu,
+                         (v >> 6) & 0xffu);
+        if ((v & 0x3fu) && n > 0 && (size_t)n < len)
+            snprintf(buf + n, len - (size_t)n, ".%u", v & 0x3fu);
+    }
     else if (vendor_id == 0x8086 && os == VKW_OS_WINDOWS) /* Intel on Windows: 18.14 */
         snprintf(buf, len, "%u.%u", v >> 14, v & 0x3fffu);
     else
