@@ -3,24 +3,32 @@
  * (vkGetPhysicalDeviceImageFormatProperties2 + VkPhysicalDeviceExternalImageFormatInfo). */
 #include "probe.h"
 
+#include <string.h>
+
 #define COPY (VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT)
+/* DRM_FORMAT_MOD_LINEAR from drm_fourcc.h: the one modifier every DMA_BUF
+ * producer and consumer understands. */
+#define DRM_FORMAT_MOD_LINEAR 0u
 
 const vkw_image_case vkw_image_cases[VKW_IMAGE_CASE_COUNT] = {
     {"rgba8_texture", VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TILING_OPTIMAL,
-     VK_IMAGE_USAGE_SAMPLED_BIT | COPY},
+     VK_IMAGE_USAGE_SAMPLED_BIT | COPY, 0},
     {"rgba8_render_target", VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TILING_OPTIMAL,
-     VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT},
-    {"rgba8_linear", VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TILING_LINEAR, COPY},
+     VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT, 0},
+    {"rgba8_linear", VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TILING_LINEAR, COPY, 0},
     {"bgra8_present", VK_FORMAT_B8G8R8A8_UNORM, VK_IMAGE_TILING_OPTIMAL,
-     VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT | COPY},
+     VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT | COPY, 0},
     {"rgba16f_storage", VK_FORMAT_R16G16B16A16_SFLOAT, VK_IMAGE_TILING_OPTIMAL,
-     VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_SAMPLED_BIT | COPY},
+     VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_SAMPLED_BIT | COPY, 0},
     {"r32f_compute", VK_FORMAT_R32_SFLOAT, VK_IMAGE_TILING_OPTIMAL,
-     VK_IMAGE_USAGE_STORAGE_BIT | COPY},
+     VK_IMAGE_USAGE_STORAGE_BIT | COPY, 0},
     {"r32ui_linear_storage", VK_FORMAT_R32_UINT, VK_IMAGE_TILING_LINEAR,
-     VK_IMAGE_USAGE_STORAGE_BIT | COPY},
+     VK_IMAGE_USAGE_STORAGE_BIT | COPY, 0},
     {"d32f_depth", VK_FORMAT_D32_SFLOAT, VK_IMAGE_TILING_OPTIMAL,
-     VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT},
+     VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT, 0},
+    /* How DMA_BUF images are usually shared: an explicit modifier, not OPTIMAL. */
+    {"rgba8_drm_linear", VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT,
+     VK_IMAGE_USAGE_SAMPLED_BIT | COPY, DRM_FORMAT_MOD_LINEAR},
 };
 
 static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_error *err)
@@ -35,8 +43,23 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
                 vkw_props_not_applicable(out);
                 continue;
             }
+            bool drm = ic->tiling == VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT;
+            if (drm && !vkw_device_has_extension(dev, "VK_EXT_image_drm_format_modifier")) {
+                memset(out, 0, sizeof *out);
+                out->state = VKW_QUERY_SKIPPED;
+                out->reason = "the device does not offer VK_EXT_image_drm_format_modifier";
+                continue;
+            }
+            /* Required exactly once when tiling is DRM_FORMAT_MODIFIER (VUID-
+             * VkPhysicalDeviceImageFormatInfo2-tiling-02249), absent otherwise. */
+            VkPhysicalDeviceImageDrmFormatModifierInfoEXT modifier = {
+                .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_DRM_FORMAT_MODIFIER_INFO_EXT,
+                .drmFormatModifier = ic->drm_format_modifier,
+                .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+            };
             VkPhysicalDeviceExternalImageFormatInfo ext_info = {
                 .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_IMAGE_FORMAT_INFO,
+                .pNext = drm ? &modifier : NULL,
                 .handleType = (VkExternalMemoryHandleTypeFlagBits)ht->bit,
             };
             VkPhysicalDeviceImageFormatInfo2 info = {

@@ -51,10 +51,11 @@ typedef struct vkw_image_case {
     VkFormat format;
     VkImageTiling tiling;
     VkImageUsageFlags usage;
+    uint64_t drm_format_modifier; /* with VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT only */
 } vkw_image_case;
 
 #define VKW_BUFFER_CASE_COUNT 4
-#define VKW_IMAGE_CASE_COUNT 8
+#define VKW_IMAGE_CASE_COUNT 9
 extern const vkw_buffer_case vkw_buffer_cases[VKW_BUFFER_CASE_COUNT];
 extern const vkw_image_case vkw_image_cases[VKW_IMAGE_CASE_COUNT];
 

@@ -286,6 +286,8 @@ static void capabilities(jw *w, cJSON *d, const vkw_device_report *dev)
             str(w, i, "case", ic->label);
             str(w, i, "format", vkw_format_name(ic->format));
             str(w, i, "tiling", vkw_tiling_name(ic->tiling));
+            if (ic->tiling == VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT)
+                num(w, i, "drm_format_modifier", (double)ic->drm_format_modifier);
             num(w, i, "usage", ic->usage);
             props(w, i, &dev->memory_caps[t].image[c], mt, VKW_MEMORY_HANDLE_TYPE_COUNT);
         }

@@ -48,11 +48,15 @@ static void set(vkw_verdict *v, vkw_verdict_code code, const char *fmt, ...)
 }
 
 typedef struct tally {
-    unsigned total, shareable, dedicated, export_only, import_only, unsupported, failed;
+    unsigned total, shareable, dedicated, export_only, import_only, unsupported, failed, skipped;
 } tally;
 
 static void count(tally *t, const vkw_external_props *p)
 {
+    if (p->state == VKW_QUERY_SKIPPED) { /* not asked: not in the denominator */
+        t->skipped++;
+        return;
+    }
     t->total++;
     if (p->state == VKW_QUERY_FAILED) {
         t->failed++;
@@ -103,13 +107,19 @@ static void memory_verdict(vkw_device_report *dev, size_t t)
             "no buffer or image case is both exportable and importable (export only: %u, "
             "import only: %u, image combinations unsupported: %u/%u)",
             b.export_only + i.export_only, b.import_only + i.import_only, i.unsupported, i.total);
-    } else if (dedicated == shareable) {
-        set(v, VKW_VERDICT_SHAREABLE_DEDICATED,
-            "buffers %u/%u, images %u/%u; every one needs a dedicated allocation", b.shareable,
-            b.total, i.shareable, i.total);
     } else {
-        set(v, VKW_VERDICT_SHAREABLE, "buffers %u/%u, images %u/%u%s", b.shareable, b.total,
-            i.shareable, i.total, dedicated ? " (some need a dedicated allocation)" : "");
+        char skipped[48] = "";
+        if (i.skipped)
+            snprintf(skipped, sizeof skipped, " (%u image case%s skipped)", i.skipped,
+                     i.skipped == 1 ? "" : "s");
+        if (dedicated == shareable)
+            set(v, VKW_VERDICT_SHAREABLE_DEDICATED,
+                "buffers %u/%u, images %u/%u%s; every one needs a dedicated allocation",
+                b.shareable, b.total, i.shareable, i.total, skipped);
+        else
+            set(v, VKW_VERDICT_SHAREABLE, "buffers %u/%u, images %u/%u%s%s", b.shareable, b.total,
+                i.shareable, i.total, skipped,
+                dedicated ? "; some need a dedicated allocation" : "");
     }
 }
 

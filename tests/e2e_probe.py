@@ -99,6 +99,15 @@ def test_probe_lavapipe_opaque_fd_memory_shareable():
     check(any(i["exportable"] and i["importable"] for i in m["images"]),
           "at least one image case shareable as OPAQUE_FD")
     check(m["verdict"]["code"] == "shareable", f"verdict shareable: {m['verdict']}")
+    drm = [i for i in m["images"] if i["tiling"] == "DRM_FORMAT_MODIFIER"]
+    has_ext = any(e["name"] == "VK_EXT_image_drm_format_modifier" and e["present"]
+                  for e in d["extensions"]["external"])
+    check(len(drm) == 1 and drm[0]["drm_format_modifier"] == 0, "a DRM_FORMAT_MOD_LINEAR case")
+    if drm and not has_ext:
+        check(drm[0]["state"] == "skipped" and "VK_EXT_image_drm_format_modifier" in drm[0]["reason"],
+              f"DRM modifier case skipped with the reason: {drm[0]}")
+    elif drm:
+        check(drm[0]["state"] in ("ok", "format_not_supported"), "DRM modifier case queried")
     dma = by_type(d["external_memory"], "DMA_BUF")
     check(dma["verdict"]["code"] == "extension_missing" and not dma["extension_present"],
           f"lavapipe has no VK_EXT_external_memory_dma_buf: {dma['verdict']}")
