@@ -11,6 +11,7 @@ packages=(
   vulkan-validationlayers            # the oracle the tests run under
   vulkan-tools                       # vulkaninfo, which the tests compare against
   python3 python3-jsonschema         # end-to-end tests and schema validation
+  gcc-mingw-w64-x86-64               # the Windows side must compile, warnings as errors
 )
 
 missing=()
