@@ -32,6 +32,11 @@ static bool take_value(int argc, char **argv, int *i, const char *opt, const cha
         snprintf(msg, len, "option '%s' needs a non-empty value", opt);
         return false;
     }
+    /* "--json --quiet" is a forgotten value, not a file named "--quiet". */
+    if ((*value)[0] == '-' && (*value)[1] != '\0' && a[n] != '=') {
+        snprintf(msg, len, "option '%s' needs a value, got the option '%s'", opt, *value);
+        return false;
+    }
     return true;
 }
 

@@ -30,6 +30,7 @@ static const char *word(vkw_verdict_code c)
     case VKW_VERDICT_DRIVER_SAYS_NO: return "no";
     case VKW_VERDICT_QUERY_FAILED: return "error";
     case VKW_VERDICT_NOT_ON_THIS_OS: return "n/a";
+    case VKW_VERDICT_NOT_RUN: return "-";
     }
     return "?";
 }
@@ -39,7 +40,6 @@ static const char *why(vkw_verdict_code c)
     switch (c) {
     case VKW_VERDICT_EXTENSION_MISSING: return "extension missing: ";
     case VKW_VERDICT_DRIVER_SAYS_NO: return "driver says no: ";
-    case VKW_VERDICT_SHAREABLE_DEDICATED: return "dedicated allocation required: ";
     default: return "";
     }
 }
@@ -169,7 +169,8 @@ static void device(FILE *f, const vkw_report *r, const vkw_device_report *d, boo
             fprintf(f, "  %-14s not valid on this OS/driver (node mask 0x%x)\n", "deviceLUID",
                     d->device_node_mask);
     } else {
-        fprintf(f, "  %-14s not reported (Vulkan 1.0 device)\n", "deviceUUID");
+        fprintf(f, "  %-14s not reported (Vulkan 1.0 without the external capabilities "
+                   "extensions)\n", "deviceUUID");
     }
     if (d->has_pci)
         fprintf(f, "  %-14s %04x:%02x:%02x.%x\n", "PCI", d->pci.pciDomain, d->pci.pciBus,
@@ -199,6 +200,10 @@ static void device(FILE *f, const vkw_report *r, const vkw_device_report *d, boo
     fprintf(f, "%s\n", shown ? "" : " none");
     fprintf(f, "  %-14s %s (%s)\n", "Timeline sems", d->timeline_semaphore ? "supported" : "no",
             d->timeline_semaphore_source ? d->timeline_semaphore_source : "-");
+    if (!d->complete) {
+        fprintf(f, "\n  The probe of this device stopped early: %s\n", r->message);
+        return;
+    }
 
     fprintf(f, "\n  Sharing across processes on %s\n", r->os);
     for (size_t t = 0; t < VKW_MEMORY_HANDLE_TYPE_COUNT; t++)

@@ -40,6 +40,23 @@ void vkw_props_not_applicable(vkw_external_props *out)
     out->state = VKW_QUERY_NOT_APPLICABLE_OS;
 }
 
+bool vkw_props_skip_undefined(const vkw_device_report *dev, const vkw_handle_type *ht,
+                              vkw_external_props *out)
+{
+    if (ht->core_value || vkw_device_has_extension(dev, ht->extension))
+        return false;
+    vkw_props_skipped(out, "the handle type is defined by a device extension this device "
+                           "does not offer");
+    return true;
+}
+
+void vkw_props_skipped(vkw_external_props *out, const char *reason)
+{
+    memset(out, 0, sizeof *out);
+    out->state = VKW_QUERY_SKIPPED;
+    out->reason = reason;
+}
+
 void vkw_props_check(vkw_device_report *dev, const char *what, const char *type_name,
                      uint32_t type_bit, const vkw_external_props *p)
 {

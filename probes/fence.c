@@ -12,6 +12,12 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
             vkw_props_not_applicable(out);
             continue;
         }
+        if (vkw_props_skip_undefined(dev, ht, out))
+            continue;
+        if (!ctx->fn.vkGetPhysicalDeviceExternalFenceProperties) {
+            vkw_props_skipped(out, "neither Vulkan 1.1 nor VK_KHR_external_fence_capabilities");
+            continue;
+        }
         VkPhysicalDeviceExternalFenceInfo info = {
             .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_FENCE_INFO,
             .handleType = (VkExternalFenceHandleTypeFlagBits)ht->bit,
@@ -19,7 +25,7 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
         VkExternalFenceProperties props = {
             .sType = VK_STRUCTURE_TYPE_EXTERNAL_FENCE_PROPERTIES,
         };
-        ctx->inst->vkGetPhysicalDeviceExternalFenceProperties(ctx->pd, &info, &props);
+        ctx->fn.vkGetPhysicalDeviceExternalFenceProperties(ctx->pd, &info, &props);
         vkw_props_from_sync(props.externalFenceFeatures, props.compatibleHandleTypes,
                             props.exportFromImportedHandleTypes, out);
         vkw_props_check(dev, "fence", ht->name, ht->bit, out);

@@ -24,9 +24,20 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
     };
 
-    /* Chain only what the device may be asked for (valid usage of pNext). */
+    /* Without vkGetPhysicalDeviceProperties2 only the 1.0 properties, which
+     * the run already recorded, can be had. */
+    if (!ctx->fn.vkGetPhysicalDeviceProperties2)
+        return VKW_OK;
+
+    /* Chain only what the device may be asked for (valid usage of pNext).
+     * VkPhysicalDeviceIDProperties: core 1.1, or any external capabilities
+     * instance extension. */
     void **tail = &props.pNext;
-    dev->has_id_properties = api >= VK_API_VERSION_1_1;
+    dev->has_id_properties =
+        api >= VK_API_VERSION_1_1 ||
+        vkw_instance_has_extension(inst, "VK_KHR_external_memory_capabilities") ||
+        vkw_instance_has_extension(inst, "VK_KHR_external_semaphore_capabilities") ||
+        vkw_instance_has_extension(inst, "VK_KHR_external_fence_capabilities");
     if (dev->has_id_properties) {
         *tail = &id;
         tail = &id.pNext;
@@ -42,16 +53,9 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
         *tail = &pci;
         tail = &pci.pNext;
     }
-    inst->vkGetPhysicalDeviceProperties2(ctx->pd, &props);
+    ctx->fn.vkGetPhysicalDeviceProperties2(ctx->pd, &props);
 
-    const VkPhysicalDeviceProperties *p = &props.properties;
-    memcpy(dev->name, p->deviceName, sizeof dev->name);
-    dev->name[sizeof dev->name - 1] = '\0';
-    dev->vendor_id = p->vendorID;
-    dev->device_id = p->deviceID;
-    dev->type = p->deviceType;
-    dev->api_version = p->apiVersion;
-    dev->driver_version = p->driverVersion;
+    /* props.properties repeats what the run recorded from the 1.0 query. */
     if (dev->has_id_properties) {
         memcpy(dev->device_uuid, id.deviceUUID, VK_UUID_SIZE);
         memcpy(dev->driver_uuid, id.driverUUID, VK_UUID_SIZE);

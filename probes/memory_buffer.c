@@ -22,6 +22,12 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
                 vkw_props_not_applicable(out);
                 continue;
             }
+            if (vkw_props_skip_undefined(dev, ht, out))
+                continue;
+            if (!ctx->fn.vkGetPhysicalDeviceExternalBufferProperties) {
+                vkw_props_skipped(out, "neither Vulkan 1.1 nor VK_KHR_external_memory_capabilities");
+                continue;
+            }
             VkPhysicalDeviceExternalBufferInfo info = {
                 .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_BUFFER_INFO,
                 .usage = vkw_buffer_cases[c].usage,
@@ -30,7 +36,7 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
             VkExternalBufferProperties props = {
                 .sType = VK_STRUCTURE_TYPE_EXTERNAL_BUFFER_PROPERTIES,
             };
-            ctx->inst->vkGetPhysicalDeviceExternalBufferProperties(ctx->pd, &info, &props);
+            ctx->fn.vkGetPhysicalDeviceExternalBufferProperties(ctx->pd, &info, &props);
             vkw_props_from_memory(&props.externalMemoryProperties, out);
             vkw_props_check(dev, "buffer", ht->name, ht->bit, out);
         }

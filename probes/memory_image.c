@@ -3,8 +3,6 @@
  * (vkGetPhysicalDeviceImageFormatProperties2 + VkPhysicalDeviceExternalImageFormatInfo). */
 #include "probe.h"
 
-#include <string.h>
-
 #define COPY (VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT)
 /* DRM_FORMAT_MOD_LINEAR from drm_fourcc.h: the one modifier every DMA_BUF
  * producer and consumer understands. */
@@ -43,11 +41,15 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
                 vkw_props_not_applicable(out);
                 continue;
             }
+            if (vkw_props_skip_undefined(dev, ht, out))
+                continue;
+            if (!ctx->fn.vkGetPhysicalDeviceImageFormatProperties2) {
+                vkw_props_skipped(out, "neither Vulkan 1.1 nor VK_KHR_get_physical_device_properties2");
+                continue;
+            }
             bool drm = ic->tiling == VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT;
             if (drm && !vkw_device_has_extension(dev, "VK_EXT_image_drm_format_modifier")) {
-                memset(out, 0, sizeof *out);
-                out->state = VKW_QUERY_SKIPPED;
-                out->reason = "the device does not offer VK_EXT_image_drm_format_modifier";
+                vkw_props_skipped(out, "the device does not offer VK_EXT_image_drm_format_modifier");
                 continue;
             }
             /* Required exactly once when tiling is DRM_FORMAT_MODIFIER (VUID-
@@ -78,7 +80,7 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
                 .pNext = &ext_props,
             };
             VkResult r =
-                ctx->inst->vkGetPhysicalDeviceImageFormatProperties2(ctx->pd, &info, &props);
+                ctx->fn.vkGetPhysicalDeviceImageFormatProperties2(ctx->pd, &info, &props);
             if (r == VK_SUCCESS) {
                 vkw_props_from_memory(&ext_props.externalMemoryProperties, out);
                 vkw_props_check(dev, "image", ht->name, ht->bit, out);

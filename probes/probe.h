@@ -9,6 +9,7 @@ typedef struct vkw_probe_ctx {
     const vkw_instance *inst;
     VkPhysicalDevice pd;
     uint32_t api_version; /* min(instance, device): what may be called on this device */
+    vkw_pd11_table fn;    /* the 1.1 queries this device may be called through (or NULL) */
 } vkw_probe_ctx;
 
 typedef struct vkw_probe {
@@ -32,6 +33,13 @@ void vkw_props_from_memory(const VkExternalMemoryProperties *p, vkw_external_pro
 void vkw_props_from_sync(uint32_t features, uint32_t compatible, uint32_t export_from_imported,
                          vkw_external_props *out);
 void vkw_props_not_applicable(vkw_external_props *out);
+/* A handle type whose enum value comes from a device extension may only be
+ * named in a query when the device offers that extension; otherwise the entry
+ * is marked skipped (returns true). Core 1.1 values are always queried. */
+bool vkw_props_skip_undefined(const vkw_device_report *dev, const vkw_handle_type *ht,
+                              vkw_external_props *out);
+/* Marks an entry skipped because the query function itself is unavailable. */
+void vkw_props_skipped(vkw_external_props *out, const char *reason);
 /* Flags drivers must keep consistent; anomalies are recorded on dev. */
 void vkw_props_check(vkw_device_report *dev, const char *what, const char *type_name,
                      uint32_t type_bit, const vkw_external_props *p);

@@ -9,6 +9,12 @@ static void timeline_feature(const vkw_probe_ctx *ctx, vkw_device_report *dev)
 {
     bool core = ctx->api_version >= VK_API_VERSION_1_2;
     bool ext = vkw_device_has_extension(dev, "VK_KHR_timeline_semaphore");
+    if (!ctx->fn.vkGetPhysicalDeviceFeatures2) {
+        dev->timeline_semaphore = false;
+        dev->timeline_semaphore_source = "features cannot be queried (neither Vulkan 1.1 nor "
+                                         "VK_KHR_get_physical_device_properties2)";
+        return;
+    }
     if (!core && !ext) {
         dev->timeline_semaphore = false;
         dev->timeline_semaphore_source = "neither Vulkan 1.2 nor VK_KHR_timeline_semaphore";
@@ -21,7 +27,7 @@ static void timeline_feature(const vkw_probe_ctx *ctx, vkw_device_report *dev)
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
         .pNext = &tl,
     };
-    ctx->inst->vkGetPhysicalDeviceFeatures2(ctx->pd, &f);
+    ctx->fn.vkGetPhysicalDeviceFeatures2(ctx->pd, &f);
     dev->timeline_semaphore = tl.timelineSemaphore;
     dev->timeline_semaphore_source = core ? "Vulkan 1.2 core" : "VK_KHR_timeline_semaphore";
     /* Vulkan 1.2 made the feature mandatory. */
@@ -41,7 +47,7 @@ static void query(const vkw_probe_ctx *ctx, VkExternalSemaphoreHandleTypeFlagBit
     VkExternalSemaphoreProperties props = {
         .sType = VK_STRUCTURE_TYPE_EXTERNAL_SEMAPHORE_PROPERTIES,
     };
-    ctx->inst->vkGetPhysicalDeviceExternalSemaphoreProperties(ctx->pd, &info, &props);
+    ctx->fn.vkGetPhysicalDeviceExternalSemaphoreProperties(ctx->pd, &info, &props);
     vkw_props_from_sync(props.externalSemaphoreFeatures, props.compatibleHandleTypes,
                         props.exportFromImportedHandleTypes, out);
 }
@@ -58,13 +64,20 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
             vkw_props_not_applicable(&caps->timeline);
             continue;
         }
+        if (vkw_props_skip_undefined(dev, ht, &caps->binary)) {
+            caps->timeline = caps->binary;
+            continue;
+        }
+        if (!ctx->fn.vkGetPhysicalDeviceExternalSemaphoreProperties) {
+            vkw_props_skipped(&caps->binary, "neither Vulkan 1.1 nor VK_KHR_external_semaphore_capabilities");
+            caps->timeline = caps->binary;
+            continue;
+        }
         VkExternalSemaphoreHandleTypeFlagBits type = (VkExternalSemaphoreHandleTypeFlagBits)ht->bit;
         query(ctx, type, NULL, &caps->binary);
         vkw_props_check(dev, "binary semaphore", ht->name, ht->bit, &caps->binary);
         if (!dev->timeline_semaphore) {
-            memset(&caps->timeline, 0, sizeof caps->timeline);
-            caps->timeline.state = VKW_QUERY_SKIPPED;
-            caps->timeline.reason = "the device has no timeline semaphores";
+            vkw_props_skipped(&caps->timeline, "the device has no timeline semaphores");
             continue;
         }
         VkSemaphoreTypeCreateInfo tl = {

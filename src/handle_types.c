@@ -13,58 +13,58 @@
  * row (the other family is listed as not applicable, never dropped). */
 const vkw_handle_type vkw_memory_handle_types[VKW_MEMORY_HANDLE_TYPE_COUNT] = {
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT, "OPAQUE_FD", "VK_KHR_external_memory_fd",
-     VKW_FAMILY_POSIX_FD, false, REF},
+     VKW_FAMILY_POSIX_FD, false, REF, true},
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, "DMA_BUF", "VK_EXT_external_memory_dma_buf",
-     VKW_FAMILY_POSIX_FD, false, REF},
+     VKW_FAMILY_POSIX_FD, false, REF, false},
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT, "OPAQUE_WIN32",
-     "VK_KHR_external_memory_win32", VKW_FAMILY_WIN32, true, REF},
+     "VK_KHR_external_memory_win32", VKW_FAMILY_WIN32, true, REF, true},
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT, "OPAQUE_WIN32_KMT",
-     "VK_KHR_external_memory_win32", VKW_FAMILY_WIN32, false, REF},
+     "VK_KHR_external_memory_win32", VKW_FAMILY_WIN32, false, REF, true},
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_BIT, "D3D11_TEXTURE",
-     "VK_KHR_external_memory_win32", VKW_FAMILY_WIN32, true, REF},
+     "VK_KHR_external_memory_win32", VKW_FAMILY_WIN32, true, REF, true},
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_KMT_BIT, "D3D11_TEXTURE_KMT",
-     "VK_KHR_external_memory_win32", VKW_FAMILY_WIN32, false, REF},
+     "VK_KHR_external_memory_win32", VKW_FAMILY_WIN32, false, REF, true},
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_HEAP_BIT, "D3D12_HEAP", "VK_KHR_external_memory_win32",
-     VKW_FAMILY_WIN32, true, REF},
+     VKW_FAMILY_WIN32, true, REF, true},
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_RESOURCE_BIT, "D3D12_RESOURCE",
-     "VK_KHR_external_memory_win32", VKW_FAMILY_WIN32, true, REF},
+     "VK_KHR_external_memory_win32", VKW_FAMILY_WIN32, true, REF, true},
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT, "HOST_ALLOCATION",
-     "VK_EXT_external_memory_host", VKW_FAMILY_HOST, false, REF},
+     "VK_EXT_external_memory_host", VKW_FAMILY_HOST, false, REF, false},
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_MAPPED_FOREIGN_MEMORY_BIT_EXT,
-     "HOST_MAPPED_FOREIGN_MEMORY", "VK_EXT_external_memory_host", VKW_FAMILY_HOST, false, REF},
+     "HOST_MAPPED_FOREIGN_MEMORY", "VK_EXT_external_memory_host", VKW_FAMILY_HOST, false, REF, false},
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_ANDROID_HARDWARE_BUFFER_BIT_ANDROID,
      "ANDROID_HARDWARE_BUFFER", "VK_ANDROID_external_memory_android_hardware_buffer",
-     VKW_FAMILY_ANDROID, false, REF},
+     VKW_FAMILY_ANDROID, false, REF, false},
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_ZIRCON_VMO_BIT_FUCHSIA, "ZIRCON_VMO",
-     "VK_FUCHSIA_external_memory", VKW_FAMILY_FUCHSIA, false, REF},
+     "VK_FUCHSIA_external_memory", VKW_FAMILY_FUCHSIA, false, REF, false},
     {VK_EXTERNAL_MEMORY_HANDLE_TYPE_RDMA_ADDRESS_BIT_NV, "RDMA_ADDRESS",
-     "VK_NV_external_memory_rdma", VKW_FAMILY_RDMA, false, REF},
+     "VK_NV_external_memory_rdma", VKW_FAMILY_RDMA, false, REF, false},
 };
 
 const vkw_handle_type vkw_semaphore_handle_types[VKW_SEMAPHORE_HANDLE_TYPE_COUNT] = {
     {VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_FD_BIT, "OPAQUE_FD", "VK_KHR_external_semaphore_fd",
-     VKW_FAMILY_POSIX_FD, false, REF},
+     VKW_FAMILY_POSIX_FD, false, REF, true},
     {VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT, "SYNC_FD", "VK_KHR_external_semaphore_fd",
-     VKW_FAMILY_POSIX_FD, false, COPY},
+     VKW_FAMILY_POSIX_FD, false, COPY, true},
     {VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_BIT, "OPAQUE_WIN32",
-     "VK_KHR_external_semaphore_win32", VKW_FAMILY_WIN32, true, REF},
+     "VK_KHR_external_semaphore_win32", VKW_FAMILY_WIN32, true, REF, true},
     {VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT, "OPAQUE_WIN32_KMT",
-     "VK_KHR_external_semaphore_win32", VKW_FAMILY_WIN32, false, REF},
+     "VK_KHR_external_semaphore_win32", VKW_FAMILY_WIN32, false, REF, true},
     {VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_D3D12_FENCE_BIT, "D3D12_FENCE",
-     "VK_KHR_external_semaphore_win32", VKW_FAMILY_WIN32, true, REF},
+     "VK_KHR_external_semaphore_win32", VKW_FAMILY_WIN32, true, REF, true},
     {VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_ZIRCON_EVENT_BIT_FUCHSIA, "ZIRCON_EVENT",
-     "VK_FUCHSIA_external_semaphore", VKW_FAMILY_FUCHSIA, false, REF},
+     "VK_FUCHSIA_external_semaphore", VKW_FAMILY_FUCHSIA, false, REF, false},
 };
 
 const vkw_handle_type vkw_fence_handle_types[VKW_FENCE_HANDLE_TYPE_COUNT] = {
     {VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_FD_BIT, "OPAQUE_FD", "VK_KHR_external_fence_fd",
-     VKW_FAMILY_POSIX_FD, false, REF},
+     VKW_FAMILY_POSIX_FD, false, REF, true},
     {VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT, "SYNC_FD", "VK_KHR_external_fence_fd",
-     VKW_FAMILY_POSIX_FD, false, COPY},
+     VKW_FAMILY_POSIX_FD, false, COPY, true},
     {VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_BIT, "OPAQUE_WIN32", "VK_KHR_external_fence_win32",
-     VKW_FAMILY_WIN32, true, REF},
+     VKW_FAMILY_WIN32, true, REF, true},
     {VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT, "OPAQUE_WIN32_KMT",
-     "VK_KHR_external_fence_win32", VKW_FAMILY_WIN32, false, REF},
+     "VK_KHR_external_fence_win32", VKW_FAMILY_WIN32, false, REF, true},
 };
 
 bool vkw_handle_family_native(vkw_handle_family family)
@@ -98,20 +98,21 @@ const char *vkw_handle_mask_names(const vkw_handle_type *table, size_t count, ui
                                   const char *sep, char *buf, size_t len)
 {
     size_t used = 0;
-    if (len)
-        buf[0] = '\0';
+    if (len == 0)
+        return buf;
+    buf[0] = '\0';
     uint32_t left = mask;
     for (size_t i = 0; i < count && left; i++) {
         if (!(left & table[i].bit))
             continue;
         left &= ~table[i].bit;
-        int n = snprintf(buf + used, len > used ? len - used : 0, "%s%s", used ? sep : "",
-                         table[i].name);
-        if (n > 0)
-            used += (size_t)n;
+        int n = snprintf(buf + used, len - used, "%s%s", used ? sep : "", table[i].name);
+        if (n < 0 || (size_t)n >= len - used)
+            return buf; /* full: keep what fits */
+        used += (size_t)n;
     }
     if (left)
-        snprintf(buf + used, len > used ? len - used : 0, "%s0x%x", used ? sep : "", left);
+        snprintf(buf + used, len - used, "%s0x%x", used ? sep : "", left);
     return buf;
 }
 

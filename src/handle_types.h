@@ -28,6 +28,7 @@ typedef struct vkw_handle_type {
     vkw_handle_family family;
     bool nt_handle;        /* Win32 NT handle: export at most once per object and type */
     vkw_transference transference;
+    bool core_value;       /* the enum value is core 1.1 (else defined by `extension`) */
 } vkw_handle_type;
 
 #define VKW_MEMORY_HANDLE_TYPE_COUNT 13

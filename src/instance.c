@@ -94,6 +94,9 @@ vkw_status vkw_loader_list_layers(const vkw_loader *loader, VkLayerProperties **
 
 bool vkw_validation_requested_by_environment(void)
 {
+    const char *off = getenv("VK_LOADER_LAYERS_DISABLE");
+    if (off && (strstr(off, "validation") || strstr(off, "~all~") || strstr(off, "~explicit~")))
+        return false;
     const char *vars[] = {"VK_INSTANCE_LAYERS", "VK_LOADER_LAYERS_ENABLE"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i]);
@@ -186,14 +189,15 @@ vkw_status vkw_instance_create(const vkw_loader *loader, const vkw_instance_opti
         debug_utils |= strcmp(e, "VK_EXT_debug_utils") == 0;
         portability |= strcmp(e, "VK_KHR_portability_enumeration") == 0;
     }
+    if ((opts->enable_validation || opts->require_validation) &&
+        !has_name(VKW_VALIDATION_LAYER, layers, layer_count, sizeof *layers,
+                  offsetof(VkLayerProperties, layerName))) {
+        s = vkw_fail(err, VKW_E_NO_LAYER,
+                     "validation requested%s but %s is not installed (Debian: vulkan-validationlayers)",
+                     opts->enable_validation ? "" : " by the environment", VKW_VALIDATION_LAYER);
+        goto cleanup;
+    }
     if (opts->enable_validation) {
-        if (!has_name(VKW_VALIDATION_LAYER, layers, layer_count, sizeof *layers,
-                      offsetof(VkLayerProperties, layerName))) {
-            s = vkw_fail(err, VKW_E_NO_LAYER,
-                         "validation requested but %s is not installed (Debian: vulkan-validationlayers)",
-                         VKW_VALIDATION_LAYER);
-            goto cleanup;
-        }
         snprintf(out->enabled_layers[0], VKW_NAME_LEN, "%s", VKW_VALIDATION_LAYER);
         layer_ptrs[0] = out->enabled_layers[0];
         out->enabled_layer_count = 1;
@@ -248,8 +252,6 @@ vkw_status vkw_instance_create(const vkw_loader *loader, const vkw_instance_opti
 
 #define LOAD_INSTANCE(fn)                                                                          \
     out->fn = (PFN_##fn)loader->gipa(out->handle, #fn);                                            \
-    if (!out->fn)                                                                                  \
-        out->fn = (PFN_##fn)loader->gipa(out->handle, #fn "KHR");                                  \
     if (!out->fn) {                                                                                \
         s = vkw_fail(err, VKW_E_NO_LOADER, "the Vulkan instance does not provide %s", #fn);        \
         goto cleanup;                                                                              \
@@ -259,10 +261,18 @@ vkw_status vkw_instance_create(const vkw_loader *loader, const vkw_instance_opti
 #define LOAD_OPTIONAL(fn) out->fn = (PFN_##fn)loader->gipa(out->handle, #fn);
     VKW_INSTANCE_OPTIONAL_FUNCTIONS(LOAD_OPTIONAL)
 #undef LOAD_OPTIONAL
+    /* The loader returns the KHR names only where their extension is enabled. */
+#define LOAD_PD11(fn)                                                                              \
+    if (out->api_version >= VK_API_VERSION_1_1)                                                    \
+        out->core.fn = (PFN_##fn)loader->gipa(out->handle, #fn);                                   \
+    out->khr.fn = (PFN_##fn)loader->gipa(out->handle, #fn "KHR");
+    VKW_PD11_FUNCTIONS(LOAD_PD11)
+#undef LOAD_PD11
 
     if (debug_utils && out->vkCreateDebugUtilsMessengerEXT) {
         r = out->vkCreateDebugUtilsMessengerEXT(out->handle, &dbg, NULL, &out->messenger);
         if (r != VK_SUCCESS) {
+            out->messenger = VK_NULL_HANDLE;
             s = vkw_fail_vk(err, r, "vkCreateDebugUtilsMessengerEXT", "capturing layer messages");
             goto cleanup;
         }
@@ -276,6 +286,19 @@ cleanup:
     free(layers);
     vkw_instance_destroy(out);
     return s;
+}
+
+void vkw_instance_pd11_table(const vkw_instance *inst, uint32_t api_version, vkw_pd11_table *out)
+{
+    *out = api_version >= VK_API_VERSION_1_1 ? inst->core : inst->khr;
+}
+
+bool vkw_instance_has_extension(const vkw_instance *inst, const char *name)
+{
+    for (uint32_t i = 0; i < inst->enabled_extension_count; i++)
+        if (strcmp(inst->enabled_extensions[i], name) == 0)
+            return true;
+    return false;
 }
 
 void vkw_instance_destroy(vkw_instance *inst)

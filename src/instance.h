@@ -17,19 +17,23 @@
     X(vkEnumerateInstanceLayerProperties)                                                         \
     X(vkCreateInstance)
 
-/* Instance-level functions the tool calls; each must resolve (core name, or
- * the KHR alias for 1.0 loaders with the capability extensions enabled). */
+/* Vulkan 1.0 instance-level functions the tool calls; each must resolve. */
 #define VKW_INSTANCE_FUNCTIONS(X)                                                                  \
     X(vkDestroyInstance)                                                                          \
     X(vkEnumeratePhysicalDevices)                                                                 \
     X(vkGetPhysicalDeviceProperties)                                                              \
-    X(vkGetPhysicalDeviceProperties2)                                                             \
-    X(vkGetPhysicalDeviceFeatures2)                                                               \
     X(vkGetPhysicalDeviceQueueFamilyProperties)                                                   \
     X(vkGetPhysicalDeviceMemoryProperties)                                                        \
-    X(vkEnumerateDeviceExtensionProperties)                                                       \
-    X(vkGetPhysicalDeviceExternalBufferProperties)                                                \
+    X(vkEnumerateDeviceExtensionProperties)
+
+/* Physical-device queries that are core in Vulkan 1.1 and came from instance
+ * extensions before (the KHR aliases). A device may only be called through
+ * the core names if it supports 1.1; a 1.0 device needs the KHR ones. */
+#define VKW_PD11_FUNCTIONS(X)                                                                      \
+    X(vkGetPhysicalDeviceProperties2)                                                             \
+    X(vkGetPhysicalDeviceFeatures2)                                                               \
     X(vkGetPhysicalDeviceImageFormatProperties2)                                                  \
+    X(vkGetPhysicalDeviceExternalBufferProperties)                                                \
     X(vkGetPhysicalDeviceExternalSemaphoreProperties)                                             \
     X(vkGetPhysicalDeviceExternalFenceProperties)
 
@@ -39,6 +43,11 @@
     X(vkDestroyDebugUtilsMessengerEXT)
 
 #define VKW_DECLARE_PFN(name) PFN_##name name;
+
+/* The 1.1 queries one device may be called with; NULL where unavailable. */
+typedef struct vkw_pd11_table {
+    VKW_PD11_FUNCTIONS(VKW_DECLARE_PFN)
+} vkw_pd11_table;
 
 typedef struct vkw_loader {
     vkw_library *lib;
@@ -79,6 +88,7 @@ typedef struct vkw_debug_log {
 
 typedef struct vkw_instance_options {
     bool enable_validation; /* enable VK_LAYER_KHRONOS_validation; fails if absent */
+    bool require_validation; /* the environment enables it: fail too if it is absent */
     vkw_debug_log *log;     /* caller-owned, outlives the instance; NULL: no messenger */
 } vkw_instance_options;
 
@@ -88,6 +98,8 @@ typedef struct vkw_instance {
     uint32_t api_version; /* the apiVersion the instance was created with */
     VKW_INSTANCE_FUNCTIONS(VKW_DECLARE_PFN)
     VKW_INSTANCE_OPTIONAL_FUNCTIONS(VKW_DECLARE_PFN)
+    vkw_pd11_table core; /* the 1.1 core entry points (instance 1.1+) */
+    vkw_pd11_table khr;  /* the KHR aliases (instance extensions enabled) */
     VkDebugUtilsMessengerEXT messenger;
     uint32_t enabled_extension_count;
     char enabled_extensions[16][VKW_NAME_LEN];
@@ -104,7 +116,15 @@ vkw_status vkw_instance_create(const vkw_loader *loader, const vkw_instance_opti
                                vkw_instance *out, vkw_error *err);
 void vkw_instance_destroy(vkw_instance *inst);
 
-/* Whether the environment asks the loader to enable the validation layer. */
+/* The entry points a device with this (effective) API version may be called
+ * through: core for 1.1+, the KHR aliases otherwise. */
+void vkw_instance_pd11_table(const vkw_instance *inst, uint32_t api_version, vkw_pd11_table *out);
+/* Whether this tool enabled the instance extension. */
+bool vkw_instance_has_extension(const vkw_instance *inst, const char *name);
+
+/* Whether the environment asks the loader to enable the validation layer
+ * (VK_INSTANCE_LAYERS or VK_LOADER_LAYERS_ENABLE, not undone by
+ * VK_LOADER_LAYERS_DISABLE). */
 bool vkw_validation_requested_by_environment(void);
 
 #endif

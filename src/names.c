@@ -201,16 +201,18 @@ static const char *join_flags(vkw_flag_kind kind, uint32_t mask, const char *sep
     size_t used = 0;
     char scratch[16];
     const char *name;
-    if (len)
-        buf[0] = '\0';
+    if (len == 0)
+        return buf;
     if (mask == 0) {
         snprintf(buf, len, "none");
         return buf;
     }
+    buf[0] = '\0';
     while ((name = vkw_next_flag_name(kind, &mask, scratch, sizeof scratch))) {
-        int n = snprintf(buf + used, len > used ? len - used : 0, "%s%s", used ? sep : "", name);
-        if (n > 0)
-            used += (size_t)n;
+        int n = snprintf(buf + used, len - used, "%s%s", used ? sep : "", name);
+        if (n < 0 || (size_t)n >= len - used)
+            break; /* full: keep what fits */
+        used += (size_t)n;
     }
     return buf;
 }

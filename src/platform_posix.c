@@ -110,21 +110,25 @@ void vkw_platform_utc_now(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* "<path>.tmp.<pid>": same folder, so rename() is atomic on one file system. */
-static int temp_name(const char *path, char *buf, size_t len)
-{
-    int n = snprintf(buf, len, "%s.tmp.%ld", path, (long)getpid());
-    return n > 0 && (size_t)n < len;
-}
-
+/* "<path>.tmp.XXXXXX", unique (mkostemp), in the same folder so that rename()
+ * is atomic on one file system. */
 static vkw_status create_temp(const char *path, char *tmp, size_t tmplen, int *fd_out,
                               vkw_error *err)
 {
-    if (!temp_name(path, tmp, tmplen))
+    int n = snprintf(tmp, tmplen, "%s.tmp.XXXXXX", path);
+    if (n < 0 || (size_t)n >= tmplen)
         return vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
         return vkw_fail(err, VKW_E_IO, "cannot write report '%s': %s", path, strerror(errno));
+    /* mkostemp makes the file 0600; a report is for everyone to read. */
+    if (fchmod(fd, 0644) != 0) {
+        vkw_status s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': chmod: %s", path,
+                                strerror(errno));
+        close(fd);
+        unlink(tmp);
+        return s;
+    }
     *fd_out = fd;
     return VKW_OK;
 }

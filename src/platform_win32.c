@@ -113,14 +113,22 @@ static vkw_status io_fail(vkw_error *err, const char *path, const char *what)
 static vkw_status create_temp(const char *path, char *tmp, size_t tmplen, HANDLE *out,
                               vkw_error *err)
 {
-    int n = snprintf(tmp, tmplen, "%s.tmp.%lu", path, (unsigned long)GetCurrentProcessId());
-    if (n < 0 || (size_t)n >= tmplen)
-        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
-    HANDLE h = CreateFileA(tmp, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (h == INVALID_HANDLE_VALUE)
-        return io_fail(err, path, "");
-    *out = h;
-    return VKW_OK;
+    /* A unique name: process, time and attempt; CREATE_NEW never reuses one. */
+    for (unsigned attempt = 0; attempt < 16; attempt++) {
+        int n = snprintf(tmp, tmplen, "%s.tmp.%lu.%llu.%u", path,
+                         (unsigned long)GetCurrentProcessId(),
+                         (unsigned long long)GetTickCount64(), attempt);
+        if (n < 0 || (size_t)n >= tmplen)
+            return vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
+        HANDLE h = CreateFileA(tmp, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+        if (h != INVALID_HANDLE_VALUE) {
+            *out = h;
+            return VKW_OK;
+        }
+        if (GetLastError() != ERROR_FILE_EXISTS)
+            break;
+    }
+    return io_fail(err, path, "");
 }
 
 vkw_status vkw_check_writable(const char *path, vkw_error *err)

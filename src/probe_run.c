@@ -135,7 +135,11 @@ vkw_status vkw_probe_run(const vkw_probe_options *opts, vkw_report *report, vkw_
     if (s != VKW_OK)
         goto cleanup;
 
-    vkw_instance_options io = {.enable_validation = opts->validate, .log = &report->debug};
+    vkw_instance_options io = {
+        .enable_validation = opts->validate,
+        .require_validation = report->validation_by_environment,
+        .log = &report->debug,
+    };
     s = vkw_instance_create(&loader, &io, &inst, err);
     if (s != VKW_OK)
         goto cleanup;
@@ -157,11 +161,13 @@ vkw_status vkw_probe_run(const vkw_probe_options *opts, vkw_report *report, vkw_
         dev->index = i;
         VkPhysicalDeviceProperties base;
         inst.vkGetPhysicalDeviceProperties(pds[i], &base);
+        vkw_device_set_base(dev, &base);
         vkw_probe_ctx ctx = {
             .inst = &inst,
             .pd = pds[i],
             .api_version = base.apiVersion < inst.api_version ? base.apiVersion : inst.api_version,
         };
+        vkw_instance_pd11_table(&inst, ctx.api_version, &ctx.fn);
         /* Counted before any probe runs, so what a failing probe allocated is freed. */
         report->device_count++;
         s = run_probes(&ctx, dev, 0, IDENTIFYING_PROBES, err);
@@ -176,6 +182,7 @@ vkw_status vkw_probe_run(const vkw_probe_options *opts, vkw_report *report, vkw_
         if (s != VKW_OK)
             goto cleanup;
         vkw_verdict_compute(dev);
+        dev->complete = true;
         dev->probe_ms = (double)(vkw_clock_ns() - d0) / 1e6;
     }
     if (report->device_count == 0) {

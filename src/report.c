@@ -42,6 +42,17 @@ void vkw_report_set_error(vkw_report *r, const vkw_error *err)
     snprintf(r->message, sizeof r->message, "%s", err->message);
 }
 
+void vkw_device_set_base(vkw_device_report *dev, const VkPhysicalDeviceProperties *p)
+{
+    memcpy(dev->name, p->deviceName, sizeof dev->name);
+    dev->name[sizeof dev->name - 1] = '\0';
+    dev->vendor_id = p->vendorID;
+    dev->device_id = p->deviceID;
+    dev->type = p->deviceType;
+    dev->api_version = p->apiVersion;
+    dev->driver_version = p->driverVersion;
+}
+
 void vkw_device_add_anomaly(vkw_device_report *dev, const char *fmt, ...)
 {
     if (dev->anomaly_count >= sizeof dev->anomalies / sizeof dev->anomalies[0])

@@ -71,6 +71,7 @@ typedef struct vkw_semaphore_caps {
 
 /* Why a handle type can or cannot share across processes, at a glance. */
 typedef enum vkw_verdict_code {
+    VKW_VERDICT_NOT_RUN = 0,         /* the device's probes stopped before the verdict */
     VKW_VERDICT_SHAREABLE,
     VKW_VERDICT_SHAREABLE_DEDICATED, /* shareable, but only as a dedicated allocation */
     VKW_VERDICT_NOT_ON_THIS_OS,
@@ -97,6 +98,7 @@ extern const char *const vkw_relevant_device_extensions[VKW_RELEVANT_EXTENSION_C
 
 typedef struct vkw_device_report {
     uint32_t index; /* as vkEnumeratePhysicalDevices lists it */
+    bool complete;  /* every probe ran; false when one failed (the run's message says why) */
 
     /* identity */
     char name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
@@ -145,6 +147,9 @@ typedef struct vkw_device_report {
 
     double probe_ms;
 } vkw_device_report;
+
+/* Records the Vulkan 1.0 properties every device has, before any probe runs. */
+void vkw_device_set_base(vkw_device_report *dev, const VkPhysicalDeviceProperties *p);
 
 /* Records an anomaly (dropped silently past 16: the first ones matter most). */
 void vkw_device_add_anomaly(vkw_device_report *dev, const char *fmt, ...)

@@ -149,7 +149,8 @@ static void verdict(jw *w, cJSON *parent, const char *key, const vkw_verdict *v)
 {
     cJSON *o = parent ? add_obj(w, parent, key) : NULL;
     str(w, o, "code", vkw_verdict_code_name(v->code));
-    str(w, o, "detail", v->detail);
+    str(w, o, "detail", v->code == VKW_VERDICT_NOT_RUN ? "not probed: the probe stopped early"
+                                                       : v->detail);
 }
 
 static void handle_type_head(jw *w, cJSON *o, const vkw_device_report *dev,
@@ -410,6 +411,7 @@ vkw_status vkw_report_to_json(const vkw_report *r, char **out, vkw_error *err)
         const vkw_device_report *dev = &r->devices[i];
         cJSON *d = push_obj(&w, da);
         num(&w, d, "index", dev->index);
+        boolean(&w, d, "complete", dev->complete);
         if (d) {
             identity(&w, d, dev);
             topology(&w, d, dev);

@@ -9,6 +9,7 @@
 const char *vkw_verdict_code_name(vkw_verdict_code code)
 {
     switch (code) {
+    case VKW_VERDICT_NOT_RUN: return "not_run";
     case VKW_VERDICT_SHAREABLE: return "shareable";
     case VKW_VERDICT_SHAREABLE_DEDICATED: return "shareable_dedicated_only";
     case VKW_VERDICT_NOT_ON_THIS_OS: return "not_on_this_os";
@@ -93,15 +94,20 @@ static void memory_verdict(vkw_device_report *dev, size_t t)
 
     if (b.failed + i.failed && !shareable) {
         set(v, VKW_VERDICT_QUERY_FAILED, "%u capability queries failed", b.failed + i.failed);
-    } else if (ht->family == VKW_FAMILY_HOST) {
-        set(v, VKW_VERDICT_NOT_CROSS_PROCESS,
-            "host pointers import into this process only (%s; importable buffers %u/%u)",
-            ext ? "extension present" : "extension missing", b.import_only + b.shareable, b.total);
     } else if (!ext) {
         set(v, VKW_VERDICT_EXTENSION_MISSING, "the device does not offer %s", ht->extension);
         if (shareable)
             vkw_device_add_anomaly(dev, "memory %s: the driver reports %u shareable cases but does "
                                    "not offer %s", ht->name, shareable, ht->extension);
+    } else if (ht->family == VKW_FAMILY_HOST) {
+        unsigned importable = b.import_only + b.shareable + i.import_only + i.shareable;
+        if (importable)
+            set(v, VKW_VERDICT_NOT_CROSS_PROCESS,
+                "host pointers import into this process only (importable: buffers %u/%u, "
+                "images %u/%u)",
+                b.import_only + b.shareable, b.total, i.import_only + i.shareable, i.total);
+        else
+            set(v, VKW_VERDICT_DRIVER_SAYS_NO, "no buffer or image case is importable");
     } else if (!shareable) {
         set(v, VKW_VERDICT_DRIVER_SAYS_NO,
             "no buffer or image case is both exportable and importable (export only: %u, "

@@ -97,6 +97,18 @@ static void handle_tables_cover_every_header_bit_once(void)
         seen |= vkw_memory_handle_types[i].bit;
     }
     CHECK(seen == 0x1fffu); /* 0x1..0x1000: all memory types of the 1.3.239 headers */
+    seen = 0;
+    for (size_t i = 0; i < VKW_SEMAPHORE_HANDLE_TYPE_COUNT; i++) {
+        CHECK((seen & vkw_semaphore_handle_types[i].bit) == 0);
+        seen |= vkw_semaphore_handle_types[i].bit;
+    }
+    CHECK(seen == 0x9fu); /* OPAQUE_FD..SYNC_FD (0x1..0x10) and ZIRCON_EVENT (0x80) */
+    seen = 0;
+    for (size_t i = 0; i < VKW_FENCE_HANDLE_TYPE_COUNT; i++) {
+        CHECK((seen & vkw_fence_handle_types[i].bit) == 0);
+        seen |= vkw_fence_handle_types[i].bit;
+    }
+    CHECK(seen == 0xfu);
     CHECK(vkw_handle_family_native(VKW_FAMILY_POSIX_FD) != vkw_handle_family_native(VKW_FAMILY_WIN32));
     CHECK(vkw_handle_family_native(VKW_FAMILY_HOST));
 }
@@ -154,6 +166,108 @@ static void atomic_write_replaces_and_leaves_no_temp(void)
     rmdir(dir);
 }
 
+/* --- verdicts, from synthetic capability tables (no driver involved) --- */
+
+static void give_extension(vkw_device_report *d, const char *name)
+{
+    for (size_t i = 0; i < VKW_RELEVANT_EXTENSION_COUNT; i++)
+        if (strcmp(vkw_relevant_device_extensions[i], name) == 0)
+            d->relevant_extension_version[i] = 1;
+}
+
+static size_t memory_index(const char *name)
+{
+    const vkw_handle_type *t =
+        vkw_handle_type_by_name(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, name);
+    return (size_t)(t - vkw_memory_handle_types);
+}
+
+static void fill_memory(vkw_device_report *d, size_t t, bool exp, bool imp, bool dedicated)
+{
+    vkw_external_props p = {.state = VKW_QUERY_OK, .exportable = exp, .importable = imp,
+                            .dedicated_only = dedicated, .compatible = vkw_memory_handle_types[t].bit};
+    for (size_t c = 0; c < VKW_BUFFER_CASE_COUNT; c++)
+        d->memory_caps[t].buffer[c] = p;
+    for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++)
+        d->memory_caps[t].image[c] = p;
+}
+
+static void verdict_memory_reasons(void)
+{
+    static vkw_device_report d; /* large: not on the stack */
+    memset(&d, 0, sizeof d);
+    CHECK(d.memory_verdict[0].code == VKW_VERDICT_NOT_RUN); /* before any computation */
+
+    size_t fd = memory_index("OPAQUE_FD"), dma = memory_index("DMA_BUF");
+    size_t host = memory_index("HOST_ALLOCATION"), win = memory_index("OPAQUE_WIN32");
+    give_extension(&d, "VK_KHR_external_memory_fd");
+    fill_memory(&d, fd, true, true, true);
+    d.memory_caps[fd].image[0].state = VKW_QUERY_FORMAT_UNSUPPORTED;
+    d.memory_caps[fd].image[1].state = VKW_QUERY_SKIPPED;
+    fill_memory(&d, dma, true, true, false); /* claims support, extension absent */
+    give_extension(&d, "VK_EXT_external_memory_host");
+    fill_memory(&d, host, false, false, false);
+    vkw_verdict_compute(&d);
+
+    CHECK(d.memory_verdict[fd].code == VKW_VERDICT_SHAREABLE_DEDICATED);
+    CHECK(strstr(d.memory_verdict[fd].detail, "images 7/8") != NULL);   /* unsupported counts */
+    CHECK(strstr(d.memory_verdict[fd].detail, "1 image case skipped") != NULL);
+    CHECK(d.memory_verdict[dma].code == VKW_VERDICT_EXTENSION_MISSING);
+    CHECK(d.anomaly_count == 1 && strstr(d.anomalies[0], "DMA_BUF") != NULL);
+    CHECK(d.memory_verdict[host].code == VKW_VERDICT_DRIVER_SAYS_NO);
+    CHECK(d.memory_verdict[win].code == VKW_VERDICT_NOT_ON_THIS_OS);
+
+    memset(&d, 0, sizeof d);
+    give_extension(&d, "VK_KHR_external_memory_fd");
+    give_extension(&d, "VK_EXT_external_memory_host");
+    fill_memory(&d, fd, true, false, false); /* export only */
+    fill_memory(&d, host, false, true, false);
+    vkw_verdict_compute(&d);
+    CHECK(d.memory_verdict[fd].code == VKW_VERDICT_DRIVER_SAYS_NO);
+    CHECK(strstr(d.memory_verdict[fd].detail, "export only: 13") != NULL);
+    CHECK(d.memory_verdict[host].code == VKW_VERDICT_NOT_CROSS_PROCESS);
+
+    memset(&d, 0, sizeof d);
+    give_extension(&d, "VK_KHR_external_memory_fd");
+    fill_memory(&d, fd, true, true, false);
+    d.memory_caps[fd].buffer[0].dedicated_only = true;
+    for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++)
+        d.memory_caps[fd].image[c].state = VKW_QUERY_FAILED;
+    vkw_verdict_compute(&d);
+    CHECK(d.memory_verdict[fd].code == VKW_VERDICT_SHAREABLE);
+    CHECK(strstr(d.memory_verdict[fd].detail, "some need a dedicated allocation") != NULL);
+    fill_memory(&d, fd, false, false, false);
+    for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++)
+        d.memory_caps[fd].image[c].state = VKW_QUERY_FAILED;
+    vkw_verdict_compute(&d);
+    CHECK(d.memory_verdict[fd].code == VKW_VERDICT_QUERY_FAILED);
+}
+
+static void verdict_semaphore_and_fence_reasons(void)
+{
+    static vkw_device_report d;
+    memset(&d, 0, sizeof d);
+    give_extension(&d, "VK_KHR_external_semaphore_fd");
+    vkw_external_props yes = {.state = VKW_QUERY_OK, .exportable = true, .importable = true,
+                              .compatible = 1};
+    d.semaphore_caps[0].binary = yes; /* OPAQUE_FD */
+    d.semaphore_caps[0].timeline.state = VKW_QUERY_SKIPPED;
+    d.semaphore_caps[0].timeline.reason = "the device has no timeline semaphores";
+    d.semaphore_caps[1].binary = yes; /* SYNC_FD: copy transference */
+    d.semaphore_caps[1].binary.compatible = VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT;
+    d.semaphore_caps[1].timeline.state = VKW_QUERY_OK; /* neither exportable nor importable */
+    d.fence_caps[0] = yes;           /* OPAQUE_FD fence without VK_KHR_external_fence_fd */
+    vkw_verdict_compute(&d);
+    CHECK(d.semaphore_verdict[0][0].code == VKW_VERDICT_SHAREABLE);
+    CHECK(d.semaphore_verdict[0][1].code == VKW_VERDICT_DRIVER_SAYS_NO);
+    CHECK_STR(d.semaphore_verdict[0][1].detail, "the device has no timeline semaphores");
+    CHECK(strstr(d.semaphore_verdict[1][0].detail, "copy transference") != NULL);
+    CHECK_STR(d.semaphore_verdict[1][1].detail, "neither exportable nor importable");
+    CHECK(d.fence_verdict[0].code == VKW_VERDICT_EXTENSION_MISSING);
+    CHECK(d.anomaly_count == 1 && strstr(d.anomalies[0], "VK_KHR_external_fence_fd") != NULL);
+    CHECK(d.semaphore_verdict[2][0].code == VKW_VERDICT_NOT_ON_THIS_OS); /* OPAQUE_WIN32 */
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -167,6 +281,8 @@ int main(int argc, char **argv)
         CASE(handle_tables_cover_every_header_bit_once),
         CASE(status_messages_name_the_call_and_result),
         CASE(atomic_write_replaces_and_leaves_no_temp),
+        CASE(verdict_memory_reasons),
+        CASE(verdict_semaphore_and_fence_reasons),
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);

@@ -32,8 +32,10 @@ static int setup(void)
 
 static void teardown(void)
 {
-    vkw_instance_destroy(&inst);
-    vkw_loader_close(&loader);
+    if (inst.handle)
+        vkw_instance_destroy(&inst);
+    if (loader.lib)
+        vkw_loader_close(&loader);
 }
 
 static void query_buffer(uint32_t handle_type)
@@ -44,14 +46,16 @@ static void query_buffer(uint32_t handle_type)
         .handleType = (VkExternalMemoryHandleTypeFlagBits)handle_type,
     };
     VkExternalBufferProperties props = {.sType = VK_STRUCTURE_TYPE_EXTERNAL_BUFFER_PROPERTIES};
-    inst.vkGetPhysicalDeviceExternalBufferProperties(pd, &info, &props);
+    inst.core.vkGetPhysicalDeviceExternalBufferProperties(pd, &info, &props);
 }
 
 static void validation_capture_counts_a_deliberate_error(void)
 {
     CHECK(setup() == 0);
-    if (check_failures)
+    if (check_failures) {
+        teardown();
         return;
+    }
     query_buffer(VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT);
     CHECK(log_.validation_errors == 0);
     /* handleType 0 is no valid VkExternalMemoryHandleTypeFlagBits value. */
