@@ -226,6 +226,32 @@ def test_probe_validation_layer_missing_exit_9():
     one_stderr_line(p, "by the environment")
 
 
+def test_schema_accepts_recorded_h100_report():
+    # A report recorded on the NVIDIA H100 of the device tool (driver 580.159.04,
+    # scripts/gpu-probe.sh): the schema must take a real GPU's report, not only
+    # lavapipe's, and the NVIDIA-specific decoding must stay as recorded.
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "h100-probe.json")
+    with open(path) as f:
+        r = json.load(f)
+    errors = schema_errors(r)
+    check(not errors, f"recorded H100 report valid: {errors[:5]}")
+    d = r["devices"][0]
+    idt = d["identity"]
+    check(idt["vendor_name"] == "NVIDIA" and idt["driver_id"] == "NVIDIA_PROPRIETARY", "NVIDIA")
+    check(idt["driver_version"] == {"raw": 2435301632, "decoded": "580.159.04",
+                                    "encoding": "nvidia"}, f"driver version: {idt['driver_version']}")
+    check(idt["pci"] is not None and idt["pci"]["address"] == "0000:00:06.0", "PCI address")
+    s = by_type(d["external_semaphores"], "OPAQUE_FD")
+    check(s["verdict"]["binary"]["code"] == "shareable" and
+          s["verdict"]["timeline"]["code"] == "shareable", "OPAQUE_FD semaphores shareable")
+    check(by_type(d["external_fences"], "OPAQUE_FD")["verdict"]["code"] == "shareable",
+          "OPAQUE_FD fences shareable")
+    check(by_type(d["external_semaphores"], "SYNC_FD")["verdict"]["binary"]["code"] ==
+          "driver_says_no", "no SYNC_FD on the H100")
+    check(r["validation"]["enabled"] and r["validation"]["validation_errors"] == 0,
+          "recorded under the validation layer with no error")
+
+
 def test_probe_missing_loader_exit_3():
     p, r = probe_json("--loader", "/nonexistent/libvulkan.so.1")
     check(p.returncode == 3, f"exit 3, got {p.returncode}")
