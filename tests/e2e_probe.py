@@ -24,10 +24,21 @@ def check(cond, what):
         print("CHECK failed: " + what, file=sys.stderr)
 
 
-def run(*argv, env=None, timeout=120):
+def tool_env(env=None):
+    """The environment for the tool itself. In the sanitizer build CTest sets
+    VKW_TEST_PRELOAD (the ASan runtime and the keep-drivers-resident shim,
+    tests/support/resident_drivers.c); it goes to the tool, never to Python."""
     full_env = dict(os.environ)
+    preload = full_env.pop("VKW_TEST_PRELOAD", "")
+    if preload:
+        full_env["LD_PRELOAD"] = preload
     if env:
         full_env.update(env)
+    return full_env
+
+
+def run(*argv, env=None, timeout=120):
+    full_env = tool_env(env)
     p = subprocess.run([ARGS.exe, *argv], capture_output=True, text=True, env=full_env,
                        timeout=timeout)
     return p
@@ -40,10 +51,13 @@ def schema_errors(report):
     return [f"{e.json_path}: {e.message[:200]}" for e in v.iter_errors(report)]
 
 
-def probe_json(*extra, env=None):
+def probe_json(*extra, env=None, expect_rc=0):
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "report.json")
         p = run("probe", "--json", path, "--quiet", *extra, env=env)
+        if expect_rc is not None:
+            check(p.returncode == expect_rc,
+                  f"probe {' '.join(extra)}: exit {expect_rc}, got {p.returncode}: {p.stderr[-2000:]}")
         report = None
         if os.path.exists(path):
             with open(path) as f:
@@ -217,11 +231,11 @@ def test_probe_validation_layer_missing_exit_9():
     # Asked for by the flag or by the environment, a missing layer is an error,
     # never a silently unvalidated run.
     hide = {"VK_LAYER_PATH": "/nonexistent-vkw-layers"}
-    p, r = probe_json("--validate", env=hide)
+    p, r = probe_json("--validate", env=hide, expect_rc=9)
     check(p.returncode == 9, f"--validate: exit 9, got {p.returncode}")
     one_stderr_line(p, "VK_LAYER_KHRONOS_validation")
     check(r["status"]["code"] == "layer_missing", "the report records layer_missing")
-    p, r = probe_json(env=dict(hide, VK_INSTANCE_LAYERS="VK_LAYER_KHRONOS_validation"))
+    p, r = probe_json(env=dict(hide, VK_INSTANCE_LAYERS="VK_LAYER_KHRONOS_validation"), expect_rc=9)
     check(p.returncode == 9, f"environment: exit 9, got {p.returncode}")
     one_stderr_line(p, "by the environment")
 
@@ -253,7 +267,7 @@ def test_schema_accepts_recorded_h100_report():
 
 
 def test_probe_missing_loader_exit_3():
-    p, r = probe_json("--loader", "/nonexistent/libvulkan.so.1")
+    p, r = probe_json("--loader", "/nonexistent/libvulkan.so.1", expect_rc=3)
     check(p.returncode == 3, f"exit 3, got {p.returncode}")
     one_stderr_line(p, "/nonexistent/libvulkan.so.1")
     check(r is not None and r["status"]["code"] == "no_loader" and not r["loader"]["loaded"],
@@ -271,7 +285,7 @@ def test_probe_library_that_is_no_loader_exit_3():
 
 def test_probe_loader_without_driver_exit_4():
     env = {"VK_DRIVER_FILES": "/nonexistent/icd.json", "VK_ICD_FILENAMES": "/nonexistent/icd.json"}
-    p, r = probe_json(env=env)
+    p, r = probe_json(env=env, expect_rc=4)
     check(p.returncode == 4, f"exit 4, got {p.returncode}: {p.stderr}")
     one_stderr_line(p, "no driver")
     check(r is not None and r["status"]["code"] == "no_driver" and r["loader"]["loaded"],
@@ -292,7 +306,7 @@ def test_probe_device_filter_selects_by_index_name_uuid():
 
 
 def test_probe_device_filter_no_match_exit_5():
-    p, r = probe_json("--device", "no-such-gpu")
+    p, r = probe_json("--device", "no-such-gpu", expect_rc=5)
     check(p.returncode == 5, f"exit 5, got {p.returncode}")
     one_stderr_line(p, "no-such-gpu")
     check("llvmpipe" in p.stderr, "the message lists the devices there are")
