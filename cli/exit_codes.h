@@ -16,6 +16,10 @@ enum vkw_exit_code {
     VKW_EXIT_VULKAN = 7,          /* a Vulkan call failed unexpectedly */
     VKW_EXIT_VALIDATION = 8,      /* the validation layer reported errors */
     VKW_EXIT_NO_LAYER = 9,        /* --validate, but the layer is not installed */
+    VKW_EXIT_SHARING = 10,        /* bench: shared bytes differ, a handle leaked, or an import
+                                     the driver claims to support failed */
+    VKW_EXIT_CHILD = 11,          /* bench: the child process crashed, hung or broke the protocol */
+    VKW_EXIT_NOTHING_TO_SHARE = 12, /* bench: the driver exports and imports no handle type asked for */
 };
 
 static inline int vkw_exit_code_for(vkw_status s)
@@ -31,6 +35,14 @@ static inline int vkw_exit_code_for(vkw_status s)
     case VKW_E_INVALID_ARG: return VKW_EXIT_USAGE;
     case VKW_E_NO_MEMORY: return VKW_EXIT_INTERNAL;
     case VKW_E_VALIDATION: return VKW_EXIT_VALIDATION;
+    case VKW_E_OS: return VKW_EXIT_INTERNAL;
+    case VKW_E_SHARING: return VKW_EXIT_SHARING;
+    case VKW_E_TIMEOUT:
+    case VKW_E_PEER_GONE:
+    case VKW_E_PROTOCOL:
+    case VKW_E_CHILD: return VKW_EXIT_CHILD;
+    case VKW_E_NOTHING_TO_SHARE:
+    case VKW_E_UNSUPPORTED: return VKW_EXIT_NOTHING_TO_SHARE;
     }
     return VKW_EXIT_INTERNAL;
 }

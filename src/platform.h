@@ -4,6 +4,7 @@
 #ifndef VKW_PLATFORM_H
 #define VKW_PLATFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,9 @@ void vkw_library_close(vkw_library *lib);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t vkw_clock_ns(void);
+
+/* Whether stderr is a terminal (a person watching: progress lines). */
+bool vkw_platform_stderr_is_terminal(void);
 
 /* Short OS name for reports: "Linux", "Windows", ... */
 const char *vkw_platform_os_name(void);
@@ -49,5 +53,88 @@ vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len,
 /* Checks early that a file can be created next to path (so a long run does
  * not fail only at the end); creates and removes a probe file. */
 vkw_status vkw_check_writable(const char *path, vkw_error *err);
+
+/* ---- Native handles -------------------------------------------------------
+ * One opaque type for what the OS hands out: an fd on POSIX, a HANDLE on
+ * Win32, carried as an integer so that code above this layer is written once. */
+typedef intptr_t vkw_handle;
+#define VKW_NO_HANDLE ((vkw_handle)-1)
+
+/* close() or CloseHandle(); VKW_NO_HANDLE is ignored. */
+void vkw_handle_close(vkw_handle h);
+
+/* The number of handles this process holds open: the entries of /proc/self/fd
+ * on Linux, GetProcessHandleCount on Win32. Compared before and after a piece
+ * of work, any growth is a leak. */
+vkw_status vkw_handle_count(uint32_t *out, vkw_error *err);
+
+/* ---- The child process and its channel ------------------------------------
+ * The parent starts this same executable as a child with the command line
+ *     <self> VKW_CHILD_COMMAND <token>
+ * where the token tells the child how to reach its end of a private channel
+ * (and who its parent is). The CLI hands argv[2] to vkw_child_attach. */
+#define VKW_CHILD_COMMAND "__child"
+
+typedef struct vkw_child vkw_child;     /* the parent's view of a child */
+typedef struct vkw_channel vkw_channel; /* one end of a parent-child channel */
+
+/* Starts the child. Its stdin and stdout are the null device (the parent's
+ * stdout may carry a JSON report), stderr is the parent's. The child never
+ * outlives the parent: PR_SET_PDEATHSIG on Linux (set by vkw_child_attach),
+ * a kill-on-close job object on Win32. On success the caller owns both. */
+vkw_status vkw_child_spawn(vkw_child **child, vkw_channel **parent_end, vkw_error *err);
+
+/* How a child ended, for reports. */
+typedef struct vkw_child_end {
+    bool ended;            /* false: still running (vkw_child_poll only) */
+    bool signaled;         /* POSIX: ended by a signal; code is the signal number */
+    bool killed_by_parent; /* vkw_child_wait had to kill it, or vkw_child_kill did */
+    int code;              /* exit code (or signal number) */
+    char text[64];         /* "exit code 0", "signal 9 (SIGKILL)", "exit code 0xC0000005" */
+} vkw_child_end;
+
+uint32_t vkw_child_pid(const vkw_child *child);
+/* Has the child ended? Reaps it when it has (end->ended). Never blocks. */
+void vkw_child_poll(vkw_child *child, vkw_child_end *end);
+/* Waits up to timeout_ms for the child to end by itself, then kills it;
+ * returns with the child ended and reaped. */
+void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end);
+/* Kills the child now (if it still runs) and reaps it. */
+void vkw_child_kill(vkw_child *child, vkw_child_end *end);
+/* Kills and reaps a child still running, then frees. NULL is ignored. */
+void vkw_child_free(vkw_child *child);
+
+/* In the child: opens its end of the channel from the token and ties its life
+ * to the parent's (on Linux PR_SET_PDEATHSIG(SIGKILL), then a check that the
+ * parent has not already gone). */
+vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_error *err);
+
+/* Largest message and most handles one channel message carries. */
+#define VKW_CHANNEL_MAX_MESSAGE 8192u
+#define VKW_CHANNEL_MAX_HANDLES 4u
+
+/* Sends one message (1..VKW_CHANNEL_MAX_MESSAGE bytes) and handle_count native
+ * handles. The handles stay owned by the sender: the receiver gets its own
+ * (SCM_RIGHTS duplicates fds; Win32 duplicates into the peer with
+ * DuplicateHandle). */
+vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len,
+                            const vkw_handle *handles, uint32_t handle_count, vkw_error *err);
+
+/* Receives one whole message within timeout_ms. handles (room for
+ * VKW_CHANNEL_MAX_HANDLES) receive what came with it, owned by the caller;
+ * *handle_count says how many. VKW_E_TIMEOUT: nothing came in time;
+ * VKW_E_PEER_GONE: the peer closed its end or ended. On any failure no handle
+ * is left open. */
+vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
+                            vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
+                            vkw_error *err);
+
+/* Closes this end. NULL is ignored. */
+void vkw_channel_close(vkw_channel *ch);
+
+/* ---- Test support: handles of a kind no Vulkan driver exports -------------
+ * A pipe's read end (POSIX) or an event (Win32): what a confused or hostile
+ * peer might send in place of a memory handle. */
+vkw_status vkw_foreign_handle_create(vkw_handle *out, vkw_error *err);
 
 #endif

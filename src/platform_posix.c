@@ -2,15 +2,26 @@
 #define _GNU_SOURCE
 #include "platform.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#endif
 
 struct vkw_library {
     void *dl;
@@ -190,4 +201,532 @@ cleanup:
         close(fd);
     unlink(tmp);
     return s;
+}
+
+/* ---- Native handles ------------------------------------------------------ */
+
+void vkw_handle_close(vkw_handle h)
+{
+    /* Once: Linux frees the number even when close() fails with EINTR, so a
+     * retry could close a descriptor another thread has just been given. */
+    if (h >= 0 && h <= INT_MAX)
+        close((int)h);
+}
+
+vkw_status vkw_handle_count(uint32_t *out, vkw_error *err)
+{
+    *out = 0;
+    DIR *dir = opendir("/proc/self/fd");
+    if (!dir)
+        return vkw_fail(err, VKW_E_OS, "cannot count open file descriptors: /proc/self/fd: %s",
+                        strerror(errno));
+    /* The directory stream holds a descriptor of its own while we read it. */
+    char own[16];
+    snprintf(own, sizeof own, "%d", dirfd(dir));
+    uint32_t n = 0;
+    struct dirent *e;
+    errno = 0;
+    while ((e = readdir(dir)) != NULL)
+        if (e->d_name[0] != '.' && strcmp(e->d_name, own) != 0)
+            n++;
+    int read_errno = errno;
+    closedir(dir);
+    if (read_errno != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot count open file descriptors: readdir: %s",
+                        strerror(read_errno));
+    *out = n;
+    return VKW_OK;
+}
+
+/* ---- Time limits --------------------------------------------------------- */
+
+/* UINT32_MAX means no limit, as INFINITE does on Win32. */
+static uint64_t deadline_after(uint32_t timeout_ms)
+{
+    if (timeout_ms == UINT32_MAX)
+        return UINT64_MAX;
+    return vkw_clock_ns() + (uint64_t)timeout_ms * 1000000u;
+}
+
+/* Milliseconds left for poll(), rounded up so that poll never returns early. */
+static int ms_left(uint64_t deadline)
+{
+    if (deadline == UINT64_MAX)
+        return -1;
+    uint64_t now = vkw_clock_ns();
+    if (now >= deadline)
+        return 0;
+    uint64_t ms = (deadline - now + 999999u) / 1000000u;
+    return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* ---- The child process and its channel ----------------------------------- */
+
+/* The descriptor the child finds its end of the channel on. */
+#define CHILD_FD 3
+
+struct vkw_channel {
+    int fd; /* an AF_UNIX SOCK_SEQPACKET socket: one send is one receive */
+};
+
+struct vkw_child {
+    pid_t pid;
+    bool reaped; /* end holds how it ended; the pid is no longer ours */
+    vkw_child_end end;
+};
+
+static vkw_status channel_new(int fd, vkw_channel **out, vkw_error *err)
+{
+    vkw_channel *ch = malloc(sizeof *ch);
+    if (!ch)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory creating the child channel");
+    ch->fd = fd;
+    *out = ch;
+    return VKW_OK;
+}
+
+void vkw_channel_close(vkw_channel *ch)
+{
+    if (!ch)
+        return;
+    close(ch->fd);
+    free(ch);
+}
+
+vkw_status vkw_child_spawn(vkw_child **child_out, vkw_channel **end_out, vkw_error *err)
+{
+    *child_out = NULL;
+    *end_out = NULL;
+#if !defined(__linux__)
+    return vkw_fail(err, VKW_E_OS, "cannot start the child process: this needs /proc/self/exe (Linux)");
+#else
+    vkw_status s = VKW_OK;
+    int sv[2] = {-1, -1};
+    bool actions_ready = false;
+    posix_spawn_file_actions_t actions;
+    vkw_child *child = NULL;
+    vkw_channel *ch = NULL;
+    char exe[PATH_MAX], token[64], command[] = VKW_CHILD_COMMAND;
+
+    child = calloc(1, sizeof *child);
+    if (!child) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory starting the child process");
+        goto cleanup;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+        s = vkw_fail(err, VKW_E_OS, "cannot start the child process: socketpair: %s",
+                     strerror(errno));
+        goto cleanup;
+    }
+    /* dup2 onto its own number keeps FD_CLOEXEC, and the child would lose its end. */
+    if (sv[1] == CHILD_FD) {
+        int moved = fcntl(sv[1], F_DUPFD_CLOEXEC, CHILD_FD + 1);
+        if (moved < 0) {
+            s = vkw_fail(err, VKW_E_OS, "cannot start the child process: fcntl: %s",
+                         strerror(errno));
+            goto cleanup;
+        }
+        close(sv[1]);
+        sv[1] = moved;
+    }
+    /* argv[0] is the real path, for ps and crash reports; /proc/self/exe is
+     * what runs, so a rebuilt or deleted binary still starts the same code. */
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        snprintf(exe, sizeof exe, "/proc/self/exe");
+    else
+        exe[n] = '\0';
+    snprintf(token, sizeof token, "fd=%d,ppid=%ld", CHILD_FD, (long)getpid());
+
+    int rc = posix_spawn_file_actions_init(&actions);
+    if (rc == 0) {
+        actions_ready = true;
+        /* The move comes first: the child's end may itself be 0 or 1. */
+        rc = posix_spawn_file_actions_adddup2(&actions, sv[1], CHILD_FD);
+    }
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    if (rc != 0) {
+        s = vkw_fail(err, rc == ENOMEM ? VKW_E_NO_MEMORY : VKW_E_OS,
+                     "cannot start the child process: posix_spawn_file_actions: %s", strerror(rc));
+        goto cleanup;
+    }
+    char *argv[] = {exe, command, token, NULL};
+    rc = posix_spawn(&child->pid, "/proc/self/exe", &actions, NULL, argv, environ);
+    if (rc != 0) {
+        s = vkw_fail(err, VKW_E_OS, "cannot start the child process '%s': posix_spawn: %s", exe,
+                     strerror(rc));
+        goto cleanup;
+    }
+    s = channel_new(sv[0], &ch, err);
+    if (s != VKW_OK) {
+        vkw_child_end end;
+        vkw_child_kill(child, &end);
+        goto cleanup;
+    }
+    sv[0] = -1;
+    *child_out = child;
+    *end_out = ch;
+    child = NULL;
+
+cleanup:
+    /* The parent keeps no copy of the child's end: when the child ends, the
+     * parent's reads see the channel close instead of waiting forever. */
+    if (sv[1] >= 0)
+        close(sv[1]);
+    if (sv[0] >= 0)
+        close(sv[0]);
+    if (actions_ready)
+        posix_spawn_file_actions_destroy(&actions);
+    free(child);
+    return s;
+#endif
+}
+
+/* A decimal number up to max, advancing *p; no sign, no blanks. */
+static bool parse_decimal(const char **p, long long max, long long *out)
+{
+    const char *c = *p;
+    long long v = 0;
+    if (*c < '0' || *c > '9')
+        return false;
+    for (; *c >= '0' && *c <= '9'; c++) {
+        v = v * 10 + (*c - '0');
+        if (v > max)
+            return false;
+    }
+    *p = c;
+    *out = v;
+    return true;
+}
+
+static bool parse_field(const char **p, const char *name, long long max, long long *out)
+{
+    size_t n = strlen(name);
+    if (strncmp(*p, name, n) != 0)
+        return false;
+    *p += n;
+    return parse_decimal(p, max, out);
+}
+
+vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_error *err)
+{
+    *child_end = NULL;
+    long long fd = -1, ppid = 0;
+    const char *p = token ? token : "";
+    if (!parse_field(&p, "fd=", INT_MAX, &fd) || !parse_field(&p, ",ppid=", INT_MAX, &ppid) ||
+        *p != '\0' || ppid < 1)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "malformed child token '%.64s' (expected fd=N,ppid=N)",
+                        token ? token : "(none)");
+    struct stat st;
+    if (fstat((int)fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "child token names fd %lld, which is not an open socket", fd);
+#if defined(__linux__)
+    /* The signal follows the parent *thread* that spawned us: the parent must
+     * spawn from a thread that lives as long as the child (the main thread). */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot tie the child to its parent: prctl: %s",
+                        strerror(errno));
+#endif
+    /* After the prctl: a parent that died before it took effect has already
+     * handed us to another process. */
+    if ((long long)getppid() != ppid)
+        return vkw_fail(err, VKW_E_PEER_GONE,
+                        "the parent process %lld ended before the child attached", ppid);
+    /* Our own children (none today) must not inherit the channel. */
+    if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot attach to the parent: fcntl: %s", strerror(errno));
+    return channel_new((int)fd, child_end, err);
+}
+
+uint32_t vkw_child_pid(const vkw_child *child)
+{
+    return (uint32_t)child->pid;
+}
+
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGKILL: return "SIGKILL";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGABRT: return "SIGABRT";
+    case SIGTERM: return "SIGTERM";
+    case SIGBUS: return "SIGBUS";
+    case SIGILL: return "SIGILL";
+    case SIGFPE: return "SIGFPE";
+    default: return NULL;
+    }
+}
+
+/* Reaps the child if it has ended (waiting for that when block); true once
+ * reaped. Later calls return the recorded end: the pid may be reused. */
+static bool reap(vkw_child *c, bool block, bool killed)
+{
+    if (c->reaped)
+        return true;
+    int ws = 0;
+    pid_t r;
+    do
+        r = waitpid(c->pid, &ws, block ? 0 : WNOHANG);
+    while (r < 0 && errno == EINTR);
+    if (r == 0)
+        return false;
+    vkw_child_end *e = &c->end;
+    memset(e, 0, sizeof *e);
+    e->ended = true;
+    e->killed_by_parent = killed;
+    if (r < 0) {
+        /* ECHILD: reaped elsewhere (SIGCHLD ignored, or a waitpid(-1) in the program). */
+        e->code = -1;
+        snprintf(e->text, sizeof e->text, "ended, status unknown (%s)", strerror(errno));
+    } else if (WIFSIGNALED(ws)) {
+        const char *name = signal_name(WTERMSIG(ws));
+        e->signaled = true;
+        e->code = WTERMSIG(ws);
+        if (name)
+            snprintf(e->text, sizeof e->text, "signal %d (%s)", e->code, name);
+        else
+            snprintf(e->text, sizeof e->text, "signal %d", e->code);
+    } else {
+        e->code = WEXITSTATUS(ws);
+        snprintf(e->text, sizeof e->text, "exit code %d", e->code);
+    }
+    c->reaped = true;
+    return true;
+}
+
+static void report_end(const vkw_child *c, vkw_child_end *end)
+{
+    if (c->reaped) {
+        *end = c->end;
+    } else {
+        memset(end, 0, sizeof *end);
+        snprintf(end->text, sizeof end->text, "running");
+    }
+}
+
+void vkw_child_poll(vkw_child *child, vkw_child_end *end)
+{
+    reap(child, false, false);
+    report_end(child, end);
+}
+
+void vkw_child_kill(vkw_child *child, vkw_child_end *end)
+{
+    /* An unreaped child cannot be replaced by another process with its pid,
+     * so the kill always reaches it. */
+    if (!reap(child, false, false)) {
+        kill(child->pid, SIGKILL);
+        reap(child, true, true);
+    }
+    report_end(child, end);
+}
+
+/* Returns when the child has ended or the deadline has passed (it does not reap). */
+static void wait_for_exit(vkw_child *c, uint64_t deadline)
+{
+#if defined(__linux__) && defined(SYS_pidfd_open)
+    int pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+    if (pidfd >= 0) {
+        struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+        while (poll(&pfd, 1, ms_left(deadline)) < 0 && errno == EINTR)
+            ;
+        close(pidfd);
+        return;
+    }
+    /* Kernels before 5.3 (ENOSYS) and sandboxes that filter the call: poll instead. */
+#endif
+    const struct timespec nap = {.tv_sec = 0, .tv_nsec = 2000000};
+    while (!reap(c, false, false) && vkw_clock_ns() < deadline)
+        nanosleep(&nap, NULL);
+}
+
+void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end)
+{
+    if (!reap(child, false, false))
+        wait_for_exit(child, deadline_after(timeout_ms));
+    vkw_child_kill(child, end);
+}
+
+void vkw_child_free(vkw_child *child)
+{
+    if (!child)
+        return;
+    vkw_child_end end;
+    vkw_child_kill(child, &end);
+    free(child);
+}
+
+vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len,
+                            const vkw_handle *handles, uint32_t handle_count, vkw_error *err)
+{
+    if (!ch || !msg || len == 0 || len > VKW_CHANNEL_MAX_MESSAGE)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot send a message of %zu bytes to the peer (1 to %u allowed)", len,
+                        VKW_CHANNEL_MAX_MESSAGE);
+    if (handle_count > VKW_CHANNEL_MAX_HANDLES || (handle_count > 0 && !handles))
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot send %u handles in one message to the peer (at most %u)",
+                        handle_count, VKW_CHANNEL_MAX_HANDLES);
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int) * VKW_CHANNEL_MAX_HANDLES)];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct iovec iov = {.iov_base = (void *)(uintptr_t)msg, .iov_len = len};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (handle_count > 0) {
+        mh.msg_control = control.buf;
+        mh.msg_controllen = CMSG_SPACE(sizeof(int) * handle_count);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * handle_count);
+        for (uint32_t i = 0; i < handle_count; i++) {
+            if (handles[i] < 0 || handles[i] > INT_MAX)
+                return vkw_fail(err, VKW_E_INVALID_ARG,
+                                "cannot send handle %u to the peer: %lld is not an fd", i,
+                                (long long)handles[i]);
+            int fd = (int)handles[i];
+            memcpy(CMSG_DATA(c) + i * sizeof fd, &fd, sizeof fd);
+        }
+    }
+    ssize_t n;
+    do
+        n = sendmsg(ch->fd, &mh, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN))
+        return vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel");
+    if (n < 0)
+        return vkw_fail(err, VKW_E_OS, "cannot send to the peer process: sendmsg: %s",
+                        strerror(errno));
+    if ((size_t)n != len) /* SOCK_SEQPACKET sends all or nothing */
+        return vkw_fail(err, VKW_E_OS, "short send to the peer process (%zd of %zu bytes)", n,
+                        len);
+    return VKW_OK;
+}
+
+/* Waits until the channel has something to read (a message or the end). */
+static vkw_status wait_readable(int fd, uint64_t deadline, vkw_error *err)
+{
+    for (;;) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int r = poll(&pfd, 1, ms_left(deadline));
+        if (r < 0 && errno == EINTR)
+            continue; /* ms_left recomputes what is left of the time */
+        if (r < 0)
+            return vkw_fail(err, VKW_E_OS, "cannot wait for the peer process: poll: %s",
+                            strerror(errno));
+        if (r == 0)
+            return vkw_fail(err, VKW_E_TIMEOUT, "the peer process sent nothing in time");
+        if (pfd.revents & POLLIN)
+            return VKW_OK; /* data, or the end seen as a read of 0 bytes */
+        if (pfd.revents & POLLNVAL)
+            return vkw_fail(err, VKW_E_INVALID_ARG, "the channel's fd %d is not open", fd);
+        return vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel");
+    }
+}
+
+vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
+                            vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
+                            vkw_error *err)
+{
+    if (!ch || !buf || cap == 0 || !len || !handles || !handle_count)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "vkw_channel_recv: missing buffer or output");
+    *len = 0;
+    *handle_count = 0;
+    uint64_t deadline = deadline_after(timeout_ms);
+    /* Room for one fd more than allowed: too many then shows as too many,
+     * not as a truncated control message. */
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int) * (VKW_CHANNEL_MAX_HANDLES + 1))];
+    } control;
+    int fds[VKW_CHANNEL_MAX_HANDLES + 1];
+    uint32_t nfds = 0;
+    ssize_t n;
+    struct msghdr mh;
+    vkw_status s;
+    for (;;) {
+        s = wait_readable(ch->fd, deadline, err);
+        if (s != VKW_OK)
+            return s;
+        struct iovec iov = {.iov_base = buf, .iov_len = cap};
+        memset(&mh, 0, sizeof mh);
+        mh.msg_iov = &iov;
+        mh.msg_iovlen = 1;
+        mh.msg_control = control.buf;
+        mh.msg_controllen = sizeof control.buf;
+        do
+            n = recvmsg(ch->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+        while (n < 0 && errno == EINTR);
+        if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+            break;
+    }
+    if (n < 0) {
+        if (errno == ECONNRESET || errno == ENOTCONN)
+            return vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel");
+        return vkw_fail(err, VKW_E_OS, "cannot receive from the peer process: recvmsg: %s",
+                        strerror(errno));
+    }
+    /* Every fd that came is ours from here on, whatever else is wrong. */
+    bool extra = false;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof fd, sizeof fd);
+            if (nfds < sizeof fds / sizeof fds[0])
+                fds[nfds++] = fd;
+            else {
+                close(fd);
+                extra = true;
+            }
+        }
+    }
+    if (n == 0) /* send() refuses empty messages, so 0 bytes is the end */
+        s = vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel");
+    else if (mh.msg_flags & MSG_TRUNC)
+        s = vkw_fail(err, VKW_E_PROTOCOL,
+                     "the peer process sent a message larger than the %zu bytes expected", cap);
+    else if ((mh.msg_flags & MSG_CTRUNC) || extra || nfds > VKW_CHANNEL_MAX_HANDLES)
+        s = vkw_fail(err, VKW_E_PROTOCOL,
+                     "the peer process sent more than %u handles in one message",
+                     VKW_CHANNEL_MAX_HANDLES);
+    if (s != VKW_OK)
+        goto cleanup;
+    for (uint32_t i = 0; i < nfds; i++)
+        handles[i] = fds[i];
+    *handle_count = nfds;
+    *len = (size_t)n;
+    return VKW_OK;
+
+cleanup:
+    for (uint32_t i = 0; i < nfds; i++)
+        close(fds[i]);
+    return s;
+}
+
+/* ---- Test support --------------------------------------------------------- */
+
+vkw_status vkw_foreign_handle_create(vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot create a pipe: %s", strerror(errno));
+    close(p[1]);
+    *out = p[0];
+    return VKW_OK;
+}
+
+bool vkw_platform_stderr_is_terminal(void)
+{
+    return isatty(STDERR_FILENO) == 1;
 }

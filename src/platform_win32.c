@@ -182,3 +182,665 @@ cleanup:
     DeleteFileA(tmp);
     return s;
 }
+
+/* "<what>: <the system's reason>", from GetLastError. */
+static vkw_status os_fail(vkw_error *err, vkw_status status, const char *what)
+{
+    char why[256];
+    last_error_text(GetLastError(), why, sizeof why);
+    return vkw_fail(err, status, "%s: %s", what, why);
+}
+
+/* ---- Native handles ------------------------------------------------------ */
+
+void vkw_handle_close(vkw_handle h)
+{
+    /* VKW_NO_HANDLE is INVALID_HANDLE_VALUE, which is also this process's
+     * pseudo-handle; 0 is no handle at all. */
+    if (h != VKW_NO_HANDLE && h != 0)
+        CloseHandle((HANDLE)h);
+}
+
+vkw_status vkw_handle_count(uint32_t *out, vkw_error *err)
+{
+    DWORD n = 0;
+    *out = 0;
+    if (!GetProcessHandleCount(GetCurrentProcess(), &n))
+        return os_fail(err, VKW_E_OS, "cannot count open handles: GetProcessHandleCount");
+    *out = n;
+    return VKW_OK;
+}
+
+/* ---- The child process and its channel ----------------------------------- */
+
+/* One message on the pipe: this header, handle_count handle values (already
+ * duplicated into the receiver by the sender), then len bytes. */
+typedef struct frame_header {
+    uint32_t len;
+    uint32_t handle_count;
+} frame_header;
+
+#define FRAME_MAX                                                                                  \
+    (sizeof(frame_header) + VKW_CHANNEL_MAX_HANDLES * sizeof(uint64_t) + VKW_CHANNEL_MAX_MESSAGE)
+
+/* What TerminateProcess gives a child we kill: the shell's code for SIGKILL,
+ * so that reports from both systems read alike. */
+#define KILLED_EXIT_CODE 137u
+
+struct vkw_channel {
+    HANDLE pipe;       /* one duplex message-mode named pipe, opened for overlapped I/O */
+    HANDLE peer;       /* the other process: sent handles are duplicated into it */
+    HANDLE read_done;  /* events of the overlapped reads and writes */
+    HANDLE write_done;
+    unsigned char frame[FRAME_MAX]; /* the frame being received */
+};
+
+struct vkw_child {
+    HANDLE process;
+    HANDLE job; /* kill-on-close: the child ends when this (or the parent) does */
+    DWORD pid;
+    bool reaped; /* end holds how it ended */
+    vkw_child_end end;
+};
+
+/* Takes pipe and peer only on success. */
+static vkw_status channel_new(HANDLE pipe, HANDLE peer, vkw_channel **out, vkw_error *err)
+{
+    vkw_channel *ch = calloc(1, sizeof *ch);
+    if (!ch)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory creating the child channel");
+    ch->read_done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    ch->write_done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!ch->read_done || !ch->write_done) {
+        vkw_status s = os_fail(err, VKW_E_OS, "cannot create the child channel: CreateEvent");
+        if (ch->read_done)
+            CloseHandle(ch->read_done);
+        if (ch->write_done)
+            CloseHandle(ch->write_done);
+        free(ch);
+        return s;
+    }
+    ch->pipe = pipe;
+    ch->peer = peer;
+    *out = ch;
+    return VKW_OK;
+}
+
+void vkw_channel_close(vkw_channel *ch)
+{
+    if (!ch)
+        return;
+    CloseHandle(ch->pipe);
+    CloseHandle(ch->peer);
+    CloseHandle(ch->read_done);
+    CloseHandle(ch->write_done);
+    free(ch);
+}
+
+static LONG pipe_counter;
+
+/* A connected pair: the server end for the parent, the client end for the
+ * child. Neither is inheritable. */
+static vkw_status open_pipe_pair(HANDLE *server_out, HANDLE *client_out, vkw_error *err)
+{
+    char name[96];
+    snprintf(name, sizeof name, "\\\\.\\pipe\\vkwin32h-%lu-%ld",
+             (unsigned long)GetCurrentProcessId(), (long)InterlockedIncrement(&pipe_counter));
+    /* FIRST_PIPE_INSTANCE and one instance: a process that got the name
+     * first, or connects first, makes this fail instead of listening in. */
+    HANDLE server = CreateNamedPipeA(
+        name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE,
+        PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1,
+        (DWORD)FRAME_MAX, (DWORD)FRAME_MAX, 0, NULL);
+    if (server == INVALID_HANDLE_VALUE)
+        return os_fail(err, VKW_E_OS, "cannot create the child channel: CreateNamedPipe");
+    HANDLE client = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                                FILE_FLAG_OVERLAPPED, NULL);
+    if (client == INVALID_HANDLE_VALUE) {
+        vkw_status s = os_fail(err, VKW_E_OS, "cannot create the child channel: CreateFile");
+        CloseHandle(server);
+        return s;
+    }
+    /* The client is already there, so this completes at once (PIPE_CONNECTED). */
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    if (!ConnectNamedPipe(server, &ov) && GetLastError() != ERROR_PIPE_CONNECTED) {
+        vkw_status s = os_fail(err, VKW_E_OS, "cannot create the child channel: ConnectNamedPipe");
+        DWORD n;
+        CancelIoEx(server, &ov);
+        GetOverlappedResult(server, &ov, &n, TRUE);
+        CloseHandle(client);
+        CloseHandle(server);
+        return s;
+    }
+    *server_out = server;
+    *client_out = client;
+    return VKW_OK;
+}
+
+static vkw_status create_job(HANDLE *out, vkw_error *err)
+{
+    HANDLE job = CreateJobObjectW(NULL, NULL);
+    if (!job)
+        return os_fail(err, VKW_E_OS, "cannot start the child process: CreateJobObject");
+    /* DIE_ON_UNHANDLED_EXCEPTION: a crash ends the child with its exception
+     * code at once instead of waiting on an error-reporting dialog. */
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION info;
+    memset(&info, 0, sizeof info);
+    info.BasicLimitInformation.LimitFlags =
+        JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION;
+    if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, &info, sizeof info)) {
+        vkw_status s = os_fail(err, VKW_E_OS, "cannot start the child process: SetInformationJobObject");
+        CloseHandle(job);
+        return s;
+    }
+    *out = job;
+    return VKW_OK;
+}
+
+/* CreateProcess, suspended, inheriting exactly the handles listed. */
+static vkw_status create_suspended(wchar_t *exe, wchar_t *cmdline, HANDLE *inherit, DWORD n,
+                                   HANDLE in, HANDLE out, HANDLE errh, PROCESS_INFORMATION *pi,
+                                   vkw_error *err)
+{
+    vkw_status s = VKW_OK;
+    LPPROC_THREAD_ATTRIBUTE_LIST attrs = NULL;
+    bool attrs_ready = false;
+    SIZE_T size = 0;
+
+    InitializeProcThreadAttributeList(NULL, 1, 0, &size);
+    attrs = malloc(size);
+    if (!attrs) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory starting the child process");
+        goto cleanup;
+    }
+    if (!InitializeProcThreadAttributeList(attrs, 1, 0, &size)) {
+        s = os_fail(err, VKW_E_OS, "cannot start the child process: InitializeProcThreadAttributeList");
+        goto cleanup;
+    }
+    attrs_ready = true;
+    if (!UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherit,
+                                   n * sizeof(HANDLE), NULL, NULL)) {
+        s = os_fail(err, VKW_E_OS, "cannot start the child process: UpdateProcThreadAttribute");
+        goto cleanup;
+    }
+    STARTUPINFOEXW si;
+    memset(&si, 0, sizeof si);
+    si.StartupInfo.cb = sizeof si;
+    si.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
+    si.StartupInfo.hStdInput = in;
+    si.StartupInfo.hStdOutput = out;
+    si.StartupInfo.hStdError = errh;
+    si.lpAttributeList = attrs;
+    /* Inheritable only for this call, so that a CreateProcess in another
+     * thread without a handle list does not take them too. */
+    DWORD marked = 0;
+    for (; marked < n; marked++)
+        if (!SetHandleInformation(inherit[marked], HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT))
+            break;
+    BOOL ok = marked == n && CreateProcessW(exe, cmdline, NULL, NULL, TRUE,
+                                            CREATE_SUSPENDED | EXTENDED_STARTUPINFO_PRESENT, NULL,
+                                            NULL, &si.StartupInfo, pi);
+    DWORD why = GetLastError();
+    for (DWORD i = 0; i < marked; i++)
+        SetHandleInformation(inherit[i], HANDLE_FLAG_INHERIT, 0);
+    if (!ok) {
+        SetLastError(why);
+        s = os_fail(err, VKW_E_OS, "cannot start the child process: CreateProcess");
+    }
+
+cleanup:
+    if (attrs_ready)
+        DeleteProcThreadAttributeList(attrs);
+    free(attrs);
+    return s;
+}
+
+#define EXE_PATH_MAX 32768u
+
+vkw_status vkw_child_spawn(vkw_child **child_out, vkw_channel **end_out, vkw_error *err)
+{
+    *child_out = NULL;
+    *end_out = NULL;
+    vkw_status s = VKW_OK;
+    vkw_child *child = NULL;
+    vkw_channel *ch = NULL;
+    wchar_t *exe = NULL, *cmdline = NULL;
+    HANDLE job = NULL, server = NULL, client = NULL, parent = NULL, peer = NULL;
+    HANDLE null_in = INVALID_HANDLE_VALUE, null_out = INVALID_HANDLE_VALUE, errh = NULL;
+    PROCESS_INFORMATION pi;
+    memset(&pi, 0, sizeof pi);
+
+    child = calloc(1, sizeof *child);
+    exe = malloc(EXE_PATH_MAX * sizeof *exe);
+    cmdline = malloc((EXE_PATH_MAX + 128) * sizeof *cmdline);
+    if (!child || !exe || !cmdline) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory starting the child process");
+        goto cleanup;
+    }
+    DWORD exe_len = GetModuleFileNameW(NULL, exe, EXE_PATH_MAX);
+    if (exe_len == 0 || exe_len >= EXE_PATH_MAX) {
+        s = os_fail(err, VKW_E_OS, "cannot start the child process: GetModuleFileName");
+        goto cleanup;
+    }
+    s = create_job(&job, err);
+    if (s == VKW_OK)
+        s = open_pipe_pair(&server, &client, err);
+    if (s != VKW_OK)
+        goto cleanup;
+    /* PROCESS_DUP_HANDLE lets the child send handles into the parent;
+     * SYNCHRONIZE and QUERY let it see that the parent is the one it expects
+     * and still runs. */
+    if (!DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(), GetCurrentProcess(), &parent,
+                         PROCESS_DUP_HANDLE | SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION,
+                         FALSE, 0)) {
+        s = os_fail(err, VKW_E_OS, "cannot start the child process: DuplicateHandle");
+        goto cleanup;
+    }
+    null_in = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                          OPEN_EXISTING, 0, NULL);
+    null_out = CreateFileW(L"NUL", GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                           OPEN_EXISTING, 0, NULL);
+    if (null_in == INVALID_HANDLE_VALUE || null_out == INVALID_HANDLE_VALUE) {
+        s = os_fail(err, VKW_E_OS, "cannot start the child process: opening NUL");
+        goto cleanup;
+    }
+    /* Our own copy of stderr, so that marking it inheritable for a moment
+     * does not touch the handle the rest of the program uses. */
+    HANDLE our_err = GetStdHandle(STD_ERROR_HANDLE);
+    if (our_err && our_err != INVALID_HANDLE_VALUE &&
+        !DuplicateHandle(GetCurrentProcess(), our_err, GetCurrentProcess(), &errh, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS)) {
+        s = os_fail(err, VKW_E_OS, "cannot start the child process: DuplicateHandle(stderr)");
+        goto cleanup;
+    }
+
+    char token[96];
+    snprintf(token, sizeof token, "h=%llx,p=%llx,ppid=%lu",
+             (unsigned long long)(uintptr_t)client, (unsigned long long)(uintptr_t)parent,
+             (unsigned long)GetCurrentProcessId());
+    /* "<exe>" __child <token>; a Windows path cannot contain a quote. */
+    size_t k = 0;
+    cmdline[k++] = L'"';
+    for (DWORD i = 0; i < exe_len; i++)
+        cmdline[k++] = exe[i];
+    cmdline[k++] = L'"';
+    cmdline[k++] = L' ';
+    for (const char *c = VKW_CHILD_COMMAND " "; *c; c++)
+        cmdline[k++] = (wchar_t)*c;
+    for (const char *c = token; *c; c++)
+        cmdline[k++] = (wchar_t)*c;
+    cmdline[k] = L'\0';
+
+    HANDLE inherit[5] = {client, parent, null_in, null_out, errh};
+    s = create_suspended(exe, cmdline, inherit, errh ? 5 : 4, null_in, null_out, errh, &pi, err);
+    if (s != VKW_OK)
+        goto cleanup;
+    /* In the job before it runs a single instruction: it cannot outlive us. */
+    if (!AssignProcessToJobObject(job, pi.hProcess)) {
+        s = os_fail(err, VKW_E_OS, "cannot start the child process: AssignProcessToJobObject");
+        goto cleanup;
+    }
+    if (ResumeThread(pi.hThread) == (DWORD)-1) {
+        s = os_fail(err, VKW_E_OS, "cannot start the child process: ResumeThread");
+        goto cleanup;
+    }
+    if (!DuplicateHandle(GetCurrentProcess(), pi.hProcess, GetCurrentProcess(), &peer, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS)) {
+        s = os_fail(err, VKW_E_OS, "cannot start the child process: DuplicateHandle(child)");
+        goto cleanup;
+    }
+    s = channel_new(server, peer, &ch, err);
+    if (s != VKW_OK)
+        goto cleanup;
+    server = peer = NULL;
+    child->process = pi.hProcess;
+    child->job = job;
+    child->pid = pi.dwProcessId;
+    pi.hProcess = NULL;
+    job = NULL;
+    *child_out = child;
+    *end_out = ch;
+    child = NULL;
+
+cleanup:
+    if (pi.hProcess) {
+        TerminateProcess(pi.hProcess, KILLED_EXIT_CODE);
+        CloseHandle(pi.hProcess);
+    }
+    if (pi.hThread)
+        CloseHandle(pi.hThread);
+    if (peer)
+        CloseHandle(peer);
+    if (errh)
+        CloseHandle(errh);
+    if (null_out != INVALID_HANDLE_VALUE)
+        CloseHandle(null_out);
+    if (null_in != INVALID_HANDLE_VALUE)
+        CloseHandle(null_in);
+    if (parent)
+        CloseHandle(parent);
+    /* The parent keeps no copy of the child's end: when the child ends, the
+     * parent's reads see a broken pipe instead of waiting forever. */
+    if (client)
+        CloseHandle(client);
+    if (server)
+        CloseHandle(server);
+    if (job)
+        CloseHandle(job);
+    free(cmdline);
+    free(exe);
+    free(child);
+    return s;
+}
+
+/* A number in base 10 or 16 up to max, advancing *p; no sign, no blanks. */
+static bool parse_number(const char **p, unsigned base, unsigned long long max,
+                         unsigned long long *out)
+{
+    const char *c = *p;
+    unsigned long long v = 0;
+    bool any = false;
+    for (;; c++, any = true) {
+        unsigned d;
+        if (*c >= '0' && *c <= '9')
+            d = (unsigned)(*c - '0');
+        else if (base == 16 && *c >= 'a' && *c <= 'f')
+            d = (unsigned)(*c - 'a' + 10);
+        else
+            break;
+        if (v > (max - d) / base)
+            return false;
+        v = v * base + d;
+    }
+    *p = c;
+    *out = v;
+    return any;
+}
+
+static bool parse_field(const char **p, const char *name, unsigned base, unsigned long long max,
+                        unsigned long long *out)
+{
+    size_t n = strlen(name);
+    if (strncmp(*p, name, n) != 0)
+        return false;
+    *p += n;
+    return parse_number(p, base, max, out);
+}
+
+vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_error *err)
+{
+    *child_end = NULL;
+    unsigned long long h = 0, proc = 0, ppid = 0;
+    const char *p = token ? token : "";
+    if (!parse_field(&p, "h=", 16, UINTPTR_MAX, &h) ||
+        !parse_field(&p, ",p=", 16, UINTPTR_MAX, &proc) ||
+        !parse_field(&p, ",ppid=", 10, 0xFFFFFFFFu, &ppid) || *p != '\0' || h == 0 ||
+        proc == 0 || ppid == 0)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "malformed child token '%.64s' (expected h=HEX,p=HEX,ppid=N)",
+                        token ? token : "(none)");
+    HANDLE pipe = (HANDLE)(uintptr_t)h, parent = (HANDLE)(uintptr_t)proc;
+    DWORD mode = PIPE_READMODE_MESSAGE;
+    if (GetFileType(pipe) != FILE_TYPE_PIPE || !SetNamedPipeHandleState(pipe, &mode, NULL, NULL))
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "child token names handle 0x%llx, which is not a pipe", h);
+    if (GetProcessId(parent) != (DWORD)ppid)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "child token names handle 0x%llx, which is not process %llu", proc, ppid);
+    /* The job object ends us with the parent; this only saves work when the
+     * parent is already on its way out. */
+    if (WaitForSingleObject(parent, 0) == WAIT_OBJECT_0)
+        return vkw_fail(err, VKW_E_PEER_GONE,
+                        "the parent process %llu ended before the child attached", ppid);
+    /* Our own children (none today) must not inherit the channel. */
+    SetHandleInformation(pipe, HANDLE_FLAG_INHERIT, 0);
+    SetHandleInformation(parent, HANDLE_FLAG_INHERIT, 0);
+    return channel_new(pipe, parent, child_end, err);
+}
+
+uint32_t vkw_child_pid(const vkw_child *child)
+{
+    return child->pid;
+}
+
+/* Records how the child ended once it has (waiting up to wait_ms); true once ended. */
+static bool reap(vkw_child *c, DWORD wait_ms, bool killed)
+{
+    if (c->reaped)
+        return true;
+    if (WaitForSingleObject(c->process, wait_ms) != WAIT_OBJECT_0)
+        return false;
+    DWORD code = 0;
+    vkw_child_end *e = &c->end;
+    memset(e, 0, sizeof *e);
+    e->ended = true;
+    e->killed_by_parent = killed;
+    if (!GetExitCodeProcess(c->process, &code)) {
+        e->code = -1;
+        snprintf(e->text, sizeof e->text, "ended, status unknown");
+    } else {
+        e->code = (int)code;
+        /* 0xC0000005 reads as an NTSTATUS (an access violation); -1073741819 does not. */
+        if (code >= 0xC0000000u)
+            snprintf(e->text, sizeof e->text, "exit code 0x%08lX", (unsigned long)code);
+        else
+            snprintf(e->text, sizeof e->text, "exit code %lu", (unsigned long)code);
+    }
+    c->reaped = true;
+    return true;
+}
+
+static void report_end(const vkw_child *c, vkw_child_end *end)
+{
+    if (c->reaped) {
+        *end = c->end;
+    } else {
+        memset(end, 0, sizeof *end);
+        snprintf(end->text, sizeof end->text, "running");
+    }
+}
+
+void vkw_child_poll(vkw_child *child, vkw_child_end *end)
+{
+    reap(child, 0, false);
+    report_end(child, end);
+}
+
+void vkw_child_kill(vkw_child *child, vkw_child_end *end)
+{
+    if (!reap(child, 0, false)) {
+        TerminateProcess(child->process, KILLED_EXIT_CODE);
+        reap(child, INFINITE, true);
+    }
+    report_end(child, end);
+}
+
+void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end)
+{
+    reap(child, timeout_ms, false); /* UINT32_MAX is INFINITE */
+    vkw_child_kill(child, end);
+}
+
+void vkw_child_free(vkw_child *child)
+{
+    if (!child)
+        return;
+    vkw_child_end end;
+    vkw_child_kill(child, &end);
+    CloseHandle(child->process);
+    CloseHandle(child->job);
+    free(child);
+}
+
+/* Finishes an overlapped operation, cancelling it after timeout_ms; returns
+ * ERROR_SUCCESS, WAIT_TIMEOUT or the error. ov and its buffer are no longer
+ * in use when it returns. */
+static DWORD finish_io(HANDLE file, OVERLAPPED *ov, DWORD timeout_ms, DWORD *done)
+{
+    DWORD w = WaitForSingleObject(ov->hEvent, timeout_ms);
+    if (w != WAIT_OBJECT_0)
+        CancelIoEx(file, ov);
+    if (GetOverlappedResult(file, ov, done, TRUE))
+        return ERROR_SUCCESS; /* it may have completed just as we cancelled */
+    DWORD e = GetLastError();
+    return w == WAIT_TIMEOUT && e == ERROR_OPERATION_ABORTED ? WAIT_TIMEOUT : e;
+}
+
+static bool is_peer_gone(DWORD e)
+{
+    return e == ERROR_BROKEN_PIPE || e == ERROR_NO_DATA || e == ERROR_PIPE_NOT_CONNECTED;
+}
+
+vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len,
+                            const vkw_handle *handles, uint32_t handle_count, vkw_error *err)
+{
+    if (!ch || !msg || len == 0 || len > VKW_CHANNEL_MAX_MESSAGE)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot send a message of %llu bytes to the peer (1 to %u allowed)",
+                        (unsigned long long)len,
+                        VKW_CHANNEL_MAX_MESSAGE);
+    if (handle_count > VKW_CHANNEL_MAX_HANDLES || (handle_count > 0 && !handles))
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot send %u handles in one message to the peer (at most %u)",
+                        handle_count, VKW_CHANNEL_MAX_HANDLES);
+    vkw_status s = VKW_OK;
+    unsigned char frame[FRAME_MAX];
+    uint64_t remote[VKW_CHANNEL_MAX_HANDLES];
+    uint32_t duplicated = 0;
+    for (; duplicated < handle_count; duplicated++) {
+        HANDLE r = NULL;
+        if (!DuplicateHandle(GetCurrentProcess(), (HANDLE)handles[duplicated], ch->peer, &r, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS)) {
+            if (WaitForSingleObject(ch->peer, 0) == WAIT_OBJECT_0)
+                s = vkw_fail(err, VKW_E_PEER_GONE, "the peer process has ended");
+            else
+                s = os_fail(err, VKW_E_OS, "cannot send a handle to the peer: DuplicateHandle");
+            goto cleanup;
+        }
+        remote[duplicated] = (uint64_t)(uintptr_t)r;
+    }
+    frame_header h = {(uint32_t)len, handle_count};
+    size_t size = sizeof h + handle_count * sizeof remote[0] + len;
+    memcpy(frame, &h, sizeof h);
+    memcpy(frame + sizeof h, remote, handle_count * sizeof remote[0]);
+    memcpy(frame + sizeof h + handle_count * sizeof remote[0], msg, len);
+
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = ch->write_done;
+    DWORD wrote = 0, e = ERROR_SUCCESS;
+    if (!WriteFile(ch->pipe, frame, (DWORD)size, NULL, &ov))
+        e = GetLastError();
+    if (e == ERROR_IO_PENDING)
+        e = finish_io(ch->pipe, &ov, INFINITE, &wrote);
+    else if (e == ERROR_SUCCESS && !GetOverlappedResult(ch->pipe, &ov, &wrote, FALSE))
+        e = GetLastError();
+    if (e != ERROR_SUCCESS) {
+        SetLastError(e);
+        s = is_peer_gone(e) ? vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel")
+                            : os_fail(err, VKW_E_OS, "cannot send to the peer process: WriteFile");
+        goto cleanup;
+    }
+    if (wrote != size) {
+        s = vkw_fail(err, VKW_E_OS, "short write to the peer process (%lu of %u bytes)",
+                     (unsigned long)wrote, (unsigned)size);
+        goto cleanup;
+    }
+    return VKW_OK;
+
+cleanup:
+    /* The peer never saw these values: close its copies (a no-op once it has ended). */
+    for (uint32_t i = 0; i < duplicated; i++)
+        DuplicateHandle(ch->peer, (HANDLE)(uintptr_t)remote[i], NULL, NULL, 0, FALSE,
+                        DUPLICATE_CLOSE_SOURCE);
+    return s;
+}
+
+vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
+                            vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
+                            vkw_error *err)
+{
+    if (!ch || !buf || cap == 0 || !len || !handles || !handle_count)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot receive from the peer: no buffer or output given");
+    *len = 0;
+    *handle_count = 0;
+    vkw_status s = VKW_OK;
+    vkw_handle got_handles[VKW_CHANNEL_MAX_HANDLES];
+    uint32_t nh = 0;
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = ch->read_done;
+    DWORD got = 0, e = ERROR_SUCCESS;
+    if (!ReadFile(ch->pipe, ch->frame, sizeof ch->frame, NULL, &ov))
+        e = GetLastError();
+    if (e == ERROR_IO_PENDING)
+        e = finish_io(ch->pipe, &ov, timeout_ms, &got); /* UINT32_MAX is INFINITE */
+    else if ((e == ERROR_SUCCESS || e == ERROR_MORE_DATA) &&
+             !GetOverlappedResult(ch->pipe, &ov, &got, FALSE))
+        e = GetLastError();
+    if (e == WAIT_TIMEOUT)
+        return vkw_fail(err, VKW_E_TIMEOUT, "the peer process sent nothing in time");
+    if (is_peer_gone(e))
+        return vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel");
+    if (e != ERROR_SUCCESS && e != ERROR_MORE_DATA) {
+        SetLastError(e);
+        return os_fail(err, VKW_E_OS, "cannot receive from the peer process: ReadFile");
+    }
+
+    /* The handles named in a well-formed header are ours, whatever else is
+     * wrong; values past a malformed header may be anything and are left alone.
+     * After ERROR_MORE_DATA (a frame larger than any we send) the rest of it
+     * stays in the pipe: the channel is of no further use. */
+    frame_header h = {0, 0};
+    if (got >= sizeof h)
+        memcpy(&h, ch->frame, sizeof h);
+    if (got < sizeof h || h.handle_count > VKW_CHANNEL_MAX_HANDLES ||
+        got < sizeof h + h.handle_count * sizeof(uint64_t))
+        return vkw_fail(err, VKW_E_PROTOCOL, "the peer process sent a malformed message");
+    for (; nh < h.handle_count; nh++) {
+        uint64_t v;
+        memcpy(&v, ch->frame + sizeof h + nh * sizeof v, sizeof v);
+        got_handles[nh] = (vkw_handle)(uintptr_t)v;
+    }
+    size_t body = got - sizeof h - nh * sizeof(uint64_t);
+    if (e == ERROR_MORE_DATA || h.len == 0 || h.len != body) {
+        s = vkw_fail(err, VKW_E_PROTOCOL, "the peer process sent a malformed message");
+        goto cleanup;
+    }
+    if (h.len > cap) {
+        s = vkw_fail(err, VKW_E_PROTOCOL,
+                     "the peer process sent a message larger than the %llu bytes expected",
+                     (unsigned long long)cap);
+        goto cleanup;
+    }
+    memcpy(buf, ch->frame + sizeof h + nh * sizeof(uint64_t), h.len);
+    memcpy(handles, got_handles, nh * sizeof got_handles[0]);
+    *len = h.len;
+    *handle_count = nh;
+    return VKW_OK;
+
+cleanup:
+    for (uint32_t i = 0; i < nh; i++)
+        vkw_handle_close(got_handles[i]);
+    return s;
+}
+
+/* ---- Test support --------------------------------------------------------- */
+
+vkw_status vkw_foreign_handle_create(vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    HANDLE h = CreateEventW(NULL, FALSE, FALSE, NULL);
+    if (!h)
+        return os_fail(err, VKW_E_OS, "cannot create an event: CreateEvent");
+    *out = (vkw_handle)h;
+    return VKW_OK;
+}
+
+bool vkw_platform_stderr_is_terminal(void)
+{
+    DWORD mode;
+    return GetConsoleMode(GetStdHandle(STD_ERROR_HANDLE), &mode) != 0;
+}

@@ -70,6 +70,14 @@ const char *vkw_status_code(vkw_status s)
     case VKW_E_INVALID_ARG: return "invalid_argument";
     case VKW_E_NO_MEMORY: return "out_of_host_memory";
     case VKW_E_VALIDATION: return "validation_errors";
+    case VKW_E_TIMEOUT: return "timeout";
+    case VKW_E_PEER_GONE: return "peer_gone";
+    case VKW_E_PROTOCOL: return "protocol_error";
+    case VKW_E_OS: return "os_error";
+    case VKW_E_CHILD: return "child_failed";
+    case VKW_E_SHARING: return "sharing_failed";
+    case VKW_E_NOTHING_TO_SHARE: return "nothing_to_share";
+    case VKW_E_UNSUPPORTED: return "unsupported";
     }
     return "unknown";
 }

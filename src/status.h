@@ -16,6 +16,14 @@ typedef enum vkw_status {
     VKW_E_INVALID_ARG,     /* a caller-supplied value is malformed */
     VKW_E_NO_MEMORY,       /* host allocation failed */
     VKW_E_VALIDATION,      /* the validation layer reported errors */
+    VKW_E_TIMEOUT,         /* a wait ran past its timeout (a lost signal, a hung peer) */
+    VKW_E_PEER_GONE,       /* the other process closed the channel or ended */
+    VKW_E_PROTOCOL,        /* the other process sent something this version does not expect */
+    VKW_E_OS,              /* an operating-system call failed (spawn, pipe, socket, ...) */
+    VKW_E_CHILD,           /* the child process failed, crashed or hung */
+    VKW_E_SHARING,         /* shared bytes differ, a handle leaked, or an import failed */
+    VKW_E_NOTHING_TO_SHARE,/* the driver can export and import no handle type the run asked for */
+    VKW_E_UNSUPPORTED,     /* the driver cannot do this one thing: a skip, with the reason */
 } vkw_status;
 
 /* One human sentence saying what failed and while doing what. */
