@@ -1,12 +1,19 @@
 #include "args.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "../src/names.h"
 
 static vkw_command command_named(const char *s)
 {
     if (strcmp(s, "probe") == 0)
         return VKW_CMD_PROBE;
+    if (strcmp(s, "bench") == 0)
+        return VKW_CMD_BENCH;
     if (strcmp(s, "help") == 0)
         return VKW_CMD_HELP;
     if (strcmp(s, "version") == 0)
@@ -46,10 +53,174 @@ static bool is_opt(const char *arg, const char *opt)
     return strncmp(arg, opt, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* A whole decimal number in [min, max]. */
+static bool parse_uint(const char *opt, const char *text, uint64_t min, uint64_t max,
+                       uint64_t *out, char *msg, size_t len)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (text[0] == '-' || text[0] == '+' || end == text || *end || errno == ERANGE || v < min ||
+        v > max) {
+        snprintf(msg, len, "%s: expected a whole number from %llu to %llu, got '%s'", opt,
+                 (unsigned long long)min, (unsigned long long)max, text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* "65536", "64K", "64KiB", "16M", "1G" (binary units). */
+static bool parse_size(const char *text, uint64_t *out, char *msg, size_t len)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    unsigned shift = 0;
+    if (end != text && *end) {
+        char u = (char)(*end >= 'a' ? *end - 32 : *end);
+        shift = u == 'K' ? 10 : u == 'M' ? 20 : u == 'G' ? 30 : 64;
+        const char *rest = end + 1;
+        if (shift != 64 && (strcmp(rest, "") == 0 || strcmp(rest, "iB") == 0 ||
+                            strcmp(rest, "B") == 0))
+            end += strlen(end);
+    }
+    if (text[0] == '-' || text[0] == '+' || end == text || *end || errno == ERANGE || v == 0 ||
+        shift == 64 || v > (UINT64_MAX >> shift) || (v << shift) > (64ull << 30)) {
+        snprintf(msg, len, "--sizes: '%s' is not a size from 1 byte to 64G (e.g. 64K, 16M, 1G)",
+                 text);
+        return false;
+    }
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+/* Calls item() for each comma-separated item of a list. */
+static bool each_item(const char *opt, const char *list,
+                      bool (*item)(vkw_args *, const char *, char *, size_t), vkw_args *out,
+                      char *msg, size_t len)
+{
+    char tok[128];
+    for (const char *p = list;;) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= sizeof tok) {
+            snprintf(msg, len, "%s: %s item in '%s'", opt, n ? "an overlong" : "an empty", list);
+            return false;
+        }
+        memcpy(tok, p, n);
+        tok[n] = '\0';
+        if (!item(out, tok, msg, len))
+            return false;
+        if (!p[n])
+            return true;
+        p += n + 1;
+    }
+}
+
+static bool size_item(vkw_args *out, const char *tok, char *msg, size_t len)
+{
+    if (out->bench.size_count >= VKW_MAX_SIZES) {
+        snprintf(msg, len, "--sizes: at most %d sizes", VKW_MAX_SIZES);
+        return false;
+    }
+    return parse_size(tok, &out->bench.sizes[out->bench.size_count++], msg, len);
+}
+
+static bool handle_type_item(vkw_args *out, const char *tok, char *msg, size_t len)
+{
+    const vkw_handle_type *t =
+        vkw_handle_type_by_name(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, tok);
+    if (!t) {
+        char names[512];
+        vkw_handle_mask_names(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, ~0u, ", ",
+                              names, sizeof names);
+        snprintf(msg, len, "--handle-types: unknown memory handle type '%s' (known: %s)", tok,
+                 names);
+        return false;
+    }
+    out->bench.handle_types |= t->bit;
+    return true;
+}
+
+static bool scenario_item(vkw_args *out, const char *tok, char *msg, size_t len)
+{
+    for (uint32_t k = 0; k < VKW_SCENARIO_KIND_COUNT; k++)
+        if (strcmp(tok, vkw_scenario_kind_name((vkw_scenario_kind)k)) == 0) {
+            out->bench.scenario_kinds |= 1u << k;
+            return true;
+        }
+    snprintf(msg, len, "--scenarios: unknown scenario '%s' (known: buffer-map, buffer-copy, "
+                       "image-copy)", tok);
+    return false;
+}
+
+static bool parse_bench_option(int argc, char **argv, int *i, vkw_args *out, bool *matched,
+                               char *msg, size_t len)
+{
+    const char *a = argv[*i], *value = NULL;
+    uint64_t v = 0;
+    *matched = true;
+    if (is_opt(a, "--iterations")) {
+        if (!take_value(argc, argv, i, "--iterations", &value, msg, len) ||
+            !parse_uint("--iterations", value, 1, 1000000, &v, msg, len))
+            return false;
+        out->bench.iterations = (uint32_t)v;
+    } else if (is_opt(a, "--timeout")) {
+        if (!take_value(argc, argv, i, "--timeout", &value, msg, len) ||
+            !parse_uint("--timeout", value, 1, 3600, &v, msg, len))
+            return false;
+        out->bench.timeout_ms = (uint32_t)v * 1000u;
+    } else if (is_opt(a, "--timeout-ms")) {
+        if (!take_value(argc, argv, i, "--timeout-ms", &value, msg, len) ||
+            !parse_uint("--timeout-ms", value, 10, 3600000, &v, msg, len))
+            return false;
+        out->bench.timeout_ms = (uint32_t)v;
+    } else if (is_opt(a, "--sizes")) {
+        out->bench.size_count = 0;
+        if (!take_value(argc, argv, i, "--sizes", &value, msg, len) ||
+            !each_item("--sizes", value, size_item, out, msg, len))
+            return false;
+    } else if (is_opt(a, "--handle-types")) {
+        if (!take_value(argc, argv, i, "--handle-types", &value, msg, len) ||
+            !each_item("--handle-types", value, handle_type_item, out, msg, len))
+            return false;
+    } else if (is_opt(a, "--scenarios")) {
+        if (!take_value(argc, argv, i, "--scenarios", &value, msg, len) ||
+            !each_item("--scenarios", value, scenario_item, out, msg, len))
+            return false;
+    } else if (is_opt(a, "--fault")) {
+        if (!take_value(argc, argv, i, "--fault", &value, msg, len))
+            return false;
+        if (!vkw_fault_parse(value, &out->bench.fault) || out->bench.fault == VKW_FAULT_NONE) {
+            snprintf(msg, len, "--fault: unknown fault '%s' (known: child-abort, child-hang, "
+                               "stale-handle, foreign-handle)", value);
+            return false;
+        }
+    } else {
+        *matched = false;
+        return true;
+    }
+    if (!out->bench_option)
+        out->bench_option = a;
+    return true;
+}
+
 bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
 {
     memset(out, 0, sizeof *out);
+    vkw_bench_options_default(&out->bench);
+    /* The bench's child: `vkwin32h __child TOKEN`, nothing else. */
+    if (argc == 3 && strcmp(argv[1], VKW_CHILD_COMMAND) == 0) {
+        out->command = VKW_CMD_CHILD;
+        out->child_token = argv[2];
+        return true;
+    }
     for (int i = 1; i < argc; i++) {
+        bool bench_opt = false;
+        if (!parse_bench_option(argc, argv, &i, out, &bench_opt, msg, len))
+            return false;
+        if (bench_opt)
+            continue;
         const char *a = argv[i];
         const char *value = NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -86,7 +257,7 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
         } else if (out->command == VKW_CMD_NONE) {
             out->command = command_named(a);
             if (out->command == VKW_CMD_NONE) {
-                snprintf(msg, len, "unknown command '%s' (commands: probe, help, version)", a);
+                snprintf(msg, len, "unknown command '%s' (commands: probe, bench, help, version)", a);
                 return false;
             }
         } else if (out->command == VKW_CMD_HELP && out->help_topic == VKW_CMD_NONE) {
@@ -102,6 +273,10 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
     }
     if (out->command == VKW_CMD_NONE) {
         snprintf(msg, len, "no command given (try 'vkwin32h probe' or 'vkwin32h --help')");
+        return false;
+    }
+    if (out->bench_option && out->command != VKW_CMD_BENCH) {
+        snprintf(msg, len, "option '%s' is for 'vkwin32h bench' only", out->bench_option);
         return false;
     }
     return true;
@@ -127,6 +302,31 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               f);
         return;
     }
+    if (topic == VKW_CMD_BENCH) {
+        fputs("usage: vkwin32h bench [--iterations N] [--sizes LIST] [--handle-types LIST]\n"
+              "                      [--scenarios LIST] [--timeout SECONDS] [--json FILE|-]\n"
+              "                      [--device INDEX|UUID|NAME] [--loader PATH] [--validate]\n"
+              "                      [--quiet] [--verbose] [--fault FAULT]\n"
+              "\n"
+              "Exports memory from this process, hands it to a child process (this same\n"
+              "executable), imports it there and verifies the bytes both ways, for every\n"
+              "memory handle type the driver can export and import; times every phase.\n"
+              "\n"
+              "  --iterations N     export -> import -> verify cycles per scenario (default 5)\n"
+              "  --sizes LIST       sizes, e.g. 64K,16M,256M (default); 'K', 'M', 'G' binary\n"
+              "  --handle-types L   memory handle types, e.g. OPAQUE_FD (default: all of this OS)\n"
+              "  --scenarios LIST   buffer-map, buffer-copy, image-copy (default: all)\n"
+              "  --timeout SECONDS  limit of every wait: the child, a fence (default 30)\n"
+              "  --json FILE        also write the JSON report to FILE ('-': stdout, no text)\n"
+              "  --device SEL       the device to bench (default: the first GPU)\n"
+              "  --loader PATH      load this Vulkan loader library instead of the system's\n"
+              "  --validate         enable VK_LAYER_KHRONOS_validation in both processes\n"
+              "  -q, --quiet        no text output;  -v, --verbose  min/median/max per phase\n"
+              "  --fault FAULT      test the tool's own fault handling: child-abort,\n"
+              "                     child-hang, stale-handle, foreign-handle\n",
+              f);
+        return;
+    }
     fputs("usage: vkwin32h <command> [options]\n"
           "\n"
           "A diagnostic for Vulkan external handles: what this machine's drivers can\n"
@@ -134,11 +334,15 @@ void vkw_print_usage(FILE *f, vkw_command topic)
           "\n"
           "commands:\n"
           "  probe     report devices and their external-handle capabilities\n"
+          "  bench     share memory with a child process, verify it, time it\n"
           "  help CMD  help for one command\n"
           "  version   print the version\n"
           "\n"
           "exit codes: 0 ok, 1 internal error, 2 usage, 3 no Vulkan loader, 4 no driver,\n"
           "            5 no device matches --device, 6 report not writable,\n"
-          "            7 Vulkan error, 8 validation errors, 9 validation layer missing\n",
+          "            7 Vulkan error, 8 validation errors, 9 validation layer missing,\n"
+          "            10 sharing failed (bytes differ, a leak, an import failed),\n"
+          "            11 the child process crashed, hung or broke the protocol,\n"
+          "            12 nothing to share (the driver exports no handle type asked for)\n",
           f);
 }

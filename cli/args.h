@@ -6,11 +6,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../src/bench.h"
 #include "../src/device_filter.h"
 
 typedef enum vkw_command {
     VKW_CMD_NONE,
     VKW_CMD_PROBE,
+    VKW_CMD_BENCH,
+    VKW_CMD_CHILD, /* hidden: the bench's child process */
     VKW_CMD_HELP,
     VKW_CMD_VERSION,
 } vkw_command;
@@ -25,6 +28,9 @@ typedef struct vkw_args {
     bool validate;
     bool quiet;
     bool verbose;
+    vkw_bench_options bench; /* bench options (defaults unless given) */
+    const char *bench_option; /* the first bench-only option given, for a usage error */
+    const char *child_token;
 } vkw_args;
 
 /* Parses argv; on error fills msg with one line and returns false. */

@@ -36,17 +36,47 @@ static int write_json(const vkw_report *report, const char *path)
     return rc;
 }
 
-static int probe(const vkw_args *args)
+/* Fails before the work, not after it, when the report cannot be written. */
+static bool report_writable(const vkw_args *args)
 {
     vkw_error err;
     vkw_error_clear(&err);
-    /* Fail before the work, not after it, when the report cannot be written. */
     if (args->json_path && strcmp(args->json_path, "-") != 0 &&
         vkw_check_writable(args->json_path, &err) != VKW_OK) {
         fprintf(stderr, "vkwin32h: %s\n", err.message);
-        return VKW_EXIT_REPORT_IO;
+        return false;
     }
+    return true;
+}
 
+typedef void (*render_fn)(FILE *f, const vkw_report *r, bool verbose);
+
+/* What every command does with its outcome: text for people (unless quiet or
+ * the JSON goes to stdout), the error's one line, the JSON report, the exit code. */
+static int finish(const vkw_args *args, vkw_report *report, vkw_status s, const vkw_error *err,
+                  render_fn render, bool renderable)
+{
+    int rc = vkw_exit_code_for(s);
+    bool json_stdout = args->json_path && strcmp(args->json_path, "-") == 0;
+    if (!args->quiet && !json_stdout && renderable)
+        render(stdout, report, args->verbose);
+    if (s != VKW_OK)
+        fprintf(stderr, "vkwin32h: %s\n", err->message);
+    if (args->json_path) {
+        int wrc = write_json(report, args->json_path);
+        if (rc == VKW_EXIT_OK)
+            rc = wrc;
+    }
+    vkw_report_free(report);
+    return rc;
+}
+
+static int probe(const vkw_args *args)
+{
+    if (!report_writable(args))
+        return VKW_EXIT_REPORT_IO;
+    vkw_error err;
+    vkw_error_clear(&err);
     vkw_report report;
     vkw_report_init(&report, "probe");
     vkw_probe_options opts = {
@@ -55,19 +85,58 @@ static int probe(const vkw_args *args)
         .filter = args->has_device_filter ? &args->filter : NULL,
     };
     vkw_status s = vkw_probe_run(&opts, &report, &err);
-    int rc = vkw_exit_code_for(s);
-    bool json_stdout = args->json_path && strcmp(args->json_path, "-") == 0;
-    if (!args->quiet && !json_stdout && (s == VKW_OK || report.device_count))
-        vkw_render_probe_text(stdout, &report, args->verbose);
-    if (s != VKW_OK)
-        fprintf(stderr, "vkwin32h: %s\n", err.message);
-    if (args->json_path) {
-        int wrc = write_json(&report, args->json_path);
-        if (rc == VKW_EXIT_OK)
-            rc = wrc;
+    return finish(args, &report, s, &err, vkw_render_probe_text, s == VKW_OK || report.device_count);
+}
+
+/* A progress line on stderr, only for a person watching a run that lasts. */
+typedef struct progress_state {
+    uint64_t start_ns;
+    bool shown;
+} progress_state;
+
+static void show_progress(void *user, uint32_t done, uint32_t total, const char *what)
+{
+    progress_state *p = user;
+    if (vkw_clock_ns() - p->start_ns < 2000000000ull)
+        return;
+    fprintf(stderr, "\r\033[K[%u/%u] %s", done + 1, total, what);
+    fflush(stderr);
+    p->shown = true;
+}
+
+static int bench(vkw_args *args)
+{
+    if (!report_writable(args))
+        return VKW_EXIT_REPORT_IO;
+    vkw_error err;
+    vkw_error_clear(&err);
+    vkw_report report;
+    vkw_report_init(&report, "bench");
+    progress_state ps = {vkw_clock_ns(), false};
+    vkw_bench_options *o = &args->bench;
+    o->loader_path = args->loader_path;
+    o->validate = args->validate;
+    o->filter = args->has_device_filter ? &args->filter : NULL;
+    if (!args->quiet && vkw_platform_stderr_is_terminal()) {
+        o->progress = show_progress;
+        o->progress_user = &ps;
     }
-    vkw_report_free(&report);
-    return rc;
+    vkw_status s = vkw_bench_run(o, &report, &err);
+    if (ps.shown)
+        fputs("\r\033[K", stderr);
+    return finish(args, &report, s, &err, vkw_render_bench_text, report.bench != NULL);
+}
+
+/* The bench's child: its findings go to the parent; only what stops the
+ * child itself is said here, on stderr. */
+static int child(const vkw_args *args)
+{
+    vkw_error err;
+    vkw_error_clear(&err);
+    vkw_status s = vkw_bench_child_main(args->child_token, &err);
+    if (s != VKW_OK)
+        fprintf(stderr, "vkwin32h (child): %s\n", err.message);
+    return vkw_exit_code_for(s);
 }
 
 int main(int argc, char **argv)
@@ -87,6 +156,10 @@ int main(int argc, char **argv)
         return VKW_EXIT_OK;
     case VKW_CMD_PROBE:
         return probe(&args);
+    case VKW_CMD_BENCH:
+        return bench(&args);
+    case VKW_CMD_CHILD:
+        return child(&args);
     case VKW_CMD_NONE:
         break;
     }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../src/bench.h"
 #include "../src/names.h"
 #include "../src/platform.h"
 
@@ -268,4 +269,110 @@ void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose)
     for (uint32_t i = 0; i < r->debug.stored; i++)
         if (r->debug.messages[i].severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT)
             fprintf(f, "\nlayer error: %s %s\n", r->debug.messages[i].id, r->debug.messages[i].text);
+}
+
+/* A duration given in microseconds, in a unit that keeps it short. */
+static const char *dur(double us, char *buf, size_t len)
+{
+    if (us < 1000.0)
+        snprintf(buf, len, "%.1fus", us);
+    else if (us < 1e6)
+        snprintf(buf, len, "%.2fms", us / 1e3);
+    else
+        snprintf(buf, len, "%.2fs", us / 1e6);
+    return buf;
+}
+
+static const char *rate(uint64_t bytes, const vkw_summary *s, char *buf, size_t len)
+{
+    if (!s->count || s->median <= 0)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.2f", (double)bytes / (s->median * 1e3));
+    return buf;
+}
+
+static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
+{
+    char sz[32], t[10][24];
+    const vkw_handle_type *ht = &vkw_memory_handle_types[sc->type_index];
+    fprintf(f, "  %-18s %-11s %9s  ", ht->name, vkw_scenario_kind_name(sc->kind),
+            vkw_size_string(sc->size_requested, sz, sizeof sz));
+    if (sc->outcome == VKW_OUTCOME_SKIPPED || sc->outcome == VKW_OUTCOME_NOT_RUN ||
+        !sc->iterations_done) {
+        fprintf(f, "%-7s %s\n", vkw_outcome_name(sc->outcome), sc->reason);
+        return;
+    }
+    const vkw_summary *p = sc->phase_us;
+    int64_t leaked = 0;
+    if (sc->parent_counted)
+        leaked += (int64_t)sc->parent_handles_after - sc->parent_handles_before;
+    if (sc->child_counted)
+        leaked += (int64_t)sc->child_handles_after - sc->child_handles_before;
+    fprintf(f, "%-7s #%-2u %-3s %8s %8s %8s %8s %8s %7s %8s %7s %s\n",
+            vkw_outcome_name(sc->outcome), sc->desc.memory_type_index,
+            sc->desc.dedicated ? "yes" : "no",
+            dur(p[VKW_PHASE_ALLOCATE].median, t[0], sizeof t[0]),
+            dur(p[VKW_PHASE_EXPORT].median, t[1], sizeof t[1]),
+            dur(p[VKW_PHASE_TRANSFER].median, t[2], sizeof t[2]),
+            dur(p[VKW_PHASE_IMPORT].median, t[3], sizeof t[3]),
+            dur(p[VKW_PHASE_CHILD_READ].median, t[4], sizeof t[4]),
+            rate(sc->desc.size, &p[VKW_PHASE_CHILD_VERIFY], t[5], sizeof t[5]),
+            dur(p[VKW_PHASE_PARENT_READ].median, t[6], sizeof t[6]),
+            rate(sc->desc.size, &p[VKW_PHASE_PARENT_VERIFY], t[7], sizeof t[7]),
+            leaked ? "LEAK" : sc->parent_counted && sc->child_counted ? "0" : "?");
+    if (sc->outcome == VKW_OUTCOME_FAILED)
+        fprintf(f, "      %s\n", sc->reason);
+    if (!verbose)
+        return;
+    char mf[160];
+    fprintf(f, "      memory type #%u %s, %llu bytes allocated, %llu verified%s\n",
+            sc->desc.memory_type_index,
+            vkw_memory_property_names(sc->memory_flags, "|", mf, sizeof mf),
+            (unsigned long long)sc->desc.allocation_size, (unsigned long long)sc->desc.size,
+            sc->desc.dedicated_required ? ", dedicated required" : "");
+    if (sc->kind == VKW_SCENARIO_IMAGE_COPY)
+        fprintf(f, "      image %ux%u R32_UINT optimal\n", sc->desc.image_width,
+                sc->desc.image_height);
+    for (uint32_t i = 0; i < VKW_PHASE_COUNT; i++)
+        fprintf(f, "      %-14s min %9s  median %9s  max %9s\n", vkw_phase_name((vkw_phase)i),
+                dur(p[i].min, t[0], sizeof t[0]), dur(p[i].median, t[1], sizeof t[1]),
+                dur(p[i].max, t[2], sizeof t[2]));
+    fprintf(f, "      handles open: parent %u -> %u, child %u -> %u\n", sc->parent_handles_before,
+            sc->parent_handles_after, sc->child_handles_before, sc->child_handles_after);
+}
+
+void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose)
+{
+    const vkw_bench_report *b = r->bench;
+    fprintf(f, "%s %s bench on %s, %s\n", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->os, r->generated_at);
+    const vkw_device_report *d = &r->devices[b->device_index];
+    fprintf(f, "Device     %u  %s (%s %s)\n", d->index, d->name,
+            d->has_driver_properties ? d->driver_name : "driver",
+            d->has_driver_properties ? d->driver_info : "");
+    if (b->child_started)
+        fprintf(f, "Child      pid %u, opened '%s', %s%s\n", b->child_pid,
+                b->child_device_name[0] ? b->child_device_name : "(no device)",
+                b->child_end.ended ? "ended with " : "still running",
+                b->child_end.ended ? b->child_end.text : "");
+    else
+        fprintf(f, "Child      not started\n");
+    fprintf(f, "Runs       %u iteration(s) per scenario, every wait limited to %.1f s%s%s\n",
+            b->options.iterations, b->options.timeout_ms / 1000.0,
+            b->options.fault ? ", fault injected: " : "",
+            b->options.fault ? vkw_fault_name(b->options.fault) : "");
+    fprintf(f, "\nMemory handle types of %s\n", r->os);
+    for (uint32_t i = 0; i < b->type_count; i++)
+        fprintf(f, "  %-18s %s%s\n", vkw_memory_handle_types[b->types[i].type_index].name,
+                b->types[i].tested ? "tested" : "not tested: ", b->types[i].reason);
+    if (b->scenario_count) {
+        fprintf(f, "\nScenarios (medians; verify in GB/s; c. child, p. parent)\n");
+        fprintf(f, "  %-18s %-11s %9s  %-7s %-3s %-3s %8s %8s %8s %8s %8s %7s %8s %7s %s\n",
+                "handle type", "scenario", "size", "result", "mem", "ded", "allocate", "export",
+                "transfer", "import", "c.read", "c.verif", "p.read", "p.verif", "leaks");
+        for (uint32_t i = 0; i < b->scenario_count; i++)
+            scenario_line(f, &b->scenarios[i], verbose);
+    }
+    fprintf(f, "\n%u passed, %u failed, %u skipped, %u not run in %.2f s\n", b->passed, b->failed,
+            b->skipped, b->not_run, b->bench_ms / 1000.0);
 }

@@ -8,5 +8,7 @@
 #include "../src/report.h"
 
 void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose);
+/* The bench: its device, child, and one line per scenario (more with verbose). */
+void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose);
 
 #endif

@@ -24,7 +24,9 @@
     X(vkGetPhysicalDeviceProperties)                                                              \
     X(vkGetPhysicalDeviceQueueFamilyProperties)                                                   \
     X(vkGetPhysicalDeviceMemoryProperties)                                                        \
-    X(vkEnumerateDeviceExtensionProperties)
+    X(vkEnumerateDeviceExtensionProperties)                                                       \
+    X(vkCreateDevice)                                                                             \
+    X(vkGetDeviceProcAddr)
 
 /* Physical-device queries that are core in Vulkan 1.1 and came from instance
  * extensions before (the KHR aliases). A device may only be called through

@@ -232,3 +232,15 @@ const char *vkw_memory_heap_names(VkMemoryHeapFlags f, const char *sep, char *bu
 {
     return join_flags(VKW_FLAGS_MEMORY_HEAP, f, sep, buf, len);
 }
+
+const char *vkw_size_string(uint64_t bytes, char *buf, size_t len)
+{
+    static const char *const unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    size_t u = 0;
+    while (u + 1 < sizeof unit / sizeof unit[0] && bytes >= 1024 && bytes % 1024 == 0) {
+        bytes /= 1024;
+        u++;
+    }
+    snprintf(buf, len, "%llu %s", (unsigned long long)bytes, unit[u]);
+    return buf;
+}

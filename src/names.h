@@ -16,6 +16,8 @@ const char *vkw_driver_version_string(uint32_t vendor_id, uint32_t version, vkw_
                                       size_t len);
 /* "6d657361-3232-2e33-2e36-000000000000" for 16 bytes; plain hex otherwise. */
 const char *vkw_uuid_string(const uint8_t *bytes, size_t n, char *buf, size_t len);
+/* A byte count as people write it: "64 KiB", "16 MiB", "1 GiB", else "1000 bytes". */
+const char *vkw_size_string(uint64_t bytes, char *buf, size_t len);
 /* Parses a UUID written with or without dashes; 0 on success. */
 int vkw_uuid_parse(const char *text, uint8_t out[VK_UUID_SIZE]);
 

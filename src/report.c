@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
 #include "platform.h"
 
 const char *const vkw_instance_capability_extensions[VKW_INSTANCE_CAP_EXTENSION_COUNT] = {
@@ -28,6 +29,11 @@ void vkw_report_free(vkw_report *r)
         free(r->devices[i].queue_families);
     free(r->devices);
     free(r->layers);
+    if (r->bench) {
+        vkw_bench_report_free(r->bench);
+        free(r->bench);
+        r->bench = NULL;
+    }
     r->devices = NULL;
     r->layers = NULL;
     r->device_count = 0;

@@ -204,6 +204,9 @@ typedef struct vkw_report {
     vkw_device_report *devices;     /* owned */
 
     double total_ms;
+
+    /* bench only (NULL for probe): owned */
+    struct vkw_bench_report *bench;
 } vkw_report;
 
 void vkw_report_init(vkw_report *r, const char *command);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "bench.h"
 #include "platform.h"
 #include "report.h"
 
@@ -382,6 +383,158 @@ static void instance(jw *w, cJSON *root, const vkw_report *r)
     }
 }
 
+static void summary(jw *w, cJSON *parent, const char *key, const vkw_summary *sm)
+{
+    cJSON *o = add_obj(w, parent, key);
+    num(w, o, "count", sm->count);
+    num(w, o, "min", sm->min);
+    num(w, o, "median", sm->median);
+    num(w, o, "mean", sm->mean);
+    num(w, o, "max", sm->max);
+}
+
+/* GB/s (10^9 bytes a second) of a verify whose median took `us`. */
+static void gbps(jw *w, cJSON *o, const char *key, uint64_t bytes, const vkw_summary *sm)
+{
+    if (sm->count && sm->median > 0)
+        num(w, o, key, (double)bytes / (sm->median * 1e3));
+    else
+        null(w, o, key);
+}
+
+static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
+{
+    const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
+    str(w, o, "handle_type", t->name);
+    str(w, o, "scenario", vkw_scenario_kind_name(sc->kind));
+    str(w, o, "resource", sc->kind == VKW_SCENARIO_IMAGE_COPY ? "image" : "buffer");
+    str(w, o, "access", sc->kind == VKW_SCENARIO_BUFFER_MAP ? "map" : "copy");
+    num(w, o, "size_requested", (double)sc->size_requested);
+    str(w, o, "outcome", vkw_outcome_name(sc->outcome));
+    str(w, o, "reason", sc->outcome == VKW_OUTCOME_PASSED ? NULL : sc->reason);
+    str(w, o, "status", sc->outcome == VKW_OUTCOME_PASSED ? NULL : vkw_status_code(sc->status));
+    bool allocated = sc->desc.allocation_size != 0;
+    cJSON *m = allocated ? add_obj(w, o, "memory") : NULL;
+    if (!allocated)
+        null(w, o, "memory");
+    if (m) {
+        num(w, m, "bytes_verified", (double)sc->desc.size);
+        num(w, m, "allocation_size", (double)sc->desc.allocation_size);
+        num(w, m, "memory_type_index", sc->desc.memory_type_index);
+        flag_names(w, m, "memory_flags", VKW_FLAGS_MEMORY_PROPERTY, sc->memory_flags);
+        num(w, m, "child_memory_type_index", sc->child_memory_type_index);
+        boolean(w, m, "dedicated", sc->desc.dedicated);
+        boolean(w, m, "dedicated_required", sc->desc.dedicated_required);
+        if (sc->kind == VKW_SCENARIO_IMAGE_COPY) {
+            cJSON *img = add_obj(w, m, "image");
+            num(w, img, "width", sc->desc.image_width);
+            num(w, img, "height", sc->desc.image_height);
+            str(w, img, "format", vkw_format_name(VKW_SHARED_IMAGE_FORMAT));
+            str(w, img, "tiling", "OPTIMAL");
+        } else {
+            null(w, m, "image");
+        }
+    }
+    num(w, o, "iterations", sc->iterations_done);
+    cJSON *ph = add_obj(w, o, "phases_us");
+    for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++)
+        summary(w, ph, vkw_phase_name((vkw_phase)p), &sc->phase_us[p]);
+    cJSON *v = add_obj(w, o, "verify");
+    boolean(w, v, "parent_to_child", sc->parent_to_child_ok);
+    boolean(w, v, "child_to_parent", sc->child_to_parent_ok);
+    gbps(w, v, "child_gbps", sc->desc.size, &sc->phase_us[VKW_PHASE_CHILD_VERIFY]);
+    gbps(w, v, "parent_gbps", sc->desc.size, &sc->phase_us[VKW_PHASE_PARENT_VERIFY]);
+    if (sc->mismatch) {
+        cJSON *mm = add_obj(w, v, "mismatch");
+        str(w, mm, "seen_by", sc->mismatch_side);
+        num(w, mm, "iteration", sc->mismatch_iteration + 1);
+        num(w, mm, "offset", (double)sc->mismatch_at.offset);
+        num(w, mm, "expected", sc->mismatch_at.expected);
+        num(w, mm, "got", sc->mismatch_at.got);
+    } else {
+        null(w, v, "mismatch");
+    }
+    cJSON *h = add_obj(w, o, "handles");
+    if (sc->parent_counted) {
+        num(w, h, "parent_before", sc->parent_handles_before);
+        num(w, h, "parent_after", sc->parent_handles_after);
+    } else {
+        null(w, h, "parent_before");
+        null(w, h, "parent_after");
+    }
+    if (sc->child_counted) {
+        num(w, h, "child_before", sc->child_handles_before);
+        num(w, h, "child_after", sc->child_handles_after);
+    } else {
+        null(w, h, "child_before");
+        null(w, h, "child_after");
+    }
+    int64_t leaked = 0;
+    if (sc->parent_counted)
+        leaked += (int64_t)sc->parent_handles_after - sc->parent_handles_before;
+    if (sc->child_counted)
+        leaked += (int64_t)sc->child_handles_after - sc->child_handles_before;
+    num(w, h, "leaked", (double)leaked);
+}
+
+static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
+{
+    cJSON *o = add_obj(w, root, "bench");
+    if (!o)
+        return;
+    cJSON *opt = add_obj(w, o, "options");
+    num(w, opt, "iterations", b->options.iterations);
+    num(w, opt, "timeout_ms", b->options.timeout_ms);
+    cJSON *sizes = add_arr(w, opt, "sizes");
+    for (uint32_t i = 0; sizes && i < b->options.size_count; i++)
+        attach(w, sizes, NULL, cJSON_CreateNumber((double)b->options.sizes[i]));
+    cJSON *kinds = add_arr(w, opt, "scenarios");
+    for (uint32_t k = 0; kinds && k < VKW_SCENARIO_KIND_COUNT; k++)
+        if (!b->options.scenario_kinds || (b->options.scenario_kinds & (1u << k)))
+            push_str(w, kinds, vkw_scenario_kind_name((vkw_scenario_kind)k));
+    str(w, opt, "fault", vkw_fault_name(b->options.fault));
+
+    num(w, o, "device_index", b->device_index);
+    str(w, o, "device_name", b->device_name);
+    cJSON *ch = add_obj(w, o, "child");
+    boolean(w, ch, "started", b->child_started);
+    if (b->child_started)
+        num(w, ch, "pid", b->child_pid);
+    else
+        null(w, ch, "pid");
+    str(w, ch, "device_name", b->child_device_name[0] ? b->child_device_name : NULL);
+    cJSON *end = add_obj(w, ch, "end");
+    boolean(w, end, "ended", b->child_end.ended);
+    boolean(w, end, "signaled", b->child_end.signaled);
+    boolean(w, end, "killed_by_parent", b->child_end.killed_by_parent);
+    num(w, end, "code", b->child_end.code);
+    str(w, end, "text", b->child_end.text);
+    str(w, ch, "last_activity", b->child_activity);
+    boolean(w, ch, "validation_enabled", b->child_validation_enabled);
+    num(w, ch, "validation_errors", b->child_validation_errors);
+
+    cJSON *types = add_arr(w, o, "handle_types");
+    for (uint32_t i = 0; types && i < b->type_count; i++) {
+        cJSON *t = push_obj(w, types);
+        str(w, t, "handle_type", vkw_memory_handle_types[b->types[i].type_index].name);
+        boolean(w, t, "tested", b->types[i].tested);
+        str(w, t, "reason", b->types[i].tested ? NULL : b->types[i].reason);
+    }
+    cJSON *sa = add_arr(w, o, "memory");
+    for (uint32_t i = 0; sa && i < b->scenario_count; i++) {
+        cJSON *sc = push_obj(w, sa);
+        if (sc)
+            memory_scenario(w, sc, &b->scenarios[i]);
+    }
+    cJSON *tot = add_obj(w, o, "summary");
+    num(w, tot, "scenarios", b->scenario_count);
+    num(w, tot, "passed", b->passed);
+    num(w, tot, "failed", b->failed);
+    num(w, tot, "skipped", b->skipped);
+    num(w, tot, "not_run", b->not_run);
+    num(w, o, "bench_ms", b->bench_ms);
+}
+
 vkw_status vkw_report_to_json(const vkw_report *r, char **out, vkw_error *err)
 {
     jw w = {false};
@@ -422,6 +575,8 @@ vkw_status vkw_report_to_json(const vkw_report *r, char **out, vkw_error *err)
             push_str(&w, an, dev->anomalies[k]);
         num(&w, d, "probe_ms", dev->probe_ms);
     }
+    if (r->bench)
+        bench(&w, root, r->bench);
     cJSON *timing = add_obj(&w, root, "timing");
     num(&w, timing, "total_ms", r->total_ms);
 

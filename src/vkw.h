@@ -3,6 +3,7 @@
 #ifndef VKW_H
 #define VKW_H
 
+#include "bench.h"
 #include "device_filter.h"
 #include "instance.h"
 #include "names.h"

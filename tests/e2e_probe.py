@@ -4,7 +4,6 @@ and the real driver (lavapipe in CI). One test per invocation:
 
     e2e_probe.py --exe PATH --schema PATH TEST_NAME
 """
-import argparse
 import json
 import os
 import re
@@ -12,43 +11,8 @@ import subprocess
 import sys
 import tempfile
 
-import jsonschema
-
-ARGS = None
-FAILURES = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print("CHECK failed: " + what, file=sys.stderr)
-
-
-def tool_env(env=None):
-    """The environment for the tool itself. In the sanitizer build CTest sets
-    VKW_TEST_PRELOAD (the ASan runtime and the keep-drivers-resident shim,
-    tests/support/resident_drivers.c); it goes to the tool, never to Python."""
-    full_env = dict(os.environ)
-    preload = full_env.pop("VKW_TEST_PRELOAD", "")
-    if preload:
-        full_env["LD_PRELOAD"] = preload
-    if env:
-        full_env.update(env)
-    return full_env
-
-
-def run(*argv, env=None, timeout=120):
-    full_env = tool_env(env)
-    p = subprocess.run([ARGS.exe, *argv], capture_output=True, text=True, env=full_env,
-                       timeout=timeout)
-    return p
-
-
-def schema_errors(report):
-    with open(ARGS.schema) as f:
-        schema = json.load(f)
-    v = jsonschema.Draft202012Validator(schema)
-    return [f"{e.json_path}: {e.message[:200]}" for e in v.iter_errors(report)]
+import harness
+from harness import check, one_stderr_line, run, schema_errors
 
 
 def probe_json(*extra, env=None, expect_rc=0):
@@ -65,7 +29,7 @@ def probe_json(*extra, env=None, expect_rc=0):
         leftovers = sorted(set(os.listdir(d)) - {"report.json"})
         check(not leftovers, f"no temporary files left beside the report, found {leftovers}")
         if report is None:
-            FAILURES.append("no report written")
+            harness.FAILURES.append("no report written")
             print(f"no report written: exit {p.returncode}: {p.stderr}", file=sys.stderr)
             sys.exit(1)
         return p, report
@@ -75,13 +39,6 @@ def lavapipe(report):
     devs = [d for d in report["devices"] if d["identity"]["driver_id"] == "MESA_LLVMPIPE"]
     check(len(devs) == 1, f"exactly one lavapipe device, got {len(devs)}")
     return devs[0] if devs else None
-
-
-def one_stderr_line(p, must_contain):
-    lines = [l for l in p.stderr.splitlines() if l.strip()]
-    check(len(lines) == 1, f"exactly one line on stderr, got {lines!r}")
-    check(bool(lines) and must_contain in lines[0],
-          f"stderr names the problem ({must_contain!r}): {lines!r}")
 
 
 def by_type(entries, name):
@@ -364,23 +321,5 @@ def test_cli_help_and_version():
     check(p.returncode == 0 and re.match(r"^vkwin32h \d+\.\d+\.\d+", p.stdout), "version")
 
 
-def main():
-    global ARGS
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--exe", required=True)
-    ap.add_argument("--schema", required=True)
-    ap.add_argument("test")
-    ARGS = ap.parse_args()
-    fn = globals().get("test_" + ARGS.test)
-    if not fn:
-        print(f"no test named {ARGS.test}", file=sys.stderr)
-        return 2
-    fn()
-    if FAILURES:
-        print(f"{ARGS.test}: {len(FAILURES)} check(s) failed", file=sys.stderr)
-        return 1
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main(globals()))

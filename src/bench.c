@@ -1,0 +1,685 @@
+/* The bench's parent: probes, opens the device, starts the child, and runs
+ * every memory scenario through it. */
+#include "bench.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "device.h"
+#include "external.h"
+#include "names.h"
+#include "report.h"
+#include "vkw.h"
+
+const char *vkw_scenario_kind_name(vkw_scenario_kind k)
+{
+    switch (k) {
+    case VKW_SCENARIO_BUFFER_MAP: return "buffer-map";
+    case VKW_SCENARIO_BUFFER_COPY: return "buffer-copy";
+    case VKW_SCENARIO_IMAGE_COPY: return "image-copy";
+    case VKW_SCENARIO_KIND_COUNT: break;
+    }
+    return "unknown";
+}
+
+static const char *const fault_names[] = {"none", "child-abort", "child-hang", "stale-handle",
+                                          "foreign-handle"};
+
+const char *vkw_fault_name(vkw_fault f)
+{
+    return (size_t)f < sizeof fault_names / sizeof fault_names[0] ? fault_names[f] : "unknown";
+}
+
+bool vkw_fault_parse(const char *name, vkw_fault *out)
+{
+    for (size_t k = 0; k < sizeof fault_names / sizeof fault_names[0]; k++)
+        if (strcmp(name, fault_names[k]) == 0) {
+            *out = (vkw_fault)k;
+            return true;
+        }
+    return false;
+}
+
+const char *vkw_phase_name(vkw_phase p)
+{
+    static const char *const names[VKW_PHASE_COUNT] = {
+        "allocate",   "export",       "parent_write", "transfer",    "import",
+        "child_read", "child_verify", "child_write",  "parent_read", "parent_verify",
+    };
+    return p < VKW_PHASE_COUNT ? names[p] : "unknown";
+}
+
+const char *vkw_outcome_name(vkw_outcome o)
+{
+    switch (o) {
+    case VKW_OUTCOME_NOT_RUN: return "not_run";
+    case VKW_OUTCOME_PASSED: return "passed";
+    case VKW_OUTCOME_FAILED: return "failed";
+    case VKW_OUTCOME_SKIPPED: return "skipped";
+    }
+    return "unknown";
+}
+
+void vkw_bench_options_default(vkw_bench_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->iterations = VKW_BENCH_DEFAULT_ITERATIONS;
+    o->timeout_ms = VKW_BENCH_DEFAULT_TIMEOUT_MS;
+    o->size_count = 3;
+    o->sizes[0] = 64ull << 10;
+    o->sizes[1] = 16ull << 20;
+    o->sizes[2] = 256ull << 20;
+}
+
+void vkw_bench_report_free(vkw_bench_report *b)
+{
+    free(b->scenarios);
+    b->scenarios = NULL;
+    b->scenario_count = 0;
+}
+
+/* Everything one bench run holds; released in one place (bench_close). */
+typedef struct bench_ctx {
+    const vkw_bench_options *opts;
+    vkw_report *report;
+    vkw_bench_report *b;
+    vkw_loader loader;
+    vkw_instance inst;
+    vkw_device dev;
+    vkw_child *child;
+    vkw_channel *ch;
+    bool child_failed; /* crashed, hung or broke the protocol: no more requests */
+    bool fault_pending;
+    uint32_t seq;
+    uint32_t steps_done, steps_total;
+} bench_ctx;
+
+/* The device to bench: the filter's first match, else the first GPU. */
+static uint32_t choose_device(const vkw_report *r, bool filtered)
+{
+    static const VkPhysicalDeviceType order[] = {
+        VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU,
+        VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU, VK_PHYSICAL_DEVICE_TYPE_CPU,
+    };
+    if (!filtered)
+        for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+            for (uint32_t i = 0; i < r->device_count; i++)
+                if (r->devices[i].type == order[k])
+                    return i;
+    return 0;
+}
+
+static vkw_status plan_types(bench_ctx *c, const vkw_device_report *dev, vkw_error *err)
+{
+    vkw_bench_report *b = c->b;
+    for (uint32_t t = 0; t < VKW_MEMORY_HANDLE_TYPE_COUNT; t++) {
+        const vkw_handle_type *ht = &vkw_memory_handle_types[t];
+        bool native = ht->family == (vkw_platform_os() == VKW_OS_WINDOWS ? VKW_FAMILY_WIN32
+                                                                          : VKW_FAMILY_POSIX_FD);
+        bool asked = c->opts->handle_types ? (c->opts->handle_types & ht->bit) != 0 : native;
+        if (!asked)
+            continue;
+        vkw_bench_type *bt = &b->types[b->type_count++];
+        bt->type_index = t;
+        if (!native) {
+            snprintf(bt->reason, sizeof bt->reason, "not applicable on %s: %s handles move "
+                     "between processes of another OS family", vkw_platform_os_name(), ht->name);
+            continue;
+        }
+        const vkw_verdict *v = &dev->memory_verdict[t];
+        bt->tested = v->code == VKW_VERDICT_SHAREABLE || v->code == VKW_VERDICT_SHAREABLE_DEDICATED;
+        if (!bt->tested)
+            snprintf(bt->reason, sizeof bt->reason, "%s: %s", vkw_verdict_code_name(v->code),
+                     v->detail);
+    }
+    uint32_t kinds = c->opts->scenario_kinds ? c->opts->scenario_kinds
+                                             : (1u << VKW_SCENARIO_KIND_COUNT) - 1;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < b->type_count; i++)
+        if (b->types[i].tested)
+            for (uint32_t k = 0; k < VKW_SCENARIO_KIND_COUNT; k++)
+                if (kinds & (1u << k))
+                    n += c->opts->size_count;
+    if (n == 0)
+        return VKW_OK;
+    b->scenarios = calloc(n, sizeof *b->scenarios);
+    if (!b->scenarios)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory planning %u scenarios", n);
+    for (uint32_t i = 0; i < b->type_count; i++)
+        if (b->types[i].tested)
+            for (uint32_t k = 0; k < VKW_SCENARIO_KIND_COUNT; k++)
+                if (kinds & (1u << k))
+                    for (uint32_t z = 0; z < c->opts->size_count; z++) {
+                        vkw_memory_scenario *sc = &b->scenarios[b->scenario_count++];
+                        sc->type_index = b->types[i].type_index;
+                        sc->kind = (vkw_scenario_kind)k;
+                        sc->size_requested = c->opts->sizes[z];
+                    }
+    return VKW_OK;
+}
+
+static void progress(bench_ctx *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void progress(bench_ctx *c, const char *fmt, ...)
+{
+    if (!c->opts->progress)
+        return;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    c->opts->progress(c->opts->progress_user, c->steps_done, c->steps_total, line);
+}
+
+/* The child stopped answering or broke the protocol: find out how it ended
+ * (killing it if it still runs) and say what it was doing. */
+static vkw_status child_failed(bench_ctx *c, vkw_status why, vkw_error *err)
+{
+    vkw_bench_report *b = c->b;
+    c->child_failed = true;
+    if (why == VKW_E_PEER_GONE) {
+        vkw_child_wait(c->child, c->opts->timeout_ms, &b->child_end);
+        return vkw_fail(err, VKW_E_CHILD, "the child process (pid %u) ended with %s while %s",
+                        b->child_pid, b->child_end.text, b->child_activity);
+    }
+    char reason[512];
+    snprintf(reason, sizeof reason, "%s", err->message);
+    vkw_child_kill(c->child, &b->child_end);
+    return vkw_fail(err, VKW_E_CHILD, "the child process (pid %u) %s: %s; the parent killed it",
+                    b->child_pid, why == VKW_E_TIMEOUT ? "hung" : "broke the protocol", reason);
+}
+
+/* One request, one reply, with the child's failure handled. */
+static vkw_status request(bench_ctx *c, const void *msg, size_t len, const vkw_handle *handles,
+                          uint32_t handle_count, vkw_msg_type reply_type, void *reply,
+                          size_t reply_len, vkw_error *err)
+{
+    vkw_status s = vkw_channel_send(c->ch, msg, len, handles, handle_count, err);
+    if (s == VKW_OK)
+        s = vkw_msg_recv(c->ch, reply_type | VKW_MSG_REPLY, reply, reply_len, NULL, 0,
+                         &(uint32_t){0}, c->opts->timeout_ms, c->b->child_activity, err);
+    if (s == VKW_E_PEER_GONE || s == VKW_E_TIMEOUT || s == VKW_E_PROTOCOL)
+        return child_failed(c, s, err);
+    return s;
+}
+
+static vkw_status child_handle_count(bench_ctx *c, uint32_t *out, vkw_error *err)
+{
+    vkw_msg_header q;
+    vkw_msg_count_reply rep;
+    vkw_msg_init(&q, VKW_MSG_COUNT, ++c->seq, sizeof q);
+    snprintf(c->b->child_activity, sizeof c->b->child_activity, "counting its open handles");
+    vkw_status s = request(c, &q, sizeof q, NULL, 0, VKW_MSG_COUNT, &rep, sizeof rep, err);
+    if (s != VKW_OK)
+        return s;
+    s = vkw_msg_outcome_get(&rep.outcome, err);
+    *out = rep.handle_count;
+    return s;
+}
+
+static vkw_status start_child(bench_ctx *c, const vkw_device_report *dr, vkw_error *err)
+{
+    vkw_bench_report *b = c->b;
+    snprintf(b->child_activity, sizeof b->child_activity, "starting");
+    vkw_status s = vkw_child_spawn(&c->child, &c->ch, err);
+    if (s != VKW_OK)
+        return s;
+    b->child_started = true;
+    b->child_pid = vkw_child_pid(c->child);
+
+    vkw_msg_hello hello;
+    vkw_msg_init(&hello.h, VKW_MSG_HELLO, ++c->seq, sizeof hello);
+    snprintf(hello.tool_version, sizeof hello.tool_version, "%s", VKW_TOOL_VERSION);
+    snprintf(hello.loader_path, sizeof hello.loader_path, "%s",
+             c->opts->loader_path ? c->opts->loader_path : "");
+    hello.validate = c->opts->validate;
+    hello.timeout_ms = c->opts->timeout_ms;
+    memcpy(hello.device_uuid, dr->device_uuid, VK_UUID_SIZE);
+    memcpy(hello.driver_uuid, dr->driver_uuid, VK_UUID_SIZE);
+    vkw_msg_hello_reply rep;
+    snprintf(b->child_activity, sizeof b->child_activity, "opening the device");
+    s = request(c, &hello, sizeof hello, NULL, 0, VKW_MSG_HELLO, &rep, sizeof rep, err);
+    if (s != VKW_OK)
+        return s;
+    snprintf(b->child_device_name, sizeof b->child_device_name, "%s", rep.device_name);
+    b->child_validation_enabled = rep.validation_enabled != 0;
+    s = vkw_msg_outcome_get(&rep.outcome, err);
+    if (s != VKW_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", err->message);
+        return vkw_fail(err, s == VKW_E_NO_DEVICE_MATCH ? VKW_E_CHILD : s,
+                        "the child could not open the device: %s", why);
+    }
+    return VKW_OK;
+}
+
+static void stop_child(bench_ctx *c)
+{
+    vkw_bench_report *b = c->b;
+    if (!c->child)
+        return;
+    if (!c->child_failed) {
+        vkw_msg_header q;
+        vkw_msg_quit_reply rep;
+        vkw_error err;
+        vkw_msg_init(&q, VKW_MSG_QUIT, ++c->seq, sizeof q);
+        snprintf(b->child_activity, sizeof b->child_activity, "closing its device");
+        if (request(c, &q, sizeof q, NULL, 0, VKW_MSG_QUIT, &rep, sizeof rep, &err) == VKW_OK) {
+            b->child_validation_errors = rep.validation_errors;
+            vkw_debug_log *log = &c->report->debug;
+            log->validation_errors += rep.validation_errors;
+            log->other_errors += rep.other_errors;
+            log->warnings += rep.warnings;
+            for (uint32_t i = 0; i < rep.message_count && log->stored < VKW_MAX_MESSAGES; i++) {
+                vkw_debug_message *m = &log->messages[log->stored++];
+                m->severity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+                m->type = VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT;
+                snprintf(m->id, sizeof m->id, "child");
+                snprintf(m->text, sizeof m->text, "%.*s", (int)sizeof m->text - 1, rep.messages[i]);
+            }
+        }
+        if (!c->child_failed)
+            vkw_child_wait(c->child, c->opts->timeout_ms, &b->child_end);
+    }
+    if (!b->child_end.ended)
+        vkw_child_kill(c->child, &b->child_end);
+    vkw_channel_close(c->ch);
+    c->ch = NULL;
+    vkw_child_free(c->child);
+    c->child = NULL;
+}
+
+static uint64_t seed_for(uint32_t scenario, uint32_t iteration, uint32_t side)
+{
+    return 0x766b77696e333268ull ^ ((uint64_t)scenario << 40) ^ ((uint64_t)iteration << 8) ^ side;
+}
+
+static double us(uint64_t ns)
+{
+    return (double)ns / 1000.0;
+}
+
+/* One export -> transfer -> import -> verify both ways cycle. */
+static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenario *sc,
+                                uint32_t it, double *samples, vkw_error *err)
+{
+    const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
+    uint64_t timeout_ns = (uint64_t)c->opts->timeout_ms * 1000000u;
+    vkw_resource res = sc->kind == VKW_SCENARIO_IMAGE_COPY ? VKW_RESOURCE_IMAGE : VKW_RESOURCE_BUFFER;
+    vkw_access acc = sc->kind == VKW_SCENARIO_BUFFER_MAP ? VKW_ACCESS_MAP : VKW_ACCESS_COPY;
+    vkw_shared_memory sm = {0};
+    vkw_handle exported = VKW_NO_HANDLE, foreign = VKW_NO_HANDLE;
+    vkw_status s;
+    char sz[32];
+    vkw_size_string(sc->size_requested, sz, sizeof sz);
+
+    uint64_t t0 = vkw_clock_ns();
+    s = vkw_shared_memory_create(&c->dev, t, res, acc, sc->size_requested, &sm, err);
+    samples[VKW_PHASE_ALLOCATE] = us(vkw_clock_ns() - t0);
+    if (s != VKW_OK)
+        goto cleanup;
+    sc->desc = sm.desc;
+    sc->memory_flags = sm.memory_flags;
+
+    t0 = vkw_clock_ns();
+    s = vkw_shared_memory_export(&sm, &exported, err);
+    samples[VKW_PHASE_EXPORT] = us(vkw_clock_ns() - t0);
+    if (s != VKW_OK)
+        goto cleanup;
+
+    vkw_msg_memory msg;
+    vkw_msg_init(&msg.h, VKW_MSG_MEMORY, ++c->seq, sizeof msg);
+    msg.desc = sm.desc;
+    msg.parent_seed = seed_for(index, it, 1);
+    msg.child_seed = seed_for(index, it, 2);
+    msg.iteration = it;
+    if (c->fault_pending) {
+        msg.fault = c->opts->fault;
+        c->fault_pending = false;
+    }
+
+    t0 = vkw_clock_ns();
+    s = vkw_shared_memory_write(&sm, msg.parent_seed, timeout_ns, err);
+    samples[VKW_PHASE_PARENT_WRITE] = us(vkw_clock_ns() - t0);
+    if (s != VKW_OK)
+        goto cleanup;
+
+    vkw_handle send = exported;
+    if (msg.fault == VKW_FAULT_FOREIGN_HANDLE) {
+        s = vkw_foreign_handle_create(&foreign, err);
+        if (s != VKW_OK)
+            goto cleanup;
+        send = foreign;
+    }
+    snprintf(c->b->child_activity, sizeof c->b->child_activity,
+             "importing %s %s %s memory (iteration %u)", sz, t->name,
+             vkw_scenario_kind_name(sc->kind), it + 1);
+    vkw_msg_memory_reply rep;
+    msg.sent_ns = vkw_clock_ns();
+    s = request(c, &msg, sizeof msg, &send, 1, VKW_MSG_MEMORY, &rep, sizeof rep, err);
+    /* The child holds its own copy now (or nothing, if the send failed). */
+    vkw_handle_close(exported);
+    exported = VKW_NO_HANDLE;
+    vkw_handle_close(foreign);
+    foreign = VKW_NO_HANDLE;
+    if (s != VKW_OK)
+        goto cleanup;
+    samples[VKW_PHASE_TRANSFER] = us(rep.received_ns - msg.sent_ns);
+    samples[VKW_PHASE_IMPORT] = us(rep.import_ns);
+    samples[VKW_PHASE_CHILD_READ] = us(rep.read_ns);
+    samples[VKW_PHASE_CHILD_VERIFY] = us(rep.verify_ns);
+    samples[VKW_PHASE_CHILD_WRITE] = us(rep.write_ns);
+    sc->child_memory_type_index = rep.memory_type_index;
+    s = vkw_msg_outcome_get(&rep.outcome, err);
+    if (s != VKW_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", err->message);
+        s = vkw_fail(err, VKW_E_SHARING, "the child could not use the memory: %s", why);
+        goto cleanup;
+    }
+    if (!rep.verified) {
+        sc->mismatch = true;
+        snprintf(sc->mismatch_side, sizeof sc->mismatch_side, "child");
+        sc->mismatch_iteration = it;
+        sc->mismatch_at = rep.mismatch;
+        s = vkw_fail(err, VKW_E_SHARING,
+                     "the child does not see the parent's bytes: offset %llu holds 0x%02x, "
+                     "0x%02x expected (iteration %u)",
+                     (unsigned long long)rep.mismatch.offset, rep.mismatch.got,
+                     rep.mismatch.expected, it + 1);
+        goto cleanup;
+    }
+
+    const void *bytes = NULL;
+    t0 = vkw_clock_ns();
+    s = vkw_shared_memory_read(&sm, &bytes, timeout_ns, err);
+    samples[VKW_PHASE_PARENT_READ] = us(vkw_clock_ns() - t0);
+    if (s != VKW_OK)
+        goto cleanup;
+    vkw_mismatch mm;
+    t0 = vkw_clock_ns();
+    bool ok = vkw_pattern_check(bytes, (size_t)sm.desc.size, msg.child_seed, &mm);
+    samples[VKW_PHASE_PARENT_VERIFY] = us(vkw_clock_ns() - t0);
+    if (!ok) {
+        sc->mismatch = true;
+        snprintf(sc->mismatch_side, sizeof sc->mismatch_side, "parent");
+        sc->mismatch_iteration = it;
+        sc->mismatch_at = mm;
+        s = vkw_fail(err, VKW_E_SHARING,
+                     "the parent does not see the child's bytes: offset %llu holds 0x%02x, "
+                     "0x%02x expected (iteration %u)",
+                     (unsigned long long)mm.offset, mm.got, mm.expected, it + 1);
+        goto cleanup;
+    }
+    s = VKW_OK;
+
+cleanup:
+    vkw_handle_close(exported);
+    vkw_handle_close(foreign);
+    vkw_shared_memory_destroy(&sm);
+    return s;
+}
+
+static void fail_scenario(vkw_memory_scenario *sc, vkw_outcome o, const vkw_error *err)
+{
+    sc->outcome = o;
+    sc->status = err->status;
+    snprintf(sc->reason, sizeof sc->reason, "%s", err->message);
+}
+
+static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
+{
+    vkw_memory_scenario *sc = &c->b->scenarios[index];
+    const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
+    uint32_t n = c->opts->iterations;
+    vkw_status s = VKW_OK;
+    double *samples = calloc((size_t)n * VKW_PHASE_COUNT, sizeof *samples);
+    double *column = calloc(n, sizeof *column);
+    if (!samples || !column) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
+        goto cleanup;
+    }
+    char sz[32];
+    vkw_size_string(sc->size_requested, sz, sizeof sz);
+
+    s = vkw_handle_count(&sc->parent_handles_before, err);
+    if (s == VKW_OK)
+        s = child_handle_count(c, &sc->child_handles_before, err);
+    if (s != VKW_OK) {
+        fail_scenario(sc, VKW_OUTCOME_FAILED, err);
+        goto cleanup;
+    }
+
+    for (uint32_t it = 0; it < n; it++) {
+        progress(c, "%s %s %s, iteration %u of %u", t->name, vkw_scenario_kind_name(sc->kind), sz,
+                 it + 1, n);
+        s = run_iteration(c, index, sc, it, samples + (size_t)it * VKW_PHASE_COUNT, err);
+        c->steps_done++;
+        if (s == VKW_E_UNSUPPORTED && it == 0) {
+            fail_scenario(sc, VKW_OUTCOME_SKIPPED, err);
+            s = VKW_OK;
+            goto cleanup;
+        }
+        if (s != VKW_OK) {
+            fail_scenario(sc, VKW_OUTCOME_FAILED, err);
+            break;
+        }
+        sc->iterations_done++;
+    }
+    for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++) {
+        for (uint32_t it = 0; it < sc->iterations_done; it++)
+            column[it] = samples[(size_t)it * VKW_PHASE_COUNT + p];
+        vkw_summarize(column, sc->iterations_done, &sc->phase_us[p]);
+    }
+    sc->parent_to_child_ok = sc->iterations_done == n;
+    sc->child_to_parent_ok = sc->iterations_done == n;
+    if (sc->mismatch && strcmp(sc->mismatch_side, "parent") == 0)
+        sc->parent_to_child_ok = true; /* the child saw the parent's bytes that time */
+    vkw_error cerr;
+    vkw_error_clear(&cerr);
+    vkw_status cs = vkw_handle_count(&sc->parent_handles_after, &cerr);
+    sc->parent_counted = cs == VKW_OK;
+    if (cs == VKW_OK && !c->child_failed) {
+        cs = child_handle_count(c, &sc->child_handles_after, &cerr);
+        sc->child_counted = cs == VKW_OK;
+    }
+    if (cs != VKW_OK) {
+        if (sc->outcome != VKW_OUTCOME_FAILED)
+            fail_scenario(sc, VKW_OUTCOME_FAILED, &cerr);
+        if (s == VKW_OK) {
+            s = cs;
+            *err = cerr;
+        }
+        goto cleanup;
+    }
+    int64_t pl = (int64_t)sc->parent_handles_after - sc->parent_handles_before;
+    int64_t cl = sc->child_counted
+                     ? (int64_t)sc->child_handles_after - sc->child_handles_before : 0;
+    if ((pl || cl) && sc->outcome != VKW_OUTCOME_FAILED) {
+        vkw_fail(&cerr, VKW_E_SHARING,
+                 "open handles grew by %lld in the parent and %lld in the child over %u "
+                 "iteration(s): a leak", (long long)pl, (long long)cl, sc->iterations_done);
+        fail_scenario(sc, VKW_OUTCOME_FAILED, &cerr);
+    }
+    if (c->child_failed)
+        goto cleanup;
+    if (sc->outcome == VKW_OUTCOME_NOT_RUN)
+        sc->outcome = VKW_OUTCOME_PASSED;
+    s = VKW_OK; /* a failed scenario is recorded; the bench goes on */
+
+cleanup:
+    if (c->child_failed && sc->outcome == VKW_OUTCOME_NOT_RUN)
+        fail_scenario(sc, VKW_OUTCOME_FAILED, err);
+    free(samples);
+    free(column);
+    return c->child_failed ? VKW_E_CHILD : s;
+}
+
+vkw_status vkw_bench_open_device(const char *loader_path, const vkw_instance_options *io,
+                                 const uint8_t *device_uuid, const uint8_t *driver_uuid,
+                                 vkw_loader *loader, vkw_instance *inst, vkw_device *dev,
+                                 vkw_error *err)
+{
+    vkw_status s = vkw_loader_open(loader_path, loader, err);
+    if (s != VKW_OK)
+        return s;
+    s = vkw_instance_create(loader, io, inst, err);
+    if (s != VKW_OK)
+        return s;
+    VkPhysicalDevice pd;
+    s = vkw_device_find_by_uuid(inst, device_uuid, driver_uuid, &pd, err);
+    if (s != VKW_OK)
+        return s;
+    s = vkw_device_create(inst, pd, vkw_external_required_extensions,
+                          vkw_external_wanted_extensions, dev, err);
+    if (s != VKW_OK)
+        return s;
+    vkw_external_resolve(dev);
+    return VKW_OK;
+}
+
+void vkw_bench_close_device(vkw_loader *loader, vkw_instance *inst, vkw_device *dev)
+{
+    if (dev->handle)
+        vkw_device_destroy(dev);
+    if (inst->handle)
+        vkw_instance_destroy(inst);
+    if (loader->lib)
+        vkw_loader_close(loader);
+}
+
+static void bench_close(bench_ctx *c)
+{
+    stop_child(c);
+    vkw_bench_close_device(&c->loader, &c->inst, &c->dev);
+}
+
+/* The run's outcome from its scenarios, in order of gravity. */
+static vkw_status conclude(bench_ctx *c, vkw_status s, vkw_error *err)
+{
+    vkw_bench_report *b = c->b;
+    const vkw_memory_scenario *first_failed = NULL;
+    for (uint32_t i = 0; i < b->scenario_count; i++) {
+        const vkw_memory_scenario *sc = &b->scenarios[i];
+        switch (sc->outcome) {
+        case VKW_OUTCOME_PASSED: b->passed++; break;
+        case VKW_OUTCOME_FAILED:
+            b->failed++;
+            if (!first_failed)
+                first_failed = sc;
+            break;
+        case VKW_OUTCOME_SKIPPED: b->skipped++; break;
+        case VKW_OUTCOME_NOT_RUN: b->not_run++; break;
+        }
+    }
+    if (s != VKW_OK)
+        return s;
+    if (b->failed) {
+        const vkw_handle_type *t = &vkw_memory_handle_types[first_failed->type_index];
+        char sz[32];
+        return vkw_fail(err, VKW_E_SHARING, "%u of %u scenario(s) failed; first: %s %s %s: %s",
+                        b->failed, b->scenario_count, t->name,
+                        vkw_scenario_kind_name(first_failed->kind),
+                        vkw_size_string(first_failed->size_requested, sz, sizeof sz),
+                        first_failed->reason);
+    }
+    if (b->passed == 0) {
+        if (b->scenario_count)
+            return vkw_fail(err, VKW_E_NOTHING_TO_SHARE,
+                            "nothing to share on '%s': every scenario was skipped; first: %.300s",
+                            b->device_name, b->scenarios[0].reason);
+        for (uint32_t i = 0; i < b->type_count; i++)
+            if (!b->types[i].tested)
+                return vkw_fail(err, VKW_E_NOTHING_TO_SHARE, "nothing to share on '%s': %s %.300s",
+                                b->device_name,
+                                vkw_memory_handle_types[b->types[i].type_index].name,
+                                b->types[i].reason);
+        return vkw_fail(err, VKW_E_NOTHING_TO_SHARE,
+                        "nothing to share on '%s': no memory handle type of %s was asked for",
+                        b->device_name, vkw_platform_os_name());
+    }
+    return VKW_OK;
+}
+
+vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_error *err)
+{
+    uint64_t t0 = vkw_clock_ns();
+    bench_ctx c;
+    memset(&c, 0, sizeof c);
+    c.opts = opts;
+    c.report = report;
+
+    vkw_probe_options po = {
+        .loader_path = opts->loader_path,
+        .validate = opts->validate,
+        .filter = opts->filter,
+    };
+    vkw_status s = vkw_probe_run(&po, report, err);
+    if (s != VKW_OK)
+        return s;
+    c.b = calloc(1, sizeof *c.b);
+    if (!c.b)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
+    report->bench = c.b;
+    c.b->options = *opts;
+    c.b->options.progress = NULL;
+    c.b->options.progress_user = NULL;
+    c.b->options.filter = NULL;
+    c.b->options.loader_path = NULL;
+    c.b->device_index = choose_device(report, opts->filter != NULL);
+    const vkw_device_report *dr = &report->devices[c.b->device_index];
+    snprintf(c.b->device_name, sizeof c.b->device_name, "%s", dr->name);
+
+    s = plan_types(&c, dr, err);
+    if (s != VKW_OK)
+        goto done;
+    if (c.b->scenario_count == 0)
+        goto done;
+    if (!dr->has_id_properties) {
+        s = vkw_fail(err, VKW_E_NOTHING_TO_SHARE,
+                     "'%s' reports no deviceUUID/driverUUID (Vulkan 1.1 ID properties): the "
+                     "child cannot find the same device", dr->name);
+        goto done;
+    }
+    c.steps_total = c.b->scenario_count * opts->iterations;
+    c.fault_pending = opts->fault != VKW_FAULT_NONE;
+
+    vkw_instance_options io = {
+        .enable_validation = opts->validate,
+        .require_validation = report->validation_by_environment,
+        .log = &report->debug,
+    };
+    s = vkw_bench_open_device(opts->loader_path, &io, dr->device_uuid, dr->driver_uuid, &c.loader,
+                              &c.inst, &c.dev, err);
+    if (s == VKW_OK)
+        s = start_child(&c, dr, err);
+    for (uint32_t i = 0; s == VKW_OK && i < c.b->scenario_count; i++)
+        s = run_scenario(&c, i, err);
+    for (uint32_t i = 0; i < c.b->scenario_count; i++)
+        if (c.b->scenarios[i].outcome == VKW_OUTCOME_NOT_RUN && s != VKW_OK)
+            snprintf(c.b->scenarios[i].reason, sizeof c.b->scenarios[i].reason,
+                     "not run: the bench stopped (%s)", vkw_status_code(s));
+
+done:
+    bench_close(&c);
+    if (c.b->child_started && s == VKW_OK && c.b->child_end.ended &&
+        (c.b->child_end.signaled || c.b->child_end.code != 0 || c.b->child_end.killed_by_parent))
+        s = vkw_fail(err, VKW_E_CHILD, "the child process (pid %u) ended badly after the bench: %s",
+                     c.b->child_pid, c.b->child_end.text);
+    s = conclude(&c, s, err);
+    if (s == VKW_OK && report->validation_enabled && report->debug.validation_errors)
+        s = vkw_fail(err, VKW_E_VALIDATION,
+                     "the validation layer reported %u error(s) (parent and child); the report "
+                     "lists them", report->debug.validation_errors);
+    if (s != VKW_OK)
+        vkw_report_set_error(report, err);
+    c.b->bench_ms = (double)(vkw_clock_ns() - t0) / 1e6;
+    report->total_ms = c.b->bench_ms;
+    return s;
+}

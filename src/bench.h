@@ -1,0 +1,158 @@
+/* `bench`: memory exported by this process, imported by a child process (the
+ * same executable), verified both ways and timed, phase by phase. */
+#ifndef VKW_BENCH_H
+#define VKW_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "device_filter.h"
+#include "instance.h"
+#include "handle_types.h"
+#include "pattern.h"
+#include "platform.h"
+#include "protocol.h"
+#include "shared_memory.h"
+#include "stats.h"
+#include "status.h"
+
+/* The kinds of memory scenario: what backs the memory and how both sides
+ * reach its bytes. */
+typedef enum vkw_scenario_kind {
+    VKW_SCENARIO_BUFFER_MAP,  /* buffer, host-visible memory, verified by mapping */
+    VKW_SCENARIO_BUFFER_COPY, /* buffer, device-local memory, verified by GPU copies */
+    VKW_SCENARIO_IMAGE_COPY,  /* optimal 2D image (dedicated), verified by GPU copies */
+    VKW_SCENARIO_KIND_COUNT
+} vkw_scenario_kind;
+const char *vkw_scenario_kind_name(vkw_scenario_kind k); /* "buffer-map", ... */
+
+const char *vkw_fault_name(vkw_fault f); /* "none", "child-abort", ... */
+bool vkw_fault_parse(const char *name, vkw_fault *out);
+
+#define VKW_MAX_SIZES 16
+#define VKW_BENCH_DEFAULT_ITERATIONS 5
+#define VKW_BENCH_DEFAULT_TIMEOUT_MS 30000u
+
+typedef struct vkw_bench_options {
+    const char *loader_path;         /* NULL: the OS default */
+    bool validate;
+    const vkw_device_filter *filter; /* NULL: the first GPU (else the first device) */
+    uint32_t iterations;             /* export -> import -> verify cycles per scenario */
+    uint32_t size_count;
+    uint64_t sizes[VKW_MAX_SIZES];
+    uint32_t handle_types;           /* memory handle type bits; 0: all of this OS */
+    uint32_t scenario_kinds;         /* bits of vkw_scenario_kind; 0: all */
+    uint32_t timeout_ms;             /* every wait: channel, fence, child exit */
+    vkw_fault fault;                 /* a fault to commit (tests of the tool itself) */
+    /* Called between steps with a one-line description (the CLI's progress). */
+    void (*progress)(void *user, uint32_t done, uint32_t total, const char *what);
+    void *progress_user;
+} vkw_bench_options;
+
+void vkw_bench_options_default(vkw_bench_options *o);
+
+typedef enum vkw_phase {
+    VKW_PHASE_ALLOCATE,      /* parent: resource + exportable memory + bind */
+    VKW_PHASE_EXPORT,        /* parent: vkGetMemoryFdKHR / vkGetMemoryWin32HandleKHR */
+    VKW_PHASE_PARENT_WRITE,  /* parent: pattern in (map, or staging + copy + release) */
+    VKW_PHASE_TRANSFER,      /* the handle's trip: parent's send to child's receipt */
+    VKW_PHASE_IMPORT,        /* child: resource + import + bind */
+    VKW_PHASE_CHILD_READ,    /* child: map, or acquire + copy out */
+    VKW_PHASE_CHILD_VERIFY,  /* child: check the parent's pattern */
+    VKW_PHASE_CHILD_WRITE,   /* child: its own pattern in */
+    VKW_PHASE_PARENT_READ,   /* parent: map, or acquire + copy out */
+    VKW_PHASE_PARENT_VERIFY, /* parent: check the child's pattern */
+    VKW_PHASE_COUNT
+} vkw_phase;
+const char *vkw_phase_name(vkw_phase p); /* "allocate", ... */
+
+typedef enum vkw_outcome {
+    VKW_OUTCOME_NOT_RUN = 0, /* the bench stopped before it (the child ended, say) */
+    VKW_OUTCOME_PASSED,
+    VKW_OUTCOME_FAILED,
+    VKW_OUTCOME_SKIPPED, /* the driver cannot: reason says why */
+} vkw_outcome;
+const char *vkw_outcome_name(vkw_outcome o);
+
+typedef struct vkw_memory_scenario {
+    uint32_t type_index; /* into vkw_memory_handle_types */
+    vkw_scenario_kind kind;
+    uint64_t size_requested;
+    vkw_memory_desc desc; /* as allocated by the parent (size: bytes verified) */
+    VkMemoryPropertyFlags memory_flags;
+    uint32_t child_memory_type_index;
+
+    vkw_outcome outcome;
+    vkw_status status; /* why it failed or was skipped */
+    char reason[512];
+    uint32_t iterations_done;
+    vkw_summary phase_us[VKW_PHASE_COUNT]; /* microseconds */
+
+    /* Verification, over every iteration done. */
+    bool parent_to_child_ok, child_to_parent_ok;
+    bool mismatch;
+    char mismatch_side[8]; /* "child" (it saw wrong bytes) or "parent" */
+    uint32_t mismatch_iteration;
+    vkw_mismatch mismatch_at;
+
+    /* Open handles (fds) of each process before and after the scenario; the
+     * child's are unknown when it ended. */
+    bool parent_counted, child_counted;
+    uint32_t parent_handles_before, parent_handles_after;
+    uint32_t child_handles_before, child_handles_after;
+} vkw_memory_scenario;
+
+/* One entry per memory handle type of this OS asked for. */
+typedef struct vkw_bench_type {
+    uint32_t type_index;
+    bool tested;
+    char reason[256]; /* why not */
+} vkw_bench_type;
+
+typedef struct vkw_bench_report {
+    vkw_bench_options options; /* as run (progress pointers cleared) */
+    uint32_t device_index;     /* in the report's devices */
+    char device_name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
+
+    bool child_started;
+    uint32_t child_pid;
+    char child_device_name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
+    vkw_child_end child_end;
+    char child_activity[256]; /* what the child was asked to do when it failed */
+    bool child_validation_enabled; /* the child runs under the validation layer too */
+    uint32_t child_validation_errors;
+
+    uint32_t type_count;
+    vkw_bench_type types[VKW_MEMORY_HANDLE_TYPE_COUNT];
+    uint32_t scenario_count;
+    vkw_memory_scenario *scenarios; /* owned */
+    uint32_t passed, failed, skipped, not_run;
+    double bench_ms;
+} vkw_bench_report;
+
+void vkw_bench_report_free(vkw_bench_report *b);
+
+/* How both processes open the device they share: the loader, an instance,
+ * the physical device with these UUIDs, and this OS's sharing extensions. */
+vkw_status vkw_bench_open_device(const char *loader_path, const vkw_instance_options *io,
+                                 const uint8_t *device_uuid, const uint8_t *driver_uuid,
+                                 vkw_loader *loader, vkw_instance *inst, vkw_device *dev,
+                                 vkw_error *err);
+/* Releases what vkw_bench_open_device opened (any part of it), in reverse. */
+void vkw_bench_close_device(vkw_loader *loader, vkw_instance *inst, vkw_device *dev);
+
+struct vkw_report;
+/* Probes the device, then runs the scenarios with a child process; fills
+ * report (its probe part and report->bench). VKW_E_SHARING when a scenario
+ * failed, VKW_E_CHILD when the child crashed or hung, VKW_E_NOTHING_TO_SHARE
+ * when every scenario was skipped. */
+vkw_status vkw_bench_run(const vkw_bench_options *opts, struct vkw_report *report,
+                         vkw_error *err);
+
+/* The child's side: attaches to the channel named by token and serves the
+ * parent until it says quit. What goes wrong in a request is answered to the
+ * parent; what is returned here is what stopped the child itself. */
+vkw_status vkw_bench_child_main(const char *token, vkw_error *err);
+
+#endif

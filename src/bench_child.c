@@ -1,0 +1,244 @@
+/* The bench's child process: opens the parent's device, imports what it is
+ * sent, verifies the parent's bytes, writes its own back, and answers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "device.h"
+#include "external.h"
+#include "instance.h"
+#include "report.h"
+
+typedef struct child_state {
+    vkw_channel *ch;
+    uint32_t timeout_ms;
+    bool validate;
+    vkw_loader loader;
+    vkw_instance inst;
+    vkw_device dev;
+    vkw_debug_log log;
+} child_state;
+
+/* Between requests the parent may be busy for a while (allocating and
+ * filling a large buffer, say): wait longer than any one of its steps. */
+static uint32_t idle_timeout_ms(const child_state *c)
+{
+    uint64_t t = (uint64_t)c->timeout_ms * 4 + 60000;
+    return t > UINT32_MAX ? UINT32_MAX : (uint32_t)t;
+}
+
+static vkw_status open_device(child_state *c, const vkw_msg_hello *hello, vkw_error *err)
+{
+    char want[sizeof VKW_TOOL_VERSION];
+    snprintf(want, sizeof want, "%s", VKW_TOOL_VERSION);
+    if (strncmp(hello->tool_version, want, sizeof hello->tool_version) != 0)
+        return vkw_fail(err, VKW_E_PROTOCOL, "the parent runs vkwin32h %.*s, the child %s",
+                        (int)sizeof hello->tool_version, hello->tool_version, want);
+    c->timeout_ms = hello->timeout_ms;
+    char loader_path[sizeof hello->loader_path];
+    snprintf(loader_path, sizeof loader_path, "%s", hello->loader_path);
+    vkw_instance_options io = {
+        .enable_validation = hello->validate != 0,
+        .require_validation = vkw_validation_requested_by_environment(),
+        .log = &c->log,
+    };
+    return vkw_bench_open_device(loader_path[0] ? loader_path : NULL, &io, hello->device_uuid,
+                                 hello->driver_uuid, &c->loader, &c->inst, &c->dev, err);
+}
+
+static const vkw_handle_type *memory_type_by_bit(uint32_t bit)
+{
+    for (size_t i = 0; i < VKW_MEMORY_HANDLE_TYPE_COUNT; i++)
+        if (vkw_memory_handle_types[i].bit == bit)
+            return &vkw_memory_handle_types[i];
+    return NULL;
+}
+
+/* Waits for the parent to kill this process (or go away): the hang fault. */
+static void hang(child_state *c)
+{
+    char buf[64];
+    size_t len;
+    vkw_handle hs[VKW_CHANNEL_MAX_HANDLES];
+    uint32_t n = 0;
+    vkw_error ignored;
+    if (vkw_channel_recv(c->ch, buf, sizeof buf, &len, hs, &n, 3600u * 1000u, &ignored) == VKW_OK)
+        for (uint32_t i = 0; i < n; i++)
+            vkw_handle_close(hs[i]);
+}
+
+static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle handle,
+                         uint64_t received_ns, vkw_msg_memory_reply *rep)
+{
+    vkw_error err;
+    vkw_error_clear(&err);
+    vkw_shared_memory sm = {0};
+    vkw_status s = VKW_OK;
+    uint64_t timeout_ns = (uint64_t)c->timeout_ms * 1000000u;
+    rep->received_ns = received_ns;
+
+    const vkw_handle_type *t = memory_type_by_bit(req->desc.handle_type);
+    if (!t) {
+        s = vkw_fail(&err, VKW_E_PROTOCOL, "unknown memory handle type 0x%x", req->desc.handle_type);
+        goto done;
+    }
+    if (!c->dev.handle) {
+        s = vkw_fail(&err, VKW_E_PROTOCOL, "memory sent before the device was opened");
+        goto done;
+    }
+    if (req->fault == VKW_FAULT_CHILD_ABORT)
+        abort();
+    if (req->fault == VKW_FAULT_CHILD_HANG) {
+        hang(c);
+        s = vkw_fail(&err, VKW_E_TIMEOUT, "hung on purpose (--fault child-hang)");
+        goto done;
+    }
+    if (req->fault == VKW_FAULT_STALE_HANDLE) {
+        /* The value stays, what it named is gone: a use-after-close. */
+        vkw_handle_close(handle);
+        s = VKW_OK;
+    }
+
+    uint64_t t0 = vkw_clock_ns();
+    vkw_handle owned = handle;
+    s = vkw_shared_memory_import(&c->dev, t, &req->desc, &owned, &sm, &err);
+    rep->import_ns = vkw_clock_ns() - t0;
+    if (req->fault == VKW_FAULT_STALE_HANDLE) {
+        handle = VKW_NO_HANDLE; /* closed above: never close it twice */
+        if (s == VKW_OK)
+            s = vkw_fail(&err, VKW_E_SHARING,
+                         "the driver imported a handle that had been closed (%s)", t->name);
+        goto done;
+    }
+    /* What import did not take is still ours (a failed import, a Win32 handle). */
+    handle = owned;
+    if (s != VKW_OK)
+        goto done;
+    vkw_handle_close(handle);
+    handle = VKW_NO_HANDLE;
+    rep->memory_type_index = sm.desc.memory_type_index;
+
+    const void *bytes = NULL;
+    t0 = vkw_clock_ns();
+    s = vkw_shared_memory_read(&sm, &bytes, timeout_ns, &err);
+    rep->read_ns = vkw_clock_ns() - t0;
+    if (s != VKW_OK)
+        goto done;
+    t0 = vkw_clock_ns();
+    rep->verified = vkw_pattern_check(bytes, (size_t)sm.desc.size, req->parent_seed, &rep->mismatch);
+    rep->verify_ns = vkw_clock_ns() - t0;
+    if (!rep->verified)
+        goto done; /* the parent reports the mismatch; nothing to write back */
+    t0 = vkw_clock_ns();
+    s = vkw_shared_memory_write(&sm, req->child_seed, timeout_ns, &err);
+    rep->write_ns = vkw_clock_ns() - t0;
+
+done:
+    vkw_shared_memory_destroy(&sm);
+    vkw_handle_close(handle);
+    vkw_msg_outcome_set(&rep->outcome, s, &err);
+}
+
+static void fill_quit_reply(const child_state *c, vkw_msg_quit_reply *rep)
+{
+    rep->validation_errors = c->log.validation_errors;
+    rep->other_errors = c->log.other_errors;
+    rep->warnings = c->log.warnings;
+    for (uint32_t i = 0; i < c->log.stored && rep->message_count < VKW_CHILD_MESSAGES; i++) {
+        const vkw_debug_message *m = &c->log.messages[i];
+        if (!(m->severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT))
+            continue;
+        snprintf(rep->messages[rep->message_count++], sizeof rep->messages[0], "%.100s: %.500s",
+                 m->id, m->text);
+    }
+}
+
+static void teardown(child_state *c)
+{
+    vkw_bench_close_device(&c->loader, &c->inst, &c->dev);
+}
+
+vkw_status vkw_bench_child_main(const char *token, vkw_error *err)
+{
+    child_state c;
+    memset(&c, 0, sizeof c);
+    c.timeout_ms = VKW_BENCH_DEFAULT_TIMEOUT_MS;
+    vkw_status s = vkw_child_attach(token, &c.ch, err);
+    if (s != VKW_OK)
+        return s;
+
+    /* Large enough for any request. */
+    union {
+        vkw_msg_header h;
+        vkw_msg_hello hello;
+        vkw_msg_memory memory;
+    } req;
+    for (;;) {
+        vkw_handle hs[VKW_CHANNEL_MAX_HANDLES];
+        uint32_t n = 0;
+        size_t len = 0;
+        s = vkw_channel_recv(c.ch, &req, sizeof req, &len, hs, &n, idle_timeout_ms(&c), err);
+        uint64_t received_ns = vkw_clock_ns();
+        if (s != VKW_OK)
+            break; /* the parent is gone or silent: nobody to answer */
+        vkw_handle handle = n ? hs[0] : VKW_NO_HANDLE;
+        for (uint32_t i = 1; i < n; i++)
+            vkw_handle_close(hs[i]);
+        if (len < sizeof req.h || req.h.magic != VKW_PROTOCOL_MAGIC ||
+            req.h.version != VKW_PROTOCOL_VERSION || req.h.size != len) {
+            vkw_handle_close(handle);
+            s = vkw_fail(err, VKW_E_PROTOCOL, "the parent sent a message this child cannot read");
+            break;
+        }
+        vkw_error rerr;
+        vkw_error_clear(&rerr);
+        if (req.h.type == VKW_MSG_HELLO && len == sizeof req.hello) {
+            vkw_msg_hello_reply rep;
+            vkw_msg_init(&rep.h, VKW_MSG_HELLO | VKW_MSG_REPLY, req.h.seq, sizeof rep);
+            vkw_status hs_ = open_device(&c, &req.hello, &rerr);
+            vkw_msg_outcome_set(&rep.outcome, hs_, &rerr);
+            snprintf(rep.tool_version, sizeof rep.tool_version, "%s", VKW_TOOL_VERSION);
+            snprintf(rep.device_name, sizeof rep.device_name, "%s", c.dev.info.name);
+            for (uint32_t i = 0; i < c.inst.enabled_layer_count; i++)
+                if (strcmp(c.inst.enabled_layers[i], VKW_VALIDATION_LAYER) == 0)
+                    rep.validation_enabled = 1;
+            /* Enabled by the environment, the layer is on without the tool asking. */
+            if (hs_ == VKW_OK && vkw_validation_requested_by_environment())
+                rep.validation_enabled = 1;
+            s = vkw_channel_send(c.ch, &rep, sizeof rep, NULL, 0, err);
+        } else if (req.h.type == VKW_MSG_COUNT && len == sizeof req.h) {
+            vkw_msg_count_reply rep;
+            vkw_msg_init(&rep.h, VKW_MSG_COUNT | VKW_MSG_REPLY, req.h.seq, sizeof rep);
+            vkw_status cs = vkw_handle_count(&rep.handle_count, &rerr);
+            vkw_msg_outcome_set(&rep.outcome, cs, &rerr);
+            s = vkw_channel_send(c.ch, &rep, sizeof rep, NULL, 0, err);
+        } else if (req.h.type == VKW_MSG_MEMORY && len == sizeof req.memory && n == 1) {
+            vkw_msg_memory_reply rep;
+            vkw_msg_init(&rep.h, VKW_MSG_MEMORY | VKW_MSG_REPLY, req.h.seq, sizeof rep);
+            serve_memory(&c, &req.memory, handle, received_ns, &rep);
+            handle = VKW_NO_HANDLE; /* serve_memory owns it */
+            s = vkw_channel_send(c.ch, &rep, sizeof rep, NULL, 0, err);
+        } else if (req.h.type == VKW_MSG_QUIT && len == sizeof req.h) {
+            teardown(&c); /* first: the layer reports at vkDestroyInstance too */
+            vkw_msg_quit_reply rep;
+            vkw_msg_init(&rep.h, VKW_MSG_QUIT | VKW_MSG_REPLY, req.h.seq, sizeof rep);
+            vkw_msg_outcome_set(&rep.outcome, VKW_OK, NULL);
+            fill_quit_reply(&c, &rep);
+            s = vkw_channel_send(c.ch, &rep, sizeof rep, NULL, 0, err);
+            break;
+        } else {
+            vkw_handle_close(handle);
+            s = vkw_fail(err, VKW_E_PROTOCOL, "the parent sent message type %u of %lu bytes "
+                         "with %u handle(s), which this child does not expect",
+                         (unsigned)req.h.type, (unsigned long)len, n);
+            break;
+        }
+        vkw_handle_close(handle);
+        if (s != VKW_OK)
+            break;
+    }
+    teardown(&c);
+    vkw_channel_close(c.ch);
+    return s;
+}

@@ -1,0 +1,289 @@
+#include "device.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+
+void vkw_device_info_read(const vkw_instance *inst, VkPhysicalDevice pd, vkw_device_info *out)
+{
+    memset(out, 0, sizeof *out);
+    VkPhysicalDeviceProperties base;
+    inst->vkGetPhysicalDeviceProperties(pd, &base);
+    out->api_version = base.apiVersion < inst->api_version ? base.apiVersion : inst->api_version;
+    out->limits = base.limits;
+    snprintf(out->name, sizeof out->name, "%s", base.deviceName);
+    inst->vkGetPhysicalDeviceMemoryProperties(pd, &out->memory);
+
+    vkw_pd11_table fn;
+    vkw_instance_pd11_table(inst, out->api_version, &fn);
+    if (!fn.vkGetPhysicalDeviceProperties2)
+        return;
+    VkPhysicalDeviceMaintenance3Properties m3 = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES,
+    };
+    VkPhysicalDeviceIDProperties id = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES,
+        .pNext = out->api_version >= VK_API_VERSION_1_1 ? &m3 : NULL,
+    };
+    VkPhysicalDeviceProperties2 p2 = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+        .pNext = &id,
+    };
+    fn.vkGetPhysicalDeviceProperties2(pd, &p2);
+    memcpy(out->device_uuid, id.deviceUUID, VK_UUID_SIZE);
+    memcpy(out->driver_uuid, id.driverUUID, VK_UUID_SIZE);
+    memcpy(out->device_luid, id.deviceLUID, VK_LUID_SIZE);
+    out->device_luid_valid = id.deviceLUIDValid;
+    out->max_allocation_size = m3.maxMemoryAllocationSize;
+}
+
+static bool offered(const VkExtensionProperties *exts, uint32_t n, const char *name)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (strcmp(exts[i].extensionName, name) == 0)
+            return true;
+    return false;
+}
+
+/* The first family that can copy (graphics and compute imply transfer). */
+static bool pick_queue_family(const vkw_instance *inst, VkPhysicalDevice pd, uint32_t *out)
+{
+    uint32_t n = 0;
+    inst->vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, NULL);
+    VkQueueFamilyProperties qf[64];
+    if (n > 64)
+        n = 64;
+    inst->vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, qf);
+    const VkQueueFlags copy = VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT;
+    for (uint32_t i = 0; i < n; i++)
+        if ((qf[i].queueFlags & copy) && qf[i].queueCount > 0) {
+            *out = i;
+            return true;
+        }
+    return false;
+}
+
+vkw_status vkw_device_create(const vkw_instance *inst, VkPhysicalDevice pd,
+                             const char *const *required, const char *const *wanted,
+                             vkw_device *out, vkw_error *err)
+{
+    vkw_status s = VKW_OK;
+    VkExtensionProperties *exts = NULL;
+    uint32_t ext_count = 0;
+    VkResult r;
+
+    memset(out, 0, sizeof *out);
+    out->inst = inst;
+    out->pd = pd;
+    vkw_device_info_read(inst, pd, &out->info);
+    if (out->info.api_version < VK_API_VERSION_1_1)
+        return vkw_fail(err, VKW_E_VULKAN,
+                        "'%s' offers Vulkan %u.%u; sharing needs Vulkan 1.1 (external memory, "
+                        "dedicated allocations)",
+                        out->info.name, VK_API_VERSION_MAJOR(out->info.api_version),
+                        VK_API_VERSION_MINOR(out->info.api_version));
+    if (!pick_queue_family(inst, pd, &out->queue_family))
+        return vkw_fail(err, VKW_E_VULKAN, "'%s' has no queue family that can copy", out->info.name);
+
+    r = inst->vkEnumerateDeviceExtensionProperties(pd, NULL, &ext_count, NULL);
+    if (r == VK_SUCCESS) {
+        exts = calloc(ext_count ? ext_count : 1, sizeof *exts);
+        if (!exts)
+            return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory listing device extensions");
+        r = inst->vkEnumerateDeviceExtensionProperties(pd, NULL, &ext_count, exts);
+    }
+    if (r != VK_SUCCESS) {
+        s = vkw_fail_vk(err, r, "vkEnumerateDeviceExtensionProperties", "'%s'", out->info.name);
+        goto cleanup;
+    }
+
+    const char *names[8];
+    for (int pass = 0; pass < 2; pass++) {
+        const char *const *list = pass == 0 ? required : wanted;
+        for (size_t i = 0; list && list[i]; i++) {
+            if (!offered(exts, ext_count, list[i])) {
+                if (pass == 0) {
+                    s = vkw_fail(err, VKW_E_VULKAN, "'%s' does not offer %s", out->info.name,
+                                 list[i]);
+                    goto cleanup;
+                }
+                continue;
+            }
+            if (vkw_device_has_enabled(out, list[i]) || out->enabled_extension_count >= 8)
+                continue;
+            snprintf(out->enabled_extensions[out->enabled_extension_count], VKW_NAME_LEN, "%s",
+                     list[i]);
+            names[out->enabled_extension_count] = out->enabled_extensions[out->enabled_extension_count];
+            out->enabled_extension_count++;
+        }
+    }
+
+    float priority = 1.0f;
+    VkDeviceQueueCreateInfo qci = {
+        .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+        .queueFamilyIndex = out->queue_family,
+        .queueCount = 1,
+        .pQueuePriorities = &priority,
+    };
+    VkDeviceCreateInfo dci = {
+        .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+        .queueCreateInfoCount = 1,
+        .pQueueCreateInfos = &qci,
+        .enabledExtensionCount = out->enabled_extension_count,
+        .ppEnabledExtensionNames = names,
+    };
+    r = inst->vkCreateDevice(pd, &dci, NULL, &out->handle);
+    if (r != VK_SUCCESS) {
+        out->handle = VK_NULL_HANDLE;
+        s = vkw_fail_vk(err, r, "vkCreateDevice", "'%s'", out->info.name);
+        goto cleanup;
+    }
+
+#define LOAD_DEVICE(fn)                                                                            \
+    out->fn = (PFN_##fn)inst->vkGetDeviceProcAddr(out->handle, #fn);                               \
+    if (!out->fn) {                                                                                \
+        s = vkw_fail(err, VKW_E_VULKAN, "'%s' does not provide %s", out->info.name, #fn);          \
+        goto cleanup;                                                                              \
+    }
+    VKW_DEVICE_FUNCTIONS(LOAD_DEVICE)
+#undef LOAD_DEVICE
+#define LOAD_OPTIONAL(fn) out->fn = (PFN_##fn)inst->vkGetDeviceProcAddr(out->handle, #fn);
+    VKW_DEVICE_OPTIONAL_FUNCTIONS(LOAD_OPTIONAL)
+#undef LOAD_OPTIONAL
+
+    out->vkGetDeviceQueue(out->handle, out->queue_family, 0, &out->queue);
+    VkCommandPoolCreateInfo pci = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+        .flags = VK_COMMAND_POOL_CREATE_TRANSIENT_BIT,
+        .queueFamilyIndex = out->queue_family,
+    };
+    r = out->vkCreateCommandPool(out->handle, &pci, NULL, &out->pool);
+    if (r != VK_SUCCESS) {
+        out->pool = VK_NULL_HANDLE;
+        s = vkw_fail_vk(err, r, "vkCreateCommandPool", "'%s'", out->info.name);
+        goto cleanup;
+    }
+    VkCommandBufferAllocateInfo cai = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+        .commandPool = out->pool,
+        .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+        .commandBufferCount = 1,
+    };
+    r = out->vkAllocateCommandBuffers(out->handle, &cai, &out->cmd);
+    if (r != VK_SUCCESS) {
+        s = vkw_fail_vk(err, r, "vkAllocateCommandBuffers", "'%s'", out->info.name);
+        goto cleanup;
+    }
+    VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    r = out->vkCreateFence(out->handle, &fci, NULL, &out->fence);
+    if (r != VK_SUCCESS) {
+        out->fence = VK_NULL_HANDLE;
+        s = vkw_fail_vk(err, r, "vkCreateFence", "'%s'", out->info.name);
+        goto cleanup;
+    }
+    free(exts);
+    return VKW_OK;
+
+cleanup:
+    free(exts);
+    vkw_device_destroy(out);
+    return s;
+}
+
+void vkw_device_destroy(vkw_device *dev)
+{
+    if (dev->handle) {
+        if (dev->vkDeviceWaitIdle)
+            dev->vkDeviceWaitIdle(dev->handle);
+        if (dev->fence)
+            dev->vkDestroyFence(dev->handle, dev->fence, NULL);
+        /* Destroying the pool frees its command buffer. */
+        if (dev->pool)
+            dev->vkDestroyCommandPool(dev->handle, dev->pool, NULL);
+        if (dev->vkDestroyDevice)
+            dev->vkDestroyDevice(dev->handle, NULL);
+    }
+    memset(dev, 0, sizeof *dev);
+}
+
+bool vkw_device_has_enabled(const vkw_device *dev, const char *extension)
+{
+    for (uint32_t i = 0; i < dev->enabled_extension_count; i++)
+        if (strcmp(dev->enabled_extensions[i], extension) == 0)
+            return true;
+    return false;
+}
+
+vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *user,
+                                  uint64_t timeout_ns, const char *what, vkw_error *err)
+{
+    VkResult r = dev->vkResetCommandPool(dev->handle, dev->pool, 0);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkResetCommandPool", "%s", what);
+    VkCommandBufferBeginInfo bi = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+        .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+    };
+    r = dev->vkBeginCommandBuffer(dev->cmd, &bi);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkBeginCommandBuffer", "%s", what);
+    record(dev, dev->cmd, user);
+    r = dev->vkEndCommandBuffer(dev->cmd);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkEndCommandBuffer", "%s", what);
+    r = dev->vkResetFences(dev->handle, 1, &dev->fence);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkResetFences", "%s", what);
+    VkSubmitInfo si = {
+        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+        .commandBufferCount = 1,
+        .pCommandBuffers = &dev->cmd,
+    };
+    r = dev->vkQueueSubmit(dev->queue, 1, &si, dev->fence);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkQueueSubmit", "%s", what);
+    r = dev->vkWaitForFences(dev->handle, 1, &dev->fence, VK_TRUE, timeout_ns);
+    if (r == VK_TIMEOUT) {
+        /* The queue still owns the work: wait it out before anything is freed. */
+        dev->vkDeviceWaitIdle(dev->handle);
+        return vkw_fail(err, VKW_E_TIMEOUT, "%s did not finish within %.1f s", what,
+                        (double)timeout_ns / 1e9);
+    }
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkWaitForFences", "%s", what);
+    return VKW_OK;
+}
+
+vkw_status vkw_device_find_by_uuid(const vkw_instance *inst, const uint8_t *device_uuid,
+                                   const uint8_t *driver_uuid, VkPhysicalDevice *out,
+                                   vkw_error *err)
+{
+    VkPhysicalDevice pds[16];
+    uint32_t n = 16;
+    VkResult r = inst->vkEnumeratePhysicalDevices(inst->handle, &n, pds);
+    if (r != VK_SUCCESS && r != VK_INCOMPLETE)
+        return vkw_fail_vk(err, r, "vkEnumeratePhysicalDevices", "finding the parent's device");
+    char seen[320] = "";
+    size_t used = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        vkw_device_info info;
+        vkw_device_info_read(inst, pds[i], &info);
+        if (memcmp(info.device_uuid, device_uuid, VK_UUID_SIZE) == 0 &&
+            memcmp(info.driver_uuid, driver_uuid, VK_UUID_SIZE) == 0) {
+            *out = pds[i];
+            return VKW_OK;
+        }
+        char du[40];
+        vkw_uuid_string(info.device_uuid, VK_UUID_SIZE, du, sizeof du);
+        int k = snprintf(seen + used, sizeof seen - used, "%s%s %s", i ? ", " : "", info.name, du);
+        if (k > 0 && (size_t)k < sizeof seen - used)
+            used += (size_t)k;
+    }
+    char want[40];
+    vkw_uuid_string(device_uuid, VK_UUID_SIZE, want, sizeof want);
+    return vkw_fail(err, VKW_E_NO_DEVICE_MATCH,
+                    "no device here has deviceUUID %s with the same driverUUID (devices: %s)", want,
+                    n ? seen : "none");
+}

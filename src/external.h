@@ -1,0 +1,58 @@
+/* Exporting and importing memory the way this OS family does it: fds on
+ * POSIX (external_posix.c), HANDLEs on Win32 (external_win32.c). Code above this
+ * header is written once for both. */
+#ifndef VKW_EXTERNAL_H
+#define VKW_EXTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan_core.h>
+
+#include "device.h"
+#include "handle_types.h"
+#include "platform.h"
+#include "status.h"
+
+/* Device extensions sharing needs on this OS (NULL-terminated), and those it
+ * uses where offered (handle types beyond the opaque one). */
+extern const char *const vkw_external_required_extensions[];
+extern const char *const vkw_external_wanted_extensions[];
+
+/* Whether a successful import takes ownership of the handle: true for fds
+ * (the driver closes it), false for Win32 handles (the importer still closes
+ * its handle: vkImportSemaphoreWin32HandleKHR, "does not transfer ownership"). */
+extern const bool vkw_import_takes_ownership;
+
+/* Resolves the family's device-level entry points into dev->ext_fn. */
+void vkw_external_resolve(vkw_device *dev);
+
+/* Room for one family-specific structure of a pNext chain. */
+typedef union vkw_chain_storage {
+    VkImportMemoryFdInfoKHR fd;
+    uint64_t raw[8];
+} vkw_chain_storage;
+
+/* Chains what an exportable allocation of this handle type needs beyond
+ * VkExportMemoryAllocateInfo (Win32 NT handles: VkExportMemoryWin32HandleInfoKHR);
+ * returns the new head, or `next` when nothing is needed. */
+const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
+                                    const void *next);
+
+/* Exports memory as a native handle owned by the caller. NT handles may be
+ * exported at most once per object and type (VkMemoryGetWin32HandleInfoKHR
+ * VU 00662): callers export each allocation once. */
+vkw_status vkw_memory_export(const vkw_device *dev, VkDeviceMemory mem, const vkw_handle_type *t,
+                             vkw_handle *out, vkw_error *err);
+
+/* Chains the import structure for `h` in front of `next`; returns the head. */
+const void *vkw_memory_import_chain(vkw_chain_storage *st, const vkw_handle_type *t, vkw_handle h,
+                                    const void *next);
+
+/* The memory types `h` can be imported as. Handle types whose properties the
+ * driver may not be asked for (OPAQUE_FD, OPAQUE_WIN32[_KMT]) must be imported
+ * with the exporter's type: *bits is then ~0 and *queried false. */
+vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_type *t,
+                                       vkw_handle h, uint32_t *bits, bool *queried,
+                                       vkw_error *err);
+
+#endif

@@ -1,0 +1,80 @@
+/* external.h for POSIX: memory travels as file descriptors. */
+#include "external.h"
+
+const char *const vkw_external_required_extensions[] = {"VK_KHR_external_memory_fd", NULL};
+const char *const vkw_external_wanted_extensions[] = {"VK_EXT_external_memory_dma_buf", NULL};
+
+/* VkImportMemoryFdInfoKHR: "Importing memory from a file descriptor transfers
+ * ownership of the file descriptor from the application to the Vulkan
+ * implementation" -- on success only. */
+const bool vkw_import_takes_ownership = true;
+
+void vkw_external_resolve(vkw_device *dev)
+{
+    (void)dev; /* vkGetMemoryFd*KHR are in the device's own optional table */
+}
+
+const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
+                                    const void *next)
+{
+    (void)st;
+    (void)t;
+    return next;
+}
+
+vkw_status vkw_memory_export(const vkw_device *dev, VkDeviceMemory mem, const vkw_handle_type *t,
+                             vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    if (!dev->vkGetMemoryFdKHR)
+        return vkw_fail(err, VKW_E_VULKAN, "vkGetMemoryFdKHR is not available (exporting %s)",
+                        t->name);
+    VkMemoryGetFdInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_GET_FD_INFO_KHR,
+        .memory = mem,
+        .handleType = (VkExternalMemoryHandleTypeFlagBits)t->bit,
+    };
+    int fd = -1;
+    VkResult r = dev->vkGetMemoryFdKHR(dev->handle, &info, &fd);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkGetMemoryFdKHR", "exporting %s memory", t->name);
+    if (fd < 0)
+        return vkw_fail(err, VKW_E_SHARING, "vkGetMemoryFdKHR returned VK_SUCCESS and fd %d "
+                                            "(exporting %s memory)", fd, t->name);
+    *out = (vkw_handle)fd;
+    return VKW_OK;
+}
+
+const void *vkw_memory_import_chain(vkw_chain_storage *st, const vkw_handle_type *t, vkw_handle h,
+                                    const void *next)
+{
+    st->fd = (VkImportMemoryFdInfoKHR){
+        .sType = VK_STRUCTURE_TYPE_IMPORT_MEMORY_FD_INFO_KHR,
+        .pNext = next,
+        .handleType = (VkExternalMemoryHandleTypeFlagBits)t->bit,
+        .fd = (int)h,
+    };
+    return &st->fd;
+}
+
+vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_type *t,
+                                       vkw_handle h, uint32_t *bits, bool *queried,
+                                       vkw_error *err)
+{
+    *bits = ~0u;
+    *queried = false;
+    /* VUID-vkGetMemoryFdPropertiesKHR-handleType-00674: not for OPAQUE_FD. */
+    if (t->bit == VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT)
+        return VKW_OK;
+    if (!dev->vkGetMemoryFdPropertiesKHR)
+        return vkw_fail(err, VKW_E_VULKAN,
+                        "vkGetMemoryFdPropertiesKHR is not available (importing %s)", t->name);
+    VkMemoryFdPropertiesKHR props = {.sType = VK_STRUCTURE_TYPE_MEMORY_FD_PROPERTIES_KHR};
+    VkResult r = dev->vkGetMemoryFdPropertiesKHR(
+        dev->handle, (VkExternalMemoryHandleTypeFlagBits)t->bit, (int)h, &props);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkGetMemoryFdPropertiesKHR", "importing %s memory", t->name);
+    *bits = props.memoryTypeBits;
+    *queried = true;
+    return VKW_OK;
+}

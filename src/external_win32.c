@@ -1,0 +1,119 @@
+/* external.h for Win32: memory travels as NT handles (closed with
+ * CloseHandle) or KMT handles (global share handles: plain values). */
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+
+#define VK_USE_PLATFORM_WIN32_KHR
+#include <vulkan/vulkan.h>
+
+#include <string.h>
+
+#include "external.h"
+
+const char *const vkw_external_required_extensions[] = {"VK_KHR_external_memory_win32", NULL};
+const char *const vkw_external_wanted_extensions[] = {NULL};
+
+/* VkImportMemoryWin32HandleInfoKHR: "Importing memory object payloads from
+ * Windows handles does not transfer ownership of the handle to the Vulkan
+ * implementation": the importer closes its NT handle itself. */
+const bool vkw_import_takes_ownership = false;
+
+enum { SLOT_GET_HANDLE, SLOT_GET_HANDLE_PROPERTIES };
+
+_Static_assert(sizeof(VkImportMemoryWin32HandleInfoKHR) <= sizeof(vkw_chain_storage),
+               "chain storage too small");
+_Static_assert(sizeof(VkExportMemoryWin32HandleInfoKHR) <= sizeof(vkw_chain_storage),
+               "chain storage too small");
+
+void vkw_external_resolve(vkw_device *dev)
+{
+    dev->ext_fn[SLOT_GET_HANDLE] =
+        dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetMemoryWin32HandleKHR");
+    dev->ext_fn[SLOT_GET_HANDLE_PROPERTIES] =
+        dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetMemoryWin32HandlePropertiesKHR");
+}
+
+const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
+                                    const void *next)
+{
+    if (!t->nt_handle)
+        return next;
+    /* Default security; GENERIC_ALL as the spec's default for a NULL
+     * attributes pointer, so the child may open the duplicate for import. */
+    VkExportMemoryWin32HandleInfoKHR *info = (VkExportMemoryWin32HandleInfoKHR *)st->raw;
+    memset(info, 0, sizeof *info);
+    info->sType = VK_STRUCTURE_TYPE_EXPORT_MEMORY_WIN32_HANDLE_INFO_KHR;
+    info->pNext = next;
+    info->dwAccess = GENERIC_ALL;
+    return info;
+}
+
+vkw_status vkw_memory_export(const vkw_device *dev, VkDeviceMemory mem, const vkw_handle_type *t,
+                             vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    PFN_vkGetMemoryWin32HandleKHR get;
+    PFN_vkVoidFunction f = dev->ext_fn[SLOT_GET_HANDLE];
+    memcpy(&get, &f, sizeof get);
+    if (!get)
+        return vkw_fail(err, VKW_E_VULKAN,
+                        "vkGetMemoryWin32HandleKHR is not available (exporting %s)", t->name);
+    VkMemoryGetWin32HandleInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_GET_WIN32_HANDLE_INFO_KHR,
+        .memory = mem,
+        .handleType = (VkExternalMemoryHandleTypeFlagBits)t->bit,
+    };
+    HANDLE h = NULL;
+    VkResult r = get(dev->handle, &info, &h);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkGetMemoryWin32HandleKHR", "exporting %s memory", t->name);
+    if (h == NULL || h == INVALID_HANDLE_VALUE)
+        return vkw_fail(err, VKW_E_SHARING,
+                        "vkGetMemoryWin32HandleKHR returned VK_SUCCESS and no handle "
+                        "(exporting %s memory)", t->name);
+    *out = (vkw_handle)(intptr_t)h;
+    return VKW_OK;
+}
+
+const void *vkw_memory_import_chain(vkw_chain_storage *st, const vkw_handle_type *t, vkw_handle h,
+                                    const void *next)
+{
+    VkImportMemoryWin32HandleInfoKHR *info = (VkImportMemoryWin32HandleInfoKHR *)st->raw;
+    memset(info, 0, sizeof *info);
+    info->sType = VK_STRUCTURE_TYPE_IMPORT_MEMORY_WIN32_HANDLE_INFO_KHR;
+    info->pNext = next;
+    info->handleType = (VkExternalMemoryHandleTypeFlagBits)t->bit;
+    info->handle = (HANDLE)(intptr_t)h;
+    return info;
+}
+
+vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_type *t,
+                                       vkw_handle h, uint32_t *bits, bool *queried,
+                                       vkw_error *err)
+{
+    *bits = ~0u;
+    *queried = false;
+    /* VUID-vkGetMemoryWin32HandlePropertiesKHR-handleType-00666: not for the
+     * opaque types, which import with the exporter's memory type. */
+    if (t->bit == VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT ||
+        t->bit == VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT)
+        return VKW_OK;
+    PFN_vkGetMemoryWin32HandlePropertiesKHR get;
+    PFN_vkVoidFunction f = dev->ext_fn[SLOT_GET_HANDLE_PROPERTIES];
+    memcpy(&get, &f, sizeof get);
+    if (!get)
+        return vkw_fail(err, VKW_E_VULKAN,
+                        "vkGetMemoryWin32HandlePropertiesKHR is not available (importing %s)",
+                        t->name);
+    VkMemoryWin32HandlePropertiesKHR props = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_WIN32_HANDLE_PROPERTIES_KHR,
+    };
+    VkResult r = get(dev->handle, (VkExternalMemoryHandleTypeFlagBits)t->bit,
+                     (HANDLE)(intptr_t)h, &props);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkGetMemoryWin32HandlePropertiesKHR", "importing %s memory",
+                           t->name);
+    *bits = props.memoryTypeBits;
+    *queried = true;
+    return VKW_OK;
+}

@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `vkwin32h bench`: the real executable starts a real
+child process, and lavapipe really shares OPAQUE_FD memory between them.
+
+    e2e_bench.py --exe PATH --schema PATH TEST_NAME
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import harness
+from harness import check, one_stderr_line, run, schema_errors
+
+
+def bench_json(*extra, expect_rc=0, timeout=300):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "report.json")
+        t0 = time.monotonic()
+        p = run("bench", "--json", path, "--quiet", *extra, timeout=timeout)
+        p.elapsed = time.monotonic() - t0
+        if expect_rc is not None:
+            check(p.returncode == expect_rc,
+                  f"bench {' '.join(extra)}: exit {expect_rc}, got {p.returncode}: {p.stderr[-2000:]}")
+        check(sorted(os.listdir(d)) in (["report.json"], []),
+              f"nothing but the report is left beside it: {os.listdir(d)}")
+        if not os.path.exists(path):
+            check(False, f"a report is written: exit {p.returncode}: {p.stderr}")
+            sys.exit(1)
+        with open(path) as f:
+            report = json.load(f)
+    errs = schema_errors(report)
+    check(not errs, f"the report validates against the schema: {errs[:5]}")
+    return p, report
+
+
+def process_alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+        return state != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def check_child_gone(report):
+    pid = report["bench"]["child"]["pid"]
+    check(pid is not None and not process_alive(pid), f"no orphan: child {pid} is gone")
+
+
+def passed_scenario_checks(sc, iterations):
+    what = f"{sc['handle_type']} {sc['scenario']} {sc['size_requested']}"
+    check(sc["outcome"] == "passed", f"{what}: passed, got {sc['outcome']}: {sc['reason']}")
+    check(sc["iterations"] == iterations, f"{what}: {iterations} iterations, got {sc['iterations']}")
+    v = sc["verify"]
+    check(v["parent_to_child"] and v["child_to_parent"], f"{what}: verified both ways")
+    check(v["child_gbps"] and v["child_gbps"] > 0 and v["parent_gbps"] > 0,
+          f"{what}: verify throughput measured on both sides")
+    m = sc["memory"]
+    if sc["resource"] == "buffer":
+        check(m["bytes_verified"] == sc["size_requested"], f"{what}: every byte verified")
+    else:
+        w, h = m["image"]["width"], m["image"]["height"]
+        check(m["bytes_verified"] == w * h * 4 and sc["size_requested"] / 2 < m["bytes_verified"]
+              <= sc["size_requested"], f"{what}: the image holds the size asked for ({w}x{h})")
+        check(m["dedicated"], f"{what}: images are dedicated allocations")
+    check(m["allocation_size"] >= m["bytes_verified"], f"{what}: allocation covers the bytes")
+    for phase, s in sc["phases_us"].items():
+        check(s["count"] == iterations and 0 <= s["min"] <= s["median"] <= s["max"],
+              f"{what}: phase {phase} has {iterations} ordered samples: {s}")
+    for phase in ("allocate", "transfer", "import", "parent_verify", "child_verify"):
+        check(sc["phases_us"][phase]["min"] > 0, f"{what}: {phase} took measurable time")
+    h = sc["handles"]
+    check(h["leaked"] == 0 and h["parent_before"] == h["parent_after"]
+          and h["child_before"] == h["child_after"], f"{what}: no handle leaked: {h}")
+
+
+# --- tests ------------------------------------------------------------------
+
+def test_bench_opaque_fd_verified_both_ways_at_several_sizes():
+    sizes = [4096, 65536, 1 << 20, 16 << 20]
+    p, r = bench_json("--sizes", "4K,64KiB,1M,16M", "--iterations", "3")
+    b = r["bench"]
+    check(r["command"] == "bench" and r["status"]["ok"], "the bench succeeded")
+    dev = r["devices"][b["device_index"]]
+    check(dev["identity"]["driver_id"] == "MESA_LLVMPIPE", "the bench ran on lavapipe")
+    types = {t["handle_type"]: t for t in b["handle_types"]}
+    check(types["OPAQUE_FD"]["tested"], "OPAQUE_FD tested")
+    check(not types["DMA_BUF"]["tested"] and "extension" in types["DMA_BUF"]["reason"],
+          "DMA_BUF not tested: lavapipe lacks the extension")
+    check(set(types) == {"OPAQUE_FD", "DMA_BUF"}, f"only Linux's memory types listed: {set(types)}")
+    scenarios = b["memory"]
+    check(len(scenarios) == 3 * len(sizes), f"3 scenarios x {len(sizes)} sizes, got {len(scenarios)}")
+    check(sorted({s["size_requested"] for s in scenarios}) == sizes, "every size ran")
+    check({s["scenario"] for s in scenarios} == {"buffer-map", "buffer-copy", "image-copy"},
+          "every scenario kind ran")
+    for sc in scenarios:
+        passed_scenario_checks(sc, 3)
+    c = b["child"]
+    check(c["started"] and c["pid"] > 0 and c["pid"] != os.getpid(), "a real child process ran")
+    check(c["end"]["ended"] and c["end"]["text"] == "exit code 0", f"the child exited 0: {c['end']}")
+    check(c["device_name"] == b["device_name"], "the child opened the same device")
+    check(b["summary"] == {"scenarios": 12, "passed": 12, "failed": 0, "skipped": 0, "not_run": 0},
+          f"summary: {b['summary']}")
+    check_child_gone(r)
+    # The text a person reads: one line per scenario, and the totals.
+    p = run("bench", "--sizes", "64K", "--iterations", "2")
+    check(p.returncode == 0, f"text run exits 0: {p.stderr}")
+    lines = [l for l in p.stdout.splitlines() if l.strip().startswith("OPAQUE_FD ")]
+    check(len(lines) == 4 and all(" passed " in l for l in lines[1:]),
+          f"a 'tested' line and 3 passed scenario lines: {lines}")
+    check("3 passed, 0 failed, 0 skipped, 0 not run" in p.stdout, "the totals line")
+
+
+def test_bench_no_fd_leak_over_1000_cycles():
+    p, r = bench_json("--sizes", "64K", "--iterations", "1000", timeout=600)
+    for sc in r["bench"]["memory"]:
+        passed_scenario_checks(sc, 1000)
+    check(len(r["bench"]["memory"]) == 3, "three scenarios of 1000 cycles")
+
+
+def test_bench_child_killed_midway_reported():
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "report.json")
+        proc = subprocess.Popen([harness.ARGS.exe, "bench", "--sizes", "1M", "--iterations", "100000",
+                                 "--scenarios", "buffer-map", "--timeout", "10", "--json", path,
+                                 "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=harness.tool_env())
+        child = None
+        deadline = time.monotonic() + 60
+        while child is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
+                    kids = f.read().split()
+                child = int(kids[0]) if kids else None
+            except FileNotFoundError:
+                pass
+            time.sleep(0.05)
+        check(child is not None, "the bench started a child process")
+        if child is None:
+            proc.kill()
+            proc.communicate()
+            return
+        time.sleep(1.0)  # well into the cycles
+        t0 = time.monotonic()
+        os.kill(child, signal.SIGKILL)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            check(False, "the parent ended after its child was killed (it hung)")
+        check(time.monotonic() - t0 < 12, "the parent noticed within its timeout")
+        check(proc.returncode == 11, f"exit 11 (child failed), got {proc.returncode}: {err}")
+        lines = [l for l in err.splitlines() if l.strip()]
+        check(len(lines) == 1 and "SIGKILL" in lines[0] and str(child) in lines[0],
+              f"one line naming the child and the signal: {lines}")
+        with open(path) as f:
+            r = json.load(f)
+    check(not schema_errors(r), f"the report validates: {schema_errors(r)[:3]}")
+    b = r["bench"]
+    end = b["child"]["end"]
+    check(end["ended"] and end["signaled"] and end["code"] == 9 and not end["killed_by_parent"],
+          f"the report says the child died of SIGKILL: {end}")
+    sc = b["memory"][0]
+    check(sc["outcome"] == "failed" and "SIGKILL" in sc["reason"], f"scenario failed: {sc['reason']}")
+    check(b["child"]["last_activity"] != "", "what the child was doing is recorded")
+    h = sc["handles"]
+    check(h["parent_after"] == h["parent_before"],
+          f"the parent leaked nothing while cleaning up: {h}")
+    check(r["status"]["code"] == "child_failed", "status child_failed")
+    check(not process_alive(child), "the child is gone (reaped)")
+
+
+def test_bench_child_abort_reported():
+    p, r = bench_json("--sizes", "64K", "--iterations", "2", "--fault", "child-abort",
+                      "--timeout", "10", expect_rc=11)
+    one_stderr_line(p, "SIGABRT")
+    b = r["bench"]
+    check(b["child"]["end"]["signaled"] and b["child"]["end"]["code"] == 6, "child ended by SIGABRT")
+    check("importing 64 KiB OPAQUE_FD" in b["child"]["last_activity"],
+          f"what it was doing: {b['child']['last_activity']}")
+    check([s["outcome"] for s in b["memory"]] == ["failed", "not_run", "not_run"],
+          "the failed scenario, then the rest not run")
+    check_child_gone(r)
+
+
+def test_bench_child_hang_killed_within_timeout():
+    p, r = bench_json("--sizes", "64K", "--iterations", "2", "--fault", "child-hang",
+                      "--timeout", "2", expect_rc=11, timeout=60)
+    check(p.elapsed < 20, f"the hang cost about the 2 s timeout, not more: {p.elapsed:.1f} s")
+    one_stderr_line(p, "no answer within 2.0 s")
+    end = r["bench"]["child"]["end"]
+    check(end["killed_by_parent"] and end["signaled"] and end["code"] == 9,
+          f"the parent killed the hung child: {end}")
+    check(r["status"]["code"] == "child_failed", "status child_failed")
+    check_child_gone(r)
+
+
+def invalid_handle_case(fault):
+    p, r = bench_json("--sizes", "64K", "--iterations", "2", "--fault", fault, expect_rc=10)
+    one_stderr_line(p, "1 of 3 scenario(s) failed")
+    b = r["bench"]
+    first, rest = b["memory"][0], b["memory"][1:]
+    check(first["outcome"] == "failed" and "the child could not use the memory" in first["reason"]
+          and ("VK_ERROR_INVALID_EXTERNAL_HANDLE" in first["reason"]
+               or "vkAllocateMemory failed" in first["reason"]),
+          f"the import failed with the driver's error: {first['reason']}")
+    check(first["status"] == "sharing_failed", "status sharing_failed")
+    h = first["handles"]
+    check(h["leaked"] == 0 and h["child_before"] == h["child_after"]
+          and h["parent_before"] == h["parent_after"], f"nothing leaked on either side: {h}")
+    for sc in rest:
+        passed_scenario_checks(sc, 2)
+    check(b["child"]["end"]["text"] == "exit code 0", "the child carried on and exited 0")
+    check_child_gone(r)
+
+
+def test_bench_stale_handle_import_fails_cleanly():
+    invalid_handle_case("stale-handle")
+
+
+def test_bench_foreign_handle_import_fails_cleanly():
+    invalid_handle_case("foreign-handle")
+
+
+def test_bench_unsupported_handle_type_skipped():
+    p, r = bench_json("--handle-types", "DMA_BUF", "--sizes", "64K", expect_rc=12)
+    one_stderr_line(p, "nothing to share")
+    b = r["bench"]
+    check(b["handle_types"] == [{"handle_type": "DMA_BUF", "tested": False,
+                                 "reason": b["handle_types"][0]["reason"]}]
+          and "VK_EXT_external_memory_dma_buf" in b["handle_types"][0]["reason"],
+          f"DMA_BUF skipped with the reason: {b['handle_types']}")
+    check(b["memory"] == [] and not b["child"]["started"], "no scenario, no child")
+    check(r["status"]["code"] == "nothing_to_share", "status nothing_to_share")
+    p, r = bench_json("--handle-types", "OPAQUE_WIN32", expect_rc=12)
+    check("not applicable on Linux" in r["bench"]["handle_types"][0]["reason"],
+          "a Windows handle type is not applicable on Linux")
+
+
+def test_bench_size_larger_than_heap_skipped():
+    p, r = bench_json("--sizes", "64K,64G", "--scenarios", "buffer-map,image-copy",
+                      "--iterations", "1")
+    big = [s for s in r["bench"]["memory"] if s["size_requested"] == 64 << 30]
+    check(len(big) == 2 and all(s["outcome"] == "skipped" for s in big), "64 GiB skipped")
+    check(all("larger than the largest memory heap" in s["reason"] for s in big),
+          f"with the reason: {[s['reason'] for s in big]}")
+    check(r["bench"]["summary"]["passed"] == 2, "the 64 KiB scenarios passed")
+
+
+def test_bench_schema_rejects_tampered_report():
+    p, r = bench_json("--sizes", "64K", "--iterations", "1", "--scenarios", "buffer-map")
+    sc = r["bench"]["memory"][0]
+    sc["handles"]["leaked"] = 1
+    check(schema_errors(r), "a passed scenario with a leak is rejected")
+    sc["handles"]["leaked"] = 0
+    sc["verify"]["child_to_parent"] = False
+    check(schema_errors(r), "a passed scenario that did not verify is rejected")
+    sc["verify"]["child_to_parent"] = True
+    r["bench"]["memory"][0]["phases_us"]["import"]["median"] = -1
+    check(schema_errors(r), "a negative time is rejected")
+
+
+def test_bench_under_validation_layer_reports_no_error():
+    p, r = bench_json("--sizes", "64K,1M", "--iterations", "2", "--validate")
+    v = r["validation"]
+    check(v["enabled"] and v["validation_errors"] == 0, f"no validation error: {v['messages'][:3]}")
+    check(r["bench"]["child"]["validation_enabled"], "the child ran under the layer too")
+    check(r["bench"]["child"]["validation_errors"] == 0, "no validation error in the child")
+    check(r["bench"]["summary"]["passed"] == 6, "every scenario passed under the layer")
+
+
+def test_bench_cli_rejects_bad_options():
+    cases = [
+        (["bench", "--iterations", "0"], "--iterations"),
+        (["bench", "--iterations", "ten"], "got 'ten'"),
+        (["bench", "--sizes", "0"], "--sizes"),
+        (["bench", "--sizes", "12X"], "'12X'"),
+        (["bench", "--sizes", "64K,,1M"], "empty item"),
+        (["bench", "--handle-types", "FOO"], "unknown memory handle type 'FOO'"),
+        (["bench", "--scenarios", "buffer-mmap"], "unknown scenario"),
+        (["bench", "--fault", "nope"], "unknown fault"),
+        (["bench", "--timeout", "-1"], "--timeout"),
+        (["probe", "--iterations", "3"], "for 'vkwin32h bench' only"),
+    ]
+    for argv, needle in cases:
+        p = run(*argv)
+        check(p.returncode == 2, f"{argv}: exit 2, got {p.returncode}")
+        one_stderr_line(p, needle)
+        check(p.stdout == "", f"{argv}: nothing on stdout")
+    p = run("bench", "--help")
+    check(p.returncode == 0 and "--iterations" in p.stdout and "--fault" in p.stdout, "bench --help")
+
+
+def test_bench_unwritable_report_exit_6():
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "missing-dir", "r.json")
+        t0 = time.monotonic()
+        p = run("bench", "--json", path, "--sizes", "64K")
+        check(p.returncode == 6, f"exit 6, got {p.returncode}")
+        one_stderr_line(p, path)
+        check(time.monotonic() - t0 < 5, "refused before any work")
+
+
+def test_bench_missing_loader_exit_3():
+    p, r = bench_json("--loader", "/nonexistent/libvulkan.so.1", expect_rc=3)
+    one_stderr_line(p, "/nonexistent/libvulkan.so.1")
+    check(r["status"]["code"] == "no_loader" and "bench" not in r, "no_loader, no bench section")
+
+
+if __name__ == "__main__":
+    sys.exit(harness.main(globals()))

@@ -1,0 +1,74 @@
+"""The shared part of the end-to-end tests: one test per invocation of a test
+script, checks that record failures and go on, and the real executable run
+with the environment the build asks for.
+
+    e2e_<area>.py --exe PATH --schema PATH TEST_NAME
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import jsonschema
+
+ARGS = None
+FAILURES = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILURES.append(what)
+        print("CHECK failed: " + what, file=sys.stderr)
+    return bool(cond)
+
+
+def tool_env(env=None):
+    """The environment for the tool itself. In the sanitizer build CTest sets
+    VKW_TEST_PRELOAD (the ASan runtime and the keep-drivers-resident shim,
+    tests/support/resident_drivers.c); it goes to the tool, never to Python."""
+    full_env = dict(os.environ)
+    preload = full_env.pop("VKW_TEST_PRELOAD", "")
+    if preload:
+        full_env["LD_PRELOAD"] = preload
+    if env:
+        full_env.update(env)
+    return full_env
+
+
+def run(*argv, env=None, timeout=120):
+    return subprocess.run([ARGS.exe, *argv], capture_output=True, text=True, env=tool_env(env),
+                          timeout=timeout)
+
+
+def schema_errors(report):
+    with open(ARGS.schema) as f:
+        schema = json.load(f)
+    v = jsonschema.Draft202012Validator(schema)
+    return [f"{e.json_path}: {e.message[:200]}" for e in v.iter_errors(report)]
+
+
+def one_stderr_line(p, must_contain):
+    lines = [l for l in p.stderr.splitlines() if l.strip()]
+    check(len(lines) == 1, f"exactly one line on stderr, got {lines!r}")
+    check(bool(lines) and must_contain in lines[0],
+          f"stderr names the problem ({must_contain!r}): {lines!r}")
+
+
+def main(tests):
+    """Runs the test named on the command line from `tests` (a module's globals)."""
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--exe", required=True)
+    ap.add_argument("--schema", required=True)
+    ap.add_argument("test")
+    ARGS = ap.parse_args()
+    fn = tests.get("test_" + ARGS.test)
+    if not fn:
+        print(f"no test named {ARGS.test}", file=sys.stderr)
+        return 2
+    fn()
+    if FAILURES:
+        print(f"{ARGS.test}: {len(FAILURES)} check(s) failed", file=sys.stderr)
+        return 1
+    return 0
