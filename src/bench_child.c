@@ -18,6 +18,7 @@ typedef struct child_state {
     vkw_instance inst;
     vkw_device dev;
     vkw_debug_log log;
+    vkw_pattern mine, theirs; /* what this side writes, what the parent wrote */
 } child_state;
 
 /* Between requests the parent may be busy for a while (allocating and
@@ -100,6 +101,13 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle h
         s = VKW_OK;
     }
 
+    /* Before the clock starts: see the parent's run_iteration. */
+    s = vkw_pattern_make(&c->theirs, (size_t)req->desc.size, req->parent_seed, &err);
+    if (s == VKW_OK)
+        s = vkw_pattern_make(&c->mine, (size_t)req->desc.size, req->child_seed, &err);
+    if (s != VKW_OK)
+        goto done;
+
     uint64_t t0 = vkw_clock_ns();
     vkw_handle owned = handle;
     s = vkw_shared_memory_import(&c->dev, t, &req->desc, &owned, &sm, &err);
@@ -126,12 +134,12 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle h
     if (s != VKW_OK)
         goto done;
     t0 = vkw_clock_ns();
-    rep->verified = vkw_pattern_check(bytes, (size_t)sm.desc.size, req->parent_seed, &rep->mismatch);
+    rep->verified = vkw_pattern_matches(&c->theirs, bytes, &rep->mismatch);
     rep->verify_ns = vkw_clock_ns() - t0;
     if (!rep->verified)
         goto done; /* the parent reports the mismatch; nothing to write back */
     t0 = vkw_clock_ns();
-    s = vkw_shared_memory_write(&sm, req->child_seed, timeout_ns, &err);
+    s = vkw_shared_memory_write(&sm, &c->mine, timeout_ns, &err);
     rep->write_ns = vkw_clock_ns() - t0;
 
 done:
@@ -156,6 +164,8 @@ static void fill_quit_reply(const child_state *c, vkw_msg_quit_reply *rep)
 
 static void teardown(child_state *c)
 {
+    vkw_pattern_free(&c->mine);
+    vkw_pattern_free(&c->theirs);
     vkw_bench_close_device(&c->loader, &c->inst, &c->dev);
 }
 

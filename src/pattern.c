@@ -1,9 +1,10 @@
 #include "pattern.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-/* splitmix64 of the seed and the word's index: position-addressable, so the
- * check needs no copy of what was written. Never all zeros for a run of words. */
+/* splitmix64 of the seed and the word's index: position-addressable, so any
+ * window of the pattern can be checked on its own. */
 static inline uint64_t word_at(uint64_t seed, uint64_t index)
 {
     uint64_t z = seed + (index + 1) * 0x9E3779B97F4A7C15ull;
@@ -26,36 +27,41 @@ void vkw_pattern_fill(void *dst, size_t len, uint64_t seed)
     }
 }
 
-static bool first_difference(const unsigned char *got, uint64_t want, size_t n, uint64_t base,
-                             vkw_mismatch *m)
+vkw_status vkw_pattern_make(vkw_pattern *p, size_t len, uint64_t seed, vkw_error *err)
 {
-    unsigned char w[8];
-    memcpy(w, &want, 8);
-    for (size_t b = 0; b < n; b++)
-        if (got[b] != w[b]) {
-            if (m) {
-                m->offset = base + b;
-                m->expected = w[b];
-                m->got = got[b];
-            }
-            return true;
-        }
-    return false;
+    if (p->cap < len) {
+        unsigned char *b = realloc(p->bytes, len);
+        if (!b)
+            return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory for a %llu-byte pattern",
+                            (unsigned long long)len);
+        p->bytes = b;
+        p->cap = len;
+    }
+    vkw_pattern_fill(p->bytes, len, seed);
+    p->len = len;
+    p->seed = seed;
+    return VKW_OK;
 }
 
-bool vkw_pattern_check(const void *src, size_t len, uint64_t seed, vkw_mismatch *m)
+void vkw_pattern_free(vkw_pattern *p)
 {
-    const unsigned char *p = src;
-    size_t words = len / 8;
-    for (size_t i = 0; i < words; i++) {
-        uint64_t got;
-        memcpy(&got, p + i * 8, 8);
-        uint64_t want = word_at(seed, i);
-        if (got != want && first_difference(p + i * 8, want, 8, (uint64_t)i * 8, m))
-            return false;
-    }
-    if (len % 8 && first_difference(p + words * 8, word_at(seed, words), len % 8,
-                                    (uint64_t)words * 8, m))
-        return false;
-    return true;
+    free(p->bytes);
+    memset(p, 0, sizeof *p);
+}
+
+bool vkw_pattern_matches(const vkw_pattern *p, const void *got, vkw_mismatch *m)
+{
+    if (memcmp(p->bytes, got, p->len) == 0)
+        return true;
+    const unsigned char *g = got;
+    for (size_t i = 0; i < p->len; i++)
+        if (g[i] != p->bytes[i]) {
+            if (m) {
+                m->offset = i;
+                m->expected = p->bytes[i];
+                m->got = g[i];
+            }
+            break;
+        }
+    return false;
 }

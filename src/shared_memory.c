@@ -5,7 +5,6 @@
 
 #include "external.h"
 #include "names.h"
-#include "pattern.h"
 
 #define SHARED_USAGE_BUFFER (VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT)
 #define SHARED_USAGE_IMAGE (VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT)
@@ -594,9 +593,12 @@ static vkw_status run_copy(vkw_shared_memory *sm, bool to_shared, uint64_t timeo
     return VKW_OK;
 }
 
-vkw_status vkw_shared_memory_write(vkw_shared_memory *sm, uint64_t seed, uint64_t timeout_ns,
-                                   vkw_error *err)
+vkw_status vkw_shared_memory_write(vkw_shared_memory *sm, const vkw_pattern *p,
+                                   uint64_t timeout_ns, vkw_error *err)
 {
+    if (p->len != sm->desc.size)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "a %llu-byte pattern for %llu bytes of memory",
+                        (unsigned long long)p->len, (unsigned long long)sm->desc.size);
     vkw_status s;
     VkResult r;
     bool coherent;
@@ -605,14 +607,14 @@ vkw_status vkw_shared_memory_write(vkw_shared_memory *sm, uint64_t seed, uint64_
         s = ensure_mapped(sm, err);
         if (s != VKW_OK)
             return s;
-        vkw_pattern_fill(sm->map, (size_t)sm->desc.size, seed);
+        memcpy(sm->map, p->bytes, p->len);
         coherent = (sm->memory_flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0;
         mem = sm->memory;
     } else {
         s = ensure_staging(sm, err);
         if (s != VKW_OK)
             return s;
-        vkw_pattern_fill(sm->staging_map, (size_t)sm->desc.size, seed);
+        memcpy(sm->staging_map, p->bytes, p->len);
         coherent = sm->staging_coherent;
         mem = sm->staging_memory;
     }

@@ -11,6 +11,7 @@
 
 #include "device.h"
 #include "handle_types.h"
+#include "pattern.h"
 #include "platform.h"
 #include "status.h"
 
@@ -81,10 +82,10 @@ vkw_status vkw_shared_memory_import(vkw_device *dev, const vkw_handle_type *t,
                                     const vkw_memory_desc *desc, vkw_handle *handle,
                                     vkw_shared_memory *out, vkw_error *err);
 
-/* Writes the pattern of seed over desc.size bytes and makes it visible to the
+/* Writes the pattern (desc.size bytes of it) and makes it visible to the
  * other process (flush, or copy + release to VK_QUEUE_FAMILY_EXTERNAL). */
-vkw_status vkw_shared_memory_write(vkw_shared_memory *sm, uint64_t seed, uint64_t timeout_ns,
-                                   vkw_error *err);
+vkw_status vkw_shared_memory_write(vkw_shared_memory *sm, const vkw_pattern *p,
+                                   uint64_t timeout_ns, vkw_error *err);
 
 /* Makes what the other process wrote readable here (invalidate, or acquire +
  * copy to staging) and points *bytes at desc.size bytes of it. */

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "pattern.h"
+#include "stats.h"
 #include "vkw.h"
 
 static void driver_version_nvidia_decodes_10_8_8_6(void)
@@ -268,6 +270,59 @@ static void verdict_semaphore_and_fence_reasons(void)
     CHECK(d.semaphore_verdict[2][0].code == VKW_VERDICT_NOT_ON_THIS_OS); /* OPAQUE_WIN32 */
 }
 
+static void pattern_catches_any_changed_byte_and_stale_seed(void)
+{
+    vkw_pattern p = {0}, q = {0};
+    vkw_error err;
+    CHECK(vkw_pattern_make(&p, 4099, 42, &err) == VKW_OK); /* odd length: the tail counts too */
+    unsigned char buf[4099];
+    memcpy(buf, p.bytes, sizeof buf);
+    vkw_mismatch m = {0};
+    CHECK(vkw_pattern_matches(&p, buf, &m));
+    buf[4098] ^= 0x01;
+    CHECK(!vkw_pattern_matches(&p, buf, &m) && m.offset == 4098 && m.got == (p.bytes[4098] ^ 1));
+    buf[4098] ^= 0x01;
+    buf[17] = (unsigned char)~buf[17];
+    CHECK(!vkw_pattern_matches(&p, buf, &m) && m.offset == 17 && m.expected == p.bytes[17]);
+    /* Zeros, a shift by one word, and another iteration's seed all fail. */
+    memset(buf, 0, sizeof buf);
+    CHECK(!vkw_pattern_matches(&p, buf, &m) && m.offset < 8);
+    memcpy(buf, p.bytes + 8, sizeof buf - 8);
+    CHECK(!vkw_pattern_matches(&p, buf, &m));
+    CHECK(vkw_pattern_make(&q, 4099, 43, &err) == VKW_OK);
+    CHECK(!vkw_pattern_matches(&p, q.bytes, &m) && m.offset < 8);
+    /* Regenerated in place, the same seed gives the same bytes. */
+    memcpy(buf, q.bytes, sizeof buf);
+    CHECK(vkw_pattern_make(&q, 100, 7, &err) == VKW_OK && q.len == 100);
+    CHECK(vkw_pattern_make(&q, 4099, 43, &err) == VKW_OK && memcmp(buf, q.bytes, 4099) == 0);
+    vkw_pattern_free(&p);
+    vkw_pattern_free(&q);
+    CHECK(p.bytes == NULL && p.len == 0);
+}
+
+static void summary_orders_and_takes_the_median(void)
+{
+    double odd[] = {5, 1, 3};
+    vkw_summary s;
+    vkw_summarize(odd, 3, &s);
+    CHECK(s.count == 3 && s.min == 1 && s.median == 3 && s.max == 5 && s.mean == 3);
+    double even[] = {10, 2, 4, 8};
+    vkw_summarize(even, 4, &s);
+    CHECK(s.count == 4 && s.min == 2 && s.median == 6 && s.max == 10 && s.mean == 6);
+    vkw_summarize(even, 0, &s);
+    CHECK(s.count == 0 && s.max == 0);
+}
+
+static void size_strings_are_exact(void)
+{
+    char b[32];
+    CHECK_STR(vkw_size_string(65536, b, sizeof b), "64 KiB");
+    CHECK_STR(vkw_size_string(16u << 20, b, sizeof b), "16 MiB");
+    CHECK_STR(vkw_size_string(1ull << 30, b, sizeof b), "1 GiB");
+    CHECK_STR(vkw_size_string(1000, b, sizeof b), "1000 bytes");
+    CHECK_STR(vkw_size_string(1536, b, sizeof b), "1536 bytes");
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -283,6 +338,9 @@ int main(int argc, char **argv)
         CASE(atomic_write_replaces_and_leaves_no_temp),
         CASE(verdict_memory_reasons),
         CASE(verdict_semaphore_and_fence_reasons),
+        CASE(pattern_catches_any_changed_byte_and_stale_seed),
+        CASE(summary_orders_and_takes_the_median),
+        CASE(size_strings_are_exact),
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
