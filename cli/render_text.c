@@ -304,11 +304,7 @@ static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
         return;
     }
     const vkw_summary *p = sc->phase_us;
-    int64_t leaked = 0;
-    if (sc->parent_counted)
-        leaked += (int64_t)sc->parent_handles_after - sc->parent_handles_before;
-    if (sc->child_counted)
-        leaked += (int64_t)sc->child_handles_after - sc->child_handles_before;
+    uint32_t leaked = vkw_memory_scenario_leaked(sc);
     fprintf(f, "%-7s #%-2u %-3s %8s %8s %8s %8s %8s %7s %8s %7s %s\n",
             vkw_outcome_name(sc->outcome), sc->desc.memory_type_index,
             sc->desc.dedicated ? "yes" : "no",
@@ -347,9 +343,9 @@ void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose)
     const vkw_bench_report *b = r->bench;
     fprintf(f, "%s %s bench on %s, %s\n", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->os, r->generated_at);
     const vkw_device_report *d = &r->devices[b->device_index];
-    fprintf(f, "Device     %u  %s (%s %s)\n", d->index, d->name,
-            d->has_driver_properties ? d->driver_name : "driver",
-            d->has_driver_properties ? d->driver_info : "");
+    fprintf(f, "Device     %u  %s\n", d->index, d->name);
+    if (d->has_driver_properties)
+        fprintf(f, "Driver     %s %s\n", d->driver_name, d->driver_info);
     if (b->child_started)
         fprintf(f, "Child      pid %u, opened '%s', %s%s\n", b->child_pid,
                 b->child_device_name[0] ? b->child_device_name : "(no device)",
@@ -357,8 +353,9 @@ void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose)
                 b->child_end.ended ? b->child_end.text : "");
     else
         fprintf(f, "Child      not started\n");
-    fprintf(f, "Runs       %u iteration(s) per scenario, every wait limited to %.1f s%s%s\n",
-            b->options.iterations, b->options.timeout_ms / 1000.0,
+    fprintf(f, "Runs       %u iteration(s) per scenario after %d warm-up, every wait limited to "
+               "%.1f s%s%s\n",
+            b->options.iterations, VKW_BENCH_WARMUP_ITERATIONS, b->options.timeout_ms / 1000.0,
             b->options.fault ? ", fault injected: " : "",
             b->options.fault ? vkw_fault_name(b->options.fault) : "");
     fprintf(f, "\nMemory handle types of %s\n", r->os);

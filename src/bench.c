@@ -73,6 +73,16 @@ void vkw_bench_options_default(vkw_bench_options *o)
     o->sizes[2] = 256ull << 20;
 }
 
+uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc)
+{
+    uint32_t n = 0;
+    if (sc->parent_counted && sc->parent_handles_after > sc->parent_handles_before)
+        n += sc->parent_handles_after - sc->parent_handles_before;
+    if (sc->child_counted && sc->child_handles_after > sc->child_handles_before)
+        n += sc->child_handles_after - sc->child_handles_before;
+    return n;
+}
+
 void vkw_bench_report_free(vkw_bench_report *b)
 {
     free(b->scenarios);
@@ -193,21 +203,28 @@ static vkw_status child_failed(bench_ctx *c, vkw_status why, vkw_error *err)
     snprintf(reason, sizeof reason, "%s", err->message);
     vkw_child_kill(c->child, &b->child_end);
     return vkw_fail(err, VKW_E_CHILD, "the child process (pid %u) %s: %s; the parent killed it",
-                    b->child_pid, why == VKW_E_TIMEOUT ? "hung" : "broke the protocol", reason);
+                    b->child_pid,
+                    why == VKW_E_TIMEOUT    ? "hung"
+                    : why == VKW_E_PROTOCOL ? "broke the protocol"
+                                            : "could not be reached",
+                    reason);
 }
 
-/* One request, one reply, with the child's failure handled. */
+/* One request, one reply (within reply_ms), with the child's failure handled:
+ * any failure to send or receive leaves the channel out of step, so it ends
+ * the child's part in the bench. */
 static vkw_status request(bench_ctx *c, const void *msg, size_t len, const vkw_handle *handles,
                           uint32_t handle_count, vkw_msg_type reply_type, void *reply,
-                          size_t reply_len, vkw_error *err)
+                          size_t reply_len, uint32_t reply_ms, vkw_error *err)
 {
+    const vkw_msg_header *h = msg;
     vkw_status s = vkw_channel_send(c->ch, msg, len, handles, handle_count, err);
     if (s == VKW_OK)
-        s = vkw_msg_recv(c->ch, reply_type | VKW_MSG_REPLY, reply, reply_len, NULL, 0,
-                         &(uint32_t){0}, c->opts->timeout_ms, c->b->child_activity, err);
-    if (s == VKW_E_PEER_GONE || s == VKW_E_TIMEOUT || s == VKW_E_PROTOCOL)
+        s = vkw_msg_recv(c->ch, reply_type | VKW_MSG_REPLY, h->seq, reply, reply_len, NULL, 0,
+                         &(uint32_t){0}, reply_ms, c->b->child_activity, err);
+    if (s != VKW_OK)
         return child_failed(c, s, err);
-    return s;
+    return VKW_OK;
 }
 
 static vkw_status child_handle_count(bench_ctx *c, uint32_t *out, vkw_error *err)
@@ -216,7 +233,8 @@ static vkw_status child_handle_count(bench_ctx *c, uint32_t *out, vkw_error *err
     vkw_msg_count_reply rep;
     vkw_msg_init(&q, VKW_MSG_COUNT, ++c->seq, sizeof q);
     snprintf(c->b->child_activity, sizeof c->b->child_activity, "counting its open handles");
-    vkw_status s = request(c, &q, sizeof q, NULL, 0, VKW_MSG_COUNT, &rep, sizeof rep, err);
+    vkw_status s = request(c, &q, sizeof q, NULL, 0, VKW_MSG_COUNT, &rep, sizeof rep,
+                           c->opts->timeout_ms, err);
     if (s != VKW_OK)
         return s;
     s = vkw_msg_outcome_get(&rep.outcome, err);
@@ -245,7 +263,8 @@ static vkw_status start_child(bench_ctx *c, const vkw_device_report *dr, vkw_err
     memcpy(hello.driver_uuid, dr->driver_uuid, VK_UUID_SIZE);
     vkw_msg_hello_reply rep;
     snprintf(b->child_activity, sizeof b->child_activity, "opening the device");
-    s = request(c, &hello, sizeof hello, NULL, 0, VKW_MSG_HELLO, &rep, sizeof rep, err);
+    s = request(c, &hello, sizeof hello, NULL, 0, VKW_MSG_HELLO, &rep, sizeof rep,
+                c->opts->timeout_ms, err);
     if (s != VKW_OK)
         return s;
     snprintf(b->child_device_name, sizeof b->child_device_name, "%s", rep.device_name);
@@ -271,7 +290,11 @@ static void stop_child(bench_ctx *c)
         vkw_error err;
         vkw_msg_init(&q, VKW_MSG_QUIT, ++c->seq, sizeof q);
         snprintf(b->child_activity, sizeof b->child_activity, "closing its device");
-        if (request(c, &q, sizeof q, NULL, 0, VKW_MSG_QUIT, &rep, sizeof rep, &err) == VKW_OK) {
+        vkw_error_clear(&err);
+        if (request(c, &q, sizeof q, NULL, 0, VKW_MSG_QUIT, &rep, sizeof rep, c->opts->timeout_ms,
+                    &err) != VKW_OK) {
+            snprintf(b->quit_error, sizeof b->quit_error, "%s", err.message);
+        } else {
             b->child_validation_errors = rep.validation_errors;
             vkw_debug_log *log = &c->report->debug;
             log->validation_errors += rep.validation_errors;
@@ -296,6 +319,9 @@ static void stop_child(bench_ctx *c)
     c->child = NULL;
 }
 
+/* The warm-up's seeds differ from every timed iteration's. */
+#define VKW_WARMUP_SEED_ITERATION 0xFFFFFFu
+
 static uint64_t seed_for(uint32_t scenario, uint32_t iteration, uint32_t side)
 {
     return 0x766b77696e333268ull ^ ((uint64_t)scenario << 40) ^ ((uint64_t)iteration << 8) ^ side;
@@ -308,7 +334,7 @@ static double us(uint64_t ns)
 
 /* One export -> transfer -> import -> verify both ways cycle. */
 static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenario *sc,
-                                uint32_t it, double *samples, vkw_error *err)
+                                uint32_t it, bool warmup, double *samples, vkw_error *err)
 {
     const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
     uint64_t timeout_ns = (uint64_t)c->opts->timeout_ms * 1000000u;
@@ -317,8 +343,12 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     vkw_shared_memory sm = {0};
     vkw_handle exported = VKW_NO_HANDLE, foreign = VKW_NO_HANDLE;
     vkw_status s;
-    char sz[32];
+    char sz[32], when[32];
     vkw_size_string(sc->size_requested, sz, sizeof sz);
+    if (warmup)
+        snprintf(when, sizeof when, "warm-up");
+    else
+        snprintf(when, sizeof when, "iteration %u", it + 1);
 
     uint64_t t0 = vkw_clock_ns();
     s = vkw_shared_memory_create(&c->dev, t, res, acc, sc->size_requested, &sm, err);
@@ -340,7 +370,7 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     msg.parent_seed = seed_for(index, it, 1);
     msg.child_seed = seed_for(index, it, 2);
     msg.iteration = it;
-    if (c->fault_pending) {
+    if (c->fault_pending && !warmup) {
         msg.fault = c->opts->fault;
         c->fault_pending = false;
     }
@@ -365,14 +395,18 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
             goto cleanup;
         send = foreign;
     }
-    snprintf(c->b->child_activity, sizeof c->b->child_activity,
-             "importing %s %s %s memory (iteration %u)", sz, t->name,
-             vkw_scenario_kind_name(sc->kind), it + 1);
+    /* KMT handles are values; everything else is duplicated into the child. */
+    bool by_value = vkw_handle_travels_by_value(t);
+    msg.handle_value = by_value ? (uint64_t)send : 0;
+    snprintf(c->b->child_activity, sizeof c->b->child_activity, "importing %s %s %s memory (%s)",
+             sz, t->name, vkw_scenario_kind_name(sc->kind), when);
     vkw_msg_memory_reply rep;
     msg.sent_ns = vkw_clock_ns();
-    s = request(c, &msg, sizeof msg, &send, 1, VKW_MSG_MEMORY, &rep, sizeof rep, err);
-    /* The child holds its own copy now (or nothing, if the send failed). */
-    vkw_handle_close(exported);
+    s = request(c, &msg, sizeof msg, &send, by_value ? 0 : 1, VKW_MSG_MEMORY, &rep, sizeof rep,
+                c->opts->timeout_ms * 3 + 1000, err);
+    /* The child holds its own copy now (or nothing, if the send failed).
+     * A KMT value stays valid while the memory lives: freed with it below. */
+    vkw_memory_handle_release(t, exported);
     exported = VKW_NO_HANDLE;
     vkw_handle_close(foreign);
     foreign = VKW_NO_HANDLE;
@@ -398,9 +432,9 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
         sc->mismatch_at = rep.mismatch;
         s = vkw_fail(err, VKW_E_SHARING,
                      "the child does not see the parent's bytes: offset %llu holds 0x%02x, "
-                     "0x%02x expected (iteration %u)",
+                     "0x%02x expected (%s)",
                      (unsigned long long)rep.mismatch.offset, rep.mismatch.got,
-                     rep.mismatch.expected, it + 1);
+                     rep.mismatch.expected, when);
         goto cleanup;
     }
 
@@ -421,14 +455,14 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
         sc->mismatch_at = mm;
         s = vkw_fail(err, VKW_E_SHARING,
                      "the parent does not see the child's bytes: offset %llu holds 0x%02x, "
-                     "0x%02x expected (iteration %u)",
-                     (unsigned long long)mm.offset, mm.got, mm.expected, it + 1);
+                     "0x%02x expected (%s)",
+                     (unsigned long long)mm.offset, mm.got, mm.expected, when);
         goto cleanup;
     }
     s = VKW_OK;
 
 cleanup:
-    vkw_handle_close(exported);
+    vkw_memory_handle_release(t, exported);
     vkw_handle_close(foreign);
     vkw_shared_memory_destroy(&sm);
     return s;
@@ -456,6 +490,22 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     char sz[32];
     vkw_size_string(sc->size_requested, sz, sizeof sz);
 
+    /* One untimed, uncounted cycle first: what a driver opens once, lazily
+     * (a device node, a cache), is not a leak; what grows per cycle is. It
+     * also tells early whether the driver can make this memory at all. */
+    double warm[VKW_PHASE_COUNT];
+    progress(c, "%s %s %s, warm-up", t->name, vkw_scenario_kind_name(sc->kind), sz);
+    s = run_iteration(c, index, sc, VKW_WARMUP_SEED_ITERATION, true, warm, err);
+    if (s == VKW_E_UNSUPPORTED) {
+        fail_scenario(sc, VKW_OUTCOME_SKIPPED, err);
+        s = VKW_OK;
+        goto cleanup;
+    }
+    if (s != VKW_OK) {
+        fail_scenario(sc, VKW_OUTCOME_FAILED, err);
+        goto cleanup;
+    }
+
     s = vkw_handle_count(&sc->parent_handles_before, err);
     if (s == VKW_OK)
         s = child_handle_count(c, &sc->child_handles_before, err);
@@ -467,13 +517,8 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     for (uint32_t it = 0; it < n; it++) {
         progress(c, "%s %s %s, iteration %u of %u", t->name, vkw_scenario_kind_name(sc->kind), sz,
                  it + 1, n);
-        s = run_iteration(c, index, sc, it, samples + (size_t)it * VKW_PHASE_COUNT, err);
+        s = run_iteration(c, index, sc, it, false, samples + (size_t)it * VKW_PHASE_COUNT, err);
         c->steps_done++;
-        if (s == VKW_E_UNSUPPORTED && it == 0) {
-            fail_scenario(sc, VKW_OUTCOME_SKIPPED, err);
-            s = VKW_OK;
-            goto cleanup;
-        }
         if (s != VKW_OK) {
             fail_scenario(sc, VKW_OUTCOME_FAILED, err);
             break;
@@ -509,7 +554,7 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     int64_t pl = (int64_t)sc->parent_handles_after - sc->parent_handles_before;
     int64_t cl = sc->child_counted
                      ? (int64_t)sc->child_handles_after - sc->child_handles_before : 0;
-    if ((pl || cl) && sc->outcome != VKW_OUTCOME_FAILED) {
+    if (vkw_memory_scenario_leaked(sc) && sc->outcome != VKW_OUTCOME_FAILED) {
         vkw_fail(&cerr, VKW_E_SHARING,
                  "open handles grew by %lld in the parent and %lld in the child over %u "
                  "iteration(s): a leak", (long long)pl, (long long)cl, sc->iterations_done);
@@ -554,6 +599,9 @@ vkw_status vkw_bench_open_device(const char *loader_path, const vkw_instance_opt
 
 void vkw_bench_close_device(vkw_loader *loader, vkw_instance *inst, vkw_device *dev)
 {
+    /* A wedged device cannot be destroyed safely, nor what it was made from. */
+    if (dev->wedged)
+        return;
     if (dev->handle)
         vkw_device_destroy(dev);
     if (inst->handle)
@@ -593,7 +641,13 @@ static vkw_status conclude(bench_ctx *c, vkw_status s, vkw_error *err)
     if (b->failed) {
         const vkw_handle_type *t = &vkw_memory_handle_types[first_failed->type_index];
         char sz[32];
-        return vkw_fail(err, VKW_E_SHARING, "%u of %u scenario(s) failed; first: %s %s %s: %s",
+        /* A GPU that stopped answering or a failed Vulkan call says more than
+         * "sharing failed"; everything else about a scenario is sharing. */
+        vkw_status why = first_failed->status == VKW_E_TIMEOUT ||
+                                 first_failed->status == VKW_E_VULKAN
+                             ? first_failed->status
+                             : VKW_E_SHARING;
+        return vkw_fail(err, why, "%u of %u scenario(s) failed; first: %s %s %s: %s",
                         b->failed, b->scenario_count, t->name,
                         vkw_scenario_kind_name(first_failed->kind),
                         vkw_size_string(first_failed->size_requested, sz, sizeof sz),
@@ -669,19 +723,20 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
                               &c.inst, &c.dev, err);
     if (s == VKW_OK)
         s = start_child(&c, dr, err);
-    for (uint32_t i = 0; s == VKW_OK && i < c.b->scenario_count; i++)
+    for (uint32_t i = 0; s == VKW_OK && !c.dev.wedged && i < c.b->scenario_count; i++)
         s = run_scenario(&c, i, err);
     for (uint32_t i = 0; i < c.b->scenario_count; i++)
-        if (c.b->scenarios[i].outcome == VKW_OUTCOME_NOT_RUN && s != VKW_OK)
+        if (c.b->scenarios[i].outcome == VKW_OUTCOME_NOT_RUN && (s != VKW_OK || c.dev.wedged))
             snprintf(c.b->scenarios[i].reason, sizeof c.b->scenarios[i].reason,
-                     "not run: the bench stopped (%s)", vkw_status_code(s));
+                     "not run: the bench stopped (%s)",
+                     s != VKW_OK ? vkw_status_code(s) : "the GPU did not finish a copy");
 
 done:
     bench_close(&c);
     if (c.b->child_started && s == VKW_OK && c.b->child_end.ended &&
         (c.b->child_end.signaled || c.b->child_end.code != 0 || c.b->child_end.killed_by_parent))
         s = vkw_fail(err, VKW_E_CHILD, "the child process (pid %u) ended badly after the bench: %s",
-                     c.b->child_pid, c.b->child_end.text);
+                     c.b->child_pid, c.b->quit_error[0] ? c.b->quit_error : c.b->child_end.text);
     s = conclude(&c, s, err);
     if (s == VKW_OK && report->validation_enabled && report->debug.validation_errors)
         s = vkw_fail(err, VKW_E_VALIDATION,

@@ -33,6 +33,7 @@ bool vkw_fault_parse(const char *name, vkw_fault *out);
 #define VKW_MAX_SIZES 16
 #define VKW_BENCH_DEFAULT_ITERATIONS 5
 #define VKW_BENCH_DEFAULT_TIMEOUT_MS 30000u
+#define VKW_BENCH_WARMUP_ITERATIONS 1 /* per scenario, untimed, before the handle count */
 
 typedef struct vkw_bench_options {
     const char *loader_path;         /* NULL: the OS default */
@@ -103,6 +104,10 @@ typedef struct vkw_memory_scenario {
     uint32_t child_handles_before, child_handles_after;
 } vkw_memory_scenario;
 
+/* Handles a scenario leaked: the growth of each process's count, where counted
+ * (a process that closed more than it opened does not cancel the other's). */
+uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc);
+
 /* One entry per memory handle type of this OS asked for. */
 typedef struct vkw_bench_type {
     uint32_t type_index;
@@ -120,6 +125,7 @@ typedef struct vkw_bench_report {
     char child_device_name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
     vkw_child_end child_end;
     char child_activity[256]; /* what the child was asked to do when it failed */
+    char quit_error[512];     /* why it could not be told to quit, if so */
     bool child_validation_enabled; /* the child runs under the validation layer too */
     uint32_t child_validation_errors;
 

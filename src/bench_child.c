@@ -69,7 +69,22 @@ static void hang(child_state *c)
             vkw_handle_close(hs[i]);
 }
 
-static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle handle,
+/* The handle a memory request carries: attached (fds, NT handles), or as a
+ * value in the message (KMT handles). NULL type: nothing is ours to keep. */
+static vkw_handle request_handle(const vkw_handle_type *t, const vkw_msg_memory *req,
+                                 vkw_handle *attached)
+{
+    if (t && vkw_handle_travels_by_value(t)) {
+        vkw_handle_close(*attached); /* nothing should have come with it */
+        *attached = VKW_NO_HANDLE;
+        return (vkw_handle)req->handle_value;
+    }
+    vkw_handle h = *attached;
+    *attached = VKW_NO_HANDLE;
+    return h;
+}
+
+static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle attached,
                          uint64_t received_ns, vkw_msg_memory_reply *rep)
 {
     vkw_error err;
@@ -80,12 +95,20 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle h
     rep->received_ns = received_ns;
 
     const vkw_handle_type *t = memory_type_by_bit(req->desc.handle_type);
+    /* Ours from here on, released once at `done` (unless import takes it). */
+    vkw_handle handle = request_handle(t, req, &attached);
     if (!t) {
+        vkw_handle_close(handle);
+        handle = VKW_NO_HANDLE;
         s = vkw_fail(&err, VKW_E_PROTOCOL, "unknown memory handle type 0x%x", req->desc.handle_type);
         goto done;
     }
     if (!c->dev.handle) {
         s = vkw_fail(&err, VKW_E_PROTOCOL, "memory sent before the device was opened");
+        goto done;
+    }
+    if (handle == VKW_NO_HANDLE) {
+        s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s memory request came without a handle", t->name);
         goto done;
     }
     if (req->fault == VKW_FAULT_CHILD_ABORT)
@@ -95,10 +118,14 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle h
         s = vkw_fail(&err, VKW_E_TIMEOUT, "hung on purpose (--fault child-hang)");
         goto done;
     }
-    if (req->fault == VKW_FAULT_STALE_HANDLE) {
-        /* The value stays, what it named is gone: a use-after-close. */
-        vkw_handle_close(handle);
-        s = VKW_OK;
+    bool stale = req->fault == VKW_FAULT_STALE_HANDLE && !vkw_handle_travels_by_value(t);
+    vkw_handle import_value = handle;
+    if (stale) {
+        /* A use-after-close: the value names nothing any more. Invalid
+         * usage on purpose (VUID-VkImportMemoryFdInfoKHR-handleType-00670),
+         * to see what the driver says. */
+        import_value = vkw_handle_make_stale(handle);
+        handle = VKW_NO_HANDLE;
     }
 
     /* Before the clock starts: see the parent's run_iteration. */
@@ -109,21 +136,20 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle h
         goto done;
 
     uint64_t t0 = vkw_clock_ns();
-    vkw_handle owned = handle;
-    s = vkw_shared_memory_import(&c->dev, t, &req->desc, &owned, &sm, &err);
+    s = vkw_shared_memory_import(&c->dev, t, &req->desc, &import_value, &sm, &err);
     rep->import_ns = vkw_clock_ns() - t0;
-    if (req->fault == VKW_FAULT_STALE_HANDLE) {
-        handle = VKW_NO_HANDLE; /* closed above: never close it twice */
+    if (stale) {
         if (s == VKW_OK)
             s = vkw_fail(&err, VKW_E_SHARING,
                          "the driver imported a handle that had been closed (%s)", t->name);
         goto done;
     }
     /* What import did not take is still ours (a failed import, a Win32 handle). */
-    handle = owned;
+    if (import_value == VKW_NO_HANDLE)
+        handle = VKW_NO_HANDLE;
     if (s != VKW_OK)
         goto done;
-    vkw_handle_close(handle);
+    vkw_memory_handle_release(t, handle);
     handle = VKW_NO_HANDLE;
     rep->memory_type_index = sm.desc.memory_type_index;
 
@@ -144,7 +170,8 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle h
 
 done:
     vkw_shared_memory_destroy(&sm);
-    vkw_handle_close(handle);
+    if (t)
+        vkw_memory_handle_release(t, handle);
     vkw_msg_outcome_set(&rep->outcome, s, &err);
 }
 
@@ -223,7 +250,7 @@ vkw_status vkw_bench_child_main(const char *token, vkw_error *err)
             vkw_status cs = vkw_handle_count(&rep.handle_count, &rerr);
             vkw_msg_outcome_set(&rep.outcome, cs, &rerr);
             s = vkw_channel_send(c.ch, &rep, sizeof rep, NULL, 0, err);
-        } else if (req.h.type == VKW_MSG_MEMORY && len == sizeof req.memory && n == 1) {
+        } else if (req.h.type == VKW_MSG_MEMORY && len == sizeof req.memory && n <= 1) {
             vkw_msg_memory_reply rep;
             vkw_msg_init(&rep.h, VKW_MSG_MEMORY | VKW_MSG_REPLY, req.h.seq, sizeof rep);
             serve_memory(&c, &req.memory, handle, received_ns, &rep);

@@ -194,7 +194,7 @@ cleanup:
 
 void vkw_device_destroy(vkw_device *dev)
 {
-    if (dev->handle) {
+    if (dev->handle && !dev->wedged) {
         if (dev->vkDeviceWaitIdle)
             dev->vkDeviceWaitIdle(dev->handle);
         if (dev->fence)
@@ -219,6 +219,9 @@ bool vkw_device_has_enabled(const vkw_device *dev, const char *extension)
 vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *user,
                                   uint64_t timeout_ns, const char *what, vkw_error *err)
 {
+    if (dev->wedged)
+        return vkw_fail(err, VKW_E_TIMEOUT, "%s not submitted: an earlier submission never "
+                        "finished", what);
     VkResult r = dev->vkResetCommandPool(dev->handle, dev->pool, 0);
     if (r != VK_SUCCESS)
         return vkw_fail_vk(err, r, "vkResetCommandPool", "%s", what);
@@ -246,10 +249,12 @@ vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *u
         return vkw_fail_vk(err, r, "vkQueueSubmit", "%s", what);
     r = dev->vkWaitForFences(dev->handle, 1, &dev->fence, VK_TRUE, timeout_ns);
     if (r == VK_TIMEOUT) {
-        /* The queue still owns the work: wait it out before anything is freed. */
-        dev->vkDeviceWaitIdle(dev->handle);
-        return vkw_fail(err, VKW_E_TIMEOUT, "%s did not finish within %.1f s", what,
-                        (double)timeout_ns / 1e9);
+        /* vkDeviceWaitIdle has no timeout: waiting the GPU out could hang the
+         * tool with it. What the queue holds stays allocated instead. */
+        dev->wedged = true;
+        return vkw_fail(err, VKW_E_TIMEOUT, "%s did not finish within %.1f s (the GPU is hung "
+                        "or far too slow; its resources are left to the process's exit)",
+                        what, (double)timeout_ns / 1e9);
     }
     if (r != VK_SUCCESS)
         return vkw_fail_vk(err, r, "vkWaitForFences", "%s", what);

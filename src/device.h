@@ -76,6 +76,10 @@ typedef struct vkw_device {
     VkCommandPool pool;
     VkCommandBuffer cmd; /* one, re-recorded for every copy */
     VkFence fence;
+    /* A submission outlived its timeout: the GPU may still use what it was
+     * given, so nothing is freed or waited for any more (the process's exit
+     * releases it); callers stop using the device. */
+    bool wedged;
     uint32_t enabled_extension_count;
     char enabled_extensions[8][VKW_NAME_LEN];
     VKW_DEVICE_FUNCTIONS(VKW_DECLARE_PFN)
@@ -95,7 +99,7 @@ void vkw_device_destroy(vkw_device *dev);
 bool vkw_device_has_enabled(const vkw_device *dev, const char *extension);
 
 /* Records `record` into the device's command buffer, submits it and waits for
- * it within timeout_ns. */
+ * it within timeout_ns; past that, VKW_E_TIMEOUT and the device is wedged. */
 typedef void (*vkw_record_fn)(const vkw_device *dev, VkCommandBuffer cmd, void *user);
 vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *user,
                                   uint64_t timeout_ns, const char *what, vkw_error *err);

@@ -19,9 +19,19 @@ extern const char *const vkw_external_required_extensions[];
 extern const char *const vkw_external_wanted_extensions[];
 
 /* Whether a successful import takes ownership of the handle: true for fds
- * (the driver closes it), false for Win32 handles (the importer still closes
- * its handle: vkImportSemaphoreWin32HandleKHR, "does not transfer ownership"). */
+ * (VkImportMemoryFdInfoKHR: the implementation closes it), false for Win32
+ * handles (VkImportMemoryWin32HandleInfoKHR: importing "does not transfer
+ * ownership"; the importer closes its NT handle itself). */
 extern const bool vkw_import_takes_ownership;
+
+/* Whether handles of this type travel as plain values rather than being
+ * duplicated into the peer: Win32 KMT handles are global share handles, in
+ * no process's handle table. */
+bool vkw_handle_travels_by_value(const vkw_handle_type *t);
+
+/* Releases a handle of this type that the caller owns: close() or
+ * CloseHandle(); nothing for KMT values, which are not the process's to close. */
+void vkw_memory_handle_release(const vkw_handle_type *t, vkw_handle h);
 
 /* Resolves the family's device-level entry points into dev->ext_fn. */
 void vkw_external_resolve(vkw_device *dev);

@@ -9,6 +9,18 @@ const char *const vkw_external_wanted_extensions[] = {"VK_EXT_external_memory_dm
  * implementation" -- on success only. */
 const bool vkw_import_takes_ownership = true;
 
+bool vkw_handle_travels_by_value(const vkw_handle_type *t)
+{
+    (void)t;
+    return false; /* fds travel with SCM_RIGHTS */
+}
+
+void vkw_memory_handle_release(const vkw_handle_type *t, vkw_handle h)
+{
+    (void)t;
+    vkw_handle_close(h);
+}
+
 void vkw_external_resolve(vkw_device *dev)
 {
     (void)dev; /* vkGetMemoryFd*KHR are in the device's own optional table */

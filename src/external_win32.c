@@ -20,10 +20,27 @@ const bool vkw_import_takes_ownership = false;
 
 enum { SLOT_GET_HANDLE, SLOT_GET_HANDLE_PROPERTIES };
 
+/* From <dxgi1_2.h>, which this file does not otherwise need. */
+#define DXGI_SHARED_RESOURCE_READ_ 0x80000000ul
+#define DXGI_SHARED_RESOURCE_WRITE_ 0x1ul
+
 _Static_assert(sizeof(VkImportMemoryWin32HandleInfoKHR) <= sizeof(vkw_chain_storage),
                "chain storage too small");
 _Static_assert(sizeof(VkExportMemoryWin32HandleInfoKHR) <= sizeof(vkw_chain_storage),
                "chain storage too small");
+
+bool vkw_handle_travels_by_value(const vkw_handle_type *t)
+{
+    return !t->nt_handle;
+}
+
+void vkw_memory_handle_release(const vkw_handle_type *t, vkw_handle h)
+{
+    /* VkImportMemoryWin32HandleInfoKHR: only NT handles are closed by the
+     * application; a KMT (global share) handle is not a handle of this process. */
+    if (t->nt_handle)
+        vkw_handle_close(h);
+}
 
 void vkw_external_resolve(vkw_device *dev)
 {
@@ -38,13 +55,15 @@ const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type
 {
     if (!t->nt_handle)
         return next;
-    /* Default security; GENERIC_ALL as the spec's default for a NULL
-     * attributes pointer, so the child may open the duplicate for import. */
+    /* Default security and the access the spec gives an NT handle exported
+     * without this structure (VkExportMemoryWin32HandleInfoKHR: dwAccess
+     * DXGI_SHARED_RESOURCE_READ | DXGI_SHARED_RESOURCE_WRITE), stated so the
+     * report and the code say the same. */
     VkExportMemoryWin32HandleInfoKHR *info = (VkExportMemoryWin32HandleInfoKHR *)st->raw;
     memset(info, 0, sizeof *info);
     info->sType = VK_STRUCTURE_TYPE_EXPORT_MEMORY_WIN32_HANDLE_INFO_KHR;
     info->pNext = next;
-    info->dwAccess = GENERIC_ALL;
+    info->dwAccess = DXGI_SHARED_RESOURCE_READ_ | DXGI_SHARED_RESOURCE_WRITE_;
     return info;
 }
 

@@ -63,6 +63,11 @@ typedef intptr_t vkw_handle;
 /* close() or CloseHandle(); VKW_NO_HANDLE is ignored. */
 void vkw_handle_close(vkw_handle h);
 
+/* Closes h and returns a value that names no open handle, and that the
+ * process is unlikely to hand out again soon: what a use-after-close looks
+ * like (the stale-handle fault). */
+vkw_handle vkw_handle_make_stale(vkw_handle h);
+
 /* The number of handles this process holds open: the entries of /proc/self/fd
  * on Linux, GetProcessHandleCount on Win32. Compared before and after a piece
  * of work, any growth is a leak. */

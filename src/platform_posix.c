@@ -515,13 +515,29 @@ void vkw_child_poll(vkw_child *child, vkw_child_end *end)
     report_end(child, end);
 }
 
+static void wait_for_exit(vkw_child *c, uint64_t deadline);
+
+/* A killed child stuck in the kernel (a GPU driver's uninterruptible wait)
+ * is not waited for past this: the report says so instead of the parent
+ * hanging with it. */
+#define KILL_REAP_MS 10000u
+
 void vkw_child_kill(vkw_child *child, vkw_child_end *end)
 {
     /* An unreaped child cannot be replaced by another process with its pid,
      * so the kill always reaches it. */
     if (!reap(child, false, false)) {
         kill(child->pid, SIGKILL);
-        reap(child, true, true);
+        wait_for_exit(child, deadline_after(KILL_REAP_MS));
+        if (!reap(child, false, true)) {
+            memset(end, 0, sizeof *end);
+            end->killed_by_parent = true;
+            end->signaled = true;
+            end->code = SIGKILL;
+            snprintf(end->text, sizeof end->text, "SIGKILL sent, not ended within %u s",
+                     KILL_REAP_MS / 1000);
+            return;
+        }
     }
     report_end(child, end);
 }
@@ -729,4 +745,16 @@ vkw_status vkw_foreign_handle_create(vkw_handle *out, vkw_error *err)
 bool vkw_platform_stderr_is_terminal(void)
 {
     return isatty(STDERR_FILENO) == 1;
+}
+
+vkw_handle vkw_handle_make_stale(vkw_handle h)
+{
+    /* Moved far above the fds in use and closed, so that nothing the driver
+     * opens in the meantime takes the number back. */
+    int high = fcntl((int)h, F_DUPFD_CLOEXEC, 1000);
+    close((int)h);
+    if (high < 0)
+        return h; /* the old number: closed, though it may be reused sooner */
+    close(high);
+    return (vkw_handle)high;
 }

@@ -647,11 +647,21 @@ void vkw_child_poll(vkw_child *child, vkw_child_end *end)
     report_end(child, end);
 }
 
+/* A terminated child stuck in a driver is not waited for past this. */
+#define KILL_REAP_MS 10000u
+
 void vkw_child_kill(vkw_child *child, vkw_child_end *end)
 {
     if (!reap(child, 0, false)) {
         TerminateProcess(child->process, KILLED_EXIT_CODE);
-        reap(child, INFINITE, true);
+        if (!reap(child, KILL_REAP_MS, true)) {
+            memset(end, 0, sizeof *end);
+            end->killed_by_parent = true;
+            end->code = KILLED_EXIT_CODE;
+            snprintf(end->text, sizeof end->text, "terminated, not ended within %u s",
+                     KILL_REAP_MS / 1000);
+            return;
+        }
     }
     report_end(child, end);
 }
@@ -672,6 +682,10 @@ void vkw_child_free(vkw_child *child)
     CloseHandle(child->job);
     free(child);
 }
+
+/* A peer that reads nothing for this long is not waited for (messages are
+ * small, the pipe's buffer holds several). */
+#define SEND_TIMEOUT_MS 30000u
 
 /* Finishes an overlapped operation, cancelling it after timeout_ms; returns
  * ERROR_SUCCESS, WAIT_TIMEOUT or the error. ov and its buffer are no longer
@@ -733,9 +747,14 @@ vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len,
     if (!WriteFile(ch->pipe, frame, (DWORD)size, NULL, &ov))
         e = GetLastError();
     if (e == ERROR_IO_PENDING)
-        e = finish_io(ch->pipe, &ov, INFINITE, &wrote);
+        e = finish_io(ch->pipe, &ov, SEND_TIMEOUT_MS, &wrote);
     else if (e == ERROR_SUCCESS && !GetOverlappedResult(ch->pipe, &ov, &wrote, FALSE))
         e = GetLastError();
+    if (e == WAIT_TIMEOUT) {
+        s = vkw_fail(err, VKW_E_TIMEOUT, "the peer process read nothing for %u s",
+                     SEND_TIMEOUT_MS / 1000);
+        goto cleanup;
+    }
     if (e != ERROR_SUCCESS) {
         SetLastError(e);
         s = is_peer_gone(e) ? vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel")
@@ -843,4 +862,18 @@ bool vkw_platform_stderr_is_terminal(void)
 {
     DWORD mode;
     return GetConsoleMode(GetStdHandle(STD_ERROR_HANDLE), &mode) != 0;
+}
+
+vkw_handle vkw_handle_make_stale(vkw_handle h)
+{
+    /* Windows hands closed values out again soon: a value taken from a
+     * duplicate, both closed, is at least not the one just used. */
+    HANDLE dup = NULL;
+    HANDLE self = GetCurrentProcess();
+    BOOL ok = DuplicateHandle(self, (HANDLE)h, self, &dup, 0, FALSE, DUPLICATE_SAME_ACCESS);
+    CloseHandle((HANDLE)h);
+    if (!ok)
+        return h;
+    CloseHandle(dup);
+    return (vkw_handle)dup;
 }

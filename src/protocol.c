@@ -24,7 +24,7 @@ static const char *type_name(uint32_t type)
     return "unknown";
 }
 
-vkw_status vkw_msg_recv(vkw_channel *ch, vkw_msg_type type, void *buf, size_t size,
+vkw_status vkw_msg_recv(vkw_channel *ch, vkw_msg_type type, uint32_t seq, void *buf, size_t size,
                         vkw_handle *handles, uint32_t max_handles, uint32_t *handle_count,
                         uint32_t timeout_ms, const char *waiting_for, vkw_error *err)
 {
@@ -51,6 +51,9 @@ vkw_status vkw_msg_recv(vkw_channel *ch, vkw_msg_type type, void *buf, size_t si
                      type_name(type), (type & VKW_MSG_REPLY) ? " reply" : "", (unsigned long)size,
                      waiting_for, type_name(h->type), (h->type & VKW_MSG_REPLY) ? " reply" : "",
                      (unsigned long)len);
+    } else if (h->seq != seq) {
+        s = vkw_fail(err, VKW_E_PROTOCOL, "the reply to request %u came while %s, %u expected",
+                     h->seq, waiting_for, seq);
     } else if (n > max_handles) {
         s = vkw_fail(err, VKW_E_PROTOCOL, "%u handle(s) came with a %s message, at most %u expected",
                      n, type_name(type), max_handles);

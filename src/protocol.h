@@ -76,6 +76,7 @@ typedef struct vkw_msg_memory {
     uint64_t parent_seed; /* what the parent wrote */
     uint64_t child_seed;  /* what the child must write back */
     uint64_t sent_ns;     /* the parent's monotonic clock just before sending */
+    uint64_t handle_value; /* handles that travel by value (Win32 KMT); else unused */
     uint32_t iteration;
     uint32_t fault;       /* vkw_fault */
 } vkw_msg_memory;
@@ -103,10 +104,10 @@ typedef struct vkw_msg_quit_reply {
 /* Fills a header for a message of this type and size. */
 void vkw_msg_init(vkw_msg_header *h, vkw_msg_type type, uint32_t seq, size_t size);
 
-/* Receives one message of exactly `type` and `size` within timeout_ms into
- * buf; up to max_handles handles come with it (others are closed, and so are
- * all of them on failure). */
-vkw_status vkw_msg_recv(vkw_channel *ch, vkw_msg_type type, void *buf, size_t size,
+/* Receives one message of exactly `type`, `seq` and `size` within timeout_ms
+ * into buf; up to max_handles handles come with it (others are closed, and so
+ * are all of them on failure). */
+vkw_status vkw_msg_recv(vkw_channel *ch, vkw_msg_type type, uint32_t seq, void *buf, size_t size,
                         vkw_handle *handles, uint32_t max_handles, uint32_t *handle_count,
                         uint32_t timeout_ms, const char *waiting_for, vkw_error *err);
 

@@ -469,12 +469,7 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
         null(w, h, "child_before");
         null(w, h, "child_after");
     }
-    int64_t leaked = 0;
-    if (sc->parent_counted)
-        leaked += (int64_t)sc->parent_handles_after - sc->parent_handles_before;
-    if (sc->child_counted)
-        leaked += (int64_t)sc->child_handles_after - sc->child_handles_before;
-    num(w, h, "leaked", (double)leaked);
+    num(w, h, "leaked", (double)vkw_memory_scenario_leaked(sc));
 }
 
 static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
@@ -484,6 +479,7 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
         return;
     cJSON *opt = add_obj(w, o, "options");
     num(w, opt, "iterations", b->options.iterations);
+    num(w, opt, "warmup", VKW_BENCH_WARMUP_ITERATIONS);
     num(w, opt, "timeout_ms", b->options.timeout_ms);
     cJSON *sizes = add_arr(w, opt, "sizes");
     for (uint32_t i = 0; sizes && i < b->options.size_count; i++)

@@ -178,8 +178,12 @@ static int choose_memory_type(const VkPhysicalDeviceMemoryProperties *mp, uint32
     int best = -1, best_score = -1;
     for (uint32_t i = 0; i < mp->memoryTypeCount; i++) {
         VkMemoryPropertyFlags f = mp->memoryTypes[i].propertyFlags;
-        if (!(bits & (1u << i)) ||
-            (f & (VK_MEMORY_PROPERTY_PROTECTED_BIT | VK_MEMORY_PROPERTY_LAZILY_ALLOCATED_BIT)))
+        /* Types that need a feature this tool does not enable, or that no
+         * sharing use wants. */
+        const VkMemoryPropertyFlags never =
+            VK_MEMORY_PROPERTY_PROTECTED_BIT | VK_MEMORY_PROPERTY_LAZILY_ALLOCATED_BIT |
+            VK_MEMORY_PROPERTY_DEVICE_COHERENT_BIT_AMD | VK_MEMORY_PROPERTY_DEVICE_UNCACHED_BIT_AMD;
+        if (!(bits & (1u << i)) || (f & never))
             continue;
         int score;
         if (access == VKW_ACCESS_MAP) {
@@ -390,7 +394,9 @@ vkw_status vkw_shared_memory_import(vkw_device *dev, const vkw_handle_type *t,
         }
         out->desc.memory_type_index = (uint32_t)type;
     }
-    if (reqs.size > desc->allocation_size) {
+    /* A dedicated allocation's size is its resource's (VUID-VkMemoryDedicatedAllocateInfo
+     * -buffer-01435, -image-01433); any other must at least hold it. */
+    if (desc->dedicated ? reqs.size != desc->allocation_size : reqs.size > desc->allocation_size) {
         s = vkw_fail(err, VKW_E_SHARING,
                      "the importer's %s needs %llu bytes, the exported allocation has %llu",
                      vkw_resource_name((vkw_resource)desc->resource),
@@ -529,19 +535,23 @@ static void record_copy(const vkw_device *dev, VkCommandBuffer cmd, void *user)
     copy_job *job = user;
     vkw_shared_memory *sm = job->sm;
     uint32_t qf = dev->queue_family;
+    const VkImageLayout general = VK_IMAGE_LAYOUT_GENERAL;
     VkImageLayout want = job->to_shared ? VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL
                                         : VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
     VkAccessFlags use = job->to_shared ? VK_ACCESS_TRANSFER_WRITE_BIT : VK_ACCESS_TRANSFER_READ_BIT;
+    VkImageLayout layout = sm->layout;
     if (sm->external_owned) {
-        /* Acquire from the other process (the release half ran there). */
-        barrier(dev, cmd, sm, VK_QUEUE_FAMILY_EXTERNAL, qf, 0, use, sm->layout,
-                sm->image ? want : VK_IMAGE_LAYOUT_UNDEFINED, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
-                VK_PIPELINE_STAGE_TRANSFER_BIT);
-    } else if (sm->image && sm->layout != want) {
-        barrier(dev, cmd, sm, VK_QUEUE_FAMILY_IGNORED, VK_QUEUE_FAMILY_IGNORED,
-                VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT, use, sm->layout, want,
-                VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+        /* Acquire from the other process. The two halves of a queue family
+         * ownership transfer must name the same layouts: the protocol's is
+         * GENERAL to GENERAL, any transition is a barrier of its own. */
+        barrier(dev, cmd, sm, VK_QUEUE_FAMILY_EXTERNAL, qf, 0, use, general, general,
+                VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+        layout = general;
     }
+    if (sm->image && layout != want)
+        barrier(dev, cmd, sm, VK_QUEUE_FAMILY_IGNORED, VK_QUEUE_FAMILY_IGNORED,
+                VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT, use, layout, want,
+                VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
     if (sm->buffer) {
         VkBufferCopy region = {.size = sm->desc.size};
         dev->vkCmdCopyBuffer(cmd, job->to_shared ? sm->staging : sm->buffer,
@@ -557,10 +567,14 @@ static void record_copy(const vkw_device *dev, VkCommandBuffer cmd, void *user)
             dev->vkCmdCopyImageToBuffer(cmd, sm->image, want, sm->staging, 1, &region);
     }
     if (job->to_shared) {
-        /* Release to the other process, images in GENERAL (the protocol's). */
-        barrier(dev, cmd, sm, qf, VK_QUEUE_FAMILY_EXTERNAL, VK_ACCESS_TRANSFER_WRITE_BIT, 0, want,
-                sm->image ? VK_IMAGE_LAYOUT_GENERAL : VK_IMAGE_LAYOUT_UNDEFINED,
-                VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
+        if (sm->image)
+            barrier(dev, cmd, sm, VK_QUEUE_FAMILY_IGNORED, VK_QUEUE_FAMILY_IGNORED,
+                    VK_ACCESS_TRANSFER_WRITE_BIT, 0, want, general,
+                    VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+        /* Release to the other process (the acquire half runs there). */
+        barrier(dev, cmd, sm, qf, VK_QUEUE_FAMILY_EXTERNAL, VK_ACCESS_TRANSFER_WRITE_BIT, 0,
+                general, general, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
     } else {
         /* The staging copy must be visible to the host once the fence signals. */
         VkBufferMemoryBarrier host = {
@@ -658,7 +672,8 @@ vkw_status vkw_shared_memory_read(vkw_shared_memory *sm, const void **bytes, uin
 void vkw_shared_memory_destroy(vkw_shared_memory *sm)
 {
     vkw_device *dev = sm->dev;
-    if (dev && dev->handle) {
+    /* On a wedged device the GPU may still use these: they are left. */
+    if (dev && dev->handle && !dev->wedged) {
         if (sm->staging_map)
             dev->vkUnmapMemory(dev->handle, sm->staging_memory);
         if (sm->staging)
