@@ -276,6 +276,35 @@ def test_bench_under_validation_layer_reports_no_error():
     check(r["bench"]["summary"]["passed"] == 6, "every scenario passed under the layer")
 
 
+def test_schema_accepts_recorded_h100_bench_report():
+    # Recorded by scripts/gpu-bench.sh on the device tool's NVIDIA H100 (driver
+    # 580.159.04) under the validation layer: the schema must take a real GPU's
+    # bench, and what it showed there stays pinned.
+    path = os.path.join(os.path.dirname(harness.ARGS.schema), "..", "tests", "data",
+                        "h100-bench.json")
+    with open(path) as f:
+        r = json.load(f)
+    errs = schema_errors(r)
+    check(not errs, f"the recorded H100 bench validates: {errs[:5]}")
+    b = r["bench"]
+    check(r["devices"][b["device_index"]]["identity"]["driver_id"] == "NVIDIA_PROPRIETARY",
+          "recorded on the NVIDIA driver")
+    check(r["validation"]["enabled"] and r["validation"]["validation_errors"] == 0
+          and b["child"]["validation_enabled"] and b["child"]["validation_errors"] == 0,
+          "under the validation layer in both processes, with no error")
+    gib = [s for s in b["memory"] if s["size_requested"] == 1 << 30]
+    check(len(gib) == 3 and all(s["outcome"] == "passed" for s in gib),
+          "1 GiB shared both ways in every scenario")
+    kinds = {s["memory"]["memory_flags"].__contains__("DEVICE_LOCAL") for s in gib}
+    check(kinds == {True, False}, "host-visible and device-local memory both exercised")
+    big = [s for s in b["memory"] if s["size_requested"] == 4 << 30]
+    check(all(s["outcome"] == "skipped" and "maxMemoryAllocationSize" in s["reason"] for s in big),
+          "4 GiB skipped: above maxMemoryAllocationSize")
+    for sc in b["memory"]:
+        if sc["outcome"] == "passed":
+            passed_scenario_checks(sc, 5)
+
+
 def test_bench_cli_rejects_bad_options():
     cases = [
         (["bench", "--iterations", "0"], "--iterations"),
