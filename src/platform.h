@@ -137,6 +137,22 @@ vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
 /* Closes this end. NULL is ignored. */
 void vkw_channel_close(vkw_channel *ch);
 
+/* ---- OS primitives two processes share: events and memory sections ------
+ * The baselines Vulkan's sharing is measured against, and the Win32 transport
+ * test's objects. Both are native handles: they travel like any other. */
+
+/* An auto-reset event: an eventfd on Linux, an auto-reset Event on Win32. */
+vkw_status vkw_event_create(vkw_handle *out, vkw_error *err);
+vkw_status vkw_event_signal(vkw_handle ev, vkw_error *err);
+/* Waits for one signal (and consumes it); VKW_E_TIMEOUT after timeout_ms. */
+vkw_status vkw_event_wait(vkw_handle ev, uint32_t timeout_ms, vkw_error *err);
+
+/* A section of shared memory: a memfd on Linux, a pagefile-backed file
+ * mapping on Win32. Mappings of it in two processes see the same bytes. */
+vkw_status vkw_section_create(size_t size, vkw_handle *out, vkw_error *err);
+vkw_status vkw_section_map(vkw_handle section, size_t size, void **out, vkw_error *err);
+void vkw_section_unmap(void *p, size_t size);
+
 /* ---- Test support: handles of a kind no Vulkan driver exports -------------
  * A pipe's read end (POSIX) or an event (Win32): what a confused or hostile
  * peer might send in place of a memory handle. */

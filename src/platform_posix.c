@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 #if defined(__linux__)
+#include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
@@ -757,4 +759,88 @@ vkw_handle vkw_handle_make_stale(vkw_handle h)
         return h; /* the old number: closed, though it may be reused sooner */
     close(high);
     return (vkw_handle)high;
+}
+
+/* ---- Events and sections ------------------------------------------------ */
+
+vkw_status vkw_event_create(vkw_handle *out, vkw_error *err)
+{
+    int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (fd < 0) {
+        *out = VKW_NO_HANDLE;
+        return vkw_fail(err, VKW_E_OS, "cannot create an eventfd: %s", strerror(errno));
+    }
+    *out = fd;
+    return VKW_OK;
+}
+
+vkw_status vkw_event_signal(vkw_handle ev, vkw_error *err)
+{
+    uint64_t one = 1;
+    ssize_t n;
+    do
+        n = write((int)ev, &one, sizeof one);
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof one)
+        return vkw_fail(err, VKW_E_OS, "cannot signal eventfd %d: %s", (int)ev,
+                        n < 0 ? strerror(errno) : "short write");
+    return VKW_OK;
+}
+
+vkw_status vkw_event_wait(vkw_handle ev, uint32_t timeout_ms, vkw_error *err)
+{
+    uint64_t deadline = deadline_after(timeout_ms);
+    for (;;) {
+        uint64_t value;
+        /* Non-blocking read first: a signal already there costs no poll. */
+        ssize_t n = read((int)ev, &value, sizeof value);
+        if (n == (ssize_t)sizeof value)
+            return VKW_OK;
+        if (n < 0 && errno != EAGAIN && errno != EINTR)
+            return vkw_fail(err, VKW_E_OS, "cannot wait on eventfd %d: %s", (int)ev,
+                            strerror(errno));
+        struct pollfd pfd = {.fd = (int)ev, .events = POLLIN};
+        int left = ms_left(deadline);
+        if (left == 0)
+            return vkw_fail(err, VKW_E_TIMEOUT, "no signal within %u ms", timeout_ms);
+        int r = poll(&pfd, 1, left);
+        if (r < 0 && errno != EINTR)
+            return vkw_fail(err, VKW_E_OS, "cannot wait on eventfd %d: %s", (int)ev,
+                            strerror(errno));
+    }
+}
+
+vkw_status vkw_section_create(size_t size, vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    int fd = memfd_create("vkwin32h-section", MFD_CLOEXEC);
+    if (fd < 0)
+        return vkw_fail(err, VKW_E_OS, "cannot create a memory section: memfd_create: %s",
+                        strerror(errno));
+    if (ftruncate(fd, (off_t)size) != 0) {
+        vkw_status s = vkw_fail(err, VKW_E_OS, "cannot size a memory section to %zu bytes: %s",
+                                size, strerror(errno));
+        close(fd);
+        return s;
+    }
+    *out = fd;
+    return VKW_OK;
+}
+
+vkw_status vkw_section_map(vkw_handle section, size_t size, void **out, vkw_error *err)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, (int)section, 0);
+    if (p == MAP_FAILED) {
+        *out = NULL;
+        return vkw_fail(err, VKW_E_OS, "cannot map a memory section of %zu bytes: %s", size,
+                        strerror(errno));
+    }
+    *out = p;
+    return VKW_OK;
+}
+
+void vkw_section_unmap(void *p, size_t size)
+{
+    if (p)
+        munmap(p, size);
 }

@@ -201,12 +201,68 @@ void vkw_handle_close(vkw_handle h)
         CloseHandle((HANDLE)h);
 }
 
+/* NtQuerySystemInformation(SystemHandleInformation): every handle of every
+ * process, as ntdll lays it out (documented in winternl.h only in part). */
+typedef struct system_handle_entry {
+    ULONG process_id;
+    UCHAR object_type;
+    UCHAR flags;
+    USHORT handle;
+    PVOID object;
+    ACCESS_MASK granted_access;
+} system_handle_entry;
+typedef struct system_handle_info {
+    ULONG count;
+    system_handle_entry handles[1];
+} system_handle_info;
+typedef LONG(WINAPI *query_system_information_fn)(ULONG, PVOID, ULONG, PULONG);
+#define SYSTEM_HANDLE_INFORMATION_CLASS 16u
+#define STATUS_INFO_LENGTH_MISMATCH_ ((LONG)0xC0000004)
+
+/* This process's entries in the system's handle list: the count where
+ * GetProcessHandleCount has none to give (Wine 8 answers 0 for every process). */
+static vkw_status count_from_system_list(uint32_t *out, vkw_error *err)
+{
+    query_system_information_fn query;
+    FARPROC f = GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation");
+    memcpy(&query, &f, sizeof query);
+    if (!query)
+        return vkw_fail(err, VKW_E_OS, "cannot count open handles: GetProcessHandleCount says "
+                                       "0 and ntdll has no NtQuerySystemInformation");
+    DWORD self = GetCurrentProcessId();
+    for (ULONG len = 1u << 16; len <= (1u << 28); len *= 2) {
+        system_handle_info *info = malloc(len);
+        if (!info)
+            return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory counting open handles");
+        ULONG need = 0;
+        LONG st = query(SYSTEM_HANDLE_INFORMATION_CLASS, info, len, &need);
+        if (st == STATUS_INFO_LENGTH_MISMATCH_) {
+            free(info);
+            continue;
+        }
+        uint32_t n = 0;
+        if (st == 0)
+            for (ULONG i = 0; i < info->count; i++)
+                n += info->handles[i].process_id == self;
+        free(info);
+        if (st != 0)
+            return vkw_fail(err, VKW_E_OS, "cannot count open handles: "
+                            "NtQuerySystemInformation(SystemHandleInformation) failed: 0x%08lX",
+                            (unsigned long)st);
+        *out = n;
+        return VKW_OK;
+    }
+    return vkw_fail(err, VKW_E_OS, "cannot count open handles: the system's handle list "
+                                   "does not fit in 256 MiB");
+}
+
 vkw_status vkw_handle_count(uint32_t *out, vkw_error *err)
 {
     DWORD n = 0;
     *out = 0;
-    if (!GetProcessHandleCount(GetCurrentProcess(), &n))
-        return os_fail(err, VKW_E_OS, "cannot count open handles: GetProcessHandleCount");
+    /* A process always holds some handles: 0 means "not implemented here". */
+    if (!GetProcessHandleCount(GetCurrentProcess(), &n) || n == 0)
+        return count_from_system_list(out, err);
     *out = n;
     return VKW_OK;
 }
@@ -876,4 +932,63 @@ vkw_handle vkw_handle_make_stale(vkw_handle h)
         return h;
     CloseHandle(dup);
     return (vkw_handle)dup;
+}
+
+/* ---- Events and sections ------------------------------------------------ */
+
+vkw_status vkw_event_create(vkw_handle *out, vkw_error *err)
+{
+    HANDLE h = CreateEventW(NULL, FALSE, FALSE, NULL); /* auto-reset, unsignalled */
+    if (!h) {
+        *out = VKW_NO_HANDLE;
+        return os_fail(err, VKW_E_OS, "cannot create an event: CreateEventW");
+    }
+    *out = (vkw_handle)h;
+    return VKW_OK;
+}
+
+vkw_status vkw_event_signal(vkw_handle ev, vkw_error *err)
+{
+    if (!SetEvent((HANDLE)ev))
+        return os_fail(err, VKW_E_OS, "cannot signal an event: SetEvent");
+    return VKW_OK;
+}
+
+vkw_status vkw_event_wait(vkw_handle ev, uint32_t timeout_ms, vkw_error *err)
+{
+    DWORD w = WaitForSingleObject((HANDLE)ev, timeout_ms == UINT32_MAX ? INFINITE : timeout_ms);
+    if (w == WAIT_OBJECT_0)
+        return VKW_OK;
+    if (w == WAIT_TIMEOUT)
+        return vkw_fail(err, VKW_E_TIMEOUT, "no signal within %u ms", timeout_ms);
+    return os_fail(err, VKW_E_OS, "cannot wait on an event: WaitForSingleObject");
+}
+
+vkw_status vkw_section_create(size_t size, vkw_handle *out, vkw_error *err)
+{
+    unsigned long long sz = size;
+    HANDLE h = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE,
+                                  (DWORD)(sz >> 32), (DWORD)(sz & 0xFFFFFFFFu), NULL);
+    if (!h) {
+        *out = VKW_NO_HANDLE;
+        return os_fail(err, VKW_E_OS, "cannot create a memory section: CreateFileMappingW");
+    }
+    *out = (vkw_handle)h;
+    return VKW_OK;
+}
+
+vkw_status vkw_section_map(vkw_handle section, size_t size, void **out, vkw_error *err)
+{
+    void *p = MapViewOfFile((HANDLE)section, FILE_MAP_ALL_ACCESS, 0, 0, size);
+    *out = p;
+    if (!p)
+        return os_fail(err, VKW_E_OS, "cannot map a memory section: MapViewOfFile");
+    return VKW_OK;
+}
+
+void vkw_section_unmap(void *p, size_t size)
+{
+    (void)size;
+    if (p)
+        UnmapViewOfFile(p);
 }

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "pattern.h"
 #include "platform.h"
+#include "stats.h"
 
 #if defined(_WIN32)
 #define WIN32_LEAN_AND_MEAN
@@ -98,6 +100,40 @@ static bool same_file(vkw_handle a, vkw_handle b)
  * with its own vkw_handle_count; "crash" -> abort(); "hang" -> sleeps far
  * past any test's time limit; "exit N" -> exit(N). */
 
+/* "pingpong N SIZE" with an event pair and a section: checks the parent's
+ * bytes in the section, writes its own, then answers each of the parent's N
+ * signals on the first event by signalling the second; replies "done V"
+ * (V: 1 when the parent's bytes were there). The handles stay the caller's. */
+static vkw_status child_pingpong(vkw_channel *ch, const char *msg, const vkw_handle *hs,
+                                 vkw_error *err)
+{
+    unsigned n = 0, size = 0;
+    if (sscanf(msg, "pingpong %u %u", &n, &size) != 2 || size == 0)
+        return vkw_fail(err, VKW_E_PROTOCOL, "bad pingpong request '%s'", msg);
+    void *view = NULL;
+    vkw_pattern parent = {0};
+    vkw_status s = vkw_section_map(hs[2], size, &view, err);
+    if (s == VKW_OK)
+        s = vkw_pattern_make(&parent, size, 1, err);
+    int verified = s == VKW_OK && vkw_pattern_matches(&parent, view, NULL);
+    if (s == VKW_OK) {
+        vkw_pattern_fill(view, size, 2);
+        s = vkw_event_signal(hs[1], err); /* ready */
+    }
+    for (unsigned i = 0; s == VKW_OK && i < n; i++) {
+        s = vkw_event_wait(hs[0], REPLY_MS, err);
+        if (s == VKW_OK)
+            s = vkw_event_signal(hs[1], err);
+    }
+    vkw_section_unmap(view, size);
+    vkw_pattern_free(&parent);
+    if (s != VKW_OK)
+        return s;
+    char reply[32];
+    int len = snprintf(reply, sizeof reply, "done %d", verified);
+    return vkw_channel_send(ch, reply, (size_t)len, NULL, 0, err);
+}
+
 static int child_main(const char *token)
 {
     vkw_error err;
@@ -129,6 +165,8 @@ static int child_main(const char *token)
             len = (size_t)snprintf(msg, sizeof msg, "count %u", (unsigned)n);
             if (s == VKW_OK)
                 s = vkw_channel_send(ch, msg, len, NULL, 0, &err);
+        } else if (strncmp(msg, "pingpong ", 9) == 0 && nh == 3) {
+            s = child_pingpong(ch, msg, hs, &err);
         } else if (strcmp(msg, "crash") == 0) {
 #if defined(__linux__)
             prctl(PR_SET_DUMPABLE, 0); /* no core dump: it would slow the test down */
@@ -506,6 +544,80 @@ static void platform_attach_rejects_bad_token(void)
 #endif
 }
 
+/* The Win32 transport, run for real under Wine (and the same on Linux): an
+ * event pair and a memory section duplicated into a real child process, the
+ * section's bytes checked both ways, a ping-pong round trip, and every
+ * process's handle count back where it started. */
+static void platform_event_pair_and_section_shared_with_child(void)
+{
+    enum { SIZE = 1 << 20, ROUNDS = 2000 };
+    peer p;
+    uint32_t before = own_count();
+    if (!start(&p)) {
+        CHECK(false);
+        return;
+    }
+    uint32_t child_before = child_count(&p);
+    uint32_t started = own_count(); /* the child and its channel: a few handles, OS-specific */
+    vkw_error err;
+    vkw_handle hs[3] = {VKW_NO_HANDLE, VKW_NO_HANDLE, VKW_NO_HANDLE};
+    void *view = NULL;
+    vkw_pattern child_bytes = {0};
+    double *rt = calloc(ROUNDS, sizeof *rt);
+    CHECK(rt != NULL);
+    CHECK(vkw_event_create(&hs[0], &err) == VKW_OK);
+    CHECK(vkw_event_create(&hs[1], &err) == VKW_OK);
+    CHECK(vkw_section_create(SIZE, &hs[2], &err) == VKW_OK);
+    CHECK(vkw_section_map(hs[2], SIZE, &view, &err) == VKW_OK && view);
+    CHECK(own_count() == started + 3); /* two events and the section; a view is no handle */
+    if (!rt || !view) {
+        stop(&p);
+        free(rt);
+        return;
+    }
+    vkw_pattern_fill(view, SIZE, 1);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "pingpong %d %d", ROUNDS, SIZE);
+    CHECK(say(&p, cmd, hs, 3) == VKW_OK);
+    /* A wait that never comes must end at its timeout, not hang. */
+    uint64_t t0 = vkw_clock_ns();
+    CHECK(vkw_event_wait(hs[0], 100, &err) == VKW_E_TIMEOUT);
+    CHECK(ms_since(t0) >= 90 && ms_since(t0) < 2000);
+    CHECK(vkw_event_wait(hs[1], REPLY_MS, &err) == VKW_OK); /* the child is ready */
+    CHECK(vkw_pattern_make(&child_bytes, SIZE, 2, &err) == VKW_OK);
+    vkw_mismatch m = {0};
+    CHECK(vkw_pattern_matches(&child_bytes, view, &m)); /* the child's bytes, seen here */
+    uint32_t done = 0;
+    for (uint32_t i = 0; i < ROUNDS; i++) {
+        uint64_t s0 = vkw_clock_ns();
+        if (vkw_event_signal(hs[0], &err) != VKW_OK || vkw_event_wait(hs[1], REPLY_MS, &err) != VKW_OK)
+            break;
+        rt[done++] = (double)(vkw_clock_ns() - s0) / 1000.0;
+    }
+    CHECK(done == ROUNDS);
+    char reply[32] = "";
+    size_t len = 0;
+    vkw_handle got[VKW_CHANNEL_MAX_HANDLES];
+    uint32_t ng = 0;
+    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply - 1, &len, got, &ng, REPLY_MS, &err) == VKW_OK);
+    reply[len] = '\0';
+    CHECK(strcmp(reply, "done 1") == 0); /* the parent's bytes, seen there */
+    vkw_summary sum;
+    vkw_summarize(rt, done, &sum);
+    CHECK(sum.count == ROUNDS && sum.min > 0 && sum.min <= sum.median && sum.median <= sum.max);
+    /* For people reading the log; a test asserts no timing. */
+    printf("event-pair round trip between two processes (%s): min %.1f us, median %.1f us, "
+           "max %.1f us over %u\n", vkw_platform_os_name(), sum.min, sum.median, sum.max, done);
+    vkw_section_unmap(view, SIZE);
+    for (int i = 0; i < 3; i++)
+        vkw_handle_close(hs[i]);
+    CHECK(child_count(&p) == child_before); /* it closed what it was given */
+    stop(&p);
+    CHECK(own_count() == before);
+    vkw_pattern_free(&child_bytes);
+    free(rt);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], VKW_CHILD_COMMAND) == 0)
@@ -522,6 +634,7 @@ int main(int argc, char **argv)
         CASE(platform_recv_after_child_death_is_peer_gone),
         CASE(platform_no_fd_leak_over_many_roundtrips),
         CASE(platform_attach_rejects_bad_token),
+        CASE(platform_event_pair_and_section_shared_with_child),
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
