@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what vkwin32h needs to build and test on Debian 12 (bookworm).
-# Idempotent: does nothing when every package is already there.
+# Installs what vkwin32h needs to build and test on Debian 12 (bookworm),
+# and the deb-src entry that lets scripts/build-windows-deps.sh fetch cJSON's
+# source for the Windows build. Idempotent: does nothing when all is there.
 set -euo pipefail
 
 packages=(
@@ -11,15 +12,18 @@ packages=(
   vulkan-validationlayers            # the oracle the tests run under
   vulkan-tools                       # vulkaninfo, which the tests compare against
   python3 python3-jsonschema         # end-to-end tests and schema validation
-  gcc-mingw-w64-x86-64               # the Windows side must compile, warnings as errors
+  gcc-mingw-w64-x86-64               # the Windows build, warnings as errors
+  dpkg-dev                           # apt-get source (cJSON for Windows)
+  wine wine64 xvfb xauth             # running the Windows build: Wine's Vulkan needs X11
 )
+src_list=/etc/apt/sources.list.d/vkwin32h-deb-src.sources
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
+if [ ${#missing[@]} -eq 0 ] && [ -f "$src_list" ]; then
+  echo "install-deps: all ${#packages[@]} packages and the deb-src entry present"
   exit 0
 fi
 
@@ -28,6 +32,21 @@ if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || { echo "install-deps: run as root (or install sudo)" >&2; exit 1; }
   sudo="sudo"
 fi
-echo "install-deps: installing ${missing[*]}"
+if [ ! -f "$src_list" ]; then
+  # The same archives and suites as the binary entries, as deb-src.
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources | $sudo tee "$src_list" >/dev/null
+  elif grep -qs '^deb ' /etc/apt/sources.list; then
+    grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' \
+      | $sudo tee "${src_list%.sources}.list" >/dev/null
+    $sudo touch "$src_list"
+  else
+    echo "install-deps: no Debian apt source found to mirror as deb-src" >&2
+    exit 1
+  fi
+fi
+echo "install-deps: installing ${missing[*]:-nothing (deb-src entry added)}"
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -36,8 +36,13 @@ def tool_env(env=None):
     return full_env
 
 
+def tool_command(*argv):
+    """The tool's command line: behind the runner (wine, for the Windows build)."""
+    return [*ARGS.runner.split(), ARGS.exe, *argv]
+
+
 def run(*argv, env=None, timeout=120):
-    return subprocess.run([ARGS.exe, *argv], capture_output=True, text=True, env=tool_env(env),
+    return subprocess.run(tool_command(*argv), capture_output=True, text=True, env=tool_env(env),
                           timeout=timeout)
 
 
@@ -61,6 +66,7 @@ def main(tests):
     ap = argparse.ArgumentParser()
     ap.add_argument("--exe", required=True)
     ap.add_argument("--schema", required=True)
+    ap.add_argument("--runner", default="", help="runs the executable (e.g. wine)")
     ap.add_argument("test")
     ARGS = ap.parse_args()
     fn = tests.get("test_" + ARGS.test)

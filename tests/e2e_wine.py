@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the Windows build (vkwin32h.exe, MinGW-w64) run under
+Wine 8 with lavapipe below: the real Win32 code paths, on a Vulkan that
+exposes none of the *_win32 external extensions.
+
+    e2e_wine.py --exe vkwin32h.exe --runner wine --schema PATH TEST_NAME
+"""
+import json
+import os
+import sys
+import tempfile
+
+import harness
+from harness import check, one_stderr_line, run, schema_errors
+
+WIN32_MEMORY = ["OPAQUE_WIN32", "OPAQUE_WIN32_KMT", "D3D11_TEXTURE", "D3D11_TEXTURE_KMT",
+                "D3D12_HEAP", "D3D12_RESOURCE"]
+
+
+def report_of(command, *extra, expect_rc=0):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "report.json")
+        p = run(command, "--json", path, "--quiet", *extra, timeout=240)
+        check(p.returncode == expect_rc,
+              f"{command} {' '.join(extra)}: exit {expect_rc}, got {p.returncode}: {p.stderr[-1500:]}")
+        check(sorted(os.listdir(d)) == ["report.json"], f"only the report is left: {os.listdir(d)}")
+        if not os.path.exists(path):
+            sys.exit(1)
+        with open(path) as f:
+            r = json.load(f)
+    errs = schema_errors(r)
+    check(not errs, f"the report validates against the schema: {errs[:5]}")
+    return p, r
+
+
+def test_wine_probe_finds_llvmpipe_and_no_win32_sharing():
+    p, r = report_of("probe")
+    check(r["os"] == "Windows", f"the Windows build reports Windows, got {r['os']}")
+    check(r["loader"]["loaded"] and r["loader"]["path"].lower().endswith("vulkan-1.dll"),
+          f"Wine's vulkan-1.dll was loaded: {r['loader']['path']}")
+    devs = [d for d in r["devices"] if d["identity"]["driver_id"] == "MESA_LLVMPIPE"]
+    check(len(devs) == 1, "llvmpipe found through Wine")
+    if not devs:
+        return
+    d = devs[0]
+    mem = {e["handle_type"]: e for e in d["external_memory"]}
+    for t in WIN32_MEMORY:
+        v = mem[t]["verdict"]
+        check(mem[t]["applicable"] and v["code"] == "extension_missing"
+              and "VK_KHR_external_memory_win32" in v["detail"],
+              f"{t}: applicable on Windows, not offered by the driver: {v}")
+    for t in ("OPAQUE_FD", "DMA_BUF"):
+        check(not mem[t]["applicable"] and mem[t]["verdict"]["code"] == "not_on_this_os",
+              f"{t}: not applicable on Windows")
+    sem = {e["handle_type"]: e for e in d["external_semaphores"]}
+    for t in ("OPAQUE_WIN32", "OPAQUE_WIN32_KMT", "D3D12_FENCE"):
+        check(sem[t]["verdict"]["binary"]["code"] == "extension_missing",
+              f"semaphore {t}: the driver lacks VK_KHR_external_semaphore_win32")
+    fence = {e["handle_type"]: e for e in d["external_fences"]}
+    check(fence["OPAQUE_WIN32"]["verdict"]["code"] == "extension_missing", "fence OPAQUE_WIN32")
+    # The text a person reads says the same.
+    p = run("probe", timeout=240)
+    check(p.returncode == 0 and "Sharing across processes on Windows" in p.stdout
+          and "not applicable on Windows: memory OPAQUE_FD" in p.stdout, "the text verdicts")
+
+
+def test_wine_bench_nothing_to_share():
+    p, r = report_of("bench", "--sizes", "64K", expect_rc=12)
+    one_stderr_line(p, "nothing to share")
+    b = r["bench"]
+    check(r["status"]["code"] == "nothing_to_share", f"status nothing_to_share: {r['status']}")
+    check([t["handle_type"] for t in b["handle_types"]] == WIN32_MEMORY,
+          f"every Win32 memory type listed: {[t['handle_type'] for t in b['handle_types']]}")
+    check(all(not t["tested"] and "VK_KHR_external_memory_win32" in t["reason"]
+              for t in b["handle_types"]), "none tested, each with the driver's reason")
+    check(b["memory"] == [] and not b["child"]["started"], "no scenario and no child")
+    # A Linux type asked for on Windows is not applicable, and said so.
+    p, r = report_of("bench", "--handle-types", "OPAQUE_FD", expect_rc=12)
+    check("not applicable on Windows" in r["bench"]["handle_types"][0]["reason"],
+          "OPAQUE_FD is not applicable on Windows")
+
+
+def test_wine_cli_errors_and_exit_codes():
+    p = run("probe", "--frobnicate")
+    check(p.returncode == 2, f"unknown option: exit 2, got {p.returncode}")
+    one_stderr_line(p, "--frobnicate")
+    p, r = report_of("probe", "--loader", "C:\\nonexistent\\vulkan-1.dll", expect_rc=3)
+    one_stderr_line(p, "nonexistent")
+    check(r["status"]["code"] == "no_loader", "no_loader recorded")
+    with tempfile.TemporaryDirectory() as d:
+        p = run("probe", "--json", os.path.join(d, "missing", "r.json"))
+        check(p.returncode == 6, f"unwritable report: exit 6, got {p.returncode}")
+    p = run("--version")
+    check(p.returncode == 0 and p.stdout.startswith("vkwin32h "), "--version")
+
+
+if __name__ == "__main__":
+    sys.exit(harness.main(globals()))
