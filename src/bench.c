@@ -242,7 +242,7 @@ static vkw_status child_handle_count(bench_ctx *c, uint32_t *out, vkw_error *err
     return s;
 }
 
-static vkw_status start_child(bench_ctx *c, const vkw_device_report *dr, vkw_error *err)
+static vkw_status start_child(bench_ctx *c, vkw_error *err)
 {
     vkw_bench_report *b = c->b;
     snprintf(b->child_activity, sizeof b->child_activity, "starting");
@@ -259,8 +259,7 @@ static vkw_status start_child(bench_ctx *c, const vkw_device_report *dr, vkw_err
              c->opts->loader_path ? c->opts->loader_path : "");
     hello.validate = c->opts->validate;
     hello.timeout_ms = c->opts->timeout_ms;
-    memcpy(hello.device_uuid, dr->device_uuid, VK_UUID_SIZE);
-    memcpy(hello.driver_uuid, dr->driver_uuid, VK_UUID_SIZE);
+    vkw_device_identity_of(&c->dev.info, &hello.device);
     vkw_msg_hello_reply rep;
     snprintf(b->child_activity, sizeof b->child_activity, "opening the device");
     s = request(c, &hello, sizeof hello, NULL, 0, VKW_MSG_HELLO, &rep, sizeof rep,
@@ -269,6 +268,7 @@ static vkw_status start_child(bench_ctx *c, const vkw_device_report *dr, vkw_err
         return s;
     snprintf(b->child_device_name, sizeof b->child_device_name, "%s", rep.device_name);
     b->child_validation_enabled = rep.validation_enabled != 0;
+    b->child_luid_matched = rep.luid_matched != 0;
     s = vkw_msg_outcome_get(&rep.outcome, err);
     if (s != VKW_OK) {
         char why[512];
@@ -575,8 +575,8 @@ cleanup:
 }
 
 vkw_status vkw_bench_open_device(const char *loader_path, const vkw_instance_options *io,
-                                 const uint8_t *device_uuid, const uint8_t *driver_uuid,
-                                 vkw_loader *loader, vkw_instance *inst, vkw_device *dev,
+                                 const vkw_device_identity *id, vkw_loader *loader,
+                                 vkw_instance *inst, vkw_device *dev, bool *luid_matched,
                                  vkw_error *err)
 {
     vkw_status s = vkw_loader_open(loader_path, loader, err);
@@ -586,7 +586,7 @@ vkw_status vkw_bench_open_device(const char *loader_path, const vkw_instance_opt
     if (s != VKW_OK)
         return s;
     VkPhysicalDevice pd;
-    s = vkw_device_find_by_uuid(inst, device_uuid, driver_uuid, &pd, err);
+    s = vkw_device_find(inst, id, &pd, luid_matched, err);
     if (s != VKW_OK)
         return s;
     s = vkw_device_create(inst, pd, vkw_external_required_extensions,
@@ -719,10 +719,17 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
         .require_validation = report->validation_by_environment,
         .log = &report->debug,
     };
-    s = vkw_bench_open_device(opts->loader_path, &io, dr->device_uuid, dr->driver_uuid, &c.loader,
-                              &c.inst, &c.dev, err);
+    vkw_device_identity id;
+    memset(&id, 0, sizeof id);
+    memcpy(id.device_uuid, dr->device_uuid, VK_UUID_SIZE);
+    memcpy(id.driver_uuid, dr->driver_uuid, VK_UUID_SIZE);
+    memcpy(id.device_luid, dr->device_luid, VK_LUID_SIZE);
+    id.luid_valid = dr->device_luid_valid;
+    bool luid_matched = false;
+    s = vkw_bench_open_device(opts->loader_path, &io, &id, &c.loader, &c.inst, &c.dev,
+                              &luid_matched, err);
     if (s == VKW_OK)
-        s = start_child(&c, dr, err);
+        s = start_child(&c, err);
     for (uint32_t i = 0; s == VKW_OK && !c.dev.wedged && i < c.b->scenario_count; i++)
         s = run_scenario(&c, i, err);
     for (uint32_t i = 0; i < c.b->scenario_count; i++)

@@ -127,6 +127,7 @@ typedef struct vkw_bench_report {
     char child_activity[256]; /* what the child was asked to do when it failed */
     char quit_error[512];     /* why it could not be told to quit, if so */
     bool child_validation_enabled; /* the child runs under the validation layer too */
+    bool child_luid_matched;       /* the child's device matched by deviceLUID as well */
     uint32_t child_validation_errors;
 
     uint32_t type_count;
@@ -142,8 +143,8 @@ void vkw_bench_report_free(vkw_bench_report *b);
 /* How both processes open the device they share: the loader, an instance,
  * the physical device with these UUIDs, and this OS's sharing extensions. */
 vkw_status vkw_bench_open_device(const char *loader_path, const vkw_instance_options *io,
-                                 const uint8_t *device_uuid, const uint8_t *driver_uuid,
-                                 vkw_loader *loader, vkw_instance *inst, vkw_device *dev,
+                                 const vkw_device_identity *id, vkw_loader *loader,
+                                 vkw_instance *inst, vkw_device *dev, bool *luid_matched,
                                  vkw_error *err);
 /* Releases what vkw_bench_open_device opened (any part of it), in reverse. */
 void vkw_bench_close_device(vkw_loader *loader, vkw_instance *inst, vkw_device *dev);

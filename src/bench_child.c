@@ -19,6 +19,7 @@ typedef struct child_state {
     vkw_device dev;
     vkw_debug_log log;
     vkw_pattern mine, theirs; /* what this side writes, what the parent wrote */
+    bool luid_matched;
 } child_state;
 
 /* Between requests the parent may be busy for a while (allocating and
@@ -44,8 +45,8 @@ static vkw_status open_device(child_state *c, const vkw_msg_hello *hello, vkw_er
         .require_validation = vkw_validation_requested_by_environment(),
         .log = &c->log,
     };
-    return vkw_bench_open_device(loader_path[0] ? loader_path : NULL, &io, hello->device_uuid,
-                                 hello->driver_uuid, &c->loader, &c->inst, &c->dev, err);
+    return vkw_bench_open_device(loader_path[0] ? loader_path : NULL, &io, &hello->device,
+                                 &c->loader, &c->inst, &c->dev, &c->luid_matched, err);
 }
 
 static const vkw_handle_type *memory_type_by_bit(uint32_t bit)
@@ -243,6 +244,7 @@ vkw_status vkw_bench_child_main(const char *token, vkw_error *err)
             /* Enabled by the environment, the layer is on without the tool asking. */
             if (hs_ == VKW_OK && vkw_validation_requested_by_environment())
                 rep.validation_enabled = 1;
+            rep.luid_matched = c.luid_matched;
             s = vkw_channel_send(c.ch, &rep, sizeof rep, NULL, 0, err);
         } else if (req.h.type == VKW_MSG_COUNT && len == sizeof req.h) {
             vkw_msg_count_reply rep;

@@ -261,12 +261,21 @@ vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *u
     return VKW_OK;
 }
 
-vkw_status vkw_device_find_by_uuid(const vkw_instance *inst, const uint8_t *device_uuid,
-                                   const uint8_t *driver_uuid, VkPhysicalDevice *out,
-                                   vkw_error *err)
+void vkw_device_identity_of(const vkw_device_info *info, vkw_device_identity *out)
+{
+    memset(out, 0, sizeof *out);
+    memcpy(out->device_uuid, info->device_uuid, VK_UUID_SIZE);
+    memcpy(out->driver_uuid, info->driver_uuid, VK_UUID_SIZE);
+    memcpy(out->device_luid, info->device_luid, VK_LUID_SIZE);
+    out->luid_valid = info->device_luid_valid;
+}
+
+vkw_status vkw_device_find(const vkw_instance *inst, const vkw_device_identity *id,
+                           VkPhysicalDevice *out, bool *luid_matched, vkw_error *err)
 {
     VkPhysicalDevice pds[16];
     uint32_t n = 16;
+    *luid_matched = false;
     VkResult r = inst->vkEnumeratePhysicalDevices(inst->handle, &n, pds);
     if (r != VK_SUCCESS && r != VK_INCOMPLETE)
         return vkw_fail_vk(err, r, "vkEnumeratePhysicalDevices", "finding the parent's device");
@@ -275,9 +284,12 @@ vkw_status vkw_device_find_by_uuid(const vkw_instance *inst, const uint8_t *devi
     for (uint32_t i = 0; i < n; i++) {
         vkw_device_info info;
         vkw_device_info_read(inst, pds[i], &info);
-        if (memcmp(info.device_uuid, device_uuid, VK_UUID_SIZE) == 0 &&
-            memcmp(info.driver_uuid, driver_uuid, VK_UUID_SIZE) == 0) {
+        bool luid = id->luid_valid && info.device_luid_valid;
+        if (memcmp(info.device_uuid, id->device_uuid, VK_UUID_SIZE) == 0 &&
+            memcmp(info.driver_uuid, id->driver_uuid, VK_UUID_SIZE) == 0 &&
+            (!luid || memcmp(info.device_luid, id->device_luid, VK_LUID_SIZE) == 0)) {
             *out = pds[i];
+            *luid_matched = luid;
             return VKW_OK;
         }
         char du[40];
@@ -286,9 +298,11 @@ vkw_status vkw_device_find_by_uuid(const vkw_instance *inst, const uint8_t *devi
         if (k > 0 && (size_t)k < sizeof seen - used)
             used += (size_t)k;
     }
-    char want[40];
-    vkw_uuid_string(device_uuid, VK_UUID_SIZE, want, sizeof want);
+    char want[40], luid[24] = "";
+    vkw_uuid_string(id->device_uuid, VK_UUID_SIZE, want, sizeof want);
+    if (id->luid_valid)
+        vkw_uuid_string(id->device_luid, VK_LUID_SIZE, luid, sizeof luid);
     return vkw_fail(err, VKW_E_NO_DEVICE_MATCH,
-                    "no device here has deviceUUID %s with the same driverUUID (devices: %s)", want,
-                    n ? seen : "none");
+                    "no device here has deviceUUID %s with the same driverUUID%s%s (devices: %s)",
+                    want, id->luid_valid ? " and deviceLUID " : "", luid, n ? seen : "none");
 }

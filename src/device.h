@@ -104,10 +104,22 @@ typedef void (*vkw_record_fn)(const vkw_device *dev, VkCommandBuffer cmd, void *
 vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *user,
                                   uint64_t timeout_ns, const char *what, vkw_error *err);
 
-/* Finds the physical device with these UUIDs (opaque handles require both to
- * match). VKW_E_NO_DEVICE_MATCH, naming what there is, when none does. */
-vkw_status vkw_device_find_by_uuid(const vkw_instance *inst, const uint8_t *device_uuid,
-                                   const uint8_t *driver_uuid, VkPhysicalDevice *out,
-                                   vkw_error *err);
+/* What names one physical device across processes: both UUIDs (opaque
+ * handles require them to match), and on Windows the adapter's LUID too (what
+ * DXGI and D3D12 name adapters by). */
+typedef struct vkw_device_identity {
+    uint8_t device_uuid[VK_UUID_SIZE];
+    uint8_t driver_uuid[VK_UUID_SIZE];
+    uint8_t device_luid[VK_LUID_SIZE];
+    uint32_t luid_valid;
+} vkw_device_identity;
+
+void vkw_device_identity_of(const vkw_device_info *info, vkw_device_identity *out);
+
+/* Finds the physical device with this identity: both UUIDs, and the LUID
+ * where both sides have a valid one (*luid_matched says whether it was
+ * compared). VKW_E_NO_DEVICE_MATCH, naming what there is, when none does. */
+vkw_status vkw_device_find(const vkw_instance *inst, const vkw_device_identity *id,
+                           VkPhysicalDevice *out, bool *luid_matched, vkw_error *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <vulkan/vulkan_core.h>
 
+#include "device.h"
 #include "pattern.h"
 #include "platform.h"
 #include "shared_memory.h"
@@ -45,8 +46,7 @@ typedef struct vkw_msg_hello {
     char loader_path[1024]; /* "" : the OS default */
     uint32_t validate;
     uint32_t timeout_ms;
-    uint8_t device_uuid[VK_UUID_SIZE];
-    uint8_t driver_uuid[VK_UUID_SIZE];
+    vkw_device_identity device; /* the device the parent opened */
 } vkw_msg_hello;
 
 /* Every reply starts with the outcome of the request. */
@@ -62,6 +62,7 @@ typedef struct vkw_msg_hello_reply {
     char tool_version[16];
     char device_name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
     uint32_t validation_enabled; /* VK_LAYER_KHRONOS_validation is on in the child */
+    uint32_t luid_matched;       /* its device matched the parent's deviceLUID too */
 } vkw_msg_hello_reply;
 
 typedef struct vkw_msg_count_reply {

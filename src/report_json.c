@@ -507,6 +507,8 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
     str(w, end, "text", b->child_end.text);
     str(w, ch, "last_activity", b->child_activity);
     boolean(w, ch, "validation_enabled", b->child_validation_enabled);
+    str(w, ch, "matched_by", b->child_luid_matched ? "deviceUUID, driverUUID, deviceLUID"
+                                                    : "deviceUUID, driverUUID");
     num(w, ch, "validation_errors", b->child_validation_errors);
 
     cJSON *types = add_arr(w, o, "handle_types");
