@@ -154,6 +154,31 @@ static bool scenario_item(vkw_args *out, const char *tok, char *msg, size_t len)
     return false;
 }
 
+static bool mode_item(vkw_args *out, const char *tok, char *msg, size_t len)
+{
+    for (uint32_t m = 0; m < VKW_SYNC_MODE_COUNT; m++)
+        if (strcmp(tok, vkw_sync_mode_name((vkw_sync_mode)m)) == 0) {
+            out->bench.sync_modes |= 1u << m;
+            return true;
+        }
+    snprintf(msg, len, "--modes: unknown mode '%s' (known: os, host-timeline, queue-timeline, "
+                       "fence, gpu-chain)", tok);
+    return false;
+}
+
+static bool part_item(vkw_args *out, const char *tok, char *msg, size_t len)
+{
+    if (strcmp(tok, "memory") == 0)
+        out->bench.run_memory = true;
+    else if (strcmp(tok, "round-trips") == 0)
+        out->bench.run_sync = true;
+    else {
+        snprintf(msg, len, "--parts: unknown part '%s' (known: memory, round-trips)", tok);
+        return false;
+    }
+    return true;
+}
+
 static bool parse_bench_option(int argc, char **argv, int *i, vkw_args *out, bool *matched,
                                char *msg, size_t len)
 {
@@ -188,12 +213,58 @@ static bool parse_bench_option(int argc, char **argv, int *i, vkw_args *out, boo
         if (!take_value(argc, argv, i, "--scenarios", &value, msg, len) ||
             !each_item("--scenarios", value, scenario_item, out, msg, len))
             return false;
+    } else if (is_opt(a, "--round-trips")) {
+        if (!take_value(argc, argv, i, "--round-trips", &value, msg, len) ||
+            !parse_uint("--round-trips", value, 1, 10000000, &v, msg, len))
+            return false;
+        out->bench.round_trips = (uint32_t)v;
+    } else if (is_opt(a, "--warmup")) {
+        if (!take_value(argc, argv, i, "--warmup", &value, msg, len) ||
+            !parse_uint("--warmup", value, 0, 10000000, &v, msg, len))
+            return false;
+        out->bench.warmup = (uint32_t)v;
+    } else if (is_opt(a, "--peer")) {
+        if (!take_value(argc, argv, i, "--peer", &value, msg, len))
+            return false;
+        if (strcmp(value, "process") == 0)
+            out->bench.peers = 1u << VKW_PEER_PROCESS;
+        else if (strcmp(value, "thread") == 0)
+            out->bench.peers = 1u << VKW_PEER_THREAD;
+        else if (strcmp(value, "both") == 0)
+            out->bench.peers = (1u << VKW_PEER_COUNT) - 1;
+        else {
+            snprintf(msg, len, "--peer: expected process, thread or both, got '%s'", value);
+            return false;
+        }
+    } else if (is_opt(a, "--modes")) {
+        out->bench.sync_modes = 0;
+        if (!take_value(argc, argv, i, "--modes", &value, msg, len) ||
+            !each_item("--modes", value, mode_item, out, msg, len))
+            return false;
+    } else if (is_opt(a, "--parts")) {
+        out->bench.run_memory = out->bench.run_sync = false;
+        if (!take_value(argc, argv, i, "--parts", &value, msg, len) ||
+            !each_item("--parts", value, part_item, out, msg, len))
+            return false;
+    } else if (strcmp(a, "--samples") == 0) {
+        out->bench.keep_samples = true;
+    } else if (is_opt(a, "--pin")) {
+        unsigned p = 0, q = 0;
+        char extra = 0;
+        if (!take_value(argc, argv, i, "--pin", &value, msg, len))
+            return false;
+        if (sscanf(value, "%u,%u%c", &p, &q, &extra) != 2 || p > 1023 || q > 1023) {
+            snprintf(msg, len, "--pin: expected PARENT_CPU,PEER_CPU (e.g. 0,1), got '%s'", value);
+            return false;
+        }
+        out->bench.pin_parent = (int32_t)p;
+        out->bench.pin_child = (int32_t)q;
     } else if (is_opt(a, "--fault")) {
         if (!take_value(argc, argv, i, "--fault", &value, msg, len))
             return false;
         if (!vkw_fault_parse(value, &out->bench.fault) || out->bench.fault == VKW_FAULT_NONE) {
             snprintf(msg, len, "--fault: unknown fault '%s' (known: child-abort, child-hang, "
-                               "stale-handle, foreign-handle)", value);
+                               "stale-handle, foreign-handle, lost-signal)", value);
             return false;
         }
     } else {
@@ -305,6 +376,8 @@ void vkw_print_usage(FILE *f, vkw_command topic)
     if (topic == VKW_CMD_BENCH) {
         fputs("usage: vkwin32h bench [--iterations N] [--sizes LIST] [--handle-types LIST]\n"
               "                      [--scenarios LIST] [--timeout SECONDS] [--json FILE|-]\n"
+              "                      [--parts LIST] [--round-trips N] [--warmup N] [--modes LIST]\n"
+              "                      [--peer process|thread|both] [--pin P,C] [--samples]\n"
               "                      [--device INDEX|UUID|NAME] [--loader PATH] [--validate]\n"
               "                      [--quiet] [--verbose] [--fault FAULT]\n"
               "\n"
@@ -317,13 +390,20 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               "  --handle-types L   memory handle types, e.g. OPAQUE_FD (default: all of this OS)\n"
               "  --scenarios LIST   buffer-map, buffer-copy, image-copy (default: all)\n"
               "  --timeout SECONDS  limit of every wait: the child, a fence (default 30)\n"
+              "  --parts LIST       memory, round-trips (default: both)\n"
+              "  --round-trips N    timed round trips per mode (default 2000)\n"
+              "  --warmup N         untimed round trips before them (default 200)\n"
+              "  --modes LIST       os, host-timeline, queue-timeline, fence, gpu-chain\n"
+              "  --peer WHO         process, thread or both (default): the other side\n"
+              "  --pin P,C          pin this process's thread to CPU P, the other side to C\n"
+              "  --samples          every raw round-trip sample into the JSON report\n"
               "  --json FILE        also write the JSON report to FILE ('-': stdout, no text)\n"
               "  --device SEL       the device to bench (default: the first GPU)\n"
               "  --loader PATH      load this Vulkan loader library instead of the system's\n"
               "  --validate         enable VK_LAYER_KHRONOS_validation in both processes\n"
               "  -q, --quiet        no text output;  -v, --verbose  min/median/max per phase\n"
               "  --fault FAULT      test the tool's own fault handling: child-abort,\n"
-              "                     child-hang, stale-handle, foreign-handle\n",
+              "                     child-hang, stale-handle, foreign-handle, lost-signal\n",
               f);
         return;
     }

@@ -338,6 +338,8 @@ static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
             sc->parent_handles_after, sc->child_handles_before, sc->child_handles_after);
 }
 
+void vkw_render_round_trips_text(FILE *f, const vkw_bench_report *b, bool verbose);
+
 void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose)
 {
     const vkw_bench_report *b = r->bench;
@@ -370,6 +372,67 @@ void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose)
         for (uint32_t i = 0; i < b->scenario_count; i++)
             scenario_line(f, &b->scenarios[i], verbose);
     }
-    fprintf(f, "\n%u passed, %u failed, %u skipped, %u not run in %.2f s\n", b->passed, b->failed,
-            b->skipped, b->not_run, b->bench_ms / 1000.0);
+    if (b->options.run_memory)
+        fprintf(f, "%u passed, %u failed, %u skipped, %u not run\n", b->passed, b->failed,
+                b->skipped, b->not_run);
+    vkw_render_round_trips_text(f, b, verbose);
+    fprintf(f, "\nbench done in %.2f s\n", b->bench_ms / 1000.0);
+}
+
+/* Nanoseconds, short. */
+static const char *ns_text(double ns, char *buf, size_t len)
+{
+    return dur(ns / 1000.0, buf, len);
+}
+
+static void round_trip_line(FILE *f, const vkw_bench_report *b, const vkw_sync_result *r,
+                            bool verbose)
+{
+    char what[40], t[6][24];
+    if (r->mode == VKW_SYNC_OS)
+        snprintf(what, sizeof what, "%s", vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind));
+    else if (r->type_index >= 0)
+        snprintf(what, sizeof what, "%s",
+                 r->mode == VKW_SYNC_FENCE ? vkw_fence_handle_types[r->type_index].name
+                                           : vkw_semaphore_handle_types[r->type_index].name);
+    else
+        snprintf(what, sizeof what, "in-process");
+    fprintf(f, "  %-15s %-12s %-8s ", vkw_sync_mode_name(r->mode), what, vkw_peer_name(r->peer));
+    if (r->outcome != VKW_OUTCOME_PASSED) {
+        fprintf(f, "%-7s %s\n", vkw_outcome_name(r->outcome), r->reason);
+        return;
+    }
+    const vkw_distribution *d = &r->rt;
+    char ratio[24] = "-";
+    if (r->baseline >= 0)
+        snprintf(ratio, sizeof ratio, "%.2fx %s", r->ratio_p50,
+                 vkw_pingpong_kind_name((vkw_os_pingpong_kind)b->sync[r->baseline].os_kind));
+    fprintf(f, "%-7s %9s %9s %9s %9s %9s  %s\n", "passed", ns_text(d->min, t[0], sizeof t[0]),
+            ns_text(d->p50, t[1], sizeof t[1]), ns_text(d->p99, t[2], sizeof t[2]),
+            ns_text(d->p999, t[3], sizeof t[3]), ns_text(d->max, t[4], sizeof t[4]), ratio);
+    if (!verbose)
+        return;
+    fprintf(f, "      mean %s, stddev %s, p90 %s over %u; histogram:", ns_text(d->mean, t[0], 24),
+            ns_text(d->stddev, t[1], 24), ns_text(d->p90, t[2], 24), d->count);
+    for (uint32_t k = 0; k < VKW_HISTOGRAM_BUCKETS; k++)
+        if (d->histogram[k])
+            fprintf(f, " [%s..) %u", ns_text(k ? (double)(1ull << k) : 0, t[5], 24),
+                    d->histogram[k]);
+    fputc('\n', f);
+}
+
+void vkw_render_round_trips_text(FILE *f, const vkw_bench_report *b, bool verbose)
+{
+    if (!b->options.run_sync || !b->sync_count)
+        return;
+    fprintf(f, "\nRound trips (%u timed after %u warm-up; GPU chains: %u chains, mean per "
+               "round; clock resolution %llu ns, a read costs %.0f ns)\n",
+            b->options.round_trips, b->options.warmup, VKW_BENCH_CHAINS,
+            (unsigned long long)b->timer_resolution_ns, b->timer_overhead_ns);
+    fprintf(f, "  %-15s %-12s %-8s %-7s %9s %9s %9s %9s %9s  %s\n", "mode", "handle", "peer",
+            "result", "min", "p50", "p99", "p99.9", "max", "p50 / best OS baseline");
+    for (uint32_t i = 0; i < b->sync_count; i++)
+        round_trip_line(f, b, &b->sync[i], verbose);
+    fprintf(f, "%u passed, %u failed, %u skipped\n", b->sync_passed, b->sync_failed,
+            b->sync_skipped);
 }

@@ -10,5 +10,8 @@
 void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose);
 /* The bench: its device, child, and one line per scenario (more with verbose). */
 void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose);
+struct vkw_bench_report;
+/* The round-trip part of a bench. */
+void vkw_render_round_trips_text(FILE *f, const struct vkw_bench_report *b, bool verbose);
 
 #endif

@@ -11,6 +11,7 @@
 #include "external.h"
 #include "names.h"
 #include "report.h"
+#include "bench_internal.h"
 #include "vkw.h"
 
 const char *vkw_scenario_kind_name(vkw_scenario_kind k)
@@ -24,8 +25,8 @@ const char *vkw_scenario_kind_name(vkw_scenario_kind k)
     return "unknown";
 }
 
-static const char *const fault_names[] = {"none", "child-abort", "child-hang", "stale-handle",
-                                          "foreign-handle"};
+static const char *const fault_names[] = {"none",         "child-abort",    "child-hang",
+                                          "stale-handle", "foreign-handle", "lost-signal"};
 
 const char *vkw_fault_name(vkw_fault f)
 {
@@ -71,6 +72,12 @@ void vkw_bench_options_default(vkw_bench_options *o)
     o->sizes[0] = 64ull << 10;
     o->sizes[1] = 16ull << 20;
     o->sizes[2] = 256ull << 20;
+    o->run_memory = o->run_sync = true;
+    o->round_trips = VKW_BENCH_DEFAULT_ROUND_TRIPS;
+    o->warmup = VKW_BENCH_DEFAULT_WARMUP;
+    o->peers = (1u << VKW_PEER_COUNT) - 1;
+    o->sync_modes = (1u << VKW_SYNC_MODE_COUNT) - 1;
+    o->pin_parent = o->pin_child = -1;
 }
 
 uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc)
@@ -85,27 +92,15 @@ uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc)
 
 void vkw_bench_report_free(vkw_bench_report *b)
 {
+    for (uint32_t i = 0; i < b->sync_count; i++)
+        free(b->sync[i].samples);
+    free(b->sync);
+    b->sync = NULL;
+    b->sync_count = 0;
     free(b->scenarios);
     b->scenarios = NULL;
     b->scenario_count = 0;
 }
-
-/* Everything one bench run holds; released in one place (bench_close). */
-typedef struct bench_ctx {
-    const vkw_bench_options *opts;
-    vkw_report *report;
-    vkw_bench_report *b;
-    vkw_loader loader;
-    vkw_instance inst;
-    vkw_device dev;
-    vkw_child *child;
-    vkw_channel *ch;
-    bool child_failed; /* crashed, hung or broke the protocol: no more requests */
-    bool fault_pending;
-    vkw_pattern mine, theirs; /* what this side writes, what the child must write */
-    uint32_t seq;
-    uint32_t steps_done, steps_total;
-} bench_ctx;
 
 /* The device to bench: the filter's first match, else the first GPU. */
 static uint32_t choose_device(const vkw_report *r, bool filtered)
@@ -171,12 +166,7 @@ static vkw_status plan_types(bench_ctx *c, const vkw_device_report *dev, vkw_err
     return VKW_OK;
 }
 
-static void progress(bench_ctx *c, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static void progress(bench_ctx *c, const char *fmt, ...)
+void vkw_bench_progress(bench_ctx *c, const char *fmt, ...)
 {
     if (!c->opts->progress)
         return;
@@ -190,7 +180,7 @@ static void progress(bench_ctx *c, const char *fmt, ...)
 
 /* The child stopped answering or broke the protocol: find out how it ended
  * (killing it if it still runs) and say what it was doing. */
-static vkw_status child_failed(bench_ctx *c, vkw_status why, vkw_error *err)
+vkw_status vkw_bench_child_failed(bench_ctx *c, vkw_status why, vkw_error *err)
 {
     vkw_bench_report *b = c->b;
     c->child_failed = true;
@@ -213,9 +203,9 @@ static vkw_status child_failed(bench_ctx *c, vkw_status why, vkw_error *err)
 /* One request, one reply (within reply_ms), with the child's failure handled:
  * any failure to send or receive leaves the channel out of step, so it ends
  * the child's part in the bench. */
-static vkw_status request(bench_ctx *c, const void *msg, size_t len, const vkw_handle *handles,
-                          uint32_t handle_count, vkw_msg_type reply_type, void *reply,
-                          size_t reply_len, uint32_t reply_ms, vkw_error *err)
+vkw_status vkw_bench_request(bench_ctx *c, const void *msg, size_t len, const vkw_handle *handles,
+                             uint32_t handle_count, vkw_msg_type reply_type, void *reply,
+                             size_t reply_len, uint32_t reply_ms, vkw_error *err)
 {
     const vkw_msg_header *h = msg;
     vkw_status s = vkw_channel_send(c->ch, msg, len, handles, handle_count, err);
@@ -223,7 +213,7 @@ static vkw_status request(bench_ctx *c, const void *msg, size_t len, const vkw_h
         s = vkw_msg_recv(c->ch, reply_type | VKW_MSG_REPLY, h->seq, reply, reply_len, NULL, 0,
                          &(uint32_t){0}, reply_ms, c->b->child_activity, err);
     if (s != VKW_OK)
-        return child_failed(c, s, err);
+        return vkw_bench_child_failed(c, s, err);
     return VKW_OK;
 }
 
@@ -233,7 +223,7 @@ static vkw_status child_handle_count(bench_ctx *c, uint32_t *out, vkw_error *err
     vkw_msg_count_reply rep;
     vkw_msg_init(&q, VKW_MSG_COUNT, ++c->seq, sizeof q);
     snprintf(c->b->child_activity, sizeof c->b->child_activity, "counting its open handles");
-    vkw_status s = request(c, &q, sizeof q, NULL, 0, VKW_MSG_COUNT, &rep, sizeof rep,
+    vkw_status s = vkw_bench_request(c, &q, sizeof q, NULL, 0, VKW_MSG_COUNT, &rep, sizeof rep,
                            c->opts->timeout_ms, err);
     if (s != VKW_OK)
         return s;
@@ -262,7 +252,7 @@ static vkw_status start_child(bench_ctx *c, vkw_error *err)
     vkw_device_identity_of(&c->dev.info, &hello.device);
     vkw_msg_hello_reply rep;
     snprintf(b->child_activity, sizeof b->child_activity, "opening the device");
-    s = request(c, &hello, sizeof hello, NULL, 0, VKW_MSG_HELLO, &rep, sizeof rep,
+    s = vkw_bench_request(c, &hello, sizeof hello, NULL, 0, VKW_MSG_HELLO, &rep, sizeof rep,
                 c->opts->timeout_ms, err);
     if (s != VKW_OK)
         return s;
@@ -291,7 +281,7 @@ static void stop_child(bench_ctx *c)
         vkw_msg_init(&q, VKW_MSG_QUIT, ++c->seq, sizeof q);
         snprintf(b->child_activity, sizeof b->child_activity, "closing its device");
         vkw_error_clear(&err);
-        if (request(c, &q, sizeof q, NULL, 0, VKW_MSG_QUIT, &rep, sizeof rep, c->opts->timeout_ms,
+        if (vkw_bench_request(c, &q, sizeof q, NULL, 0, VKW_MSG_QUIT, &rep, sizeof rep, c->opts->timeout_ms,
                     &err) != VKW_OK) {
             snprintf(b->quit_error, sizeof b->quit_error, "%s", err.message);
         } else {
@@ -370,7 +360,7 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     msg.parent_seed = seed_for(index, it, 1);
     msg.child_seed = seed_for(index, it, 2);
     msg.iteration = it;
-    if (c->fault_pending && !warmup) {
+    if (c->fault_pending && !warmup && c->opts->fault != VKW_FAULT_LOST_SIGNAL) {
         msg.fault = c->opts->fault;
         c->fault_pending = false;
     }
@@ -402,7 +392,7 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
              sz, t->name, vkw_scenario_kind_name(sc->kind), when);
     vkw_msg_memory_reply rep;
     msg.sent_ns = vkw_clock_ns();
-    s = request(c, &msg, sizeof msg, &send, by_value ? 0 : 1, VKW_MSG_MEMORY, &rep, sizeof rep,
+    s = vkw_bench_request(c, &msg, sizeof msg, &send, by_value ? 0 : 1, VKW_MSG_MEMORY, &rep, sizeof rep,
                 c->opts->timeout_ms * 3 + 1000, err);
     /* The child holds its own copy now (or nothing, if the send failed).
      * A KMT value stays valid while the memory lives: freed with it below. */
@@ -494,7 +484,7 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
      * (a device node, a cache), is not a leak; what grows per cycle is. It
      * also tells early whether the driver can make this memory at all. */
     double warm[VKW_PHASE_COUNT];
-    progress(c, "%s %s %s, warm-up", t->name, vkw_scenario_kind_name(sc->kind), sz);
+    vkw_bench_progress(c, "%s %s %s, warm-up", t->name, vkw_scenario_kind_name(sc->kind), sz);
     s = run_iteration(c, index, sc, VKW_WARMUP_SEED_ITERATION, true, warm, err);
     if (s == VKW_E_UNSUPPORTED) {
         fail_scenario(sc, VKW_OUTCOME_SKIPPED, err);
@@ -515,7 +505,7 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     }
 
     for (uint32_t it = 0; it < n; it++) {
-        progress(c, "%s %s %s, iteration %u of %u", t->name, vkw_scenario_kind_name(sc->kind), sz,
+        vkw_bench_progress(c, "%s %s %s, iteration %u of %u", t->name, vkw_scenario_kind_name(sc->kind), sz,
                  it + 1, n);
         s = run_iteration(c, index, sc, it, false, samples + (size_t)it * VKW_PHASE_COUNT, err);
         c->steps_done++;
@@ -653,8 +643,21 @@ static vkw_status conclude(bench_ctx *c, vkw_status s, vkw_error *err)
                         vkw_size_string(first_failed->size_requested, sz, sizeof sz),
                         first_failed->reason);
     }
-    if (b->passed == 0) {
-        if (b->scenario_count)
+    const vkw_sync_result *sync_failed = NULL;
+    bool shared = b->passed > 0;
+    for (uint32_t i = 0; i < b->sync_count; i++) {
+        const vkw_sync_result *r = &b->sync[i];
+        if (r->outcome == VKW_OUTCOME_FAILED && !sync_failed)
+            sync_failed = r;
+        shared |= r->outcome == VKW_OUTCOME_PASSED && r->mode != VKW_SYNC_OS &&
+                  r->peer == VKW_PEER_PROCESS;
+    }
+    if (sync_failed)
+        return vkw_fail(err, VKW_E_SHARING, "%u round-trip mode(s) failed; first: %s, %s peer: %s", b->sync_failed,
+                        vkw_sync_mode_name(sync_failed->mode), vkw_peer_name(sync_failed->peer),
+                        sync_failed->reason);
+    if (!shared) {
+        if (b->scenario_count && b->scenarios[0].outcome == VKW_OUTCOME_SKIPPED)
             return vkw_fail(err, VKW_E_NOTHING_TO_SHARE,
                             "nothing to share on '%s': every scenario was skipped; first: %.300s",
                             b->device_name, b->scenarios[0].reason);
@@ -664,8 +667,14 @@ static vkw_status conclude(bench_ctx *c, vkw_status s, vkw_error *err)
                                 b->device_name,
                                 vkw_memory_handle_types[b->types[i].type_index].name,
                                 b->types[i].reason);
+        for (uint32_t i = 0; i < b->sync_count; i++)
+            if (b->sync[i].peer == VKW_PEER_PROCESS && b->sync[i].mode != VKW_SYNC_OS)
+                return vkw_fail(err, VKW_E_NOTHING_TO_SHARE,
+                                "nothing to share on '%s': no semaphore or fence crossed "
+                                "processes; first: %s: %.300s", b->device_name,
+                                vkw_sync_mode_name(b->sync[i].mode), b->sync[i].reason);
         return vkw_fail(err, VKW_E_NOTHING_TO_SHARE,
-                        "nothing to share on '%s': no memory handle type of %s was asked for",
+                        "nothing to share on '%s': no handle type of %s was asked for",
                         b->device_name, vkw_platform_os_name());
     }
     return VKW_OK;
@@ -700,10 +709,9 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     const vkw_device_report *dr = &report->devices[c.b->device_index];
     snprintf(c.b->device_name, sizeof c.b->device_name, "%s", dr->name);
 
-    s = plan_types(&c, dr, err);
-    if (s != VKW_OK)
+    if (opts->run_memory && (s = plan_types(&c, dr, err)) != VKW_OK)
         goto done;
-    if (c.b->scenario_count == 0)
+    if (c.b->scenario_count == 0 && !opts->run_sync)
         goto done;
     if (!dr->has_id_properties) {
         s = vkw_fail(err, VKW_E_NOTHING_TO_SHARE,
@@ -728,7 +736,9 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     bool luid_matched = false;
     s = vkw_bench_open_device(opts->loader_path, &io, &id, &c.loader, &c.inst, &c.dev,
                               &luid_matched, err);
-    if (s == VKW_OK)
+    bool want_child = c.b->scenario_count > 0 ||
+                      (opts->run_sync && (opts->peers & (1u << VKW_PEER_PROCESS)));
+    if (s == VKW_OK && want_child)
         s = start_child(&c, err);
     for (uint32_t i = 0; s == VKW_OK && !c.dev.wedged && i < c.b->scenario_count; i++)
         s = run_scenario(&c, i, err);
@@ -737,6 +747,8 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
             snprintf(c.b->scenarios[i].reason, sizeof c.b->scenarios[i].reason,
                      "not run: the bench stopped (%s)",
                      s != VKW_OK ? vkw_status_code(s) : "the GPU did not finish a copy");
+    if (s == VKW_OK && opts->run_sync && !c.dev.wedged)
+        s = vkw_bench_sync_run(&c, err);
 
 done:
     bench_close(&c);

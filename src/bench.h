@@ -15,6 +15,7 @@
 #include "protocol.h"
 #include "shared_memory.h"
 #include "stats.h"
+#include "sync.h"
 #include "status.h"
 
 /* The kinds of memory scenario: what backs the memory and how both sides
@@ -34,6 +35,9 @@ bool vkw_fault_parse(const char *name, vkw_fault *out);
 #define VKW_BENCH_DEFAULT_ITERATIONS 5
 #define VKW_BENCH_DEFAULT_TIMEOUT_MS 30000u
 #define VKW_BENCH_WARMUP_ITERATIONS 1 /* per scenario, untimed, before the handle count */
+#define VKW_BENCH_DEFAULT_ROUND_TRIPS 2000u
+#define VKW_BENCH_DEFAULT_WARMUP 200u
+#define VKW_BENCH_CHAINS 5u /* GPU chains per mode: each gives one sample, its mean */
 
 typedef struct vkw_bench_options {
     const char *loader_path;         /* NULL: the OS default */
@@ -46,6 +50,14 @@ typedef struct vkw_bench_options {
     uint32_t scenario_kinds;         /* bits of vkw_scenario_kind; 0: all */
     uint32_t timeout_ms;             /* every wait: channel, fence, child exit */
     vkw_fault fault;                 /* a fault to commit (tests of the tool itself) */
+    /* Round trips (bench_sync.c) */
+    bool run_memory, run_sync;       /* the two parts of a bench */
+    uint32_t round_trips;            /* timed round trips per mode */
+    uint32_t warmup;                 /* untimed round trips before them */
+    uint32_t peers;                  /* bits of vkw_peer */
+    uint32_t sync_modes;             /* bits of vkw_sync_mode */
+    bool keep_samples;               /* every raw sample into the report */
+    int32_t pin_parent, pin_child;   /* CPUs; -1: not pinned */
     /* Called between steps with a one-line description (the CLI's progress). */
     void (*progress)(void *user, uint32_t done, uint32_t total, const char *what);
     void *progress_user;
@@ -104,6 +116,23 @@ typedef struct vkw_memory_scenario {
     uint32_t child_handles_before, child_handles_after;
 } vkw_memory_scenario;
 
+/* One round-trip mode between the parent and a peer. */
+typedef struct vkw_sync_result {
+    vkw_sync_mode mode;
+    vkw_peer peer;
+    int32_t os_kind;    /* OS mode: a vkw_os_pingpong_kind; else -1 */
+    int32_t type_index; /* process peer: index in the semaphore or fence table; else -1 */
+    bool timeline;      /* semaphores are timelines (all semaphore modes here) */
+    vkw_outcome outcome;
+    vkw_status status;
+    char reason[256];
+    vkw_distribution rt; /* nanoseconds per round trip */
+    double *samples;     /* --samples: every timed sample (owned) */
+    uint32_t sample_count;
+    int32_t baseline;    /* index of the fastest OS baseline of the same peer; -1: none */
+    double ratio_p50, ratio_p99; /* to that baseline */
+} vkw_sync_result;
+
 /* Handles a scenario leaked: the growth of each process's count, where counted
  * (a process that closed more than it opened does not cancel the other's). */
 uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc);
@@ -135,6 +164,13 @@ typedef struct vkw_bench_report {
     uint32_t scenario_count;
     vkw_memory_scenario *scenarios; /* owned */
     uint32_t passed, failed, skipped, not_run;
+
+    /* Round trips */
+    uint64_t timer_resolution_ns;
+    double timer_overhead_ns; /* median cost of one clock read */
+    uint32_t sync_count;
+    vkw_sync_result *sync; /* owned */
+    uint32_t sync_passed, sync_failed, sync_skipped;
     double bench_ms;
 } vkw_bench_report;
 

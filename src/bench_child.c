@@ -9,6 +9,7 @@
 #include "external.h"
 #include "instance.h"
 #include "report.h"
+#include "sync.h"
 
 typedef struct child_state {
     vkw_channel *ch;
@@ -176,6 +177,78 @@ done:
     vkw_msg_outcome_set(&rep->outcome, s, &err);
 }
 
+/* The other side of round trips: take the objects, say ready, answer. */
+static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle *hs, uint32_t n,
+                             vkw_error *chan_err)
+{
+    vkw_error err;
+    vkw_error_clear(&err);
+    vkw_sync_side side;
+    memset(&side, 0, sizeof side);
+    vkw_status s = VKW_OK;
+    vkw_sync_mode mode = (vkw_sync_mode)req->mode;
+    const vkw_handle_type *t = NULL;
+    if (mode == VKW_SYNC_OS) {
+        side.mode = VKW_SYNC_OS;
+        s = vkw_pingpong_open_peer((vkw_os_pingpong_kind)req->os_kind, hs, n, &side.pp, &err);
+        n = 0; /* taken */
+    } else if (mode < VKW_SYNC_MODE_COUNT && c->dev.handle) {
+        const vkw_handle_type *table =
+            mode == VKW_SYNC_FENCE ? vkw_fence_handle_types : vkw_semaphore_handle_types;
+        size_t count = mode == VKW_SYNC_FENCE ? VKW_FENCE_HANDLE_TYPE_COUNT
+                                              : VKW_SEMAPHORE_HANDLE_TYPE_COUNT;
+        for (size_t i = 0; i < count && !t; i++)
+            if (table[i].bit == req->handle_type)
+                t = &table[i];
+        vkw_handle got[2] = {VKW_NO_HANDLE, VKW_NO_HANDLE};
+        if (t && vkw_handle_travels_by_value(t)) {
+            got[0] = (vkw_handle)req->values[0];
+            got[1] = (vkw_handle)req->values[1];
+        } else if (n == 2) {
+            got[0] = hs[0];
+            got[1] = hs[1];
+            n = 0;
+        }
+        if (!t || got[0] == VKW_NO_HANDLE)
+            s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s request without its handles or type",
+                         vkw_sync_mode_name(mode));
+        else
+            s = vkw_sync_side_import(&side, mode, &c->dev, t, got, &err);
+        for (int i = 0; i < 2; i++)
+            if (t && got[i] != VKW_NO_HANDLE)
+                vkw_memory_handle_release(t, got[i]); /* what import did not take */
+    } else {
+        s = vkw_fail(&err, VKW_E_PROTOCOL, "round trips of mode %u before a device", req->mode);
+    }
+    for (uint32_t i = 0; i < n; i++)
+        vkw_handle_close(hs[i]);
+    if (s == VKW_OK && req->pin_cpu >= 0)
+        s = vkw_thread_pin((uint32_t)req->pin_cpu, &err);
+    if (s == VKW_OK && mode == VKW_SYNC_GPU_CHAIN)
+        s = vkw_sync_chain_submit(&side, false, 1, req->rounds, 0, &err);
+
+    vkw_msg_sync_reply rep;
+    vkw_msg_init(&rep.h, VKW_MSG_SYNC | VKW_MSG_REPLY, req->h.seq, sizeof rep);
+    vkw_msg_outcome_set(&rep.outcome, s, &err);
+    vkw_status cs = vkw_channel_send(c->ch, &rep, sizeof rep, NULL, 0, chan_err);
+    if (cs == VKW_OK && s == VKW_OK) {
+        if (mode == VKW_SYNC_GPU_CHAIN)
+            s = vkw_sync_wait_b(&side, req->rounds, req->timeout_ms * (VKW_BENCH_CHAINS + 1),
+                                &err);
+        else
+            for (uint32_t i = 0; s == VKW_OK && i < req->answer && i < req->rounds; i++)
+                s = vkw_sync_pong(&side, req->timeout_ms, &err);
+        if (mode != VKW_SYNC_OS && c->dev.handle && !c->dev.wedged)
+            c->dev.vkDeviceWaitIdle(c->dev.handle);
+        vkw_msg_sync_reply done;
+        vkw_msg_init(&done.h, VKW_MSG_SYNC_DONE, req->h.seq, sizeof done);
+        vkw_msg_outcome_set(&done.outcome, s, &err);
+        cs = vkw_channel_send(c->ch, &done, sizeof done, NULL, 0, chan_err);
+    }
+    vkw_sync_side_release(&side);
+    return cs;
+}
+
 static void fill_quit_reply(const child_state *c, vkw_msg_quit_reply *rep)
 {
     rep->validation_errors = c->log.validation_errors;
@@ -211,6 +284,7 @@ vkw_status vkw_bench_child_main(const char *token, vkw_error *err)
         vkw_msg_header h;
         vkw_msg_hello hello;
         vkw_msg_memory memory;
+        vkw_msg_sync sync;
     } req;
     for (;;) {
         vkw_handle hs[VKW_CHANNEL_MAX_HANDLES];
@@ -221,7 +295,8 @@ vkw_status vkw_bench_child_main(const char *token, vkw_error *err)
         if (s != VKW_OK)
             break; /* the parent is gone or silent: nobody to answer */
         vkw_handle handle = n ? hs[0] : VKW_NO_HANDLE;
-        for (uint32_t i = 1; i < n; i++)
+        /* Only round trips take more than one handle. */
+        for (uint32_t i = 1; i < n && !(len >= sizeof req.h && req.h.type == VKW_MSG_SYNC); i++)
             vkw_handle_close(hs[i]);
         if (len < sizeof req.h || req.h.magic != VKW_PROTOCOL_MAGIC ||
             req.h.version != VKW_PROTOCOL_VERSION || req.h.size != len) {
@@ -258,6 +333,9 @@ vkw_status vkw_bench_child_main(const char *token, vkw_error *err)
             serve_memory(&c, &req.memory, handle, received_ns, &rep);
             handle = VKW_NO_HANDLE; /* serve_memory owns it */
             s = vkw_channel_send(c.ch, &rep, sizeof rep, NULL, 0, err);
+        } else if (req.h.type == VKW_MSG_SYNC && len == sizeof req.sync) {
+            s = serve_sync(&c, &req.sync, hs, n, err);
+            handle = VKW_NO_HANDLE; /* hs[0] was serve_sync's to take or close */
         } else if (req.h.type == VKW_MSG_QUIT && len == sizeof req.h) {
             teardown(&c); /* first: the layer reports at vkDestroyInstance too */
             vkw_msg_quit_reply rep;

@@ -47,8 +47,10 @@ static bool offered(const VkExtensionProperties *exts, uint32_t n, const char *n
     return false;
 }
 
-/* The first family that can copy (graphics and compute imply transfer). */
-static bool pick_queue_family(const vkw_instance *inst, VkPhysicalDevice pd, uint32_t *out)
+/* The first family that can copy (graphics and compute imply transfer);
+ * *count: how many queues it has. */
+static bool pick_queue_family(const vkw_instance *inst, VkPhysicalDevice pd, uint32_t *out,
+                              uint32_t *count)
 {
     uint32_t n = 0;
     inst->vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, NULL);
@@ -60,6 +62,7 @@ static bool pick_queue_family(const vkw_instance *inst, VkPhysicalDevice pd, uin
     for (uint32_t i = 0; i < n; i++)
         if ((qf[i].queueFlags & copy) && qf[i].queueCount > 0) {
             *out = i;
+            *count = qf[i].queueCount;
             return true;
         }
     return false;
@@ -84,7 +87,8 @@ vkw_status vkw_device_create(const vkw_instance *inst, VkPhysicalDevice pd,
                         "dedicated allocations)",
                         out->info.name, VK_API_VERSION_MAJOR(out->info.api_version),
                         VK_API_VERSION_MINOR(out->info.api_version));
-    if (!pick_queue_family(inst, pd, &out->queue_family))
+    uint32_t family_queues = 0;
+    if (!pick_queue_family(inst, pd, &out->queue_family, &family_queues))
         return vkw_fail(err, VKW_E_VULKAN, "'%s' has no queue family that can copy", out->info.name);
 
     r = inst->vkEnumerateDeviceExtensionProperties(pd, NULL, &ext_count, NULL);
@@ -120,15 +124,34 @@ vkw_status vkw_device_create(const vkw_instance *inst, VkPhysicalDevice pd,
         }
     }
 
-    float priority = 1.0f;
+    /* Two queues where the family has them: two threads of one process can
+     * then each own one (the GPU-only chain needs that). */
+    float priorities[2] = {1.0f, 1.0f};
     VkDeviceQueueCreateInfo qci = {
         .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
         .queueFamilyIndex = out->queue_family,
-        .queueCount = 1,
-        .pQueuePriorities = &priority,
+        .queueCount = family_queues > 1 ? 2 : 1,
+        .pQueuePriorities = priorities,
     };
+    /* Timeline semaphores: core in 1.2, else VK_KHR_timeline_semaphore. */
+    VkPhysicalDeviceTimelineSemaphoreFeatures tl = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES,
+    };
+    vkw_pd11_table fn;
+    vkw_instance_pd11_table(inst, out->info.api_version, &fn);
+    if (fn.vkGetPhysicalDeviceFeatures2 &&
+        (out->info.api_version >= VK_API_VERSION_1_2 ||
+         vkw_device_has_enabled(out, "VK_KHR_timeline_semaphore"))) {
+        VkPhysicalDeviceFeatures2 f2 = {
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
+            .pNext = &tl,
+        };
+        fn.vkGetPhysicalDeviceFeatures2(pd, &f2);
+    }
+    out->timeline = tl.timelineSemaphore == VK_TRUE;
     VkDeviceCreateInfo dci = {
         .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+        .pNext = out->timeline ? &tl : NULL,
         .queueCreateInfoCount = 1,
         .pQueueCreateInfos = &qci,
         .enabledExtensionCount = out->enabled_extension_count,
@@ -154,6 +177,17 @@ vkw_status vkw_device_create(const vkw_instance *inst, VkPhysicalDevice pd,
 #undef LOAD_OPTIONAL
 
     out->vkGetDeviceQueue(out->handle, out->queue_family, 0, &out->queue);
+    if (qci.queueCount > 1)
+        out->vkGetDeviceQueue(out->handle, out->queue_family, 1, &out->queue2);
+    if (out->timeline) {
+        const char *suffix = out->info.api_version >= VK_API_VERSION_1_2 ? "" : "KHR";
+        char name[64];
+        snprintf(name, sizeof name, "vkSignalSemaphore%s", suffix);
+        out->signal_semaphore = (PFN_vkSignalSemaphore)inst->vkGetDeviceProcAddr(out->handle, name);
+        snprintf(name, sizeof name, "vkWaitSemaphores%s", suffix);
+        out->wait_semaphores = (PFN_vkWaitSemaphores)inst->vkGetDeviceProcAddr(out->handle, name);
+        out->timeline = out->signal_semaphore && out->wait_semaphores;
+    }
     VkCommandPoolCreateInfo pci = {
         .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
         .flags = VK_COMMAND_POOL_CREATE_TRANSIENT_BIT,

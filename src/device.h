@@ -43,13 +43,19 @@
     X(vkCreateFence)                                                                              \
     X(vkDestroyFence)                                                                             \
     X(vkResetFences)                                                                              \
-    X(vkWaitForFences)
+    X(vkWaitForFences)                                                                            \
+    X(vkCreateSemaphore)                                                                          \
+    X(vkDestroySemaphore)
 
 /* Present only where their extension is enabled. The Win32 entry points live
  * in external_win32.c (their types need <windows.h>), resolved into ext_fn. */
 #define VKW_DEVICE_OPTIONAL_FUNCTIONS(X)                                                           \
     X(vkGetMemoryFdKHR)                                                                           \
-    X(vkGetMemoryFdPropertiesKHR)
+    X(vkGetMemoryFdPropertiesKHR)                                                                 \
+    X(vkGetSemaphoreFdKHR)                                                                        \
+    X(vkImportSemaphoreFdKHR)                                                                     \
+    X(vkGetFenceFdKHR)                                                                            \
+    X(vkImportFenceFdKHR)
 
 #define VKW_DEVICE_EXT_FN_SLOTS 8
 
@@ -73,6 +79,10 @@ typedef struct vkw_device {
     VkDevice handle;
     uint32_t queue_family;
     VkQueue queue;
+    VkQueue queue2;   /* a second queue of the family, where it has one (else NULL) */
+    bool timeline;    /* timeline semaphores enabled (Vulkan 1.2 or VK_KHR_timeline_semaphore) */
+    PFN_vkSignalSemaphore signal_semaphore; /* core 1.2 or the KHR alias */
+    PFN_vkWaitSemaphores wait_semaphores;
     VkCommandPool pool;
     VkCommandBuffer cmd; /* one, re-recorded for every copy */
     VkFence fence;

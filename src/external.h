@@ -65,4 +65,17 @@ vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_t
                                        vkw_handle h, uint32_t *bits, bool *queried,
                                        vkw_error *err);
 
+/* Semaphores and fences: export a handle (the caller's), import one into an
+ * object of the same type (reference transference, permanent). An import
+ * that takes ownership sets *h to VKW_NO_HANDLE; otherwise the caller still
+ * owns it, success or not. */
+vkw_status vkw_semaphore_export(const vkw_device *dev, VkSemaphore sem, const vkw_handle_type *t,
+                                vkw_handle *out, vkw_error *err);
+vkw_status vkw_semaphore_import(const vkw_device *dev, VkSemaphore sem, const vkw_handle_type *t,
+                                vkw_handle *h, vkw_error *err);
+vkw_status vkw_fence_export(const vkw_device *dev, VkFence fence, const vkw_handle_type *t,
+                            vkw_handle *out, vkw_error *err);
+vkw_status vkw_fence_import(const vkw_device *dev, VkFence fence, const vkw_handle_type *t,
+                            vkw_handle *h, vkw_error *err);
+
 #endif

@@ -1,8 +1,12 @@
 /* external.h for POSIX: memory travels as file descriptors. */
 #include "external.h"
 
-const char *const vkw_external_required_extensions[] = {"VK_KHR_external_memory_fd", NULL};
-const char *const vkw_external_wanted_extensions[] = {"VK_EXT_external_memory_dma_buf", NULL};
+/* Nothing is required: a device without any of these still runs the OS
+ * baselines and in-process round trips, and says what it lacks. */
+const char *const vkw_external_required_extensions[] = {NULL};
+const char *const vkw_external_wanted_extensions[] = {
+    "VK_KHR_external_memory_fd",    "VK_EXT_external_memory_dma_buf", "VK_KHR_external_semaphore_fd",
+    "VK_KHR_external_fence_fd",     "VK_KHR_timeline_semaphore",      NULL};
 
 /* VkImportMemoryFdInfoKHR: "Importing memory from a file descriptor transfers
  * ownership of the file descriptor from the application to the Vulkan
@@ -88,5 +92,79 @@ vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_t
         return vkw_fail_vk(err, r, "vkGetMemoryFdPropertiesKHR", "importing %s memory", t->name);
     *bits = props.memoryTypeBits;
     *queried = true;
+    return VKW_OK;
+}
+
+vkw_status vkw_semaphore_export(const vkw_device *dev, VkSemaphore sem, const vkw_handle_type *t,
+                                vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    if (!dev->vkGetSemaphoreFdKHR)
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "vkGetSemaphoreFdKHR is not available");
+    VkSemaphoreGetFdInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_SEMAPHORE_GET_FD_INFO_KHR,
+        .semaphore = sem,
+        .handleType = (VkExternalSemaphoreHandleTypeFlagBits)t->bit,
+    };
+    int fd = -1;
+    VkResult r = dev->vkGetSemaphoreFdKHR(dev->handle, &info, &fd);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkGetSemaphoreFdKHR", "exporting a %s semaphore", t->name);
+    *out = fd;
+    return VKW_OK;
+}
+
+vkw_status vkw_semaphore_import(const vkw_device *dev, VkSemaphore sem, const vkw_handle_type *t,
+                                vkw_handle *h, vkw_error *err)
+{
+    if (!dev->vkImportSemaphoreFdKHR)
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "vkImportSemaphoreFdKHR is not available");
+    VkImportSemaphoreFdInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_IMPORT_SEMAPHORE_FD_INFO_KHR,
+        .semaphore = sem,
+        .handleType = (VkExternalSemaphoreHandleTypeFlagBits)t->bit,
+        .fd = (int)*h,
+    };
+    VkResult r = dev->vkImportSemaphoreFdKHR(dev->handle, &info);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkImportSemaphoreFdKHR", "importing a %s semaphore", t->name);
+    *h = VKW_NO_HANDLE; /* the implementation owns the fd now */
+    return VKW_OK;
+}
+
+vkw_status vkw_fence_export(const vkw_device *dev, VkFence fence, const vkw_handle_type *t,
+                            vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    if (!dev->vkGetFenceFdKHR)
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "vkGetFenceFdKHR is not available");
+    VkFenceGetFdInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_FENCE_GET_FD_INFO_KHR,
+        .fence = fence,
+        .handleType = (VkExternalFenceHandleTypeFlagBits)t->bit,
+    };
+    int fd = -1;
+    VkResult r = dev->vkGetFenceFdKHR(dev->handle, &info, &fd);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkGetFenceFdKHR", "exporting a %s fence", t->name);
+    *out = fd;
+    return VKW_OK;
+}
+
+vkw_status vkw_fence_import(const vkw_device *dev, VkFence fence, const vkw_handle_type *t,
+                            vkw_handle *h, vkw_error *err)
+{
+    if (!dev->vkImportFenceFdKHR)
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "vkImportFenceFdKHR is not available");
+    VkImportFenceFdInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_IMPORT_FENCE_FD_INFO_KHR,
+        .fence = fence,
+        .handleType = (VkExternalFenceHandleTypeFlagBits)t->bit,
+        .fd = (int)*h,
+    };
+    VkResult r = dev->vkImportFenceFdKHR(dev->handle, &info);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkImportFenceFdKHR", "importing a %s fence", t->name);
+    *h = VKW_NO_HANDLE;
     return VKW_OK;
 }

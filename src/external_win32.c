@@ -10,15 +10,25 @@
 
 #include "external.h"
 
-const char *const vkw_external_required_extensions[] = {"VK_KHR_external_memory_win32", NULL};
-const char *const vkw_external_wanted_extensions[] = {NULL};
+/* Nothing is required: see external_posix.c. */
+const char *const vkw_external_required_extensions[] = {NULL};
+const char *const vkw_external_wanted_extensions[] = {
+    "VK_KHR_external_memory_win32", "VK_KHR_external_semaphore_win32",
+    "VK_KHR_external_fence_win32", "VK_KHR_timeline_semaphore", NULL};
 
 /* VkImportMemoryWin32HandleInfoKHR: "Importing memory object payloads from
  * Windows handles does not transfer ownership of the handle to the Vulkan
  * implementation": the importer closes its NT handle itself. */
 const bool vkw_import_takes_ownership = false;
 
-enum { SLOT_GET_HANDLE, SLOT_GET_HANDLE_PROPERTIES };
+enum {
+    SLOT_GET_HANDLE,
+    SLOT_GET_HANDLE_PROPERTIES,
+    SLOT_GET_SEMAPHORE,
+    SLOT_IMPORT_SEMAPHORE,
+    SLOT_GET_FENCE,
+    SLOT_IMPORT_FENCE,
+};
 
 /* From <dxgi1_2.h>, which this file does not otherwise need. */
 #define DXGI_SHARED_RESOURCE_READ_ 0x80000000ul
@@ -48,6 +58,13 @@ void vkw_external_resolve(vkw_device *dev)
         dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetMemoryWin32HandleKHR");
     dev->ext_fn[SLOT_GET_HANDLE_PROPERTIES] =
         dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetMemoryWin32HandlePropertiesKHR");
+    dev->ext_fn[SLOT_GET_SEMAPHORE] =
+        dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetSemaphoreWin32HandleKHR");
+    dev->ext_fn[SLOT_IMPORT_SEMAPHORE] =
+        dev->inst->vkGetDeviceProcAddr(dev->handle, "vkImportSemaphoreWin32HandleKHR");
+    dev->ext_fn[SLOT_GET_FENCE] = dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetFenceWin32HandleKHR");
+    dev->ext_fn[SLOT_IMPORT_FENCE] =
+        dev->inst->vkGetDeviceProcAddr(dev->handle, "vkImportFenceWin32HandleKHR");
 }
 
 const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
@@ -134,5 +151,94 @@ vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_t
                            t->name);
     *bits = props.memoryTypeBits;
     *queried = true;
+    return VKW_OK;
+}
+
+#define FN(type, slot, var)                                                                        \
+    type var;                                                                                      \
+    do {                                                                                           \
+        PFN_vkVoidFunction f_ = dev->ext_fn[slot];                                                 \
+        memcpy(&var, &f_, sizeof var);                                                             \
+    } while (0)
+
+vkw_status vkw_semaphore_export(const vkw_device *dev, VkSemaphore sem, const vkw_handle_type *t,
+                                vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    FN(PFN_vkGetSemaphoreWin32HandleKHR, SLOT_GET_SEMAPHORE, get);
+    if (!get)
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "vkGetSemaphoreWin32HandleKHR is not available");
+    /* VkSemaphoreGetWin32HandleInfoKHR: an NT handle at most once per semaphore
+     * and type; callers export each semaphore once. */
+    VkSemaphoreGetWin32HandleInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_SEMAPHORE_GET_WIN32_HANDLE_INFO_KHR,
+        .semaphore = sem,
+        .handleType = (VkExternalSemaphoreHandleTypeFlagBits)t->bit,
+    };
+    HANDLE h = NULL;
+    VkResult r = get(dev->handle, &info, &h);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkGetSemaphoreWin32HandleKHR", "exporting a %s semaphore",
+                           t->name);
+    *out = (vkw_handle)(intptr_t)h;
+    return VKW_OK;
+}
+
+vkw_status vkw_semaphore_import(const vkw_device *dev, VkSemaphore sem, const vkw_handle_type *t,
+                                vkw_handle *h, vkw_error *err)
+{
+    FN(PFN_vkImportSemaphoreWin32HandleKHR, SLOT_IMPORT_SEMAPHORE, import);
+    if (!import)
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "vkImportSemaphoreWin32HandleKHR is not available");
+    VkImportSemaphoreWin32HandleInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_IMPORT_SEMAPHORE_WIN32_HANDLE_INFO_KHR,
+        .semaphore = sem,
+        .handleType = (VkExternalSemaphoreHandleTypeFlagBits)t->bit,
+        .handle = (HANDLE)(intptr_t)*h,
+    };
+    VkResult r = import(dev->handle, &info);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkImportSemaphoreWin32HandleKHR", "importing a %s semaphore",
+                           t->name);
+    /* vkImportSemaphoreWin32HandleKHR: no ownership passes; the caller
+     * still closes its (NT) handle. */
+    return VKW_OK;
+}
+
+vkw_status vkw_fence_export(const vkw_device *dev, VkFence fence, const vkw_handle_type *t,
+                            vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    FN(PFN_vkGetFenceWin32HandleKHR, SLOT_GET_FENCE, get);
+    if (!get)
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "vkGetFenceWin32HandleKHR is not available");
+    VkFenceGetWin32HandleInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_FENCE_GET_WIN32_HANDLE_INFO_KHR,
+        .fence = fence,
+        .handleType = (VkExternalFenceHandleTypeFlagBits)t->bit,
+    };
+    HANDLE h = NULL;
+    VkResult r = get(dev->handle, &info, &h);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkGetFenceWin32HandleKHR", "exporting a %s fence", t->name);
+    *out = (vkw_handle)(intptr_t)h;
+    return VKW_OK;
+}
+
+vkw_status vkw_fence_import(const vkw_device *dev, VkFence fence, const vkw_handle_type *t,
+                            vkw_handle *h, vkw_error *err)
+{
+    FN(PFN_vkImportFenceWin32HandleKHR, SLOT_IMPORT_FENCE, import);
+    if (!import)
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "vkImportFenceWin32HandleKHR is not available");
+    VkImportFenceWin32HandleInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_IMPORT_FENCE_WIN32_HANDLE_INFO_KHR,
+        .fence = fence,
+        .handleType = (VkExternalFenceHandleTypeFlagBits)t->bit,
+        .handle = (HANDLE)(intptr_t)*h,
+    };
+    VkResult r = import(dev->handle, &info);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkImportFenceWin32HandleKHR", "importing a %s fence", t->name);
     return VKW_OK;
 }

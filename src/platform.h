@@ -153,6 +153,49 @@ vkw_status vkw_section_create(size_t size, vkw_handle *out, vkw_error *err);
 vkw_status vkw_section_map(vkw_handle section, size_t size, void **out, vkw_error *err);
 void vkw_section_unmap(void *p, size_t size);
 
+/* A second handle to the same object (dup, DuplicateHandle), owned by the caller. */
+vkw_status vkw_handle_dup(vkw_handle h, vkw_handle *out, vkw_error *err);
+
+/* ---- Threads and the clock's own limits ------------------------------------ */
+typedef struct vkw_thread vkw_thread;
+vkw_status vkw_thread_start(void (*fn)(void *arg), void *arg, vkw_thread **out, vkw_error *err);
+/* Waits for the thread to return and frees it. */
+void vkw_thread_join(vkw_thread *t);
+/* Pins the calling thread to one CPU (sched_setaffinity, SetThreadAffinityMask). */
+vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err);
+/* The monotonic clock's resolution (clock_getres, 1/QueryPerformanceFrequency). */
+uint64_t vkw_clock_resolution_ns(void);
+
+/* ---- OS ping-pong: the baselines a Vulkan round trip is compared with ------
+ * One side pings (signals A, waits for B), the other pongs (waits for A,
+ * signals B), between two processes or two threads. */
+typedef enum vkw_os_pingpong_kind {
+    VKW_PINGPONG_FUTEX,   /* Linux: a futex pair in a shared memory section */
+    VKW_PINGPONG_EVENTFD, /* Linux: an eventfd pair */
+    VKW_PINGPONG_PIPE,    /* POSIX: a pipe pair, one byte each way */
+    VKW_PINGPONG_EVENT,   /* Win32: an auto-reset event pair */
+    VKW_PINGPONG_KIND_COUNT
+} vkw_os_pingpong_kind;
+
+const char *vkw_pingpong_kind_name(vkw_os_pingpong_kind k); /* "futex", ... */
+bool vkw_pingpong_kind_available(vkw_os_pingpong_kind k);   /* on this OS */
+
+typedef struct vkw_pingpong vkw_pingpong;
+#define VKW_PINGPONG_MAX_HANDLES 2u
+
+/* Creates the pinging end and the handles the ponging end needs (owned by
+ * the caller: sent to a child, or given to vkw_pingpong_open_peer). */
+vkw_status vkw_pingpong_create(vkw_os_pingpong_kind k, vkw_pingpong **out, vkw_handle *peer,
+                               uint32_t *peer_count, vkw_error *err);
+/* The ponging end, from those handles (it takes them, also on failure). */
+vkw_status vkw_pingpong_open_peer(vkw_os_pingpong_kind k, const vkw_handle *peer,
+                                  uint32_t peer_count, vkw_pingpong **out, vkw_error *err);
+/* Signal A, then wait for B; VKW_E_TIMEOUT after timeout_ms. */
+vkw_status vkw_pingpong_ping(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err);
+/* Wait for A, then signal B. */
+vkw_status vkw_pingpong_pong(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err);
+void vkw_pingpong_free(vkw_pingpong *pp);
+
 /* ---- Test support: handles of a kind no Vulkan driver exports -------------
  * A pipe's read end (POSIX) or an event (Win32): what a confused or hostile
  * peer might send in place of a memory handle. */

@@ -8,6 +8,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #if defined(__linux__)
+#include <linux/futex.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -843,4 +847,344 @@ void vkw_section_unmap(void *p, size_t size)
 {
     if (p)
         munmap(p, size);
+}
+
+/* ---- Handles, threads, the clock ------------------------------------------- */
+
+vkw_status vkw_handle_dup(vkw_handle h, vkw_handle *out, vkw_error *err)
+{
+    int fd = fcntl((int)h, F_DUPFD_CLOEXEC, 0);
+    *out = fd < 0 ? VKW_NO_HANDLE : fd;
+    if (fd < 0)
+        return vkw_fail(err, VKW_E_OS, "cannot duplicate fd %d: %s", (int)h, strerror(errno));
+    return VKW_OK;
+}
+
+struct vkw_thread {
+    pthread_t id;
+    void (*fn)(void *);
+    void *arg;
+};
+
+static void *thread_entry(void *p)
+{
+    vkw_thread *t = p;
+    t->fn(t->arg);
+    return NULL;
+}
+
+vkw_status vkw_thread_start(void (*fn)(void *arg), void *arg, vkw_thread **out, vkw_error *err)
+{
+    *out = NULL;
+    vkw_thread *t = malloc(sizeof *t);
+    if (!t)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory starting a thread");
+    t->fn = fn;
+    t->arg = arg;
+    int e = pthread_create(&t->id, NULL, thread_entry, t);
+    if (e != 0) {
+        free(t);
+        return vkw_fail(err, VKW_E_OS, "cannot start a thread: %s", strerror(e));
+    }
+    *out = t;
+    return VKW_OK;
+}
+
+void vkw_thread_join(vkw_thread *t)
+{
+    if (!t)
+        return;
+    pthread_join(t->id, NULL);
+    free(t);
+}
+
+vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (cpu >= CPU_SETSIZE)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "CPU %u is beyond what can be pinned (%d)", cpu,
+                        CPU_SETSIZE);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot pin to CPU %u: %s", cpu, strerror(errno));
+    return VKW_OK;
+}
+
+uint64_t vkw_clock_resolution_ns(void)
+{
+    struct timespec ts;
+    if (clock_getres(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- OS ping-pong ------------------------------------------------------------ */
+
+const char *vkw_pingpong_kind_name(vkw_os_pingpong_kind k)
+{
+    switch (k) {
+    case VKW_PINGPONG_FUTEX: return "futex";
+    case VKW_PINGPONG_EVENTFD: return "eventfd";
+    case VKW_PINGPONG_PIPE: return "pipe";
+    case VKW_PINGPONG_EVENT: return "event";
+    case VKW_PINGPONG_KIND_COUNT: break;
+    }
+    return "unknown";
+}
+
+bool vkw_pingpong_kind_available(vkw_os_pingpong_kind k)
+{
+    return k == VKW_PINGPONG_FUTEX || k == VKW_PINGPONG_EVENTFD || k == VKW_PINGPONG_PIPE;
+}
+
+#define FUTEX_SECTION 4096u
+
+struct vkw_pingpong {
+    vkw_os_pingpong_kind kind;
+    bool peer;   /* the ponging end */
+    int a, b;    /* eventfd: the two events; pipe: this end's write (a) and read (b) fds */
+    int section; /* futex */
+    void *map;               /* futex: the section's mapping */
+    _Atomic uint32_t *words; /* in it: [0] A, [1] B, each the last round signalled */
+    uint32_t round;
+};
+
+static vkw_pingpong *pingpong_new(vkw_os_pingpong_kind k, bool peer)
+{
+    vkw_pingpong *pp = calloc(1, sizeof *pp);
+    if (pp) {
+        pp->kind = k;
+        pp->peer = peer;
+        pp->a = pp->b = pp->section = -1;
+    }
+    return pp;
+}
+
+void vkw_pingpong_free(vkw_pingpong *pp)
+{
+    if (!pp)
+        return;
+    vkw_section_unmap(pp->map, FUTEX_SECTION);
+    if (pp->a >= 0)
+        close(pp->a);
+    if (pp->b >= 0)
+        close(pp->b);
+    if (pp->section >= 0)
+        close(pp->section);
+    free(pp);
+}
+
+static vkw_status map_futex_words(vkw_pingpong *pp, vkw_error *err)
+{
+    vkw_status s = vkw_section_map(pp->section, FUTEX_SECTION, &pp->map, err);
+    pp->words = pp->map;
+    return s;
+}
+
+vkw_status vkw_pingpong_create(vkw_os_pingpong_kind k, vkw_pingpong **out, vkw_handle *peer,
+                               uint32_t *peer_count, vkw_error *err)
+{
+    *out = NULL;
+    *peer_count = 0;
+    if (!vkw_pingpong_kind_available(k))
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "no %s on %s", vkw_pingpong_kind_name(k),
+                        vkw_platform_os_name());
+    vkw_pingpong *pp = pingpong_new(k, false);
+    if (!pp)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
+    vkw_status s = VKW_OK;
+    vkw_handle h;
+    if (k == VKW_PINGPONG_FUTEX) {
+        s = vkw_section_create(FUTEX_SECTION, &h, err);
+        if (s == VKW_OK) {
+            pp->section = (int)h;
+            s = map_futex_words(pp, err);
+        }
+        if (s == VKW_OK && (s = vkw_handle_dup(h, &peer[0], err)) == VKW_OK)
+            *peer_count = 1;
+    } else if (k == VKW_PINGPONG_EVENTFD) {
+        vkw_handle a = VKW_NO_HANDLE, b = VKW_NO_HANDLE;
+        s = vkw_event_create(&a, err);
+        pp->a = (int)a;
+        if (s == VKW_OK)
+            s = vkw_event_create(&b, err);
+        pp->b = (int)b;
+        if (s == VKW_OK && (s = vkw_handle_dup(a, &peer[0], err)) == VKW_OK) {
+            *peer_count = 1;
+            if ((s = vkw_handle_dup(b, &peer[1], err)) == VKW_OK)
+                *peer_count = 2;
+        }
+    } else {
+        int ab[2] = {-1, -1}, ba[2] = {-1, -1};
+        if (pipe2(ab, O_CLOEXEC) != 0 || pipe2(ba, O_CLOEXEC) != 0) {
+            s = vkw_fail(err, VKW_E_OS, "cannot create a pipe: %s", strerror(errno));
+            if (ab[0] >= 0) {
+                close(ab[0]);
+                close(ab[1]);
+            }
+        } else {
+            pp->a = ab[1]; /* ping writes A */
+            pp->b = ba[0]; /* and reads B */
+            peer[0] = ab[0];
+            peer[1] = ba[1];
+            *peer_count = 2;
+        }
+    }
+    if (s != VKW_OK) {
+        for (uint32_t i = 0; i < *peer_count; i++)
+            vkw_handle_close(peer[i]);
+        *peer_count = 0;
+        vkw_pingpong_free(pp);
+        return s;
+    }
+    *out = pp;
+    return VKW_OK;
+}
+
+vkw_status vkw_pingpong_open_peer(vkw_os_pingpong_kind k, const vkw_handle *peer,
+                                  uint32_t peer_count, vkw_pingpong **out, vkw_error *err)
+{
+    *out = NULL;
+    uint32_t want = k == VKW_PINGPONG_FUTEX ? 1 : 2;
+    vkw_pingpong *pp = vkw_pingpong_kind_available(k) ? pingpong_new(k, true) : NULL;
+    if (!pp || peer_count != want) {
+        for (uint32_t i = 0; i < peer_count; i++)
+            vkw_handle_close(peer[i]);
+        vkw_pingpong_free(pp);
+        return pp ? vkw_fail(err, VKW_E_PROTOCOL, "%s ping-pong: %u handle(s), %u expected",
+                             vkw_pingpong_kind_name(k), peer_count, want)
+                  : vkw_fail(err, VKW_E_UNSUPPORTED, "no %s here", vkw_pingpong_kind_name(k));
+    }
+    if (k == VKW_PINGPONG_FUTEX) {
+        pp->section = (int)peer[0];
+        vkw_status s = map_futex_words(pp, err);
+        if (s != VKW_OK) {
+            vkw_pingpong_free(pp);
+            return s;
+        }
+    } else {
+        /* eventfd: A and B; pipe: A's read end and B's write end. */
+        pp->a = (int)peer[0];
+        pp->b = (int)peer[1];
+    }
+    *out = pp;
+    return VKW_OK;
+}
+
+static long futex(_Atomic uint32_t *addr, int op, uint32_t val, const struct timespec *ts)
+{
+    /* Not FUTEX_PRIVATE_FLAG: the word is shared with another process. */
+    return syscall(SYS_futex, (uintptr_t)addr, op, val, ts, NULL, 0);
+}
+
+/* Waits until *word reaches round (it only grows). */
+static vkw_status futex_wait_for(_Atomic uint32_t *word, uint32_t round, uint64_t deadline,
+                                 uint32_t timeout_ms, vkw_error *err)
+{
+    for (;;) {
+        uint32_t seen = atomic_load_explicit(word, memory_order_acquire);
+        if (seen == round)
+            return VKW_OK;
+        int left = ms_left(deadline);
+        if (left == 0)
+            return vkw_fail(err, VKW_E_TIMEOUT, "no futex signal within %u ms", timeout_ms);
+        struct timespec ts = {left / 1000, (long)(left % 1000) * 1000000L};
+        if (futex(word, FUTEX_WAIT, seen, &ts) != 0 && errno != EAGAIN && errno != EINTR &&
+            errno != ETIMEDOUT)
+            return vkw_fail(err, VKW_E_OS, "futex wait: %s", strerror(errno));
+    }
+}
+
+static vkw_status futex_signal(_Atomic uint32_t *word, uint32_t round, vkw_error *err)
+{
+    atomic_store_explicit(word, round, memory_order_release);
+    if (futex(word, FUTEX_WAKE, 1, NULL) < 0)
+        return vkw_fail(err, VKW_E_OS, "futex wake: %s", strerror(errno));
+    return VKW_OK;
+}
+
+static vkw_status pipe_signal(int fd, vkw_error *err)
+{
+    char c = 1;
+    ssize_t n;
+    do
+        n = write(fd, &c, 1);
+    while (n < 0 && errno == EINTR);
+    if (n != 1)
+        return vkw_fail(err, n == 0 || errno == EPIPE ? VKW_E_PEER_GONE : VKW_E_OS,
+                        "pipe write: %s", n < 0 ? strerror(errno) : "nothing written");
+    return VKW_OK;
+}
+
+static vkw_status pipe_wait(int fd, uint64_t deadline, uint32_t timeout_ms, vkw_error *err)
+{
+    for (;;) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int left = ms_left(deadline);
+        int r = poll(&pfd, 1, left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return vkw_fail(err, VKW_E_OS, "pipe poll: %s", strerror(errno));
+        if (r == 0)
+            return vkw_fail(err, VKW_E_TIMEOUT, "no pipe signal within %u ms", timeout_ms);
+        char c;
+        ssize_t n = read(fd, &c, 1);
+        if (n == 1)
+            return VKW_OK;
+        if (n == 0)
+            return vkw_fail(err, VKW_E_PEER_GONE, "the other end closed the pipe");
+        if (errno != EINTR && errno != EAGAIN)
+            return vkw_fail(err, VKW_E_OS, "pipe read: %s", strerror(errno));
+    }
+}
+
+/* One half-round: signal (ours), then wait (theirs); or the other way. */
+static vkw_status pingpong_step(vkw_pingpong *pp, bool signal_first, uint32_t timeout_ms,
+                                vkw_error *err)
+{
+    uint64_t deadline = deadline_after(timeout_ms);
+    vkw_status s = VKW_OK;
+    uint32_t round = pp->round + 1;
+    /* The pinging end signals A and waits on B; the ponging end the reverse. */
+    for (int step = 0; step < 2 && s == VKW_OK; step++) {
+        bool signal = (step == 0) == signal_first;
+        switch (pp->kind) {
+        case VKW_PINGPONG_FUTEX: {
+            _Atomic uint32_t *mine = &pp->words[pp->peer ? 1 : 0];
+            _Atomic uint32_t *theirs = &pp->words[pp->peer ? 0 : 1];
+            s = signal ? futex_signal(mine, round, err)
+                       : futex_wait_for(theirs, round, deadline, timeout_ms, err);
+            break;
+        }
+        case VKW_PINGPONG_EVENTFD: {
+            vkw_handle mine = pp->peer ? pp->b : pp->a, theirs = pp->peer ? pp->a : pp->b;
+            if (signal) {
+                s = vkw_event_signal(mine, err);
+            } else {
+                int left = ms_left(deadline);
+                s = vkw_event_wait(theirs, left < 0 ? UINT32_MAX : (uint32_t)left, err);
+            }
+            break;
+        }
+        default: /* pipe: a writes, b reads, on either end */
+            s = signal ? pipe_signal(pp->peer ? pp->b : pp->a, err)
+                       : pipe_wait(pp->peer ? pp->a : pp->b, deadline, timeout_ms, err);
+            break;
+        }
+    }
+    if (s == VKW_OK)
+        pp->round = round;
+    return s;
+}
+
+vkw_status vkw_pingpong_ping(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
+{
+    return pingpong_step(pp, true, timeout_ms, err);
+}
+
+vkw_status vkw_pingpong_pong(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
+{
+    return pingpong_step(pp, false, timeout_ms, err);
 }

@@ -992,3 +992,182 @@ void vkw_section_unmap(void *p, size_t size)
     if (p)
         UnmapViewOfFile(p);
 }
+
+/* ---- Handles, threads, the clock ------------------------------------------- */
+
+vkw_status vkw_handle_dup(vkw_handle h, vkw_handle *out, vkw_error *err)
+{
+    HANDLE dup = NULL;
+    HANDLE self = GetCurrentProcess();
+    *out = VKW_NO_HANDLE;
+    if (!DuplicateHandle(self, (HANDLE)h, self, &dup, 0, FALSE, DUPLICATE_SAME_ACCESS))
+        return os_fail(err, VKW_E_OS, "cannot duplicate a handle: DuplicateHandle");
+    *out = (vkw_handle)dup;
+    return VKW_OK;
+}
+
+struct vkw_thread {
+    HANDLE handle;
+    void (*fn)(void *);
+    void *arg;
+};
+
+static DWORD WINAPI thread_entry(LPVOID p)
+{
+    vkw_thread *t = p;
+    t->fn(t->arg);
+    return 0;
+}
+
+vkw_status vkw_thread_start(void (*fn)(void *arg), void *arg, vkw_thread **out, vkw_error *err)
+{
+    *out = NULL;
+    vkw_thread *t = malloc(sizeof *t);
+    if (!t)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory starting a thread");
+    t->fn = fn;
+    t->arg = arg;
+    t->handle = CreateThread(NULL, 0, thread_entry, t, 0, NULL);
+    if (!t->handle) {
+        free(t);
+        return os_fail(err, VKW_E_OS, "cannot start a thread: CreateThread");
+    }
+    *out = t;
+    return VKW_OK;
+}
+
+void vkw_thread_join(vkw_thread *t)
+{
+    if (!t)
+        return;
+    WaitForSingleObject(t->handle, INFINITE); /* the thread's own waits all time out */
+    CloseHandle(t->handle);
+    free(t);
+}
+
+vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
+{
+    if (cpu >= 64)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "CPU %u is beyond the first 64", cpu);
+    if (!SetThreadAffinityMask(GetCurrentThread(), (DWORD_PTR)1 << cpu))
+        return os_fail(err, VKW_E_INVALID_ARG, "cannot pin the thread: SetThreadAffinityMask");
+    return VKW_OK;
+}
+
+uint64_t vkw_clock_resolution_ns(void)
+{
+    LARGE_INTEGER f;
+    QueryPerformanceFrequency(&f);
+    return f.QuadPart ? (uint64_t)((1000000000ull + (uint64_t)f.QuadPart - 1) / (uint64_t)f.QuadPart)
+                      : 0;
+}
+
+/* ---- OS ping-pong: an event pair ------------------------------------------- */
+
+const char *vkw_pingpong_kind_name(vkw_os_pingpong_kind k)
+{
+    switch (k) {
+    case VKW_PINGPONG_FUTEX: return "futex";
+    case VKW_PINGPONG_EVENTFD: return "eventfd";
+    case VKW_PINGPONG_PIPE: return "pipe";
+    case VKW_PINGPONG_EVENT: return "event";
+    case VKW_PINGPONG_KIND_COUNT: break;
+    }
+    return "unknown";
+}
+
+bool vkw_pingpong_kind_available(vkw_os_pingpong_kind k)
+{
+    return k == VKW_PINGPONG_EVENT;
+}
+
+struct vkw_pingpong {
+    bool peer;
+    HANDLE a, b;
+};
+
+void vkw_pingpong_free(vkw_pingpong *pp)
+{
+    if (!pp)
+        return;
+    if (pp->a)
+        CloseHandle(pp->a);
+    if (pp->b)
+        CloseHandle(pp->b);
+    free(pp);
+}
+
+vkw_status vkw_pingpong_create(vkw_os_pingpong_kind k, vkw_pingpong **out, vkw_handle *peer,
+                               uint32_t *peer_count, vkw_error *err)
+{
+    *out = NULL;
+    *peer_count = 0;
+    if (k != VKW_PINGPONG_EVENT)
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "no %s on Windows", vkw_pingpong_kind_name(k));
+    vkw_pingpong *pp = calloc(1, sizeof *pp);
+    if (!pp)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
+    vkw_handle a = VKW_NO_HANDLE, b = VKW_NO_HANDLE;
+    vkw_status s = vkw_event_create(&a, err);
+    if (s == VKW_OK)
+        pp->a = (HANDLE)a;
+    if (s == VKW_OK && (s = vkw_event_create(&b, err)) == VKW_OK)
+        pp->b = (HANDLE)b;
+    if (s == VKW_OK && (s = vkw_handle_dup(a, &peer[0], err)) == VKW_OK) {
+        *peer_count = 1;
+        if ((s = vkw_handle_dup(b, &peer[1], err)) == VKW_OK)
+            *peer_count = 2;
+    }
+    if (s != VKW_OK) {
+        for (uint32_t i = 0; i < *peer_count; i++)
+            vkw_handle_close(peer[i]);
+        *peer_count = 0;
+        vkw_pingpong_free(pp);
+        return s;
+    }
+    *out = pp;
+    return VKW_OK;
+}
+
+vkw_status vkw_pingpong_open_peer(vkw_os_pingpong_kind k, const vkw_handle *peer,
+                                  uint32_t peer_count, vkw_pingpong **out, vkw_error *err)
+{
+    *out = NULL;
+    vkw_pingpong *pp = k == VKW_PINGPONG_EVENT ? calloc(1, sizeof *pp) : NULL;
+    if (!pp || peer_count != 2) {
+        for (uint32_t i = 0; i < peer_count; i++)
+            vkw_handle_close(peer[i]);
+        free(pp);
+        return pp ? vkw_fail(err, VKW_E_PROTOCOL, "event ping-pong: %u handle(s), 2 expected",
+                             peer_count)
+                  : vkw_fail(err, VKW_E_UNSUPPORTED, "no %s on Windows", vkw_pingpong_kind_name(k));
+    }
+    pp->peer = true;
+    pp->a = (HANDLE)peer[0];
+    pp->b = (HANDLE)peer[1];
+    *out = pp;
+    return VKW_OK;
+}
+
+static vkw_status event_step(HANDLE signal, HANDLE wait, bool signal_first, uint32_t timeout_ms,
+                             vkw_error *err)
+{
+    vkw_status s = VKW_OK;
+    if (signal_first)
+        s = vkw_event_signal((vkw_handle)signal, err);
+    if (s == VKW_OK)
+        s = vkw_event_wait((vkw_handle)wait, timeout_ms, err);
+    if (s == VKW_OK && !signal_first)
+        s = vkw_event_signal((vkw_handle)signal, err);
+    return s;
+}
+
+vkw_status vkw_pingpong_ping(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
+{
+    return event_step(pp->a, pp->b, true, timeout_ms, err);
+}
+
+vkw_status vkw_pingpong_pong(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
+{
+    return event_step(pp->b, pp->a, false, timeout_ms, err);
+}

@@ -20,6 +20,8 @@ static const char *type_name(uint32_t type)
     case VKW_MSG_COUNT: return "count";
     case VKW_MSG_MEMORY: return "memory";
     case VKW_MSG_QUIT: return "quit";
+    case VKW_MSG_SYNC: return "sync";
+    case VKW_MSG_SYNC_DONE: return "sync done";
     }
     return "unknown";
 }

@@ -20,6 +20,8 @@ typedef enum vkw_msg_type {
     VKW_MSG_COUNT,        /* parent: how many handles do you hold? */
     VKW_MSG_MEMORY,       /* parent: import this memory (one handle), verify, write back */
     VKW_MSG_QUIT,         /* parent: tear down and tell me what the validation layer said */
+    VKW_MSG_SYNC,         /* parent: be the other side of these round trips (handles) */
+    VKW_MSG_SYNC_DONE,    /* child, after its reply to SYNC: the round trips are over */
     VKW_MSG_REPLY = 0x80, /* or'ed into the request's type */
 } vkw_msg_type;
 
@@ -38,6 +40,7 @@ typedef enum vkw_fault {
     VKW_FAULT_CHILD_HANG,     /* the child never replies */
     VKW_FAULT_STALE_HANDLE,   /* the child closes the handle, then imports the stale value */
     VKW_FAULT_FOREIGN_HANDLE, /* the parent sends a handle that is not Vulkan memory */
+    VKW_FAULT_LOST_SIGNAL,    /* the other side of a round trip stops signalling after warm-up */
 } vkw_fault;
 
 typedef struct vkw_msg_hello {
@@ -91,6 +94,24 @@ typedef struct vkw_msg_memory_reply {
     uint32_t verified;          /* the parent's pattern was there */
     vkw_mismatch mismatch;      /* when it was not */
 } vkw_msg_memory_reply;
+
+typedef struct vkw_msg_sync {
+    vkw_msg_header h;
+    uint32_t mode;        /* vkw_sync_mode */
+    int32_t os_kind;      /* OS mode: vkw_os_pingpong_kind */
+    uint32_t handle_type; /* Vulkan modes: the semaphore or fence handle type bit */
+    uint32_t rounds;      /* round trips the child answers (warm-up included); chain: batches */
+    uint32_t timeout_ms;
+    int32_t pin_cpu;      /* -1: not pinned */
+    uint32_t answer;      /* round trips to answer (fewer than rounds: the lost-signal fault) */
+    uint64_t values[2];   /* handles that travel by value (Win32 KMT) */
+} vkw_msg_sync;
+
+/* The reply to SYNC (ready: the child is in its loop) and SYNC_DONE. */
+typedef struct vkw_msg_sync_reply {
+    vkw_msg_header h;
+    vkw_msg_outcome outcome;
+} vkw_msg_sync_reply;
 
 #define VKW_CHILD_MESSAGES 4
 

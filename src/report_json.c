@@ -472,6 +472,96 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
     num(w, h, "leaked", (double)vkw_memory_scenario_leaked(sc));
 }
 
+static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sync_result *r)
+{
+    str(w, o, "mode", vkw_sync_mode_name(r->mode));
+    str(w, o, "peer", vkw_peer_name(r->peer));
+    str(w, o, "os_primitive",
+        r->mode == VKW_SYNC_OS ? vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind) : NULL);
+    const vkw_handle_type *t = NULL;
+    if (r->type_index >= 0)
+        t = r->mode == VKW_SYNC_FENCE ? &vkw_fence_handle_types[r->type_index]
+                                      : &vkw_semaphore_handle_types[r->type_index];
+    str(w, o, "handle_type", t ? t->name : NULL);
+    str(w, o, "object", r->mode == VKW_SYNC_OS      ? NULL
+                        : r->mode == VKW_SYNC_FENCE ? "fence"
+                                                    : "timeline semaphore");
+    str(w, o, "outcome", vkw_outcome_name(r->outcome));
+    str(w, o, "reason", r->outcome == VKW_OUTCOME_PASSED ? NULL : r->reason);
+    const vkw_distribution *d = &r->rt;
+    cJSON *st = add_obj(w, o, "round_trip_ns");
+    num(w, st, "count", d->count);
+    num(w, st, "min", d->min);
+    num(w, st, "p50", d->p50);
+    num(w, st, "p90", d->p90);
+    num(w, st, "p99", d->p99);
+    num(w, st, "p99_9", d->p999);
+    num(w, st, "max", d->max);
+    num(w, st, "mean", d->mean);
+    num(w, st, "stddev", d->stddev);
+    cJSON *h = add_arr(w, o, "histogram");
+    for (uint32_t k = 0; h && k < VKW_HISTOGRAM_BUCKETS; k++) {
+        if (!d->histogram[k])
+            continue;
+        cJSON *bk = push_obj(w, h);
+        num(w, bk, "from_ns", k ? (double)(1ull << k) : 0);
+        num(w, bk, "below_ns", (double)(2ull << k));
+        num(w, bk, "count", d->histogram[k]);
+    }
+    if (r->baseline >= 0 && r->outcome == VKW_OUTCOME_PASSED) {
+        const vkw_sync_result *base = &b->sync[r->baseline];
+        cJSON *ra = add_obj(w, o, "ratio_to_best_baseline");
+        str(w, ra, "baseline", vkw_pingpong_kind_name((vkw_os_pingpong_kind)base->os_kind));
+        num(w, ra, "p50", r->ratio_p50);
+        num(w, ra, "p99", r->ratio_p99);
+    } else {
+        null(w, o, "ratio_to_best_baseline");
+    }
+    if (r->samples) {
+        cJSON *sa = add_arr(w, o, "samples_ns");
+        for (uint32_t k = 0; sa && k < r->sample_count; k++)
+            attach(w, sa, NULL, cJSON_CreateNumber(r->samples[k]));
+    } else {
+        null(w, o, "samples_ns");
+    }
+}
+
+static void round_trips(jw *w, cJSON *o, const vkw_bench_report *b)
+{
+    if (!b->options.run_sync) {
+        null(w, o, "round_trips");
+        return;
+    }
+    cJSON *rt = add_obj(w, o, "round_trips");
+    cJSON *opt = add_obj(w, rt, "options");
+    num(w, opt, "round_trips", b->options.round_trips);
+    num(w, opt, "warmup", b->options.warmup);
+    num(w, opt, "gpu_chains", VKW_BENCH_CHAINS);
+    if (b->options.pin_parent >= 0) {
+        cJSON *pin = add_obj(w, opt, "pin");
+        num(w, pin, "parent", b->options.pin_parent);
+        num(w, pin, "peer", b->options.pin_child);
+    } else {
+        null(w, opt, "pin");
+    }
+    cJSON *timer = add_obj(w, rt, "timer");
+    str(w, timer, "clock", vkw_platform_os() == VKW_OS_WINDOWS ? "QueryPerformanceCounter"
+                                                                 : "CLOCK_MONOTONIC");
+    num(w, timer, "resolution_ns", (double)b->timer_resolution_ns);
+    num(w, timer, "overhead_ns", b->timer_overhead_ns);
+    cJSON *ra = add_arr(w, rt, "results");
+    for (uint32_t i = 0; ra && i < b->sync_count; i++) {
+        cJSON *r = push_obj(w, ra);
+        if (r)
+            sync_result(w, r, b, &b->sync[i]);
+    }
+    cJSON *sum = add_obj(w, rt, "summary");
+    num(w, sum, "modes", b->sync_count);
+    num(w, sum, "passed", b->sync_passed);
+    num(w, sum, "failed", b->sync_failed);
+    num(w, sum, "skipped", b->sync_skipped);
+}
+
 static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
 {
     cJSON *o = add_obj(w, root, "bench");
@@ -530,6 +620,7 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
     num(w, tot, "failed", b->failed);
     num(w, tot, "skipped", b->skipped);
     num(w, tot, "not_run", b->not_run);
+    round_trips(w, o, b);
     num(w, o, "bench_ms", b->bench_ms);
 }
 

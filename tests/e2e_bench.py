@@ -230,7 +230,8 @@ def test_bench_foreign_handle_import_fails_cleanly():
 
 
 def test_bench_unsupported_handle_type_skipped():
-    p, r = bench_json("--handle-types", "DMA_BUF", "--sizes", "64K", expect_rc=12)
+    p, r = bench_json("--handle-types", "DMA_BUF", "--sizes", "64K", "--parts", "memory",
+                      expect_rc=12)
     one_stderr_line(p, "nothing to share")
     b = r["bench"]
     check(b["handle_types"] == [{"handle_type": "DMA_BUF", "tested": False,
@@ -317,6 +318,11 @@ def test_bench_cli_rejects_bad_options():
         (["bench", "--fault", "nope"], "unknown fault"),
         (["bench", "--timeout", "-1"], "--timeout"),
         (["probe", "--iterations", "3"], "for 'vkwin32h bench' only"),
+        (["bench", "--peer", "neighbour"], "--peer"),
+        (["bench", "--modes", "host-timeline,smoke-signal"], "unknown mode 'smoke-signal'"),
+        (["bench", "--parts", "gpu"], "unknown part 'gpu'"),
+        (["bench", "--pin", "1"], "--pin"),
+        (["bench", "--round-trips", "0"], "--round-trips"),
     ]
     for argv, needle in cases:
         p = run(*argv)
@@ -341,6 +347,109 @@ def test_bench_missing_loader_exit_3():
     p, r = bench_json("--loader", "/nonexistent/libvulkan.so.1", expect_rc=3)
     one_stderr_line(p, "/nonexistent/libvulkan.so.1")
     check(r["status"]["code"] == "no_loader" and "bench" not in r, "no_loader, no bench section")
+
+
+# --- round trips --------------------------------------------------------------
+
+def sane_distribution(what, r, count):
+    d = r["round_trip_ns"]
+    check(d["count"] == count, f"{what}: {count} samples, got {d['count']}")
+    check(0 < d["min"] <= d["p50"] <= d["p90"] <= d["p99"] <= d["p99_9"] <= d["max"],
+          f"{what}: min <= p50 <= p90 <= p99 <= p99.9 <= max, all positive: {d}")
+    check(d["min"] <= d["mean"] <= d["max"] and d["stddev"] >= 0, f"{what}: mean within range")
+    check(sum(b["count"] for b in r["histogram"]) == count, f"{what}: the histogram holds every sample")
+    for b in r["histogram"]:
+        check(b["below_ns"] == 2 * max(b["from_ns"], 1) or (b["from_ns"] == 0 and b["below_ns"] == 2),
+              f"{what}: log-scale buckets {b}")
+
+
+def results(r, **match):
+    return [x for x in r["bench"]["round_trips"]["results"]
+            if all(x[k] == v for k, v in match.items())]
+
+
+def test_bench_thread_peer_timeline_round_trips_on_lavapipe():
+    p, r = bench_json("--parts", "round-trips", "--peer", "thread", "--round-trips", "500",
+                      "--warmup", "50", "--samples", expect_rc=12)
+    # Nothing crossed processes (exit 12), yet lavapipe times timelines and fences
+    # between two threads without exporting anything.
+    for mode in ("host-timeline", "queue-timeline"):
+        got = results(r, mode=mode, peer="thread")
+        check(len(got) == 1 and got[0]["outcome"] == "passed",
+              f"{mode} with a thread peer passed: {got}")
+        if got and got[0]["outcome"] == "passed":
+            sane_distribution(mode, got[0], 500)
+            check(len(got[0]["samples_ns"]) == 500, f"{mode}: --samples keeps every sample")
+            check(got[0]["handle_type"] is None, f"{mode}: nothing exported in-process")
+            ra = got[0]["ratio_to_best_baseline"]
+            check(ra and ra["baseline"] in ("futex", "eventfd", "pipe") and ra["p50"] > 0,
+                  f"{mode}: given as a ratio to the fastest OS baseline: {ra}")
+    fence = results(r, mode="fence", peer="thread")
+    check(fence and fence[0]["outcome"] == "skipped" and "externally synchronized" in
+          fence[0]["reason"], "one VkFence cannot be shared by two threads that way")
+    chain = results(r, mode="gpu-chain", peer="thread")
+    check(chain and chain[0]["outcome"] == "skipped" and "one queue" in chain[0]["reason"],
+          "the GPU chain needs two queues in one process; lavapipe has one")
+    timer = r["bench"]["round_trips"]["timer"]
+    check(timer["resolution_ns"] > 0 and 0 < timer["overhead_ns"] < 100000, f"timer: {timer}")
+
+
+def test_bench_os_baselines_between_real_processes():
+    p, r = bench_json("--parts", "round-trips", "--peer", "process", "--modes", "os",
+                      "--round-trips", "300", "--warmup", "30", expect_rc=12)
+    kinds = {x["os_primitive"]: x for x in results(r, mode="os", peer="process")}
+    check(set(kinds) == {"futex", "eventfd", "pipe"}, f"the three Linux baselines: {set(kinds)}")
+    for k, x in kinds.items():
+        check(x["outcome"] == "passed", f"{k}: passed: {x['reason']}")
+        if x["outcome"] == "passed":
+            sane_distribution(k, x, 300)
+    best = min(kinds.values(), key=lambda x: x["round_trip_ns"]["p50"])
+    check(best["ratio_to_best_baseline"]["p50"] == 1.0, "the fastest baseline is its own reference")
+    c = r["bench"]["child"]
+    check(c["started"] and c["end"]["text"] == "exit code 0", "a real child process answered")
+    check_child_gone(r)
+
+
+def test_bench_cross_process_semaphores_skipped_with_driver_reason():
+    p, r = bench_json("--parts", "round-trips", "--peer", "process", "--round-trips", "100",
+                      expect_rc=12)
+    one_stderr_line(p, "nothing to share")
+    for mode in ("host-timeline", "queue-timeline", "fence", "gpu-chain"):
+        got = results(r, mode=mode, peer="process")
+        check({x["handle_type"] for x in got} == {"OPAQUE_FD", "SYNC_FD"},
+              f"{mode}: every Linux handle type listed")
+        check(all(x["outcome"] == "skipped" and "VK_KHR_external_" in x["reason"] for x in got),
+              f"{mode}: skipped with the driver's reason: {[x['reason'] for x in got]}")
+
+
+def test_bench_lost_signal_reported_within_timeout():
+    t0 = time.monotonic()
+    p, r = bench_json("--parts", "round-trips", "--peer", "process", "--modes", "os",
+                      "--round-trips", "200", "--warmup", "20", "--timeout", "1",
+                      "--fault", "lost-signal", expect_rc=10)
+    check(time.monotonic() - t0 < 20, "reported within the timeout, not a hang")
+    first = r["bench"]["round_trips"]["results"][0]
+    check(first["outcome"] == "failed" and "round trip 21 of 220 (timed)" in first["reason"]
+          and "within 1000 ms" in first["reason"], f"the lost signal, with its index: {first}")
+    check(all(x["outcome"] == "passed" for x in r["bench"]["round_trips"]["results"][1:]),
+          "the modes after it still ran")
+    one_stderr_line(p, "round-trip mode(s) failed")
+    p, r = bench_json("--parts", "round-trips", "--peer", "thread", "--modes", "host-timeline",
+                      "--round-trips", "100", "--warmup", "10", "--timeout", "1",
+                      "--fault", "lost-signal", expect_rc=10)
+    got = results(r, mode="host-timeline")[0]
+    check(got["outcome"] == "failed" and "timeline value 11 not reached within 1000 ms"
+          in got["reason"], f"a thread peer's lost timeline signal: {got['reason']}")
+
+
+def test_bench_round_trips_under_validation_layer_no_error():
+    p, r = bench_json("--parts", "round-trips", "--round-trips", "200", "--warmup", "20",
+                      "--validate", expect_rc=12)
+    v = r["validation"]
+    check(v["enabled"] and v["validation_errors"] == 0, f"no validation error: {v['messages'][:3]}")
+    check(r["bench"]["child"]["validation_enabled"], "the child ran under the layer too")
+    passed = [x for x in r["bench"]["round_trips"]["results"] if x["outcome"] == "passed"]
+    check(len(passed) >= 5, f"baselines and thread-peer modes ran: {len(passed)}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,46 @@
+/* What the bench's parts share inside libvkw: the run's context and the
+ * request/reply helpers of the parent. Not part of the library's interface. */
+#ifndef VKW_BENCH_INTERNAL_H
+#define VKW_BENCH_INTERNAL_H
+
+#include "bench.h"
+#include "device.h"
+#include "instance.h"
+#include "pattern.h"
+#include "platform.h"
+#include "protocol.h"
+#include "report.h"
+
+/* Everything one bench run holds; released in one place (bench_close). */
+typedef struct bench_ctx {
+    const vkw_bench_options *opts;
+    vkw_report *report;
+    vkw_bench_report *b;
+    vkw_loader loader;
+    vkw_instance inst;
+    vkw_device dev;
+    vkw_child *child;
+    vkw_channel *ch;
+    bool child_failed; /* crashed, hung or broke the protocol: no more requests */
+    bool fault_pending;
+    vkw_pattern mine, theirs; /* what this side writes, what the child must write */
+    uint32_t seq;
+    uint32_t steps_done, steps_total;
+} bench_ctx;
+
+/* One request, one reply within reply_ms; any failure ends the child's part. */
+vkw_status vkw_bench_request(bench_ctx *c, const void *msg, size_t len, const vkw_handle *handles,
+                             uint32_t handle_count, vkw_msg_type reply_type, void *reply,
+                             size_t reply_len, uint32_t reply_ms, vkw_error *err);
+/* The child stopped answering: how it ended, and what it was doing. */
+vkw_status vkw_bench_child_failed(bench_ctx *c, vkw_status why, vkw_error *err);
+void vkw_bench_progress(bench_ctx *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The round-trip half of the bench (bench_sync.c). */
+vkw_status vkw_bench_sync_run(bench_ctx *c, vkw_error *err);
+
+#endif
