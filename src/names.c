@@ -244,3 +244,16 @@ const char *vkw_size_string(uint64_t bytes, char *buf, size_t len)
     snprintf(buf, len, "%llu %s", (unsigned long long)bytes, unit[u]);
     return buf;
 }
+
+/* Declared with the ping-pong in platform.h; the same names on every OS. */
+const char *vkw_pingpong_kind_name(vkw_os_pingpong_kind k)
+{
+    switch (k) {
+    case VKW_PINGPONG_FUTEX: return "futex";
+    case VKW_PINGPONG_EVENTFD: return "eventfd";
+    case VKW_PINGPONG_PIPE: return "pipe";
+    case VKW_PINGPONG_EVENT: return "event";
+    case VKW_PINGPONG_KIND_COUNT: break;
+    }
+    return "unknown";
+}

@@ -921,18 +921,6 @@ uint64_t vkw_clock_resolution_ns(void)
 
 /* ---- OS ping-pong ------------------------------------------------------------ */
 
-const char *vkw_pingpong_kind_name(vkw_os_pingpong_kind k)
-{
-    switch (k) {
-    case VKW_PINGPONG_FUTEX: return "futex";
-    case VKW_PINGPONG_EVENTFD: return "eventfd";
-    case VKW_PINGPONG_PIPE: return "pipe";
-    case VKW_PINGPONG_EVENT: return "event";
-    case VKW_PINGPONG_KIND_COUNT: break;
-    }
-    return "unknown";
-}
-
 bool vkw_pingpong_kind_available(vkw_os_pingpong_kind k)
 {
     return k == VKW_PINGPONG_FUTEX || k == VKW_PINGPONG_EVENTFD || k == VKW_PINGPONG_PIPE;
