@@ -2,41 +2,54 @@
 # Runs `vkwin32h bench` on a GPU machine of the `device` tool: the build
 # (build/default) and the debs in .gl/ are made here and carried there
 # (README "On a GPU machine"). Writes its reports to $OUT:
-#   nvidia-smi.txt        the GPU and driver
-#   timing.txt            probe vs vulkaninfo --summary, five runs each
-#   bench-validate.*      every scenario up to $SIZES under the validation layer
-#   bench.*               the same without the layer, for timings (--verbose)
-#   cycles-and-faults.txt 1000 cycles for leaks, and what the driver says to bad handles
+#   machine.txt           the GPU and driver; probe vs vulkaninfo --summary, five runs each
+#   bench-validate.*      memory up to $SIZES and every round trip, under the validation layer
+#   bench.*               the same without the layer, for timings (--verbose, more round trips)
+#   cycles-and-faults.txt 1000 memory cycles for leaks, what the driver says to bad handles,
+#                         and the tool's host-timeline loop against a minimal hand-written one
 set -uo pipefail
 out=${OUT:-/tmp/vkw-gpu}
 mkdir -p "$out"
 sizes=${SIZES:-64K,16M,256M,1G,4G}
+trips=${ROUND_TRIPS:-20000}
 
 . scripts/gpu-env.sh
-nvidia-smi --query-gpu=name,driver_version,pci.bus_id,memory.total --format=csv | tee "$out/nvidia-smi.txt"
-
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-for i in 1 2 3 4 5; do
-  echo "run $i: vkwin32h probe $(ms $exe probe -q) ms, vulkaninfo --summary $(ms vulkaninfo --summary) ms"
-done | tee "$out/timing.txt"
+{
+  nvidia-smi --query-gpu=name,driver_version,pci.bus_id,memory.total --format=csv
+  nproc
+  ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
+  for i in 1 2 3 4 5; do
+    echo "run $i: vkwin32h probe $(ms $exe probe -q) ms, vulkaninfo --summary $(ms vulkaninfo --summary) ms"
+  done
+} 2>&1 | tee "$out/machine.txt"
 
 rc=0
-$exe bench --validate --sizes "$sizes" --iterations 5 --timeout 120 \
+$exe bench --validate --sizes "$sizes" --iterations 5 --round-trips 2000 --timeout 120 \
   --json "$out/bench-validate.json" >"$out/bench-validate.txt" 2>&1 || rc=$?
 echo "bench under validation: exit $rc"; cat "$out/bench-validate.txt"
 
-$exe bench --sizes "$sizes" --iterations 10 --timeout 120 --verbose \
+$exe bench --sizes "$sizes" --iterations 10 --round-trips "$trips" --timeout 120 --verbose \
   --json "$out/bench.json" >"$out/bench.txt" 2>&1
 echo "bench: exit $?"
 
 {
   echo "== 1000 cycles, 64 KiB, every scenario"
-  $exe bench --sizes 64K --iterations 1000 --json "$out/cycles.json" 2>&1 | tail -8
+  $exe bench --parts memory --sizes 64K --iterations 1000 2>&1 | tail -8
   echo "exit ${PIPESTATUS[0]}"
   for f in stale-handle foreign-handle child-abort child-hang; do
     echo "== --fault $f"
-    $exe bench --sizes 64K --iterations 2 --scenarios buffer-copy --timeout 5 --fault "$f" 2>&1 | tail -4
+    $exe bench --parts memory --sizes 64K --iterations 2 --scenarios buffer-copy --timeout 5 \
+      --fault "$f" 2>&1 | tail -4
     echo "exit ${PIPESTATUS[0]}"
   done
-} | tee "$out/cycles-and-faults.txt"
+  echo "== --fault lost-signal (round trips, 2 s timeout)"
+  $exe bench --parts round-trips --modes host-timeline --peer process --round-trips 1000 \
+    --timeout 2 --fault lost-signal 2>&1 | grep -E "host-timeline|vkwin32h:"
+  echo "== the tool's host-timeline loop vs a minimal hand-written one (thread peer, $trips)"
+  for i in 1 2 3; do
+    build/default/vkw_minimal_timeline "$trips" 200
+    $exe bench --parts round-trips --peer thread --modes host-timeline --round-trips "$trips" \
+      --json - 2>/dev/null | python3 -c 'import json,sys; r=json.load(sys.stdin)["bench"]["round_trips"]["results"][0]["round_trip_ns"]; print("vkwin32h host-timeline thread round trip: p50 %.0f ns, p99 %.0f ns" % (r["p50"], r["p99"]))'
+  done
+} 2>&1 | tee "$out/cycles-and-faults.txt"
 exit $rc

@@ -238,8 +238,7 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
         else
             for (uint32_t i = 0; s == VKW_OK && i < req->answer && i < req->rounds; i++)
                 s = vkw_sync_pong(&side, req->timeout_ms, &err);
-        if (mode != VKW_SYNC_OS && c->dev.handle && !c->dev.wedged)
-            c->dev.vkDeviceWaitIdle(c->dev.handle);
+        vkw_sync_side_settle(&side, s == VKW_OK);
         vkw_msg_sync_reply done;
         vkw_msg_init(&done.h, VKW_MSG_SYNC_DONE, req->h.seq, sizeof done);
         vkw_msg_outcome_set(&done.outcome, s, &err);

@@ -267,9 +267,7 @@ static vkw_status run_thread_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_sid
     }
 
 cleanup:
-    /* Nothing of the queue's may still use the semaphores or fences. */
-    if (r->mode != VKW_SYNC_OS && c->dev.handle && !c->dev.wedged)
-        c->dev.vkDeviceWaitIdle(c->dev.handle);
+    vkw_sync_side_settle(side, s == VKW_OK);
     vkw_sync_side_release(&pt.side);
     vkw_sync_side_release(side);
     return s;
@@ -357,6 +355,7 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
     }
 
 cleanup:
+    vkw_sync_side_settle(side, s == VKW_OK);
     for (uint32_t i = 0; i < handle_count; i++)
         if (handles[i] != VKW_NO_HANDLE) {
             if (t)

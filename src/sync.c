@@ -146,6 +146,19 @@ void vkw_sync_side_borrow(vkw_sync_side *ponger, const vkw_sync_side *pinger, Vk
     ponger->round = 0;
 }
 
+void vkw_sync_side_settle(vkw_sync_side *side, bool succeeded)
+{
+    vkw_device *dev = side->dev;
+    bool queued = side->mode == VKW_SYNC_QUEUE_TIMELINE || side->mode == VKW_SYNC_FENCE ||
+                  side->mode == VKW_SYNC_GPU_CHAIN;
+    if (!queued || !dev || !dev->handle || dev->wedged)
+        return;
+    if (succeeded)
+        dev->vkDeviceWaitIdle(dev->handle); /* every dependency was met: it returns */
+    else
+        dev->wedged = true;
+}
+
 void vkw_sync_side_release(vkw_sync_side *side)
 {
     vkw_pingpong_free(side->pp);

@@ -58,6 +58,13 @@ void vkw_sync_side_borrow(vkw_sync_side *ponger, const vkw_sync_side *pinger, Vk
                           atomic_flag *queue_lock);
 void vkw_sync_side_release(vkw_sync_side *side);
 
+/* Before release: batches this side queued must be complete before their
+ * semaphores or fences are destroyed (VUID-vkDestroySemaphore-semaphore-01137).
+ * After round trips that succeeded they are, and the queue is drained; after
+ * a failure a batch may wait for a signal that never comes, so nothing is
+ * waited for: the device is marked wedged and its objects left. */
+void vkw_sync_side_settle(vkw_sync_side *side, bool succeeded);
+
 /* One round trip, or its other half. Every wait ends at timeout_ms. */
 vkw_status vkw_sync_ping(vkw_sync_side *side, uint32_t timeout_ms, vkw_error *err);
 vkw_status vkw_sync_pong(vkw_sync_side *side, uint32_t timeout_ms, vkw_error *err);

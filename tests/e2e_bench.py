@@ -304,6 +304,17 @@ def test_schema_accepts_recorded_h100_bench_report():
     for sc in b["memory"]:
         if sc["outcome"] == "passed":
             passed_scenario_checks(sc, 5)
+    # Round trips across processes through OPAQUE_FD semaphores and fences.
+    rt = b["round_trips"]["results"]
+    for mode in ("host-timeline", "queue-timeline", "fence", "gpu-chain"):
+        got = [x for x in rt if x["mode"] == mode and x["peer"] == "process"]
+        fd = [x for x in got if x["handle_type"] == "OPAQUE_FD"]
+        check(len(fd) == 1 and fd[0]["outcome"] == "passed", f"{mode} OPAQUE_FD across processes")
+        sync_fd = [x for x in got if x["handle_type"] == "SYNC_FD"]
+        check(len(sync_fd) == 1 and sync_fd[0]["outcome"] == "skipped"
+              and "driver_says_no" in sync_fd[0]["reason"], f"{mode}: no SYNC_FD on this driver")
+        if fd and fd[0]["outcome"] == "passed" and mode != "gpu-chain":
+            sane_distribution(mode, fd[0], 2000)
 
 
 def test_bench_cli_rejects_bad_options():
