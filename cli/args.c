@@ -162,7 +162,7 @@ static bool mode_item(vkw_args *out, const char *tok, char *msg, size_t len)
             return true;
         }
     snprintf(msg, len, "--modes: unknown mode '%s' (known: os, host-timeline, queue-timeline, "
-                       "fence, gpu-chain)", tok);
+                       "queue-binary, fence, gpu-chain)", tok);
     return false;
 }
 
@@ -393,7 +393,8 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               "  --parts LIST       memory, round-trips (default: both)\n"
               "  --round-trips N    timed round trips per mode (default 2000)\n"
               "  --warmup N         untimed round trips before them (default 200)\n"
-              "  --modes LIST       os, host-timeline, queue-timeline, fence, gpu-chain\n"
+              "  --modes LIST       os, host-timeline, queue-timeline, queue-binary, fence,\n"
+              "                     gpu-chain (default: all)\n"
               "  --peer WHO         process, thread or both (default): the other side\n"
               "  --pin P,C          pin this process's thread to CPU P, the other side to C\n"
               "  --samples          every raw round-trip sample into the JSON report\n"

@@ -201,19 +201,31 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
             if (table[i].bit == req->handle_type)
                 t = &table[i];
         vkw_handle got[2] = {VKW_NO_HANDLE, VKW_NO_HANDLE};
+        uint32_t first = 0; /* of the ordering primitive's handles, after the objects' */
         if (t && vkw_handle_travels_by_value(t)) {
             got[0] = (vkw_handle)req->values[0];
             got[1] = (vkw_handle)req->values[1];
-        } else if (n == 2) {
+        } else if (n >= 2) {
             got[0] = hs[0];
             got[1] = hs[1];
-            n = 0;
+            first = 2;
         }
-        if (!t || got[0] == VKW_NO_HANDLE)
+        if (!t || got[0] == VKW_NO_HANDLE) {
+            /* Everything attached is closed below, once. */
+            got[0] = got[1] = VKW_NO_HANDLE;
             s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s request without its handles or type",
                          vkw_sync_mode_name(mode));
-        else
+        } else {
             s = vkw_sync_side_import(&side, mode, &c->dev, t, got, &err);
+            if (s == VKW_OK && mode == VKW_SYNC_QUEUE_BINARY)
+                s = vkw_pingpong_open_peer((vkw_os_pingpong_kind)req->os_kind, hs + first,
+                                           n - first, &side.pp, &err);
+            else
+                for (uint32_t i = first; i < n; i++)
+                    vkw_handle_close(hs[i]);
+        }
+        if (s == VKW_OK || got[0] != VKW_NO_HANDLE)
+            n = 0; /* every attached handle is taken or closed above */
         for (int i = 0; i < 2; i++)
             if (t && got[i] != VKW_NO_HANDLE)
                 vkw_memory_handle_release(t, got[i]); /* what import did not take */

@@ -37,7 +37,7 @@ static vkw_sync_result *add_result(vkw_bench_report *b, vkw_sync_mode mode, vkw_
     r->os_kind = -1;
     r->type_index = -1;
     r->baseline = -1;
-    r->timeline = mode != VKW_SYNC_OS && mode != VKW_SYNC_FENCE;
+    r->timeline = mode != VKW_SYNC_OS && mode != VKW_SYNC_FENCE && mode != VKW_SYNC_QUEUE_BINARY;
     return r;
 }
 
@@ -104,7 +104,7 @@ static vkw_status plan(bench_ctx *c, const vkw_device_report *dr, vkw_error *err
                 vkw_sync_result *r = add_result(b, (vkw_sync_mode)m, VKW_PEER_PROCESS);
                 r->type_index = (int32_t)t;
                 const vkw_verdict *v = fences ? &dr->fence_verdict[t]
-                                              : &dr->semaphore_verdict[t][1]; /* timeline */
+                                              : &dr->semaphore_verdict[t][r->timeline ? 1 : 0];
                 if (v->code != VKW_VERDICT_SHAREABLE)
                     skip(r, VKW_E_UNSUPPORTED, "%s: %s", vkw_verdict_code_name(v->code),
                          v->detail);
@@ -117,6 +117,15 @@ static vkw_status plan(bench_ctx *c, const vkw_device_report *dr, vkw_error *err
         }
     }
     return VKW_OK;
+}
+
+/* The OS primitive that orders a queue-binary round trip: the first of this OS's. */
+static vkw_os_pingpong_kind order_kind(void)
+{
+    for (uint32_t k = 0; k < VKW_PINGPONG_KIND_COUNT; k++)
+        if (vkw_pingpong_kind_available((vkw_os_pingpong_kind)k))
+            return (vkw_os_pingpong_kind)k;
+    return VKW_PINGPONG_KIND_COUNT;
 }
 
 /* The cost of one clock read, the median of many back to back. */
@@ -245,6 +254,13 @@ static vkw_status run_thread_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_sid
                                  two ? NULL : &lock);
             side->queue_lock = two ? NULL : &lock;
         }
+        if (s == VKW_OK && r->mode == VKW_SYNC_QUEUE_BINARY) {
+            vkw_handle peer[VKW_PINGPONG_MAX_HANDLES];
+            uint32_t n = 0;
+            s = vkw_pingpong_create(order_kind(), &side->pp, peer, &n, err);
+            if (s == VKW_OK)
+                s = vkw_pingpong_open_peer(order_kind(), peer, n, &pt.side.pp, err);
+        }
     }
     if (s != VKW_OK)
         goto cleanup;
@@ -275,12 +291,29 @@ cleanup:
 
 /* ---- The other side in the child process ----------------------------------- */
 
+/* The parent's copies of what it sent: the objects' handles as their type
+ * says (a KMT value is not closed), the ordering primitive's as plain handles. */
+static void release_handles(const vkw_handle_type *t, vkw_handle *handles, uint32_t objects,
+                            uint32_t order)
+{
+    for (uint32_t i = 0; i < 2 + order; i++) {
+        if (i >= objects && i < 2)
+            continue;
+        if (t && i < 2)
+            vkw_memory_handle_release(t, handles[i]);
+        else
+            vkw_handle_close(handles[i]);
+        handles[i] = VKW_NO_HANDLE;
+    }
+}
+
 static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_side *side,
                                    double *samples, vkw_error *err)
 {
     const vkw_bench_options *o = c->opts;
-    vkw_handle handles[2] = {VKW_NO_HANDLE, VKW_NO_HANDLE};
-    uint32_t handle_count = 0;
+    vkw_handle handles[2 + VKW_PINGPONG_MAX_HANDLES] = {VKW_NO_HANDLE, VKW_NO_HANDLE,
+                                                       VKW_NO_HANDLE, VKW_NO_HANDLE};
+    uint32_t handle_count = 0, order_count = 0; /* the objects', then the ordering primitive's */
     const vkw_handle_type *t = result_type(r);
     vkw_status s;
     vkw_msg_sync msg;
@@ -302,6 +335,10 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
             s = vkw_sync_side_export(side, t, handles, err);
         if (s == VKW_OK)
             handle_count = 2;
+        if (s == VKW_OK && r->mode == VKW_SYNC_QUEUE_BINARY) {
+            msg.os_kind = (int32_t)order_kind();
+            s = vkw_pingpong_create(order_kind(), &side->pp, handles + 2, &order_count, err);
+        }
     }
     bool by_value = t && vkw_handle_travels_by_value(t);
     if (by_value) {
@@ -313,16 +350,17 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
     snprintf(c->b->child_activity, sizeof c->b->child_activity, "%s round trips%s%s",
              vkw_sync_mode_name(r->mode), t ? " with " : "", t ? t->name : "");
     vkw_msg_sync_reply ready;
-    s = vkw_bench_request(c, &msg, sizeof msg, handles, by_value ? 0 : handle_count, VKW_MSG_SYNC,
-                          &ready, sizeof ready, o->timeout_ms * 3 + 1000, err);
+    /* Attached: the objects' handles (unless they travel by value), then the
+     * ordering primitive's. */
+    vkw_handle attach[2 + VKW_PINGPONG_MAX_HANDLES];
+    uint32_t attached = 0;
+    for (uint32_t i = by_value ? 2 : 0; i < 2 + order_count; i++)
+        if (i < handle_count || i >= 2)
+            attach[attached++] = handles[i];
+    s = vkw_bench_request(c, &msg, sizeof msg, attach, attached, VKW_MSG_SYNC, &ready,
+                          sizeof ready, o->timeout_ms * 3 + 1000, err);
     /* The child has its own now (or nothing, if the send failed). */
-    for (uint32_t i = 0; i < handle_count; i++) {
-        if (t)
-            vkw_memory_handle_release(t, handles[i]);
-        else
-            vkw_handle_close(handles[i]);
-        handles[i] = VKW_NO_HANDLE;
-    }
+    release_handles(t, handles, handle_count, order_count);
     if (s != VKW_OK)
         goto cleanup;
     s = vkw_msg_outcome_get(&ready.outcome, err);
@@ -356,13 +394,7 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
 
 cleanup:
     vkw_sync_side_settle(side, s == VKW_OK);
-    for (uint32_t i = 0; i < handle_count; i++)
-        if (handles[i] != VKW_NO_HANDLE) {
-            if (t)
-                vkw_memory_handle_release(t, handles[i]);
-            else
-                vkw_handle_close(handles[i]);
-        }
+    release_handles(t, handles, handle_count, order_count);
     vkw_sync_side_release(side);
     return s;
 }

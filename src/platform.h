@@ -190,6 +190,11 @@ vkw_status vkw_pingpong_create(vkw_os_pingpong_kind k, vkw_pingpong **out, vkw_h
 /* The ponging end, from those handles (it takes them, also on failure). */
 vkw_status vkw_pingpong_open_peer(vkw_os_pingpong_kind k, const vkw_handle *peer,
                                   uint32_t peer_count, vkw_pingpong **out, vkw_error *err);
+/* One signal of this end's (A for the pinging end, B for the other), or one
+ * wait for the other end's next: the halves, for protocols that do work in
+ * between. */
+vkw_status vkw_pingpong_signal(vkw_pingpong *pp, vkw_error *err);
+vkw_status vkw_pingpong_wait(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err);
 /* Signal A, then wait for B; VKW_E_TIMEOUT after timeout_ms. */
 vkw_status vkw_pingpong_ping(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err);
 /* Wait for A, then signal B. */

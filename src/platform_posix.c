@@ -935,7 +935,7 @@ struct vkw_pingpong {
     int section; /* futex */
     void *map;               /* futex: the section's mapping */
     _Atomic uint32_t *words; /* in it: [0] A, [1] B, each the last round signalled */
-    uint32_t round;
+    uint32_t sent, seen;     /* signals given, and the other end's seen */
 };
 
 static vkw_pingpong *pingpong_new(vkw_os_pingpong_kind k, bool peer)
@@ -1128,51 +1128,60 @@ static vkw_status pipe_wait(int fd, uint64_t deadline, uint32_t timeout_ms, vkw_
     }
 }
 
-/* One half-round: signal (ours), then wait (theirs); or the other way. */
-static vkw_status pingpong_step(vkw_pingpong *pp, bool signal_first, uint32_t timeout_ms,
-                                vkw_error *err)
+/* One signal of ours, or one wait for theirs. Each end counts what it sent
+ * and what it saw, so signals and waits can also be used one at a time. */
+static vkw_status half_step(vkw_pingpong *pp, bool signal, uint64_t deadline, uint32_t timeout_ms,
+                            vkw_error *err)
 {
-    uint64_t deadline = deadline_after(timeout_ms);
-    vkw_status s = VKW_OK;
-    uint32_t round = pp->round + 1;
+    vkw_status s;
+    uint32_t round = (signal ? pp->sent : pp->seen) + 1;
     /* The pinging end signals A and waits on B; the ponging end the reverse. */
-    for (int step = 0; step < 2 && s == VKW_OK; step++) {
-        bool signal = (step == 0) == signal_first;
-        switch (pp->kind) {
-        case VKW_PINGPONG_FUTEX: {
-            _Atomic uint32_t *mine = &pp->words[pp->peer ? 1 : 0];
-            _Atomic uint32_t *theirs = &pp->words[pp->peer ? 0 : 1];
-            s = signal ? futex_signal(mine, round, err)
-                       : futex_wait_for(theirs, round, deadline, timeout_ms, err);
-            break;
+    switch (pp->kind) {
+    case VKW_PINGPONG_FUTEX: {
+        _Atomic uint32_t *mine = &pp->words[pp->peer ? 1 : 0];
+        _Atomic uint32_t *theirs = &pp->words[pp->peer ? 0 : 1];
+        s = signal ? futex_signal(mine, round, err)
+                   : futex_wait_for(theirs, round, deadline, timeout_ms, err);
+        break;
+    }
+    case VKW_PINGPONG_EVENTFD: {
+        vkw_handle mine = pp->peer ? pp->b : pp->a, theirs = pp->peer ? pp->a : pp->b;
+        if (signal) {
+            s = vkw_event_signal(mine, err);
+        } else {
+            int left = ms_left(deadline);
+            s = vkw_event_wait(theirs, left < 0 ? UINT32_MAX : (uint32_t)left, err);
         }
-        case VKW_PINGPONG_EVENTFD: {
-            vkw_handle mine = pp->peer ? pp->b : pp->a, theirs = pp->peer ? pp->a : pp->b;
-            if (signal) {
-                s = vkw_event_signal(mine, err);
-            } else {
-                int left = ms_left(deadline);
-                s = vkw_event_wait(theirs, left < 0 ? UINT32_MAX : (uint32_t)left, err);
-            }
-            break;
-        }
-        default: /* pipe: a writes, b reads, on either end */
-            s = signal ? pipe_signal(pp->peer ? pp->b : pp->a, err)
-                       : pipe_wait(pp->peer ? pp->a : pp->b, deadline, timeout_ms, err);
-            break;
-        }
+        break;
+    }
+    default: /* pipe: a writes, b reads, on either end */
+        s = signal ? pipe_signal(pp->peer ? pp->b : pp->a, err)
+                   : pipe_wait(pp->peer ? pp->a : pp->b, deadline, timeout_ms, err);
+        break;
     }
     if (s == VKW_OK)
-        pp->round = round;
+        *(signal ? &pp->sent : &pp->seen) = round;
     return s;
+}
+
+vkw_status vkw_pingpong_signal(vkw_pingpong *pp, vkw_error *err)
+{
+    return half_step(pp, true, UINT64_MAX, 0, err);
+}
+
+vkw_status vkw_pingpong_wait(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
+{
+    return half_step(pp, false, deadline_after(timeout_ms), timeout_ms, err);
 }
 
 vkw_status vkw_pingpong_ping(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
 {
-    return pingpong_step(pp, true, timeout_ms, err);
+    vkw_status s = vkw_pingpong_signal(pp, err);
+    return s == VKW_OK ? vkw_pingpong_wait(pp, timeout_ms, err) : s;
 }
 
 vkw_status vkw_pingpong_pong(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
 {
-    return pingpong_step(pp, false, timeout_ms, err);
+    vkw_status s = vkw_pingpong_wait(pp, timeout_ms, err);
+    return s == VKW_OK ? vkw_pingpong_signal(pp, err) : s;
 }

@@ -1137,25 +1137,24 @@ vkw_status vkw_pingpong_open_peer(vkw_os_pingpong_kind k, const vkw_handle *peer
     return VKW_OK;
 }
 
-static vkw_status event_step(HANDLE signal, HANDLE wait, bool signal_first, uint32_t timeout_ms,
-                             vkw_error *err)
+vkw_status vkw_pingpong_signal(vkw_pingpong *pp, vkw_error *err)
 {
-    vkw_status s = VKW_OK;
-    if (signal_first)
-        s = vkw_event_signal((vkw_handle)signal, err);
-    if (s == VKW_OK)
-        s = vkw_event_wait((vkw_handle)wait, timeout_ms, err);
-    if (s == VKW_OK && !signal_first)
-        s = vkw_event_signal((vkw_handle)signal, err);
-    return s;
+    return vkw_event_signal((vkw_handle)(pp->peer ? pp->b : pp->a), err);
+}
+
+vkw_status vkw_pingpong_wait(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
+{
+    return vkw_event_wait((vkw_handle)(pp->peer ? pp->a : pp->b), timeout_ms, err);
 }
 
 vkw_status vkw_pingpong_ping(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
 {
-    return event_step(pp->a, pp->b, true, timeout_ms, err);
+    vkw_status s = vkw_pingpong_signal(pp, err);
+    return s == VKW_OK ? vkw_pingpong_wait(pp, timeout_ms, err) : s;
 }
 
 vkw_status vkw_pingpong_pong(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
 {
-    return event_step(pp->b, pp->a, false, timeout_ms, err);
+    vkw_status s = vkw_pingpong_wait(pp, timeout_ms, err);
+    return s == VKW_OK ? vkw_pingpong_signal(pp, err) : s;
 }

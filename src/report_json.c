@@ -483,9 +483,10 @@ static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sy
         t = r->mode == VKW_SYNC_FENCE ? &vkw_fence_handle_types[r->type_index]
                                       : &vkw_semaphore_handle_types[r->type_index];
     str(w, o, "handle_type", t ? t->name : NULL);
-    str(w, o, "object", r->mode == VKW_SYNC_OS      ? NULL
-                        : r->mode == VKW_SYNC_FENCE ? "fence"
-                                                    : "timeline semaphore");
+    str(w, o, "object", r->mode == VKW_SYNC_OS             ? NULL
+                        : r->mode == VKW_SYNC_FENCE        ? "fence"
+                        : r->mode == VKW_SYNC_QUEUE_BINARY ? "binary semaphore"
+                                                           : "timeline semaphore");
     str(w, o, "outcome", vkw_outcome_name(r->outcome));
     str(w, o, "reason", r->outcome == VKW_OUTCOME_PASSED ? NULL : r->reason);
     const vkw_distribution *d = &r->rt;

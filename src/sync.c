@@ -11,6 +11,7 @@ const char *vkw_sync_mode_name(vkw_sync_mode m)
     case VKW_SYNC_OS: return "os";
     case VKW_SYNC_HOST_TIMELINE: return "host-timeline";
     case VKW_SYNC_QUEUE_TIMELINE: return "queue-timeline";
+    case VKW_SYNC_QUEUE_BINARY: return "queue-binary";
     case VKW_SYNC_FENCE: return "fence";
     case VKW_SYNC_GPU_CHAIN: return "gpu-chain";
     case VKW_SYNC_MODE_COUNT: break;
@@ -26,6 +27,26 @@ const char *vkw_peer_name(vkw_peer p)
 static bool uses_fences(vkw_sync_mode m)
 {
     return m == VKW_SYNC_FENCE;
+}
+
+static vkw_status create_binary(vkw_device *dev, const vkw_handle_type *t, VkSemaphore *out,
+                                vkw_error *err)
+{
+    VkExportSemaphoreCreateInfo exp = {
+        .sType = VK_STRUCTURE_TYPE_EXPORT_SEMAPHORE_CREATE_INFO,
+        .handleTypes = t ? t->bit : 0,
+    };
+    VkSemaphoreCreateInfo ci = {
+        .sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO,
+        .pNext = t ? &exp : NULL,
+    };
+    VkResult r = dev->vkCreateSemaphore(dev->handle, &ci, NULL, out);
+    if (r != VK_SUCCESS) {
+        *out = VK_NULL_HANDLE;
+        return vkw_fail_vk(err, r, "vkCreateSemaphore", "a binary semaphore%s%s",
+                           t ? " exportable as " : "", t ? t->name : "");
+    }
+    return VKW_OK;
 }
 
 static vkw_status create_timeline(vkw_device *dev, const vkw_handle_type *t, VkSemaphore *out,
@@ -81,10 +102,19 @@ vkw_status vkw_sync_side_create(vkw_sync_side *side, vkw_sync_mode mode, vkw_dev
         s = create_fence(dev, t, &side->fa, err);
         if (s == VKW_OK)
             s = create_fence(dev, t, &side->fb, err);
+    } else if (mode == VKW_SYNC_QUEUE_BINARY) {
+        /* A and B travel; the fence is the pinging host's own window. */
+        s = create_binary(dev, t, &side->a, err);
+        if (s == VKW_OK)
+            s = create_binary(dev, t, &side->b, err);
+        if (s == VKW_OK)
+            s = create_fence(dev, NULL, &side->fa, err);
     } else {
-        if (!dev->timeline)
+        if (!dev->timeline) {
+            side->own_objects = false;
             return vkw_fail(err, VKW_E_UNSUPPORTED, "'%s' has no timeline semaphores",
                             dev->info.name);
+        }
         s = create_timeline(dev, t, &side->a, err);
         if (s == VKW_OK)
             s = create_timeline(dev, t, &side->b, err);
@@ -149,8 +179,8 @@ void vkw_sync_side_borrow(vkw_sync_side *ponger, const vkw_sync_side *pinger, Vk
 void vkw_sync_side_settle(vkw_sync_side *side, bool succeeded)
 {
     vkw_device *dev = side->dev;
-    bool queued = side->mode == VKW_SYNC_QUEUE_TIMELINE || side->mode == VKW_SYNC_FENCE ||
-                  side->mode == VKW_SYNC_GPU_CHAIN;
+    bool queued = side->mode == VKW_SYNC_QUEUE_TIMELINE || side->mode == VKW_SYNC_QUEUE_BINARY ||
+                  side->mode == VKW_SYNC_FENCE || side->mode == VKW_SYNC_GPU_CHAIN;
     if (!queued || !dev || !dev->handle || dev->wedged)
         return;
     if (succeeded)
@@ -279,10 +309,53 @@ static vkw_status half(vkw_sync_side *side, bool pinger, bool signal_step, uint3
     }
 }
 
+static const VkPipelineStageFlags all_commands = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
+
+/* A batch with no commands: waits for `wait` (if any), then signals `signal` (if any). */
+static vkw_status submit_binary(vkw_sync_side *side, VkSemaphore wait, VkSemaphore signal,
+                                VkFence fence, vkw_error *err)
+{
+    VkSubmitInfo si = {
+        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+        .waitSemaphoreCount = wait ? 1 : 0,
+        .pWaitSemaphores = &wait,
+        .pWaitDstStageMask = &all_commands,
+        .signalSemaphoreCount = signal ? 1 : 0,
+        .pSignalSemaphores = &signal,
+    };
+    return submit(side, 1, &si, fence, err);
+}
+
+/* Binary semaphores: a wait may only be submitted once its signal has been
+ * (VUID-vkQueueSubmit-pWaitSemaphores-03238). Across processes only the
+ * other side knows when that is: it says so through the OS primitive, and
+ * the round trip includes that one OS round trip. */
+static vkw_status binary_ping(vkw_sync_side *side, uint32_t timeout_ms, vkw_error *err)
+{
+    vkw_status s = submit_binary(side, VK_NULL_HANDLE, side->a, VK_NULL_HANDLE, err);
+    if (s == VKW_OK)
+        s = vkw_pingpong_signal(side->pp, err);
+    if (s == VKW_OK)
+        s = vkw_pingpong_wait(side->pp, timeout_ms, err);
+    if (s == VKW_OK)
+        s = submit_binary(side, side->b, VK_NULL_HANDLE, side->fa, err);
+    return s == VKW_OK ? wait_and_reset_fence(side, side->fa, timeout_ms, err) : s;
+}
+
+static vkw_status binary_pong(vkw_sync_side *side, uint32_t timeout_ms, vkw_error *err)
+{
+    vkw_status s = vkw_pingpong_wait(side->pp, timeout_ms, err);
+    if (s == VKW_OK)
+        s = submit_binary(side, side->a, side->b, VK_NULL_HANDLE, err);
+    return s == VKW_OK ? vkw_pingpong_signal(side->pp, err) : s;
+}
+
 vkw_status vkw_sync_ping(vkw_sync_side *side, uint32_t timeout_ms, vkw_error *err)
 {
     if (side->mode == VKW_SYNC_OS)
         return vkw_pingpong_ping(side->pp, timeout_ms, err);
+    if (side->mode == VKW_SYNC_QUEUE_BINARY)
+        return binary_ping(side, timeout_ms, err);
     side->round++;
     vkw_status s = half(side, true, true, timeout_ms, err);
     return s == VKW_OK ? half(side, true, false, timeout_ms, err) : s;
@@ -292,6 +365,8 @@ vkw_status vkw_sync_pong(vkw_sync_side *side, uint32_t timeout_ms, vkw_error *er
 {
     if (side->mode == VKW_SYNC_OS)
         return vkw_pingpong_pong(side->pp, timeout_ms, err);
+    if (side->mode == VKW_SYNC_QUEUE_BINARY)
+        return binary_pong(side, timeout_ms, err);
     side->round++;
     vkw_status s = half(side, false, false, timeout_ms, err);
     return s == VKW_OK ? half(side, false, true, timeout_ms, err) : s;
@@ -312,7 +387,6 @@ vkw_status vkw_sync_chain_submit(vkw_sync_side *side, bool pinger, uint64_t firs
         s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory for %u batches", rounds);
         goto cleanup;
     }
-    static const VkPipelineStageFlags stage = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
     VkSemaphore *signal = pinger ? &side->a : &side->b;
     for (uint32_t i = 0; i < rounds; i++) {
         uint64_t round = first + i;
@@ -336,7 +410,7 @@ vkw_status vkw_sync_chain_submit(vkw_sync_side *side, bool pinger, uint64_t firs
             .pNext = &tl[i],
             .waitSemaphoreCount = 1,
             .pWaitSemaphores = &waits[i],
-            .pWaitDstStageMask = &stage,
+            .pWaitDstStageMask = &all_commands,
             .signalSemaphoreCount = 1,
             .pSignalSemaphores = signal,
         };

@@ -18,6 +18,8 @@ typedef enum vkw_sync_mode {
     VKW_SYNC_OS,             /* an OS primitive pair: the baseline */
     VKW_SYNC_HOST_TIMELINE,  /* vkSignalSemaphore, vkWaitSemaphores on both sides */
     VKW_SYNC_QUEUE_TIMELINE, /* each side's queue signals its timeline; the other host waits */
+    VKW_SYNC_QUEUE_BINARY,   /* binary semaphores between the queues, a fence for the host; an OS
+                                signal orders each wait after its signal's submission */
     VKW_SYNC_FENCE,          /* a queue-signalled fence, waited on and reset by the other side */
     VKW_SYNC_GPU_CHAIN,      /* both sides pre-submit wait->signal batches; no host in the loop */
     VKW_SYNC_MODE_COUNT
@@ -32,7 +34,7 @@ const char *vkw_peer_name(vkw_peer p); /* "process", "thread" */
  * or imported them (own_objects); a thread peer borrows the pinger's. */
 typedef struct vkw_sync_side {
     vkw_sync_mode mode;
-    vkw_pingpong *pp;          /* OS mode: owned */
+    vkw_pingpong *pp;          /* OS and queue-binary modes: owned */
     vkw_device *dev;           /* Vulkan modes: not owned */
     VkQueue queue;
     atomic_flag *queue_lock;   /* shared when two threads submit to one queue; else NULL */

@@ -384,7 +384,7 @@ def test_bench_thread_peer_timeline_round_trips_on_lavapipe():
                       "--warmup", "50", "--samples", expect_rc=12)
     # Nothing crossed processes (exit 12), yet lavapipe times timelines and fences
     # between two threads without exporting anything.
-    for mode in ("host-timeline", "queue-timeline"):
+    for mode in ("host-timeline", "queue-timeline", "queue-binary"):
         got = results(r, mode=mode, peer="thread")
         check(len(got) == 1 and got[0]["outcome"] == "passed",
               f"{mode} with a thread peer passed: {got}")
@@ -425,7 +425,7 @@ def test_bench_cross_process_semaphores_skipped_with_driver_reason():
     p, r = bench_json("--parts", "round-trips", "--peer", "process", "--round-trips", "100",
                       expect_rc=12)
     one_stderr_line(p, "nothing to share")
-    for mode in ("host-timeline", "queue-timeline", "fence", "gpu-chain"):
+    for mode in ("host-timeline", "queue-timeline", "queue-binary", "fence", "gpu-chain"):
         got = results(r, mode=mode, peer="process")
         check({x["handle_type"] for x in got} == {"OPAQUE_FD", "SYNC_FD"},
               f"{mode}: every Linux handle type listed")
