@@ -248,6 +248,8 @@ static bool parse_bench_option(int argc, char **argv, int *i, vkw_args *out, boo
             return false;
     } else if (strcmp(a, "--samples") == 0) {
         out->bench.keep_samples = true;
+    } else if (strcmp(a, "--nt-names") == 0) {
+        out->bench.nt_names = true;
     } else if (is_opt(a, "--pin")) {
         unsigned p = 0, q = 0;
         char extra = 0;
@@ -398,6 +400,7 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               "  --peer WHO         process, thread or both (default): the other side\n"
               "  --pin P,C          pin this process's thread to CPU P, the other side to C\n"
               "  --samples          every raw round-trip sample into the JSON report\n"
+              "  --nt-names         Windows: NT handles travel by name, not duplicated\n"
               "  --json FILE        also write the JSON report to FILE ('-': stdout, no text)\n"
               "  --device SEL       the device to bench (default: the first GPU)\n"
               "  --loader PATH      load this Vulkan loader library instead of the system's\n"

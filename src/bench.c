@@ -309,6 +309,11 @@ static void stop_child(bench_ctx *c)
     c->child = NULL;
 }
 
+void vkw_bench_nt_name(bench_ctx *c, char *buf, size_t len)
+{
+    snprintf(buf, len, "Local\\vkwin32h-%u-%u", vkw_platform_process_id(), ++c->names);
+}
+
 /* The warm-up's seeds differ from every timed iteration's. */
 #define VKW_WARMUP_SEED_ITERATION 0xFFFFFFu
 
@@ -341,7 +346,13 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
         snprintf(when, sizeof when, "iteration %u", it + 1);
 
     uint64_t t0 = vkw_clock_ns();
-    s = vkw_shared_memory_create(&c->dev, t, res, acc, sc->size_requested, &sm, err);
+    /* --nt-names: NT handles travel by name; the exporter's handle keeps the
+     * named object alive until the child has imported it. */
+    char nt_name[64] = "";
+    if (c->opts->nt_names && vkw_handle_type_nameable(t))
+        vkw_bench_nt_name(c, nt_name, sizeof nt_name);
+    s = vkw_shared_memory_create(&c->dev, t, res, acc, sc->size_requested,
+                                 nt_name[0] ? nt_name : NULL, &sm, err);
     samples[VKW_PHASE_ALLOCATE] = us(vkw_clock_ns() - t0);
     if (s != VKW_OK)
         goto cleanup;
@@ -385,9 +396,13 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
             goto cleanup;
         send = foreign;
     }
-    /* KMT handles are values; everything else is duplicated into the child. */
+    /* KMT handles are values, named NT handles names; everything else is
+     * duplicated into the child. */
     bool by_value = vkw_handle_travels_by_value(t);
     msg.handle_value = by_value ? (uint64_t)send : 0;
+    snprintf(msg.nt_name, sizeof msg.nt_name, "%s", send == exported ? nt_name : "");
+    if (msg.nt_name[0])
+        by_value = true; /* nothing attached */
     snprintf(c->b->child_activity, sizeof c->b->child_activity, "importing %s %s %s memory (%s)",
              sz, t->name, vkw_scenario_kind_name(sc->kind), when);
     vkw_msg_memory_reply rep;
@@ -688,6 +703,9 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     c.opts = opts;
     c.report = report;
 
+    if (opts->nt_names && vkw_platform_os() != VKW_OS_WINDOWS)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "--nt-names: named handles are Win32 NT "
+                        "handles; %s moves fds", vkw_platform_os_name());
     vkw_probe_options po = {
         .loader_path = opts->loader_path,
         .validate = opts->validate,

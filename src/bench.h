@@ -50,6 +50,7 @@ typedef struct vkw_bench_options {
     uint32_t scenario_kinds;         /* bits of vkw_scenario_kind; 0: all */
     uint32_t timeout_ms;             /* every wait: channel, fence, child exit */
     vkw_fault fault;                 /* a fault to commit (tests of the tool itself) */
+    bool nt_names;                   /* Win32: NT handles travel by name, not duplicated */
     /* Round trips (bench_sync.c) */
     bool run_memory, run_sync;       /* the two parts of a bench */
     uint32_t round_trips;            /* timed round trips per mode */

@@ -109,7 +109,10 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
         s = vkw_fail(&err, VKW_E_PROTOCOL, "memory sent before the device was opened");
         goto done;
     }
-    if (handle == VKW_NO_HANDLE) {
+    char nt_name[sizeof req->nt_name];
+    snprintf(nt_name, sizeof nt_name, "%.*s", (int)sizeof req->nt_name - 1, req->nt_name);
+    bool named = nt_name[0] != '\0';
+    if (handle == VKW_NO_HANDLE && !named) {
         s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s memory request came without a handle", t->name);
         goto done;
     }
@@ -120,7 +123,7 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
         s = vkw_fail(&err, VKW_E_TIMEOUT, "hung on purpose (--fault child-hang)");
         goto done;
     }
-    bool stale = req->fault == VKW_FAULT_STALE_HANDLE && !vkw_handle_travels_by_value(t);
+    bool stale = req->fault == VKW_FAULT_STALE_HANDLE && !vkw_handle_travels_by_value(t) && !named;
     vkw_handle import_value = handle;
     if (stale) {
         /* A use-after-close: the value names nothing any more. Invalid
@@ -138,7 +141,8 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
         goto done;
 
     uint64_t t0 = vkw_clock_ns();
-    s = vkw_shared_memory_import(&c->dev, t, &req->desc, &import_value, &sm, &err);
+    s = vkw_shared_memory_import(&c->dev, t, &req->desc, &import_value, named ? nt_name : NULL,
+                                 &sm, &err);
     rep->import_ns = vkw_clock_ns() - t0;
     if (stale) {
         if (s == VKW_OK)
@@ -202,7 +206,14 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
                 t = &table[i];
         vkw_handle got[2] = {VKW_NO_HANDLE, VKW_NO_HANDLE};
         uint32_t first = 0; /* of the ordering primitive's handles, after the objects' */
-        if (t && vkw_handle_travels_by_value(t)) {
+        char name_a[sizeof req->nt_names[0]], name_b[sizeof req->nt_names[1]];
+        snprintf(name_a, sizeof name_a, "%.*s", (int)sizeof name_a - 1, req->nt_names[0]);
+        snprintf(name_b, sizeof name_b, "%.*s", (int)sizeof name_b - 1, req->nt_names[1]);
+        const char *names[2] = {name_a, name_b};
+        bool named = name_a[0] && name_b[0];
+        if (named) {
+            got[0] = got[1] = VKW_NO_HANDLE; /* imported by name: nothing attached */
+        } else if (t && vkw_handle_travels_by_value(t)) {
             got[0] = (vkw_handle)req->values[0];
             got[1] = (vkw_handle)req->values[1];
         } else if (n >= 2) {
@@ -210,13 +221,13 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
             got[1] = hs[1];
             first = 2;
         }
-        if (!t || got[0] == VKW_NO_HANDLE) {
+        if (!t || (got[0] == VKW_NO_HANDLE && !named)) {
             /* Everything attached is closed below, once. */
             got[0] = got[1] = VKW_NO_HANDLE;
             s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s request without its handles or type",
                          vkw_sync_mode_name(mode));
         } else {
-            s = vkw_sync_side_import(&side, mode, &c->dev, t, got, &err);
+            s = vkw_sync_side_import(&side, mode, &c->dev, t, got, named ? names : NULL, &err);
             if (s == VKW_OK && mode == VKW_SYNC_QUEUE_BINARY)
                 s = vkw_pingpong_open_peer((vkw_os_pingpong_kind)req->os_kind, hs + first,
                                            n - first, &side.pp, &err);
@@ -224,7 +235,7 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
                 for (uint32_t i = first; i < n; i++)
                     vkw_handle_close(hs[i]);
         }
-        if (s == VKW_OK || got[0] != VKW_NO_HANDLE)
+        if (s == VKW_OK || got[0] != VKW_NO_HANDLE || named)
             n = 0; /* every attached handle is taken or closed above */
         for (int i = 0; i < 2; i++)
             if (t && got[i] != VKW_NO_HANDLE)

@@ -26,6 +26,7 @@ typedef struct bench_ctx {
     vkw_pattern mine, theirs; /* what this side writes, what the child must write */
     uint32_t seq;
     uint32_t steps_done, steps_total;
+    uint32_t names; /* NT names given out */
 } bench_ctx;
 
 /* One request, one reply within reply_ms; any failure ends the child's part. */
@@ -39,6 +40,9 @@ void vkw_bench_progress(bench_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* A fresh name for a named NT handle: "Local\\vkwin32h-<pid>-<n>". */
+void vkw_bench_nt_name(bench_ctx *c, char *buf, size_t len);
 
 /* The round-trip half of the bench (bench_sync.c). */
 vkw_status vkw_bench_sync_run(bench_ctx *c, vkw_error *err);

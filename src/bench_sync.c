@@ -245,7 +245,7 @@ static vkw_status run_thread_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_sid
         pt.side.mode = VKW_SYNC_OS;
         side->mode = VKW_SYNC_OS;
     } else {
-        s = vkw_sync_side_create(side, r->mode, &c->dev, NULL, err);
+        s = vkw_sync_side_create(side, r->mode, &c->dev, NULL, NULL, err);
         if (s == VKW_OK) {
             /* A second queue where there is one; else both threads share the
              * first, under a lock (a queue is externally synchronized). */
@@ -330,7 +330,15 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
         s = vkw_pingpong_create((vkw_os_pingpong_kind)r->os_kind, &side->pp, handles,
                                 &handle_count, err);
     } else {
-        s = vkw_sync_side_create(side, r->mode, &c->dev, t, err);
+        /* --nt-names: NT semaphores travel by name; the exported handles keep
+         * the named objects alive until the child has imported them. */
+        bool named = o->nt_names && !fence_mode(r->mode) && vkw_handle_type_nameable(t);
+        const char *names[2] = {msg.nt_names[0], msg.nt_names[1]};
+        if (named) {
+            vkw_bench_nt_name(c, msg.nt_names[0], sizeof msg.nt_names[0]);
+            vkw_bench_nt_name(c, msg.nt_names[1], sizeof msg.nt_names[1]);
+        }
+        s = vkw_sync_side_create(side, r->mode, &c->dev, t, named ? names : NULL, err);
         if (s == VKW_OK)
             s = vkw_sync_side_export(side, t, handles, err);
         if (s == VKW_OK)
@@ -340,8 +348,9 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
             s = vkw_pingpong_create(order_kind(), &side->pp, handles + 2, &order_count, err);
         }
     }
-    bool by_value = t && vkw_handle_travels_by_value(t);
-    if (by_value) {
+    /* Not attached: values (KMT) and names (--nt-names). */
+    bool by_value = t && (vkw_handle_travels_by_value(t) || msg.nt_names[0][0]);
+    if (t && vkw_handle_travels_by_value(t)) {
         msg.values[0] = (uint64_t)handles[0];
         msg.values[1] = (uint64_t)handles[1];
     }

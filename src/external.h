@@ -36,17 +36,27 @@ void vkw_memory_handle_release(const vkw_handle_type *t, vkw_handle h);
 /* Resolves the family's device-level entry points into dev->ext_fn. */
 void vkw_external_resolve(vkw_device *dev);
 
-/* Room for one family-specific structure of a pNext chain. */
-typedef union vkw_chain_storage {
-    VkImportMemoryFdInfoKHR fd;
-    uint64_t raw[8];
+/* Named NT handles (Win32): "Local\\vkwin32h-<pid>-<n>", at most this long. */
+#define VKW_NT_NAME_MAX 64
+
+/* Whether handles of this type can be exported with a name and imported by
+ * it (Win32 NT handles); the bench's --nt-names. */
+bool vkw_handle_type_nameable(const vkw_handle_type *t);
+
+/* Room for one family-specific structure of a pNext chain (and its name). */
+typedef struct vkw_chain_storage {
+    union {
+        VkImportMemoryFdInfoKHR fd;
+        uint64_t raw[8];
+    } info;
+    uint16_t name[VKW_NT_NAME_MAX]; /* a UTF-16 name, for Win32 */
 } vkw_chain_storage;
 
 /* Chains what an exportable allocation of this handle type needs beyond
  * VkExportMemoryAllocateInfo (Win32 NT handles: VkExportMemoryWin32HandleInfoKHR);
  * returns the new head, or `next` when nothing is needed. */
 const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
-                                    const void *next);
+                                    const char *name, const void *next);
 
 /* Exports memory as a native handle owned by the caller. NT handles may be
  * exported at most once per object and type (VkMemoryGetWin32HandleInfoKHR
@@ -54,9 +64,10 @@ const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type
 vkw_status vkw_memory_export(const vkw_device *dev, VkDeviceMemory mem, const vkw_handle_type *t,
                              vkw_handle *out, vkw_error *err);
 
-/* Chains the import structure for `h` in front of `next`; returns the head. */
+/* Chains the import structure for `h` (or, with a name, for the named
+ * object, h unused) in front of `next`; returns the head. */
 const void *vkw_memory_import_chain(vkw_chain_storage *st, const vkw_handle_type *t, vkw_handle h,
-                                    const void *next);
+                                    const char *name, const void *next);
 
 /* The memory types `h` can be imported as. Handle types whose properties the
  * driver may not be asked for (OPAQUE_FD, OPAQUE_WIN32[_KMT]) must be imported
@@ -72,7 +83,10 @@ vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_t
 vkw_status vkw_semaphore_export(const vkw_device *dev, VkSemaphore sem, const vkw_handle_type *t,
                                 vkw_handle *out, vkw_error *err);
 vkw_status vkw_semaphore_import(const vkw_device *dev, VkSemaphore sem, const vkw_handle_type *t,
-                                vkw_handle *h, vkw_error *err);
+                                vkw_handle *h, const char *name, vkw_error *err);
+/* What an exportable semaphore of this type needs chained at creation (a name). */
+const void *vkw_semaphore_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
+                                       const char *name, const void *next);
 vkw_status vkw_fence_export(const vkw_device *dev, VkFence fence, const vkw_handle_type *t,
                             vkw_handle *out, vkw_error *err);
 vkw_status vkw_fence_import(const vkw_device *dev, VkFence fence, const vkw_handle_type *t,

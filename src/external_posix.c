@@ -30,11 +30,27 @@ void vkw_external_resolve(vkw_device *dev)
     (void)dev; /* vkGetMemoryFd*KHR are in the device's own optional table */
 }
 
+bool vkw_handle_type_nameable(const vkw_handle_type *t)
+{
+    (void)t;
+    return false; /* fds have no names */
+}
+
 const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
-                                    const void *next)
+                                    const char *name, const void *next)
 {
     (void)st;
     (void)t;
+    (void)name;
+    return next;
+}
+
+const void *vkw_semaphore_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
+                                       const char *name, const void *next)
+{
+    (void)st;
+    (void)t;
+    (void)name;
     return next;
 }
 
@@ -62,15 +78,16 @@ vkw_status vkw_memory_export(const vkw_device *dev, VkDeviceMemory mem, const vk
 }
 
 const void *vkw_memory_import_chain(vkw_chain_storage *st, const vkw_handle_type *t, vkw_handle h,
-                                    const void *next)
+                                    const char *name, const void *next)
 {
-    st->fd = (VkImportMemoryFdInfoKHR){
+    (void)name; /* never given: vkw_handle_type_nameable says no */
+    st->info.fd = (VkImportMemoryFdInfoKHR){
         .sType = VK_STRUCTURE_TYPE_IMPORT_MEMORY_FD_INFO_KHR,
         .pNext = next,
         .handleType = (VkExternalMemoryHandleTypeFlagBits)t->bit,
         .fd = (int)h,
     };
-    return &st->fd;
+    return &st->info.fd;
 }
 
 vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_type *t,
@@ -115,8 +132,9 @@ vkw_status vkw_semaphore_export(const vkw_device *dev, VkSemaphore sem, const vk
 }
 
 vkw_status vkw_semaphore_import(const vkw_device *dev, VkSemaphore sem, const vkw_handle_type *t,
-                                vkw_handle *h, vkw_error *err)
+                                vkw_handle *h, const char *name, vkw_error *err)
 {
+    (void)name;
     if (!dev->vkImportSemaphoreFdKHR)
         return vkw_fail(err, VKW_E_UNSUPPORTED, "vkImportSemaphoreFdKHR is not available");
     VkImportSemaphoreFdInfoKHR info = {

@@ -34,10 +34,28 @@ enum {
 #define DXGI_SHARED_RESOURCE_READ_ 0x80000000ul
 #define DXGI_SHARED_RESOURCE_WRITE_ 0x1ul
 
-_Static_assert(sizeof(VkImportMemoryWin32HandleInfoKHR) <= sizeof(vkw_chain_storage),
+_Static_assert(sizeof(VkImportMemoryWin32HandleInfoKHR) <= sizeof(((vkw_chain_storage *)0)->info),
                "chain storage too small");
-_Static_assert(sizeof(VkExportMemoryWin32HandleInfoKHR) <= sizeof(vkw_chain_storage),
+_Static_assert(sizeof(VkExportMemoryWin32HandleInfoKHR) <= sizeof(((vkw_chain_storage *)0)->info),
                "chain storage too small");
+_Static_assert(sizeof(VkExportSemaphoreWin32HandleInfoKHR) <=
+                   sizeof(((vkw_chain_storage *)0)->info),
+               "chain storage too small");
+
+bool vkw_handle_type_nameable(const vkw_handle_type *t)
+{
+    return t->nt_handle; /* KMT handles are global values with no name */
+}
+
+/* The name as the UTF-16 string the structures take (names are ASCII here). */
+static LPCWSTR wide_name(vkw_chain_storage *st, const char *name)
+{
+    size_t i = 0;
+    for (; name[i] && i + 1 < VKW_NT_NAME_MAX; i++)
+        st->name[i] = (uint16_t)(unsigned char)name[i];
+    st->name[i] = 0;
+    return (LPCWSTR)st->name;
+}
 
 bool vkw_handle_travels_by_value(const vkw_handle_type *t)
 {
@@ -68,7 +86,7 @@ void vkw_external_resolve(vkw_device *dev)
 }
 
 const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
-                                    const void *next)
+                                    const char *name, const void *next)
 {
     if (!t->nt_handle)
         return next;
@@ -76,11 +94,31 @@ const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type
      * without this structure (VkExportMemoryWin32HandleInfoKHR: dwAccess
      * DXGI_SHARED_RESOURCE_READ | DXGI_SHARED_RESOURCE_WRITE), stated so the
      * report and the code say the same. */
-    VkExportMemoryWin32HandleInfoKHR *info = (VkExportMemoryWin32HandleInfoKHR *)st->raw;
+    VkExportMemoryWin32HandleInfoKHR *info = (VkExportMemoryWin32HandleInfoKHR *)st->info.raw;
     memset(info, 0, sizeof *info);
     info->sType = VK_STRUCTURE_TYPE_EXPORT_MEMORY_WIN32_HANDLE_INFO_KHR;
     info->pNext = next;
     info->dwAccess = DXGI_SHARED_RESOURCE_READ_ | DXGI_SHARED_RESOURCE_WRITE_;
+    /* Named: the child opens the object by name; it lives while the
+     * exporter's handle is open (the exporter keeps it until the reply). */
+    info->name = name ? wide_name(st, name) : NULL;
+    return info;
+}
+
+const void *vkw_semaphore_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
+                                       const char *name, const void *next)
+{
+    if (!t->nt_handle || !name)
+        return next;
+    VkExportSemaphoreWin32HandleInfoKHR *info =
+        (VkExportSemaphoreWin32HandleInfoKHR *)st->info.raw;
+    memset(info, 0, sizeof *info);
+    info->sType = VK_STRUCTURE_TYPE_EXPORT_SEMAPHORE_WIN32_HANDLE_INFO_KHR;
+    info->pNext = next;
+    /* VkExportSemaphoreWin32HandleInfoKHR's default access for a NULL
+     * structure: DXGI_SHARED_RESOURCE_READ | DXGI_SHARED_RESOURCE_WRITE. */
+    info->dwAccess = DXGI_SHARED_RESOURCE_READ_ | DXGI_SHARED_RESOURCE_WRITE_;
+    info->name = wide_name(st, name);
     return info;
 }
 
@@ -112,14 +150,17 @@ vkw_status vkw_memory_export(const vkw_device *dev, VkDeviceMemory mem, const vk
 }
 
 const void *vkw_memory_import_chain(vkw_chain_storage *st, const vkw_handle_type *t, vkw_handle h,
-                                    const void *next)
+                                    const char *name, const void *next)
 {
-    VkImportMemoryWin32HandleInfoKHR *info = (VkImportMemoryWin32HandleInfoKHR *)st->raw;
+    VkImportMemoryWin32HandleInfoKHR *info = (VkImportMemoryWin32HandleInfoKHR *)st->info.raw;
     memset(info, 0, sizeof *info);
     info->sType = VK_STRUCTURE_TYPE_IMPORT_MEMORY_WIN32_HANDLE_INFO_KHR;
     info->pNext = next;
     info->handleType = (VkExternalMemoryHandleTypeFlagBits)t->bit;
-    info->handle = (HANDLE)(intptr_t)h;
+    /* By name (VUID-VkImportMemoryWin32HandleInfoKHR-handle-01440: a handle
+     * or a name, not both), or by the handle duplicated into this process. */
+    info->handle = name ? NULL : (HANDLE)(intptr_t)h;
+    info->name = name ? wide_name(st, name) : NULL;
     return info;
 }
 
@@ -185,8 +226,9 @@ vkw_status vkw_semaphore_export(const vkw_device *dev, VkSemaphore sem, const vk
 }
 
 vkw_status vkw_semaphore_import(const vkw_device *dev, VkSemaphore sem, const vkw_handle_type *t,
-                                vkw_handle *h, vkw_error *err)
+                                vkw_handle *h, const char *name, vkw_error *err)
 {
+    vkw_chain_storage st;
     FN(PFN_vkImportSemaphoreWin32HandleKHR, SLOT_IMPORT_SEMAPHORE, import);
     if (!import)
         return vkw_fail(err, VKW_E_UNSUPPORTED, "vkImportSemaphoreWin32HandleKHR is not available");
@@ -194,12 +236,13 @@ vkw_status vkw_semaphore_import(const vkw_device *dev, VkSemaphore sem, const vk
         .sType = VK_STRUCTURE_TYPE_IMPORT_SEMAPHORE_WIN32_HANDLE_INFO_KHR,
         .semaphore = sem,
         .handleType = (VkExternalSemaphoreHandleTypeFlagBits)t->bit,
-        .handle = (HANDLE)(intptr_t)*h,
+        .handle = name ? NULL : (HANDLE)(intptr_t)*h,
+        .name = name ? wide_name(&st, name) : NULL,
     };
     VkResult r = import(dev->handle, &info);
     if (r != VK_SUCCESS)
-        return vkw_fail_vk(err, r, "vkImportSemaphoreWin32HandleKHR", "importing a %s semaphore",
-                           t->name);
+        return vkw_fail_vk(err, r, "vkImportSemaphoreWin32HandleKHR", "importing a %s semaphore%s%s",
+                           t->name, name ? " by name " : "", name ? name : "");
     /* vkImportSemaphoreWin32HandleKHR: no ownership passes; the caller
      * still closes its (NT) handle. */
     return VKW_OK;

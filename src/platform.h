@@ -27,6 +27,9 @@ void vkw_library_close(vkw_library *lib);
 /* Monotonic clock in nanoseconds. */
 uint64_t vkw_clock_ns(void);
 
+/* This process's id (getpid, GetCurrentProcessId): what names it gives objects. */
+uint32_t vkw_platform_process_id(void);
+
 /* Whether stderr is a terminal (a person watching: progress lines). */
 bool vkw_platform_stderr_is_terminal(void);
 

@@ -1185,3 +1185,8 @@ vkw_status vkw_pingpong_pong(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *e
     vkw_status s = vkw_pingpong_wait(pp, timeout_ms, err);
     return s == VKW_OK ? vkw_pingpong_signal(pp, err) : s;
 }
+
+uint32_t vkw_platform_process_id(void)
+{
+    return (uint32_t)getpid();
+}

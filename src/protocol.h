@@ -81,6 +81,7 @@ typedef struct vkw_msg_memory {
     uint64_t child_seed;  /* what the child must write back */
     uint64_t sent_ns;     /* the parent's monotonic clock just before sending */
     uint64_t handle_value; /* handles that travel by value (Win32 KMT); else unused */
+    char nt_name[64];      /* a named NT handle: import by this name ("" : by handle) */
     uint32_t iteration;
     uint32_t fault;       /* vkw_fault */
 } vkw_msg_memory;
@@ -105,6 +106,7 @@ typedef struct vkw_msg_sync {
     int32_t pin_cpu;      /* -1: not pinned */
     uint32_t answer;      /* round trips to answer (fewer than rounds: the lost-signal fault) */
     uint64_t values[2];   /* handles that travel by value (Win32 KMT) */
+    char nt_names[2][64]; /* named NT semaphores: import by these names ("" : by handle) */
 } vkw_msg_sync;
 
 /* The reply to SYNC (ready: the child is in its loop) and SYNC_DONE. */

@@ -580,6 +580,7 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
         if (!b->options.scenario_kinds || (b->options.scenario_kinds & (1u << k)))
             push_str(w, kinds, vkw_scenario_kind_name((vkw_scenario_kind)k));
     str(w, opt, "fault", vkw_fault_name(b->options.fault));
+    boolean(w, opt, "nt_names", b->options.nt_names);
 
     num(w, o, "device_index", b->device_index);
     str(w, o, "device_name", b->device_name);

@@ -245,8 +245,8 @@ static void init_desc(vkw_shared_memory *sm, vkw_device *dev, const vkw_handle_t
 }
 
 vkw_status vkw_shared_memory_create(vkw_device *dev, const vkw_handle_type *t, vkw_resource res,
-                                    vkw_access access, uint64_t size, vkw_shared_memory *out,
-                                    vkw_error *err)
+                                    vkw_access access, uint64_t size, const char *nt_name,
+                                    vkw_shared_memory *out, vkw_error *err)
 {
     char sz[32];
     init_desc(out, dev, t);
@@ -328,7 +328,7 @@ vkw_status vkw_shared_memory_create(vkw_device *dev, const vkw_handle_type *t, v
     vkw_chain_storage st;
     VkExportMemoryAllocateInfo export_info = {
         .sType = VK_STRUCTURE_TYPE_EXPORT_MEMORY_ALLOCATE_INFO,
-        .pNext = vkw_memory_export_chain(&st, t, NULL),
+        .pNext = vkw_memory_export_chain(&st, t, nt_name, NULL),
         .handleTypes = t->bit,
     };
     s = allocate_and_bind(out, &export_info, "exportable", err);
@@ -362,7 +362,7 @@ vkw_status vkw_shared_memory_export(vkw_shared_memory *sm, vkw_handle *out, vkw_
 
 vkw_status vkw_shared_memory_import(vkw_device *dev, const vkw_handle_type *t,
                                     const vkw_memory_desc *desc, vkw_handle *handle,
-                                    vkw_shared_memory *out, vkw_error *err)
+                                    const char *nt_name, vkw_shared_memory *out, vkw_error *err)
 {
     init_desc(out, dev, t);
     out->desc = *desc;
@@ -404,7 +404,7 @@ vkw_status vkw_shared_memory_import(vkw_device *dev, const vkw_handle_type *t,
         goto cleanup;
     }
     vkw_chain_storage st;
-    s = allocate_and_bind(out, vkw_memory_import_chain(&st, t, *handle, NULL), "importing",
+    s = allocate_and_bind(out, vkw_memory_import_chain(&st, t, *handle, nt_name, NULL), "importing",
                           err);
     /* The allocation consumed the fd, even if binding failed afterwards. */
     if (out->memory && vkw_import_takes_ownership)

@@ -62,25 +62,27 @@ typedef struct vkw_shared_memory {
     VkImageLayout layout;
 } vkw_shared_memory;
 
-/* Exporter: creates the resource with external memory of handle type t,
+/* Exporter: creates the resource with external memory of handle type t
+ * (named nt_name where not NULL: a Win32 NT handle type),
  * allocates exportable memory (dedicated where the driver requires or
  * prefers it) of a type fit for `access`, and binds it. VKW_E_UNSUPPORTED with
  * the reason when the driver cannot (not exportable or importable for this
  * use, no fitting memory type, larger than the heap or the limits, out of
  * device memory). */
 vkw_status vkw_shared_memory_create(vkw_device *dev, const vkw_handle_type *t, vkw_resource res,
-                                    vkw_access access, uint64_t size, vkw_shared_memory *out,
-                                    vkw_error *err);
+                                    vkw_access access, uint64_t size, const char *nt_name,
+                                    vkw_shared_memory *out, vkw_error *err);
 
 /* Exports the memory once; the handle belongs to the caller. */
 vkw_status vkw_shared_memory_export(vkw_shared_memory *sm, vkw_handle *out, vkw_error *err);
 
-/* Importer: creates the same resource and imports *handle into it. On
- * success, where import takes ownership (fds), *handle becomes VKW_NO_HANDLE;
- * otherwise (failure, or Win32 handles) the caller still owns and closes it. */
+/* Importer: creates the same resource and imports *handle into it (or the
+ * object named nt_name, a Win32 NT name, when not NULL). On success, where
+ * import takes ownership (fds), *handle becomes VKW_NO_HANDLE; otherwise
+ * (failure, or Win32 handles) the caller still owns and closes it. */
 vkw_status vkw_shared_memory_import(vkw_device *dev, const vkw_handle_type *t,
                                     const vkw_memory_desc *desc, vkw_handle *handle,
-                                    vkw_shared_memory *out, vkw_error *err);
+                                    const char *nt_name, vkw_shared_memory *out, vkw_error *err);
 
 /* Writes the pattern (desc.size bytes of it) and makes it visible to the
  * other process (flush, or copy + release to VK_QUEUE_FAMILY_EXTERNAL). */

@@ -29,11 +29,13 @@ static bool uses_fences(vkw_sync_mode m)
     return m == VKW_SYNC_FENCE;
 }
 
-static vkw_status create_binary(vkw_device *dev, const vkw_handle_type *t, VkSemaphore *out,
-                                vkw_error *err)
+static vkw_status create_binary(vkw_device *dev, const vkw_handle_type *t, const char *name,
+                                VkSemaphore *out, vkw_error *err)
 {
+    vkw_chain_storage st;
     VkExportSemaphoreCreateInfo exp = {
         .sType = VK_STRUCTURE_TYPE_EXPORT_SEMAPHORE_CREATE_INFO,
+        .pNext = t ? vkw_semaphore_export_chain(&st, t, name, NULL) : NULL,
         .handleTypes = t ? t->bit : 0,
     };
     VkSemaphoreCreateInfo ci = {
@@ -49,11 +51,13 @@ static vkw_status create_binary(vkw_device *dev, const vkw_handle_type *t, VkSem
     return VKW_OK;
 }
 
-static vkw_status create_timeline(vkw_device *dev, const vkw_handle_type *t, VkSemaphore *out,
-                                  vkw_error *err)
+static vkw_status create_timeline(vkw_device *dev, const vkw_handle_type *t, const char *name,
+                                  VkSemaphore *out, vkw_error *err)
 {
+    vkw_chain_storage st;
     VkExportSemaphoreCreateInfo exp = {
         .sType = VK_STRUCTURE_TYPE_EXPORT_SEMAPHORE_CREATE_INFO,
+        .pNext = t ? vkw_semaphore_export_chain(&st, t, name, NULL) : NULL,
         .handleTypes = t ? t->bit : 0,
     };
     VkSemaphoreTypeCreateInfo type = {
@@ -90,8 +94,10 @@ static vkw_status create_fence(vkw_device *dev, const vkw_handle_type *t, VkFenc
 }
 
 vkw_status vkw_sync_side_create(vkw_sync_side *side, vkw_sync_mode mode, vkw_device *dev,
-                                const vkw_handle_type *t, vkw_error *err)
+                                const vkw_handle_type *t, const char *const *names,
+                                vkw_error *err)
 {
+    const char *na = names ? names[0] : NULL, *nb = names ? names[1] : NULL;
     memset(side, 0, sizeof *side);
     side->mode = mode;
     side->dev = dev;
@@ -104,9 +110,9 @@ vkw_status vkw_sync_side_create(vkw_sync_side *side, vkw_sync_mode mode, vkw_dev
             s = create_fence(dev, t, &side->fb, err);
     } else if (mode == VKW_SYNC_QUEUE_BINARY) {
         /* A and B travel; the fence is the pinging host's own window. */
-        s = create_binary(dev, t, &side->a, err);
+        s = create_binary(dev, t, na, &side->a, err);
         if (s == VKW_OK)
-            s = create_binary(dev, t, &side->b, err);
+            s = create_binary(dev, t, nb, &side->b, err);
         if (s == VKW_OK)
             s = create_fence(dev, NULL, &side->fa, err);
     } else {
@@ -115,11 +121,11 @@ vkw_status vkw_sync_side_create(vkw_sync_side *side, vkw_sync_mode mode, vkw_dev
             return vkw_fail(err, VKW_E_UNSUPPORTED, "'%s' has no timeline semaphores",
                             dev->info.name);
         }
-        s = create_timeline(dev, t, &side->a, err);
+        s = create_timeline(dev, t, na, &side->a, err);
         if (s == VKW_OK)
-            s = create_timeline(dev, t, &side->b, err);
+            s = create_timeline(dev, t, nb, &side->b, err);
         if (s == VKW_OK && mode == VKW_SYNC_GPU_CHAIN)
-            s = create_timeline(dev, NULL, &side->gate, err);
+            s = create_timeline(dev, NULL, NULL, &side->gate, err);
     }
     if (s != VKW_OK)
         vkw_sync_side_release(side);
@@ -148,18 +154,19 @@ vkw_status vkw_sync_side_export(vkw_sync_side *side, const vkw_handle_type *t, v
 }
 
 vkw_status vkw_sync_side_import(vkw_sync_side *side, vkw_sync_mode mode, vkw_device *dev,
-                                const vkw_handle_type *t, vkw_handle handles[2], vkw_error *err)
+                                const vkw_handle_type *t, vkw_handle handles[2],
+                                const char *const *names, vkw_error *err)
 {
     /* Created like the exporter's (a timeline imports into a timeline), not
      * exportable: the payload comes from the handle. */
     vkw_status s = vkw_sync_side_create(side, mode == VKW_SYNC_GPU_CHAIN ? VKW_SYNC_HOST_TIMELINE
                                                                          : mode,
-                                        dev, NULL, err);
+                                        dev, NULL, NULL, err);
     side->mode = mode;
     for (int i = 0; s == VKW_OK && i < 2; i++)
         s = uses_fences(mode) ? vkw_fence_import(dev, i ? side->fb : side->fa, t, &handles[i], err)
                               : vkw_semaphore_import(dev, i ? side->b : side->a, t, &handles[i],
-                                                     err);
+                                                     names ? names[i] : NULL, err);
     if (s != VKW_OK)
         vkw_sync_side_release(side);
     return s;

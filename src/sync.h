@@ -45,16 +45,19 @@ typedef struct vkw_sync_side {
 } vkw_sync_side;
 
 /* Creates the pinger's semaphores (timeline) or fences for mode: exportable
- * as handle type t (NULL: not exported, for a thread peer). */
+ * as handle type t (NULL: not exported, for a thread peer); semaphores named
+ * names[0] and names[1] where names is not NULL (Win32 NT handles). */
 vkw_status vkw_sync_side_create(vkw_sync_side *side, vkw_sync_mode mode, vkw_device *dev,
-                                const vkw_handle_type *t, vkw_error *err);
+                                const vkw_handle_type *t, const char *const *names,
+                                vkw_error *err);
 /* Exports A and B (semaphores or fences) as t: two handles, the caller's. */
 vkw_status vkw_sync_side_export(vkw_sync_side *side, const vkw_handle_type *t, vkw_handle out[2],
                                 vkw_error *err);
 /* The ponger in another process: creates objects like the pinger's and
  * imports handles into them (released as the OS family says). */
 vkw_status vkw_sync_side_import(vkw_sync_side *side, vkw_sync_mode mode, vkw_device *dev,
-                                const vkw_handle_type *t, vkw_handle handles[2], vkw_error *err);
+                                const vkw_handle_type *t, vkw_handle handles[2],
+                                const char *const *names, vkw_error *err);
 /* The ponger in the same process: borrows the pinger's objects. */
 void vkw_sync_side_borrow(vkw_sync_side *ponger, const vkw_sync_side *pinger, VkQueue queue,
                           atomic_flag *queue_lock);

@@ -334,6 +334,7 @@ def test_bench_cli_rejects_bad_options():
         (["bench", "--parts", "gpu"], "unknown part 'gpu'"),
         (["bench", "--pin", "1"], "--pin"),
         (["bench", "--round-trips", "0"], "--round-trips"),
+        (["bench", "--nt-names", "--sizes", "64K"], "named handles are Win32 NT handles"),
     ]
     for argv, needle in cases:
         p = run(*argv)

@@ -93,6 +93,9 @@ def test_wine_bench_nothing_to_share():
     check(b["child"]["started"] and b["child"]["end"]["text"] == "exit code 0",
           f"the Windows child process ran and exited 0: {b['child']['end']}")
     # A Linux type asked for on Windows is not applicable, and said so.
+    # --nt-names is a Windows option: taken here, though no NT type can be shared.
+    p, r = report_of("bench", "--nt-names", "--parts", "memory", "--sizes", "64K", expect_rc=12)
+    check(r["bench"]["options"]["nt_names"], "--nt-names recorded")
     p, r = report_of("bench", "--handle-types", "OPAQUE_FD", "--parts", "memory", expect_rc=12)
     check("not applicable on Windows" in r["bench"]["handle_types"][0]["reason"],
           "OPAQUE_FD is not applicable on Windows")
