@@ -143,6 +143,7 @@ int main(int argc, char **argv)
 {
     vkw_args args;
     char msg[512];
+    vkw_platform_ignore_broken_pipes();
     if (!vkw_args_parse(argc, argv, &args, msg, sizeof msg)) {
         fprintf(stderr, "vkwin32h: %s\n", msg);
         return VKW_EXIT_USAGE;

@@ -433,6 +433,6 @@ void vkw_render_round_trips_text(FILE *f, const vkw_bench_report *b, bool verbos
             "result", "min", "p50", "p99", "p99.9", "max", "p50 / best OS baseline");
     for (uint32_t i = 0; i < b->sync_count; i++)
         round_trip_line(f, b, &b->sync[i], verbose);
-    fprintf(f, "%u passed, %u failed, %u skipped\n", b->sync_passed, b->sync_failed,
-            b->sync_skipped);
+    fprintf(f, "%u passed, %u failed, %u skipped, %u not run\n", b->sync_passed, b->sync_failed,
+            b->sync_skipped, b->sync_not_run);
 }

@@ -774,7 +774,15 @@ done:
         (c.b->child_end.signaled || c.b->child_end.code != 0 || c.b->child_end.killed_by_parent))
         s = vkw_fail(err, VKW_E_CHILD, "the child process (pid %u) ended badly after the bench: %s",
                      c.b->child_pid, c.b->quit_error[0] ? c.b->quit_error : c.b->child_end.text);
+    /* A fault asked for and never committed must not pass for a clean run. */
+    if (s == VKW_OK && c.fault_pending)
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "--fault %s was not injected: nothing it applies to "
+                     "ran (%s)", vkw_fault_name(opts->fault),
+                     opts->fault == VKW_FAULT_LOST_SIGNAL ? "a round-trip mode with a peer that "
+                                                            "answers, not gpu-chain"
+                                                          : "a memory scenario");
     s = conclude(&c, s, err);
+
     if (s == VKW_OK && report->validation_enabled && report->debug.validation_errors)
         s = vkw_fail(err, VKW_E_VALIDATION,
                      "the validation layer reported %u error(s) (parent and child); the report "

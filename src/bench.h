@@ -131,7 +131,7 @@ typedef struct vkw_sync_result {
     double *samples;     /* --samples: every timed sample (owned) */
     uint32_t sample_count;
     int32_t baseline;    /* index of the fastest OS baseline of the same peer; -1: none */
-    double ratio_p50, ratio_p99; /* to that baseline */
+    double ratio_p50, ratio_p99; /* to that baseline; ratio_p99 < 0: not meaningful (chains) */
 } vkw_sync_result;
 
 /* Handles a scenario leaked: the growth of each process's count, where counted
@@ -171,7 +171,7 @@ typedef struct vkw_bench_report {
     double timer_overhead_ns; /* median cost of one clock read */
     uint32_t sync_count;
     vkw_sync_result *sync; /* owned */
-    uint32_t sync_passed, sync_failed, sync_skipped;
+    uint32_t sync_passed, sync_failed, sync_skipped, sync_not_run;
     double bench_ms;
 } vkw_bench_report;
 

@@ -235,7 +235,7 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
                 for (uint32_t i = first; i < n; i++)
                     vkw_handle_close(hs[i]);
         }
-        if (s == VKW_OK || got[0] != VKW_NO_HANDLE || named)
+        if (t && (s == VKW_OK || got[0] != VKW_NO_HANDLE || named))
             n = 0; /* every attached handle is taken or closed above */
         for (int i = 0; i < 2; i++)
             if (t && got[i] != VKW_NO_HANDLE)
@@ -261,12 +261,12 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
         else
             for (uint32_t i = 0; s == VKW_OK && i < req->answer && i < req->rounds; i++)
                 s = vkw_sync_pong(&side, req->timeout_ms, &err);
-        vkw_sync_side_settle(&side, s == VKW_OK);
         vkw_msg_sync_reply done;
         vkw_msg_init(&done.h, VKW_MSG_SYNC_DONE, req->h.seq, sizeof done);
         vkw_msg_outcome_set(&done.outcome, s, &err);
         cs = vkw_channel_send(c->ch, &done, sizeof done, NULL, 0, chan_err);
     }
+    vkw_sync_side_settle(&side, s == VKW_OK && cs == VKW_OK);
     vkw_sync_side_release(&side);
     return cs;
 }
@@ -368,6 +368,9 @@ vkw_status vkw_bench_child_main(const char *token, vkw_error *err)
             break;
         } else {
             vkw_handle_close(handle);
+            for (uint32_t i = 1; i < n; i++) /* kept above for a round-trip request */
+                if (req.h.type == VKW_MSG_SYNC)
+                    vkw_handle_close(hs[i]);
             s = vkw_fail(err, VKW_E_PROTOCOL, "the parent sent message type %u of %lu bytes "
                          "with %u handle(s), which this child does not expect",
                          (unsigned)req.h.type, (unsigned long)len, n);

@@ -115,9 +115,9 @@ const void *vkw_semaphore_export_chain(vkw_chain_storage *st, const vkw_handle_t
     memset(info, 0, sizeof *info);
     info->sType = VK_STRUCTURE_TYPE_EXPORT_SEMAPHORE_WIN32_HANDLE_INFO_KHR;
     info->pNext = next;
-    /* VkExportSemaphoreWin32HandleInfoKHR's default access for a NULL
-     * structure: DXGI_SHARED_RESOURCE_READ | DXGI_SHARED_RESOURCE_WRITE. */
-    info->dwAccess = DXGI_SHARED_RESOURCE_READ_ | DXGI_SHARED_RESOURCE_WRITE_;
+    /* Everything the importer may do with a semaphore (or a D3D12 fence):
+     * wait and signal. */
+    info->dwAccess = GENERIC_ALL;
     info->name = wide_name(st, name);
     return info;
 }
@@ -221,6 +221,9 @@ vkw_status vkw_semaphore_export(const vkw_device *dev, VkSemaphore sem, const vk
     if (r != VK_SUCCESS)
         return vkw_fail_vk(err, r, "vkGetSemaphoreWin32HandleKHR", "exporting a %s semaphore",
                            t->name);
+    if (h == NULL || h == INVALID_HANDLE_VALUE)
+        return vkw_fail(err, VKW_E_SHARING, "vkGetSemaphoreWin32HandleKHR returned VK_SUCCESS "
+                        "and no handle (exporting a %s semaphore)", t->name);
     *out = (vkw_handle)(intptr_t)h;
     return VKW_OK;
 }
@@ -264,6 +267,9 @@ vkw_status vkw_fence_export(const vkw_device *dev, VkFence fence, const vkw_hand
     VkResult r = get(dev->handle, &info, &h);
     if (r != VK_SUCCESS)
         return vkw_fail_vk(err, r, "vkGetFenceWin32HandleKHR", "exporting a %s fence", t->name);
+    if (h == NULL || h == INVALID_HANDLE_VALUE)
+        return vkw_fail(err, VKW_E_SHARING, "vkGetFenceWin32HandleKHR returned VK_SUCCESS and "
+                        "no handle (exporting a %s fence)", t->name);
     *out = (vkw_handle)(intptr_t)h;
     return VKW_OK;
 }

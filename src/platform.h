@@ -27,6 +27,10 @@ void vkw_library_close(vkw_library *lib);
 /* Monotonic clock in nanoseconds. */
 uint64_t vkw_clock_ns(void);
 
+/* Makes a write to a pipe whose reader is gone fail with EPIPE instead of
+ * killing the process (SIGPIPE); nothing to do on Win32. Called once by main. */
+void vkw_platform_ignore_broken_pipes(void);
+
 /* This process's id (getpid, GetCurrentProcessId): what names it gives objects. */
 uint32_t vkw_platform_process_id(void);
 

@@ -1072,13 +1072,14 @@ static vkw_status futex_wait_for(_Atomic uint32_t *word, uint32_t round, uint64_
 {
     for (;;) {
         uint32_t seen = atomic_load_explicit(word, memory_order_acquire);
-        if (seen == round)
+        if ((int32_t)(seen - round) >= 0) /* reached (or passed), across wrap-around */
             return VKW_OK;
         int left = ms_left(deadline);
         if (left == 0)
             return vkw_fail(err, VKW_E_TIMEOUT, "no futex signal within %u ms", timeout_ms);
         struct timespec ts = {left / 1000, (long)(left % 1000) * 1000000L};
-        if (futex(word, FUTEX_WAIT, seen, &ts) != 0 && errno != EAGAIN && errno != EINTR &&
+        if (futex(word, FUTEX_WAIT, seen, left < 0 ? NULL : &ts) != 0 && errno != EAGAIN &&
+            errno != EINTR &&
             errno != ETIMEDOUT)
             return vkw_fail(err, VKW_E_OS, "futex wait: %s", strerror(errno));
     }
@@ -1189,4 +1190,9 @@ vkw_status vkw_pingpong_pong(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *e
 uint32_t vkw_platform_process_id(void)
 {
     return (uint32_t)getpid();
+}
+
+void vkw_platform_ignore_broken_pipes(void)
+{
+    signal(SIGPIPE, SIG_IGN);
 }

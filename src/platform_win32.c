@@ -1163,3 +1163,8 @@ uint32_t vkw_platform_process_id(void)
 {
     return (uint32_t)GetCurrentProcessId();
 }
+
+void vkw_platform_ignore_broken_pipes(void)
+{
+    /* Win32 reports a broken pipe as ERROR_BROKEN_PIPE; no signal to ignore. */
+}

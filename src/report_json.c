@@ -514,7 +514,10 @@ static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sy
         cJSON *ra = add_obj(w, o, "ratio_to_best_baseline");
         str(w, ra, "baseline", vkw_pingpong_kind_name((vkw_os_pingpong_kind)base->os_kind));
         num(w, ra, "p50", r->ratio_p50);
-        num(w, ra, "p99", r->ratio_p99);
+        if (r->ratio_p99 >= 0)
+            num(w, ra, "p99", r->ratio_p99);
+        else
+            null(w, ra, "p99");
     } else {
         null(w, o, "ratio_to_best_baseline");
     }
@@ -561,6 +564,7 @@ static void round_trips(jw *w, cJSON *o, const vkw_bench_report *b)
     num(w, sum, "passed", b->sync_passed);
     num(w, sum, "failed", b->sync_failed);
     num(w, sum, "skipped", b->sync_skipped);
+    num(w, sum, "not_run", b->sync_not_run);
 }
 
 static void bench(jw *w, cJSON *root, const vkw_bench_report *b)

@@ -147,7 +147,7 @@ vkw_status vkw_sync_side_export(vkw_sync_side *side, const vkw_handle_type *t, v
             s = vkw_semaphore_export(side->dev, side->b, t, &out[1], err);
     }
     if (s != VKW_OK) {
-        vkw_handle_close(out[0]);
+        vkw_memory_handle_release(t, out[0]); /* a KMT value is not closed */
         out[0] = VKW_NO_HANDLE;
     }
     return s;
@@ -190,8 +190,8 @@ void vkw_sync_side_settle(vkw_sync_side *side, bool succeeded)
                   side->mode == VKW_SYNC_FENCE || side->mode == VKW_SYNC_GPU_CHAIN;
     if (!queued || !dev || !dev->handle || dev->wedged)
         return;
-    if (succeeded)
-        dev->vkDeviceWaitIdle(dev->handle); /* every dependency was met: it returns */
+    if (succeeded || !side->pending_waits)
+        dev->vkDeviceWaitIdle(dev->handle); /* every dependency can be met: it returns */
     else
         dev->wedged = true;
 }
@@ -322,6 +322,7 @@ static const VkPipelineStageFlags all_commands = VK_PIPELINE_STAGE_ALL_COMMANDS_
 static vkw_status submit_binary(vkw_sync_side *side, VkSemaphore wait, VkSemaphore signal,
                                 VkFence fence, vkw_error *err)
 {
+    side->pending_waits |= wait != VK_NULL_HANDLE;
     VkSubmitInfo si = {
         .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
         .waitSemaphoreCount = wait ? 1 : 0,
@@ -422,6 +423,7 @@ vkw_status vkw_sync_chain_submit(vkw_sync_side *side, bool pinger, uint64_t firs
             .pSignalSemaphores = signal,
         };
     }
+    side->pending_waits = true;
     s = submit(side, rounds, si, VK_NULL_HANDLE, err);
 
 cleanup:

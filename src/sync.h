@@ -41,6 +41,7 @@ typedef struct vkw_sync_side {
     VkSemaphore a, b, gate;    /* timelines; gate starts a GPU chain (pinger only) */
     VkFence fa, fb;
     bool own_objects;
+    bool pending_waits; /* a batch that waits on a semaphore was queued: it may wait forever */
     uint64_t round;
 } vkw_sync_side;
 
@@ -65,9 +66,10 @@ void vkw_sync_side_release(vkw_sync_side *side);
 
 /* Before release: batches this side queued must be complete before their
  * semaphores or fences are destroyed (VUID-vkDestroySemaphore-semaphore-01137).
- * After round trips that succeeded they are, and the queue is drained; after
- * a failure a batch may wait for a signal that never comes, so nothing is
- * waited for: the device is marked wedged and its objects left. */
+ * After round trips that succeeded, or where nothing queued waits on a
+ * semaphore, they complete and the queue is drained; after a failure with a
+ * queued wait, that wait may never be met, so nothing is waited for: the
+ * device is marked wedged and its objects left. */
 void vkw_sync_side_settle(vkw_sync_side *side, bool succeeded);
 
 /* One round trip, or its other half. Every wait ends at timeout_ms. */

@@ -335,6 +335,8 @@ def test_bench_cli_rejects_bad_options():
         (["bench", "--pin", "1"], "--pin"),
         (["bench", "--round-trips", "0"], "--round-trips"),
         (["bench", "--nt-names", "--sizes", "64K"], "named handles are Win32 NT handles"),
+        (["bench", "-q", "--parts", "round-trips", "--round-trips", "20", "--fault", "child-abort"],
+         "--fault child-abort was not injected"),
     ]
     for argv, needle in cases:
         p = run(*argv)
