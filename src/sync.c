@@ -347,12 +347,20 @@ static vkw_status binary_ping(vkw_sync_side *side, uint32_t timeout_ms, vkw_erro
         s = vkw_pingpong_wait(side->pp, timeout_ms, err);
     if (s == VKW_OK)
         s = submit_binary(side, side->b, VK_NULL_HANDLE, side->fa, err);
-    return s == VKW_OK ? wait_and_reset_fence(side, side->fa, timeout_ms, err) : s;
+    if (s == VKW_OK)
+        s = wait_and_reset_fence(side, side->fa, timeout_ms, err);
+    if (s == VKW_OK)
+        side->pending_waits = false; /* the fence followed the wait: it is done */
+    return s;
 }
 
 static vkw_status binary_pong(vkw_sync_side *side, uint32_t timeout_ms, vkw_error *err)
 {
     vkw_status s = vkw_pingpong_wait(side->pp, timeout_ms, err);
+    /* The pinger signals again only once its fence saw this side's last
+     * batch finish: nothing of ours is left waiting. */
+    if (s == VKW_OK)
+        side->pending_waits = false;
     if (s == VKW_OK)
         s = submit_binary(side, side->a, side->b, VK_NULL_HANDLE, err);
     return s == VKW_OK ? vkw_pingpong_signal(side->pp, err) : s;
