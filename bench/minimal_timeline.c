@@ -62,7 +62,8 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 20000, warm = argc > 2 ? (unsigned)atoi(argv[2]) : 200;
+    unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 20000,
+             warm = argc > 2 ? (unsigned)atoi(argv[2]) : 200;
     rounds = n + warm;
     void *lib = dlopen("libvulkan.so.1", RTLD_NOW | RTLD_LOCAL);
     if (!lib)
@@ -71,9 +72,10 @@ int main(int argc, char **argv)
     void *sym = dlsym(lib, "vkGetInstanceProcAddr");
     memcpy(&gipa, &sym, sizeof sym);
     LOAD(NULL, vkCreateInstance);
-    VkApplicationInfo app = {VK_STRUCTURE_TYPE_APPLICATION_INFO, NULL, "minimal", 0, NULL, 0,
-                             VK_API_VERSION_1_2};
-    VkInstanceCreateInfo ici = {VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO, NULL, 0, &app, 0, NULL, 0, NULL};
+    VkApplicationInfo app = {
+        VK_STRUCTURE_TYPE_APPLICATION_INFO, NULL, "minimal", 0, NULL, 0, VK_API_VERSION_1_2};
+    VkInstanceCreateInfo ici = {
+        VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO, NULL, 0, &app, 0, NULL, 0, NULL};
     VkInstance inst;
     if (vkCreateInstance(&ici, NULL, &inst) != VK_SUCCESS)
         return fprintf(stderr, "vkCreateInstance failed\n"), 2;
@@ -87,12 +89,15 @@ int main(int argc, char **argv)
         return fprintf(stderr, "no device\n"), 2;
     float prio = 1.0f;
     VkDeviceQueueCreateInfo q = {VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO, NULL, 0, 0, 1, &prio};
-    VkPhysicalDeviceVulkan12Features f12 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
-                                            .timelineSemaphore = VK_TRUE};
-    VkDeviceCreateInfo dci = {VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &f12, 0, 1, &q, 0, NULL, 0, NULL, NULL};
+    VkPhysicalDeviceVulkan12Features f12 = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+        .timelineSemaphore = VK_TRUE};
+    VkDeviceCreateInfo dci = {
+        VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &f12, 0, 1, &q, 0, NULL, 0, NULL, NULL};
     if (vkCreateDevice(pd, &dci, NULL, &device) != VK_SUCCESS)
         return fprintf(stderr, "vkCreateDevice failed\n"), 2;
-    PFN_vkCreateSemaphore create = (PFN_vkCreateSemaphore)vkGetDeviceProcAddr(device, "vkCreateSemaphore");
+    PFN_vkCreateSemaphore create =
+        (PFN_vkCreateSemaphore)vkGetDeviceProcAddr(device, "vkCreateSemaphore");
     signal_fn = (PFN_vkSignalSemaphore)vkGetDeviceProcAddr(device, "vkSignalSemaphore");
     wait_fn = (PFN_vkWaitSemaphores)vkGetDeviceProcAddr(device, "vkWaitSemaphores");
     VkSemaphoreTypeCreateInfo type = {VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO, NULL,

@@ -330,7 +330,8 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
         } else if (out->command == VKW_CMD_NONE) {
             out->command = command_named(a);
             if (out->command == VKW_CMD_NONE) {
-                snprintf(msg, len, "unknown command '%s' (commands: probe, bench, help, version)", a);
+                snprintf(msg, len, "unknown command '%s' (commands: probe, bench, help, version)",
+                         a);
                 return false;
             }
         } else if (out->command == VKW_CMD_HELP && out->help_topic == VKW_CMD_NONE) {

@@ -85,7 +85,8 @@ static int probe(const vkw_args *args)
         .filter = args->has_device_filter ? &args->filter : NULL,
     };
     vkw_status s = vkw_probe_run(&opts, &report, &err);
-    return finish(args, &report, s, &err, vkw_render_probe_text, s == VKW_OK || report.device_count);
+    return finish(args, &report, s, &err, vkw_render_probe_text,
+                  s == VKW_OK || report.device_count);
 }
 
 /* A progress line on stderr, only for a person watching a run that lasts. */

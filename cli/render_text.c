@@ -268,7 +268,8 @@ void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose)
         device(f, r, &r->devices[i], verbose);
     for (uint32_t i = 0; i < r->debug.stored; i++)
         if (r->debug.messages[i].severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT)
-            fprintf(f, "\nlayer error: %s %s\n", r->debug.messages[i].id, r->debug.messages[i].text);
+            fprintf(f, "\nlayer error: %s %s\n", r->debug.messages[i].id,
+                    r->debug.messages[i].text);
 }
 
 /* A duration given in microseconds, in a unit that keeps it short. */

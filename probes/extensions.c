@@ -60,7 +60,8 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
         for (size_t k = 0; k < VKW_RELEVANT_EXTENSION_COUNT; k++)
             if (strcmp(props[i].extensionName, vkw_relevant_device_extensions[k]) == 0)
                 /* spec versions start at 1; keep 0 for "absent" */
-                dev->relevant_extension_version[k] = props[i].specVersion ? props[i].specVersion : 1;
+                dev->relevant_extension_version[k] =
+                    props[i].specVersion ? props[i].specVersion : 1;
 
 cleanup:
     free(props);

@@ -25,7 +25,8 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
             if (vkw_props_skip_undefined(dev, ht, out))
                 continue;
             if (!ctx->fn.vkGetPhysicalDeviceExternalBufferProperties) {
-                vkw_props_skipped(out, "neither Vulkan 1.1 nor VK_KHR_external_memory_capabilities");
+                vkw_props_skipped(out,
+                                  "neither Vulkan 1.1 nor VK_KHR_external_memory_capabilities");
                 continue;
             }
             VkPhysicalDeviceExternalBufferInfo info = {

@@ -44,12 +44,14 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
             if (vkw_props_skip_undefined(dev, ht, out))
                 continue;
             if (!ctx->fn.vkGetPhysicalDeviceImageFormatProperties2) {
-                vkw_props_skipped(out, "neither Vulkan 1.1 nor VK_KHR_get_physical_device_properties2");
+                vkw_props_skipped(out,
+                                  "neither Vulkan 1.1 nor VK_KHR_get_physical_device_properties2");
                 continue;
             }
             bool drm = ic->tiling == VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT;
             if (drm && !vkw_device_has_extension(dev, "VK_EXT_image_drm_format_modifier")) {
-                vkw_props_skipped(out, "the device does not offer VK_EXT_image_drm_format_modifier");
+                vkw_props_skipped(out,
+                                  "the device does not offer VK_EXT_image_drm_format_modifier");
                 continue;
             }
             /* Required exactly once when tiling is DRM_FORMAT_MODIFIER (VUID-

@@ -69,7 +69,8 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
             continue;
         }
         if (!ctx->fn.vkGetPhysicalDeviceExternalSemaphoreProperties) {
-            vkw_props_skipped(&caps->binary, "neither Vulkan 1.1 nor VK_KHR_external_semaphore_capabilities");
+            vkw_props_skipped(&caps->binary,
+                              "neither Vulkan 1.1 nor VK_KHR_external_semaphore_capabilities");
             caps->timeline = caps->binary;
             continue;
         }

@@ -281,8 +281,8 @@ static void stop_child(bench_ctx *c)
         vkw_msg_init(&q, VKW_MSG_QUIT, ++c->seq, sizeof q);
         snprintf(b->child_activity, sizeof b->child_activity, "closing its device");
         vkw_error_clear(&err);
-        if (vkw_bench_request(c, &q, sizeof q, NULL, 0, VKW_MSG_QUIT, &rep, sizeof rep, c->opts->timeout_ms,
-                    &err) != VKW_OK) {
+        if (vkw_bench_request(c, &q, sizeof q, NULL, 0, VKW_MSG_QUIT, &rep, sizeof rep,
+                              c->opts->timeout_ms, &err) != VKW_OK) {
             snprintf(b->quit_error, sizeof b->quit_error, "%s", err.message);
         } else {
             b->child_validation_errors = rep.validation_errors;
@@ -333,7 +333,8 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
 {
     const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
     uint64_t timeout_ns = (uint64_t)c->opts->timeout_ms * 1000000u;
-    vkw_resource res = sc->kind == VKW_SCENARIO_IMAGE_COPY ? VKW_RESOURCE_IMAGE : VKW_RESOURCE_BUFFER;
+    vkw_resource res =
+        sc->kind == VKW_SCENARIO_IMAGE_COPY ? VKW_RESOURCE_IMAGE : VKW_RESOURCE_BUFFER;
     vkw_access acc = sc->kind == VKW_SCENARIO_BUFFER_MAP ? VKW_ACCESS_MAP : VKW_ACCESS_COPY;
     vkw_shared_memory sm = {0};
     vkw_handle exported = VKW_NO_HANDLE, foreign = VKW_NO_HANDLE;
@@ -407,8 +408,8 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
              sz, t->name, vkw_scenario_kind_name(sc->kind), when);
     vkw_msg_memory_reply rep;
     msg.sent_ns = vkw_clock_ns();
-    s = vkw_bench_request(c, &msg, sizeof msg, &send, by_value ? 0 : 1, VKW_MSG_MEMORY, &rep, sizeof rep,
-                c->opts->timeout_ms * 3 + 1000, err);
+    s = vkw_bench_request(c, &msg, sizeof msg, &send, by_value ? 0 : 1, VKW_MSG_MEMORY, &rep,
+                          sizeof rep, c->opts->timeout_ms * 3 + 1000, err);
     /* The child holds its own copy now (or nothing, if the send failed).
      * A KMT value stays valid while the memory lives: freed with it below. */
     vkw_memory_handle_release(t, exported);
@@ -520,8 +521,8 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     }
 
     for (uint32_t it = 0; it < n; it++) {
-        vkw_bench_progress(c, "%s %s %s, iteration %u of %u", t->name, vkw_scenario_kind_name(sc->kind), sz,
-                 it + 1, n);
+        vkw_bench_progress(c, "%s %s %s, iteration %u of %u", t->name,
+                           vkw_scenario_kind_name(sc->kind), sz, it + 1, n);
         s = run_iteration(c, index, sc, it, false, samples + (size_t)it * VKW_PHASE_COUNT, err);
         c->steps_done++;
         if (s != VKW_OK) {
@@ -668,9 +669,9 @@ static vkw_status conclude(bench_ctx *c, vkw_status s, vkw_error *err)
                   r->peer == VKW_PEER_PROCESS;
     }
     if (sync_failed)
-        return vkw_fail(err, VKW_E_SHARING, "%u round-trip mode(s) failed; first: %s, %s peer: %s", b->sync_failed,
-                        vkw_sync_mode_name(sync_failed->mode), vkw_peer_name(sync_failed->peer),
-                        sync_failed->reason);
+        return vkw_fail(err, VKW_E_SHARING, "%u round-trip mode(s) failed; first: %s, %s peer: %s",
+                        b->sync_failed, vkw_sync_mode_name(sync_failed->mode),
+                        vkw_peer_name(sync_failed->peer), sync_failed->reason);
     if (!shared) {
         if (b->scenario_count && b->scenarios[0].outcome == VKW_OUTCOME_SKIPPED)
             return vkw_fail(err, VKW_E_NOTHING_TO_SHARE,

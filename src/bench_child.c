@@ -102,7 +102,8 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
     if (!t) {
         vkw_handle_close(handle);
         handle = VKW_NO_HANDLE;
-        s = vkw_fail(&err, VKW_E_PROTOCOL, "unknown memory handle type 0x%x", req->desc.handle_type);
+        s = vkw_fail(&err, VKW_E_PROTOCOL, "unknown memory handle type 0x%x",
+                     req->desc.handle_type);
         goto done;
     }
     if (!c->dev.handle) {

@@ -89,7 +89,8 @@ vkw_status vkw_device_create(const vkw_instance *inst, VkPhysicalDevice pd,
                         VK_API_VERSION_MINOR(out->info.api_version));
     uint32_t family_queues = 0;
     if (!pick_queue_family(inst, pd, &out->queue_family, &family_queues))
-        return vkw_fail(err, VKW_E_VULKAN, "'%s' has no queue family that can copy", out->info.name);
+        return vkw_fail(err, VKW_E_VULKAN, "'%s' has no queue family that can copy",
+                        out->info.name);
 
     r = inst->vkEnumerateDeviceExtensionProperties(pd, NULL, &ext_count, NULL);
     if (r == VK_SUCCESS) {
@@ -119,7 +120,8 @@ vkw_status vkw_device_create(const vkw_instance *inst, VkPhysicalDevice pd,
                 continue;
             snprintf(out->enabled_extensions[out->enabled_extension_count], VKW_NAME_LEN, "%s",
                      list[i]);
-            names[out->enabled_extension_count] = out->enabled_extensions[out->enabled_extension_count];
+            names[out->enabled_extension_count] =
+                out->enabled_extensions[out->enabled_extension_count];
             out->enabled_extension_count++;
         }
     }

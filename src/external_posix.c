@@ -5,8 +5,8 @@
  * baselines and in-process round trips, and says what it lacks. */
 const char *const vkw_external_required_extensions[] = {NULL};
 const char *const vkw_external_wanted_extensions[] = {
-    "VK_KHR_external_memory_fd",    "VK_EXT_external_memory_dma_buf", "VK_KHR_external_semaphore_fd",
-    "VK_KHR_external_fence_fd",     "VK_KHR_timeline_semaphore",      NULL};
+    "VK_KHR_external_memory_fd", "VK_EXT_external_memory_dma_buf", "VK_KHR_external_semaphore_fd",
+    "VK_KHR_external_fence_fd",  "VK_KHR_timeline_semaphore",      NULL};
 
 /* VkImportMemoryFdInfoKHR: "Importing memory from a file descriptor transfers
  * ownership of the file descriptor from the application to the Vulkan

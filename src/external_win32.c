@@ -80,7 +80,8 @@ void vkw_external_resolve(vkw_device *dev)
         dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetSemaphoreWin32HandleKHR");
     dev->ext_fn[SLOT_IMPORT_SEMAPHORE] =
         dev->inst->vkGetDeviceProcAddr(dev->handle, "vkImportSemaphoreWin32HandleKHR");
-    dev->ext_fn[SLOT_GET_FENCE] = dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetFenceWin32HandleKHR");
+    dev->ext_fn[SLOT_GET_FENCE] =
+        dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetFenceWin32HandleKHR");
     dev->ext_fn[SLOT_IMPORT_FENCE] =
         dev->inst->vkGetDeviceProcAddr(dev->handle, "vkImportFenceWin32HandleKHR");
 }
@@ -244,8 +245,9 @@ vkw_status vkw_semaphore_import(const vkw_device *dev, VkSemaphore sem, const vk
     };
     VkResult r = import(dev->handle, &info);
     if (r != VK_SUCCESS)
-        return vkw_fail_vk(err, r, "vkImportSemaphoreWin32HandleKHR", "importing a %s semaphore%s%s",
-                           t->name, name ? " by name " : "", name ? name : "");
+        return vkw_fail_vk(err, r, "vkImportSemaphoreWin32HandleKHR",
+                           "importing a %s semaphore%s%s", t->name, name ? " by name " : "",
+                           name ? name : "");
     /* vkImportSemaphoreWin32HandleKHR: no ownership passes; the caller
      * still closes its (NT) handle. */
     return VKW_OK;

@@ -184,7 +184,8 @@ vkw_status vkw_instance_create(const vkw_loader *loader, const vkw_instance_opti
         if (!offered || (!opts->log && strcmp(e, "VK_EXT_debug_utils") == 0))
             continue;
         snprintf(out->enabled_extensions[out->enabled_extension_count], VKW_NAME_LEN, "%s", e);
-        ext_ptrs[out->enabled_extension_count] = out->enabled_extensions[out->enabled_extension_count];
+        ext_ptrs[out->enabled_extension_count] =
+            out->enabled_extensions[out->enabled_extension_count];
         out->enabled_extension_count++;
         debug_utils |= strcmp(e, "VK_EXT_debug_utils") == 0;
         portability |= strcmp(e, "VK_KHR_portability_enumeration") == 0;
@@ -192,9 +193,10 @@ vkw_status vkw_instance_create(const vkw_loader *loader, const vkw_instance_opti
     if ((opts->enable_validation || opts->require_validation) &&
         !has_name(VKW_VALIDATION_LAYER, layers, layer_count, sizeof *layers,
                   offsetof(VkLayerProperties, layerName))) {
-        s = vkw_fail(err, VKW_E_NO_LAYER,
-                     "validation requested%s but %s is not installed (Debian: vulkan-validationlayers)",
-                     opts->enable_validation ? "" : " by the environment", VKW_VALIDATION_LAYER);
+        s = vkw_fail(
+            err, VKW_E_NO_LAYER,
+            "validation requested%s but %s is not installed (Debian: vulkan-validationlayers)",
+            opts->enable_validation ? "" : " by the environment", VKW_VALIDATION_LAYER);
         goto cleanup;
     }
     if (opts->enable_validation) {
@@ -242,7 +244,8 @@ vkw_status vkw_instance_create(const vkw_loader *loader, const vkw_instance_opti
         out->handle = VK_NULL_HANDLE;
         if (r == VK_ERROR_INCOMPATIBLE_DRIVER)
             s = vkw_fail(err, VKW_E_NO_DRIVER,
-                         "the Vulkan loader found no driver (vkCreateInstance: VK_ERROR_INCOMPATIBLE_DRIVER)");
+                         "the Vulkan loader found no driver (vkCreateInstance: "
+                         "VK_ERROR_INCOMPATIBLE_DRIVER)");
         else
             s = vkw_fail_vk(err, r, "vkCreateInstance", "Vulkan %u.%u instance",
                             VK_API_VERSION_MAJOR(out->api_version),

@@ -35,7 +35,11 @@ const char *vkw_memory_heap_names(VkMemoryHeapFlags f, const char *sep, char *bu
 
 /* Iterates the names of the bits set in a mask of one of the kinds above:
  * returns the name of the lowest set bit and clears it from *mask, NULL at 0. */
-typedef enum vkw_flag_kind { VKW_FLAGS_QUEUE, VKW_FLAGS_MEMORY_PROPERTY, VKW_FLAGS_MEMORY_HEAP } vkw_flag_kind;
+typedef enum vkw_flag_kind {
+    VKW_FLAGS_QUEUE,
+    VKW_FLAGS_MEMORY_PROPERTY,
+    VKW_FLAGS_MEMORY_HEAP
+} vkw_flag_kind;
 const char *vkw_next_flag_name(vkw_flag_kind kind, uint32_t *mask, char *scratch, size_t len);
 
 #endif

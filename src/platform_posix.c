@@ -304,7 +304,8 @@ vkw_status vkw_child_spawn(vkw_child **child_out, vkw_channel **end_out, vkw_err
     *child_out = NULL;
     *end_out = NULL;
 #if !defined(__linux__)
-    return vkw_fail(err, VKW_E_OS, "cannot start the child process: this needs /proc/self/exe (Linux)");
+    return vkw_fail(err, VKW_E_OS,
+                    "cannot start the child process: this needs /proc/self/exe (Linux)");
 #else
     vkw_status s = VKW_OK;
     int sv[2] = {-1, -1};

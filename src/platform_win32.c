@@ -120,7 +120,8 @@ static vkw_status create_temp(const char *path, char *tmp, size_t tmplen, HANDLE
                          (unsigned long long)GetTickCount64(), attempt);
         if (n < 0 || (size_t)n >= tmplen)
             return vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
-        HANDLE h = CreateFileA(tmp, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+        HANDLE h =
+            CreateFileA(tmp, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
         if (h != INVALID_HANDLE_VALUE) {
             *out = h;
             return VKW_OK;
@@ -386,7 +387,8 @@ static vkw_status create_job(HANDLE *out, vkw_error *err)
     info.BasicLimitInformation.LimitFlags =
         JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION;
     if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, &info, sizeof info)) {
-        vkw_status s = os_fail(err, VKW_E_OS, "cannot start the child process: SetInformationJobObject");
+        vkw_status s =
+            os_fail(err, VKW_E_OS, "cannot start the child process: SetInformationJobObject");
         CloseHandle(job);
         return s;
     }
@@ -411,7 +413,8 @@ static vkw_status create_suspended(wchar_t *exe, wchar_t *cmdline, HANDLE *inher
         goto cleanup;
     }
     if (!InitializeProcThreadAttributeList(attrs, 1, 0, &size)) {
-        s = os_fail(err, VKW_E_OS, "cannot start the child process: InitializeProcThreadAttributeList");
+        s = os_fail(err, VKW_E_OS,
+                    "cannot start the child process: InitializeProcThreadAttributeList");
         goto cleanup;
     }
     attrs_ready = true;
@@ -1058,8 +1061,9 @@ uint64_t vkw_clock_resolution_ns(void)
 {
     LARGE_INTEGER f;
     QueryPerformanceFrequency(&f);
-    return f.QuadPart ? (uint64_t)((1000000000ull + (uint64_t)f.QuadPart - 1) / (uint64_t)f.QuadPart)
-                      : 0;
+    return f.QuadPart
+               ? (uint64_t)((1000000000ull + (uint64_t)f.QuadPart - 1) / (uint64_t)f.QuadPart)
+               : 0;
 }
 
 /* ---- OS ping-pong: an event pair ------------------------------------------- */

@@ -30,7 +30,8 @@ static vkw_status describe_loader(const vkw_loader *loader, vkw_report *report, 
     for (uint32_t i = 0; i < ext_count; i++)
         for (size_t k = 0; k < VKW_INSTANCE_CAP_EXTENSION_COUNT; k++)
             if (strcmp(exts[i].extensionName, vkw_instance_capability_extensions[k]) == 0)
-                report->instance_cap_extension_version[k] = exts[i].specVersion ? exts[i].specVersion : 1;
+                report->instance_cap_extension_version[k] =
+                    exts[i].specVersion ? exts[i].specVersion : 1;
     free(exts);
 
     s = vkw_loader_list_layers(loader, &layers, &layer_count, err);

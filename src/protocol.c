@@ -57,8 +57,9 @@ vkw_status vkw_msg_recv(vkw_channel *ch, vkw_msg_type type, uint32_t seq, void *
         s = vkw_fail(err, VKW_E_PROTOCOL, "the reply to request %u came while %s, %u expected",
                      h->seq, waiting_for, seq);
     } else if (n > max_handles) {
-        s = vkw_fail(err, VKW_E_PROTOCOL, "%u handle(s) came with a %s message, at most %u expected",
-                     n, type_name(type), max_handles);
+        s = vkw_fail(err, VKW_E_PROTOCOL,
+                     "%u handle(s) came with a %s message, at most %u expected", n, type_name(type),
+                     max_handles);
     }
     if (s != VKW_OK) {
         for (uint32_t i = 0; i < n; i++)

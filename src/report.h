@@ -71,13 +71,14 @@ typedef struct vkw_semaphore_caps {
 
 /* Why a handle type can or cannot share across processes, at a glance. */
 typedef enum vkw_verdict_code {
-    VKW_VERDICT_NOT_RUN = 0,         /* the device's probes stopped before the verdict */
+    VKW_VERDICT_NOT_RUN = 0, /* the device's probes stopped before the verdict */
     VKW_VERDICT_SHAREABLE,
     VKW_VERDICT_SHAREABLE_DEDICATED, /* shareable, but only as a dedicated allocation */
     VKW_VERDICT_NOT_ON_THIS_OS,
     VKW_VERDICT_EXTENSION_MISSING,
     VKW_VERDICT_DRIVER_SAYS_NO,
-    VKW_VERDICT_NOT_CROSS_PROCESS,   /* host pointers: importable, but not a process-to-process handle */
+    VKW_VERDICT_NOT_CROSS_PROCESS, /* host pointers: importable, but not a process-to-process handle
+                                    */
     VKW_VERDICT_QUERY_FAILED,
 } vkw_verdict_code;
 
@@ -129,7 +130,8 @@ typedef struct vkw_device_report {
     uint32_t extension_count; /* all device extensions */
     uint32_t relevant_extension_version[VKW_RELEVANT_EXTENSION_COUNT]; /* 0: absent */
     bool timeline_semaphore;
-    const char *timeline_semaphore_source; /* "Vulkan 1.2 core", "VK_KHR_timeline_semaphore", or why not */
+    const char
+        *timeline_semaphore_source; /* "Vulkan 1.2 core", "VK_KHR_timeline_semaphore", or why not */
 
     /* external capabilities, indexed like the handle-type tables */
     vkw_memory_caps memory_caps[VKW_MEMORY_HANDLE_TYPE_COUNT];

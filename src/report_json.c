@@ -375,9 +375,10 @@ static void instance(jw *w, cJSON *root, const vkw_report *r)
         cJSON *e = push_obj(w, ma);
         str(w, e, "severity",
             m->severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT ? "error" : "warning");
-        str(w, e, "type", m->type & VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT    ? "validation"
-                          : m->type & VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT ? "performance"
-                                                                                      : "general");
+        str(w, e, "type",
+            m->type & VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT    ? "validation"
+            : m->type & VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT ? "performance"
+                                                                        : "general");
         str(w, e, "id", m->id);
         str(w, e, "text", m->text);
     }

@@ -85,7 +85,8 @@ static void requirements(const vkw_shared_memory *sm, VkMemoryRequirements *reqs
                          VkMemoryDedicatedRequirements *ded)
 {
     vkw_device *dev = sm->dev;
-    *ded = (VkMemoryDedicatedRequirements){.sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_REQUIREMENTS};
+    *ded =
+        (VkMemoryDedicatedRequirements){.sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_REQUIREMENTS};
     VkMemoryRequirements2 r2 = {.sType = VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2, .pNext = ded};
     if (sm->buffer) {
         VkBufferMemoryRequirementsInfo2 info = {
@@ -271,11 +272,13 @@ vkw_status vkw_shared_memory_create(vkw_device *dev, const vkw_handle_type *t, v
                             "optimal-tiling images are verified by copy, not by mapping");
         image_extent(size, &out->desc.image_width, &out->desc.image_height);
         uint32_t maxdim = dev->info.limits.maxImageDimension2D;
-        if (out->desc.image_width > maxdim || out->desc.image_height > maxdim || !out->desc.image_height)
-            return vkw_fail(err, VKW_E_UNSUPPORTED,
-                            "%s is no 2D image this device can make (%ux%u, maxImageDimension2D %u)",
-                            vkw_size_string(size, sz, sizeof sz), out->desc.image_width,
-                            out->desc.image_height, maxdim);
+        if (out->desc.image_width > maxdim || out->desc.image_height > maxdim ||
+            !out->desc.image_height)
+            return vkw_fail(
+                err, VKW_E_UNSUPPORTED,
+                "%s is no 2D image this device can make (%ux%u, maxImageDimension2D %u)",
+                vkw_size_string(size, sz, sizeof sz), out->desc.image_width, out->desc.image_height,
+                maxdim);
         out->desc.size = (uint64_t)out->desc.image_width * out->desc.image_height *
                          VKW_SHARED_IMAGE_TEXEL;
     }
@@ -314,7 +317,8 @@ vkw_status vkw_shared_memory_create(vkw_device *dev, const vkw_handle_type *t, v
     if (reqs.size > heap) {
         char hs[32];
         s = vkw_fail(err, VKW_E_UNSUPPORTED, "%s does not fit memory heap %u (%s)",
-                     vkw_size_string(size, sz, sizeof sz), mt->heapIndex, vkw_size_string(heap, hs, sizeof hs));
+                     vkw_size_string(size, sz, sizeof sz), mt->heapIndex,
+                     vkw_size_string(heap, hs, sizeof hs));
         goto cleanup;
     }
     if (dev->info.max_allocation_size && reqs.size > dev->info.max_allocation_size) {

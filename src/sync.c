@@ -226,7 +226,8 @@ static vkw_status submit(vkw_sync_side *side, uint32_t count, const VkSubmitInfo
     if (side->queue_lock)
         atomic_flag_clear_explicit(side->queue_lock, memory_order_release);
     if (r != VK_SUCCESS)
-        return vkw_fail_vk(err, r, "vkQueueSubmit", "%s round trip", vkw_sync_mode_name(side->mode));
+        return vkw_fail_vk(err, r, "vkQueueSubmit", "%s round trip",
+                           vkw_sync_mode_name(side->mode));
     return VKW_OK;
 }
 

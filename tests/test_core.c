@@ -111,7 +111,8 @@ static void handle_tables_cover_every_header_bit_once(void)
         seen |= vkw_fence_handle_types[i].bit;
     }
     CHECK(seen == 0xfu);
-    CHECK(vkw_handle_family_native(VKW_FAMILY_POSIX_FD) != vkw_handle_family_native(VKW_FAMILY_WIN32));
+    CHECK(vkw_handle_family_native(VKW_FAMILY_POSIX_FD) !=
+          vkw_handle_family_native(VKW_FAMILY_WIN32));
     CHECK(vkw_handle_family_native(VKW_FAMILY_HOST));
 }
 
@@ -186,8 +187,11 @@ static size_t memory_index(const char *name)
 
 static void fill_memory(vkw_device_report *d, size_t t, bool exp, bool imp, bool dedicated)
 {
-    vkw_external_props p = {.state = VKW_QUERY_OK, .exportable = exp, .importable = imp,
-                            .dedicated_only = dedicated, .compatible = vkw_memory_handle_types[t].bit};
+    vkw_external_props p = {.state = VKW_QUERY_OK,
+                            .exportable = exp,
+                            .importable = imp,
+                            .dedicated_only = dedicated,
+                            .compatible = vkw_memory_handle_types[t].bit};
     for (size_t c = 0; c < VKW_BUFFER_CASE_COUNT; c++)
         d->memory_caps[t].buffer[c] = p;
     for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++)

@@ -590,7 +590,8 @@ static void platform_event_pair_and_section_shared_with_child(void)
     uint32_t done = 0;
     for (uint32_t i = 0; i < ROUNDS; i++) {
         uint64_t s0 = vkw_clock_ns();
-        if (vkw_event_signal(hs[0], &err) != VKW_OK || vkw_event_wait(hs[1], REPLY_MS, &err) != VKW_OK)
+        if (vkw_event_signal(hs[0], &err) != VKW_OK ||
+            vkw_event_wait(hs[1], REPLY_MS, &err) != VKW_OK)
             break;
         rt[done++] = (double)(vkw_clock_ns() - s0) / 1000.0;
     }
@@ -599,7 +600,8 @@ static void platform_event_pair_and_section_shared_with_child(void)
     size_t len = 0;
     vkw_handle got[VKW_CHANNEL_MAX_HANDLES];
     uint32_t ng = 0;
-    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply - 1, &len, got, &ng, REPLY_MS, &err) == VKW_OK);
+    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply - 1, &len, got, &ng, REPLY_MS, &err) ==
+          VKW_OK);
     reply[len] = '\0';
     CHECK(strcmp(reply, "done 1") == 0); /* the parent's bytes, seen there */
     vkw_summary sum;
