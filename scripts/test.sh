@@ -19,12 +19,5 @@ echo "=== mingw build (Windows x86-64)"
 cmake --preset mingw >/dev/null
 cmake --build --preset mingw -j"$(nproc)"
 echo "=== mingw tests, under Wine"
-# A Wine prefix of the build's own, made once before the tests share it; no
-# Mono or Gecko prompts. Wine's Vulkan needs its X11 driver: one Xvfb for all.
-export WINEPREFIX="$PWD/build/mingw/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree=;mshtml="
-# wineserver -w: the prefix is complete only once wineboot's helpers are gone.
-xvfb-run -a sh -c 'wineboot --init && wineserver -w' >/dev/null 2>&1 \
-  || { echo "wineboot failed" >&2; status=1; }
-xvfb-run -a ctest --preset mingw -j"$(nproc)" || status=1
-wineserver -k 2>/dev/null || true # leave no Wine process behind
+xvfb-run -a ./scripts/wine-tests.sh || status=1
 exit $status
