@@ -1151,18 +1151,6 @@ vkw_status vkw_pingpong_wait(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *e
     return vkw_event_wait((vkw_handle)(pp->peer ? pp->a : pp->b), timeout_ms, err);
 }
 
-vkw_status vkw_pingpong_ping(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
-{
-    vkw_status s = vkw_pingpong_signal(pp, err);
-    return s == VKW_OK ? vkw_pingpong_wait(pp, timeout_ms, err) : s;
-}
-
-vkw_status vkw_pingpong_pong(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
-{
-    vkw_status s = vkw_pingpong_wait(pp, timeout_ms, err);
-    return s == VKW_OK ? vkw_pingpong_signal(pp, err) : s;
-}
-
 uint32_t vkw_platform_process_id(void)
 {
     return (uint32_t)GetCurrentProcessId();
