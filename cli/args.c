@@ -14,6 +14,8 @@ static vkw_command command_named(const char *s)
         return VKW_CMD_PROBE;
     if (strcmp(s, "bench") == 0)
         return VKW_CMD_BENCH;
+    if (strcmp(s, "compare") == 0)
+        return VKW_CMD_COMPARE;
     if (strcmp(s, "help") == 0)
         return VKW_CMD_HELP;
     if (strcmp(s, "version") == 0)
@@ -288,6 +290,7 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
         out->child_token = argv[2];
         return true;
     }
+    out->tolerance_pct = 10;
     for (int i = 1; i < argc; i++) {
         bool bench_opt = false;
         if (!parse_bench_option(argc, argv, &i, out, &bench_opt, msg, len))
@@ -309,6 +312,13 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
         } else if (is_opt(a, "--loader")) {
             if (!take_value(argc, argv, &i, "--loader", &out->loader_path, msg, len))
                 return false;
+        } else if (is_opt(a, "--tolerance")) {
+            uint64_t v = 0;
+            if (!take_value(argc, argv, &i, "--tolerance", &value, msg, len) ||
+                !parse_uint("--tolerance", value, 0, 10000, &v, msg, len))
+                return false;
+            out->tolerance_pct = (double)v;
+            out->tolerance_given = true;
         } else if (is_opt(a, "--device")) {
             if (!take_value(argc, argv, &i, "--device", &value, msg, len))
                 return false;
@@ -334,6 +344,8 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
                          a);
                 return false;
             }
+        } else if (out->command == VKW_CMD_COMPARE && !out->compare_new) {
+            *(out->compare_old ? &out->compare_new : &out->compare_old) = a;
         } else if (out->command == VKW_CMD_HELP && out->help_topic == VKW_CMD_NONE) {
             out->help_topic = command_named(a);
             if (out->help_topic == VKW_CMD_NONE) {
@@ -347,6 +359,14 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
     }
     if (out->command == VKW_CMD_NONE) {
         snprintf(msg, len, "no command given (try 'vkwin32h probe' or 'vkwin32h --help')");
+        return false;
+    }
+    if (out->command == VKW_CMD_COMPARE && !out->compare_new) {
+        snprintf(msg, len, "compare needs two reports: vkwin32h compare OLD.json NEW.json");
+        return false;
+    }
+    if (out->tolerance_given && out->command != VKW_CMD_COMPARE) {
+        snprintf(msg, len, "option '--tolerance' is for 'vkwin32h compare' only");
         return false;
     }
     if (out->bench_option && out->command != VKW_CMD_BENCH) {
@@ -373,6 +393,18 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               "  --validate    enable VK_LAYER_KHRONOS_validation; its errors fail the run\n"
               "  -q, --quiet   no text output\n"
               "  -v, --verbose full per-case capability tables\n",
+              f);
+        return;
+    }
+    if (topic == VKW_CMD_COMPARE) {
+        fputs("usage: vkwin32h compare OLD.json NEW.json [--tolerance PCT]\n"
+              "\n"
+              "Compares two reports (probe or bench) of the same machine: handle types that\n"
+              "were shareable and no longer are, bench scenarios and round-trip modes that\n"
+              "passed and no longer do, times that grew and throughput that fell by more than\n"
+              "the tolerance. Exit 0: no regression; 13: a regression.\n"
+              "\n"
+              "  --tolerance PCT  allowed change in times and throughput (default 10)\n",
               f);
         return;
     }
@@ -420,6 +452,7 @@ void vkw_print_usage(FILE *f, vkw_command topic)
           "commands:\n"
           "  probe     report devices and their external-handle capabilities\n"
           "  bench     share memory with a child process, verify it, time it\n"
+          "  compare   what got worse between two reports (exit 13 on a regression)\n"
           "  help CMD  help for one command\n"
           "  version   print the version\n"
           "\n"
@@ -428,6 +461,7 @@ void vkw_print_usage(FILE *f, vkw_command topic)
           "            7 Vulkan error, 8 validation errors, 9 validation layer missing,\n"
           "            10 sharing failed (bytes differ, a leak, an import failed),\n"
           "            11 the child process crashed, hung or broke the protocol,\n"
-          "            12 nothing to share (the driver exports no handle type asked for)\n",
+          "            12 nothing to share (the driver exports no handle type asked for),\n"
+          "            13 compare: a regression\n",
           f);
 }

@@ -13,6 +13,7 @@ typedef enum vkw_command {
     VKW_CMD_NONE,
     VKW_CMD_PROBE,
     VKW_CMD_BENCH,
+    VKW_CMD_COMPARE,
     VKW_CMD_CHILD, /* hidden: the bench's child process */
     VKW_CMD_HELP,
     VKW_CMD_VERSION,
@@ -31,6 +32,9 @@ typedef struct vkw_args {
     vkw_bench_options bench; /* bench options (defaults unless given) */
     const char *bench_option; /* the first bench-only option given, for a usage error */
     const char *child_token;
+    const char *compare_old, *compare_new; /* compare OLD NEW */
+    double tolerance_pct;
+    bool tolerance_given;
 } vkw_args;
 
 /* Parses argv; on error fills msg with one line and returns false. */

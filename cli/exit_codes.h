@@ -20,6 +20,7 @@ enum vkw_exit_code {
                                      the driver claims to support failed */
     VKW_EXIT_CHILD = 11,          /* bench: the child process crashed, hung or broke the protocol */
     VKW_EXIT_NOTHING_TO_SHARE = 12, /* bench: the driver exports and imports no handle type asked for */
+    VKW_EXIT_REGRESSION = 13,     /* compare: the new report is worse */
 };
 
 static inline int vkw_exit_code_for(vkw_status s)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/compare.h"
 #include "../src/vkw.h"
 #include "args.h"
 #include "exit_codes.h"
@@ -128,6 +129,37 @@ static int bench(vkw_args *args)
     return finish(args, &report, s, &err, vkw_render_bench_text, report.bench != NULL);
 }
 
+static int compare(const vkw_args *args)
+{
+    vkw_error err;
+    vkw_error_clear(&err);
+    vkw_comparison cmp;
+    vkw_status s = vkw_compare_files(args->compare_old, args->compare_new, args->tolerance_pct,
+                                     &cmp, &err);
+    if (s != VKW_OK) {
+        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        return vkw_exit_code_for(s);
+    }
+    if (!args->quiet) {
+        for (uint32_t i = 0; i < cmp.count; i++) {
+            const vkw_finding *f = &cmp.findings[i];
+            printf("%-10s %-16s %s: %s -> %s", f->regression ? "REGRESSION" : "note",
+                   vkw_finding_kind_name(f->kind), f->what, f->old_text, f->new_text);
+            if (f->change_pct != 0)
+                printf(" (%+.1f%%)", f->change_pct);
+            putchar('\n');
+        }
+        printf("%u regression(s), %u other change(s) in %u comparisons (tolerance %.0f%%)\n",
+               cmp.regressions, cmp.count - cmp.regressions, cmp.compared, cmp.tolerance_pct);
+    }
+    int rc = cmp.regressions ? VKW_EXIT_REGRESSION : VKW_EXIT_OK;
+    if (cmp.regressions)
+        fprintf(stderr, "vkwin32h: %u regression(s) from '%s' to '%s'\n", cmp.regressions,
+                args->compare_old, args->compare_new);
+    vkw_comparison_free(&cmp);
+    return rc;
+}
+
 /* The bench's child: its findings go to the parent; only what stops the
  * child itself is said here, on stderr. */
 static int child(const vkw_args *args)
@@ -160,6 +192,8 @@ int main(int argc, char **argv)
         return probe(&args);
     case VKW_CMD_BENCH:
         return bench(&args);
+    case VKW_CMD_COMPARE:
+        return compare(&args);
     case VKW_CMD_CHILD:
         return child(&args);
     case VKW_CMD_NONE:
