@@ -412,7 +412,7 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
                           sizeof rep, c->opts->timeout_ms * 3 + 1000, err);
     /* The child holds its own copy now (or nothing, if the send failed).
      * A KMT value stays valid while the memory lives: freed with it below. */
-    vkw_memory_handle_release(t, exported);
+    vkw_external_handle_release(t, exported);
     exported = VKW_NO_HANDLE;
     vkw_handle_close(foreign);
     foreign = VKW_NO_HANDLE;
@@ -468,7 +468,7 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     s = VKW_OK;
 
 cleanup:
-    vkw_memory_handle_release(t, exported);
+    vkw_external_handle_release(t, exported);
     vkw_handle_close(foreign);
     vkw_shared_memory_destroy(&sm);
     return s;

@@ -156,7 +156,7 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
         handle = VKW_NO_HANDLE;
     if (s != VKW_OK)
         goto done;
-    vkw_memory_handle_release(t, handle);
+    vkw_external_handle_release(t, handle);
     handle = VKW_NO_HANDLE;
     rep->memory_type_index = sm.desc.memory_type_index;
 
@@ -178,7 +178,7 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
 done:
     vkw_shared_memory_destroy(&sm);
     if (t)
-        vkw_memory_handle_release(t, handle);
+        vkw_external_handle_release(t, handle);
     vkw_msg_outcome_set(&rep->outcome, s, &err);
 }
 
@@ -240,7 +240,7 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
             n = 0; /* every attached handle is taken or closed above */
         for (int i = 0; i < 2; i++)
             if (t && got[i] != VKW_NO_HANDLE)
-                vkw_memory_handle_release(t, got[i]); /* what import did not take */
+                vkw_external_handle_release(t, got[i]); /* what import did not take */
     } else {
         s = vkw_fail(&err, VKW_E_PROTOCOL, "round trips of mode %u before a device", req->mode);
     }

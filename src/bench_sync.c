@@ -304,7 +304,7 @@ static void release_handles(const vkw_handle_type *t, vkw_handle *handles, uint3
         if (i >= objects && i < 2)
             continue;
         if (t && i < 2)
-            vkw_memory_handle_release(t, handles[i]);
+            vkw_external_handle_release(t, handles[i]);
         else
             vkw_handle_close(handles[i]);
         handles[i] = VKW_NO_HANDLE;

@@ -233,8 +233,8 @@ static void memory(vkw_comparison *c, const cJSON *ob, const cJSON *nb)
         {
             char w[200];
             snprintf(w, sizeof w, "%s %s (median)", what, p->string);
-            figure(c, w, "us", num(p, "median"), num(get(get(ns, "phases_us"), p->string), "median"),
-                   false);
+            figure(c, w, "us", num(p, "median"),
+                   num(get(get(ns, "phases_us"), p->string), "median"), false);
         }
         static const char *const rates[] = {"child_gbps", "parent_gbps"};
         for (size_t r = 0; r < 2; r++) {

@@ -31,7 +31,7 @@ bool vkw_handle_travels_by_value(const vkw_handle_type *t);
 
 /* Releases a handle of this type that the caller owns: close() or
  * CloseHandle(); nothing for KMT values, which are not the process's to close. */
-void vkw_memory_handle_release(const vkw_handle_type *t, vkw_handle h);
+void vkw_external_handle_release(const vkw_handle_type *t, vkw_handle h);
 
 /* Resolves the family's device-level entry points into dev->ext_fn. */
 void vkw_external_resolve(vkw_device *dev);

@@ -19,7 +19,7 @@ bool vkw_handle_travels_by_value(const vkw_handle_type *t)
     return false; /* fds travel with SCM_RIGHTS */
 }
 
-void vkw_memory_handle_release(const vkw_handle_type *t, vkw_handle h)
+void vkw_external_handle_release(const vkw_handle_type *t, vkw_handle h)
 {
     (void)t;
     vkw_handle_close(h);

@@ -62,7 +62,7 @@ bool vkw_handle_travels_by_value(const vkw_handle_type *t)
     return !t->nt_handle;
 }
 
-void vkw_memory_handle_release(const vkw_handle_type *t, vkw_handle h)
+void vkw_external_handle_release(const vkw_handle_type *t, vkw_handle h)
 {
     /* VkImportMemoryWin32HandleInfoKHR: only NT handles are closed by the
      * application; a KMT (global share) handle is not a handle of this process. */

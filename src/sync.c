@@ -43,30 +43,10 @@ static bool uses_fences(vkw_sync_mode m)
     return m == VKW_SYNC_FENCE;
 }
 
-static vkw_status create_binary(vkw_device *dev, const vkw_handle_type *t, const char *name,
-                                VkSemaphore *out, vkw_error *err)
-{
-    vkw_chain_storage st;
-    VkExportSemaphoreCreateInfo exp = {
-        .sType = VK_STRUCTURE_TYPE_EXPORT_SEMAPHORE_CREATE_INFO,
-        .pNext = t ? vkw_semaphore_export_chain(&st, t, name, NULL) : NULL,
-        .handleTypes = t ? t->bit : 0,
-    };
-    VkSemaphoreCreateInfo ci = {
-        .sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO,
-        .pNext = t ? &exp : NULL,
-    };
-    VkResult r = dev->vkCreateSemaphore(dev->handle, &ci, NULL, out);
-    if (r != VK_SUCCESS) {
-        *out = VK_NULL_HANDLE;
-        return vkw_fail_vk(err, r, "vkCreateSemaphore", "a binary semaphore%s%s",
-                           t ? " exportable as " : "", t ? t->name : "");
-    }
-    return VKW_OK;
-}
-
-static vkw_status create_timeline(vkw_device *dev, const vkw_handle_type *t, const char *name,
-                                  VkSemaphore *out, vkw_error *err)
+/* A binary or timeline semaphore, exportable as t (NULL: not exported),
+ * named where the OS family names handles. */
+static vkw_status create_semaphore(vkw_device *dev, const vkw_handle_type *t, const char *name,
+                                   bool timeline, VkSemaphore *out, vkw_error *err)
 {
     vkw_chain_storage st;
     VkExportSemaphoreCreateInfo exp = {
@@ -80,12 +60,16 @@ static vkw_status create_timeline(vkw_device *dev, const vkw_handle_type *t, con
         .semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE,
         .initialValue = 0,
     };
-    VkSemaphoreCreateInfo ci = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO, .pNext = &type};
+    VkSemaphoreCreateInfo ci = {
+        .sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO,
+        .pNext = timeline ? (const void *)&type : (t ? (const void *)&exp : NULL),
+    };
     VkResult r = dev->vkCreateSemaphore(dev->handle, &ci, NULL, out);
     if (r != VK_SUCCESS) {
         *out = VK_NULL_HANDLE;
-        return vkw_fail_vk(err, r, "vkCreateSemaphore", "a timeline semaphore%s%s",
-                           t ? " exportable as " : "", t ? t->name : "");
+        return vkw_fail_vk(err, r, "vkCreateSemaphore", "a %s semaphore%s%s",
+                           timeline ? "timeline" : "binary", t ? " exportable as " : "",
+                           t ? t->name : "");
     }
     return VKW_OK;
 }
@@ -124,22 +108,20 @@ vkw_status vkw_sync_side_create(vkw_sync_side *side, vkw_sync_mode mode, vkw_dev
             s = create_fence(dev, t, &side->fb, err);
     } else if (mode == VKW_SYNC_QUEUE_BINARY) {
         /* A and B travel; the fence is the pinging host's own window. */
-        s = create_binary(dev, t, na, &side->a, err);
+        s = create_semaphore(dev, t, na, false, &side->a, err);
         if (s == VKW_OK)
-            s = create_binary(dev, t, nb, &side->b, err);
+            s = create_semaphore(dev, t, nb, false, &side->b, err);
         if (s == VKW_OK)
             s = create_fence(dev, NULL, &side->fa, err);
     } else {
-        if (!dev->timeline) {
-            side->own_objects = false;
+        if (!dev->timeline)
             return vkw_fail(err, VKW_E_UNSUPPORTED, "'%s' has no timeline semaphores",
                             dev->info.name);
-        }
-        s = create_timeline(dev, t, na, &side->a, err);
+        s = create_semaphore(dev, t, na, true, &side->a, err);
         if (s == VKW_OK)
-            s = create_timeline(dev, t, nb, &side->b, err);
+            s = create_semaphore(dev, t, nb, true, &side->b, err);
         if (s == VKW_OK && mode == VKW_SYNC_GPU_CHAIN)
-            s = create_timeline(dev, NULL, NULL, &side->gate, err);
+            s = create_semaphore(dev, NULL, NULL, true, &side->gate, err);
     }
     if (s != VKW_OK)
         vkw_sync_side_release(side);
@@ -161,7 +143,7 @@ vkw_status vkw_sync_side_export(vkw_sync_side *side, const vkw_handle_type *t, v
             s = vkw_semaphore_export(side->dev, side->b, t, &out[1], err);
     }
     if (s != VKW_OK) {
-        vkw_memory_handle_release(t, out[0]); /* a KMT value is not closed */
+        vkw_external_handle_release(t, out[0]); /* a KMT value is not closed */
         out[0] = VKW_NO_HANDLE;
     }
     return s;
