@@ -415,10 +415,12 @@ static void round_trip_line(FILE *f, const vkw_bench_report *b, const vkw_sync_r
         return;
     fprintf(f, "      mean %s, stddev %s, p90 %s over %u; histogram:", ns_text(d->mean, t[0], 24),
             ns_text(d->stddev, t[1], 24), ns_text(d->p90, t[2], 24), d->count);
-    for (uint32_t k = 0; k < VKW_HISTOGRAM_BUCKETS; k++)
+    for (uint32_t k = 0; k < VKW_HISTOGRAM_BUCKETS; k++) {
+        double from = 0, below = 0;
+        vkw_histogram_bucket_range(k, &from, &below);
         if (d->histogram[k])
-            fprintf(f, " [%s..) %u", ns_text(k ? (double)(1ull << k) : 0, t[5], 24),
-                    d->histogram[k]);
+            fprintf(f, " [%s..) %u", ns_text(from, t[5], 24), d->histogram[k]);
+    }
     fputc('\n', f);
 }
 

@@ -505,9 +505,11 @@ static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sy
     for (uint32_t k = 0; h && k < VKW_HISTOGRAM_BUCKETS; k++) {
         if (!d->histogram[k])
             continue;
+        double from = 0, below = 0;
+        vkw_histogram_bucket_range(k, &from, &below);
         cJSON *bk = push_obj(w, h);
-        num(w, bk, "from_ns", k ? (double)(1ull << k) : 0);
-        num(w, bk, "below_ns", (double)(2ull << k));
+        num(w, bk, "from_ns", from);
+        num(w, bk, "below_ns", below);
         num(w, bk, "count", d->histogram[k]);
     }
     if (r->baseline >= 0 && r->outcome == VKW_OUTCOME_PASSED) {

@@ -34,6 +34,28 @@ static double percentile(const double *sorted, size_t n, double q)
     return sorted[rank ? rank - 1 : 0];
 }
 
+static uint32_t bucket_of(double v)
+{
+    if (!(v >= 1.0))
+        return 0;
+    uint32_t octave = 0;
+    while (v >= 2.0 && octave + 1 < VKW_HISTOGRAM_OCTAVES) {
+        v /= 2.0;
+        octave++;
+    }
+    double step = floor((v - 1.0) * VKW_HISTOGRAM_STEPS); /* v in [1, 2) unless clamped */
+    uint32_t s = step >= VKW_HISTOGRAM_STEPS ? VKW_HISTOGRAM_STEPS - 1 : (uint32_t)step;
+    return octave * VKW_HISTOGRAM_STEPS + s;
+}
+
+void vkw_histogram_bucket_range(uint32_t k, double *from, double *below)
+{
+    double base = ldexp(1.0, (int)(k / VKW_HISTOGRAM_STEPS));
+    uint32_t s = k % VKW_HISTOGRAM_STEPS;
+    *from = k ? base * (1.0 + (double)s / VKW_HISTOGRAM_STEPS) : 0;
+    *below = base * (1.0 + (double)(s + 1) / VKW_HISTOGRAM_STEPS);
+}
+
 void vkw_distribution_of(double *samples, size_t n, vkw_distribution *out)
 {
     memset(out, 0, sizeof *out);
@@ -47,10 +69,7 @@ void vkw_distribution_of(double *samples, size_t n, vkw_distribution *out)
     for (size_t i = 0; i < n; i++) {
         double d = samples[i] - mean;
         sq += d * d;
-        unsigned k = 0;
-        for (double v = samples[i]; v >= 2.0 && k + 1 < VKW_HISTOGRAM_BUCKETS; v /= 2.0)
-            k++;
-        out->histogram[k]++;
+        out->histogram[bucket_of(samples[i])]++;
     }
     out->count = (uint32_t)n;
     out->min = samples[0];

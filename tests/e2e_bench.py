@@ -372,9 +372,13 @@ def sane_distribution(what, r, count):
           f"{what}: min <= p50 <= p90 <= p99 <= p99.9 <= max, all positive: {d}")
     check(d["min"] <= d["mean"] <= d["max"] and d["stddev"] >= 0, f"{what}: mean within range")
     check(sum(b["count"] for b in r["histogram"]) == count, f"{what}: the histogram holds every sample")
+    previous_below = 0
     for b in r["histogram"]:
-        check(b["below_ns"] == 2 * max(b["from_ns"], 1) or (b["from_ns"] == 0 and b["below_ns"] == 2),
-              f"{what}: log-scale buckets {b}")
+        width = b["below_ns"] - b["from_ns"]
+        check(b["from_ns"] >= previous_below and 0 < width <= max(b["from_ns"], 1) / 8 + 1e-9
+              and (b["from_ns"] == 0 or width >= b["from_ns"] / 16),
+              f"{what}: ascending log-linear buckets, 8 to a power of two: {b}")
+        previous_below = b["below_ns"]
 
 
 def results(r, **match):
