@@ -16,6 +16,10 @@ static vkw_command command_named(const char *s)
         return VKW_CMD_BENCH;
     if (strcmp(s, "compare") == 0)
         return VKW_CMD_COMPARE;
+    if (strcmp(s, "check") == 0)
+        return VKW_CMD_CHECK;
+    if (strcmp(s, "report") == 0)
+        return VKW_CMD_REPORT;
     if (strcmp(s, "help") == 0)
         return VKW_CMD_HELP;
     if (strcmp(s, "version") == 0)
@@ -328,6 +332,29 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
                 return false;
             }
             out->has_device_filter = true;
+        } else if (is_opt(a, "--config")) {
+            if (!take_value(argc, argv, &i, "--config", &out->config_path, msg, len))
+                return false;
+        } else if (is_opt(a, "--junit")) {
+            if (!take_value(argc, argv, &i, "--junit", &out->junit_path, msg, len))
+                return false;
+        } else if (is_opt(a, "--summary")) {
+            if (!take_value(argc, argv, &i, "--summary", &out->summary_path, msg, len))
+                return false;
+        } else if (strcmp(a, "--dry-run") == 0) {
+            out->dry_run = true;
+        } else if (is_opt(a, "--format")) {
+            if (!take_value(argc, argv, &i, "--format", &out->format, msg, len))
+                return false;
+            if (strcmp(out->format, "text") && strcmp(out->format, "markdown") &&
+                strcmp(out->format, "html")) {
+                snprintf(msg, len, "--format: expected text, markdown or html, got '%s'",
+                         out->format);
+                return false;
+            }
+        } else if (is_opt(a, "--output")) {
+            if (!take_value(argc, argv, &i, "--output", &out->output_path, msg, len))
+                return false;
         } else if (strcmp(a, "--validate") == 0) {
             out->validate = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -340,12 +367,16 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
         } else if (out->command == VKW_CMD_NONE) {
             out->command = command_named(a);
             if (out->command == VKW_CMD_NONE) {
-                snprintf(msg, len, "unknown command '%s' (commands: probe, bench, help, version)",
+                snprintf(msg, len,
+                         "unknown command '%s' (commands: probe, bench, check, report, compare, "
+                         "help, version)",
                          a);
                 return false;
             }
         } else if (out->command == VKW_CMD_COMPARE && !out->compare_new) {
             *(out->compare_old ? &out->compare_new : &out->compare_old) = a;
+        } else if (out->command == VKW_CMD_REPORT && !out->report_input) {
+            out->report_input = a;
         } else if (out->command == VKW_CMD_HELP && out->help_topic == VKW_CMD_NONE) {
             out->help_topic = command_named(a);
             if (out->help_topic == VKW_CMD_NONE) {
@@ -365,6 +396,32 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
         snprintf(msg, len, "compare needs two reports: vkwin32h compare OLD.json NEW.json");
         return false;
     }
+    if (out->command == VKW_CMD_CHECK && !out->config_path) {
+        snprintf(msg, len, "check needs a config: vkwin32h check --config FILE.json");
+        return false;
+    }
+    if (out->command == VKW_CMD_REPORT && !out->report_input) {
+        snprintf(msg, len, "report needs a report: vkwin32h report FILE.json [--format F]");
+        return false;
+    }
+    struct only {
+        bool given;
+        const char *opt;
+        vkw_command cmd;
+    } only[] = {
+        {out->config_path != NULL, "--config", VKW_CMD_CHECK},
+        {out->junit_path != NULL, "--junit", VKW_CMD_CHECK},
+        {out->summary_path != NULL, "--summary", VKW_CMD_CHECK},
+        {out->dry_run, "--dry-run", VKW_CMD_CHECK},
+        {out->format != NULL, "--format", VKW_CMD_REPORT},
+        {out->output_path != NULL, "--output", VKW_CMD_REPORT},
+    };
+    for (size_t k = 0; k < sizeof only / sizeof only[0]; k++)
+        if (only[k].given && out->command != only[k].cmd) {
+            snprintf(msg, len, "option '%s' is for 'vkwin32h %s' only", only[k].opt,
+                     only[k].cmd == VKW_CMD_CHECK ? "check" : "report");
+            return false;
+        }
     if (out->tolerance_given && out->command != VKW_CMD_COMPARE) {
         snprintf(msg, len, "option '--tolerance' is for 'vkwin32h compare' only");
         return false;

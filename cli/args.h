@@ -14,6 +14,8 @@ typedef enum vkw_command {
     VKW_CMD_PROBE,
     VKW_CMD_BENCH,
     VKW_CMD_COMPARE,
+    VKW_CMD_CHECK,
+    VKW_CMD_REPORT,
     VKW_CMD_CHILD, /* hidden: the bench's child process */
     VKW_CMD_HELP,
     VKW_CMD_VERSION,
@@ -35,6 +37,13 @@ typedef struct vkw_args {
     const char *compare_old, *compare_new; /* compare OLD NEW */
     double tolerance_pct;
     bool tolerance_given;
+    const char *config_path;  /* check --config */
+    const char *junit_path;   /* check --junit: overrides the config's reports.junit */
+    const char *summary_path; /* check --summary: overrides the config's reports.summary */
+    bool dry_run;             /* check --dry-run: validate the config, list the expectations */
+    const char *report_input; /* report FILE.json */
+    const char *format;       /* report --format: text (default), markdown, html */
+    const char *output_path;  /* report --output: NULL: stdout */
 } vkw_args;
 
 /* Parses argv; on error fills msg with one line and returns false. */

@@ -9,6 +9,7 @@
 #include "args.h"
 #include "exit_codes.h"
 #include "render_text.h"
+#include "report_render.h"
 
 static int write_json(const vkw_report *report, const char *path)
 {
@@ -160,6 +161,41 @@ static int compare(const vkw_args *args)
     return rc;
 }
 
+/* `report FILE.json`: the report rendered for people, to stdout or --output. */
+static int report(const vkw_args *args)
+{
+    vkw_error err;
+    vkw_error_clear(&err);
+    vkw_render_format format = VKW_RENDER_TEXT;
+    if (args->format && strcmp(args->format, "markdown") == 0)
+        format = VKW_RENDER_MARKDOWN;
+    else if (args->format && strcmp(args->format, "html") == 0)
+        format = VKW_RENDER_HTML;
+    if (args->output_path && vkw_check_writable(args->output_path, &err) != VKW_OK) {
+        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        return VKW_EXIT_REPORT_IO;
+    }
+    char *text = NULL;
+    vkw_status s = vkw_render_report_file(args->report_input, format, &text, &err);
+    if (s != VKW_OK) {
+        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        return vkw_exit_code_for(s);
+    }
+    int rc = VKW_EXIT_OK;
+    size_t len = strlen(text);
+    if (!args->output_path) {
+        if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+            fprintf(stderr, "vkwin32h: cannot write the rendered report to standard output\n");
+            rc = VKW_EXIT_REPORT_IO;
+        }
+    } else if (vkw_write_file_atomic(args->output_path, text, len, &err) != VKW_OK) {
+        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        rc = VKW_EXIT_REPORT_IO;
+    }
+    free(text);
+    return rc;
+}
+
 /* The bench's child: its findings go to the parent; only what stops the
  * child itself is said here, on stderr. */
 static int child(const vkw_args *args)
@@ -194,6 +230,10 @@ int main(int argc, char **argv)
         return bench(&args);
     case VKW_CMD_COMPARE:
         return compare(&args);
+    case VKW_CMD_REPORT:
+        return report(&args);
+    case VKW_CMD_CHECK:
+        break;
     case VKW_CMD_CHILD:
         return child(&args);
     case VKW_CMD_NONE:

@@ -1,5 +1,7 @@
 #include "compare.h"
 
+#include "json_file.h"
+
 #include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,51 +23,6 @@ const char *vkw_finding_kind_name(vkw_finding_kind k)
 
 /* Times under this many microseconds are noise to any tolerance. */
 #define NOISE_FLOOR_US 0.5
-
-static vkw_status load(const char *path, cJSON **out, vkw_error *err)
-{
-    *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read report '%s'", path);
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 65536 + 1 > cap) {
-            cap = cap ? cap * 2 : 1u << 20;
-            char *bigger = cap < (1u << 30) ? realloc(text, cap) : NULL;
-            if (!bigger) {
-                free(text);
-                fclose(f);
-                return vkw_fail(err, VKW_E_INVALID_ARG, "report '%s' is too large to read", path);
-            }
-            text = bigger;
-        }
-        size_t n = fread(text + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (bad) {
-        free(text);
-        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read report '%s'", path);
-    }
-    text[len] = '\0';
-    cJSON *root = cJSON_Parse(text);
-    free(text);
-    const cJSON *tool = root ? cJSON_GetObjectItemCaseSensitive(root, "tool") : NULL;
-    const cJSON *name = tool ? cJSON_GetObjectItemCaseSensitive(tool, "name") : NULL;
-    if (!root || !cJSON_IsString(name) || strcmp(name->valuestring, "vkwin32h") != 0 ||
-        !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "devices"))) {
-        cJSON_Delete(root);
-        return vkw_fail(err, VKW_E_INVALID_ARG, "'%s' is not a vkwin32h report (%s)", path,
-                        root ? "no tool name vkwin32h or no devices" : "not JSON");
-    }
-    *out = root;
-    return VKW_OK;
-}
 
 static const cJSON *get(const cJSON *o, const char *key)
 {
@@ -290,9 +247,9 @@ vkw_status vkw_compare_files(const char *old_path, const char *new_path, double 
     memset(out, 0, sizeof *out);
     out->tolerance_pct = tolerance_pct;
     cJSON *old_r = NULL, *new_r = NULL;
-    vkw_status s = load(old_path, &old_r, err);
+    vkw_status s = vkw_load_report_json(old_path, &old_r, err);
     if (s == VKW_OK)
-        s = load(new_path, &new_r, err);
+        s = vkw_load_report_json(new_path, &new_r, err);
     if (s != VKW_OK)
         goto cleanup;
     const cJSON *od;
