@@ -76,29 +76,12 @@ static bool parse_uint(const char *opt, const char *text, uint64_t min, uint64_t
     return true;
 }
 
-/* "65536", "64K", "64KiB", "16M", "1G" (binary units). */
 static bool parse_size(const char *text, uint64_t *out, char *msg, size_t len)
 {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    unsigned shift = 0;
-    if (end != text && *end) {
-        char u = (char)(*end >= 'a' ? *end - 32 : *end);
-        shift = u == 'K' ? 10 : u == 'M' ? 20 : u == 'G' ? 30 : 64;
-        const char *rest = end + 1;
-        if (shift != 64 && (strcmp(rest, "") == 0 || strcmp(rest, "iB") == 0 ||
-                            strcmp(rest, "B") == 0))
-            end += strlen(end);
-    }
-    if (text[0] == '-' || text[0] == '+' || end == text || *end || errno == ERANGE || v == 0 ||
-        shift == 64 || v > (UINT64_MAX >> shift) || (v << shift) > (64ull << 30)) {
-        snprintf(msg, len, "--sizes: '%s' is not a size from 1 byte to 64G (e.g. 64K, 16M, 1G)",
-                 text);
-        return false;
-    }
-    *out = (uint64_t)v << shift;
-    return true;
+    if (vkw_size_parse(text, out))
+        return true;
+    snprintf(msg, len, "--sizes: '%s' is not a size from 1 byte to 64G (e.g. 64K, 16M, 1G)", text);
+    return false;
 }
 
 /* Calls item() for each comma-separated item of a list. */

@@ -3,6 +3,7 @@
 #ifndef VKW_EXIT_CODES_H
 #define VKW_EXIT_CODES_H
 
+#include "../src/check.h"
 #include "../src/status.h"
 
 enum vkw_exit_code {
@@ -21,7 +22,23 @@ enum vkw_exit_code {
     VKW_EXIT_CHILD = 11,          /* bench: the child process crashed, hung or broke the protocol */
     VKW_EXIT_NOTHING_TO_SHARE = 12, /* bench: the driver exports and imports no handle type asked for */
     VKW_EXIT_REGRESSION = 13,     /* compare: the new report is worse */
+    /* check (README "Exit codes of check"): 0 every expectation passed, 2 bad
+     * usage or config, 1 an internal error or a crashed child, and: */
+    VKW_EXIT_EXPECTATION_FAILED = 14, /* an expectation of the config was not met */
+    VKW_EXIT_ENVIRONMENT = 15,        /* no loader, driver, layer or matching device; another OS */
 };
+
+/* check's exit code: one per verdict. */
+static inline int vkw_exit_code_for_check(vkw_check_verdict v)
+{
+    switch (v) {
+    case VKW_CHECK_PASSED: return VKW_EXIT_OK;
+    case VKW_CHECK_FAILED: return VKW_EXIT_EXPECTATION_FAILED;
+    case VKW_CHECK_ENVIRONMENT: return VKW_EXIT_ENVIRONMENT;
+    case VKW_CHECK_ERROR: break;
+    }
+    return VKW_EXIT_INTERNAL;
+}
 
 static inline int vkw_exit_code_for(vkw_status s)
 {

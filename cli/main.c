@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/check.h"
 #include "../src/compare.h"
 #include "../src/vkw.h"
 #include "args.h"
 #include "exit_codes.h"
+#include "render_check.h"
 #include "render_text.h"
 #include "report_render.h"
 
@@ -161,6 +163,132 @@ static int compare(const vkw_args *args)
     return rc;
 }
 
+static void check_progress(void *user, const char *what)
+{
+    progress_state *p = user;
+    if (vkw_clock_ns() - p->start_ns < 2000000000ull)
+        return;
+    fprintf(stderr, "\r\033[K%s", what);
+    fflush(stderr);
+    p->shown = true;
+}
+
+/* Writes text atomically; false (said on stderr) when it cannot. */
+static bool write_text(const char *path, const char *text)
+{
+    vkw_error err;
+    vkw_error_clear(&err);
+    if (vkw_write_file_atomic(path, text, strlen(text), &err) == VKW_OK)
+        return true;
+    fprintf(stderr, "vkwin32h: %s\n", err.message);
+    return false;
+}
+
+/* `check --config FILE`: judges the machine against a lab's config; writes
+ * the JSON report, the JUnit XML and the text summary. */
+static int check(const vkw_args *args)
+{
+    int rc = VKW_EXIT_OK;
+    vkw_error err;
+    vkw_error_clear(&err);
+    vkw_check_item *items = NULL;
+    char *json = NULL, *junit = NULL, *summary = NULL;
+    vkw_check_result result;
+    memset(&result, 0, sizeof result);
+    bool ran = false;
+    vkw_check_config *c = calloc(1, sizeof *c);
+    if (!c) {
+        fprintf(stderr, "vkwin32h: out of host memory\n");
+        return VKW_EXIT_INTERNAL;
+    }
+    if (vkw_check_config_load(args->config_path, c, &err) != VKW_OK) {
+        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        rc = err.status == VKW_E_NO_MEMORY ? VKW_EXIT_INTERNAL : VKW_EXIT_USAGE;
+        goto cleanup;
+    }
+    /* The command line's report paths win over the config's. */
+    struct {
+        const char *given, *key;
+        char *path;
+    } reports[] = {
+        {args->json_path, "--json", c->json_path},
+        {args->junit_path, "--junit", c->junit_path},
+        {args->summary_path, "--summary", c->summary_path},
+    };
+    const char *paths[3];
+    size_t path_count = 0;
+    for (size_t i = 0; i < 3; i++) {
+        if (reports[i].given)
+            snprintf(reports[i].path, VKW_CHECK_PATH_LEN, "%s", reports[i].given);
+        if (!reports[i].path[0])
+            continue;
+        if (vkw_check_writable(reports[i].path, &err) != VKW_OK) {
+            fprintf(stderr, "vkwin32h: %s (%s)\n", err.message,
+                    reports[i].given ? reports[i].key : "the config's reports");
+            rc = VKW_EXIT_USAGE;
+            goto cleanup;
+        }
+        paths[path_count++] = reports[i].path;
+    }
+    uint32_t item_count = 0;
+    if (vkw_check_plan(c, &items, &item_count, &err) != VKW_OK) {
+        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        rc = VKW_EXIT_INTERNAL;
+        goto cleanup;
+    }
+    if (args->dry_run) {
+        summary = vkw_render_check_plan(c, items, item_count);
+        if (!summary || fputs(summary, stdout) == EOF)
+            rc = VKW_EXIT_INTERNAL;
+        goto cleanup;
+    }
+
+    progress_state ps = {vkw_clock_ns(), false};
+    vkw_check_options o = {.loader_path = args->loader_path, .validate = args->validate};
+    if (!args->quiet && vkw_platform_stderr_is_terminal()) {
+        o.progress = check_progress;
+        o.progress_user = &ps;
+    }
+    ran = true;
+    vkw_status s = vkw_check_run(c, &o, &result, &err);
+    if (ps.shown)
+        fputs("\r\033[K", stderr);
+    if (s != VKW_OK) {
+        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        rc = VKW_EXIT_INTERNAL;
+        goto cleanup;
+    }
+    rc = vkw_exit_code_for_check(result.verdict);
+    summary = vkw_render_check_summary(&result, rc, paths, path_count);
+    if (!summary || (c->json_path[0] && vkw_check_to_json(&result, rc, &json, &err) != VKW_OK) ||
+        (c->junit_path[0] && vkw_check_to_junit(&result, &junit, &err) != VKW_OK)) {
+        fprintf(stderr, "vkwin32h: %s\n", summary ? err.message : "out of host memory");
+        rc = VKW_EXIT_INTERNAL;
+        goto cleanup;
+    }
+    if ((json && !write_text(c->json_path, json)) || (junit && !write_text(c->junit_path, junit)) ||
+        (c->summary_path[0] && !write_text(c->summary_path, summary)))
+        rc = VKW_EXIT_INTERNAL;
+    if (!args->quiet)
+        fputs(summary, stdout);
+    if (result.verdict == VKW_CHECK_ENVIRONMENT)
+        fprintf(stderr, "vkwin32h: %s\n", result.message);
+    else if (result.verdict != VKW_CHECK_PASSED)
+        fprintf(stderr, "vkwin32h: check %s: %u of %u expectations failed, %u not judged\n",
+                vkw_check_verdict_name(result.verdict), result.failed, result.expectation_count,
+                result.errors);
+
+cleanup:
+    if (ran)
+        vkw_check_result_free(&result);
+    free(summary);
+    free(junit);
+    free(json);
+    free(items);
+    free(c);
+    return rc;
+}
+
 /* `report FILE.json`: the report rendered for people, to stdout or --output. */
 static int report(const vkw_args *args)
 {
@@ -233,7 +361,7 @@ int main(int argc, char **argv)
     case VKW_CMD_REPORT:
         return report(&args);
     case VKW_CMD_CHECK:
-        break;
+        return check(&args);
     case VKW_CMD_CHILD:
         return child(&args);
     case VKW_CMD_NONE:

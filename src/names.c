@@ -1,8 +1,10 @@
 #include "names.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *vkw_version_string(uint32_t v, char *buf, size_t len)
@@ -62,6 +64,27 @@ int vkw_uuid_parse(const char *text, uint8_t out[VK_UUID_SIZE])
         nibbles++;
     }
     return nibbles == 2 * VK_UUID_SIZE ? 0 : -1;
+}
+
+bool vkw_size_parse(const char *text, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    unsigned shift = 0;
+    if (end != text && *end) {
+        char u = (char)(*end >= 'a' ? *end - 32 : *end);
+        shift = u == 'K' ? 10 : u == 'M' ? 20 : u == 'G' ? 30 : 64;
+        const char *rest = end + 1;
+        if (shift != 64 &&
+            (strcmp(rest, "") == 0 || strcmp(rest, "iB") == 0 || strcmp(rest, "B") == 0))
+            end += strlen(end);
+    }
+    if (text[0] == '-' || text[0] == '+' || end == text || *end || errno == ERANGE || v == 0 ||
+        shift == 64 || v > (UINT64_MAX >> shift) || (v << shift) > (64ull << 30))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
 }
 
 const char *vkw_vendor_name(uint32_t id)

@@ -2,6 +2,7 @@
 #ifndef VKW_NAMES_H
 #define VKW_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <vulkan/vulkan_core.h>
@@ -18,6 +19,9 @@ const char *vkw_driver_version_string(uint32_t vendor_id, uint32_t version, vkw_
 const char *vkw_uuid_string(const uint8_t *bytes, size_t n, char *buf, size_t len);
 /* A byte count as people write it: "64 KiB", "16 MiB", "1 GiB", else "1000 bytes". */
 const char *vkw_size_string(uint64_t bytes, char *buf, size_t len);
+/* Parses "65536", "64K", "64KiB", "16M", "1G" (binary units) into bytes, from
+ * 1 byte to 64 GiB; false when text is not such a size. */
+bool vkw_size_parse(const char *text, uint64_t *out);
 /* Parses a UUID written with or without dashes; 0 on success. */
 int vkw_uuid_parse(const char *text, uint8_t out[VK_UUID_SIZE]);
 

@@ -8,6 +8,7 @@
 #include "bench.h"
 #include "platform.h"
 #include "report.h"
+#include "report_json.h"
 
 /* cJSON returns NULL when it runs out of memory; the writer remembers that
  * once instead of checking every call, and the whole document is refused. */
@@ -633,7 +634,7 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
     num(w, o, "bench_ms", b->bench_ms);
 }
 
-vkw_status vkw_report_to_json(const vkw_report *r, char **out, vkw_error *err)
+vkw_status vkw_report_to_cjson(const vkw_report *r, cJSON **out, vkw_error *err)
 {
     jw w = {false};
     *out = NULL;
@@ -677,8 +678,22 @@ vkw_status vkw_report_to_json(const vkw_report *r, char **out, vkw_error *err)
         bench(&w, root, r->bench);
     cJSON *timing = add_obj(&w, root, "timing");
     num(&w, timing, "total_ms", r->total_ms);
+    if (w.oom) {
+        cJSON_Delete(root);
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory building the JSON report");
+    }
+    *out = root;
+    return VKW_OK;
+}
 
-    char *text = w.oom ? NULL : cJSON_Print(root);
+vkw_status vkw_report_to_json(const vkw_report *r, char **out, vkw_error *err)
+{
+    *out = NULL;
+    cJSON *root = NULL;
+    vkw_status s = vkw_report_to_cjson(r, &root, err);
+    if (s != VKW_OK)
+        return s;
+    char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text)
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory building the JSON report");

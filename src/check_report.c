@@ -1,0 +1,317 @@
+/* What `check` writes for machines: the JSON report (the probe's report with
+ * a "check" part holding every expectation and every bench run) and JUnit
+ * XML, one test case per expectation, one test suite per device. */
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "names.h"
+#include "report_json.h"
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+/* Adds a string, or null for an empty one; false when out of memory. */
+static bool add_text(cJSON *o, const char *key, const char *value)
+{
+    return value && *value ? cJSON_AddStringToObject(o, key, value) != NULL
+                           : cJSON_AddNullToObject(o, key) != NULL;
+}
+
+static bool expectation_json(cJSON *arr, const vkw_check_result *r, const vkw_expectation *e)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o))
+        return cJSON_Delete(o), false;
+    const vkw_device_report *d = e->device_index >= 0 ? &r->probe.devices[e->device_index] : NULL;
+    bool ok = add_text(o, "id", e->id);
+    ok = ok && (d ? cJSON_AddNumberToObject(o, "device_index", d->index) != NULL
+                  : cJSON_AddNullToObject(o, "device_index") != NULL);
+    ok = ok && add_text(o, "device_name", d ? d->name : NULL);
+    ok = ok && add_text(o, "group", e->group);
+    ok = ok && add_text(o, "source", e->source);
+    ok = ok && add_text(o, "name", e->name);
+    ok = ok && add_text(o, "outcome", vkw_expect_outcome_name(e->outcome));
+    ok = ok && add_text(o, "measured", e->measured);
+    ok = ok && add_text(o, "limit", e->limit);
+    ok = ok && add_text(o, "message", e->message);
+    ok = ok && cJSON_AddNumberToObject(o, "seconds", e->seconds) != NULL;
+    return ok;
+}
+
+/* A run's bench part, taken from the bench's own report tree. */
+static bool run_json(cJSON *arr, const vkw_check_result *r, const vkw_check_bench_run *run,
+                     vkw_error *err)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o))
+        return cJSON_Delete(o), false;
+    bool ok = add_text(o, "name", r->config->benches[run->bench].name);
+    ok = ok && cJSON_AddNumberToObject(o, "bench_index", run->bench) != NULL;
+    ok = ok && cJSON_AddNumberToObject(o, "device_index",
+                                       r->probe.devices[run->device_index].index) != NULL;
+    cJSON *st = ok ? cJSON_AddObjectToObject(o, "status") : NULL;
+    ok = st && cJSON_AddBoolToObject(st, "ok", run->status == VKW_OK) &&
+         add_text(st, "code", vkw_status_code(run->status)) &&
+         cJSON_AddStringToObject(st, "message", run->message);
+    cJSON *tree = NULL;
+    if (ok && vkw_report_to_cjson(&run->report, &tree, err) != VKW_OK)
+        return false;
+    cJSON *bench = tree ? cJSON_DetachItemFromObjectCaseSensitive(tree, "bench") : NULL;
+    cJSON *validation = tree ? cJSON_DetachItemFromObjectCaseSensitive(tree, "validation") : NULL;
+    cJSON_Delete(tree);
+    ok = ok && (bench ? cJSON_AddItemToObject(o, "bench", bench)
+                      : cJSON_AddNullToObject(o, "bench") != NULL);
+    if (!ok)
+        cJSON_Delete(bench);
+    ok = ok && (validation ? cJSON_AddItemToObject(o, "validation", validation)
+                           : cJSON_AddNullToObject(o, "validation") != NULL);
+    if (!ok)
+        cJSON_Delete(validation);
+    return ok;
+}
+
+vkw_status vkw_check_to_json(const vkw_check_result *r, int exit_code, char **out,
+                             vkw_error *err)
+{
+    *out = NULL;
+    cJSON *root = NULL;
+    vkw_status s = vkw_report_to_cjson(&r->probe, &root, err);
+    if (s != VKW_OK)
+        return s;
+    const vkw_check_config *c = r->config;
+    cJSON *ck = cJSON_AddObjectToObject(root, "check");
+    cJSON *cfg = ck ? cJSON_AddObjectToObject(ck, "config") : NULL;
+    bool ok = cfg && add_text(cfg, "path", c->path) && add_text(cfg, "name", c->name) &&
+              add_text(cfg, "description", c->description);
+    ok = ok && add_text(ck, "outcome", vkw_check_verdict_name(r->verdict));
+    ok = ok && cJSON_AddNumberToObject(ck, "exit_code", exit_code) != NULL;
+    ok = ok && add_text(ck, "message", r->message);
+    cJSON *sel = ok ? cJSON_AddArrayToObject(ck, "selected_devices") : NULL;
+    for (uint32_t i = 0; sel && ok && i < r->probe.device_count; i++)
+        if (r->selected && r->selected[i])
+            ok = cJSON_AddItemToArray(sel, cJSON_CreateNumber(r->probe.devices[i].index));
+    cJSON *sum = ok && sel ? cJSON_AddObjectToObject(ck, "summary") : NULL;
+    ok = sum && cJSON_AddNumberToObject(sum, "expectations", r->expectation_count) &&
+         cJSON_AddNumberToObject(sum, "passed", r->passed) &&
+         cJSON_AddNumberToObject(sum, "failed", r->failed) &&
+         cJSON_AddNumberToObject(sum, "errors", r->errors);
+    cJSON *ex = ok ? cJSON_AddArrayToObject(ck, "expectations") : NULL;
+    for (uint32_t i = 0; ex && ok && i < r->expectation_count; i++)
+        ok = expectation_json(ex, r, &r->expectations[i]);
+    cJSON *runs = ok && ex ? cJSON_AddArrayToObject(ck, "runs") : NULL;
+    for (uint32_t i = 0; runs && ok && i < r->run_count; i++)
+        ok = run_json(runs, r, &r->runs[i], err);
+    cJSON *timing = cJSON_GetObjectItemCaseSensitive(root, "timing");
+    ok = ok && runs && timing;
+    if (ok) {
+        cJSON_DeleteItemFromObjectCaseSensitive(timing, "total_ms");
+        ok = cJSON_AddNumberToObject(timing, "total_ms", r->total_ms) != NULL;
+    }
+    char *text = ok ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!text)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory building the check report");
+    *out = text;
+    return VKW_OK;
+}
+
+/* ---- JUnit XML --------------------------------------------------------------- */
+
+typedef struct buf {
+    char *text;
+    size_t len, cap;
+    bool oom;
+} buf;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void put(buf *b, const char *fmt, ...)
+{
+    if (b->oom)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->text ? b->text + b->len : NULL, b->text ? b->cap - b->len : 0, fmt,
+                          ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = true;
+            return;
+        }
+        if (b->text && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap <= b->len + (size_t)n)
+            cap *= 2;
+        char *bigger = realloc(b->text, cap);
+        if (!bigger) {
+            b->oom = true;
+            return;
+        }
+        b->text = bigger;
+        b->cap = cap;
+    }
+}
+
+/* Text as XML character data or an attribute value: the five specials
+ * escaped, and characters XML 1.0 forbids (C0 controls but tab, newline and
+ * carriage return) replaced. */
+static void put_xml(buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        switch (ch) {
+        case '&': put(b, "&amp;"); break;
+        case '<': put(b, "&lt;"); break;
+        case '>': put(b, "&gt;"); break;
+        case '"': put(b, "&quot;"); break;
+        case '\'': put(b, "&apos;"); break;
+        default:
+            if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
+                put(b, "?");
+            else
+                put(b, "%c", ch);
+        }
+    }
+}
+
+/* A JUnit class name part: letters, digits, '-' and '_' ('.' separates). */
+static void put_class_part(buf *b, const char *s)
+{
+    for (; *s; s++) {
+        char ch = *s;
+        bool keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+        put(b, "%c", keep ? ch : '_');
+    }
+}
+
+static void testcase(buf *b, const vkw_check_result *r, const vkw_expectation *e)
+{
+    const vkw_device_report *d = e->device_index >= 0 ? &r->probe.devices[e->device_index] : NULL;
+    put(b, "    <testcase name=\"");
+    put_xml(b, e->name);
+    put(b, " (");
+    put_xml(b, e->source);
+    put(b, ")\" classname=\"vkwin32h.device%u.", d ? d->index : 0);
+    put_class_part(b, e->group);
+    put(b, "\" time=\"%.3f\">\n", e->seconds);
+    if (e->outcome != VKW_EXPECT_PASSED) {
+        const char *tag = e->outcome == VKW_EXPECT_ERROR ? "error" : "failure";
+        put(b, "      <%s type=\"%s\" message=\"", tag,
+            e->outcome == VKW_EXPECT_ERROR ? "not judged" : "expectation failed");
+        put_xml(b, e->message[0] ? e->message : e->name);
+        put(b, "\">");
+        put_xml(b, "expected: ");
+        put_xml(b, e->name);
+        if (e->limit[0]) {
+            put_xml(b, "\nlimit: ");
+            put_xml(b, e->limit);
+        }
+        put_xml(b, "\nmeasured: ");
+        put_xml(b, e->measured[0] ? e->measured : "nothing");
+        put_xml(b, "\nid: ");
+        put_xml(b, e->id);
+        put(b, "</%s>\n", tag);
+    } else if (e->measured[0]) {
+        put(b, "      <system-out>");
+        put_xml(b, e->measured);
+        put(b, "</system-out>\n");
+    }
+    put(b, "    </testcase>\n");
+}
+
+static void property(buf *b, const char *name, const char *value)
+{
+    put(b, "      <property name=\"%s\" value=\"", name);
+    put_xml(b, value);
+    put(b, "\"/>\n");
+}
+
+static void suite_properties(buf *b, const vkw_check_result *r, const vkw_device_report *d)
+{
+    char text[VK_MAX_DRIVER_NAME_SIZE + VK_MAX_DRIVER_INFO_SIZE + 2];
+    put(b, "    <properties>\n");
+    property(b, "config", r->config->path);
+    property(b, "os", r->probe.os);
+    if (d) {
+        property(b, "device", d->name);
+        if (d->has_driver_properties) {
+            snprintf(text, sizeof text, "%s %s", d->driver_name, d->driver_info);
+            property(b, "driver", text);
+        }
+        property(b, "driver_version",
+                 vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_platform_os(),
+                                           text, sizeof text));
+        if (d->has_id_properties)
+            property(b, "deviceUUID",
+                     vkw_uuid_string(d->device_uuid, VK_UUID_SIZE, text, sizeof text));
+    }
+    put(b, "    </properties>\n");
+}
+
+vkw_status vkw_check_to_junit(const vkw_check_result *r, char **out, vkw_error *err)
+{
+    *out = NULL;
+    buf b = {0};
+    const vkw_check_config *c = r->config;
+    bool none = r->expectation_count == 0;
+    put(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vkwin32h check: ");
+    put_xml(&b, c->name[0] ? c->name : c->path);
+    put(&b, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"0\" time=\"%.3f\">\n",
+        none ? 1 : r->expectation_count, r->failed, none ? 1 : r->errors, r->total_ms / 1e3);
+    if (none) {
+        /* Nothing could be judged (no loader, no matching device, another OS):
+         * one test case in error says why, so a CI page shows it. */
+        put(&b, "  <testsuite name=\"vkwin32h check\" tests=\"1\" failures=\"0\" errors=\"1\" "
+                "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\">\n",
+            r->total_ms / 1e3, r->probe.generated_at);
+        suite_properties(&b, r, NULL);
+        put(&b, "    <testcase name=\"the machine has what the config needs\" "
+                "classname=\"vkwin32h.environment\" time=\"0\">\n      <error type=\"%s\" "
+                "message=\"",
+            vkw_check_verdict_name(r->verdict));
+        put_xml(&b, r->message);
+        put(&b, "\"/>\n    </testcase>\n  </testsuite>\n");
+    }
+    for (uint32_t i = 0; !none && i < r->probe.device_count; i++) {
+        if (!r->selected[i])
+            continue;
+        const vkw_device_report *d = &r->probe.devices[i];
+        uint32_t tests = 0, failures = 0, errors = 0;
+        double seconds = 0;
+        for (uint32_t k = 0; k < r->expectation_count; k++) {
+            const vkw_expectation *e = &r->expectations[k];
+            if (e->device_index != (int32_t)i)
+                continue;
+            tests++;
+            failures += e->outcome == VKW_EXPECT_FAILED;
+            errors += e->outcome == VKW_EXPECT_ERROR;
+            seconds += e->seconds;
+        }
+        put(&b, "  <testsuite name=\"device %u: ", d->index);
+        put_xml(&b, d->name);
+        put(&b, "\" id=\"%u\" package=\"vkwin32h\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+                "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\">\n",
+            d->index, tests, failures, errors, seconds, r->probe.generated_at);
+        suite_properties(&b, r, d);
+        for (uint32_t k = 0; k < r->expectation_count; k++)
+            if (r->expectations[k].device_index == (int32_t)i)
+                testcase(&b, r, &r->expectations[k]);
+        put(&b, "  </testsuite>\n");
+    }
+    put(&b, "</testsuites>\n");
+    if (b.oom) {
+        free(b.text);
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory building the JUnit report");
+    }
+    *out = b.text;
+    return VKW_OK;
+}
