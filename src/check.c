@@ -578,14 +578,6 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
     vkw_status s = vkw_check_plan(c, &items, &item_count, err);
     if (s != VKW_OK)
         goto done;
-    if (c->has_os && (c->os == VKW_OS_WINDOWS) != (vkw_platform_os() == VKW_OS_WINDOWS)) {
-        out->verdict = VKW_CHECK_ENVIRONMENT;
-        snprintf(out->message, sizeof out->message,
-                 "the config is for %s; this is %s", c->os == VKW_OS_WINDOWS ? "windows" : "linux",
-                 vkw_platform_os_name());
-        goto done;
-    }
-
     progress(o, "probing the devices");
     vkw_probe_options po = {
         .loader_path = o->loader_path ? o->loader_path : c->loader[0] ? c->loader : NULL,
@@ -600,6 +592,15 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
         snprintf(out->message, sizeof out->message, "%s", perr.message);
         goto done;
     }
+    /* After the probe, so the report still shows what this machine has. */
+    if (c->has_os && (c->os == VKW_OS_WINDOWS) != (vkw_platform_os() == VKW_OS_WINDOWS)) {
+        out->verdict = VKW_CHECK_ENVIRONMENT;
+        snprintf(out->message, sizeof out->message,
+                 "the config is for %s; this is %s", c->os == VKW_OS_WINDOWS ? "windows" : "linux",
+                 vkw_platform_os_name());
+        goto done;
+    }
+
     if (ps == VKW_E_NO_MEMORY) {
         s = vkw_fail(err, ps, "%s", perr.message);
         goto done;

@@ -1,0 +1,423 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `vkwin32h check --config FILE`: the sample configs, the
+lavapipe smoke check for real, an impossible threshold, malformed configs, and
+a machine that lacks what a config needs.
+
+    e2e_check.py --exe PATH --schema PATH TEST_NAME
+"""
+import copy
+import glob
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+import jsonschema
+
+import harness
+from harness import check, one_stderr_line, run, schema_errors
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SAMPLES = os.path.join(ROOT, "sample_configs")
+CONFIG_SCHEMA = os.path.join(ROOT, "schema", "vkwin32h-check-config.schema.json")
+LAVAPIPE = os.path.join(SAMPLES, "lavapipe-smoke.json")
+
+EXIT_OK, EXIT_ERROR, EXIT_CONFIG, EXIT_FAILED, EXIT_ENVIRONMENT = 0, 1, 2, 14, 15
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def config_schema_errors(cfg):
+    v = jsonschema.Draft202012Validator(load(CONFIG_SCHEMA))
+    return [f"{e.json_path}: {e.message[:160]}" for e in v.iter_errors(cfg)]
+
+
+def expected_per_device(cfg):
+    """What a config expects of each device, counted from the config alone:
+    each capability; each memory threshold; each round-trip threshold per
+    listed mode and peer; and 'no validation errors' when validating."""
+    n = len(cfg.get("capabilities", []))
+    for b in cfg.get("benches", []):
+        k = len(b["expect"])
+        if b["part"] == "memory":
+            n += k
+        else:
+            n += k * len(b["modes"]) * (2 if b.get("peer") == "both" else 1)
+    return n + (1 if cfg.get("validate") else 0)
+
+
+def run_check(d, cfg, *extra, name="config.json", timeout=300):
+    """Writes cfg into d and checks it, reports into d (by the command line)."""
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        json.dump(cfg, f)
+    out = {k: os.path.join(d, f"out.{k}") for k in ("json", "xml", "txt")}
+    p = run("check", "--config", path, "--json", out["json"], "--junit", out["xml"], "--summary",
+            out["txt"], *extra, timeout=timeout)
+    return p, out
+
+
+def junit_cases(path):
+    root = ET.parse(path).getroot()
+    check(root.tag == "testsuites", f"JUnit root is testsuites, got {root.tag}")
+    cases = root.findall("./testsuite/testcase")
+    return root, cases
+
+
+def outcome_of(case):
+    if case.find("failure") is not None:
+        return "failed"
+    if case.find("error") is not None:
+        return "error"
+    return "passed"
+
+
+def sane_reports(out, cfg, exit_code, devices=1):
+    """The JSON report validates and agrees with the JUnit file and the config."""
+    r = load(out["json"])
+    check(not schema_errors(r), f"the check report validates: {schema_errors(r)[:3]}")
+    c = r["check"]
+    want = expected_per_device(cfg) * devices
+    check(c["exit_code"] == exit_code, f"the report records exit {exit_code}: {c['exit_code']}")
+    check(c["summary"]["expectations"] == want == len(c["expectations"]),
+          f"{want} expectations from the config, report says {c['summary']}")
+    root, cases = junit_cases(out["xml"])
+    check(len(cases) == want and int(root.get("tests")) == want,
+          f"JUnit has one test case per expectation ({want}): {len(cases)}, tests={root.get('tests')}")
+    check(int(root.get("failures")) == c["summary"]["failed"]
+          and int(root.get("errors")) == c["summary"]["errors"],
+          f"JUnit failures/errors match the report: {root.attrib} vs {c['summary']}")
+    for e, case in zip(c["expectations"], cases):
+        check(case.get("name").startswith(e["name"]) and outcome_of(case) == e["outcome"],
+              f"test case {case.get('name')!r} is expectation {e['name']!r} ({e['outcome']})")
+    return r, cases
+
+
+# --- the sample configs ---------------------------------------------------------
+
+def test_check_sample_configs_valid_by_schema_and_tool():
+    paths = sorted(glob.glob(os.path.join(SAMPLES, "*.json")))
+    check(len(paths) >= 3, f"at least three sample configs: {paths}")
+    names = " ".join(os.path.basename(p) for p in paths)
+    for want in ("lavapipe", "nvidia", "windows"):
+        check(want in names, f"a {want} sample config: {names}")
+    for path in paths:
+        cfg = load(path)
+        errs = config_schema_errors(cfg)
+        check(not errs, f"{path} validates against the config schema: {errs[:3]}")
+        p = run("check", "--config", path, "--dry-run")
+        check(p.returncode == 0, f"{path}: the tool accepts it (--dry-run exit 0): {p.stderr}")
+        want = expected_per_device(cfg)
+        check(f"\n{want} expectation" in p.stdout,
+              f"{path}: the dry run lists {want} expectations per device: {p.stdout[:300]}")
+    with open(os.path.join(SAMPLES, "README.md")) as f:
+        readme = f.read()
+    schema = load(CONFIG_SCHEMA)
+    keys = set(schema["properties"]) - {"$schema"}
+    for b in schema["properties"]["benches"]["items"]["oneOf"]:
+        keys |= set(b["properties"]) | set(b["properties"]["expect"]["properties"])
+    keys |= set(schema["properties"]["reports"]["properties"])
+    keys |= set(schema["properties"]["devices"]["oneOf"][1]["items"]["properties"])
+    keys |= set(schema["properties"]["capabilities"]["items"]["properties"])
+    for k in sorted(keys):
+        check(f"`{k}`" in readme, f"sample_configs/README.md explains the key `{k}`")
+
+
+def test_check_lavapipe_config_passes_with_junit_per_expectation():
+    cfg = load(LAVAPIPE)
+    with tempfile.TemporaryDirectory() as d:
+        p, out = run_check(d, cfg)
+        check(p.returncode == EXIT_OK, f"exit 0, got {p.returncode}: {p.stderr}\n{p.stdout}")
+        check(p.stderr == "", f"nothing on stderr: {p.stderr!r}")
+        r, cases = sane_reports(out, cfg, EXIT_OK)
+        c = r["check"]
+        check(c["outcome"] == "passed" and c["summary"]["passed"] == len(c["expectations"]),
+              f"every expectation passed: {c['summary']}")
+        check(all(outcome_of(k) == "passed" for k in cases), "no JUnit failure or error")
+        check(r["validation"]["enabled"] and r["validation"]["validation_errors"] == 0,
+              f"the probe ran under the validation layer, no error: {r['validation']}")
+        runs = c["runs"]
+        check(len(runs) == len(cfg["benches"]) and all(x["bench"] for x in runs),
+              f"one full bench per config bench: {[x['name'] for x in runs]}")
+        mem = runs[0]["bench"]
+        check(all(s["outcome"] == "passed" and s["handles"]["leaked"] == 0
+                  for s in mem["memory"] if s["size_requested"] in (65536, 4 << 20)),
+              "the memory scenarios passed with no leak")
+        check(all(x["validation"]["enabled"] and x["validation"]["validation_errors"] == 0
+                  for x in runs), "each bench ran under the validation layer, no error")
+        ht = [x for x in runs[1]["bench"]["round_trips"]["results"]
+              if x["mode"] == "host-timeline" and x["peer"] == "thread"]
+        check(len(ht) == 1 and ht[0]["outcome"] == "passed" and ht[0]["ratio_to_best_baseline"],
+              f"thread-peer host-timeline measured with a ratio: {ht}")
+        with open(out["txt"]) as f:
+            summary = f.read()
+        check(summary == p.stdout, "the summary file is what was printed")
+        check(f"PASSED: {len(cases)} passed, 0 failed" in summary and "(exit 0)" in summary,
+              f"the summary's verdict line: {summary[-400:]}")
+
+
+def test_check_impossible_threshold_fails_naming_it():
+    cfg = load(LAVAPIPE)
+    cfg["validate"] = False
+    cfg["benches"] = [b for b in cfg["benches"] if b["part"] == "round-trips"]
+    cfg["benches"][0]["modes"] = ["host-timeline"]
+    cfg["benches"][0]["expect"] = {"passes": True, "p99_us_max": 0.001}
+    with tempfile.TemporaryDirectory() as d:
+        p, out = run_check(d, cfg)
+        check(p.returncode == EXIT_FAILED, f"exit 14 (expectation failed), got {p.returncode}")
+        one_stderr_line(p, "1 of ")
+        r, cases = sane_reports(out, cfg, EXIT_FAILED)
+        failed = [k for k in cases if outcome_of(k) == "failed"]
+        check(len(failed) == 1, f"exactly one JUnit failure: {[k.get('name') for k in failed]}")
+        if failed:
+            f = failed[0]
+            check("host-timeline" in f.get("name") and "p99 <= 0.001 us" in f.get("name")
+                  and "benches[0].expect.p99_us_max" in f.get("name"),
+                  f"the failure names the expectation and its place: {f.get('name')}")
+            msg = f.find("failure").get("message")
+            check("over the limit" in msg and "p99" in msg, f"the failure says why: {msg}")
+        check(r["check"]["outcome"] == "failed", f"outcome failed: {r['check']['outcome']}")
+        check("FAIL " in p.stdout and "FAILED: " in p.stdout, f"the summary shows it: {p.stdout}")
+
+
+# --- malformed configs -------------------------------------------------------------
+
+MINIMAL = {"devices": "all", "capabilities": [
+    {"object": "buffer", "handle_type": "OPAQUE_FD", "exportable": True}]}
+
+
+def with_bench(bench):
+    cfg = copy.deepcopy(MINIMAL)
+    ok = {"name": "m", "part": "memory", "expect": {"verified": True}}
+    cfg["benches"] = [ok, bench]
+    return cfg
+
+
+BAD = [
+    # (what, config text or object, the message must contain)
+    ("not JSON", '{"devices": "all",\n  ,}', "not valid JSON (line 2, column "),
+    ("empty file", "", "empty file"),
+    ("blank file", "  \n\t\n", "empty file"),
+    ("a JSON array", "[1, 2]", "expected an object at the top, got an array"),
+    ("trailing garbage", json.dumps(MINIMAL) + " x", "not valid JSON"),
+    ("iterations as a word",
+     with_bench({"name": "b", "part": "memory", "iterations": "ten", "expect": {"verified": True}}),
+     'benches[1].iterations: expected a positive integer (at most 1000000), got "ten"'),
+    ("iterations huge",
+     with_bench({"name": "b", "part": "memory", "iterations": 1e300, "expect": {"verified": True}}),
+     "benches[1].iterations: expected a positive integer (at most 1000000), got 1e+300"),
+    ("iterations fractional",
+     with_bench({"name": "b", "part": "memory", "iterations": 2.5, "expect": {"verified": True}}),
+     "benches[1].iterations: expected a positive integer"),
+    ("timeout huge", dict(MINIMAL, timeout_s=99999999999999999999),
+     "timeout_s: expected a positive integer (at most 3600), got 1e+20"),
+    ("p99 negative",
+     with_bench({"name": "r", "part": "round-trips", "modes": ["host-timeline"],
+                 "expect": {"p99_us_max": -5}}),
+     "benches[1].expect.p99_us_max: expected a number above 0"),
+    ("unknown top-level key", dict(MINIMAL, devcies="all"),
+     "devcies: unknown key in the config (known: $schema, name, description, os"),
+    ("unknown bench key",
+     with_bench({"name": "b", "part": "memory", "iteratons": 3, "expect": {"verified": True}}),
+     "benches[1].iteratons: unknown key in a memory bench"),
+    ("round-trip key in a memory bench",
+     with_bench({"name": "b", "part": "memory", "modes": ["os"], "expect": {"verified": True}}),
+     "benches[1].modes: unknown key in a memory bench"),
+    ("memory threshold on round trips",
+     with_bench({"name": "r", "part": "round-trips", "modes": ["os"],
+                 "expect": {"verified": True}}),
+     "benches[1].expect.verified: unknown key in a round-trips bench's expect"),
+    ("devices missing", {"capabilities": MINIMAL["capabilities"]}, "devices: missing (required)"),
+    ("bench without expect", with_bench({"name": "b", "part": "memory"}),
+     "benches[1].expect: missing (required)"),
+    ("round trips without modes",
+     with_bench({"name": "r", "part": "round-trips", "expect": {"passes": True}}),
+     "benches[1].modes: missing (required)"),
+    ("capability without handle type", dict(MINIMAL, capabilities=[{"object": "fence",
+                                                                      "exportable": True}]),
+     "capabilities[0].handle_type: missing (required)"),
+    ("capability checking nothing", dict(MINIMAL, capabilities=[
+        {"object": "buffer", "handle_type": "OPAQUE_FD"}]),
+     "capabilities[0]: checks nothing"),
+    ("unknown handle type", dict(MINIMAL, capabilities=[
+        {"object": "buffer", "handle_type": "OPAQUE_FD2", "exportable": True}]),
+     'capabilities[0].handle_type: expected a memory handle type (OPAQUE_FD, DMA_BUF'),
+    ("memory-only type for a semaphore", dict(MINIMAL, capabilities=[
+        {"object": "timeline-semaphore", "handle_type": "DMA_BUF", "exportable": True}]),
+     "capabilities[0].handle_type: expected a semaphore handle type"),
+    ("dedicated_only on a fence", dict(MINIMAL, capabilities=[
+        {"object": "fence", "handle_type": "OPAQUE_FD", "dedicated_only": False}]),
+     "capabilities[0].dedicated_only: only buffers and images"),
+    ("verified false",
+     with_bench({"name": "b", "part": "memory", "expect": {"verified": False}}),
+     "benches[1].expect.verified: expected true"),
+    ("empty expect", with_bench({"name": "b", "part": "memory", "expect": {}}),
+     "benches[1].expect: expects nothing"),
+    ("bad size", with_bench({"name": "b", "part": "memory", "sizes": ["64K", "lots"],
+                             "expect": {"verified": True}}),
+     'benches[1].sizes[1]: expected a size from 1 byte to 64G'),
+    ("bad mode", with_bench({"name": "r", "part": "round-trips", "modes": ["os", "warp"],
+                             "expect": {"passes": True}}),
+     'benches[1].modes[1]: expected one of os, host-timeline'),
+    ("mode twice", with_bench({"name": "r", "part": "round-trips", "modes": ["os", "os"],
+                               "expect": {"passes": True}}),
+     "benches[1].modes[1]: given twice"),
+    ("bad vendor", dict(MINIMAL, devices=[{"vendor": "nvidea"}]),
+     'devices[0].vendor: expected a vendor name'),
+    ("empty selector", dict(MINIMAL, devices=[{}]), "devices[0]: selects nothing"),
+    ("devices neither all nor a list", dict(MINIMAL, devices="some"),
+     'devices: expected "all" or an array of selectors, got "some"'),
+    ("nothing to check", {"devices": "all"}, "checks nothing: give capabilities or benches"),
+    ("unknown report key", dict(MINIMAL, reports={"html": "x.html"}),
+     "reports.html: unknown key in reports (known: json, junit, summary)"),
+    ("validate as a string", dict(MINIMAL, validate="yes"),
+     'validate: expected true or false, got "yes"'),
+    ("windows type in a linux config", dict(MINIMAL, os="linux", capabilities=[
+        {"object": "buffer", "handle_type": "OPAQUE_WIN32", "exportable": True}]),
+     "capabilities[0].handle_type: OPAQUE_WIN32 is a Windows handle type, but the config's os "
+     "is linux"),
+    ("duplicate key", '{"devices": "all", "devices": "all", "benches": []}',
+     "devices: given twice"),
+]
+
+
+def test_check_malformed_configs_rejected_with_place():
+    with tempfile.TemporaryDirectory() as d:
+        for what, cfg, want in BAD:
+            path = os.path.join(d, "bad.json")
+            with open(path, "w") as f:
+                f.write(cfg if isinstance(cfg, str) else json.dumps(cfg))
+            reports = [os.path.join(d, n) for n in ("r.json", "r.xml", "r.txt")]
+            p = run("check", "--config", path, "--json", reports[0], "--junit", reports[1],
+                    "--summary", reports[2])
+            check(p.returncode == EXIT_CONFIG, f"{what}: exit 2, got {p.returncode}: {p.stderr}")
+            lines = p.stderr.strip().splitlines()
+            check(len(lines) == 1 and lines[0].startswith(f"vkwin32h: config '{path}': ")
+                  and want in lines[0], f"{what}: one line naming the place: {want!r} in {lines}")
+            check(p.stdout == "", f"{what}: nothing on stdout: {p.stdout[:200]!r}")
+            left = sorted(os.listdir(d))
+            check(left == ["bad.json"], f"{what}: no report left behind: {left}")
+            # The schema says the same of every config that is JSON (it cannot see
+            # duplicate keys, which Python's parser folds, or the os/type pairing).
+            if not isinstance(cfg, str) and "os is linux" not in want:
+                check(config_schema_errors(cfg), f"{what}: the config schema rejects it too")
+
+
+def test_check_cli_errors():
+    p = run("check")
+    check(p.returncode == EXIT_CONFIG, f"check without --config: exit 2, got {p.returncode}")
+    one_stderr_line(p, "check needs a config")
+    p = run("check", "--config", "/nonexistent/config.json")
+    check(p.returncode == EXIT_CONFIG, f"missing config file: exit 2, got {p.returncode}")
+    one_stderr_line(p, "cannot read config '/nonexistent/config.json'")
+    p = run("probe", "--junit", "x.xml")
+    check(p.returncode == EXIT_CONFIG, f"--junit outside check: exit 2, got {p.returncode}")
+    one_stderr_line(p, "option '--junit' is for 'vkwin32h check' only")
+    with tempfile.TemporaryDirectory() as d:
+        p = run("check", "--config", LAVAPIPE, "--junit", os.path.join(d, "no", "dir", "j.xml"))
+        check(p.returncode == EXIT_CONFIG, f"unwritable JUnit path: exit 2, got {p.returncode}")
+        one_stderr_line(p, "(--junit)")
+        check(os.listdir(d) == [], "nothing written")
+
+
+def test_check_dry_run_lists_expectations():
+    p = run("check", "--config", LAVAPIPE, "--dry-run")
+    check(p.returncode == 0, f"exit 0: {p.stderr}")
+    cfg = load(LAVAPIPE)
+    lines = [l for l in p.stdout.splitlines() if l.startswith("  ")]
+    check(len(lines) == expected_per_device(cfg), f"one line per expectation: {lines}")
+    check(any("benches[1].expect.ratio_p50_max" in l and "host-timeline (thread)" in l
+              for l in lines), f"round-trip expectations per mode and peer: {lines}")
+
+
+# --- what the machine lacks ------------------------------------------------------------
+
+def environment_case(cfg, want, *extra):
+    with tempfile.TemporaryDirectory() as d:
+        p, out = run_check(d, cfg, *extra)
+        check(p.returncode == EXIT_ENVIRONMENT, f"exit 15 (environment), got {p.returncode}: "
+                                                f"{p.stderr}")
+        one_stderr_line(p, want)
+        r = load(out["json"])
+        check(not schema_errors(r), f"the report validates: {schema_errors(r)[:3]}")
+        check(r["check"]["outcome"] == "environment" and want in r["check"]["message"],
+              f"the report says why: {r['check']['outcome']}: {r['check']['message']}")
+        root, cases = junit_cases(out["xml"])
+        check(len(cases) == 1 and outcome_of(cases[0]) == "error"
+              and want in cases[0].find("error").get("message"),
+              "JUnit shows one test case in error saying why")
+
+
+def test_check_missing_loader_is_environment():
+    cfg = load(LAVAPIPE)
+    cfg["loader"] = "/nonexistent/libvulkan.so.1"
+    environment_case(cfg, "/nonexistent/libvulkan.so.1")
+
+
+def test_check_no_matching_device_is_environment():
+    cfg = load(LAVAPIPE)
+    cfg["devices"] = [{"name": "NoSuchGPU*"}, {"vendor": "nvidia"}]
+    environment_case(cfg, "no device matches the config's devices (found: #0 llvmpipe")
+
+
+def test_check_windows_config_on_linux_is_environment():
+    cfg = load(os.path.join(SAMPLES, "windows-nt-handles.json"))
+    environment_case(cfg, "the config is for windows; this is Linux")
+
+
+def test_check_crashed_child_is_an_error():
+    cfg = copy.deepcopy(MINIMAL)
+    cfg["timeout_s"] = 10
+    cfg["benches"] = [{"name": "long memory", "part": "memory", "handle_types": ["OPAQUE_FD"],
+                       "scenarios": ["buffer-map"], "sizes": ["1M"], "iterations": 100000,
+                       "expect": {"verified": True, "leaked_handles_max": 0}}]
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "config.json")
+        with open(path, "w") as f:
+            json.dump(cfg, f)
+        out = {k: os.path.join(d, f"out.{k}") for k in ("json", "xml", "txt")}
+        proc = subprocess.Popen(harness.tool_command("check", "--config", path, "--json",
+                                                     out["json"], "--junit", out["xml"]),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=harness.tool_env())
+        child, deadline = None, time.monotonic() + 60
+        while child is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
+                    kids = f.read().split()
+                child = int(kids[0]) if kids else None
+            except FileNotFoundError:
+                pass
+            time.sleep(0.05)
+        check(child is not None, "the check started a bench child")
+        if child is not None:
+            time.sleep(1.0)
+            os.kill(child, signal.SIGKILL)
+        try:
+            stdout, stderr = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            stdout, stderr = proc.communicate()
+            check(False, "the check ended after its child was killed")
+        check(proc.returncode == EXIT_ERROR, f"exit 1 (error: a crashed child), got "
+                                             f"{proc.returncode}: {stderr}")
+        r = load(out["json"])
+        check(not schema_errors(r), f"the report validates: {schema_errors(r)[:3]}")
+        ex = r["check"]["expectations"]
+        check([e["outcome"] for e in ex] == ["passed", "error", "error"],
+              f"the capability passed; the bench's expectations are errors: {ex}")
+        check(all("SIGKILL" in (e["message"] or "") for e in ex[1:]),
+              f"the errors say the child was killed: {[e['message'] for e in ex[1:]]}")
+        root, cases = junit_cases(out["xml"])
+        check(int(root.get("errors")) == 2 and len(cases) == 3, f"JUnit: 2 errors of 3: "
+                                                                f"{root.attrib}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(harness.main(globals()))
