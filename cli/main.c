@@ -206,6 +206,9 @@ static int check(const vkw_args *args)
         rc = err.status == VKW_E_NO_MEMORY ? VKW_EXIT_INTERNAL : VKW_EXIT_USAGE;
         goto cleanup;
     }
+    /* --validate adds what the config's "validate" would: the layer, and the
+     * expectation that it reports no error. */
+    c->validate = c->validate || args->validate;
     /* The command line's report paths win over the config's. */
     struct {
         const char *given, *key;
@@ -244,7 +247,7 @@ static int check(const vkw_args *args)
     }
 
     progress_state ps = {vkw_clock_ns(), false};
-    vkw_check_options o = {.loader_path = args->loader_path, .validate = args->validate};
+    vkw_check_options o = {.loader_path = args->loader_path};
     if (!args->quiet && vkw_platform_stderr_is_terminal()) {
         o.progress = check_progress;
         o.progress_user = &ps;

@@ -453,7 +453,7 @@ static vkw_status run_bench(const vkw_check_config *c, const vkw_check_options *
     snprintf(filter.text, sizeof filter.text, "device %u", d->index);
     vkw_bench_options opts = cb->options;
     opts.loader_path = o->loader_path ? o->loader_path : c->loader[0] ? c->loader : NULL;
-    opts.validate = o->validate || c->validate;
+    opts.validate = c->validate;
     opts.filter = &filter;
     opts.timeout_ms = c->timeout_ms;
     run->bench = bench;
@@ -581,7 +581,7 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
     progress(o, "probing the devices");
     vkw_probe_options po = {
         .loader_path = o->loader_path ? o->loader_path : c->loader[0] ? c->loader : NULL,
-        .validate = o->validate || c->validate,
+        .validate = c->validate,
         .filter = NULL,
     };
     vkw_error perr;

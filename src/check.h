@@ -77,7 +77,6 @@ typedef struct vkw_check_bench_run {
 
 typedef struct vkw_check_options {
     const char *loader_path; /* overrides the config's; NULL: the config's or the OS's */
-    bool validate;           /* or the config's */
     void (*progress)(void *user, const char *what);
     void *progress_user;
 } vkw_check_options;

@@ -326,6 +326,32 @@ def test_check_cli_errors():
         check(os.listdir(d) == [], "nothing written")
 
 
+def test_check_schema_accepts_recorded_h100_check_report():
+    r = load(os.path.join(ROOT, "tests", "data", "h100-check.json"))
+    check(not schema_errors(r), f"the H100 check report validates: {schema_errors(r)[:3]}")
+    cfg = load(os.path.join(SAMPLES, "nvidia-linux.json"))
+    c = r["check"]
+    check(c["config"]["path"].endswith("nvidia-linux.json") and c["outcome"] == "passed",
+          f"it is a passed run of nvidia-linux.json: {c['config']}, {c['outcome']}")
+    check(len(c["expectations"]) == expected_per_device(cfg),
+          f"{expected_per_device(cfg)} expectations: {len(c['expectations'])}")
+    check(r["devices"][0]["identity"]["name"].startswith("NVIDIA H100"), "recorded on an H100")
+
+
+def test_check_validate_option_adds_the_validation_expectation():
+    cfg = load(LAVAPIPE)
+    cfg["validate"] = False
+    cfg["benches"] = []
+    with tempfile.TemporaryDirectory() as d:
+        p, out = run_check(d, cfg, "--validate")
+        check(p.returncode == EXIT_OK, f"exit 0: {p.stderr}")
+        r = load(out["json"])
+        names = [e["name"] for e in r["check"]["expectations"]]
+        check(names[-1] == "validation layer: no errors" and len(names) == len(cfg["capabilities"]) + 1,
+              f"--validate adds one expectation: {names}")
+        check(r["validation"]["enabled"], "the probe ran under the layer")
+
+
 def test_check_dry_run_lists_expectations():
     p = run("check", "--config", LAVAPIPE, "--dry-run")
     check(p.returncode == 0, f"exit 0: {p.stderr}")
