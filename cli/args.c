@@ -436,6 +436,46 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               f);
         return;
     }
+    if (topic == VKW_CMD_CHECK) {
+        fputs("usage: vkwin32h check --config FILE [--json FILE] [--junit FILE] [--summary FILE]\n"
+              "                      [--dry-run] [--loader PATH] [--validate] [--quiet]\n"
+              "\n"
+              "A hardware lab's smoke check: probes the machine, picks the devices the config\n"
+              "names, runs its benches on each and judges every expectation: capabilities,\n"
+              "memory verified both ways, leaked handles, round-trip latency and ratio to the\n"
+              "OS baseline. Writes the JSON report, JUnit XML (one test case per expectation)\n"
+              "and a text summary. The config's format: sample_configs/README.md and\n"
+              "schema/vkwin32h-check-config.schema.json.\n"
+              "\n"
+              "  --config FILE   the JSON config (required)\n"
+              "  --json FILE     the full JSON report (overrides the config's reports.json)\n"
+              "  --junit FILE    JUnit XML (overrides reports.junit)\n"
+              "  --summary FILE  the text summary (overrides reports.summary)\n"
+              "  --dry-run       validate the config and list its expectations; run nothing\n"
+              "  --loader PATH   load this Vulkan loader library (overrides the config's)\n"
+              "  --validate      as the config's \"validate\": true\n"
+              "  -q, --quiet     no summary on stdout\n"
+              "\n"
+              "exit codes: 0 every expectation passed, 14 an expectation failed,\n"
+              "            2 bad usage or config (the message names the place),\n"
+              "            15 the machine lacks what the config needs (loader, driver, layer,\n"
+              "               matching device, OS), 1 an expectation could not be judged\n"
+              "               (a crashed child, a failed call) or an internal error\n",
+              f);
+        return;
+    }
+    if (topic == VKW_CMD_REPORT) {
+        fputs("usage: vkwin32h report FILE.json [--format text|markdown|html] [--output FILE]\n"
+              "\n"
+              "Renders a JSON report (probe, bench or check) for people: plain text, Markdown,\n"
+              "or one self-contained HTML page (no network needed) with the capability table\n"
+              "and, per round-trip mode, an SVG latency histogram and CDF.\n"
+              "\n"
+              "  --format F     text (default), markdown or html\n"
+              "  --output FILE  write there (atomically) instead of standard output\n",
+              f);
+        return;
+    }
     if (topic == VKW_CMD_COMPARE) {
         fputs("usage: vkwin32h compare OLD.json NEW.json [--tolerance PCT]\n"
               "\n"
@@ -492,6 +532,8 @@ void vkw_print_usage(FILE *f, vkw_command topic)
           "commands:\n"
           "  probe     report devices and their external-handle capabilities\n"
           "  bench     share memory with a child process, verify it, time it\n"
+          "  check     a lab's smoke check from a JSON config: JSON, JUnit XML, summary\n"
+          "  report    render a JSON report as text, Markdown or HTML\n"
           "  compare   what got worse between two reports (exit 13 on a regression)\n"
           "  help CMD  help for one command\n"
           "  version   print the version\n"
@@ -502,6 +544,6 @@ void vkw_print_usage(FILE *f, vkw_command topic)
           "            10 sharing failed (bytes differ, a leak, an import failed),\n"
           "            11 the child process crashed, hung or broke the protocol,\n"
           "            12 nothing to share (the driver exports no handle type asked for),\n"
-          "            13 compare: a regression\n",
+          "            13 compare: a regression; check: see 'vkwin32h help check'\n",
           f);
 }

@@ -15,6 +15,7 @@ packages=(
   gcc-mingw-w64-x86-64               # the Windows build, warnings as errors
   dpkg-dev                           # apt-get source (cJSON for Windows)
   wine wine64 xvfb xauth             # running the Windows build: Wine's Vulkan needs X11
+  chromium                           # the HTML report rendered headless in the tests
 )
 src_list=/etc/apt/sources.list.d/vkwin32h-deb-src.sources
 
