@@ -140,7 +140,7 @@ static vkw_status text(reader *r, const cJSON *v, const char *key, char *out, si
     if (!cJSON_IsString(v) || !*v->valuestring)
         return bad(r, key, "expected a non-empty string, got %s", got(v, g, sizeof g));
     if (strlen(v->valuestring) >= cap)
-        return bad(r, key, "longer than %zu characters", cap - 1);
+        return bad(r, key, "longer than %lu characters", (unsigned long)(cap - 1));
     snprintf(out, cap, "%s", v->valuestring);
     return VKW_OK;
 }

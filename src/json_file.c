@@ -29,8 +29,8 @@ vkw_status vkw_read_text_file(const char *path, const char *what, size_t max, ch
         size_t got = fread(text + n, 1, cap - n - 1, f);
         n += got;
         if (n > max) {
-            s = vkw_fail(err, VKW_E_INVALID_ARG, "%s '%s' is larger than %zu bytes", what, path,
-                         max);
+            s = vkw_fail(err, VKW_E_INVALID_ARG, "%s '%s' is larger than %lu bytes", what, path,
+                         (unsigned long)max);
             goto cleanup;
         }
         if (got == 0)

@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 
 import harness
 from harness import check, one_stderr_line, run, schema_errors
@@ -113,6 +114,66 @@ def test_wine_cli_errors_and_exit_codes():
         check(p.returncode == 6, f"unwritable report: exit 6, got {p.returncode}")
     p = run("--version")
     check(p.returncode == 0 and p.stdout.startswith("vkwin32h "), "--version")
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WINDOWS_CONFIG = os.path.join(ROOT, "sample_configs", "windows-nt-handles.json")
+
+
+def check_run(cfg, d):
+    path = os.path.join(d, "config.json")
+    with open(path, "w") as f:
+        json.dump(cfg, f)
+    out = {k: os.path.join(d, f"out.{k}") for k in ("json", "xml")}
+    p = run("check", "--config", path, "--json", out["json"], "--junit", out["xml"], "--quiet",
+            timeout=240)
+    with open(out["json"]) as f:
+        r = json.load(f)
+    errs = schema_errors(r)
+    check(not errs, f"the check report validates: {errs[:5]}")
+    return p, r, ET.parse(out["xml"]).getroot()
+
+
+def test_wine_check_windows_config_fails_without_win32_extensions():
+    """The Windows NT-handle sample config, on llvmpipe under Wine: every
+    expectation is judged and fails with the driver's reason (exit 14)."""
+    with open(WINDOWS_CONFIG) as f:
+        cfg = json.load(f)
+    cfg["devices"] = "all"
+    for b in cfg["benches"]:
+        b.update({"round_trips": 200, "warmup": 20} if b["part"] == "round-trips"
+                 else {"sizes": ["64K"], "iterations": 1})
+    with tempfile.TemporaryDirectory() as d:
+        p, r, root = check_run(cfg, d)
+        check(p.returncode == 14, f"exit 14 (expectation failed), got {p.returncode}: {p.stderr}")
+        c = r["check"]
+        check(c["outcome"] == "failed" and c["summary"]["errors"] == 0,
+              f"judged, nothing in error: {c['summary']}")
+        by_name = {e["name"]: e for e in c["expectations"]}
+        buf = by_name.get("buffer OPAQUE_WIN32: exportable, importable, not dedicated-only")
+        check(buf and buf["outcome"] == "failed" and "extension_missing" in buf["message"]
+              and "VK_KHR_external_memory_win32" in buf["message"],
+              f"the buffer capability fails: extension missing: {buf}")
+        ver = by_name.get("nt memory duplicated: verified both ways")
+        check(ver and ver["outcome"] == "failed" and "VK_KHR_external_memory_win32" in
+              (ver["message"] or ""), f"nothing verified, with the reason: {ver}")
+        rt = by_name.get("nt timeline: host-timeline OPAQUE_WIN32 (process) passes")
+        check(rt and rt["outcome"] == "failed", f"no cross-process timeline: {rt}")
+        cases = root.findall("./testsuite/testcase")
+        check(len(cases) == len(c["expectations"]) == int(root.get("tests"))
+              and int(root.get("failures")) == c["summary"]["failed"] > 0,
+              f"JUnit: one test case per expectation, the failures counted: {root.attrib}")
+
+
+def test_wine_check_sample_windows_config_finds_no_gpu_under_wine():
+    with open(WINDOWS_CONFIG) as f:
+        cfg = json.load(f)
+    with tempfile.TemporaryDirectory() as d:
+        p, r, root = check_run(cfg, d)
+        check(p.returncode == 15, f"exit 15 (no NVIDIA, AMD or Intel device), got {p.returncode}")
+        one_stderr_line(p, "no device matches the config's devices (found: #0 llvmpipe")
+        check(r["os"] == "Windows" and r["check"]["outcome"] == "environment",
+              f"on Windows, environment: {r['os']}, {r['check']['outcome']}")
 
 
 if __name__ == "__main__":
