@@ -113,7 +113,7 @@ void vkw_check_item_name(const vkw_check_config *c, const vkw_check_item *it, ch
     }
     const vkw_check_bench *b = &c->benches[it->index];
     const vkw_check_threshold *t = &b->thresholds[it->threshold];
-    char what[160];
+    char what[sizeof b->name + 64];
     if (b->memory)
         snprintf(what, sizeof what, "%s:", b->name);
     else

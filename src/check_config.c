@@ -343,7 +343,7 @@ static vkw_status capability(reader *r, vkw_check_config *c, const cJSON *e,
                                        "dedicated_only", NULL};
     static const char *const objects[] = {"buffer", "image", "binary-semaphore",
                                           "timeline-semaphore", "fence", NULL};
-    snprintf(cap->source, sizeof cap->source, "%s", r->place);
+    snprintf(cap->source, sizeof cap->source, "%.31s", r->place);
     const cJSON *f = NULL;
     uint32_t o = 0;
     vkw_status s = object(r, e, NULL);
@@ -530,7 +530,7 @@ static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_chec
                                             "round_trips", "warmup", "expect", NULL};
     static const char *const parts[] = {"memory", "round-trips", NULL};
     static const char *const peers[] = {"process", "thread", "both", NULL};
-    snprintf(b->source, sizeof b->source, "%s", r->place);
+    snprintf(b->source, sizeof b->source, "%.31s", r->place);
     vkw_bench_options_default(&b->options);
     const cJSON *f = NULL;
     uint32_t part = 0;
