@@ -164,7 +164,7 @@ static void now_failing(vkw_comparison *c, const char *what, const cJSON *now)
     }
 }
 
-static void memory(vkw_comparison *c, const cJSON *ob, const cJSON *nb)
+static void memory(vkw_comparison *c, const char *prefix, const cJSON *ob, const cJSON *nb)
 {
     const cJSON *os;
     cJSON_ArrayForEach(os, get(ob, "memory"))
@@ -176,7 +176,7 @@ static void memory(vkw_comparison *c, const cJSON *ob, const cJSON *nb)
                 num(e, "size_requested") == num(os, "size_requested"))
                 ns = e;
         char what[160];
-        snprintf(what, sizeof what, "memory %s %s %.0f bytes", str(os, "handle_type"),
+        snprintf(what, sizeof what, "%smemory %s %s %.0f bytes", prefix, str(os, "handle_type"),
                  str(os, "scenario"), num(os, "size_requested"));
         if (!ns || !passed(os))
             continue;
@@ -210,7 +210,7 @@ static void round_trip_key(const cJSON *r, char *buf, size_t len)
              str(r, "peer"));
 }
 
-static void round_trips(vkw_comparison *c, const cJSON *ob, const cJSON *nb)
+static void round_trips(vkw_comparison *c, const char *prefix, const cJSON *ob, const cJSON *nb)
 {
     const cJSON *orr;
     cJSON_ArrayForEach(orr, get(get(ob, "round_trips"), "results"))
@@ -227,17 +227,57 @@ static void round_trips(vkw_comparison *c, const cJSON *ob, const cJSON *nb)
         if (!nr || !passed(orr))
             continue;
         c->compared++;
+        char what[224];
+        snprintf(what, sizeof what, "%s%s", prefix, key);
         if (!passed(nr)) {
-            now_failing(c, key, nr);
+            now_failing(c, what, nr);
             continue;
         }
         static const char *const q[] = {"p50", "p99"};
         for (size_t k = 0; k < 2; k++) {
-            char w[200];
-            snprintf(w, sizeof w, "%s %s", key, q[k]);
+            char w[240];
+            snprintf(w, sizeof w, "%s %s", what, q[k]);
             figure(c, w, "us", num(get(orr, "round_trip_ns"), q[k]) / 1000.0,
                    num(get(nr, "round_trip_ns"), q[k]) / 1000.0, false);
         }
+    }
+}
+
+/* Two check reports: expectations that passed and no longer do, and each
+ * bench run against the run of the same bench on the same device. */
+static void check_reports(vkw_comparison *c, const cJSON *oc, const cJSON *nc)
+{
+    const cJSON *oe;
+    cJSON_ArrayForEach(oe, get(oc, "expectations"))
+    {
+        const cJSON *ne = same(get(nc, "expectations"), "id", str(oe, "id"));
+        if (!ne || !passed(oe))
+            continue;
+        c->compared++;
+        if (passed(ne))
+            continue;
+        vkw_finding *f = add(c, VKW_FINDING_NOW_FAILING, "expectation %s", str(oe, "id"));
+        if (f) {
+            snprintf(f->old_text, sizeof f->old_text, "passed: %.80s", str(oe, "measured"));
+            snprintf(f->new_text, sizeof f->new_text, "%s: %.80s", str(ne, "outcome"),
+                     str(ne, "message"));
+        }
+    }
+    const cJSON *orun;
+    cJSON_ArrayForEach(orun, get(oc, "runs"))
+    {
+        const cJSON *nrun = NULL, *e;
+        cJSON_ArrayForEach(e, get(nc, "runs"))
+            if (strcmp(str(e, "name"), str(orun, "name")) == 0 &&
+                num(e, "device_index") == num(orun, "device_index"))
+                nrun = e;
+        if (!nrun)
+            continue;
+        char prefix[160];
+        snprintf(prefix, sizeof prefix, "'%.100s' on device %.0f: ", str(orun, "name"),
+                 num(orun, "device_index"));
+        memory(c, prefix, get(orun, "bench"), get(nrun, "bench"));
+        round_trips(c, prefix, get(orun, "bench"), get(nrun, "bench"));
     }
 }
 
@@ -268,8 +308,9 @@ vkw_status vkw_compare_files(const char *old_path, const char *new_path, double 
         }
         capabilities(out, od, nd, device);
     }
-    memory(out, get(old_r, "bench"), get(new_r, "bench"));
-    round_trips(out, get(old_r, "bench"), get(new_r, "bench"));
+    memory(out, "", get(old_r, "bench"), get(new_r, "bench"));
+    round_trips(out, "", get(old_r, "bench"), get(new_r, "bench"));
+    check_reports(out, get(old_r, "check"), get(new_r, "check"));
 
 cleanup:
     cJSON_Delete(old_r);

@@ -84,6 +84,33 @@ def test_compare_flags_an_injected_slowdown():
         check(p.returncode == 0, f"within a 400% tolerance: exit 0, got {p.returncode}")
 
 
+def test_compare_check_reports_flag_a_failing_expectation_and_a_slowdown():
+    """Two runs of a lab's check (the H100's nvidia-linux.json): an expectation
+    that no longer passes, and a slower round trip inside one of the runs."""
+    recorded = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data",
+                            "h100-check.json")
+    with open(recorded) as f:
+        r = json.load(f)
+    with tempfile.TemporaryDirectory() as d:
+        p = run("compare", recorded, write(d, "same.json", r))
+        check(p.returncode == 0, f"the same check report: exit 0, got {p.returncode}: {p.stdout}")
+        new = copy.deepcopy(r)
+        e = next(x for x in new["check"]["expectations"] if "p99 <= 500 us" in x["name"])
+        e.update(outcome="failed", measured="p99 812 us", message="p99 812 us is over the limit")
+        run_ = next(x for x in new["check"]["runs"] if x["name"] == "host timeline")
+        res = next(x for x in run_["bench"]["round_trips"]["results"]
+                   if x["mode"] == "host-timeline" and x["peer"] == "process")
+        res["round_trip_ns"]["p50"] *= 2
+        p = run("compare", recorded, write(d, "new.json", new))
+        check(p.returncode == 13, f"exit 13, got {p.returncode}: {p.stderr}")
+        lines = p.stdout.splitlines()
+        check(any(l.startswith("REGRESSION now failing") and e["id"] in l and "812" in l
+                  for l in lines), f"the expectation that now fails, by id: {lines}")
+        check(any("slower" in l and "'host timeline' on device 0: round trip host-timeline "
+                  "OPAQUE_FD process peer p50" in l and "+100.0%" in l for l in lines),
+              f"the slowdown inside the run, named by run and device: {lines}")
+
+
 def test_compare_rejects_bad_input():
     with tempfile.TemporaryDirectory() as d:
         old, r = real_bench(d)
