@@ -225,6 +225,13 @@ static int check(const vkw_args *args)
             snprintf(reports[i].path, VKW_CHECK_PATH_LEN, "%s", reports[i].given);
         if (!reports[i].path[0])
             continue;
+        if (strcmp(reports[i].path, "-") == 0) {
+            fprintf(stderr, "vkwin32h: %s: check writes its reports to files, not to '-' (the "
+                            "summary goes to standard output)\n",
+                    reports[i].given ? reports[i].key : "the config's reports");
+            rc = VKW_EXIT_USAGE;
+            goto cleanup;
+        }
         if (vkw_check_writable(reports[i].path, &err) != VKW_OK) {
             fprintf(stderr, "vkwin32h: %s (%s)\n", err.message,
                     reports[i].given ? reports[i].key : "the config's reports");

@@ -495,7 +495,7 @@ static void tally(vkw_check_result *r)
         r->failed += o == VKW_EXPECT_FAILED;
         r->errors += o == VKW_EXPECT_ERROR;
     }
-    if (r->verdict == VKW_CHECK_ENVIRONMENT)
+    if (r->verdict != VKW_CHECK_PASSED) /* decided before any expectation: kept */
         return;
     r->verdict = r->errors ? VKW_CHECK_ERROR : r->failed ? VKW_CHECK_FAILED : VKW_CHECK_PASSED;
 }
@@ -622,6 +622,11 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
                                             d->has_id_properties ? d->device_uuid : NULL);
         out->selected[i] = pick;
         out->selected_count += pick;
+    }
+    if (!out->probe.device_count && ps != VKW_OK && ps != VKW_E_VALIDATION) {
+        out->verdict = VKW_CHECK_ERROR; /* the probe failed before it listed a device */
+        snprintf(out->message, sizeof out->message, "%s", perr.message);
+        goto done;
     }
     if (!out->selected_count) {
         out->verdict = VKW_CHECK_ENVIRONMENT;

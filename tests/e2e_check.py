@@ -319,6 +319,9 @@ def test_check_cli_errors():
     p = run("probe", "--junit", "x.xml")
     check(p.returncode == EXIT_CONFIG, f"--junit outside check: exit 2, got {p.returncode}")
     one_stderr_line(p, "option '--junit' is for 'vkwin32h check' only")
+    p = run("check", "--config", LAVAPIPE, "--json", "-")
+    check(p.returncode == EXIT_CONFIG, f"--json - : exit 2, got {p.returncode}")
+    one_stderr_line(p, "check writes its reports to files")
     with tempfile.TemporaryDirectory() as d:
         p = run("check", "--config", LAVAPIPE, "--junit", os.path.join(d, "no", "dir", "j.xml"))
         check(p.returncode == EXIT_CONFIG, f"unwritable JUnit path: exit 2, got {p.returncode}")
