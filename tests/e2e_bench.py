@@ -129,16 +129,7 @@ def test_bench_child_killed_midway_reported():
                                  "--scenarios", "buffer-map", "--timeout", "10", "--json", path,
                                  "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, env=harness.tool_env())
-        child = None
-        deadline = time.monotonic() + 60
-        while child is None and time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
-                    kids = f.read().split()
-                child = int(kids[0]) if kids else None
-            except FileNotFoundError:
-                pass
-            time.sleep(0.05)
+        child = harness.first_child_of(proc)
         check(child is not None, "the bench started a child process")
         if child is None:
             proc.kill()

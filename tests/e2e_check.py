@@ -415,15 +415,7 @@ def test_check_crashed_child_is_an_error():
                                                      out["json"], "--junit", out["xml"]),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env=harness.tool_env())
-        child, deadline = None, time.monotonic() + 60
-        while child is None and time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
-                    kids = f.read().split()
-                child = int(kids[0]) if kids else None
-            except FileNotFoundError:
-                pass
-            time.sleep(0.05)
+        child = harness.first_child_of(proc)
         check(child is not None, "the check started a bench child")
         if child is not None:
             time.sleep(1.0)

@@ -46,6 +46,23 @@ def run(*argv, env=None, timeout=120):
                           timeout=timeout)
 
 
+def first_child_of(proc, timeout=60):
+    """The pid of the first child process `proc` starts (Linux /proc), or None
+    if it ends or none appears within the timeout."""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
+                kids = f.read().split()
+            if kids:
+                return int(kids[0])
+        except FileNotFoundError:
+            pass
+        time.sleep(0.05)
+    return None
+
+
 def schema_errors(report):
     with open(ARGS.schema) as f:
         schema = json.load(f)
