@@ -629,12 +629,15 @@ const char *vkw_fmt_ns(double ns, bool ascii, char *buf, size_t len)
         v /= 1000.0;
         u++;
     }
+    /* Plain text packs "12.3us" the way the probe and bench output does, which
+     * keeps a row of six figures within a terminal. */
     const char *unit = ascii && u == 1 ? "us" : units[u];
+    const char *gap = ascii ? "" : " ";
     if (u == 0 || v >= 99.95)
-        snprintf(buf, len, "%.0f %s", v, unit);
+        snprintf(buf, len, "%.0f%s%s", v, gap, unit);
     else if (v >= 9.995)
-        snprintf(buf, len, "%.1f %s", v, unit);
+        snprintf(buf, len, "%.1f%s%s", v, gap, unit);
     else
-        snprintf(buf, len, "%.2f %s", v, unit);
+        snprintf(buf, len, "%.2f%s%s", v, gap, unit);
     return buf;
 }

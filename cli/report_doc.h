@@ -88,7 +88,7 @@ bool vkw_jnum(const cJSON *o, const char *key, double *v);
 bool vkw_jbool(const cJSON *o, const char *key, bool *v);
 
 /* A duration in nanoseconds with three significant digits in the unit that
- * keeps it short: "850 ns", "12.3 µs", "1.03 ms" (ascii: "us"). */
+ * keeps it short: "850 ns", "12.3 µs", "1.03 ms" (ascii, for plain text: "12.3us"). */
 const char *vkw_fmt_ns(double ns, bool ascii, char *buf, size_t len);
 
 /* HTML: the page around the document, and the two plots of one round-trip

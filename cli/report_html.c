@@ -71,7 +71,7 @@ void vkw_html_end(vkw_doc *d)
 
 /* ---- plot geometry ---- */
 
-enum { PLOT_W = 470, PLOT_H = 250, LEFT = 54, RIGHT = 16, TOP = 30, BOTTOM = 42 };
+enum { PLOT_W = 470, PLOT_H = 250, LEFT = 54, RIGHT = 26, TOP = 30, BOTTOM = 42 };
 
 typedef struct bucket {
     double from, below, count;

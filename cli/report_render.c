@@ -402,10 +402,11 @@ static void round_trip_row(vkw_doc *d, const cJSON *r)
     double p50, p99;
     const char *x = ascii(d) ? "x" : "×";
     if (passed && ratio && vkw_jnum(ratio, "p50", &p50)) {
-        char r99[32] = "-";
+        char r50[32], r99[32] = "-";
+        snprintf(r50, sizeof r50, p50 < 9.995 ? "%.2f%s" : "%.1f%s", p50, x);
         if (vkw_jnum(ratio, "p99", &p99))
-            snprintf(r99, sizeof r99, "%.2f%s", p99, x);
-        vkw_doc_cell(d, "%.2f%s / %s %s", p50, x, r99, or_dash(vkw_jstr(ratio, "baseline")));
+            snprintf(r99, sizeof r99, p99 < 9.995 ? "%.2f%s" : "%.1f%s", p99, x);
+        vkw_doc_cell(d, "%s/%s %s", r50, r99, or_dash(vkw_jstr(ratio, "baseline")));
     } else {
         vkw_doc_cell(d, "%s", "");
     }
@@ -415,7 +416,7 @@ static void round_trip_row(vkw_doc *d, const cJSON *r)
 static void round_trips(vkw_doc *d, const cJSON *b, int level)
 {
     static const char *const headers[] = {"Mode", "Peer", "Through", "Outcome", "min", "p50",
-                                          "p90",  "p99",  "p99.9",   "max",     "p50 / p99 vs best OS",
+                                          "p90",  "p99",  "p99.9",   "max",     "p50/p99 vs best OS",
                                           "Reason"};
     const cJSON *rts = vkw_jobj(b, "round_trips");
     const cJSON *results = vkw_jarr(rts, "results");
