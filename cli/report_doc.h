@@ -39,7 +39,7 @@ void vkw_buf_free(vkw_buf *b);
 typedef struct vkw_table_draft {
     bool open;
     char cls[48];
-    char align[24]; /* one 'l' or 'r' per column; its length is the column count */
+    char align[24];  /* one 'l' or 'r' per column; its length is the column count */
     int outcome_col; /* a column whose cells are outcomes (styled in HTML), or -1 */
     const char *const *headers;
     int row_cells; /* cells given in the current row; -1 before the first row */

@@ -175,8 +175,8 @@ static double *read_samples(vkw_doc *d, const cJSON *result, size_t *n)
 }
 
 /* One range for both plots of a result, so they read side by side. */
-static bool time_axis(const bucket *k, size_t nk, const double *s, size_t ns,
-                      const cJSON *rt, axis *a)
+static bool time_axis(const bucket *k, size_t nk, const double *s, size_t ns, const cJSON *rt,
+                      axis *a)
 {
     double lo = INFINITY, hi = 0, v;
     for (size_t i = 0; i < nk; i++) {
@@ -247,8 +247,7 @@ static void describe(vkw_buf *b, const cJSON *r)
         through = vkw_jstr(r, "handle_type");
     const char *object = vkw_jstr(r, "object");
     vkw_buf_printf(b, "%s \xC2\xB7 %s peer \xC2\xB7 %s", or_dash(vkw_jstr(r, "mode")),
-                   or_dash(vkw_jstr(r, "peer")),
-                   through ? through : "in-process");
+                   or_dash(vkw_jstr(r, "peer")), through ? through : "in-process");
     if (object && !vkw_jstr(r, "os_primitive"))
         vkw_buf_printf(b, " (%s)", object);
 }
@@ -277,8 +276,8 @@ static void svg_open(vkw_buf *b, const char *cls, const cJSON *r, const char *ti
     vkw_buf_puts(b, "</text>\n");
 }
 
-static void histogram(vkw_buf *b, const cJSON *r, const char *title, const axis *a,
-                      const bucket *k, size_t nk)
+static void histogram(vkw_buf *b, const cJSON *r, const char *title, const axis *a, const bucket *k,
+                      size_t nk)
 {
     svg_open(b, "vkw-histogram", r, title, "latency histogram");
     double max = 0;
@@ -314,8 +313,8 @@ static void histogram(vkw_buf *b, const cJSON *r, const char *title, const axis 
                        vkw_fmt_ns(k[i].below, false, t, sizeof t), k[i].count);
     }
     if (!nk)
-        vkw_buf_printf(b, "<text x=\"%d\" y=\"%d\">no histogram in the report</text>\n",
-                       LEFT + 10, TOP + 20);
+        vkw_buf_printf(b, "<text x=\"%d\" y=\"%d\">no histogram in the report</text>\n", LEFT + 10,
+                       TOP + 20);
     vkw_buf_puts(b, "</svg>\n");
 }
 

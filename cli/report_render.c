@@ -77,8 +77,7 @@ static void header(vkw_doc *d, const cJSON *root)
     bool created = false;
     vkw_jbool(instance, "created", &created);
     if (created)
-        vkw_doc_field(d, "Vulkan instance", "API %s",
-                      or_dash(vkw_jstr(instance, "api_version")));
+        vkw_doc_field(d, "Vulkan instance", "API %s", or_dash(vkw_jstr(instance, "api_version")));
     else
         vkw_doc_field(d, "Vulkan instance", "not created");
 
@@ -88,8 +87,10 @@ static void header(vkw_doc *d, const cJSON *root)
     vkw_jbool(val, "by_environment", &by_env);
     char e[24], o[24], w[24];
     if (enabled)
-        vkw_doc_field(d, "Validation", "on%s: %s validation error(s), %s other error(s), "
-                      "%s warning(s)", by_env ? " (by the environment)" : "",
+        vkw_doc_field(d, "Validation",
+                      "on%s: %s validation error(s), %s other error(s), "
+                      "%s warning(s)",
+                      by_env ? " (by the environment)" : "",
                       count_text(val, "validation_errors", e, sizeof e),
                       count_text(val, "other_errors", o, sizeof o),
                       count_text(val, "warnings", w, sizeof w));
@@ -97,8 +98,9 @@ static void header(vkw_doc *d, const cJSON *root)
         vkw_doc_field(d, "Validation", "off");
     const char *filter = vkw_jstr(root, "device_filter");
     char n[24];
-    vkw_doc_field(d, "Physical devices", "%s%s%s", count_text(root, "physical_device_count", n,
-                  sizeof n), filter ? ", filter " : "", filter ? filter : "");
+    vkw_doc_field(d, "Physical devices", "%s%s%s",
+                  count_text(root, "physical_device_count", n, sizeof n), filter ? ", filter " : "",
+                  filter ? filter : "");
     double ms;
     if (vkw_jnum(vkw_jobj(root, "timing"), "total_ms", &ms))
         vkw_doc_field(d, "Run time", "%.2f s", ms / 1000.0);
@@ -120,14 +122,10 @@ static const char *verdict_words(const char *code)
     static const struct {
         const char *code, *words;
     } names[] = {
-        {"shareable", "shareable"},
-        {"shareable_dedicated_only", "dedicated only"},
-        {"not_on_this_os", "not on this OS"},
-        {"extension_missing", "extension missing"},
-        {"driver_says_no", "driver says no"},
-        {"not_cross_process", "this process only"},
-        {"query_failed", "query failed"},
-        {"not_run", "not run"},
+        {"shareable", "shareable"},           {"shareable_dedicated_only", "dedicated only"},
+        {"not_on_this_os", "not on this OS"}, {"extension_missing", "extension missing"},
+        {"driver_says_no", "driver says no"}, {"not_cross_process", "this process only"},
+        {"query_failed", "query failed"},     {"not_run", "not run"},
     };
     for (size_t i = 0; code && i < sizeof names / sizeof names[0]; i++)
         if (strcmp(code, names[i].code) == 0)
@@ -135,8 +133,7 @@ static const char *verdict_words(const char *code)
     return or_dash(code);
 }
 
-static void capability_row(vkw_doc *d, const char *object, const cJSON *entry,
-                           const cJSON *verdict)
+static void capability_row(vkw_doc *d, const char *object, const cJSON *entry, const cJSON *verdict)
 {
     const char *code = vkw_jstr(verdict, "code");
     vkw_doc_row(d, code ? code : "unknown");
@@ -190,9 +187,8 @@ static void device(vkw_doc *d, const cJSON *dev, size_t position)
     vkw_doc_field(d, "Driver info", "%s", or_dash(vkw_jstr(id, "driver_info")));
     const cJSON *dv = vkw_jobj(id, "driver_version");
     char raw[24];
-    vkw_doc_field(d, "Driver version", "%s (raw %s, %s encoding)",
-                  or_dash(vkw_jstr(dv, "decoded")), count_text(dv, "raw", raw, sizeof raw),
-                  or_dash(vkw_jstr(dv, "encoding")));
+    vkw_doc_field(d, "Driver version", "%s (raw %s, %s encoding)", or_dash(vkw_jstr(dv, "decoded")),
+                  count_text(dv, "raw", raw, sizeof raw), or_dash(vkw_jstr(dv, "encoding")));
     if (vkw_jstr(id, "conformance_version"))
         vkw_doc_field(d, "Conformance", "%s", vkw_jstr(id, "conformance_version"));
     vkw_doc_field(d, "deviceUUID", "%s", or_dash(vkw_jstr(id, "device_uuid")));
@@ -213,8 +209,9 @@ static void device(vkw_doc *d, const cJSON *dev, size_t position)
                           : "");
     bool complete = true;
     if (vkw_jbool(dev, "complete", &complete) && !complete)
-        vkw_doc_para(d, "failed", "The probe of this device did not finish: what follows is "
-                                  "what it learnt before it stopped.");
+        vkw_doc_para(d, "failed",
+                     "The probe of this device did not finish: what follows is "
+                     "what it learnt before it stopped.");
     const cJSON *a;
     cJSON_ArrayForEach(a, vkw_jarr(dev, "anomalies"))
     {
@@ -280,9 +277,8 @@ static void bench_fields(vkw_doc *d, const cJSON *b)
         bool tested = false;
         vkw_jbool(ht, "tested", &tested);
         const char *reason = vkw_jstr(ht, "reason");
-        vkw_doc_field(d, "Memory handle type", "%s %s%s%s",
-                      or_dash(vkw_jstr(ht, "handle_type")), tested ? "tested" : "not tested",
-                      reason ? ": " : "", reason ? reason : "");
+        vkw_doc_field(d, "Memory handle type", "%s %s%s%s", or_dash(vkw_jstr(ht, "handle_type")),
+                      tested ? "tested" : "not tested", reason ? ": " : "", reason ? reason : "");
     }
     const cJSON *s = vkw_jobj(b, "summary");
     if (s) {
@@ -308,12 +304,12 @@ static void gbps_cell(vkw_doc *d, const cJSON *verify, const char *key)
 
 static void memory_table(vkw_doc *d, const cJSON *b, int level)
 {
-    static const char *const text_headers[] = {
-        "Handle type", "Scenario", "Size", "Outcome", "Allocate", "Export", "Import",
-        "p->c GB/s", "c->p GB/s", "Leaked", "Reason"};
-    static const char *const headers[] = {
-        "Handle type", "Scenario", "Size", "Outcome", "Allocate", "Export", "Import",
-        "P→C GB/s", "C→P GB/s", "Leaked", "Reason"};
+    static const char *const text_headers[] = {"Handle type", "Scenario", "Size",   "Outcome",
+                                               "Allocate",    "Export",   "Import", "p->c GB/s",
+                                               "c->p GB/s",   "Leaked",   "Reason"};
+    static const char *const headers[] = {"Handle type", "Scenario", "Size",   "Outcome",
+                                          "Allocate",    "Export",   "Import", "P→C GB/s",
+                                          "C→P GB/s",    "Leaked",   "Reason"};
     const cJSON *mem = vkw_jarr(b, "memory");
     vkw_doc_heading(d, level, "Memory scenarios");
     if (!cJSON_GetArraySize(mem)) {
@@ -335,16 +331,17 @@ static void memory_table(vkw_doc *d, const cJSON *b, int level)
         vkw_doc_cell(d, "%s", or_dash(vkw_jstr(m, "scenario")));
         double size;
         char sz[48];
-        vkw_doc_cell(d, "%s", vkw_jnum(m, "size_requested", &size) && size >= 0
-                                  ? vkw_size_string((uint64_t)size, sz, sizeof sz)
-                                  : "-");
+        vkw_doc_cell(d, "%s",
+                     vkw_jnum(m, "size_requested", &size) && size >= 0
+                         ? vkw_size_string((uint64_t)size, sz, sizeof sz)
+                         : "-");
         vkw_doc_cell(d, "%s", or_dash(outcome));
         char t[24];
         static const char *const phase[] = {"allocate", "export", "import"};
         for (size_t i = 0; i < 3; i++) {
             const cJSON *p = vkw_jobj(phases, phase[i]);
-            vkw_doc_cell(d, "%s", ran || (failed && p) ? ns_field(d, p, "median", 1e3, t, sizeof t)
-                                                       : "");
+            vkw_doc_cell(d, "%s",
+                         ran || (failed && p) ? ns_field(d, p, "median", 1e3, t, sizeof t) : "");
         }
         gbps_cell(d, verify, "child_gbps");
         gbps_cell(d, verify, "parent_gbps");
@@ -358,10 +355,10 @@ static void memory_table(vkw_doc *d, const cJSON *b, int level)
         char mis[160] = "";
         if (mm) {
             char off[24], iter[24];
-            snprintf(mis, sizeof mis, "%sbytes differ at offset %s in iteration %s (seen by the %s)",
-                     reason ? "; " : "", count_text(mm, "offset", off, sizeof off),
-                     count_text(mm, "iteration", iter, sizeof iter),
-                     or_dash(vkw_jstr(mm, "seen_by")));
+            snprintf(
+                mis, sizeof mis, "%sbytes differ at offset %s in iteration %s (seen by the %s)",
+                reason ? "; " : "", count_text(mm, "offset", off, sizeof off),
+                count_text(mm, "iteration", iter, sizeof iter), or_dash(vkw_jstr(mm, "seen_by")));
         }
         vkw_doc_cell(d, "%s%s", reason ? reason : "", mis);
     }
@@ -415,8 +412,17 @@ static void round_trip_row(vkw_doc *d, const cJSON *r)
 
 static void round_trips(vkw_doc *d, const cJSON *b, int level)
 {
-    static const char *const headers[] = {"Mode", "Peer", "Through", "Outcome", "min", "p50",
-                                          "p90",  "p99",  "p99.9",   "max",     "p50/p99 vs best OS",
+    static const char *const headers[] = {"Mode",
+                                          "Peer",
+                                          "Through",
+                                          "Outcome",
+                                          "min",
+                                          "p50",
+                                          "p90",
+                                          "p99",
+                                          "p99.9",
+                                          "max",
+                                          "p50/p99 vs best OS",
                                           "Reason"};
     const cJSON *rts = vkw_jobj(b, "round_trips");
     const cJSON *results = vkw_jarr(rts, "results");
@@ -428,10 +434,11 @@ static void round_trips(vkw_doc *d, const cJSON *b, int level)
     const cJSON *opt = vkw_jobj(rts, "options"), *timer = vkw_jobj(rts, "timer");
     char n[3][24];
     const char *pin = vkw_jstr(opt, "pin");
-    vkw_doc_field(d, "Options", "%s timed after %s warm-up; GPU chains: %s (mean per round); "
-                  "pinned: %s", count_text(opt, "round_trips", n[0], 24),
-                  count_text(opt, "warmup", n[1], 24), count_text(opt, "gpu_chains", n[2], 24),
-                  pin ? pin : "no");
+    vkw_doc_field(d, "Options",
+                  "%s timed after %s warm-up; GPU chains: %s (mean per round); "
+                  "pinned: %s",
+                  count_text(opt, "round_trips", n[0], 24), count_text(opt, "warmup", n[1], 24),
+                  count_text(opt, "gpu_chains", n[2], 24), pin ? pin : "no");
     if (timer) {
         char res[24], cost[24];
         vkw_doc_field(d, "Timer", "%s, resolution %s, a read costs %s",
@@ -489,8 +496,8 @@ static void upper(char *s)
 
 static void expectations(vkw_doc *d, const cJSON *exps)
 {
-    static const char *const headers[] = {"Outcome", "Device", "Expectation", "Measured",
-                                          "Limit",   "Message"};
+    static const char *const headers[] = {"Outcome",  "Device", "Expectation",
+                                          "Measured", "Limit",  "Message"};
     vkw_doc_table(d, "vkw-expectations", "llllll", headers, 0);
     /* Failures first, then errors, then the rest, each in the config's order. */
     for (int rank = 0; rank <= 3; rank++) {
@@ -537,13 +544,18 @@ static void check(vkw_doc *d, const cJSON *c)
     if (is(outcome, "passed"))
         vkw_doc_para(d, "passed", "PASSED: all %.0f expectation(s) met.", total);
     else if (is(outcome, "failed"))
-        vkw_doc_para(d, "failed", "FAILED: %.0f of %.0f expectation(s) failed, %.0f could not be "
-                     "measured.", failed, total, errors);
+        vkw_doc_para(d, "failed",
+                     "FAILED: %.0f of %.0f expectation(s) failed, %.0f could not be "
+                     "measured.",
+                     failed, total, errors);
     else if (is(outcome, "error"))
-        vkw_doc_para(d, "failed", "ERROR: the check could not measure %.0f of %.0f "
-                     "expectation(s).", errors, total);
+        vkw_doc_para(d, "failed",
+                     "ERROR: the check could not measure %.0f of %.0f "
+                     "expectation(s).",
+                     errors, total);
     else if (is(outcome, "environment"))
-        vkw_doc_para(d, "failed", "ENVIRONMENT: the check could not run here (no loader, driver "
+        vkw_doc_para(d, "failed",
+                     "ENVIRONMENT: the check could not run here (no loader, driver "
                      "or matching device); see the status above.");
     else
         vkw_doc_para(d, "failed", "Outcome %s.", or_dash(outcome));
@@ -555,8 +567,8 @@ static void check(vkw_doc *d, const cJSON *c)
     vkw_doc_field(d, "Outcome", "%s", or_dash(outcome));
     char ec[24];
     vkw_doc_field(d, "Exit code", "%s", count_text(c, "exit_code", ec, sizeof ec));
-    vkw_doc_field(d, "Expectations", "%.0f: %.0f passed, %.0f failed, %.0f error(s)", total,
-                  passed, failed, errors);
+    vkw_doc_field(d, "Expectations", "%.0f: %.0f passed, %.0f failed, %.0f error(s)", total, passed,
+                  failed, errors);
     const cJSON *exps = vkw_jarr(c, "expectations");
     if (cJSON_GetArraySize(exps))
         expectations(d, exps);
@@ -571,8 +583,8 @@ static void render(vkw_doc *d, const cJSON *root)
     const cJSON *first = cJSON_GetArrayItem(devices, 0);
     char title[320];
     snprintf(title, sizeof title, "vkwin32h %s report%s%s", or_dash(vkw_jstr(root, "command")),
-             first ? ": " : "", first ? or_dash(vkw_jstr(vkw_jobj(first, "identity"), "name"))
-                                       : "");
+             first ? ": " : "",
+             first ? or_dash(vkw_jstr(vkw_jobj(first, "identity"), "name")) : "");
     if (d->format == VKW_RENDER_HTML)
         vkw_html_begin(d, title);
     header(d, root);
