@@ -1,0 +1,643 @@
+/* The document writer behind `vkwin32h report`: one set of calls (headings,
+ * fields, paragraphs, tables) written as aligned plain text, Markdown or
+ * HTML, so the three formats cannot drift apart in what they show. */
+#include "report_doc.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool grow(vkw_buf *b, size_t extra)
+{
+    if (b->failed)
+        return false;
+    if (extra > (size_t)-1 / 2 - b->len) {
+        b->failed = true;
+        return false;
+    }
+    size_t need = b->len + extra + 1; /* + the terminating NUL */
+    if (need <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p) {
+        b->failed = true;
+        return false;
+    }
+    b->data = p;
+    b->cap = cap;
+    return true;
+}
+
+void vkw_buf_append(vkw_buf *b, const char *s, size_t n)
+{
+    if (!grow(b, n))
+        return;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void vkw_buf_puts(vkw_buf *b, const char *s)
+{
+    vkw_buf_append(b, s, strlen(s));
+}
+
+static void buf_vprintf(vkw_buf *b, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
+static void buf_vprintf(vkw_buf *b, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n < 0) {
+        b->failed = true;
+    } else if (grow(b, (size_t)n)) {
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+        b->len += (size_t)n;
+    }
+    va_end(again);
+}
+
+void vkw_buf_printf(vkw_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+void vkw_buf_html(vkw_buf *b, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        switch (*p) {
+        case '&': vkw_buf_puts(b, "&amp;"); break;
+        case '<': vkw_buf_puts(b, "&lt;"); break;
+        case '>': vkw_buf_puts(b, "&gt;"); break;
+        case '"': vkw_buf_puts(b, "&quot;"); break;
+        case '\'': vkw_buf_puts(b, "&#39;"); break;
+        default: vkw_buf_append(b, p, 1); break;
+        }
+    }
+}
+
+void vkw_buf_free(vkw_buf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+/* ---- escaping per format ---- */
+
+/* Control characters (a newline in a driver string, say) would break a
+ * table row in every format: they become spaces. */
+static void put_plain(vkw_buf *b, const char *s)
+{
+    for (const char *p = s; *p; p++)
+        vkw_buf_append(b, (unsigned char)*p < 0x20 ? " " : p, 1);
+}
+
+/* Markdown: backslash-escape the punctuation that would start emphasis, code,
+ * a link, raw HTML, an entity or a table cell boundary. */
+static void put_markdown(vkw_buf *b, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if (strchr("\\`*[]<>|&", *p))
+            vkw_buf_append(b, "\\", 1);
+        vkw_buf_append(b, (unsigned char)*p < 0x20 ? " " : p, 1);
+    }
+}
+
+static void put_html(vkw_buf *b, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if ((unsigned char)*p < 0x20) {
+            vkw_buf_append(b, " ", 1);
+        } else {
+            char one[2] = {*p, '\0'};
+            vkw_buf_html(b, one);
+        }
+    }
+}
+
+static void put(vkw_doc *d, const char *s)
+{
+    switch (d->format) {
+    case VKW_RENDER_TEXT: put_plain(&d->out, s); break;
+    case VKW_RENDER_MARKDOWN: put_markdown(&d->out, s); break;
+    case VKW_RENDER_HTML: put_html(&d->out, s); break;
+    }
+}
+
+/* A word made safe for a class attribute: [a-z0-9-] only. */
+static void put_class(vkw_buf *b, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            c = '-';
+        vkw_buf_append(b, &c, 1);
+    }
+}
+
+/* Columns a string takes in a terminal: UTF-8 continuation bytes take none. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xC0) != 0x80;
+    return w;
+}
+
+static void spaces(vkw_buf *b, size_t n)
+{
+    static const char blank[] = "                                ";
+    while (n) {
+        size_t k = n < sizeof blank - 1 ? n : sizeof blank - 1;
+        vkw_buf_append(b, blank, k);
+        n -= k;
+    }
+}
+
+/* ---- the document ---- */
+
+void vkw_doc_init(vkw_doc *d, vkw_render_format format)
+{
+    memset(d, 0, sizeof *d);
+    d->format = format;
+    d->table.outcome_col = -1;
+    d->table.row_cells = -1;
+}
+
+static void table_reset(vkw_table_draft *t)
+{
+    vkw_buf_free(&t->cells);
+    free(t->offsets);
+    memset(t, 0, sizeof *t);
+    t->outcome_col = -1;
+    t->row_cells = -1;
+}
+
+void vkw_doc_free(vkw_doc *d)
+{
+    table_reset(&d->table);
+    vkw_buf_free(&d->out);
+}
+
+static void close_fields(vkw_doc *d)
+{
+    if (!d->in_fields)
+        return;
+    d->in_fields = false;
+    if (d->format == VKW_RENDER_HTML)
+        vkw_buf_puts(&d->out, "</dl>\n");
+    else if (d->format == VKW_RENDER_MARKDOWN)
+        vkw_buf_puts(&d->out, "\n");
+}
+
+void vkw_doc_flush(vkw_doc *d)
+{
+    close_fields(d);
+    if (d->table.open)
+        vkw_doc_table_end(d);
+}
+
+/* fmt and its arguments as one string in tmp (the caller frees tmp). */
+static const char *format_into(vkw_buf *tmp, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
+static const char *format_into(vkw_buf *tmp, const char *fmt, va_list ap)
+{
+    buf_vprintf(tmp, fmt, ap);
+    return tmp->failed || !tmp->data ? "" : tmp->data;
+}
+
+void vkw_doc_heading(vkw_doc *d, int level, const char *fmt, ...)
+{
+    vkw_doc_flush(d);
+    vkw_buf tmp = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = format_into(&tmp, fmt, ap);
+    va_end(ap);
+    d->failed |= tmp.failed;
+    switch (d->format) {
+    case VKW_RENDER_TEXT: {
+        if (level > 1)
+            vkw_buf_puts(&d->out, "\n");
+        put(d, s);
+        vkw_buf_puts(&d->out, "\n");
+        if (level <= 2) {
+            size_t w = display_width(s);
+            for (size_t i = 0; i < w; i++)
+                vkw_buf_puts(&d->out, level == 1 ? "=" : "-");
+            vkw_buf_puts(&d->out, "\n");
+        }
+        break;
+    }
+    case VKW_RENDER_MARKDOWN:
+        for (int i = 0; i < level; i++)
+            vkw_buf_puts(&d->out, "#");
+        vkw_buf_puts(&d->out, " ");
+        put(d, s);
+        vkw_buf_puts(&d->out, "\n\n");
+        break;
+    case VKW_RENDER_HTML:
+        vkw_buf_printf(&d->out, "<h%d>", level);
+        put(d, s);
+        vkw_buf_printf(&d->out, "</h%d>\n", level);
+        break;
+    }
+    vkw_buf_free(&tmp);
+}
+
+void vkw_doc_field(vkw_doc *d, const char *key, const char *fmt, ...)
+{
+    if (d->table.open)
+        vkw_doc_table_end(d);
+    vkw_buf tmp = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = format_into(&tmp, fmt, ap);
+    va_end(ap);
+    d->failed |= tmp.failed;
+    bool first = !d->in_fields;
+    d->in_fields = true;
+    switch (d->format) {
+    case VKW_RENDER_TEXT: {
+        /* Keys padded to one column so the values line up under each other. */
+        size_t w = display_width(key) + 1;
+        vkw_buf_puts(&d->out, "  ");
+        put(d, key);
+        vkw_buf_puts(&d->out, ":");
+        spaces(&d->out, w < 22 ? 22 - w : 1);
+        put(d, s);
+        vkw_buf_puts(&d->out, "\n");
+        break;
+    }
+    case VKW_RENDER_MARKDOWN:
+        vkw_buf_puts(&d->out, "- **");
+        put(d, key);
+        vkw_buf_puts(&d->out, ":** ");
+        put(d, s);
+        vkw_buf_puts(&d->out, "\n");
+        break;
+    case VKW_RENDER_HTML:
+        if (first)
+            vkw_buf_puts(&d->out, "<dl class=\"vkw-fields\">\n");
+        vkw_buf_puts(&d->out, "<dt>");
+        put(d, key);
+        vkw_buf_puts(&d->out, "</dt><dd>");
+        put(d, s);
+        vkw_buf_puts(&d->out, "</dd>\n");
+        break;
+    }
+    vkw_buf_free(&tmp);
+}
+
+void vkw_doc_para(vkw_doc *d, const char *tone, const char *fmt, ...)
+{
+    vkw_doc_flush(d);
+    vkw_buf tmp = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = format_into(&tmp, fmt, ap);
+    va_end(ap);
+    d->failed |= tmp.failed;
+    bool failed = tone && strcmp(tone, "failed") == 0;
+    switch (d->format) {
+    case VKW_RENDER_TEXT:
+        vkw_buf_puts(&d->out, "\n");
+        put(d, s);
+        vkw_buf_puts(&d->out, "\n");
+        break;
+    case VKW_RENDER_MARKDOWN:
+        vkw_buf_puts(&d->out, failed ? "**" : "");
+        put(d, s);
+        vkw_buf_puts(&d->out, failed ? "**\n\n" : "\n\n");
+        break;
+    case VKW_RENDER_HTML:
+        vkw_buf_puts(&d->out, "<p");
+        if (tone) {
+            vkw_buf_puts(&d->out, " class=\"tone-");
+            put_class(&d->out, tone);
+            vkw_buf_puts(&d->out, "\"");
+        }
+        vkw_buf_puts(&d->out, ">");
+        put(d, s);
+        vkw_buf_puts(&d->out, "</p>\n");
+        break;
+    }
+    vkw_buf_free(&tmp);
+}
+
+void vkw_doc_raw(vkw_doc *d, const char *s)
+{
+    if (d->format != VKW_RENDER_HTML)
+        return;
+    vkw_doc_flush(d);
+    vkw_buf_puts(&d->out, s);
+}
+
+void vkw_doc_table(vkw_doc *d, const char *cls, const char *align, const char *const *headers,
+                   int outcome_col)
+{
+    vkw_doc_flush(d);
+    vkw_table_draft *t = &d->table;
+    table_reset(t);
+    t->open = true;
+    snprintf(t->cls, sizeof t->cls, "%s", cls);
+    snprintf(t->align, sizeof t->align, "%s", align);
+    t->headers = headers;
+    t->outcome_col = outcome_col;
+}
+
+static void add_string(vkw_doc *d, const char *s)
+{
+    vkw_table_draft *t = &d->table;
+    if (t->noffsets == t->cap_offsets) {
+        size_t cap = t->cap_offsets ? t->cap_offsets * 2 : 64;
+        size_t *p = realloc(t->offsets, cap * sizeof *p);
+        if (!p) {
+            d->failed = true;
+            return;
+        }
+        t->offsets = p;
+        t->cap_offsets = cap;
+    }
+    t->offsets[t->noffsets++] = t->cells.len;
+    vkw_buf_append(&t->cells, s, strlen(s) + 1);
+    d->failed |= t->cells.failed;
+}
+
+static void finish_row(vkw_doc *d)
+{
+    vkw_table_draft *t = &d->table;
+    int ncols = (int)strlen(t->align);
+    while (t->row_cells >= 0 && t->row_cells < ncols) {
+        add_string(d, "");
+        t->row_cells++;
+    }
+}
+
+void vkw_doc_row(vkw_doc *d, const char *mark)
+{
+    vkw_table_draft *t = &d->table;
+    if (!t->open)
+        return;
+    finish_row(d);
+    add_string(d, mark ? mark : "");
+    t->row_cells = 0;
+}
+
+void vkw_doc_cell(vkw_doc *d, const char *fmt, ...)
+{
+    vkw_table_draft *t = &d->table;
+    if (!t->open || t->row_cells < 0 || t->row_cells >= (int)strlen(t->align))
+        return;
+    vkw_buf tmp = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = format_into(&tmp, fmt, ap);
+    va_end(ap);
+    d->failed |= tmp.failed;
+    add_string(d, s);
+    t->row_cells++;
+    vkw_buf_free(&tmp);
+}
+
+/* Cell c of row r (the row's mark is cell -1). */
+static const char *cell(const vkw_table_draft *t, size_t ncols, size_t r, int c)
+{
+    size_t i = r * (ncols + 1) + (size_t)(c + 1);
+    if (i >= t->noffsets || !t->cells.data)
+        return "";
+    return t->cells.data + t->offsets[i];
+}
+
+static void pad_cell(vkw_doc *d, const char *s, size_t width, char align, bool last)
+{
+    size_t w = display_width(s);
+    size_t gap = width > w ? width - w : 0;
+    if (align == 'r')
+        spaces(&d->out, gap);
+    put(d, s);
+    if (align != 'r' && !last)
+        spaces(&d->out, gap);
+}
+
+/* Trailing blanks of the line just written, which padding leaves behind. */
+static void trim_line(vkw_buf *b)
+{
+    while (b->len && b->data[b->len - 1] == ' ')
+        b->data[--b->len] = '\0';
+}
+
+static void table_text(vkw_doc *d, size_t ncols, size_t nrows)
+{
+    vkw_table_draft *t = &d->table;
+    size_t widths[sizeof t->align] = {0};
+    for (size_t c = 0; c < ncols; c++) {
+        widths[c] = display_width(t->headers[c]);
+        for (size_t r = 0; r < nrows; r++) {
+            size_t w = display_width(cell(t, ncols, r, (int)c));
+            widths[c] = w > widths[c] ? w : widths[c];
+        }
+    }
+    vkw_buf_puts(&d->out, "\n");
+    for (int pass = 0; pass < 2; pass++) {
+        vkw_buf_puts(&d->out, "  ");
+        for (size_t c = 0; c < ncols; c++) {
+            bool last = c + 1 == ncols;
+            if (pass == 0) {
+                pad_cell(d, t->headers[c], widths[c], t->align[c], last);
+            } else {
+                size_t n = last ? display_width(t->headers[c]) : widths[c];
+                for (size_t i = 0; i < n; i++)
+                    vkw_buf_puts(&d->out, "-");
+            }
+            vkw_buf_puts(&d->out, last ? "" : "  ");
+        }
+        trim_line(&d->out);
+        vkw_buf_puts(&d->out, "\n");
+    }
+    for (size_t r = 0; r < nrows; r++) {
+        /* A row whose cells before the last are empty from some column on (a
+         * skipped result: no figures, a reason) moves the last cell left to
+         * that column, which keeps such rows readable within the width. */
+        size_t first_empty = ncols - 1;
+        while (first_empty > 0 && !*cell(t, ncols, r, (int)first_empty - 1))
+            first_empty--;
+        vkw_buf_puts(&d->out, "  ");
+        for (size_t c = 0; c < ncols; c++) {
+            if (c >= first_empty && c + 1 < ncols)
+                continue;
+            bool last = c + 1 == ncols;
+            pad_cell(d, cell(t, ncols, r, (int)c), widths[c], last ? 'l' : t->align[c], last);
+            vkw_buf_puts(&d->out, last ? "" : "  ");
+        }
+        trim_line(&d->out);
+        vkw_buf_puts(&d->out, "\n");
+    }
+}
+
+static void table_markdown(vkw_doc *d, size_t ncols, size_t nrows)
+{
+    vkw_table_draft *t = &d->table;
+    vkw_buf_puts(&d->out, "|");
+    for (size_t c = 0; c < ncols; c++) {
+        vkw_buf_puts(&d->out, " ");
+        put(d, t->headers[c]);
+        vkw_buf_puts(&d->out, " |");
+    }
+    vkw_buf_puts(&d->out, "\n|");
+    for (size_t c = 0; c < ncols; c++)
+        vkw_buf_puts(&d->out, t->align[c] == 'r' ? " ---: |" : " --- |");
+    vkw_buf_puts(&d->out, "\n");
+    for (size_t r = 0; r < nrows; r++) {
+        vkw_buf_puts(&d->out, "|");
+        for (size_t c = 0; c < ncols; c++) {
+            const char *s = cell(t, ncols, r, (int)c);
+            bool strong = (int)c == t->outcome_col && strcmp(cell(t, ncols, r, -1), "failed") == 0;
+            vkw_buf_puts(&d->out, strong && *s ? " **" : " ");
+            put(d, s);
+            vkw_buf_puts(&d->out, strong && *s ? "** |" : " |");
+        }
+        vkw_buf_puts(&d->out, "\n");
+    }
+    vkw_buf_puts(&d->out, "\n");
+}
+
+static void table_html(vkw_doc *d, size_t ncols, size_t nrows)
+{
+    vkw_table_draft *t = &d->table;
+    vkw_buf_puts(&d->out, "<div class=\"table-wrap\"><table class=\"");
+    put_class(&d->out, t->cls);
+    vkw_buf_puts(&d->out, "\">\n<thead><tr>");
+    for (size_t c = 0; c < ncols; c++) {
+        vkw_buf_puts(&d->out, t->align[c] == 'r' ? "<th class=\"num\">" : "<th>");
+        put(d, t->headers[c]);
+        vkw_buf_puts(&d->out, "</th>");
+    }
+    vkw_buf_puts(&d->out, "</tr></thead>\n<tbody>\n");
+    for (size_t r = 0; r < nrows; r++) {
+        const char *mark = cell(t, ncols, r, -1);
+        if (*mark) {
+            vkw_buf_puts(&d->out, "<tr class=\"row-");
+            put_class(&d->out, mark);
+            vkw_buf_puts(&d->out, "\">");
+        } else {
+            vkw_buf_puts(&d->out, "<tr>");
+        }
+        for (size_t c = 0; c < ncols; c++) {
+            const char *s = cell(t, ncols, r, (int)c);
+            vkw_buf_puts(&d->out, t->align[c] == 'r' ? "<td class=\"num\">" : "<td>");
+            if ((int)c == t->outcome_col && *s) {
+                vkw_buf_puts(&d->out, "<span class=\"badge b-");
+                put_class(&d->out, s);
+                vkw_buf_puts(&d->out, "\">");
+                put(d, s);
+                vkw_buf_puts(&d->out, "</span>");
+            } else {
+                put(d, s);
+            }
+            vkw_buf_puts(&d->out, "</td>");
+        }
+        vkw_buf_puts(&d->out, "</tr>\n");
+    }
+    vkw_buf_puts(&d->out, "</tbody></table></div>\n");
+}
+
+void vkw_doc_table_end(vkw_doc *d)
+{
+    vkw_table_draft *t = &d->table;
+    if (!t->open)
+        return;
+    finish_row(d);
+    size_t ncols = strlen(t->align);
+    size_t nrows = ncols ? t->noffsets / (ncols + 1) : 0;
+    if (!d->failed && ncols) {
+        switch (d->format) {
+        case VKW_RENDER_TEXT: table_text(d, ncols, nrows); break;
+        case VKW_RENDER_MARKDOWN: table_markdown(d, ncols, nrows); break;
+        case VKW_RENDER_HTML: table_html(d, ncols, nrows); break;
+        }
+    }
+    table_reset(t);
+}
+
+/* ---- tolerant JSON ---- */
+
+const cJSON *vkw_jobj(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+    return cJSON_IsObject(v) ? v : NULL;
+}
+
+const cJSON *vkw_jarr(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+    return cJSON_IsArray(v) ? v : NULL;
+}
+
+const char *vkw_jstr(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+    return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
+}
+
+bool vkw_jnum(const cJSON *o, const char *key, double *out)
+{
+    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+        return false;
+    *out = v->valuedouble;
+    return true;
+}
+
+bool vkw_jbool(const cJSON *o, const char *key, bool *out)
+{
+    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+    if (!cJSON_IsBool(v))
+        return false;
+    *out = cJSON_IsTrue(v);
+    return true;
+}
+
+const char *vkw_fmt_ns(double ns, bool ascii, char *buf, size_t len)
+{
+    static const char *const units[] = {"ns", "\xC2\xB5s", "ms", "s"};
+    if (!isfinite(ns) || ns < 0) {
+        snprintf(buf, len, "-");
+        return buf;
+    }
+    double v = ns;
+    size_t u = 0;
+    /* 999.5 and up would print as "1000" in the smaller unit. */
+    while (v >= 999.5 && u + 1 < sizeof units / sizeof units[0]) {
+        v /= 1000.0;
+        u++;
+    }
+    /* Plain text packs "12.3us" the way the probe and bench output does, which
+     * keeps a row of six figures within a terminal. */
+    const char *unit = ascii && u == 1 ? "us" : units[u];
+    const char *gap = ascii ? "" : " ";
+    if (u == 0 || v >= 99.95)
+        snprintf(buf, len, "%.0f%s%s", v, gap, unit);
+    else if (v >= 9.995)
+        snprintf(buf, len, "%.1f%s%s", v, gap, unit);
+    else
+        snprintf(buf, len, "%.2f%s%s", v, gap, unit);
+    return buf;
+}

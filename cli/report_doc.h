@@ -1,0 +1,100 @@
+/* The private half of `vkwin32h report`: a growable text buffer, a document
+ * writer that emits the same headings, fields and tables as plain text,
+ * Markdown or HTML, tolerant JSON accessors, and the HTML page and plots.
+ * Only cli/report_*.c include it. */
+#ifndef VKW_REPORT_DOC_H
+#define VKW_REPORT_DOC_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "report_render.h"
+
+#if defined(__GNUC__)
+#define VKW_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define VKW_PRINTF(f, a)
+#endif
+
+/* Text that grows as it is appended to. An allocation failure is sticky:
+ * later appends do nothing and `failed` stays set, so a writer checks once
+ * at the end instead of after every line. */
+typedef struct vkw_buf {
+    char *data; /* NUL-terminated when not NULL */
+    size_t len, cap;
+    bool failed;
+} vkw_buf;
+
+void vkw_buf_append(vkw_buf *b, const char *s, size_t n);
+void vkw_buf_puts(vkw_buf *b, const char *s);
+void vkw_buf_printf(vkw_buf *b, const char *fmt, ...) VKW_PRINTF(2, 3);
+/* s with & < > " ' as character references, safe in HTML text and attributes. */
+void vkw_buf_html(vkw_buf *b, const char *s);
+void vkw_buf_free(vkw_buf *b);
+
+/* The table being collected: text needs every cell before it can size the
+ * columns. Each row is stored as 1 + ncols NUL-terminated strings in `cells`
+ * (the row's mark first), located by `offsets`. */
+typedef struct vkw_table_draft {
+    bool open;
+    char cls[48];
+    char align[24];  /* one 'l' or 'r' per column; its length is the column count */
+    int outcome_col; /* a column whose cells are outcomes (styled in HTML), or -1 */
+    const char *const *headers;
+    int row_cells; /* cells given in the current row; -1 before the first row */
+    vkw_buf cells;
+    size_t *offsets;
+    size_t noffsets, cap_offsets;
+} vkw_table_draft;
+
+/* Writes one document in one of the three formats. */
+typedef struct vkw_doc {
+    vkw_render_format format;
+    vkw_buf out;
+    bool in_fields; /* a run of vkw_doc_field calls is open (HTML <dl>, a Markdown list) */
+    vkw_table_draft table;
+    bool failed; /* out of memory somewhere */
+} vkw_doc;
+
+void vkw_doc_init(vkw_doc *d, vkw_render_format format);
+void vkw_doc_free(vkw_doc *d);
+/* Level 1 is the page title, 2 a section, 3 a subsection. */
+void vkw_doc_heading(vkw_doc *d, int level, const char *fmt, ...) VKW_PRINTF(3, 4);
+/* One "key: value" line of a run of them. */
+void vkw_doc_field(vkw_doc *d, const char *key, const char *fmt, ...) VKW_PRINTF(3, 4);
+/* A paragraph; tone (NULL, "passed", "failed", "note") colours it in HTML and
+ * is written in front of it in capitals in text when it is "failed". */
+void vkw_doc_para(vkw_doc *d, const char *tone, const char *fmt, ...) VKW_PRINTF(3, 4);
+/* Starts a table: align holds one 'l' or 'r' per column, headers as many
+ * strings (kept by pointer until vkw_doc_table_end). */
+void vkw_doc_table(vkw_doc *d, const char *cls, const char *align, const char *const *headers,
+                   int outcome_col);
+/* Starts a row; mark (NULL or a word such as "failed") classes it in HTML. */
+void vkw_doc_row(vkw_doc *d, const char *mark);
+/* The next cell of the current row; "" for none. */
+void vkw_doc_cell(vkw_doc *d, const char *fmt, ...) VKW_PRINTF(2, 3);
+void vkw_doc_table_end(vkw_doc *d);
+/* Markup written as is, in HTML only (the plots). */
+void vkw_doc_raw(vkw_doc *d, const char *s);
+/* Closes what is open before markup of the caller's own. */
+void vkw_doc_flush(vkw_doc *d);
+
+/* JSON read tolerantly: a missing or wrong-typed member is NULL / false. */
+const cJSON *vkw_jobj(const cJSON *o, const char *key);
+const cJSON *vkw_jarr(const cJSON *o, const char *key);
+const char *vkw_jstr(const cJSON *o, const char *key);
+bool vkw_jnum(const cJSON *o, const char *key, double *v);
+bool vkw_jbool(const cJSON *o, const char *key, bool *v);
+
+/* A duration in nanoseconds with three significant digits in the unit that
+ * keeps it short: "850 ns", "12.3 µs", "1.03 ms" (ascii, for plain text: "12.3us"). */
+const char *vkw_fmt_ns(double ns, bool ascii, char *buf, size_t len);
+
+/* HTML: the page around the document, and the two plots of one round-trip
+ * result (a passed element of bench.round_trips.results). */
+void vkw_html_begin(vkw_doc *d, const char *title);
+void vkw_html_end(vkw_doc *d);
+void vkw_html_round_trip_plots(vkw_doc *d, const cJSON *result);
+
+#endif

@@ -1,0 +1,531 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `vkwin32h report`: the recorded H100 reports, a real
+lavapipe bench and a synthetic check report rendered as text, Markdown and
+HTML; the HTML opened in headless Chromium to see that the plots render.
+
+    e2e_report.py --exe PATH --schema PATH TEST_NAME
+"""
+import copy
+import html
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+import harness
+from harness import check, one_stderr_line, run
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+H100_BENCH = os.path.join(HERE, "data", "h100-bench.json")
+H100_PROBE = os.path.join(HERE, "data", "h100-probe.json")
+CHROMIUM = "/usr/bin/chromium"
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def write(d, name, report):
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        json.dump(report, f)
+    return path
+
+
+def render(path, fmt="text"):
+    p = run("report", path, "--format", fmt)
+    check(p.returncode == 0, f"report {os.path.basename(path)} --format {fmt}: exit 0, got "
+          f"{p.returncode}: {p.stderr}")
+    return p.stdout
+
+
+def fmt_ns(ns, ascii_units):
+    """The tool's human duration: three significant digits, ns/µs/ms/s ("12.3us"
+    in plain text, "12.3 µs" elsewhere)."""
+    units = ["ns", "us" if ascii_units else "\u00b5s", "ms", "s"]
+    u = 0
+    while ns >= 999.5 and u + 1 < len(units):
+        ns /= 1000.0
+        u += 1
+    gap = "" if ascii_units else " "
+    if u == 0 or ns >= 99.95:
+        return f"{ns:.0f}{gap}{units[u]}"
+    if ns >= 9.995:
+        return f"{ns:.1f}{gap}{units[u]}"
+    return f"{ns:.2f}{gap}{units[u]}"
+
+
+def benches(report):
+    """Every bench object of a report: the top-level one, or each check run's."""
+    out = []
+    if isinstance(report.get("bench"), dict):
+        out.append(report["bench"])
+    for r in ((report.get("check") or {}).get("runs") or []):
+        if isinstance(r.get("bench"), dict):
+            out.append(r["bench"])
+    return out
+
+
+def passed_results(report):
+    return [r for b in benches(report) for r in b["round_trips"]["results"]
+            if r["outcome"] == "passed"]
+
+
+def through(r):
+    return r["os_primitive"] or r["handle_type"] or "in-process"
+
+
+def markdown_tables(text):
+    """Pipe tables as lists of rows of cells (an escaped \\| stays in its cell)."""
+    tables, cur = [], []
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+            cur.append([c.strip() for c in cells])
+        elif cur:
+            tables.append(cur)
+            cur = []
+    return tables
+
+
+def svg_blocks(page, cls):
+    return re.findall(r'<svg class="' + cls + r'"(.*?)</svg>', page, re.S)
+
+
+def check_check_report(d):
+    """The h100 bench wrapped as the check command writes it: two runs and
+    expectations, one of them failed."""
+    r = load(H100_BENCH)
+    bench = r["bench"]
+    r["command"] = "check"
+    r["bench"] = None
+    second = copy.deepcopy(bench)
+    second["round_trips"]["results"] = [x for x in second["round_trips"]["results"]
+                                        if x["peer"] == "thread"]
+    r["check"] = {
+        "config": {"path": "sample_configs/h100 <smoke>.json", "name": "h100 smoke",
+                   "description": "memory & semaphores on the H100"},
+        "outcome": "failed",
+        "exit_code": 14,
+        "summary": {"expectations": 4, "passed": 3, "failed": 1, "errors": 0},
+        "expectations": [
+            {"id": "device0.capabilities[0]", "device_index": 0,
+             "device_name": "NVIDIA H100 80GB HBM3", "source": "capabilities[0]",
+             "name": "buffer OPAQUE_FD: exportable, importable, not dedicated-only",
+             "outcome": "passed", "measured": "shareable", "limit": None, "message": None},
+            {"id": "device0.benches[0].p99", "device_index": 0,
+             "device_name": "NVIDIA H100 80GB HBM3", "source": "benches[0].expect.p99_us_max",
+             "name": "queue-timeline OPAQUE_FD p99", "outcome": "failed",
+             "measured": "p99 646 us", "limit": "<= 500 us",
+             "message": "p99 646 us is above the limit of 500 us"},
+            {"id": "device0.benches[0].leaks", "device_index": 0,
+             "device_name": "NVIDIA H100 80GB HBM3", "source": "benches[0].expect.no_leaks",
+             "name": "no handle leaked", "outcome": "passed", "measured": "0 leaked",
+             "limit": "0", "message": None},
+            {"id": "config.loader", "device_index": None, "device_name": None,
+             "source": "loader", "name": "a Vulkan 1.3 loader", "outcome": "passed",
+             "measured": "1.3.239", "limit": ">= 1.3", "message": None},
+        ],
+        "runs": [{"name": "timeline round trips", "device_index": 0, "bench": bench},
+                 {"name": "thread peers only", "device_index": 0, "bench": second}],
+    }
+    return write(d, "check.json", r), r
+
+
+# ---- text and Markdown ----
+
+def test_report_text_and_markdown_show_capabilities_and_round_trips():
+    rep = load(H100_BENCH)
+    text = render(H100_BENCH)
+    check("NVIDIA H100 80GB HBM3" in text, "the device name")
+    check("vkwin32h 0.1.0" in text and "2026-11-23T17:24:27Z" in text, "tool and date")
+    check("580.159.04" in text and "0000:00:06.0" in text, "driver version and PCI address")
+    check(rep["devices"][0]["identity"]["device_uuid"] in text, "the deviceUUID")
+    lines = text.splitlines()
+    cap = [l for l in lines if l.split()[:2] == ["memory", "OPAQUE_FD"]]
+    check(len(cap) == 1 and "shareable" in cap[0] and "buffers 4/4, images 9/9" in cap[0],
+          f"memory OPAQUE_FD: shareable with its detail: {cap}")
+    dma = [l for l in lines if l.split()[:2] == ["memory", "DMA_BUF"]]
+    check(len(dma) == 1 and "extension missing" in dma[0], f"DMA_BUF extension missing: {dma}")
+    tl = [l for l in lines if l.split()[:2] == ["semaphore", "(timeline)"]]
+    check(len(tl) == 6, f"one timeline-semaphore row per semaphore handle type: {len(tl)}")
+    check(any("not on this OS" in l for l in lines if "D3D12_FENCE" in l),
+          "Windows types are not on this OS")
+
+    futex = next(r for r in rep["bench"]["round_trips"]["results"]
+                 if r["peer"] == "process" and r["os_primitive"] == "futex")
+    rt = futex["round_trip_ns"]
+    row = [l for l in lines if l.split()[:3] == ["os", "process", "futex"]]
+    want = [fmt_ns(rt[k], True) for k in ("min", "p50", "p90", "p99", "p99_9", "max")]
+    check(len(row) == 1 and all(w in row[0] for w in want) and "1.05x/1.19x eventfd" in row[0],
+          f"the futex row holds {want}, p50 {fmt_ns(rt['p50'], True)}: {row}")
+    check(fmt_ns(rt["p50"], True) == "12.3us", "p50 12271 ns is 12.3us")
+    skipped = [l for l in lines if "SYNC_FD" in l and "skipped" in l and "host-timeline" in l]
+    check(len(skipped) == 1 and "driver_says_no: neither exportable nor importable" in skipped[0],
+          f"a skipped round trip carries its reason: {skipped}")
+    mem = rep["bench"]["memory"][0]
+    mrow = [l for l in lines if l.split()[:4] == ["OPAQUE_FD", "buffer-map", "64", "KiB"]]
+    check(len(mrow) == 1 and fmt_ns(mem["phases_us"]["allocate"]["median"] * 1e3, True) in mrow[0]
+          and "13.77" in mrow[0] and "13.70" in mrow[0],
+          f"64 KiB buffer-map: allocate median and verify rates: {mrow}")
+    big = [l for l in lines if "4 GiB exceeds maxMemoryAllocationSize" in l]
+    check(len(big) == 3, f"three skipped 4 GiB scenarios with their reason: {len(big)}")
+    check("13 passed, 0 failed, 5 skipped, 0 not run." in text, "round-trip counts")
+    # Rows of figures stay about a terminal wide (a long reason or detail may run on).
+    rows = [l for l in lines if l.split()[:1] in (["os"], ["host-timeline"], ["queue-timeline"],
+                                                  ["fence"], ["gpu-chain"], ["OPAQUE_FD"])
+            and " passed " in l]
+    widest = max(len(l) for l in rows)
+    check(len(rows) == 13 + 12 and widest <= 120, f"rows of figures <= 120 columns: {widest}")
+
+    md = render(H100_BENCH, "markdown")
+    check(md.startswith("# vkwin32h bench report\n"), "a Markdown title")
+    check("## Device 0: NVIDIA H100 80GB HBM3" in md and "### Round trips" in md, "headings")
+    tables = markdown_tables(md)
+    widths = sorted({len(t[0]) for t in tables})
+    check(len(tables) == 3 and widths == [4, 11, 12], f"capability, memory, round-trip tables: "
+          f"{[len(t[0]) for t in tables]}")
+    for t in tables:
+        check(all(len(r) == len(t[0]) for r in t), f"every row of {t[0]} has {len(t[0])} cells")
+        check(all(re.fullmatch(r"-+:?", c) for c in t[1]), f"a separator row: {t[1]}")
+    rtt = next(t for t in tables if len(t[0]) == 12)
+    futex_md = [r for r in rtt if r[:3] == ["os", "process", "futex"]]
+    check(futex_md and futex_md[0][5] == "12.3 \u00b5s", f"p50 in µs in Markdown: {futex_md}")
+    check(len(rtt) - 2 == len(rep["bench"]["round_trips"]["results"]), "one row per result")
+
+    # A table cell holding a pipe stays one cell in Markdown.
+    with tempfile.TemporaryDirectory() as d:
+        probe = load(H100_PROBE)
+        probe["devices"][0]["external_memory"][0]["verdict"]["detail"] = "a | b"
+        md = render(write(d, "pipe.json", probe), "markdown")
+        t = markdown_tables(md)
+        check(len(t) == 1 and all(len(r) == 4 for r in t[0]), "the pipe did not split the row")
+        check("a \\| b" in md, "| escaped as \\|")
+        text = render(H100_PROBE)
+        check("NVIDIA H100 80GB HBM3" in text and "Round trips" not in text,
+              "a probe report: devices, no bench")
+
+
+# ---- HTML ----
+
+def test_report_html_is_self_contained_and_escaped():
+    page = render(H100_BENCH, "html")
+    check(page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>"),
+          "one whole HTML document")
+    for bad in ("http://", "https://", "<script", "<link", "<img", "<iframe", "@import", "url("):
+        check(bad not in page.lower(), f"nothing fetched or run: {bad!r} absent")
+    check(not re.search(r"\b(src|href|xlink:href)\s*=", page, re.I), "no src= or href= at all")
+    check("<style>" in page, "inline CSS")
+    check(page.count('<table class="vkw-capabilities">') == 1, "the capability table")
+    n = len(passed_results(load(H100_BENCH)))
+    check(len(svg_blocks(page, "vkw-histogram")) == n and len(svg_blocks(page, "vkw-cdf")) == n,
+          f"{n} histograms and CDFs")
+
+    with tempfile.TemporaryDirectory() as d:
+        r = load(H100_BENCH)
+        evil = 'Evil <b>&"GPU\'s'
+        r["devices"][0]["identity"]["name"] = evil
+        r["bench"]["device_name"] = evil
+        r["devices"][0]["external_memory"][1]["verdict"]["detail"] = "<i>no</i> & none"
+        sk = next(x for x in r["bench"]["round_trips"]["results"] if x["outcome"] == "skipped")
+        sk["reason"] = "a <script>alert(1)</script> reason"
+        page = render(write(d, "evil.json", r), "html")
+        check("Evil &lt;b&gt;&amp;&quot;GPU&#39;s" in page, "the device name escaped")
+        check("<b>" not in page and '&"' not in page, "no raw markup from the device name")
+        check("&lt;i&gt;no&lt;/i&gt; &amp; none" in page, "a verdict detail escaped")
+        check("<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page,
+              "a reason escaped")
+        check("<title>vkwin32h bench report: Evil &lt;b&gt;" in page, "the page title escaped")
+        path, _ = check_check_report(d)
+        page = render(path, "html")
+        check("sample_configs/h100 &lt;smoke&gt;.json" in page and
+              "memory &amp; semaphores" in page, "the check's config path and description")
+        md = render(path, "markdown")
+        check("h100 \\<smoke\\>.json" in md, "< escaped in Markdown")
+
+
+def png_info(path):
+    """Width, height and the number of distinct colours of an 8-bit RGB(A) PNG,
+    decoded with zlib alone."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    pos, idat, ihdr = 8, [], None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        crc = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])[0]
+        if zlib.crc32(kind + body) != crc:
+            return None
+        if kind == b"IHDR":
+            ihdr = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat.append(body)
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    w, h, depth, ctype, _, _, interlace = ihdr
+    if depth != 8 or ctype not in (2, 6) or interlace:
+        return w, h, None
+    bpp = 3 if ctype == 2 else 4
+    raw = zlib.decompress(b"".join(idat))
+    stride = w * bpp
+    prev = bytearray(stride)
+    colours = set()
+    for y in range(h):
+        ft = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        if ft == 1:
+            for i in range(bpp, stride):
+                line[i] = (line[i] + line[i - bpp]) & 0xFF
+        elif ft == 2:
+            line = bytearray((a + b) & 0xFF for a, b in zip(line, prev))
+        elif ft == 3:
+            for i in range(stride):
+                left = line[i - bpp] if i >= bpp else 0
+                line[i] = (line[i] + ((left + prev[i]) >> 1)) & 0xFF
+        elif ft == 4:
+            for i in range(stride):
+                a = line[i - bpp] if i >= bpp else 0
+                b = prev[i]
+                c = prev[i - bpp] if i >= bpp else 0
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else b if pb <= pc else c
+                line[i] = (line[i] + pred) & 0xFF
+        if y % 4 == 0:  # every fourth row is plenty to tell a page from a blank
+            colours.update(bytes(line[i:i + 3]) for i in range(0, stride, bpp))
+        prev = line
+    return w, h, len(colours)
+
+
+MEASURE = """<pre id="vkw-measure"></pre><script>
+(function () {
+  function box(e) { var r = e.getBoundingClientRect(); return [r.width, r.height]; }
+  var out = {histograms: [], cdfs: []};
+  document.querySelectorAll('svg.vkw-histogram').forEach(function (s) {
+    var bars = s.querySelectorAll('rect.bar');
+    var tall = 0;
+    bars.forEach(function (b) { var q = box(b); if (q[0] > 0 && q[1] > 0) tall++; });
+    out.histograms.push({size: box(s), bars: bars.length, visible_bars: tall,
+                         mode: s.dataset.mode, peer: s.dataset.peer, through: s.dataset.through,
+                         title: (s.querySelector('title') || {}).textContent || ''});
+  });
+  document.querySelectorAll('svg.vkw-cdf').forEach(function (s) {
+    var paths = s.querySelectorAll('path.cdf');
+    var p = paths[0];
+    out.cdfs.push({size: box(s), paths: paths.length, d: p ? p.getAttribute('d') : '',
+                   length: p ? p.getTotalLength() : 0, mode: s.dataset.mode,
+                   peer: s.dataset.peer, through: s.dataset.through,
+                   title: (s.querySelector('title') || {}).textContent || ''});
+  });
+  var t = document.querySelector('table.vkw-capabilities');
+  out.capability_rows = t ? t.tBodies[0].rows.length : 0;
+  out.capability_size = t ? box(t) : [0, 0];
+  document.getElementById('vkw-measure').textContent = JSON.stringify(out);
+})();
+</script>"""
+
+
+def chromium(*args, timeout=90):
+    if not os.path.exists(CHROMIUM):
+        check(False, f"{CHROMIUM} is missing: install Debian's chromium (scripts/install-deps.sh)")
+        return None
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--no-first-run", "--hide-scrollbars", f"--user-data-dir={profile}", *args]
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            check(False, f"chromium did not finish within {timeout} s: {cmd}")
+            return None
+
+
+def test_report_html_renders_in_headless_chromium():
+    rep = load(H100_BENCH)
+    build = os.path.dirname(os.path.abspath(harness.ARGS.exe))
+    artifacts = os.path.join(build, "artifacts")
+    os.makedirs(artifacts, exist_ok=True)
+    with tempfile.TemporaryDirectory() as d:
+        page_path = os.path.join(d, "report.html")
+        p = run("report", H100_BENCH, "--format", "html", "--output", page_path)
+        check(p.returncode == 0 and p.stdout == "", f"report --output: exit 0, got "
+              f"{p.returncode}: {p.stderr}")
+        with open(page_path, encoding="utf-8") as f:
+            page = f.read()
+        measured_path = os.path.join(d, "measured.html")
+        with open(measured_path, "w", encoding="utf-8") as f:
+            f.write(page.replace("</body>", MEASURE + "\n</body>"))
+        c = chromium("--dump-dom", "file://" + measured_path)
+        if c is None:
+            return
+        m = re.search(r'<pre id="vkw-measure">(.*?)</pre>', c.stdout, re.S)
+        check(c.returncode == 0 and m and m.group(1).strip(),
+              f"chromium ran the measuring script: rc {c.returncode}, {c.stderr[-500:]}")
+        if not m or not m.group(1).strip():
+            return
+        got = json.loads(html.unescape(m.group(1)))
+        want = passed_results(rep)
+        hs, cs = got["histograms"], got["cdfs"]
+        check(len(hs) == len(want) and len(cs) == len(want),
+              f"one histogram and one CDF per passed result: {len(hs)}, {len(cs)}, "
+              f"want {len(want)}")
+        key = lambda r: (r["mode"], r["peer"], through(r))
+        check(sorted(key(r) for r in want) == sorted((h["mode"], h["peer"], h["through"])
+                                                      for h in hs),
+              "the histograms are those of the passed results")
+        for r, h, cdf in zip(want, hs, cs):
+            what = f"{r['mode']}/{r['peer']}/{through(r)}"
+            check((h["mode"], h["peer"], h["through"]) == key(r), f"{what}: in report order")
+            check(h["size"][0] > 100 and h["size"][1] > 100, f"{what}: histogram drawn {h['size']}")
+            check(cdf["size"][0] > 100 and cdf["size"][1] > 100, f"{what}: CDF drawn {cdf['size']}")
+            check(h["bars"] == len(r["histogram"]), f"{what}: {h['bars']} bars for "
+                  f"{len(r['histogram'])} non-empty buckets")
+            check(h["visible_bars"] >= 1, f"{what}: bars have area")
+            check(r["mode"] in h["title"] and r["peer"] in h["title"], f"{what}: titled")
+            check(cdf["paths"] == 1 and len(cdf["d"]) > 10 and cdf["length"] > 50,
+                  f"{what}: a CDF path {cdf['d'][:40]!r} of length {cdf['length']}")
+        rows = sum(len(rep["devices"][0][k]) for k in ("external_memory", "external_fences")) + \
+            2 * len(rep["devices"][0]["external_semaphores"])
+        check(got["capability_rows"] == rows and got["capability_size"][1] > 200,
+              f"the capability table: {got['capability_rows']} rows (want {rows})")
+
+        png = os.path.join(artifacts, "report-h100.png")
+        if os.path.exists(png):
+            os.remove(png)
+        c = chromium(f"--screenshot={png}", "--window-size=1280,2400", "file://" + page_path)
+        check(c is not None and os.path.exists(png), f"a screenshot at {png}")
+        if not os.path.exists(png):
+            return
+        info = png_info(png)
+        check(info is not None, "the screenshot is a valid PNG")
+        if info:
+            w, h, colours = info
+            check((w, h) == (1280, 2400), f"1280x2400 pixels, got {w}x{h}")
+            check(colours is not None and colours > 20, f"not blank: {colours} distinct colours")
+
+
+def test_report_rejects_bad_input():
+    with tempfile.TemporaryDirectory() as d:
+        missing = os.path.join(d, "missing.json")
+        p = run("report", missing)
+        check(p.returncode == 2, f"missing file: exit 2, got {p.returncode}")
+        one_stderr_line(p, missing)
+        bad = os.path.join(d, "bad.json")
+        with open(bad, "w") as f:
+            f.write("{not json")
+        p = run("report", bad)
+        check(p.returncode == 2, f"not JSON: exit 2, got {p.returncode}")
+        one_stderr_line(p, "not a vkwin32h report (not JSON)")
+        other = write(d, "other.json", {"tool": {"name": "vulkaninfo"}, "devices": []})
+        p = run("report", other)
+        check(p.returncode == 2 and p.stdout == "", f"not a report: exit 2, got {p.returncode}")
+        one_stderr_line(p, "is not a vkwin32h report")
+        p = run("report", H100_BENCH, "--format", "pdf")
+        check(p.returncode == 2, f"--format pdf: exit 2, got {p.returncode}")
+        one_stderr_line(p, "--format")
+        nowhere = os.path.join(d, "no-such-dir", "out.html")
+        p = run("report", H100_BENCH, "--format", "html", "--output", nowhere)
+        check(p.returncode == 6, f"unwritable --output: exit 6, got {p.returncode}")
+        one_stderr_line(p, "out.html")
+        check(not os.path.exists(os.path.dirname(nowhere)), "nothing left behind")
+        before = sorted(os.listdir(d))
+        p = run("report", H100_BENCH, "--output", d)  # a directory is no file to write
+        check(p.returncode == 6, f"--output a directory: exit 6, got {p.returncode}")
+        check(sorted(os.listdir(d)) == before, f"no temporary file left: {os.listdir(d)}")
+        p = run("report")
+        check(p.returncode == 2, f"report without a file: exit 2, got {p.returncode}")
+        one_stderr_line(p, "report needs a report")
+        # Odd but well-formed input renders what it has, in every format.
+        odd = load(H100_BENCH)
+        odd["devices"][0]["identity"] = "not an object"
+        odd["devices"][0]["external_memory"] = {"not": "an array"}
+        odd["bench"]["memory"][0]["phases_us"] = None
+        odd["bench"]["round_trips"]["results"][0]["histogram"] = [{"from_ns": "x"}, 7]
+        odd["bench"]["round_trips"]["results"][1]["round_trip_ns"] = None
+        odd["bench"]["round_trips"]["results"][2]["histogram"] = []
+        del odd["status"]
+        path = write(d, "odd.json", odd)
+        for fmt in ("text", "markdown", "html"):
+            p = run("report", path, "--format", fmt)
+            check(p.returncode == 0 and len(p.stdout) > 1000,
+                  f"odd input, {fmt}: exit 0, got {p.returncode}: {p.stderr}")
+
+
+def test_report_renders_a_lavapipe_bench_run():
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "bench.json")
+        p = run("bench", "--sizes", "64K", "--iterations", "2", "--round-trips", "300",
+                "--warmup", "50", "--json", path, "--quiet", timeout=300)
+        check(p.returncode == 0, f"a lavapipe bench: exit 0, got {p.returncode}: {p.stderr}")
+        if not os.path.exists(path):
+            return
+        rep = load(path)
+        want = passed_results(rep)
+        kinds = {(r["mode"], r["peer"]) for r in want}
+        check(("os", "process") in kinds and ("host-timeline", "thread") in kinds,
+              f"lavapipe passes OS baselines and thread-peer host-timeline: {sorted(kinds)}")
+        page = render(path, "html")
+        hs = svg_blocks(page, "vkw-histogram")
+        cs = svg_blocks(page, "vkw-cdf")
+        check(len(hs) == len(want) and len(cs) == len(want),
+              f"{len(want)} passed results, {len(hs)} histograms, {len(cs)} CDFs")
+        for r, h, c in zip(want, hs, cs):
+            what = f"{r['mode']}/{r['peer']}/{through(r)}"
+            check(f'data-mode="{r["mode"]}" data-peer="{r["peer"]}"' in h, f"{what}: labelled")
+            check(h.count('<rect class="bar"') == len(r["histogram"]),
+                  f"{what}: one bar per non-empty bucket ({len(r['histogram'])})")
+            check(re.search(r'<path class="cdf" d="M[^"]{10,}"', c), f"{what}: a CDF path")
+            check(f"p50 {fmt_ns(r['round_trip_ns']['p50'], False)}" in c, f"{what}: p50 marked")
+        text = render(path)
+        check(rep["devices"][0]["identity"]["name"] in text, "the llvmpipe device in text")
+        row = [l for l in text.splitlines() if l.split()[:3] == ["os", "thread", "futex"]]
+        futex = next(r for r in want if r["peer"] == "thread" and r["os_primitive"] == "futex")
+        check(len(row) == 1 and fmt_ns(futex["round_trip_ns"]["p50"], True) in row[0],
+              f"the thread futex p50 in text: {row}")
+
+
+def test_report_renders_check_reports():
+    with tempfile.TemporaryDirectory() as d:
+        path, rep = check_check_report(d)
+        text = render(path)
+        lines = text.splitlines()
+        check("Check: h100 smoke" in text, "the check named")
+        check("FAILED: 1 of 4 expectation(s) failed" in text, "the verdict line")
+        check(any(l.split()[:1] == ["Exit", "code:"] or "Exit code:" in l and "14" in l
+                  for l in lines), "the exit code")
+        rows = [l for l in lines if re.match(r"\s+(FAILED|passed)\s+(#0|-)\s", l)]
+        check(len(rows) == 4, f"four expectation rows: {rows}")
+        check(rows and rows[0].split()[0] == "FAILED" and "queue-timeline OPAQUE_FD p99" in rows[0]
+              and "p99 646 us" in rows[0] and "<= 500 us" in rows[0]
+              and "is above the limit" in rows[0], f"the failed one first, in full: {rows[:1]}")
+        check(any(l.split()[:2] == ["passed", "-"] for l in rows), "a device-less expectation")
+        check("Check run: timeline round trips (device 0)" in text and
+              "Check run: thread peers only (device 0)" in text, "both runs")
+        check(text.count("Round trips\n") == 2, "round trips of each run")
+        check("NVIDIA H100 80GB HBM3" in text and "OPAQUE_FD" in text, "the device section")
+
+        md = render(path, "markdown")
+        t = [x for x in markdown_tables(md) if x[0][0] == "Outcome"]
+        check(len(t) == 1 and len(t[0]) == 6 and all(len(r) == 6 for r in t[0]),
+              f"a six-column expectations table with four rows: {t}")
+        check(t and t[0][2][0] == "**FAILED**", f"the failed outcome stands out: {t[0][2:3]}")
+
+        page = render(path, "html")
+        check(page.count('class="row-failed"') >= 1 and "b-failed" in page, "failure marked")
+        want = passed_results(rep)
+        n = len(want)
+        check(n == 13 + 6 and len(svg_blocks(page, "vkw-histogram")) == n and
+              len(svg_blocks(page, "vkw-cdf")) == n, f"plots for both runs: {n}")
+        check(page.count('<table class="vkw-expectations">') == 1, "the expectations table")
+
+
+if __name__ == "__main__":
+    sys.exit(harness.main(globals()))
