@@ -242,18 +242,35 @@ static void join_array(vkw_buf *b, const cJSON *arr, bool sizes)
     }
 }
 
+/* Whether a bench ran this part: "parts" lists them (reports before it had
+ * both). */
+static bool ran_part(const cJSON *b, const char *part)
+{
+    const cJSON *parts = vkw_jarr(vkw_jobj(b, "options"), "parts"), *p;
+    if (!parts)
+        return true;
+    cJSON_ArrayForEach(p, parts)
+    {
+        if (cJSON_IsString(p) && strcmp(p->valuestring, part) == 0)
+            return true;
+    }
+    return false;
+}
+
 static void bench_fields(vkw_doc *d, const cJSON *b)
 {
     const cJSON *opt = vkw_jobj(b, "options");
     double di;
     if (vkw_jnum(b, "device_index", &di))
         vkw_doc_field(d, "Device", "%.0f: %s", di, or_dash(vkw_jstr(b, "device_name")));
+    bool memory = ran_part(b, "memory");
     vkw_buf list = {0};
     join_array(&list, vkw_jarr(opt, "sizes"), true);
     vkw_buf_puts(&list, "; ");
     join_array(&list, vkw_jarr(opt, "scenarios"), false);
     char it[24], wu[24];
-    vkw_doc_field(d, "Options", "%s iteration(s) after %s warm-up; %s; fault %s",
+    if (memory)
+        vkw_doc_field(d, "Options", "%s iteration(s) after %s warm-up; %s; fault %s",
                   count_text(opt, "iterations", it, sizeof it),
                   count_text(opt, "warmup", wu, sizeof wu), list.data ? list.data : "-",
                   or_dash(vkw_jstr(opt, "fault")));
@@ -272,7 +289,7 @@ static void bench_fields(vkw_doc *d, const cJSON *b)
                       matched ? ", device matched by " : "", matched ? matched : "");
     }
     const cJSON *ht;
-    cJSON_ArrayForEach(ht, vkw_jarr(b, "handle_types"))
+    cJSON_ArrayForEach(ht, (memory ? vkw_jarr(b, "handle_types") : NULL))
     {
         bool tested = false;
         vkw_jbool(ht, "tested", &tested);
@@ -281,7 +298,7 @@ static void bench_fields(vkw_doc *d, const cJSON *b)
                       tested ? "tested" : "not tested", reason ? ": " : "", reason ? reason : "");
     }
     const cJSON *s = vkw_jobj(b, "summary");
-    if (s) {
+    if (s && memory) {
         char n[5][24];
         vkw_doc_field(d, "Memory scenarios", "%s: %s passed, %s failed, %s skipped, %s not run",
                       count_text(s, "scenarios", n[0], 24), count_text(s, "passed", n[1], 24),
@@ -476,8 +493,10 @@ static void round_trips(vkw_doc *d, const cJSON *b, int level)
 static void bench(vkw_doc *d, const cJSON *b, int level)
 {
     bench_fields(d, b);
-    memory_table(d, b, level);
-    round_trips(d, b, level);
+    if (ran_part(b, "memory"))
+        memory_table(d, b, level);
+    if (ran_part(b, "round-trips"))
+        round_trips(d, b, level);
 }
 
 /* ---- check ---- */

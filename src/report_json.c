@@ -589,6 +589,11 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
             push_str(w, kinds, vkw_scenario_kind_name((vkw_scenario_kind)k));
     str(w, opt, "fault", vkw_fault_name(b->options.fault));
     boolean(w, opt, "nt_names", b->options.nt_names);
+    cJSON *parts = add_arr(w, opt, "parts");
+    if (parts && b->options.run_memory)
+        push_str(w, parts, "memory");
+    if (parts && b->options.run_sync)
+        push_str(w, parts, "round-trips");
 
     num(w, o, "device_index", b->device_index);
     str(w, o, "device_name", b->device_name);

@@ -23,6 +23,7 @@ from harness import check, one_stderr_line, run
 HERE = os.path.dirname(os.path.abspath(__file__))
 H100_BENCH = os.path.join(HERE, "data", "h100-bench.json")
 H100_PROBE = os.path.join(HERE, "data", "h100-probe.json")
+H100_CHECK = os.path.join(HERE, "data", "h100-check.json")
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -250,9 +251,10 @@ def test_report_html_is_self_contained_and_escaped():
         check("h100 \\<smoke\\>.json" in md, "< escaped in Markdown")
 
 
-def png_info(path):
+def png_info(path, max_rows=2400):
     """Width, height and the number of distinct colours of an 8-bit RGB(A) PNG,
-    decoded with zlib alone."""
+    decoded with zlib alone (colours counted over the first max_rows rows;
+    every row's length is checked)."""
     with open(path, "rb") as f:
         data = f.read()
     if data[:8] != b"\x89PNG\r\n\x1a\n":
@@ -277,9 +279,11 @@ def png_info(path):
     bpp = 3 if ctype == 2 else 4
     raw = zlib.decompress(b"".join(idat))
     stride = w * bpp
+    if len(raw) != h * (stride + 1):
+        return None
     prev = bytearray(stride)
     colours = set()
-    for y in range(h):
+    for y in range(min(h, max_rows)):
         ft = raw[y * (stride + 1)]
         line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
         if ft == 1:
@@ -410,6 +414,20 @@ def test_report_html_renders_in_headless_chromium():
             w, h, colours = info
             check((w, h) == (1280, 2400), f"1280x2400 pixels, got {w}x{h}")
             check(colours is not None and colours > 20, f"not blank: {colours} distinct colours")
+
+    # The whole page of the H100's check run (sample_configs/nvidia-linux.json),
+    # plots included, kept as the artifact a person looks at.
+    with tempfile.TemporaryDirectory() as d:
+        page_path = os.path.join(d, "check.html")
+        p = run("report", H100_CHECK, "--format", "html", "--output", page_path)
+        check(p.returncode == 0, f"report of the H100 check: exit 0, got {p.returncode}")
+        png = os.path.join(artifacts, "report-h100-check.png")
+        if os.path.exists(png):
+            os.remove(png)
+        c = chromium(f"--screenshot={png}", "--window-size=1280,9000", "file://" + page_path)
+        info = png_info(png, max_rows=600) if c is not None and os.path.exists(png) else None
+        check(info is not None and info[:2] == (1280, 9000) and info[2] and info[2] > 20,
+              f"a whole-page screenshot at {png}: {info}")
 
 
 def test_report_rejects_bad_input():
