@@ -9,91 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool grow(vkw_buf *b, size_t extra)
-{
-    if (b->failed)
-        return false;
-    if (extra > (size_t)-1 / 2 - b->len) {
-        b->failed = true;
-        return false;
-    }
-    size_t need = b->len + extra + 1; /* + the terminating NUL */
-    if (need <= b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < need)
-        cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p) {
-        b->failed = true;
-        return false;
-    }
-    b->data = p;
-    b->cap = cap;
-    return true;
-}
-
-void vkw_buf_append(vkw_buf *b, const char *s, size_t n)
-{
-    if (!grow(b, n))
-        return;
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void vkw_buf_puts(vkw_buf *b, const char *s)
-{
-    vkw_buf_append(b, s, strlen(s));
-}
-
-static void buf_vprintf(vkw_buf *b, const char *fmt, va_list ap)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 0)))
-#endif
-    ;
-static void buf_vprintf(vkw_buf *b, const char *fmt, va_list ap)
-{
-    va_list again;
-    va_copy(again, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    if (n < 0) {
-        b->failed = true;
-    } else if (grow(b, (size_t)n)) {
-        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
-        b->len += (size_t)n;
-    }
-    va_end(again);
-}
-
-void vkw_buf_printf(vkw_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(b, fmt, ap);
-    va_end(ap);
-}
-
-void vkw_buf_html(vkw_buf *b, const char *s)
-{
-    for (const char *p = s; *p; p++) {
-        switch (*p) {
-        case '&': vkw_buf_puts(b, "&amp;"); break;
-        case '<': vkw_buf_puts(b, "&lt;"); break;
-        case '>': vkw_buf_puts(b, "&gt;"); break;
-        case '"': vkw_buf_puts(b, "&quot;"); break;
-        case '\'': vkw_buf_puts(b, "&#39;"); break;
-        default: vkw_buf_append(b, p, 1); break;
-        }
-    }
-}
-
-void vkw_buf_free(vkw_buf *b)
-{
-    free(b->data);
-    memset(b, 0, sizeof *b);
-}
-
 /* ---- escaping per format ---- */
 
 /* Control characters (a newline in a driver string, say) would break a
@@ -122,7 +37,7 @@ static void put_html(vkw_buf *b, const char *s)
             vkw_buf_append(b, " ", 1);
         } else {
             char one[2] = {*p, '\0'};
-            vkw_buf_html(b, one);
+            vkw_buf_markup(b, one);
         }
     }
 }
@@ -219,7 +134,7 @@ static const char *format_into(vkw_buf *tmp, const char *fmt, va_list ap)
     ;
 static const char *format_into(vkw_buf *tmp, const char *fmt, va_list ap)
 {
-    buf_vprintf(tmp, fmt, ap);
+    vkw_buf_vprintf(tmp, fmt, ap);
     return tmp->failed || !tmp->data ? "" : tmp->data;
 }
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../src/text_buffer.h"
 #include "report_render.h"
 
 #if defined(__GNUC__)
@@ -16,22 +17,6 @@
 #else
 #define VKW_PRINTF(f, a)
 #endif
-
-/* Text that grows as it is appended to. An allocation failure is sticky:
- * later appends do nothing and `failed` stays set, so a writer checks once
- * at the end instead of after every line. */
-typedef struct vkw_buf {
-    char *data; /* NUL-terminated when not NULL */
-    size_t len, cap;
-    bool failed;
-} vkw_buf;
-
-void vkw_buf_append(vkw_buf *b, const char *s, size_t n);
-void vkw_buf_puts(vkw_buf *b, const char *s);
-void vkw_buf_printf(vkw_buf *b, const char *fmt, ...) VKW_PRINTF(2, 3);
-/* s with & < > " ' as character references, safe in HTML text and attributes. */
-void vkw_buf_html(vkw_buf *b, const char *s);
-void vkw_buf_free(vkw_buf *b);
 
 /* The table being collected: text needs every cell before it can size the
  * columns. Each row is stored as 1 + ncols NUL-terminated strings in `cells`

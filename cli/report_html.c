@@ -58,7 +58,7 @@ void vkw_html_begin(vkw_doc *d, const char *title)
     vkw_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     "<title>");
-    vkw_buf_html(b, title);
+    vkw_buf_markup(b, title);
     vkw_buf_puts(b, "</title>\n<style>\n");
     vkw_buf_puts(b, page_css);
     vkw_buf_puts(b, "</style>\n</head>\n<body>\n<main>\n");
@@ -223,7 +223,7 @@ static void time_ticks(vkw_buf *b, const axis *a)
                        "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
                        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
                        x, TOP, x, PLOT_H - BOTTOM + 4, x, PLOT_H - BOTTOM + 16);
-        vkw_buf_html(b, tick_label(v, label, sizeof label));
+        vkw_buf_markup(b, tick_label(v, label, sizeof label));
         vkw_buf_puts(b, "</text>\n");
     }
     vkw_buf_printf(b,
@@ -259,20 +259,20 @@ static void svg_open(vkw_buf *b, const char *cls, const cJSON *r, const char *ti
     if (!through)
         through = vkw_jstr(r, "handle_type");
     vkw_buf_printf(b, "<svg class=\"%s\" data-mode=\"", cls);
-    vkw_buf_html(b, or_dash(vkw_jstr(r, "mode")));
+    vkw_buf_markup(b, or_dash(vkw_jstr(r, "mode")));
     vkw_buf_puts(b, "\" data-peer=\"");
-    vkw_buf_html(b, or_dash(vkw_jstr(r, "peer")));
+    vkw_buf_markup(b, or_dash(vkw_jstr(r, "peer")));
     vkw_buf_puts(b, "\" data-through=\"");
-    vkw_buf_html(b, through ? through : "in-process");
+    vkw_buf_markup(b, through ? through : "in-process");
     vkw_buf_printf(b,
                    "\" role=\"img\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n"
                    "<title>",
                    PLOT_W, PLOT_H, PLOT_W, PLOT_H);
-    vkw_buf_html(b, what);
+    vkw_buf_markup(b, what);
     vkw_buf_puts(b, ": ");
-    vkw_buf_html(b, title);
+    vkw_buf_markup(b, title);
     vkw_buf_printf(b, "</title>\n<text class=\"plot-title\" x=\"%d\" y=\"18\">", LEFT);
-    vkw_buf_html(b, what);
+    vkw_buf_markup(b, what);
     vkw_buf_puts(b, "</text>\n");
 }
 
@@ -333,7 +333,7 @@ static void percentile_mark(vkw_buf *b, const axis *a, const cJSON *rt, const ch
                    "<text class=\"mark-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s ",
                    name, x, TOP, x, PLOT_H - BOTTOM, x, y_of(frac), right ? x - 5 : x + 5,
                    y_of(0) - 8.0 - 14.0 * row, right ? "end" : "start", name);
-    vkw_buf_html(b, vkw_fmt_ns(v, false, t, sizeof t));
+    vkw_buf_markup(b, vkw_fmt_ns(v, false, t, sizeof t));
     vkw_buf_puts(b, "</text>\n");
 }
 
@@ -412,7 +412,7 @@ void vkw_html_round_trip_plots(vkw_doc *d, const cJSON *result)
     axis a = {1e3, 1e6}; /* 1 µs to 1 ms when the result holds no figure at all */
     time_axis(k, nk, s, ns, vkw_jobj(result, "round_trip_ns"), &a);
     vkw_buf_puts(b, "<figure class=\"plot-pair\"><figcaption>");
-    vkw_buf_html(b, title.data);
+    vkw_buf_markup(b, title.data);
     vkw_buf_puts(b, "</figcaption>\n");
     histogram(b, result, title.data, &a, k, nk);
     cdf(b, result, title.data, &a, k, nk, s, ns);

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "names.h"
 #include "report_json.h"
+#include "text_buffer.h"
 
 /* ---- JSON ------------------------------------------------------------------ */
 
@@ -120,125 +121,63 @@ vkw_status vkw_check_to_json(const vkw_check_result *r, int exit_code, char **ou
 
 /* ---- JUnit XML --------------------------------------------------------------- */
 
-typedef struct buf {
-    char *text;
-    size_t len, cap;
-    bool oom;
-} buf;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void put(buf *b, const char *fmt, ...)
-{
-    if (b->oom)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->text ? b->text + b->len : NULL, b->text ? b->cap - b->len : 0, fmt,
-                          ap);
-        va_end(ap);
-        if (n < 0) {
-            b->oom = true;
-            return;
-        }
-        if (b->text && b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap <= b->len + (size_t)n)
-            cap *= 2;
-        char *bigger = realloc(b->text, cap);
-        if (!bigger) {
-            b->oom = true;
-            return;
-        }
-        b->text = bigger;
-        b->cap = cap;
-    }
-}
-
-/* Text as XML character data or an attribute value: the five specials
- * escaped, and characters XML 1.0 forbids (C0 controls but tab, newline and
- * carriage return) replaced. */
-static void put_xml(buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        switch (ch) {
-        case '&': put(b, "&amp;"); break;
-        case '<': put(b, "&lt;"); break;
-        case '>': put(b, "&gt;"); break;
-        case '"': put(b, "&quot;"); break;
-        case '\'': put(b, "&apos;"); break;
-        default:
-            if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
-                put(b, "?");
-            else
-                put(b, "%c", ch);
-        }
-    }
-}
-
 /* A JUnit class name part: letters, digits, '-' and '_' ('.' separates). */
-static void put_class_part(buf *b, const char *s)
+static void put_class_part(vkw_buf *b, const char *s)
 {
     for (; *s; s++) {
         char ch = *s;
         bool keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
                     (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
-        put(b, "%c", keep ? ch : '_');
+        vkw_buf_append(b, keep ? &ch : "_", 1);
     }
 }
 
-static void testcase(buf *b, const vkw_check_result *r, const vkw_expectation *e)
+static void testcase(vkw_buf *b, const vkw_check_result *r, const vkw_expectation *e)
 {
     const vkw_device_report *d = e->device_index >= 0 ? &r->probe.devices[e->device_index] : NULL;
-    put(b, "    <testcase name=\"");
-    put_xml(b, e->name);
-    put(b, " (");
-    put_xml(b, e->source);
-    put(b, ")\" classname=\"vkwin32h.device%u.", d ? d->index : 0);
+    vkw_buf_printf(b, "    <testcase name=\"");
+    vkw_buf_markup(b, e->name);
+    vkw_buf_printf(b, " (");
+    vkw_buf_markup(b, e->source);
+    vkw_buf_printf(b, ")\" classname=\"vkwin32h.device%u.", d ? d->index : 0);
     put_class_part(b, e->group);
-    put(b, "\" time=\"%.3f\">\n", e->seconds);
+    vkw_buf_printf(b, "\" time=\"%.3f\">\n", e->seconds);
     if (e->outcome != VKW_EXPECT_PASSED) {
         const char *tag = e->outcome == VKW_EXPECT_ERROR ? "error" : "failure";
-        put(b, "      <%s type=\"%s\" message=\"", tag,
+        vkw_buf_printf(b, "      <%s type=\"%s\" message=\"", tag,
             e->outcome == VKW_EXPECT_ERROR ? "not judged" : "expectation failed");
-        put_xml(b, e->message[0] ? e->message : e->name);
-        put(b, "\">");
-        put_xml(b, "expected: ");
-        put_xml(b, e->name);
+        vkw_buf_markup(b, e->message[0] ? e->message : e->name);
+        vkw_buf_printf(b, "\">");
+        vkw_buf_markup(b, "expected: ");
+        vkw_buf_markup(b, e->name);
         if (e->limit[0]) {
-            put_xml(b, "\nlimit: ");
-            put_xml(b, e->limit);
+            vkw_buf_markup(b, "\nlimit: ");
+            vkw_buf_markup(b, e->limit);
         }
-        put_xml(b, "\nmeasured: ");
-        put_xml(b, e->measured[0] ? e->measured : "nothing");
-        put_xml(b, "\nid: ");
-        put_xml(b, e->id);
-        put(b, "</%s>\n", tag);
+        vkw_buf_markup(b, "\nmeasured: ");
+        vkw_buf_markup(b, e->measured[0] ? e->measured : "nothing");
+        vkw_buf_markup(b, "\nid: ");
+        vkw_buf_markup(b, e->id);
+        vkw_buf_printf(b, "</%s>\n", tag);
     } else if (e->measured[0]) {
-        put(b, "      <system-out>");
-        put_xml(b, e->measured);
-        put(b, "</system-out>\n");
+        vkw_buf_printf(b, "      <system-out>");
+        vkw_buf_markup(b, e->measured);
+        vkw_buf_printf(b, "</system-out>\n");
     }
-    put(b, "    </testcase>\n");
+    vkw_buf_printf(b, "    </testcase>\n");
 }
 
-static void property(buf *b, const char *name, const char *value)
+static void property(vkw_buf *b, const char *name, const char *value)
 {
-    put(b, "      <property name=\"%s\" value=\"", name);
-    put_xml(b, value);
-    put(b, "\"/>\n");
+    vkw_buf_printf(b, "      <property name=\"%s\" value=\"", name);
+    vkw_buf_markup(b, value);
+    vkw_buf_printf(b, "\"/>\n");
 }
 
-static void suite_properties(buf *b, const vkw_check_result *r, const vkw_device_report *d)
+static void suite_properties(vkw_buf *b, const vkw_check_result *r, const vkw_device_report *d)
 {
     char text[VK_MAX_DRIVER_NAME_SIZE + VK_MAX_DRIVER_INFO_SIZE + 2];
-    put(b, "    <properties>\n");
+    vkw_buf_printf(b, "    <properties>\n");
     property(b, "config", r->config->path);
     property(b, "os", r->probe.os);
     if (d) {
@@ -254,32 +193,32 @@ static void suite_properties(buf *b, const vkw_check_result *r, const vkw_device
             property(b, "deviceUUID",
                      vkw_uuid_string(d->device_uuid, VK_UUID_SIZE, text, sizeof text));
     }
-    put(b, "    </properties>\n");
+    vkw_buf_printf(b, "    </properties>\n");
 }
 
 vkw_status vkw_check_to_junit(const vkw_check_result *r, char **out, vkw_error *err)
 {
     *out = NULL;
-    buf b = {0};
+    vkw_buf b = {0};
     const vkw_check_config *c = r->config;
     bool none = r->expectation_count == 0;
-    put(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vkwin32h check: ");
-    put_xml(&b, c->name[0] ? c->name : c->path);
-    put(&b, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"0\" time=\"%.3f\">\n",
+    vkw_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vkwin32h check: ");
+    vkw_buf_markup(&b, c->name[0] ? c->name : c->path);
+    vkw_buf_printf(&b, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"0\" time=\"%.3f\">\n",
         none ? 1 : r->expectation_count, r->failed, none ? 1 : r->errors, r->total_ms / 1e3);
     if (none) {
         /* Nothing could be judged (no loader, no matching device, another OS):
          * one test case in error says why, so a CI page shows it. */
-        put(&b, "  <testsuite name=\"vkwin32h check\" tests=\"1\" failures=\"0\" errors=\"1\" "
+        vkw_buf_printf(&b, "  <testsuite name=\"vkwin32h check\" tests=\"1\" failures=\"0\" errors=\"1\" "
                 "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\">\n",
             r->total_ms / 1e3, r->probe.generated_at);
         suite_properties(&b, r, NULL);
-        put(&b, "    <testcase name=\"the machine has what the config needs\" "
+        vkw_buf_printf(&b, "    <testcase name=\"the machine has what the config needs\" "
                 "classname=\"vkwin32h.environment\" time=\"0\">\n      <error type=\"%s\" "
                 "message=\"",
             vkw_check_verdict_name(r->verdict));
-        put_xml(&b, r->message);
-        put(&b, "\"/>\n    </testcase>\n  </testsuite>\n");
+        vkw_buf_markup(&b, r->message);
+        vkw_buf_printf(&b, "\"/>\n    </testcase>\n  </testsuite>\n");
     }
     for (uint32_t i = 0; !none && i < r->probe.device_count; i++) {
         if (!r->selected[i])
@@ -296,22 +235,22 @@ vkw_status vkw_check_to_junit(const vkw_check_result *r, char **out, vkw_error *
             errors += e->outcome == VKW_EXPECT_ERROR;
             seconds += e->seconds;
         }
-        put(&b, "  <testsuite name=\"device %u: ", d->index);
-        put_xml(&b, d->name);
-        put(&b, "\" id=\"%u\" package=\"vkwin32h\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+        vkw_buf_printf(&b, "  <testsuite name=\"device %u: ", d->index);
+        vkw_buf_markup(&b, d->name);
+        vkw_buf_printf(&b, "\" id=\"%u\" package=\"vkwin32h\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
                 "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\">\n",
             d->index, tests, failures, errors, seconds, r->probe.generated_at);
         suite_properties(&b, r, d);
         for (uint32_t k = 0; k < r->expectation_count; k++)
             if (r->expectations[k].device_index == (int32_t)i)
                 testcase(&b, r, &r->expectations[k]);
-        put(&b, "  </testsuite>\n");
+        vkw_buf_printf(&b, "  </testsuite>\n");
     }
-    put(&b, "</testsuites>\n");
-    if (b.oom) {
-        free(b.text);
+    vkw_buf_printf(&b, "</testsuites>\n");
+    if (b.failed) {
+        vkw_buf_free(&b);
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory building the JUnit report");
     }
-    *out = b.text;
+    *out = b.data;
     return VKW_OK;
 }

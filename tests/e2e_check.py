@@ -168,8 +168,13 @@ def test_check_impossible_threshold_fails_naming_it():
     cfg["benches"] = [b for b in cfg["benches"] if b["part"] == "round-trips"]
     cfg["benches"][0]["modes"] = ["host-timeline"]
     cfg["benches"][0]["expect"] = {"passes": True, "p99_us_max": 0.001}
+    cfg["name"] = 'lavapipe <smoke> & "quotes"'   # escaped in XML, read back whole
+    cfg["benches"][0]["name"] = "round trips 'rt'"
     with tempfile.TemporaryDirectory() as d:
         p, out = run_check(d, cfg)
+        root = ET.parse(out["xml"]).getroot()
+        check(root.get("name") == 'vkwin32h check: lavapipe <smoke> & "quotes"',
+              f"the config's name survives XML escaping: {root.get('name')!r}")
         check(p.returncode == EXIT_FAILED, f"exit 14 (expectation failed), got {p.returncode}")
         one_stderr_line(p, "1 of ")
         r, cases = sane_reports(out, cfg, EXIT_FAILED)
