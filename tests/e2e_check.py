@@ -52,14 +52,14 @@ def expected_per_device(cfg):
     return n + (1 if cfg.get("validate") else 0)
 
 
-def run_check(d, cfg, *extra, name="config.json", timeout=300):
+def run_check(d, cfg, *extra, name="config.json", timeout=300, env=None):
     """Writes cfg into d and checks it, reports into d (by the command line)."""
     path = os.path.join(d, name)
     with open(path, "w") as f:
         json.dump(cfg, f)
     out = {k: os.path.join(d, f"out.{k}") for k in ("json", "xml", "txt")}
     p = run("check", "--config", path, "--json", out["json"], "--junit", out["xml"], "--summary",
-            out["txt"], *extra, timeout=timeout)
+            out["txt"], *extra, timeout=timeout, env=env)
     return p, out
 
 
@@ -372,9 +372,9 @@ def test_check_dry_run_lists_expectations():
 
 # --- what the machine lacks ------------------------------------------------------------
 
-def environment_case(cfg, want, *extra):
+def environment_case(cfg, want, *extra, env=None):
     with tempfile.TemporaryDirectory() as d:
-        p, out = run_check(d, cfg, *extra)
+        p, out = run_check(d, cfg, *extra, env=env)
         check(p.returncode == EXIT_ENVIRONMENT, f"exit 15 (environment), got {p.returncode}: "
                                                 f"{p.stderr}")
         one_stderr_line(p, want)
@@ -392,6 +392,12 @@ def test_check_missing_loader_is_environment():
     cfg = load(LAVAPIPE)
     cfg["loader"] = "/nonexistent/libvulkan.so.1"
     environment_case(cfg, "/nonexistent/libvulkan.so.1")
+
+
+def test_check_validation_layer_missing_is_environment():
+    cfg = load(LAVAPIPE)  # validates
+    environment_case(cfg, "VK_LAYER_KHRONOS_validation",
+                     env={"VK_LAYER_PATH": "/nonexistent-vkw-layers"})
 
 
 def test_check_no_matching_device_is_environment():
