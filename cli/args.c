@@ -387,22 +387,37 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
         snprintf(msg, len, "report needs a report: vkwin32h report FILE.json [--format F]");
         return false;
     }
+    /* Options that some commands take and others would silently ignore. */
+#define CMDS(x) (1u << (x))
+    const uint32_t runs = CMDS(VKW_CMD_PROBE) | CMDS(VKW_CMD_BENCH);
     struct only {
         bool given;
         const char *opt;
-        vkw_command cmd;
+        uint32_t cmds;
+        const char *which;
     } only[] = {
-        {out->config_path != NULL, "--config", VKW_CMD_CHECK},
-        {out->junit_path != NULL, "--junit", VKW_CMD_CHECK},
-        {out->summary_path != NULL, "--summary", VKW_CMD_CHECK},
-        {out->dry_run, "--dry-run", VKW_CMD_CHECK},
-        {out->format != NULL, "--format", VKW_CMD_REPORT},
-        {out->output_path != NULL, "--output", VKW_CMD_REPORT},
+        {out->config_path != NULL, "--config", CMDS(VKW_CMD_CHECK), "check"},
+        {out->junit_path != NULL, "--junit", CMDS(VKW_CMD_CHECK), "check"},
+        {out->summary_path != NULL, "--summary", CMDS(VKW_CMD_CHECK), "check"},
+        {out->dry_run, "--dry-run", CMDS(VKW_CMD_CHECK), "check"},
+        {out->format != NULL, "--format", CMDS(VKW_CMD_REPORT), "report"},
+        {out->output_path != NULL, "--output", CMDS(VKW_CMD_REPORT), "report"},
+        {out->has_device_filter, "--device", runs, "probe' and 'vkwin32h bench"},
+        {out->verbose, "--verbose", runs, "probe' and 'vkwin32h bench"},
+        {out->json_path != NULL, "--json", runs | CMDS(VKW_CMD_CHECK),
+         "probe', 'vkwin32h bench' and 'vkwin32h check"},
+        {out->loader_path != NULL, "--loader", runs | CMDS(VKW_CMD_CHECK),
+         "probe', 'vkwin32h bench' and 'vkwin32h check"},
+        {out->validate, "--validate", runs | CMDS(VKW_CMD_CHECK),
+         "probe', 'vkwin32h bench' and 'vkwin32h check"},
+        {out->quiet, "--quiet", runs | CMDS(VKW_CMD_CHECK) | CMDS(VKW_CMD_COMPARE),
+         "probe', 'vkwin32h bench', 'vkwin32h check' and 'vkwin32h compare"},
     };
+#undef CMDS
     for (size_t k = 0; k < sizeof only / sizeof only[0]; k++)
-        if (only[k].given && out->command != only[k].cmd) {
+        if (only[k].given && !(only[k].cmds & (1u << out->command))) {
             snprintf(msg, len, "option '%s' is for 'vkwin32h %s' only", only[k].opt,
-                     only[k].cmd == VKW_CMD_CHECK ? "check" : "report");
+                     only[k].which);
             return false;
         }
     if (out->tolerance_given && out->command != VKW_CMD_COMPARE) {

@@ -184,8 +184,22 @@ static bool write_text(const char *path, const char *text)
     return false;
 }
 
+/* What an earlier run left at this run's report paths, when this run writes
+ * no report: CI must not publish yesterday's pass as today's. The config
+ * itself is never removed, nor anything that is not a regular file. */
+static void remove_stale_reports(const vkw_args *args, const vkw_check_config *c)
+{
+    const char *paths[] = {args->json_path, args->junit_path, args->summary_path,
+                           c ? c->json_path : NULL, c ? c->junit_path : NULL,
+                           c ? c->summary_path : NULL};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        if (paths[i] && paths[i][0] && strcmp(paths[i], "-") != 0 &&
+            strcmp(paths[i], args->config_path) != 0)
+            vkw_remove_report(paths[i]);
+}
+
 /* `check --config FILE`: judges the machine against a lab's config; writes
- * the JSON report, the JUnit XML and the text summary. */
+ * the JSON report, the JUnit XML and the text summary, all or none. */
 static int check(const vkw_args *args)
 {
     int rc = VKW_EXIT_OK;
@@ -195,7 +209,7 @@ static int check(const vkw_args *args)
     char *json = NULL, *junit = NULL, *summary = NULL;
     vkw_check_result result;
     memset(&result, 0, sizeof result);
-    bool ran = false;
+    bool ran = false, loaded = false, written = false;
     vkw_check_config *c = calloc(1, sizeof *c);
     if (!c) {
         fprintf(stderr, "vkwin32h: out of host memory\n");
@@ -206,6 +220,7 @@ static int check(const vkw_args *args)
         rc = err.status == VKW_E_NO_MEMORY ? VKW_EXIT_INTERNAL : VKW_EXIT_USAGE;
         goto cleanup;
     }
+    loaded = true;
     /* --validate adds what the config's "validate" would: the layer, and the
      * expectation that it reports no error. */
     c->validate = c->validate || args->validate;
@@ -221,6 +236,13 @@ static int check(const vkw_args *args)
     const char *paths[3];
     size_t path_count = 0;
     for (size_t i = 0; i < 3; i++) {
+        const char *key = reports[i].given ? reports[i].key : "the config's reports";
+        if (reports[i].given && strlen(reports[i].given) >= VKW_CHECK_PATH_LEN) {
+            fprintf(stderr, "vkwin32h: %s: a path longer than %d bytes\n", key,
+                    VKW_CHECK_PATH_LEN - 1);
+            rc = VKW_EXIT_USAGE;
+            goto cleanup;
+        }
         if (reports[i].given)
             snprintf(reports[i].path, VKW_CHECK_PATH_LEN, "%s", reports[i].given);
         if (!reports[i].path[0])
@@ -228,13 +250,12 @@ static int check(const vkw_args *args)
         if (strcmp(reports[i].path, "-") == 0) {
             fprintf(stderr, "vkwin32h: %s: check writes its reports to files, not to '-' (the "
                             "summary goes to standard output)\n",
-                    reports[i].given ? reports[i].key : "the config's reports");
+                    key);
             rc = VKW_EXIT_USAGE;
             goto cleanup;
         }
         if (vkw_check_writable(reports[i].path, &err) != VKW_OK) {
-            fprintf(stderr, "vkwin32h: %s (%s)\n", err.message,
-                    reports[i].given ? reports[i].key : "the config's reports");
+            fprintf(stderr, "vkwin32h: %s (%s)\n", err.message, key);
             rc = VKW_EXIT_USAGE;
             goto cleanup;
         }
@@ -247,6 +268,7 @@ static int check(const vkw_args *args)
         goto cleanup;
     }
     if (args->dry_run) {
+        written = true; /* a dry run leaves the reports alone */
         summary = vkw_render_check_plan(c, items, item_count);
         if (!summary || fputs(summary, stdout) == EOF)
             rc = VKW_EXIT_INTERNAL;
@@ -276,12 +298,14 @@ static int check(const vkw_args *args)
         rc = VKW_EXIT_INTERNAL;
         goto cleanup;
     }
-    if ((json && !write_text(c->json_path, json)) || (junit && !write_text(c->junit_path, junit)) ||
-        (c->summary_path[0] && !write_text(c->summary_path, summary)))
-        rc = VKW_EXIT_INTERNAL;
+    written = (!json || write_text(c->json_path, json)) &&
+              (!junit || write_text(c->junit_path, junit)) &&
+              (!c->summary_path[0] || write_text(c->summary_path, summary));
     if (!args->quiet)
         fputs(summary, stdout);
-    if (result.verdict == VKW_CHECK_ENVIRONMENT)
+    if (!written) /* all or none: cleanup removes what was written */
+        rc = VKW_EXIT_INTERNAL;
+    else if (result.verdict == VKW_CHECK_ENVIRONMENT)
         fprintf(stderr, "vkwin32h: %s\n", result.message);
     else if (result.verdict != VKW_CHECK_PASSED)
         fprintf(stderr, "vkwin32h: check %s: %u of %u expectations failed, %u not judged\n",
@@ -289,6 +313,8 @@ static int check(const vkw_args *args)
                 result.errors);
 
 cleanup:
+    if (!written)
+        remove_stale_reports(args, loaded ? c : NULL);
     if (ran)
         vkw_check_result_free(&result);
     free(summary);

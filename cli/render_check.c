@@ -29,9 +29,10 @@ char *vkw_render_check_summary(const vkw_check_result *r, int exit_code,
     vkw_buf t = {0};
     const vkw_check_config *c = r->config;
     vkw_buf_printf(&t, "vkwin32h %s check: %s (%s) on %s, %s\n", VKW_TOOL_VERSION,
-        c->name[0] ? c->name : "unnamed", c->path, r->probe.os, r->probe.generated_at);
+                   c->name[0] ? c->name : "unnamed", c->path, r->probe.os, r->probe.generated_at);
     if (r->probe.device_count) {
-        vkw_buf_printf(&t, "Devices    %u of %u selected:", r->selected_count, r->probe.device_count);
+        vkw_buf_printf(&t, "Devices    %u of %u selected:", r->selected_count,
+                       r->probe.device_count);
         for (uint32_t i = 0; i < r->probe.device_count; i++)
             if (r->selected && r->selected[i])
                 vkw_buf_printf(&t, " #%u %s;", r->probe.devices[i].index, r->probe.devices[i].name);
@@ -40,8 +41,8 @@ char *vkw_render_check_summary(const vkw_check_result *r, int exit_code,
         vkw_buf_printf(&t, "\n");
     }
     if (r->run_count)
-        vkw_buf_printf(&t, "Benches    %u run%s, %.1f s in all\n", r->run_count, r->run_count == 1 ? "" : "s",
-            r->total_ms / 1e3);
+        vkw_buf_printf(&t, "Benches    %u run%s, %.1f s in all\n", r->run_count,
+                       r->run_count == 1 ? "" : "s", r->total_ms / 1e3);
     if (r->expectation_count)
         vkw_buf_printf(&t, "\n");
     for (uint32_t i = 0; i < r->expectation_count; i++) {
@@ -54,12 +55,14 @@ char *vkw_render_check_summary(const vkw_check_result *r, int exit_code,
         if (e->outcome != VKW_EXPECT_PASSED && e->message[0])
             vkw_buf_printf(&t, "           %s\n", e->message);
     }
-    const char *verdict = r->verdict == VKW_CHECK_PASSED      ? "PASSED"
-                          : r->verdict == VKW_CHECK_FAILED    ? "FAILED"
-                          : r->verdict == VKW_CHECK_ERROR     ? "ERROR"
-                                                              : "ENVIRONMENT";
-    vkw_buf_printf(&t, "\nResult     %s: %u passed, %u failed, %u not judged (error) of %u expectations "
-            "(exit %d)\n",
+    const char *verdict = r->verdict == VKW_CHECK_PASSED   ? "PASSED"
+                          : r->verdict == VKW_CHECK_FAILED ? "FAILED"
+                          : r->verdict == VKW_CHECK_ERROR  ? "ERROR"
+                                                           : "ENVIRONMENT";
+    vkw_buf_printf(
+        &t,
+        "\nResult     %s: %u passed, %u failed, %u not judged (error) of %u expectations "
+        "(exit %d)\n",
         verdict, r->passed, r->failed, r->errors, r->expectation_count, exit_code);
     if (r->message[0])
         vkw_buf_printf(&t, "Why        %s\n", r->message);
@@ -72,15 +75,15 @@ char *vkw_render_check_summary(const vkw_check_result *r, int exit_code,
     return finish(&t);
 }
 
-char *vkw_render_check_plan(const vkw_check_config *c, const vkw_check_item *items,
-                            uint32_t count)
+char *vkw_render_check_plan(const vkw_check_config *c, const vkw_check_item *items, uint32_t count)
 {
     vkw_buf t = {0};
     vkw_buf_printf(&t, "config '%s' is valid: %s\n", c->path, c->name[0] ? c->name : "unnamed");
     if (c->all_devices)
         vkw_buf_printf(&t, "devices: all\n");
     else
-        vkw_buf_printf(&t, "devices: %u selector%s\n", c->selector_count, c->selector_count == 1 ? "" : "s");
+        vkw_buf_printf(&t, "devices: %u selector%s\n", c->selector_count,
+                       c->selector_count == 1 ? "" : "s");
     vkw_buf_printf(&t, "%u expectation%s per selected device:\n", count, count == 1 ? "" : "s");
     for (uint32_t i = 0; i < count; i++) {
         char source[96], name[256];

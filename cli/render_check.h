@@ -12,7 +12,6 @@
 char *vkw_render_check_summary(const vkw_check_result *r, int exit_code,
                                const char *const *report_paths, size_t path_count);
 /* --dry-run: the config's expectations of each device. */
-char *vkw_render_check_plan(const vkw_check_config *c, const vkw_check_item *items,
-                            uint32_t count);
+char *vkw_render_check_plan(const vkw_check_config *c, const vkw_check_item *items, uint32_t count);
 
 #endif

@@ -85,8 +85,7 @@ static const char *want_text(vkw_check_want w, const char *yes, const char *no)
     return w == VKW_WANT_YES ? yes : w == VKW_WANT_NO ? no : NULL;
 }
 
-void vkw_check_item_name(const vkw_check_config *c, const vkw_check_item *it, char *buf,
-                         size_t len)
+void vkw_check_item_name(const vkw_check_config *c, const vkw_check_item *it, char *buf, size_t len)
 {
     if (it->kind == VKW_ITEM_VALIDATION) {
         snprintf(buf, len, "validation layer: no errors");
@@ -95,13 +94,13 @@ void vkw_check_item_name(const vkw_check_config *c, const vkw_check_item *it, ch
     if (it->kind == VKW_ITEM_CAPABILITY) {
         const vkw_check_capability *cap = &c->capabilities[it->index];
         const vkw_handle_type *t =
-            cap->object <= VKW_CHECK_IMAGE  ? &vkw_memory_handle_types[cap->type_index]
+            cap->object <= VKW_CHECK_IMAGE   ? &vkw_memory_handle_types[cap->type_index]
             : cap->object == VKW_CHECK_FENCE ? &vkw_fence_handle_types[cap->type_index]
                                              : &vkw_semaphore_handle_types[cap->type_index];
-        const char *parts[3] = {want_text(cap->exportable, "exportable", "not exportable"),
-                                want_text(cap->importable, "importable", "not importable"),
-                                want_text(cap->dedicated_only, "dedicated-only",
-                                          "not dedicated-only")};
+        const char *parts[3] = {
+            want_text(cap->exportable, "exportable", "not exportable"),
+            want_text(cap->importable, "importable", "not importable"),
+            want_text(cap->dedicated_only, "dedicated-only", "not dedicated-only")};
         int n = snprintf(buf, len, "%s %s:", vkw_check_object_name(cap->object), t->name);
         bool first = true;
         for (int k = 0; k < 3; k++)
@@ -146,7 +145,8 @@ void vkw_check_item_name(const vkw_check_config *c, const vkw_check_item *it, ch
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static void say(char *buf, size_t len, const char *fmt, ...)
+static void
+say(char *buf, size_t len, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -205,10 +205,13 @@ static void judge_capability(const vkw_check_capability *cap, const vkw_device_r
         v = &d->semaphore_verdict[cap->type_index][timeline];
     }
     if (!k.answered) {
-        say(e->measured, sizeof e->measured, "no answer: %s",
-            vkw_verdict_code_name(v->code));
-        say(e->message, sizeof e->message, "%s: %s", vkw_verdict_code_name(v->code), v->detail);
-        judge(e, false);
+        /* Not asked or not answered (the extension is missing, say): nothing
+         * is exportable, importable or dedicated-only. */
+        say(e->measured, sizeof e->measured, "no answer: %s", vkw_verdict_code_name(v->code));
+        judge(e, cap->exportable != VKW_WANT_YES && cap->importable != VKW_WANT_YES &&
+                     cap->dedicated_only != VKW_WANT_YES);
+        if (e->outcome != VKW_EXPECT_PASSED)
+            say(e->message, sizeof e->message, "%s: %s", vkw_verdict_code_name(v->code), v->detail);
         return;
     }
     say(e->measured, sizeof e->measured,
@@ -219,8 +222,8 @@ static void judge_capability(const vkw_check_capability *cap, const vkw_device_r
               wanted(cap->dedicated_only, k.dedicated, k.answered);
     judge(e, ok);
     if (!ok)
-        say(e->message, sizeof e->message, "the driver answers %s (verdict: %s%s%s)",
-            e->measured, vkw_verdict_code_name(v->code), v->detail[0] ? ", " : "", v->detail);
+        say(e->message, sizeof e->message, "the driver answers %s (verdict: %s%s%s)", e->measured,
+            vkw_verdict_code_name(v->code), v->detail[0] ? ", " : "", v->detail);
 }
 
 static const char *skip_reason(const vkw_bench_report *b)
@@ -271,18 +274,20 @@ static void judge_memory(const vkw_check_threshold *t, const vkw_bench_report *b
             say(e->message, sizeof e->message, "%s", skip_reason(b));
         break;
     case VKW_METRIC_LEAKS_MAX:
-        say(e->measured, sizeof e->measured, "%u handles leaked over %u scenarios%s", leaked,
-            ran, uncounted ? " (some not counted)" : "");
+        say(e->measured, sizeof e->measured, "%u handles leaked over %u scenarios%s", leaked, ran,
+            uncounted ? " (some not counted)" : "");
         snprintf(e->limit, sizeof e->limit, "<= %.0f", t->limit);
         judge(e, ran > 0 && !uncounted && leaked <= t->limit);
         if (!ran)
             say(e->message, sizeof e->message, "nothing ran to count: %s", skip_reason(b));
         else if (uncounted)
-            say(e->message, sizeof e->message, "open handles could not be counted in %u "
-                                               "scenarios (the child ended?)", uncounted);
+            say(e->message, sizeof e->message,
+                "open handles could not be counted in %u "
+                "scenarios (the child ended?)",
+                uncounted);
         else if (leaked > t->limit)
-            say(e->message, sizeof e->message, "%u handles leaked, at most %.0f allowed",
-                leaked, t->limit);
+            say(e->message, sizeof e->message, "%u handles leaked, at most %.0f allowed", leaked,
+                t->limit);
         break;
     case VKW_METRIC_VERIFY_GBPS_MIN:
         snprintf(e->limit, sizeof e->limit, ">= %g GB/s", t->limit);
@@ -351,8 +356,8 @@ static void judge_sync(const vkw_check_bench *cb, const vkw_check_item *it,
             break;
         default: break;
         }
-        if (v < 0 && (t->metric == VKW_METRIC_RATIO_P50_MAX ||
-                      t->metric == VKW_METRIC_RATIO_P99_MAX))
+        if (v < 0 &&
+            (t->metric == VKW_METRIC_RATIO_P50_MAX || t->metric == VKW_METRIC_RATIO_P99_MAX))
             no_baseline = true;
         if (v > worst) {
             worst = v;
@@ -387,9 +392,8 @@ static void judge_sync(const vkw_check_bench *cb, const vkw_check_item *it,
         say(e->message, sizeof e->message, "no OS baseline was measured to divide by");
         return;
     }
-    const char *pct = t->metric == VKW_METRIC_P50_US_MAX || t->metric == VKW_METRIC_RATIO_P50_MAX
-                          ? "p50"
-                          : "p99";
+    const char *pct =
+        t->metric == VKW_METRIC_P50_US_MAX || t->metric == VKW_METRIC_RATIO_P50_MAX ? "p50" : "p99";
     char v[32];
     if (ratio)
         snprintf(v, sizeof v, "%.2fx", worst);
@@ -436,14 +440,21 @@ static bool environment_status(vkw_status s)
            s == VKW_E_NO_DEVICE_MATCH;
 }
 
-static vkw_status run_bench(const vkw_check_config *c, const vkw_check_options *o,
-                            uint32_t bench, uint32_t dev, const vkw_device_report *d,
-                            vkw_check_bench_run *run)
+static vkw_status run_bench(const vkw_check_config *c, const vkw_check_options *o, uint32_t bench,
+                            uint32_t dev, const vkw_report *probe, vkw_check_bench_run *run)
 {
+    const vkw_device_report *d = &probe->devices[dev];
     const vkw_check_bench *cb = &c->benches[bench];
     vkw_device_filter filter;
     memset(&filter, 0, sizeof filter);
-    if (d->has_id_properties) {
+    /* By deviceUUID, which survives a change of enumeration order between
+     * the probe and the bench, unless another device shares it (two ICDs of
+     * one driver): then by index. */
+    uint32_t same_uuid = 0;
+    for (uint32_t i = 0; d->has_id_properties && i < probe->device_count; i++)
+        same_uuid += probe->devices[i].has_id_properties &&
+                     memcmp(probe->devices[i].device_uuid, d->device_uuid, VK_UUID_SIZE) == 0;
+    if (d->has_id_properties && same_uuid == 1) {
         filter.kind = VKW_FILTER_UUID;
         memcpy(filter.uuid, d->device_uuid, VK_UUID_SIZE);
     } else {
@@ -480,6 +491,7 @@ static void fill(const vkw_check_config *c, const vkw_check_item *it, uint32_t d
     snprintf(e->source, sizeof e->source, "%s", source);
     e->device_index = (int32_t)dev;
     vkw_check_item_name(c, it, e->name, sizeof e->name);
+    e->bench = it->kind == VKW_ITEM_BENCH ? (int32_t)it->index : -1;
     snprintf(e->group, sizeof e->group, "%s",
              it->kind == VKW_ITEM_CAPABILITY   ? "capabilities"
              : it->kind == VKW_ITEM_VALIDATION ? "validation"
@@ -522,14 +534,16 @@ static void judge_device(const vkw_check_config *c, vkw_check_result *r, uint32_
             uint32_t n = r->probe.debug.validation_errors, in_benches = 0;
             for (uint32_t i = first_run; i < r->run_count; i++)
                 in_benches += r->runs[i].report.debug.validation_errors;
-            say(e->measured, sizeof e->measured, "%u errors (probe %u, benches %u)",
-                n + in_benches, n, in_benches);
+            say(e->measured, sizeof e->measured, "%u errors (probe %u, benches %u)", n + in_benches,
+                n, in_benches);
             snprintf(e->limit, sizeof e->limit, "0");
             judge(e, n + in_benches == 0);
             if (e->outcome != VKW_EXPECT_PASSED)
-                say(e->message, sizeof e->message, "the validation layer reported %u errors; "
-                                                   "the JSON report's validation.messages "
-                                                   "list them", n + in_benches);
+                say(e->message, sizeof e->message,
+                    "the validation layer reported %u errors; "
+                    "the JSON report's validation.messages "
+                    "list them",
+                    n + in_benches);
             continue;
         }
         const vkw_check_bench_run *run = NULL;
@@ -559,7 +573,7 @@ static void share_time(vkw_check_result *r, uint32_t from)
         vkw_expectation *e = &r->expectations[i];
         uint32_t same = 0;
         for (uint32_t j = from; j < r->expectation_count; j++)
-            same += strcmp(r->expectations[j].group, e->group) == 0 &&
+            same += r->expectations[j].bench == e->bench &&
                     r->expectations[j].device_index == e->device_index;
         if (same)
             e->seconds /= same;
@@ -580,7 +594,9 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
         goto done;
     progress(o, "probing the devices");
     vkw_probe_options po = {
-        .loader_path = o->loader_path ? o->loader_path : c->loader[0] ? c->loader : NULL,
+        .loader_path = o->loader_path ? o->loader_path
+                       : c->loader[0] ? c->loader
+                                      : NULL,
         .validate = c->validate,
         .filter = NULL,
     };
@@ -595,9 +611,8 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
     /* After the probe, so the report still shows what this machine has. */
     if (c->has_os && (c->os == VKW_OS_WINDOWS) != (vkw_platform_os() == VKW_OS_WINDOWS)) {
         out->verdict = VKW_CHECK_ENVIRONMENT;
-        snprintf(out->message, sizeof out->message,
-                 "the config is for %s; this is %s", c->os == VKW_OS_WINDOWS ? "windows" : "linux",
-                 vkw_platform_os_name());
+        snprintf(out->message, sizeof out->message, "the config is for %s; this is %s",
+                 c->os == VKW_OS_WINDOWS ? "windows" : "linux", vkw_platform_os_name());
         goto done;
     }
 
@@ -606,10 +621,10 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
         goto done;
     }
     out->selected = calloc(out->probe.device_count ? out->probe.device_count : 1, sizeof(bool));
-    out->expectations = calloc((size_t)item_count * (out->probe.device_count + 1) + 1,
-                               sizeof *out->expectations);
-    out->runs = calloc((size_t)c->bench_count * (out->probe.device_count + 1) + 1,
-                       sizeof *out->runs);
+    out->expectations =
+        calloc((size_t)item_count * (out->probe.device_count + 1) + 1, sizeof *out->expectations);
+    out->runs =
+        calloc((size_t)c->bench_count * (out->probe.device_count + 1) + 1, sizeof *out->runs);
     if (!out->selected || !out->expectations || !out->runs) {
         s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory running the check");
         goto done;
@@ -632,12 +647,10 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
         out->verdict = VKW_CHECK_ENVIRONMENT;
         int n = snprintf(out->message, sizeof out->message,
                          "no device matches the config's devices (found:");
-        for (uint32_t i = 0; i < out->probe.device_count && n > 0 &&
-                             (size_t)n < sizeof out->message;
-             i++)
+        for (uint32_t i = 0;
+             i < out->probe.device_count && n > 0 && (size_t)n < sizeof out->message; i++)
             n += snprintf(out->message + n, sizeof out->message - (size_t)n, "%s #%u %s",
-                          i ? "," : "", out->probe.devices[i].index,
-                          out->probe.devices[i].name);
+                          i ? "," : "", out->probe.devices[i].index, out->probe.devices[i].name);
         if (n > 0 && (size_t)n < sizeof out->message - 1)
             snprintf(out->message + n, sizeof out->message - (size_t)n, ")");
         goto done;
@@ -650,7 +663,7 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
             continue;
         uint32_t first_run = out->run_count, first_expectation = out->expectation_count;
         for (uint32_t b = 0; b < c->bench_count; b++) {
-            s = run_bench(c, o, b, i, &out->probe.devices[i], &out->runs[out->run_count++]);
+            s = run_bench(c, o, b, i, &out->probe, &out->runs[out->run_count++]);
             if (s != VKW_OK) {
                 vkw_fail(err, s, "out of host memory running '%s'", c->benches[b].name);
                 goto done;

@@ -46,16 +46,18 @@ typedef enum vkw_expect_outcome {
 const char *vkw_expect_outcome_name(vkw_expect_outcome o); /* "passed", ... */
 
 typedef struct vkw_expectation {
-    char id[192];        /* unique: "device0/benches[1].expect.p99_us_max/host-timeline/process" */
+    char id[192];         /* unique: "device0/benches[1].expect.p99_us_max/host-timeline/process" */
     int32_t device_index; /* in the probe's devices; -1: not about one device */
-    char group[160];     /* "capabilities", "validation" or the bench's name */
-    char source[96];     /* the config's place */
+    char group[VKW_CHECK_TEXT_BYTES(VKW_CHECK_NAME_CHARS)]; /* "capabilities", "validation"
+                                                              or the bench's name */
+    int32_t bench;   /* the config's bench it judges; -1: none */
+    char source[96]; /* the config's place */
     char name[256];
     vkw_expect_outcome outcome;
     char measured[192]; /* empty: nothing measured */
     char limit[64];
-    char message[512];  /* why it failed or could not be judged */
-    double seconds;     /* its share of the time spent measuring it */
+    char message[512]; /* why it failed or could not be judged */
+    double seconds;    /* its share of the time spent measuring it */
 } vkw_expectation;
 
 typedef enum vkw_check_verdict {
@@ -104,8 +106,7 @@ void vkw_check_result_free(vkw_check_result *r);
 
 /* The JSON report (the probe's report with a "check" part, exit_code as the
  * CLI will end with) and the JUnit XML; malloc'd text. */
-vkw_status vkw_check_to_json(const vkw_check_result *r, int exit_code, char **out,
-                             vkw_error *err);
+vkw_status vkw_check_to_json(const vkw_check_result *r, int exit_code, char **out, vkw_error *err);
 vkw_status vkw_check_to_junit(const vkw_check_result *r, char **out, vkw_error *err);
 
 #endif

@@ -50,7 +50,8 @@ typedef struct reader {
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static vkw_status bad(reader *r, const char *key, const char *fmt, ...)
+static vkw_status
+bad(reader *r, const char *key, const char *fmt, ...)
 {
     char problem[384];
     va_list ap;
@@ -58,8 +59,7 @@ static vkw_status bad(reader *r, const char *key, const char *fmt, ...)
     vsnprintf(problem, sizeof problem, fmt, ap);
     va_end(ap);
     char where[224];
-    snprintf(where, sizeof where, "%s%s%s", r->place, *r->place && key ? "." : "",
-             key ? key : "");
+    snprintf(where, sizeof where, "%s%s%s", r->place, *r->place && key ? "." : "", key ? key : "");
     return vkw_fail(r->err, VKW_E_INVALID_ARG, "config '%s': %s%s%s", r->file, where,
                     *where ? ": " : "", problem);
 }
@@ -67,9 +67,13 @@ static vkw_status bad(reader *r, const char *key, const char *fmt, ...)
 /* What a value is, for "got ...": the string itself, the number, or its kind. */
 static const char *got(const cJSON *v, char *buf, size_t len)
 {
-    if (cJSON_IsString(v))
-        snprintf(buf, len, "\"%.48s%s\"", v->valuestring, strlen(v->valuestring) > 48 ? "..." : "");
-    else if (cJSON_IsNumber(v))
+    if (cJSON_IsString(v)) {
+        /* At most 48 bytes of it, cut where a UTF-8 character starts. */
+        size_t n = strlen(v->valuestring), keep = n > 48 ? 48 : n;
+        while (keep < n && keep > 0 && ((unsigned char)v->valuestring[keep] & 0xC0) == 0x80)
+            keep--;
+        snprintf(buf, len, "\"%.*s%s\"", (int)keep, v->valuestring, keep < n ? "..." : "");
+    } else if (cJSON_IsNumber(v))
         snprintf(buf, len, "%.15g", v->valuedouble);
     else if (cJSON_IsBool(v))
         snprintf(buf, len, "%s", cJSON_IsTrue(v) ? "true" : "false");
@@ -99,8 +103,7 @@ static void leave(reader *r, size_t was)
 }
 
 /* Every key of o is one of the known ones (NULL-terminated), and appears once. */
-static vkw_status known_keys(reader *r, const cJSON *o, const char *const *known,
-                             const char *what)
+static vkw_status known_keys(reader *r, const cJSON *o, const char *const *known, const char *what)
 {
     for (const cJSON *k = o->child; k; k = k->next) {
         bool ok = false;
@@ -134,13 +137,18 @@ static vkw_status need(reader *r, const cJSON *o, const char *key, const cJSON *
     return VKW_OK;
 }
 
+/* A non-empty string of at most (cap - 1) / 4 characters (the text is valid
+ * UTF-8: check_text made sure). */
 static vkw_status text(reader *r, const cJSON *v, const char *key, char *out, size_t cap)
 {
     char g[80];
     if (!cJSON_IsString(v) || !*v->valuestring)
         return bad(r, key, "expected a non-empty string, got %s", got(v, g, sizeof g));
-    if (strlen(v->valuestring) >= cap)
-        return bad(r, key, "longer than %lu characters", (unsigned long)(cap - 1));
+    size_t chars = 0, most = (cap - 1) / 4;
+    for (const char *p = v->valuestring; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    if (chars > most)
+        return bad(r, key, "longer than %lu characters", (unsigned long)most);
     snprintf(out, cap, "%s", v->valuestring);
     return VKW_OK;
 }
@@ -159,8 +167,8 @@ static vkw_status whole(reader *r, const cJSON *v, const char *key, double min, 
                         uint32_t *out)
 {
     char g[80];
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble != floor(v->valuedouble) ||
-        v->valuedouble < min || v->valuedouble > max)
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+        v->valuedouble != floor(v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
         return bad(r, key, "expected a %s integer (at most %.0f), got %s",
                    min >= 1 ? "positive" : "non-negative", max, got(v, g, sizeof g));
     *out = (uint32_t)v->valuedouble;
@@ -220,16 +228,19 @@ static vkw_status array(reader *r, const cJSON *v, const char *key, int most, bo
 }
 
 /* A handle type of the given table, and of the config's OS when it names one. */
-static vkw_status handle_type(reader *r, const vkw_check_config *c, const cJSON *v,
-                              const char *key, const vkw_handle_type *table, size_t count,
-                              const char *what, uint32_t *out)
+static vkw_status handle_type(reader *r, const vkw_check_config *c, const cJSON *v, const char *key,
+                              const vkw_handle_type *table, size_t count, const char *what,
+                              uint32_t *out)
 {
     char g[80];
     const vkw_handle_type *t =
         cJSON_IsString(v) ? vkw_handle_type_by_name(table, count, v->valuestring) : NULL;
     if (!t) {
         char names[512];
-        vkw_handle_mask_names(table, count, ~0u, ", ", names, sizeof names);
+        uint32_t all = 0;
+        for (size_t i = 0; i < count; i++)
+            all |= table[i].bit;
+        vkw_handle_mask_names(table, count, all, ", ", names, sizeof names);
         return bad(r, key, "expected a %s handle type (%s), got %s", what, names,
                    got(v, g, sizeof g));
     }
@@ -249,9 +260,9 @@ static const struct {
     const char *name;
     uint32_t id;
 } vendors[] = {
-    {"amd", 0x1002},      {"apple", 0x106B},    {"arm", 0x13B5},    {"broadcom", 0x14E4},
-    {"imgtec", 0x1010},   {"intel", 0x8086},    {"mesa", 0x10005},  {"microsoft", 0x1414},
-    {"nvidia", 0x10DE},   {"qualcomm", 0x5143},
+    {"amd", 0x1002},    {"apple", 0x106B},    {"arm", 0x13B5},   {"broadcom", 0x14E4},
+    {"imgtec", 0x1010}, {"intel", 0x8086},    {"mesa", 0x10005}, {"microsoft", 0x1414},
+    {"nvidia", 0x10DE}, {"qualcomm", 0x5143},
 };
 
 static vkw_status vendor(reader *r, const cJSON *v, uint32_t *out)
@@ -273,11 +284,13 @@ static vkw_status vendor(reader *r, const cJSON *v, uint32_t *out)
                 return VKW_OK;
             }
         }
-        char *end = NULL;
-        unsigned long id = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2]))
-                               ? strtoul(s + 2, &end, 16)
-                               : 0;
-        if (end && !*end && id && id <= 0xFFFFFFFFul) {
+        size_t digits = 0;
+        bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+        while (hex && isxdigit((unsigned char)s[2 + digits]))
+            digits++;
+        unsigned long id =
+            hex && digits >= 1 && digits <= 8 && !s[2 + digits] ? strtoul(s + 2, NULL, 16) : 0;
+        if (id) {
             *out = (uint32_t)id;
             return VKW_OK;
         }
@@ -339,10 +352,10 @@ static vkw_status devices(reader *r, vkw_check_config *c, const cJSON *v)
 static vkw_status capability(reader *r, vkw_check_config *c, const cJSON *e,
                              vkw_check_capability *cap)
 {
-    static const char *const keys[] = {"object", "handle_type", "exportable", "importable",
-                                       "dedicated_only", NULL};
-    static const char *const objects[] = {"buffer", "image", "binary-semaphore",
-                                          "timeline-semaphore", "fence", NULL};
+    static const char *const keys[] = {"object",     "handle_type",    "exportable",
+                                       "importable", "dedicated_only", NULL};
+    static const char *const objects[] = {
+        "buffer", "image", "binary-semaphore", "timeline-semaphore", "fence", NULL};
     snprintf(cap->source, sizeof cap->source, "%.31s", r->place);
     const cJSON *f = NULL;
     uint32_t o = 0;
@@ -362,8 +375,8 @@ static vkw_status capability(reader *r, vkw_check_config *c, const cJSON *e,
         s = handle_type(r, c, f, "handle_type", vkw_memory_handle_types,
                         VKW_MEMORY_HANDLE_TYPE_COUNT, "memory", &cap->type_index);
     else if (o == VKW_CHECK_FENCE)
-        s = handle_type(r, c, f, "handle_type", vkw_fence_handle_types,
-                        VKW_FENCE_HANDLE_TYPE_COUNT, "fence", &cap->type_index);
+        s = handle_type(r, c, f, "handle_type", vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT,
+                        "fence", &cap->type_index);
     else
         s = handle_type(r, c, f, "handle_type", vkw_semaphore_handle_types,
                         VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "semaphore", &cap->type_index);
@@ -389,8 +402,8 @@ static vkw_status capability(reader *r, vkw_check_config *c, const cJSON *e,
 
 /* A list of names, each parsed by item(); sets bits of *mask. */
 static vkw_status name_list(reader *r, const cJSON *v, const char *key,
-                            vkw_status (*item)(reader *, const vkw_check_config *,
-                                               const cJSON *, uint32_t *),
+                            vkw_status (*item)(reader *, const vkw_check_config *, const cJSON *,
+                                               uint32_t *),
                             const vkw_check_config *c, uint32_t *mask)
 {
     vkw_status s = array(r, v, key, 64, true);
@@ -413,14 +426,13 @@ static vkw_status memory_type_item(reader *r, const vkw_check_config *c, const c
                                    uint32_t *bit)
 {
     uint32_t t = 0;
-    vkw_status s = handle_type(r, c, e, NULL, vkw_memory_handle_types,
-                               VKW_MEMORY_HANDLE_TYPE_COUNT, "memory", &t);
+    vkw_status s = handle_type(r, c, e, NULL, vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT,
+                               "memory", &t);
     *bit = vkw_memory_handle_types[t].bit;
     return s;
 }
 
-static vkw_status scenario_item(reader *r, const vkw_check_config *c, const cJSON *e,
-                                uint32_t *bit)
+static vkw_status scenario_item(reader *r, const vkw_check_config *c, const cJSON *e, uint32_t *bit)
 {
     (void)c;
     static const char *const names[] = {"buffer-map", "buffer-copy", "image-copy", NULL};
@@ -433,8 +445,8 @@ static vkw_status scenario_item(reader *r, const vkw_check_config *c, const cJSO
 static vkw_status mode_item(reader *r, const vkw_check_config *c, const cJSON *e, uint32_t *bit)
 {
     (void)c;
-    static const char *const names[] = {"os", "host-timeline", "queue-timeline",
-                                        "queue-binary", "fence", "gpu-chain", NULL};
+    static const char *const names[] = {
+        "os", "host-timeline", "queue-timeline", "queue-binary", "fence", "gpu-chain", NULL};
     uint32_t k = 0;
     vkw_status s = one_of(r, e, NULL, names, &k);
     *bit = 1u << k;
@@ -458,8 +470,10 @@ static vkw_status sizes(reader *r, const cJSON *v, vkw_bench_options *o)
             ok = true;
         }
         if (!ok)
-            s = bad(r, NULL, "expected a size from 1 byte to 64G (bytes, or a string like "
-                             "\"64K\", \"16M\", \"1G\"), got %s", got(e, g, sizeof g));
+            s = bad(r, NULL,
+                    "expected a size from 1 byte to 64G (bytes, or a string like "
+                    "\"64K\", \"16M\", \"1G\"), got %s",
+                    got(e, g, sizeof g));
         else
             o->sizes[o->size_count++] = bytes;
         leave(r, at);
@@ -470,9 +484,9 @@ static vkw_status sizes(reader *r, const cJSON *v, vkw_bench_options *o)
 
 static vkw_status expectations(reader *r, const cJSON *v, vkw_check_bench *b)
 {
-    static const char *const memory_keys[] = {"verified", "leaked_handles_max",
-                                              "verify_gbps_min", NULL};
-    static const char *const sync_keys[] = {"passes", "p50_us_max", "p99_us_max",
+    static const char *const memory_keys[] = {"verified", "leaked_handles_max", "verify_gbps_min",
+                                              NULL};
+    static const char *const sync_keys[] = {"passes",        "p50_us_max",    "p99_us_max",
                                             "ratio_p50_max", "ratio_p99_max", NULL};
     vkw_status s = object(r, v, "expect");
     size_t was = enter(r, "expect", 0);
@@ -494,40 +508,63 @@ static vkw_status expectations(reader *r, const cJSON *v, vkw_check_bench *b)
         case VKW_METRIC_PASSES:
             if (!cJSON_IsTrue(f)) {
                 char g[80];
-                s = bad(r, f->string, "expected true (to check nothing, leave the key out), "
-                                      "got %s", got(f, g, sizeof g));
+                s = bad(r, f->string,
+                        "expected true (to check nothing, leave the key out), "
+                        "got %s",
+                        got(f, g, sizeof g));
             }
             break;
         case VKW_METRIC_LEAKS_MAX:
             s = whole(r, f, f->string, 0, 1000000, &n);
             t->limit = n;
             break;
-        case VKW_METRIC_VERIFY_GBPS_MIN:
-            s = positive(r, f, f->string, 100000, &t->limit);
-            break;
+        case VKW_METRIC_VERIFY_GBPS_MIN: s = positive(r, f, f->string, 100000, &t->limit); break;
         case VKW_METRIC_P50_US_MAX:
-        case VKW_METRIC_P99_US_MAX:
-            s = positive(r, f, f->string, 3.6e9, &t->limit);
-            break;
+        case VKW_METRIC_P99_US_MAX: s = positive(r, f, f->string, 3.6e9, &t->limit); break;
         case VKW_METRIC_RATIO_P50_MAX:
-        case VKW_METRIC_RATIO_P99_MAX:
-            s = positive(r, f, f->string, 1e6, &t->limit);
-            break;
-        case VKW_METRIC_COUNT:
-            break;
+        case VKW_METRIC_RATIO_P99_MAX: s = positive(r, f, f->string, 1e6, &t->limit); break;
+        case VKW_METRIC_COUNT: break;
         }
     }
     leave(r, was);
     return s;
 }
 
+/* A round-trip bench's handle type: a semaphore type for its semaphore modes,
+ * a fence type for the fence mode (the names are the same where both exist). */
+static vkw_status sync_handle_type(reader *r, const vkw_check_config *c, const cJSON *f,
+                                   vkw_check_bench *b)
+{
+    const uint32_t fence = 1u << VKW_SYNC_FENCE, os = 1u << VKW_SYNC_OS,
+                   binary = 1u << VKW_SYNC_QUEUE_BINARY;
+    uint32_t modes = b->options.sync_modes, index = 0;
+    vkw_status s = VKW_OK;
+    if (!(modes & ~os))
+        return bad(r, "handle_type",
+                   "only the os mode is listed, and OS primitives have no "
+                   "Vulkan handle type");
+    if (modes & ~(os | fence))
+        s = handle_type(r, c, f, "handle_type", vkw_semaphore_handle_types,
+                        VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "semaphore", &index);
+    if (s == VKW_OK && (modes & fence))
+        s = handle_type(r, c, f, "handle_type", vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT,
+                        "fence (the fence mode is listed)", &index);
+    if (s == VKW_OK && strcmp(f->valuestring, "SYNC_FD") == 0 && (modes & ~(os | fence | binary)))
+        s = bad(r, "handle_type",
+                "SYNC_FD semaphores are binary; host-timeline, "
+                "queue-timeline and gpu-chain need timeline semaphores");
+    if (s == VKW_OK)
+        snprintf(b->sync_type_name, sizeof b->sync_type_name, "%s", f->valuestring);
+    return s;
+}
+
 static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_check_bench *b)
 {
-    static const char *const memory_keys[] = {"name", "part", "handle_types", "scenarios",
-                                              "sizes", "iterations", "nt_names", "expect",
-                                              NULL};
-    static const char *const sync_keys[] = {"name", "part", "modes", "peer", "handle_type",
-                                            "round_trips", "warmup", "expect", NULL};
+    static const char *const memory_keys[] = {"name",      "part",   "handle_types",
+                                              "scenarios", "sizes",  "iterations",
+                                              "nt_names",  "expect", NULL};
+    static const char *const sync_keys[] = {
+        "name", "part", "modes", "peer", "handle_type", "round_trips", "warmup", "expect", NULL};
     static const char *const parts[] = {"memory", "round-trips", NULL};
     static const char *const peers[] = {"process", "thread", "both", NULL};
     snprintf(b->source, sizeof b->source, "%.31s", r->place);
@@ -548,8 +585,8 @@ static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_chec
     if ((s = known_keys(r, e, b->memory ? memory_keys : sync_keys,
                         b->memory ? "a memory bench" : "a round-trips bench")) != VKW_OK)
         return s;
-    if ((s = need(r, e, "name", &f)) != VKW_OK || (s = text(r, f, "name", b->name,
-                                                           sizeof b->name)) != VKW_OK)
+    if ((s = need(r, e, "name", &f)) != VKW_OK ||
+        (s = text(r, f, "name", b->name, sizeof b->name)) != VKW_OK)
         return s;
     if ((f = member(e, "handle_types")))
         s = name_list(r, f, "handle_types", memory_type_item, c, &o->handle_types);
@@ -561,6 +598,8 @@ static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_chec
         s = whole(r, f, "iterations", 1, 1000000, &o->iterations);
     if (s == VKW_OK && (f = member(e, "nt_names")))
         s = boolean(r, f, "nt_names", &o->nt_names);
+    if (s == VKW_OK && o->nt_names && !(c->has_os && c->os == VKW_OS_WINDOWS))
+        s = bad(r, "nt_names", "NT handles exist on Windows only: give \"os\": \"windows\"");
     if (s == VKW_OK && !b->memory) {
         o->sync_modes = 0;
         if ((s = need(r, e, "modes", &f)) == VKW_OK)
@@ -573,24 +612,8 @@ static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_chec
     } else if (!b->memory) {
         o->peers = 1u << VKW_PEER_PROCESS;
     }
-    if (s == VKW_OK && (f = member(e, "handle_type"))) {
-        /* A semaphore type for semaphore modes, a fence type for the fence mode:
-         * the names are the same where both exist (OPAQUE_FD, SYNC_FD, ...). */
-        const vkw_handle_type *t = NULL;
-        if (cJSON_IsString(f)) {
-            t = vkw_handle_type_by_name(vkw_semaphore_handle_types,
-                                        VKW_SEMAPHORE_HANDLE_TYPE_COUNT, f->valuestring);
-            if (!t)
-                t = vkw_handle_type_by_name(vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT,
-                                            f->valuestring);
-        }
-        uint32_t unused = 0;
-        if (!t)
-            s = handle_type(r, c, f, "handle_type", vkw_semaphore_handle_types,
-                            VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "semaphore or fence", &unused);
-        else
-            snprintf(b->sync_type_name, sizeof b->sync_type_name, "%s", t->name);
-    }
+    if (s == VKW_OK && (f = member(e, "handle_type")))
+        s = sync_handle_type(r, c, f, b);
     if (s == VKW_OK && (f = member(e, "round_trips")))
         s = whole(r, f, "round_trips", 1, 10000000, &o->round_trips);
     if (s == VKW_OK && (f = member(e, "warmup")))
@@ -598,11 +621,11 @@ static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_chec
     if (s == VKW_OK && (s = need(r, e, "expect", &f)) == VKW_OK)
         s = expectations(r, f, b);
     b->listed_modes = o->sync_modes;
-    if (s == VKW_OK && (o->sync_modes & (1u << VKW_SYNC_GPU_CHAIN)) &&
-        member(f, "ratio_p99_max"))
-        s = bad(r, "expect.ratio_p99_max", "gpu-chain has no p99 ratio (each of its samples is "
-                                           "the mean of a chain): give ratio_p50_max, or list "
-                                           "gpu-chain in a bench of its own");
+    if (s == VKW_OK && (o->sync_modes & (1u << VKW_SYNC_GPU_CHAIN)) && member(f, "ratio_p99_max"))
+        s = bad(r, "expect.ratio_p99_max",
+                "gpu-chain has no p99 ratio (each of its samples is "
+                "the mean of a chain): give ratio_p50_max, or list "
+                "gpu-chain in a bench of its own");
     /* Ratios need the OS baseline of the same run, and every figure of a
      * round-trip bench is reported as a ratio: the OS pairs always run. */
     o->sync_modes |= b->memory ? 0 : 1u << VKW_SYNC_OS;
@@ -644,9 +667,9 @@ static void position(const char *text, const char *at, unsigned *line, unsigned 
 
 static vkw_status document(reader *r, vkw_check_config *c, const cJSON *root)
 {
-    static const char *const keys[] = {"$schema", "name", "description", "os", "loader",
-                                       "validate", "timeout_s", "devices", "capabilities",
-                                       "benches", "reports", NULL};
+    static const char *const keys[] = {"$schema",      "name",     "description", "os",
+                                       "loader",       "validate", "timeout_s",   "devices",
+                                       "capabilities", "benches",  "reports",     NULL};
     static const char *const oses[] = {"linux", "windows", NULL};
     const cJSON *f = NULL;
     vkw_status s = VKW_OK;
@@ -703,7 +726,13 @@ static vkw_status document(reader *r, vkw_check_config *c, const cJSON *root)
         int i = 0;
         for (const cJSON *e = f->child; e && s == VKW_OK; e = e->next, i++) {
             size_t at = enter(r, NULL, i);
-            s = bench(r, c, e, &c->benches[c->bench_count++]);
+            vkw_check_bench *b = &c->benches[c->bench_count++];
+            s = bench(r, c, e, b);
+            /* Reports and compare find a bench's runs by its name. */
+            for (uint32_t k = 0; s == VKW_OK && k + 1 < c->bench_count; k++)
+                if (strcmp(c->benches[k].name, b->name) == 0)
+                    s = bad(r, "name", "\"%s\" is the name of %s too: bench names must differ",
+                            b->name, c->benches[k].source);
             leave(r, at);
         }
         leave(r, was);
@@ -715,6 +744,93 @@ static vkw_status document(reader *r, vkw_check_config *c, const cJSON *root)
     if (!c->capability_count && !c->bench_count)
         return bad(r, NULL, "checks nothing: give capabilities or benches");
     return VKW_OK;
+}
+
+/* What cJSON lets through and JSON (RFC 8259) does not: bytes that are not
+ * UTF-8, raw control characters, "\u0000" (it would cut a string short
+ * silently), and numbers such as 01 or 1. . Fails naming the line and column. */
+static vkw_status check_text(const char *path, const char *json, size_t len, vkw_error *err)
+{
+    bool in_string = false;
+    const char *problem = NULL;
+    size_t i = 0;
+    while (i < len && !problem) {
+        unsigned char ch = (unsigned char)json[i];
+        if (ch >= 0x80) {
+            /* One UTF-8 sequence: its length from the lead byte, no overlong
+             * forms, no surrogates, nothing past U+10FFFF. */
+            size_t n = ch >= 0xF0 && ch <= 0xF4  ? 4
+                       : ch >= 0xE0              ? 3
+                       : ch >= 0xC2 && ch < 0xE0 ? 2
+                                                 : 0;
+            unsigned char c1 = i + 1 < len ? (unsigned char)json[i + 1] : 0;
+            bool ok = n && i + n <= len;
+            for (size_t k = 1; ok && k < n; k++)
+                ok = ((unsigned char)json[i + k] & 0xC0) == 0x80;
+            if (ok && n == 3)
+                ok = !(ch == 0xE0 && c1 < 0xA0) && !(ch == 0xED && c1 >= 0xA0);
+            if (ok && n == 4)
+                ok = !(ch == 0xF0 && c1 < 0x90) && !(ch == 0xF4 && c1 >= 0x90);
+            if (!ok)
+                problem = "not UTF-8";
+            i += ok ? n : 0;
+            continue;
+        }
+        if (ch < 0x20 && (in_string || (ch != '\t' && ch != '\n' && ch != '\r'))) {
+            problem = in_string ? "a raw control character in a string (escape it)"
+                                : "a control character";
+            continue;
+        }
+        if (in_string) {
+            if (ch == '"')
+                in_string = false;
+            else if (ch == '\\') {
+                if (i + 5 < len && json[i + 1] == 'u' && strncmp(json + i + 2, "0000", 4) == 0)
+                    problem = "\"\\u0000\" in a string";
+                i++; /* the escaped character */
+            }
+            i++;
+            continue;
+        }
+        if (ch == '"') {
+            in_string = true;
+        } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+            /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+            size_t k = i + (ch == '-');
+            if (k < len && json[k] == '0')
+                k++;
+            else if (k < len && json[k] >= '1' && json[k] <= '9')
+                while (k < len && json[k] >= '0' && json[k] <= '9')
+                    k++;
+            else
+                problem = "a malformed number";
+            if (!problem && k < len && json[k] == '.') {
+                size_t digits = ++k;
+                while (k < len && json[k] >= '0' && json[k] <= '9')
+                    k++;
+                problem = k == digits ? "a malformed number" : NULL;
+            }
+            if (!problem && k < len && (json[k] == 'e' || json[k] == 'E')) {
+                k += k + 1 < len && (json[k + 1] == '+' || json[k + 1] == '-') ? 2 : 1;
+                size_t digits = k;
+                while (k < len && json[k] >= '0' && json[k] <= '9')
+                    k++;
+                problem = k == digits ? "a malformed number" : NULL;
+            }
+            if (!problem && k < len && json[k] >= '0' && json[k] <= '9')
+                problem = "a number with a leading zero";
+            if (!problem)
+                i = k;
+            continue;
+        }
+        i++;
+    }
+    if (!problem)
+        return VKW_OK;
+    unsigned line = 0, col = 0;
+    position(json, json + i, &line, &col);
+    return vkw_fail(err, VKW_E_INVALID_ARG, "config '%s': not valid JSON: %s (line %u, column %u)",
+                    path, problem, line, col);
 }
 
 vkw_status vkw_check_config_parse(const char *path, const char *json, size_t len,
@@ -730,16 +846,19 @@ vkw_status vkw_check_config_parse(const char *path, const char *json, size_t len
         return vkw_fail(err, VKW_E_INVALID_ARG, "config '%s': empty file, expected a JSON object",
                         path);
     const char *end = NULL;
+    vkw_status s = check_text(path, json, len, err);
+    if (s != VKW_OK)
+        return s;
     /* The terminator counted in: cJSON checks it is the end of the document. */
     cJSON *root = cJSON_ParseWithLengthOpts(json, len + 1, &end, true);
     if (!root) {
         unsigned line = 0, col = 0;
         const char *at = cJSON_GetErrorPtr();
         position(json, at ? at : json, &line, &col);
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "config '%s': not valid JSON (line %u, column %u)", path, line, col);
+        return vkw_fail(err, VKW_E_INVALID_ARG, "config '%s': not valid JSON (line %u, column %u)",
+                        path, line, col);
     }
-    vkw_status s = document(&r, out, root);
+    s = document(&r, out, root);
     cJSON_Delete(root);
     return s;
 }

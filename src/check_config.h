@@ -18,13 +18,19 @@
 #define VKW_CHECK_MAX_CAPABILITIES 64
 #define VKW_CHECK_MAX_BENCHES 16
 #define VKW_CHECK_MAX_THRESHOLDS 8
-#define VKW_CHECK_PATH_LEN 1024
+/* Strings are limited in characters (code points, as the schema counts);
+ * their buffers hold that many of the longest UTF-8 characters. */
+#define VKW_CHECK_TEXT_BYTES(chars) (4 * (chars) + 1)
+#define VKW_CHECK_PATH_CHARS 1023
+#define VKW_CHECK_PATH_LEN VKW_CHECK_TEXT_BYTES(VKW_CHECK_PATH_CHARS)
+#define VKW_CHECK_NAME_CHARS 127
 
 /* One way to pick devices; every field given must match. */
 typedef struct vkw_check_selector {
     bool has_index;
     uint32_t index;
-    char name_pattern[256]; /* empty: any; '*' and '?' wildcards, case-insensitive */
+    char name_pattern[VKW_CHECK_TEXT_BYTES(255)]; /* empty: any; '*', '?' wildcards,
+                                                     case-insensitive */
     bool has_vendor;
     uint32_t vendor_id;
     bool has_uuid;
@@ -57,10 +63,10 @@ typedef enum vkw_check_metric {
     VKW_METRIC_LEAKS_MAX,       /* handles leaked over all scenarios, at most */
     VKW_METRIC_VERIFY_GBPS_MIN, /* the slowest verify of any scenario, at least (GB/s) */
     /* round-trip benches, per mode and peer */
-    VKW_METRIC_PASSES,          /* the mode ran and passed */
+    VKW_METRIC_PASSES, /* the mode ran and passed */
     VKW_METRIC_P50_US_MAX,
     VKW_METRIC_P99_US_MAX,
-    VKW_METRIC_RATIO_P50_MAX,   /* p50 over the best OS baseline's p50 */
+    VKW_METRIC_RATIO_P50_MAX, /* p50 over the best OS baseline's p50 */
     VKW_METRIC_RATIO_P99_MAX,
     VKW_METRIC_COUNT
 } vkw_check_metric;
@@ -72,9 +78,9 @@ typedef struct vkw_check_threshold {
 } vkw_check_threshold;
 
 typedef struct vkw_check_bench {
-    char source[32]; /* "benches[1]" */
-    char name[128];
-    bool memory;     /* part "memory"; else "round-trips" */
+    char source[32];                                       /* "benches[1]" */
+    char name[VKW_CHECK_TEXT_BYTES(VKW_CHECK_NAME_CHARS)]; /* unique among the benches */
+    bool memory;                                           /* part "memory"; else "round-trips" */
     vkw_bench_options options; /* the bench's own options (devices and loader set per run) */
     uint32_t listed_modes;     /* round trips: the modes the config lists (bits of
                                   vkw_sync_mode); options.sync_modes adds the OS baselines */
@@ -86,10 +92,10 @@ typedef struct vkw_check_bench {
 
 typedef struct vkw_check_config {
     char path[VKW_CHECK_PATH_LEN];
-    char name[128];
-    char description[512];
+    char name[VKW_CHECK_TEXT_BYTES(VKW_CHECK_NAME_CHARS)];
+    char description[VKW_CHECK_TEXT_BYTES(511)];
     bool has_os;
-    vkw_os os; /* the OS family the config is for (Linux or Windows) */
+    vkw_os os;                       /* the OS family the config is for (Linux or Windows) */
     char loader[VKW_CHECK_PATH_LEN]; /* empty: the OS default */
     bool validate;
     uint32_t timeout_ms;

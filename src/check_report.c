@@ -74,8 +74,7 @@ static bool run_json(cJSON *arr, const vkw_check_result *r, const vkw_check_benc
     return ok;
 }
 
-vkw_status vkw_check_to_json(const vkw_check_result *r, int exit_code, char **out,
-                             vkw_error *err)
+vkw_status vkw_check_to_json(const vkw_check_result *r, int exit_code, char **out, vkw_error *err)
 {
     *out = NULL;
     cJSON *root = NULL;
@@ -139,13 +138,14 @@ static void testcase(vkw_buf *b, const vkw_check_result *r, const vkw_expectatio
     vkw_buf_markup(b, e->name);
     vkw_buf_printf(b, " (");
     vkw_buf_markup(b, e->source);
-    vkw_buf_printf(b, ")\" classname=\"vkwin32h.device%u.", d ? d->index : 0);
+    vkw_buf_printf(b, ")\" classname=\"vkwin32h.device%u.%s", d ? d->index : 0,
+                   e->bench >= 0 ? "bench." : "");
     put_class_part(b, e->group);
     vkw_buf_printf(b, "\" time=\"%.3f\">\n", e->seconds);
     if (e->outcome != VKW_EXPECT_PASSED) {
         const char *tag = e->outcome == VKW_EXPECT_ERROR ? "error" : "failure";
         vkw_buf_printf(b, "      <%s type=\"%s\" message=\"", tag,
-            e->outcome == VKW_EXPECT_ERROR ? "not judged" : "expectation failed");
+                       e->outcome == VKW_EXPECT_ERROR ? "not judged" : "expectation failed");
         vkw_buf_markup(b, e->message[0] ? e->message : e->name);
         vkw_buf_printf(b, "\">");
         vkw_buf_markup(b, "expected: ");
@@ -187,8 +187,8 @@ static void suite_properties(vkw_buf *b, const vkw_check_result *r, const vkw_de
             property(b, "driver", text);
         }
         property(b, "driver_version",
-                 vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_platform_os(),
-                                           text, sizeof text));
+                 vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_platform_os(), text,
+                                           sizeof text));
         if (d->has_id_properties)
             property(b, "deviceUUID",
                      vkw_uuid_string(d->device_uuid, VK_UUID_SIZE, text, sizeof text));
@@ -202,21 +202,26 @@ vkw_status vkw_check_to_junit(const vkw_check_result *r, char **out, vkw_error *
     vkw_buf b = {0};
     const vkw_check_config *c = r->config;
     bool none = r->expectation_count == 0;
-    vkw_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vkwin32h check: ");
+    vkw_buf_printf(
+        &b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vkwin32h check: ");
     vkw_buf_markup(&b, c->name[0] ? c->name : c->path);
-    vkw_buf_printf(&b, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"0\" time=\"%.3f\">\n",
+    vkw_buf_printf(
+        &b, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"0\" time=\"%.3f\">\n",
         none ? 1 : r->expectation_count, r->failed, none ? 1 : r->errors, r->total_ms / 1e3);
     if (none) {
         /* Nothing could be judged (no loader, no matching device, another OS):
          * one test case in error says why, so a CI page shows it. */
-        vkw_buf_printf(&b, "  <testsuite name=\"vkwin32h check\" tests=\"1\" failures=\"0\" errors=\"1\" "
-                "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\">\n",
+        vkw_buf_printf(
+            &b,
+            "  <testsuite name=\"vkwin32h check\" tests=\"1\" failures=\"0\" errors=\"1\" "
+            "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\">\n",
             r->total_ms / 1e3, r->probe.generated_at);
         suite_properties(&b, r, NULL);
-        vkw_buf_printf(&b, "    <testcase name=\"the machine has what the config needs\" "
-                "classname=\"vkwin32h.environment\" time=\"0\">\n      <error type=\"%s\" "
-                "message=\"",
-            vkw_check_verdict_name(r->verdict));
+        vkw_buf_printf(&b,
+                       "    <testcase name=\"the machine has what the config needs\" "
+                       "classname=\"vkwin32h.environment\" time=\"0\">\n      <error type=\"%s\" "
+                       "message=\"",
+                       vkw_check_verdict_name(r->verdict));
         vkw_buf_markup(&b, r->message);
         vkw_buf_printf(&b, "\"/>\n    </testcase>\n  </testsuite>\n");
     }
@@ -237,8 +242,10 @@ vkw_status vkw_check_to_junit(const vkw_check_result *r, char **out, vkw_error *
         }
         vkw_buf_printf(&b, "  <testsuite name=\"device %u: ", d->index);
         vkw_buf_markup(&b, d->name);
-        vkw_buf_printf(&b, "\" id=\"%u\" package=\"vkwin32h\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
-                "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\">\n",
+        vkw_buf_printf(
+            &b,
+            "\" id=\"%u\" package=\"vkwin32h\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+            "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\">\n",
             d->index, tests, failures, errors, seconds, r->probe.generated_at);
         suite_properties(&b, r, d);
         for (uint32_t k = 0; k < r->expectation_count; k++)

@@ -61,6 +61,10 @@ vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len,
  * not fail only at the end); creates and removes a probe file. */
 vkw_status vkw_check_writable(const char *path, vkw_error *err);
 
+/* Removes path if it is a regular file (never a directory or anything else);
+ * what an earlier run left at a report's path when this run writes none. */
+void vkw_remove_report(const char *path);
+
 /* ---- Native handles -------------------------------------------------------
  * One opaque type for what the OS hands out: an fd on POSIX, a HANDLE on
  * Win32, carried as an integer so that code above this layer is written once. */

@@ -165,6 +165,13 @@ vkw_status vkw_check_writable(const char *path, vkw_error *err)
     return VKW_OK;
 }
 
+void vkw_remove_report(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+        unlink(path);
+}
+
 vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err)
 {
     char tmp[4200];

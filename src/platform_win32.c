@@ -132,6 +132,14 @@ static vkw_status create_temp(const char *path, char *tmp, size_t tmplen, HANDLE
     return io_fail(err, path, "");
 }
 
+void vkw_remove_report(const char *path)
+{
+    DWORD attr = GetFileAttributesA(path);
+    if (attr != INVALID_FILE_ATTRIBUTES &&
+        !(attr & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DEVICE)))
+        DeleteFileA(path);
+}
+
 vkw_status vkw_check_writable(const char *path, vkw_error *err)
 {
     char tmp[MAX_PATH + 64];

@@ -191,6 +191,23 @@ def test_check_impossible_threshold_fails_naming_it():
         check("FAIL " in p.stdout and "FAILED: " in p.stdout, f"the summary shows it: {p.stdout}")
 
 
+def test_check_capability_the_driver_does_not_answer():
+    """DMA_BUF on lavapipe: the extension is missing, so the query is never
+    made. Not exportable holds; exportable fails with the probe's reason."""
+    cfg = {"devices": "all", "capabilities": [
+        {"object": "buffer", "handle_type": "DMA_BUF", "exportable": False, "importable": False},
+        {"object": "buffer", "handle_type": "DMA_BUF", "exportable": True}]}
+    with tempfile.TemporaryDirectory() as d:
+        p, out = run_check(d, cfg)
+        check(p.returncode == EXIT_FAILED, f"exit 14, got {p.returncode}: {p.stderr}")
+        r, cases = sane_reports(out, cfg, EXIT_FAILED)
+        ex = r["check"]["expectations"]
+        check([e["outcome"] for e in ex] == ["passed", "failed"], f"outcomes: {ex}")
+        check("extension_missing" in (ex[1]["message"] or "")
+              and "VK_EXT_external_memory_dma_buf" in ex[1]["message"],
+              f"the failure gives the probe's reason: {ex[1]['message']}")
+
+
 # --- malformed configs -------------------------------------------------------------
 
 MINIMAL = {"devices": "all", "capabilities": [
@@ -289,15 +306,55 @@ BAD = [
      "is linux"),
     ("duplicate key", '{"devices": "all", "devices": "all", "benches": []}',
      "devices: given twice"),
+    ("not UTF-8", b'{"name": "lab \xff\xfe", "devices": "all"}',
+     "not valid JSON: not UTF-8 (line 1, column 15)"),
+    ("a raw control character", '{"name": "a\tb", "devices": "all"}',
+     "not valid JSON: a raw control character in a string (escape it) (line 1, column 12)"),
+    ("NUL escape", '{"devices": "all", "capabilities": [{"object": "buffer", '
+                   '"handle_type": "OPAQUE_FD\\u0000junk", "exportable": true}]}',
+     '"\\u0000" in a string'),
+    ("leading zero", '{"devices": "all", "timeout_s": 01}', "a number with a leading zero"),
+    ("number ending in a dot", '{"devices": "all", "timeout_s": 1.}', "a malformed number"),
+    ("name too long", dict(MINIMAL, name="\u00e9" * 128), "name: longer than 127 characters"),
+    ("vendor id zero", dict(MINIMAL, devices=[{"vendor": "0x0"}]), "devices[0].vendor"),
+    ("uuid too short", dict(MINIMAL, devices=[{"uuid": "abc"}]),
+     "devices[0].uuid: expected a deviceUUID"),
+    ("two benches of one name",
+     with_bench({"name": "m", "part": "memory", "expect": {"leaked_handles_max": 0}}),
+     'benches[1].name: "m" is the name of benches[0] too'),
+    ("nt_names on linux", dict(with_bench({"name": "n", "part": "memory", "nt_names": True,
+                                           "expect": {"verified": True}}), os="linux"),
+     "benches[1].nt_names: NT handles exist on Windows only"),
+    ("windows semaphore type in a linux round-trip bench",
+     dict(with_bench({"name": "r", "part": "round-trips", "modes": ["host-timeline"],
+                      "handle_type": "OPAQUE_WIN32", "expect": {"passes": True}}), os="linux"),
+     "benches[1].handle_type: OPAQUE_WIN32 is a Windows handle type"),
+    ("SYNC_FD with timelines",
+     with_bench({"name": "r", "part": "round-trips", "modes": ["queue-timeline"],
+                 "handle_type": "SYNC_FD", "expect": {"passes": True}}),
+     "benches[1].handle_type: SYNC_FD semaphores are binary"),
+    ("a semaphore-only type with the fence mode",
+     with_bench({"name": "r", "part": "round-trips", "modes": ["fence"],
+                 "handle_type": "D3D12_FENCE", "expect": {"passes": True}}),
+     'benches[1].handle_type: expected a fence (the fence mode is listed) handle type'),
+    ("a size above 64G",
+     with_bench({"name": "b", "part": "memory", "sizes": ["100G"], "expect": {"verified": True}}),
+     "benches[1].sizes[0]: expected a size from 1 byte to 64G"),
 ]
+
+# What the schema cannot say (its description lists them): the tool alone refuses.
+TOOL_ONLY = ("os is linux", "is the name of", "NT handles exist", "OPAQUE_WIN32 is a Windows",
+             "SYNC_FD semaphores", "expected a fence (the fence mode", "above 64G",
+             "expected a size from 1 byte to 64G")
 
 
 def test_check_malformed_configs_rejected_with_place():
     with tempfile.TemporaryDirectory() as d:
         for what, cfg, want in BAD:
             path = os.path.join(d, "bad.json")
-            with open(path, "w") as f:
-                f.write(cfg if isinstance(cfg, str) else json.dumps(cfg))
+            with open(path, "wb") as f:
+                f.write(cfg if isinstance(cfg, bytes) else
+                        (cfg if isinstance(cfg, str) else json.dumps(cfg)).encode())
             reports = [os.path.join(d, n) for n in ("r.json", "r.xml", "r.txt")]
             p = run("check", "--config", path, "--json", reports[0], "--junit", reports[1],
                     "--summary", reports[2])
@@ -308,9 +365,9 @@ def test_check_malformed_configs_rejected_with_place():
             check(p.stdout == "", f"{what}: nothing on stdout: {p.stdout[:200]!r}")
             left = sorted(os.listdir(d))
             check(left == ["bad.json"], f"{what}: no report left behind: {left}")
-            # The schema says the same of every config that is JSON (it cannot see
-            # duplicate keys, which Python's parser folds, or the os/type pairing).
-            if not isinstance(cfg, str) and "os is linux" not in want:
+            # The schema refuses the same, but for what its description lists as
+            # beyond it (and text that is no JSON object to give it).
+            if isinstance(cfg, dict) and not any(t in want for t in TOOL_ONLY):
                 check(config_schema_errors(cfg), f"{what}: the config schema rejects it too")
 
 
@@ -324,6 +381,12 @@ def test_check_cli_errors():
     p = run("probe", "--junit", "x.xml")
     check(p.returncode == EXIT_CONFIG, f"--junit outside check: exit 2, got {p.returncode}")
     one_stderr_line(p, "option '--junit' is for 'vkwin32h check' only")
+    p = run("check", "--config", LAVAPIPE, "--device", "0")
+    check(p.returncode == EXIT_CONFIG, f"--device with check: exit 2, got {p.returncode}")
+    one_stderr_line(p, "option '--device' is for 'vkwin32h probe' and 'vkwin32h bench' only")
+    p = run("check", "--config", LAVAPIPE, "--json", "x" * 5000)
+    check(p.returncode == EXIT_CONFIG, f"an overlong path: exit 2, got {p.returncode}")
+    one_stderr_line(p, "--json: a path longer than")
     p = run("check", "--config", LAVAPIPE, "--json", "-")
     check(p.returncode == EXIT_CONFIG, f"--json - : exit 2, got {p.returncode}")
     one_stderr_line(p, "check writes its reports to files")
@@ -358,6 +421,29 @@ def test_check_validate_option_adds_the_validation_expectation():
         check(names[-1] == "validation layer: no errors" and len(names) == len(cfg["capabilities"]) + 1,
               f"--validate adds one expectation: {names}")
         check(r["validation"]["enabled"], "the probe ran under the layer")
+
+
+def test_check_failed_run_leaves_no_stale_report():
+    """A run that writes no report removes what an earlier run left at its
+    paths, so CI cannot publish yesterday's pass; never the config itself."""
+    cfg = copy.deepcopy(MINIMAL)
+    with tempfile.TemporaryDirectory() as d:
+        p, out = run_check(d, cfg)
+        check(p.returncode == EXIT_OK and all(os.path.exists(x) for x in out.values()),
+              f"a passing run writes three reports: {p.returncode} {os.listdir(d)}")
+        bad = dict(cfg, devcies="all")
+        p, out = run_check(d, bad)
+        check(p.returncode == EXIT_CONFIG, f"a bad config: exit 2, got {p.returncode}")
+        check(sorted(os.listdir(d)) == ["config.json"],
+              f"the earlier reports are gone: {sorted(os.listdir(d))}")
+        path = os.path.join(d, "config.json")
+        p = run("check", "--config", path, "--json", path)
+        check(p.returncode == EXIT_CONFIG and os.path.exists(path),
+              "the config named as a report path is not removed")
+        os.mkdir(os.path.join(d, "adir"))
+        p = run("check", "--config", path, "--junit", os.path.join(d, "adir"))
+        check(p.returncode == EXIT_CONFIG and os.path.isdir(os.path.join(d, "adir")),
+              "a directory named as a report path is not removed")
 
 
 def test_check_dry_run_lists_expectations():
