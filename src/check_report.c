@@ -63,6 +63,11 @@ static bool run_json(cJSON *arr, const vkw_check_result *r, const vkw_check_benc
     cJSON *bench = tree ? cJSON_DetachItemFromObjectCaseSensitive(tree, "bench") : NULL;
     cJSON *validation = tree ? cJSON_DetachItemFromObjectCaseSensitive(tree, "validation") : NULL;
     cJSON_Delete(tree);
+    /* The bench's device_index counts in its own report's devices (the one it
+     * ran on); here the devices are the check's: every one the probe found. */
+    cJSON *di = bench ? cJSON_GetObjectItemCaseSensitive(bench, "device_index") : NULL;
+    if (cJSON_IsNumber(di))
+        cJSON_SetNumberValue(di, run->device_index);
     ok = ok && (bench ? cJSON_AddItemToObject(o, "bench", bench)
                       : cJSON_AddNullToObject(o, "bench") != NULL);
     if (!ok)

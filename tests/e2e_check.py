@@ -208,6 +208,42 @@ def test_check_capability_the_driver_does_not_answer():
               f"the failure gives the probe's reason: {ex[1]['message']}")
 
 
+def test_check_two_devices_one_test_suite_each():
+    """Two devices (lavapipe listed by two ICD files): each judged on its own,
+    one JUnit test suite each; a selector by index picks one, and its bench
+    runs on it."""
+    icd = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json"
+    cfg = {"devices": "all",
+           "capabilities": [{"object": "buffer", "handle_type": "OPAQUE_FD", "exportable": True}],
+           "benches": [{"name": "m", "part": "memory", "handle_types": ["OPAQUE_FD"],
+                        "scenarios": ["buffer-map"], "sizes": ["64K"], "iterations": 2,
+                        "expect": {"verified": True, "leaked_handles_max": 0}}]}
+    with tempfile.TemporaryDirectory() as d:
+        twin = os.path.join(d, "lvp-twin.json")
+        with open(icd) as f, open(twin, "w") as g:
+            g.write(f.read())
+        env = {"VK_DRIVER_FILES": f"{icd}:{twin}"}
+        p, out = run_check(d, cfg, env=env)
+        check(p.returncode == EXIT_OK, f"exit 0, got {p.returncode}: {p.stderr}")
+        r, cases = sane_reports(out, cfg, EXIT_OK, devices=2)
+        root = ET.parse(out["xml"]).getroot()
+        suites = root.findall("testsuite")
+        check([s.get("id") for s in suites] == ["0", "1"]
+              and all(int(s.get("tests")) == expected_per_device(cfg) for s in suites),
+              f"one suite per device: {[s.attrib for s in suites]}")
+        runs = r["check"]["runs"]
+        check([(x["device_index"], x["bench"]["device_index"]) for x in runs] == [(0, 0), (1, 1)],
+              f"one run per device, on that device: {[(x['device_index']) for x in runs]}")
+        cfg["devices"] = [{"index": 1}]
+        p, out = run_check(d, cfg, env=env)
+        check(p.returncode == EXIT_OK, f"index 1 alone: exit 0, got {p.returncode}: {p.stderr}")
+        r, cases = sane_reports(out, cfg, EXIT_OK, devices=1)
+        check(r["check"]["selected_devices"] == [1] and
+              [x["device_index"] for x in r["check"]["runs"]] == [1] and
+              all(e["device_index"] == 1 for e in r["check"]["expectations"]),
+              f"only device 1 judged: {r['check']['selected_devices']}")
+
+
 # --- malformed configs -------------------------------------------------------------
 
 MINIMAL = {"devices": "all", "capabilities": [
