@@ -77,6 +77,12 @@ typedef struct bucket {
     double from, below, count;
 } bucket;
 
+/* What a plot takes from a report: times up to about eleven days, counts
+ * up to 10^12. Anything beyond is no measurement (a report edited by hand)
+ * and would make the axes infinite. */
+#define MAX_PLOT_NS 1e15
+#define MAX_PLOT_COUNT 1e12
+
 /* The time axis: log10 of [lo, hi], both on the 1-2-5 ladder. */
 typedef struct axis {
     double lo, hi;
@@ -138,7 +144,8 @@ static size_t read_buckets(const cJSON *result, bucket *out, size_t max)
     {
         bucket k;
         if (n == max || !vkw_jnum(h, "from_ns", &k.from) || !vkw_jnum(h, "below_ns", &k.below) ||
-            !vkw_jnum(h, "count", &k.count) || k.below <= k.from || k.count <= 0 || k.from < 0)
+            !vkw_jnum(h, "count", &k.count) || k.below <= k.from || k.count <= 0 || k.from < 0 ||
+            k.below > MAX_PLOT_NS || k.count > MAX_PLOT_COUNT)
             continue;
         out[n++] = k;
     }
@@ -167,7 +174,7 @@ static double *read_samples(vkw_doc *d, const cJSON *result, size_t *n)
     const cJSON *x;
     cJSON_ArrayForEach(x, arr)
     {
-        if (cJSON_IsNumber(x) && isfinite(x->valuedouble) && x->valuedouble >= 0)
+        if (cJSON_IsNumber(x) && x->valuedouble >= 0 && x->valuedouble <= MAX_PLOT_NS)
             s[(*n)++] = x->valuedouble;
     }
     qsort(s, *n, sizeof *s, compare_doubles);
@@ -192,7 +199,7 @@ static bool time_axis(const bucket *k, size_t nk, const double *s, size_t ns, co
     }
     if (vkw_jnum(rt, "min", &v) && v > 0 && v < lo)
         lo = v;
-    if (vkw_jnum(rt, "max", &v) && v > hi)
+    if (vkw_jnum(rt, "max", &v) && v > hi && v <= MAX_PLOT_NS)
         hi = v;
     if (!(hi > 0) || !isfinite(lo))
         return false;
@@ -209,10 +216,13 @@ static bool time_axis(const bucket *k, size_t nk, const double *s, size_t ns, co
  * that would crowd the axis. */
 static void time_ticks(vkw_buf *b, const axis *a)
 {
+    /* The axis spans at most 1 ns to MAX_PLOT_NS: 45 ladder steps; the
+     * bound only guards against a range that is not finite. */
     int count = 0;
-    for (double v = a->lo; v <= a->hi * 1.0001; v = ladder_next(v))
+    for (double v = a->lo; v <= a->hi * 1.0001 && count < 64; v = ladder_next(v))
         count++;
-    for (double v = a->lo; v <= a->hi * 1.0001; v = ladder_next(v)) {
+    int drawn = 0;
+    for (double v = a->lo; v <= a->hi * 1.0001 && drawn++ < 64; v = ladder_next(v)) {
         double p = pow(10.0, floor(log10(v) + 1e-9));
         bool decade = fabs(v / p - 1.0) < 1e-6;
         if (count > 8 && !decade && v != a->lo && v < a->hi * 0.9999)
@@ -288,7 +298,7 @@ static void histogram(vkw_buf *b, const cJSON *r, const char *title, const axis 
     double top = ceil(max / step) * step;
     if (top <= 0)
         top = 1;
-    for (double c = 0; c <= top + step / 2; c += step) {
+    for (double c = 0; c <= top + step / 2 && c <= 8 * step; c += step) {
         double y = y_of(c / top);
         vkw_buf_printf(b,
                        "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"

@@ -5,6 +5,7 @@
  * by a failure, or edited by hand, renders what it has. */
 #include "report_render.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -174,12 +175,12 @@ static void device(vkw_doc *d, const cJSON *dev, size_t position)
     vkw_doc_heading(d, 2, "Device %.0f: %s", index, or_dash(vkw_jstr(id, "name")));
     vkw_doc_field(d, "Type", "%s", or_dash(vkw_jstr(id, "type")));
     const char *vendor = vkw_jstr(id, "vendor_name");
-    if (vkw_jnum(id, "vendor_id", &v))
+    if (vkw_jnum(id, "vendor_id", &v) && v >= 0 && v <= UINT32_MAX)
         vkw_doc_field(d, "Vendor", "%s%s0x%04lx%s", vendor ? vendor : "", vendor ? " (" : "",
                       (unsigned long)v, vendor ? ")" : "");
     else
         vkw_doc_field(d, "Vendor", "%s", or_dash(vendor));
-    if (vkw_jnum(id, "device_id", &v))
+    if (vkw_jnum(id, "device_id", &v) && v >= 0 && v <= UINT32_MAX)
         vkw_doc_field(d, "Device ID", "0x%04lx", (unsigned long)v);
     vkw_doc_field(d, "Vulkan API", "%s", or_dash(vkw_jstr(id, "api_version")));
     vkw_doc_field(d, "Driver", "%s (%s)", or_dash(vkw_jstr(id, "driver_name")),
@@ -231,7 +232,7 @@ static void join_array(vkw_buf *b, const cJSON *arr, bool sizes)
     {
         char tmp[48];
         const char *s = NULL;
-        if (sizes && cJSON_IsNumber(x) && x->valuedouble >= 0)
+        if (sizes && cJSON_IsNumber(x) && x->valuedouble >= 0 && x->valuedouble < 0x1p64)
             s = vkw_size_string((uint64_t)x->valuedouble, tmp, sizeof tmp);
         else if (cJSON_IsString(x))
             s = x->valuestring;
@@ -271,9 +272,9 @@ static void bench_fields(vkw_doc *d, const cJSON *b)
     char it[24], wu[24];
     if (memory)
         vkw_doc_field(d, "Options", "%s iteration(s) after %s warm-up; %s; fault %s",
-                  count_text(opt, "iterations", it, sizeof it),
-                  count_text(opt, "warmup", wu, sizeof wu), list.data ? list.data : "-",
-                  or_dash(vkw_jstr(opt, "fault")));
+                      count_text(opt, "iterations", it, sizeof it),
+                      count_text(opt, "warmup", wu, sizeof wu), list.data ? list.data : "-",
+                      or_dash(vkw_jstr(opt, "fault")));
     d->failed |= list.failed;
     vkw_buf_free(&list);
 
@@ -349,7 +350,7 @@ static void memory_table(vkw_doc *d, const cJSON *b, int level)
         double size;
         char sz[48];
         vkw_doc_cell(d, "%s",
-                     vkw_jnum(m, "size_requested", &size) && size >= 0
+                     vkw_jnum(m, "size_requested", &size) && size >= 0 && size < 0x1p64
                          ? vkw_size_string((uint64_t)size, sz, sizeof sz)
                          : "-");
         vkw_doc_cell(d, "%s", or_dash(outcome));

@@ -1,5 +1,6 @@
 #include "json_file.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,10 +56,13 @@ vkw_status vkw_load_report_json(const char *path, cJSON **out, vkw_error *err)
     *out = NULL;
     char *text = NULL;
     size_t len = 0;
-    vkw_status s = vkw_read_text_file(path, "report", (size_t)1 << 30, &text, &len, err);
+    /* A report with every raw sample of every mode is tens of MiB; parsed, a
+     * report takes about ten times its size. */
+    vkw_status s = vkw_read_text_file(path, "report", (size_t)256 << 20, &text, &len, err);
     if (s != VKW_OK)
         return s;
-    cJSON *root = cJSON_ParseWithLength(text, len);
+    /* The terminator counted in: cJSON then refuses anything after the value. */
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, NULL, true);
     free(text);
     const cJSON *tool = root ? cJSON_GetObjectItemCaseSensitive(root, "tool") : NULL;
     const cJSON *name = tool ? cJSON_GetObjectItemCaseSensitive(tool, "name") : NULL;

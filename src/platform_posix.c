@@ -150,14 +150,72 @@ static vkw_status create_temp(const char *path, char *tmp, size_t tmplen, int *f
     return VKW_OK;
 }
 
+/* Where a symbolic link points, as a path from here (NULL when it cannot be
+ * read); malloc'd. */
+static char *link_target(const char *path)
+{
+    char link[PATH_MAX];
+    ssize_t n = readlink(path, link, sizeof link - 1);
+    if (n <= 0)
+        return NULL;
+    link[n] = '\0';
+    const char *slash = strrchr(path, '/');
+    size_t dir = link[0] == '/' || !slash ? 0 : (size_t)(slash - path) + 1;
+    char *out = malloc(dir + (size_t)n + 1);
+    if (out) {
+        memcpy(out, path, dir);
+        memcpy(out + dir, link, (size_t)n + 1);
+    }
+    return out;
+}
+
+/* The file a report at path replaces: a symbolic link is followed (the report
+ * goes where it points, the link stays); a directory, a device, a FIFO or a
+ * socket is refused, since a rename would replace it. */
+static vkw_status report_target(const char *path, char *out, size_t len, vkw_error *err)
+{
+    struct stat st;
+    char *target = NULL;
+    vkw_status s = VKW_OK;
+    /* A chain of links, each maybe to a file not written yet: followed a few deep. */
+    for (int depth = 0; lstat(target ? target : path, &st) == 0 && S_ISLNK(st.st_mode); depth++) {
+        char *next = depth < 8 ? link_target(target ? target : path) : NULL;
+        free(target);
+        target = next;
+        if (!target)
+            return vkw_fail(err, VKW_E_IO, "cannot write report '%s': a symbolic link that "
+                                           "cannot be followed", path);
+    }
+    const char *t = target ? target : path;
+    char *parent = strdup(t), *slash = parent ? strrchr(parent, '/') : NULL;
+    if (slash)
+        *slash = '\0';
+    if (!parent)
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory checking report '%s'", path);
+    else if (target && slash && *parent && stat(parent, &st) != 0)
+        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': a symbolic link to nothing "
+                                    "('%s' does not exist)", path, parent);
+    else if (stat(t, &st) == 0 && S_ISDIR(st.st_mode))
+        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': it is a directory", path);
+    else if (stat(t, &st) == 0 && !S_ISREG(st.st_mode))
+        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': not a regular file (a device, "
+                                    "a FIFO or a socket)", path);
+    else if (strlen(t) >= len)
+        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
+    else
+        snprintf(out, len, "%s", t);
+    free(parent);
+    free(target);
+    return s;
+}
+
 vkw_status vkw_check_writable(const char *path, vkw_error *err)
 {
-    char tmp[4200];
+    char target[PATH_MAX], tmp[PATH_MAX + 32];
     int fd = -1;
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': it is a directory", path);
-    vkw_status s = create_temp(path, tmp, sizeof tmp, &fd, err);
+    vkw_status s = report_target(path, target, sizeof target, err);
+    if (s == VKW_OK)
+        s = create_temp(target, tmp, sizeof tmp, &fd, err);
     if (s != VKW_OK)
         return s;
     close(fd);
@@ -174,9 +232,11 @@ void vkw_remove_report(const char *path)
 
 vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err)
 {
-    char tmp[4200];
+    char target[PATH_MAX], tmp[PATH_MAX + 32];
     int fd = -1;
-    vkw_status s = create_temp(path, tmp, sizeof tmp, &fd, err);
+    vkw_status s = report_target(path, target, sizeof target, err);
+    if (s == VKW_OK)
+        s = create_temp(target, tmp, sizeof tmp, &fd, err);
     if (s != VKW_OK)
         return s;
     const char *p = data;
@@ -203,7 +263,7 @@ vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len,
         goto cleanup;
     }
     fd = -1;
-    if (rename(tmp, path) != 0) {
+    if (rename(tmp, target) != 0) {
         s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': rename: %s", path, strerror(errno));
         goto cleanup;
     }

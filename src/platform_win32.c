@@ -140,14 +140,28 @@ void vkw_remove_report(const char *path)
         DeleteFileA(path);
 }
 
+/* A report replaces a regular file or nothing: a directory, a device or a
+ * reparse point (a link) is refused, since the final move would replace it. */
+static vkw_status report_target(const char *path, vkw_error *err)
+{
+    DWORD attr = GetFileAttributesA(path);
+    if (attr == INVALID_FILE_ATTRIBUTES)
+        return VKW_OK;
+    if (attr & FILE_ATTRIBUTE_DIRECTORY)
+        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': it is a directory", path);
+    if (attr & (FILE_ATTRIBUTE_DEVICE | FILE_ATTRIBUTE_REPARSE_POINT))
+        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': not a regular file (a device "
+                                       "or a link)", path);
+    return VKW_OK;
+}
+
 vkw_status vkw_check_writable(const char *path, vkw_error *err)
 {
     char tmp[MAX_PATH + 64];
     HANDLE h;
-    DWORD attr = GetFileAttributesA(path);
-    if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY))
-        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': it is a directory", path);
-    vkw_status s = create_temp(path, tmp, sizeof tmp, &h, err);
+    vkw_status s = report_target(path, err);
+    if (s == VKW_OK)
+        s = create_temp(path, tmp, sizeof tmp, &h, err);
     if (s != VKW_OK)
         return s;
     CloseHandle(h);
@@ -159,7 +173,9 @@ vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len,
 {
     char tmp[MAX_PATH + 64];
     HANDLE h = INVALID_HANDLE_VALUE;
-    vkw_status s = create_temp(path, tmp, sizeof tmp, &h, err);
+    vkw_status s = report_target(path, err);
+    if (s == VKW_OK)
+        s = create_temp(path, tmp, sizeof tmp, &h, err);
     if (s != VKW_OK)
         return s;
     const char *p = data;

@@ -438,6 +438,60 @@ def test_report_html_renders_in_headless_chromium():
               f"a whole-page screenshot at {png}: {info}")
 
 
+def test_report_html_survives_absurd_numbers():
+    """Numbers no run produces (a report edited by hand): the page still comes
+    out, at once, with no NaN or infinity in its plots."""
+    rep = load(H100_BENCH)
+    results = [x for x in rep["bench"]["round_trips"]["results"] if x["outcome"] == "passed"]
+    results[0]["histogram"][0]["below_ns"] = 1.5e308
+    results[1]["round_trip_ns"]["max"] = 1.5e308
+    results[2]["samples_ns"] = [1.5e308, 5000, 6000, -3, 1e999]
+    results[3]["histogram"][0]["count"] = 1.7e308
+    results[3]["histogram"][-1]["count"] = 1.7e308
+    results[4]["histogram"] = [{"from_ns": 0, "below_ns": 0.5, "count": 3}]
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "absurd.json")
+        with open(path, "w") as f:  # 1e999: a number JSON allows and a double cannot hold
+            f.write(json.dumps(rep).replace("Infinity", "1e999"))
+        p = run("report", path, "--format", "html", timeout=30)
+        check(p.returncode == 0, f"exit 0, got {p.returncode}: {p.stderr[-300:]}")
+        svgs = svg_blocks(p.stdout, "vkw-histogram") + svg_blocks(p.stdout, "vkw-cdf")
+        check(len(svgs) == 2 * len(results), f"every plot drawn: {len(svgs)}")
+        bad = [m for m in re.findall(r'[a-z0-9]+="[^"]*"', " ".join(svgs))
+               if re.search(r"nan|inf", m.split("=", 1)[1], re.I)]
+        check(not bad, f"no NaN or infinity in the plots: {bad[:5]}")
+
+
+def test_report_output_follows_links_and_refuses_devices():
+    """--output writes through a symbolic link (the link stays) and refuses a
+    FIFO or a device, which a rename would replace."""
+    with tempfile.TemporaryDirectory() as d:
+        target = os.path.join(d, "real.html")
+        link = os.path.join(d, "link.html")
+        os.symlink(target, link)
+        p = run("report", H100_PROBE, "--format", "html", "--output", link)
+        check(p.returncode == 0, f"through a link: exit 0, got {p.returncode}: {p.stderr}")
+        check(os.path.islink(link) and os.path.isfile(target)
+              and open(target).read().startswith("<!DOCTYPE html>"),
+              "the link stays, the report is where it points")
+        os.symlink(os.path.join(d, "nowhere", "x.html"), os.path.join(d, "dangling"))
+        p = run("report", H100_PROBE, "--output", os.path.join(d, "dangling"))
+        check(p.returncode == 6, f"a link to nothing: exit 6, got {p.returncode}")
+        one_stderr_line(p, "a symbolic link to nothing")
+        fifo = os.path.join(d, "fifo")
+        os.mkfifo(fifo)
+        p = run("report", H100_PROBE, "--output", fifo)
+        check(p.returncode == 6, f"a FIFO: exit 6, got {p.returncode}")
+        one_stderr_line(p, "not a regular file")
+        import stat
+        check(stat.S_ISFIFO(os.lstat(fifo).st_mode), "the FIFO is still a FIFO")
+        p = run("report", H100_PROBE, "--output", "/dev/null")
+        check(p.returncode == 6 and stat.S_ISCHR(os.stat("/dev/null").st_mode),
+              f"/dev/null: exit 6 and left a device, got {p.returncode}")
+        check(sorted(os.listdir(d)) == ["dangling", "fifo", "link.html", "real.html"],
+              f"no temporary file left: {sorted(os.listdir(d))}")
+
+
 def test_report_rejects_bad_input():
     with tempfile.TemporaryDirectory() as d:
         missing = os.path.join(d, "missing.json")
