@@ -138,12 +138,7 @@ def test_bench_child_killed_midway_reported():
         time.sleep(1.0)  # well into the cycles
         t0 = time.monotonic()
         os.kill(child, signal.SIGKILL)
-        try:
-            out, err = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, err = proc.communicate()
-            check(False, "the parent ended after its child was killed (it hung)")
+        out, err = harness.wait_for(proc, 30, "the parent ended after its child was killed (it hung)")
         check(time.monotonic() - t0 < 12, "the parent noticed within its timeout")
         check(proc.returncode == 11, f"exit 11 (child failed), got {proc.returncode}: {err}")
         lines = [l for l in err.splitlines() if l.strip()]

@@ -553,12 +553,7 @@ def test_check_crashed_child_is_an_error():
         if child is not None:
             time.sleep(1.0)
             os.kill(child, signal.SIGKILL)
-        try:
-            stdout, stderr = proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            stdout, stderr = proc.communicate()
-            check(False, "the check ended after its child was killed")
+        stdout, stderr = harness.wait_for(proc, 60, "the check ended after its child was killed")
         check(proc.returncode == EXIT_ERROR, f"exit 1 (error: a crashed child), got "
                                              f"{proc.returncode}: {stderr}")
         r = load(out["json"])

@@ -63,6 +63,19 @@ def first_child_of(proc, timeout=60):
     return None
 
 
+def wait_for(proc, timeout, hung):
+    """proc's (stdout, stderr) once it ends; killed, with the check `hung`
+    failed, when it runs past the timeout."""
+    import subprocess
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out = proc.communicate()
+        check(False, hung)
+        return out
+
+
 def schema_errors(report):
     with open(ARGS.schema) as f:
         schema = json.load(f)
