@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Runs `vkwin32h check` with sample_configs/nvidia-linux.json on a GPU machine of
 # the `device` tool (README "On a GPU machine": build/default and .gl/ carried).
-# Writes to $OUT: check.{json,xml,txt} (timings, no layer), check-validate.*
-# (the same under the validation layer, for its verdict), and the exit codes.
+# Writes to $OUT (six files: the device tool brings back only a few):
+#   check.{json,xml,txt}          the check, no layer (timings)
+#   check-validate.{json,txt}     the same under the validation layer (its verdict)
+#   runs.log                      the GPU, the driver, each run's exit code and stderr
 set -uo pipefail
 out=${OUT:-/tmp/vkw-gpu}
 mkdir -p "$out"
 . scripts/gpu-env.sh
-nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee "$out/machine.txt"
-for run in check check-validate; do
-  extra=()
-  [ "$run" = check-validate ] && extra=(--validate)
-  $exe check --config sample_configs/nvidia-linux.json "${extra[@]}" --json "$out/$run.json" \
-    --junit "$out/$run.xml" --summary "$out/$run.txt" >/dev/null 2>"$out/$run.stderr"
-  echo "$run: exit $?" | tee -a "$out/exit-codes.txt"
-  cat "$out/$run.txt" "$out/$run.stderr"
-done
+log="$out/runs.log"
+nvidia-smi --query-gpu=name,driver_version --format=csv,noheader >"$log"
+$exe check --config sample_configs/nvidia-linux.json --json "$out/check.json" \
+  --junit "$out/check.xml" --summary "$out/check.txt" -q 2>>"$log"
+echo "check: exit $?" >>"$log"
+$exe check --config sample_configs/nvidia-linux.json --validate \
+  --json "$out/check-validate.json" --summary "$out/check-validate.txt" -q 2>>"$log"
+echo "check --validate: exit $?" >>"$log"
+cat "$log" "$out/check.txt" "$out/check-validate.txt"
