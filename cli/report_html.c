@@ -48,7 +48,7 @@ static const char page_css[] =
     "svg .cdf{fill:none;stroke:#4c78a8;stroke-width:1.8}\n"
     "svg .grid{stroke:#eaeef2}svg .axis{stroke:#8c959f}\n"
     "svg .mark{stroke:#cf222e;stroke-dasharray:4 3}svg .mark-dot{fill:#cf222e}\n"
-    "svg text.mark-label{fill:#cf222e}\n"
+    "svg text.mark-label{fill:#cf222e;paint-order:stroke;stroke:#fff;stroke-width:3px}\n"
     "@media print{main{max-width:none;padding:0}h2,h3{break-after:avoid}"
     "tr{break-inside:avoid}svg{border-color:#999}}\n";
 
