@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,11 +66,42 @@ static void put_class(vkw_buf *b, const char *s)
 }
 
 /* Columns a string takes in a terminal: UTF-8 continuation bytes take none. */
+/* Columns a code point takes in a terminal: 0 for combining marks and
+ * zero-width characters, 2 for East Asian wide ones and emoji, else 1 (the
+ * common ranges of Unicode's East_Asian_Width; no locale needed). */
+static int columns_of(uint32_t c)
+{
+    static const struct {
+        uint32_t lo, hi;
+        int w;
+    } ranges[] = {
+        {0x0300, 0x036F, 0}, {0x1AB0, 0x1AFF, 0},   {0x1DC0, 0x1DFF, 0},   {0x200B, 0x200F, 0},
+        {0x202A, 0x202E, 0}, {0x2060, 0x2064, 0},   {0x20D0, 0x20FF, 0},   {0xFE00, 0xFE0F, 0},
+        {0xFE20, 0xFE2F, 0}, {0xFEFF, 0xFEFF, 0},   {0x1100, 0x115F, 2},   {0x2E80, 0x303E, 2},
+        {0x3041, 0x33FF, 2}, {0x3400, 0x4DBF, 2},   {0x4E00, 0x9FFF, 2},   {0xA000, 0xA4CF, 2},
+        {0xAC00, 0xD7A3, 2}, {0xF900, 0xFAFF, 2},   {0xFE30, 0xFE4F, 2},   {0xFF00, 0xFF60, 2},
+        {0xFFE0, 0xFFE6, 2}, {0x1F300, 0x1F64F, 2}, {0x1F900, 0x1F9FF, 2}, {0x20000, 0x3FFFD, 2},
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+        if (c >= ranges[i].lo && c <= ranges[i].hi)
+            return ranges[i].w;
+    return 1;
+}
+
 static size_t display_width(const char *s)
 {
     size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xC0) != 0x80;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        /* Decode one UTF-8 sequence; a stray byte counts as one column. */
+        uint32_t c = *p;
+        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        c &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F : 0xFF;
+        p++;
+        for (; more > 0 && (*p & 0xC0) == 0x80; more--, p++)
+            c = (c << 6) | (*p & 0x3F);
+        w += (size_t)columns_of(c);
+    }
     return w;
 }
 

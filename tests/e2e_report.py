@@ -220,6 +220,21 @@ def test_report_text_and_markdown_show_capabilities_and_round_trips():
         check("NVIDIA H100 80GB HBM3" in text and "Round trips" not in text,
               "a probe report: devices, no bench")
 
+        # Wide and combining characters: the columns after them still line up.
+        import unicodedata
+        def columns(t):
+            return sum(0 if unicodedata.combining(ch) else
+                       2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in t)
+        probe = load(H100_PROBE)
+        probe["devices"][0]["external_memory"][1]["handle_type"] = "DMA\u0301_BUF \u6f22\u5b57"
+        text = render(write(d, "wide.json", probe))
+        rows = [l for l in text.splitlines() if l.startswith("  memory ")]
+        starts = {columns(l[:l.index(w)]) for l in rows for w in
+                  ("shareable", "extension missing", "driver says no", "not on this OS",
+                   "this process only") if w in l}
+        check(len(rows) > 5 and len(starts) == 1,
+              f"the verdict column starts at one display column: {starts}")
+
 
 # ---- HTML ----
 
