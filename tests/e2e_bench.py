@@ -17,24 +17,7 @@ from harness import check, one_stderr_line, run, schema_errors
 
 
 def bench_json(*extra, expect_rc=0, timeout=300):
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "report.json")
-        t0 = time.monotonic()
-        p = run("bench", "--json", path, "--quiet", *extra, timeout=timeout)
-        p.elapsed = time.monotonic() - t0
-        if expect_rc is not None:
-            check(p.returncode == expect_rc,
-                  f"bench {' '.join(extra)}: exit {expect_rc}, got {p.returncode}: {p.stderr[-2000:]}")
-        check(sorted(os.listdir(d)) in (["report.json"], []),
-              f"nothing but the report is left beside it: {os.listdir(d)}")
-        if not os.path.exists(path):
-            check(False, f"a report is written: exit {p.returncode}: {p.stderr}")
-            sys.exit(1)
-        with open(path) as f:
-            report = json.load(f)
-    errs = schema_errors(report)
-    check(not errs, f"the report validates against the schema: {errs[:5]}")
-    return p, report
+    return harness.report_json("bench", *extra, expect_rc=expect_rc, timeout=timeout)
 
 
 def process_alive(pid):

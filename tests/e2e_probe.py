@@ -16,23 +16,7 @@ from harness import check, one_stderr_line, run, schema_errors
 
 
 def probe_json(*extra, env=None, expect_rc=0):
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "report.json")
-        p = run("probe", "--json", path, "--quiet", *extra, env=env)
-        if expect_rc is not None:
-            check(p.returncode == expect_rc,
-                  f"probe {' '.join(extra)}: exit {expect_rc}, got {p.returncode}: {p.stderr[-2000:]}")
-        report = None
-        if os.path.exists(path):
-            with open(path) as f:
-                report = json.load(f)
-        leftovers = sorted(set(os.listdir(d)) - {"report.json"})
-        check(not leftovers, f"no temporary files left beside the report, found {leftovers}")
-        if report is None:
-            harness.FAILURES.append("no report written")
-            print(f"no report written: exit {p.returncode}: {p.stderr}", file=sys.stderr)
-            sys.exit(1)
-        return p, report
+    return harness.report_json("probe", *extra, env=env, expect_rc=expect_rc)
 
 
 def lavapipe(report):

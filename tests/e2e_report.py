@@ -10,7 +10,6 @@ import html
 import json
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys

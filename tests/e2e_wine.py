@@ -19,19 +19,7 @@ WIN32_MEMORY = ["OPAQUE_WIN32", "OPAQUE_WIN32_KMT", "D3D11_TEXTURE", "D3D11_TEXT
 
 
 def report_of(command, *extra, expect_rc=0):
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "report.json")
-        p = run(command, "--json", path, "--quiet", *extra, timeout=240)
-        check(p.returncode == expect_rc,
-              f"{command} {' '.join(extra)}: exit {expect_rc}, got {p.returncode}: {p.stderr[-1500:]}")
-        check(sorted(os.listdir(d)) == ["report.json"], f"only the report is left: {os.listdir(d)}")
-        if not os.path.exists(path):
-            sys.exit(1)
-        with open(path) as f:
-            r = json.load(f)
-    errs = schema_errors(r)
-    check(not errs, f"the report validates against the schema: {errs[:5]}")
-    return p, r
+    return harness.report_json(command, *extra, expect_rc=expect_rc)
 
 
 def test_wine_probe_finds_llvmpipe_and_no_win32_sharing():

@@ -9,6 +9,8 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+import time
 
 import jsonschema
 
@@ -49,7 +51,6 @@ def run(*argv, env=None, timeout=120):
 def first_child_of(proc, timeout=60):
     """The pid of the first child process `proc` starts (Linux /proc), or None
     if it ends or none appears within the timeout."""
-    import time
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         try:
@@ -66,7 +67,6 @@ def first_child_of(proc, timeout=60):
 def wait_for(proc, timeout, hung):
     """proc's (stdout, stderr) once it ends; killed, with the check `hung`
     failed, when it runs past the timeout."""
-    import subprocess
     try:
         return proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -74,6 +74,32 @@ def wait_for(proc, timeout, hung):
         out = proc.communicate()
         check(False, hung)
         return out
+
+
+def report_json(command, *extra, expect_rc=0, env=None, timeout=240):
+    """Runs `vkwin32h COMMAND --json FILE --quiet EXTRA` in a fresh folder and
+    returns (process, report): checks the exit code (unless expect_rc is None),
+    that nothing but the report is left, and that it validates against the
+    schema; ends the test when no report was written. process.elapsed is the
+    run's wall time in seconds."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "report.json")
+        t0 = time.monotonic()
+        p = run(command, "--json", path, "--quiet", *extra, env=env, timeout=timeout)
+        p.elapsed = time.monotonic() - t0
+        if expect_rc is not None:
+            check(p.returncode == expect_rc, f"{command} {' '.join(extra)}: exit {expect_rc}, "
+                                             f"got {p.returncode}: {p.stderr[-2000:]}")
+        left = sorted(set(os.listdir(d)) - {"report.json"})
+        check(not left, f"no temporary file left beside the report, found {left}")
+        if not os.path.exists(path):
+            check(False, f"a report is written: exit {p.returncode}: {p.stderr}")
+            sys.exit(1)
+        with open(path) as f:
+            report = json.load(f)
+    errs = schema_errors(report)
+    check(not errs, f"the report validates against the schema: {errs[:5]}")
+    return p, report
 
 
 def schema_errors(report):
