@@ -13,6 +13,24 @@
 #include "render_text.h"
 #include "report_render.h"
 
+/* Writes len bytes of text to path, atomically, or to standard output for
+ * NULL or "-"; false (said on stderr) when it cannot. */
+static bool write_out(const char *path, const char *text, size_t len)
+{
+    if (!path || strcmp(path, "-") == 0) {
+        if (fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0)
+            return true;
+        fprintf(stderr, "vkwin32h: cannot write to standard output\n");
+        return false;
+    }
+    vkw_error err;
+    vkw_error_clear(&err);
+    if (vkw_write_file_atomic(path, text, len, &err) == VKW_OK)
+        return true;
+    fprintf(stderr, "vkwin32h: %s\n", err.message);
+    return false;
+}
+
 static int write_json(const vkw_report *report, const char *path)
 {
     char *text = NULL;
@@ -22,20 +40,9 @@ static int write_json(const vkw_report *report, const char *path)
         fprintf(stderr, "vkwin32h: %s\n", err.message);
         return VKW_EXIT_INTERNAL;
     }
-    int rc = VKW_EXIT_OK;
-    if (strcmp(path, "-") == 0) {
-        if (fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
-            fprintf(stderr, "vkwin32h: cannot write the report to standard output\n");
-            rc = VKW_EXIT_REPORT_IO;
-        }
-    } else {
-        size_t len = strlen(text);
-        text[len] = '\n'; /* replaces the terminator: the length is passed */
-        if (vkw_write_file_atomic(path, text, len + 1, &err) != VKW_OK) {
-            fprintf(stderr, "vkwin32h: %s\n", err.message);
-            rc = VKW_EXIT_REPORT_IO;
-        }
-    }
+    size_t len = strlen(text);
+    text[len] = '\n'; /* replaces the terminator: the length is passed */
+    int rc = write_out(path, text, len + 1) ? VKW_EXIT_OK : VKW_EXIT_REPORT_IO;
     free(text);
     return rc;
 }
@@ -137,8 +144,8 @@ static int compare(const vkw_args *args)
     vkw_error err;
     vkw_error_clear(&err);
     vkw_comparison cmp;
-    vkw_status s = vkw_compare_files(args->compare_old, args->compare_new, args->tolerance_pct,
-                                     &cmp, &err);
+    vkw_status s =
+        vkw_compare_files(args->compare_old, args->compare_new, args->tolerance_pct, &cmp, &err);
     if (s != VKW_OK) {
         fprintf(stderr, "vkwin32h: %s\n", err.message);
         return vkw_exit_code_for(s);
@@ -173,25 +180,14 @@ static void check_progress(void *user, const char *what)
     p->shown = true;
 }
 
-/* Writes text atomically; false (said on stderr) when it cannot. */
-static bool write_text(const char *path, const char *text)
-{
-    vkw_error err;
-    vkw_error_clear(&err);
-    if (vkw_write_file_atomic(path, text, strlen(text), &err) == VKW_OK)
-        return true;
-    fprintf(stderr, "vkwin32h: %s\n", err.message);
-    return false;
-}
-
 /* What an earlier run left at this run's report paths, when this run writes
  * no report: CI must not publish yesterday's pass as today's. The config
  * itself is never removed, nor anything that is not a regular file. */
 static void remove_stale_reports(const vkw_args *args, const vkw_check_config *c)
 {
-    const char *paths[] = {args->json_path, args->junit_path, args->summary_path,
-                           c ? c->json_path : NULL, c ? c->junit_path : NULL,
-                           c ? c->summary_path : NULL};
+    const char *paths[] = {args->json_path,          args->junit_path,
+                           args->summary_path,       c ? c->json_path : NULL,
+                           c ? c->junit_path : NULL, c ? c->summary_path : NULL};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
         if (paths[i] && paths[i][0] && strcmp(paths[i], "-") != 0 &&
             strcmp(paths[i], args->config_path) != 0)
@@ -248,8 +244,9 @@ static int check(const vkw_args *args)
         if (!reports[i].path[0])
             continue;
         if (strcmp(reports[i].path, "-") == 0) {
-            fprintf(stderr, "vkwin32h: %s: check writes its reports to files, not to '-' (the "
-                            "summary goes to standard output)\n",
+            fprintf(stderr,
+                    "vkwin32h: %s: check writes its reports to files, not to '-' (the "
+                    "summary goes to standard output)\n",
                     key);
             rc = VKW_EXIT_USAGE;
             goto cleanup;
@@ -298,9 +295,9 @@ static int check(const vkw_args *args)
         rc = VKW_EXIT_INTERNAL;
         goto cleanup;
     }
-    written = (!json || write_text(c->json_path, json)) &&
-              (!junit || write_text(c->junit_path, junit)) &&
-              (!c->summary_path[0] || write_text(c->summary_path, summary));
+    written = (!json || write_out(c->json_path, json, strlen(json))) &&
+              (!junit || write_out(c->junit_path, junit, strlen(junit))) &&
+              (!c->summary_path[0] || write_out(c->summary_path, summary, strlen(summary)));
     if (!args->quiet)
         fputs(summary, stdout);
     if (!written) /* all or none: cleanup removes what was written */
@@ -345,17 +342,7 @@ static int report(const vkw_args *args)
         fprintf(stderr, "vkwin32h: %s\n", err.message);
         return vkw_exit_code_for(s);
     }
-    int rc = VKW_EXIT_OK;
-    size_t len = strlen(text);
-    if (!args->output_path) {
-        if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-            fprintf(stderr, "vkwin32h: cannot write the rendered report to standard output\n");
-            rc = VKW_EXIT_REPORT_IO;
-        }
-    } else if (vkw_write_file_atomic(args->output_path, text, len, &err) != VKW_OK) {
-        fprintf(stderr, "vkwin32h: %s\n", err.message);
-        rc = VKW_EXIT_REPORT_IO;
-    }
+    int rc = write_out(args->output_path, text, strlen(text)) ? VKW_EXIT_OK : VKW_EXIT_REPORT_IO;
     free(text);
     return rc;
 }
@@ -382,26 +369,17 @@ int main(int argc, char **argv)
         return VKW_EXIT_USAGE;
     }
     switch (args.command) {
-    case VKW_CMD_HELP:
-        vkw_print_usage(stdout, args.help_topic);
-        return VKW_EXIT_OK;
+    case VKW_CMD_HELP: vkw_print_usage(stdout, args.help_topic); return VKW_EXIT_OK;
     case VKW_CMD_VERSION:
         printf("%s %s (report schema %d)\n", VKW_TOOL_NAME, VKW_TOOL_VERSION, VKW_SCHEMA_VERSION);
         return VKW_EXIT_OK;
-    case VKW_CMD_PROBE:
-        return probe(&args);
-    case VKW_CMD_BENCH:
-        return bench(&args);
-    case VKW_CMD_COMPARE:
-        return compare(&args);
-    case VKW_CMD_REPORT:
-        return report(&args);
-    case VKW_CMD_CHECK:
-        return check(&args);
-    case VKW_CMD_CHILD:
-        return child(&args);
-    case VKW_CMD_NONE:
-        break;
+    case VKW_CMD_PROBE: return probe(&args);
+    case VKW_CMD_BENCH: return bench(&args);
+    case VKW_CMD_COMPARE: return compare(&args);
+    case VKW_CMD_REPORT: return report(&args);
+    case VKW_CMD_CHECK: return check(&args);
+    case VKW_CMD_CHILD: return child(&args);
+    case VKW_CMD_NONE: break;
     }
     vkw_print_usage(stderr, VKW_CMD_NONE);
     return VKW_EXIT_USAGE;
