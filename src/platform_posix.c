@@ -630,9 +630,17 @@ static void wait_for_exit(vkw_child *c, uint64_t deadline)
     }
     /* Kernels before 5.3 (ENOSYS) and sandboxes that filter the call: poll instead. */
 #endif
+    /* WNOWAIT: the caller reaps, and records whether it had killed the child. */
     const struct timespec nap = {.tv_sec = 0, .tv_nsec = 2000000};
-    while (!reap(c, false, false) && vkw_clock_ns() < deadline)
+    for (;;) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        if (c->reaped ||
+            (waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid) ||
+            vkw_clock_ns() >= deadline)
+            return;
         nanosleep(&nap, NULL);
+    }
 }
 
 void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end)
