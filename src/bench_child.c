@@ -193,10 +193,14 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
     vkw_status s = VKW_OK;
     vkw_sync_mode mode = (vkw_sync_mode)req->mode;
     const vkw_handle_type *t = NULL;
+    /* Each received handle has one owner at a time: hs[] until it moves
+     * (to got[], to the OS pair, or into an import); what is left in hs[] is
+     * closed at the end. */
     if (mode == VKW_SYNC_OS) {
         side.mode = VKW_SYNC_OS;
         s = vkw_pingpong_open_peer((vkw_os_pingpong_kind)req->os_kind, hs, n, &side.pp, &err);
-        n = 0; /* taken */
+        for (uint32_t i = 0; i < n; i++)
+            hs[i] = VKW_NO_HANDLE; /* taken, even on failure */
     } else if (mode < VKW_SYNC_MODE_COUNT && c->dev.handle) {
         const vkw_handle_type *table =
             mode == VKW_SYNC_FENCE ? vkw_fence_handle_types : vkw_semaphore_handle_types;
@@ -212,35 +216,36 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
         snprintf(name_b, sizeof name_b, "%.*s", (int)sizeof name_b - 1, req->nt_names[1]);
         const char *names[2] = {name_a, name_b};
         bool named = name_a[0] && name_b[0];
-        if (named) {
-            got[0] = got[1] = VKW_NO_HANDLE; /* imported by name: nothing attached */
-        } else if (t && vkw_handle_travels_by_value(t)) {
+        bool by_value = !named && t && vkw_handle_travels_by_value(t);
+        if (by_value) {
             got[0] = (vkw_handle)req->values[0];
             got[1] = (vkw_handle)req->values[1];
-        } else if (n >= 2) {
+        } else if (!named && n >= 2) {
             got[0] = hs[0];
             got[1] = hs[1];
+            hs[0] = hs[1] = VKW_NO_HANDLE;
             first = 2;
         }
         if (!t || (got[0] == VKW_NO_HANDLE && !named)) {
-            /* Everything attached is closed below, once. */
-            got[0] = got[1] = VKW_NO_HANDLE;
             s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s request without its handles or type",
                          vkw_sync_mode_name(mode));
         } else {
             s = vkw_sync_side_import(&side, mode, &c->dev, t, got, named ? names : NULL, &err);
-            if (s == VKW_OK && mode == VKW_SYNC_QUEUE_BINARY)
+            if (s == VKW_OK && mode == VKW_SYNC_QUEUE_BINARY) {
                 s = vkw_pingpong_open_peer((vkw_os_pingpong_kind)req->os_kind, hs + first,
                                            n - first, &side.pp, &err);
-            else
                 for (uint32_t i = first; i < n; i++)
-                    vkw_handle_close(hs[i]);
+                    hs[i] = VKW_NO_HANDLE; /* taken, even on failure */
+            }
         }
-        if (t && (s == VKW_OK || got[0] != VKW_NO_HANDLE || named))
-            n = 0; /* every attached handle is taken or closed above */
+        /* What an import did not take (values by value are released as such). */
         for (int i = 0; i < 2; i++)
-            if (t && got[i] != VKW_NO_HANDLE)
-                vkw_external_handle_release(t, got[i]); /* what import did not take */
+            if (got[i] != VKW_NO_HANDLE) {
+                if (t)
+                    vkw_external_handle_release(t, got[i]);
+                else
+                    vkw_handle_close(got[i]);
+            }
     } else {
         s = vkw_fail(&err, VKW_E_PROTOCOL, "round trips of mode %u before a device", req->mode);
     }
