@@ -284,12 +284,13 @@ static const char *dur(double us, char *buf, size_t len)
     return buf;
 }
 
-static const char *rate(uint64_t bytes, const vkw_summary *s, char *buf, size_t len)
+static const char *rate(const vkw_memory_scenario *sc, vkw_phase p, char *buf, size_t len)
 {
-    if (!s->count || s->median <= 0)
-        snprintf(buf, len, "-");
+    double g = vkw_memory_scenario_gbps(sc, p);
+    if (g > 0)
+        snprintf(buf, len, "%.2f", g);
     else
-        snprintf(buf, len, "%.2f", (double)bytes / (s->median * 1e3));
+        snprintf(buf, len, "-");
     return buf;
 }
 
@@ -314,9 +315,9 @@ static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
             dur(p[VKW_PHASE_TRANSFER].median, t[2], sizeof t[2]),
             dur(p[VKW_PHASE_IMPORT].median, t[3], sizeof t[3]),
             dur(p[VKW_PHASE_CHILD_READ].median, t[4], sizeof t[4]),
-            rate(sc->desc.size, &p[VKW_PHASE_CHILD_VERIFY], t[5], sizeof t[5]),
+            rate(sc, VKW_PHASE_CHILD_VERIFY, t[5], sizeof t[5]),
             dur(p[VKW_PHASE_PARENT_READ].median, t[6], sizeof t[6]),
-            rate(sc->desc.size, &p[VKW_PHASE_PARENT_VERIFY], t[7], sizeof t[7]),
+            rate(sc, VKW_PHASE_PARENT_VERIFY, t[7], sizeof t[7]),
             leaked ? "LEAK" : sc->parent_counted && sc->child_counted ? "0" : "?");
     if (sc->outcome == VKW_OUTCOME_FAILED)
         fprintf(f, "      %s\n", sc->reason);
@@ -338,8 +339,6 @@ static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
     fprintf(f, "      handles open: parent %u -> %u, child %u -> %u\n", sc->parent_handles_before,
             sc->parent_handles_after, sc->child_handles_before, sc->child_handles_after);
 }
-
-void vkw_render_round_trips_text(FILE *f, const vkw_bench_report *b, bool verbose);
 
 void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose)
 {
@@ -392,10 +391,8 @@ static void round_trip_line(FILE *f, const vkw_bench_report *b, const vkw_sync_r
     char what[40], t[6][24];
     if (r->mode == VKW_SYNC_OS)
         snprintf(what, sizeof what, "%s", vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind));
-    else if (r->type_index >= 0)
-        snprintf(what, sizeof what, "%s",
-                 r->mode == VKW_SYNC_FENCE ? vkw_fence_handle_types[r->type_index].name
-                                           : vkw_semaphore_handle_types[r->type_index].name);
+    else if (vkw_sync_result_type(r))
+        snprintf(what, sizeof what, "%s", vkw_sync_result_type(r)->name);
     else
         snprintf(what, sizeof what, "in-process");
     fprintf(f, "  %-15s %-12s %-8s ", vkw_sync_mode_name(r->mode), what, vkw_peer_name(r->peer));

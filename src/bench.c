@@ -80,6 +80,20 @@ void vkw_bench_options_default(vkw_bench_options *o)
     o->pin_parent = o->pin_child = -1;
 }
 
+const vkw_handle_type *vkw_sync_result_type(const vkw_sync_result *r)
+{
+    if (r->type_index < 0)
+        return NULL;
+    return vkw_sync_mode_uses_fences(r->mode) ? &vkw_fence_handle_types[r->type_index]
+                                               : &vkw_semaphore_handle_types[r->type_index];
+}
+
+double vkw_memory_scenario_gbps(const vkw_memory_scenario *sc, vkw_phase verify)
+{
+    const vkw_summary *sm = &sc->phase_us[verify];
+    return sm->count && sm->median > 0 ? (double)sc->desc.size / (sm->median * 1e3) : 0;
+}
+
 uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc)
 {
     uint32_t n = 0;

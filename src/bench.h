@@ -134,6 +134,14 @@ typedef struct vkw_sync_result {
     double ratio_p50, ratio_p99; /* to that baseline; ratio_p99 < 0: not meaningful (chains) */
 } vkw_sync_result;
 
+/* The semaphore or fence handle type a process-peer result ran with; NULL
+ * for OS pairs and thread peers. */
+const vkw_handle_type *vkw_sync_result_type(const vkw_sync_result *r);
+
+/* GB/s (10^9 bytes a second) of a scenario's verify phase (its median); 0
+ * when it did not run. */
+double vkw_memory_scenario_gbps(const vkw_memory_scenario *sc, vkw_phase verify);
+
 /* Handles a scenario leaked: the growth of each process's count, where counted
  * (a process that closed more than it opened does not cancel the other's). */
 uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc);

@@ -15,19 +15,6 @@ static vkw_handle_family native_family(void)
     return vkw_platform_os() == VKW_OS_WINDOWS ? VKW_FAMILY_WIN32 : VKW_FAMILY_POSIX_FD;
 }
 
-static bool fence_mode(vkw_sync_mode m)
-{
-    return m == VKW_SYNC_FENCE;
-}
-
-static const vkw_handle_type *result_type(const vkw_sync_result *r)
-{
-    if (r->type_index < 0)
-        return NULL;
-    return fence_mode(r->mode) ? &vkw_fence_handle_types[r->type_index]
-                               : &vkw_semaphore_handle_types[r->type_index];
-}
-
 static vkw_sync_result *add_result(vkw_bench_report *b, vkw_sync_mode mode, vkw_peer peer)
 {
     vkw_sync_result *r = &b->sync[b->sync_count++];
@@ -94,7 +81,7 @@ static vkw_status plan(bench_ctx *c, const vkw_device_report *dr, vkw_error *err
                                                "fence is externally synchronized)");
                 continue;
             }
-            bool fences = fence_mode((vkw_sync_mode)m);
+            bool fences = vkw_sync_mode_uses_fences((vkw_sync_mode)m);
             const vkw_handle_type *table = fences ? vkw_fence_handle_types
                                                   : vkw_semaphore_handle_types;
             size_t n = fences ? VKW_FENCE_HANDLE_TYPE_COUNT : VKW_SEMAPHORE_HANDLE_TYPE_COUNT;
@@ -191,16 +178,22 @@ static vkw_status time_chains(bench_ctx *c, vkw_sync_side *side, double *samples
     return VKW_OK;
 }
 
-/* The rounds the other side answers: all, or under --fault lost-signal (once,
- * for the first mode run) only the warm-up, so the first timed wait is lost. */
-static uint32_t answered_rounds(bench_ctx *c)
+/* The rounds the other side answers: all, or under --fault lost-signal (for
+ * the first mode that gets to its timed loop) only the warm-up, so the first
+ * timed wait is lost. */
+static uint32_t answered_rounds(const bench_ctx *c)
 {
-    uint32_t all = c->opts->warmup + c->opts->round_trips;
-    if (c->opts->fault == VKW_FAULT_LOST_SIGNAL && c->fault_pending) {
-        c->fault_pending = false;
+    if (c->opts->fault == VKW_FAULT_LOST_SIGNAL && c->fault_pending)
         return c->opts->warmup;
-    }
-    return all;
+    return c->opts->warmup + c->opts->round_trips;
+}
+
+/* The timed loop is about to run with the other side answering `answered`:
+ * a lost signal is committed now, not when the mode was planned. */
+static void fault_committed(bench_ctx *c, uint32_t answered)
+{
+    if (answered < c->opts->warmup + c->opts->round_trips)
+        c->fault_pending = false;
 }
 
 static uint32_t chain_rounds(const vkw_bench_options *o)
@@ -279,6 +272,7 @@ static vkw_status run_thread_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_sid
     s = vkw_thread_start(peer_thread_main, &pt, &thread, err);
     if (s != VKW_OK)
         goto cleanup;
+    fault_committed(c, pt.rounds);
     s = time_pings(c, side, samples, err);
     vkw_thread_join(thread); /* its every wait ends at the timeout */
     if (s == VKW_OK && pt.status != VKW_OK) {
@@ -287,6 +281,8 @@ static vkw_status run_thread_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_sid
     }
 
 cleanup:
+    /* Both threads' batches are on this device: either may wait forever. */
+    side->pending_waits |= pt.side.pending_waits;
     vkw_sync_side_settle(side, s == VKW_OK);
     vkw_sync_side_release(&pt.side);
     vkw_sync_side_release(side);
@@ -318,7 +314,7 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
     vkw_handle handles[2 + VKW_PINGPONG_MAX_HANDLES] = {VKW_NO_HANDLE, VKW_NO_HANDLE,
                                                        VKW_NO_HANDLE, VKW_NO_HANDLE};
     uint32_t handle_count = 0, order_count = 0; /* the objects', then the ordering primitive's */
-    const vkw_handle_type *t = result_type(r);
+    const vkw_handle_type *t = vkw_sync_result_type(r);
     vkw_status s;
     vkw_msg_sync msg;
     vkw_msg_init(&msg.h, VKW_MSG_SYNC, ++c->seq, sizeof msg);
@@ -336,7 +332,7 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
     } else {
         /* --nt-names: NT semaphores travel by name; the exported handles keep
          * the named objects alive until the child has imported them. */
-        bool named = o->nt_names && !fence_mode(r->mode) && vkw_handle_type_nameable(t);
+        bool named = o->nt_names && !vkw_sync_mode_uses_fences(r->mode) && vkw_handle_type_nameable(t);
         const char *names[2] = {msg.nt_names[0], msg.nt_names[1]};
         if (named) {
             vkw_bench_nt_name(c, msg.nt_names[0], sizeof msg.nt_names[0]);
@@ -384,6 +380,8 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
                      "the child could not take its side: %s", why);
         goto cleanup;
     }
+    if (r->mode != VKW_SYNC_GPU_CHAIN)
+        fault_committed(c, msg.answer);
     vkw_status timed = r->mode == VKW_SYNC_GPU_CHAIN ? time_chains(c, side, samples, err)
                                                      : time_pings(c, side, samples, err);
     vkw_error derr;
@@ -476,13 +474,18 @@ vkw_status vkw_bench_sync_run(bench_ctx *c, vkw_error *err)
     if (s != VKW_OK)
         return s;
     if (c->opts->pin_parent >= 0 &&
-        (s = vkw_thread_pin((uint32_t)c->opts->pin_parent, err)) != VKW_OK)
-        return s;
+        (s = vkw_thread_pin((uint32_t)c->opts->pin_parent, err)) != VKW_OK) {
+        for (uint32_t i = 0; i < b->sync_count; i++)
+            if (b->sync[i].outcome == VKW_OUTCOME_NOT_RUN)
+                snprintf(b->sync[i].reason, sizeof b->sync[i].reason, "not run: %.240s",
+                         err->message);
+        goto tally;
+    }
     for (uint32_t i = 0; i < b->sync_count; i++) {
         vkw_sync_result *r = &b->sync[i];
         if (r->outcome != VKW_OUTCOME_NOT_RUN)
             continue;
-        const vkw_handle_type *t = result_type(r);
+        const vkw_handle_type *t = vkw_sync_result_type(r);
         vkw_bench_progress(c, "round trips: %s%s%s, %s peer", vkw_sync_mode_name(r->mode),
                            r->mode == VKW_SYNC_OS ? " " : (t ? " " : ""),
                            r->mode == VKW_SYNC_OS
@@ -500,11 +503,12 @@ vkw_status vkw_bench_sync_run(bench_ctx *c, vkw_error *err)
         run_one(c, r);
     }
     ratios(b);
+tally:
     for (uint32_t i = 0; i < b->sync_count; i++) {
         b->sync_passed += b->sync[i].outcome == VKW_OUTCOME_PASSED;
         b->sync_failed += b->sync[i].outcome == VKW_OUTCOME_FAILED;
         b->sync_skipped += b->sync[i].outcome == VKW_OUTCOME_SKIPPED;
         b->sync_not_run += b->sync[i].outcome == VKW_OUTCOME_NOT_RUN;
     }
-    return VKW_OK;
+    return s;
 }

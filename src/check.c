@@ -240,12 +240,6 @@ static const char *skip_reason(const vkw_bench_report *b)
     return "no scenario ran";
 }
 
-static double scenario_gbps(const vkw_memory_scenario *sc, vkw_phase phase)
-{
-    const vkw_summary *sm = &sc->phase_us[phase];
-    return sm->count && sm->median > 0 ? (double)sc->desc.size / (sm->median * 1e3) : 0;
-}
-
 static void judge_memory(const vkw_check_threshold *t, const vkw_bench_report *b,
                          vkw_expectation *e)
 {
@@ -259,8 +253,8 @@ static void judge_memory(const vkw_check_threshold *t, const vkw_bench_report *b
         leaked += vkw_memory_scenario_leaked(sc);
         uncounted += !sc->parent_counted || !sc->child_counted;
         if (sc->outcome == VKW_OUTCOME_PASSED) {
-            double g = fmin(scenario_gbps(sc, VKW_PHASE_CHILD_VERIFY),
-                            scenario_gbps(sc, VKW_PHASE_PARENT_VERIFY));
+            double g = fmin(vkw_memory_scenario_gbps(sc, VKW_PHASE_CHILD_VERIFY),
+                            vkw_memory_scenario_gbps(sc, VKW_PHASE_PARENT_VERIFY));
             slowest = fmin(slowest, g);
         }
     }
@@ -306,14 +300,6 @@ static void judge_memory(const vkw_check_threshold *t, const vkw_bench_report *b
     }
 }
 
-static const char *result_type_name(const vkw_sync_result *r)
-{
-    if (r->type_index < 0)
-        return NULL;
-    return r->mode == VKW_SYNC_FENCE ? vkw_fence_handle_types[r->type_index].name
-                                     : vkw_semaphore_handle_types[r->type_index].name;
-}
-
 static void fmt_us(char *buf, size_t len, double ns)
 {
     if (ns >= 1e6)
@@ -332,7 +318,8 @@ static void judge_sync(const vkw_check_bench *cb, const vkw_check_item *it,
     bool no_baseline = false;
     for (uint32_t i = 0; i < b->sync_count; i++) {
         const vkw_sync_result *r = &b->sync[i];
-        const char *tn = result_type_name(r);
+        const vkw_handle_type *type = vkw_sync_result_type(r);
+        const char *tn = type ? type->name : NULL;
         if (r->mode != it->mode || r->peer != it->peer)
             continue;
         if (cb->sync_type_name[0] && r->mode != VKW_SYNC_OS && r->peer == VKW_PEER_PROCESS &&

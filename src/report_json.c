@@ -395,11 +395,11 @@ static void summary(jw *w, cJSON *parent, const char *key, const vkw_summary *sm
     num(w, o, "max", sm->max);
 }
 
-/* GB/s (10^9 bytes a second) of a verify whose median took `us`. */
-static void gbps(jw *w, cJSON *o, const char *key, uint64_t bytes, const vkw_summary *sm)
+static void gbps(jw *w, cJSON *o, const char *key, const vkw_memory_scenario *sc, vkw_phase p)
 {
-    if (sm->count && sm->median > 0)
-        num(w, o, key, (double)bytes / (sm->median * 1e3));
+    double g = vkw_memory_scenario_gbps(sc, p);
+    if (g > 0)
+        num(w, o, key, g);
     else
         null(w, o, key);
 }
@@ -444,8 +444,8 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
     cJSON *v = add_obj(w, o, "verify");
     boolean(w, v, "parent_to_child", sc->parent_to_child_ok);
     boolean(w, v, "child_to_parent", sc->child_to_parent_ok);
-    gbps(w, v, "child_gbps", sc->desc.size, &sc->phase_us[VKW_PHASE_CHILD_VERIFY]);
-    gbps(w, v, "parent_gbps", sc->desc.size, &sc->phase_us[VKW_PHASE_PARENT_VERIFY]);
+    gbps(w, v, "child_gbps", sc, VKW_PHASE_CHILD_VERIFY);
+    gbps(w, v, "parent_gbps", sc, VKW_PHASE_PARENT_VERIFY);
     if (sc->mismatch) {
         cJSON *mm = add_obj(w, v, "mismatch");
         str(w, mm, "seen_by", sc->mismatch_side);
@@ -480,10 +480,7 @@ static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sy
     str(w, o, "peer", vkw_peer_name(r->peer));
     str(w, o, "os_primitive",
         r->mode == VKW_SYNC_OS ? vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind) : NULL);
-    const vkw_handle_type *t = NULL;
-    if (r->type_index >= 0)
-        t = r->mode == VKW_SYNC_FENCE ? &vkw_fence_handle_types[r->type_index]
-                                      : &vkw_semaphore_handle_types[r->type_index];
+    const vkw_handle_type *t = vkw_sync_result_type(r);
     str(w, o, "handle_type", t ? t->name : NULL);
     str(w, o, "object", r->mode == VKW_SYNC_OS             ? NULL
                         : r->mode == VKW_SYNC_FENCE        ? "fence"

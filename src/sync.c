@@ -38,7 +38,7 @@ vkw_status vkw_pingpong_pong(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *e
     return s == VKW_OK ? vkw_pingpong_signal(pp, err) : s;
 }
 
-static bool uses_fences(vkw_sync_mode m)
+bool vkw_sync_mode_uses_fences(vkw_sync_mode m)
 {
     return m == VKW_SYNC_FENCE;
 }
@@ -102,7 +102,7 @@ vkw_status vkw_sync_side_create(vkw_sync_side *side, vkw_sync_mode mode, vkw_dev
     side->queue = dev->queue;
     side->own_objects = true;
     vkw_status s;
-    if (uses_fences(mode)) {
+    if (vkw_sync_mode_uses_fences(mode)) {
         s = create_fence(dev, t, &side->fa, err);
         if (s == VKW_OK)
             s = create_fence(dev, t, &side->fb, err);
@@ -133,7 +133,7 @@ vkw_status vkw_sync_side_export(vkw_sync_side *side, const vkw_handle_type *t, v
 {
     out[0] = out[1] = VKW_NO_HANDLE;
     vkw_status s;
-    if (uses_fences(side->mode)) {
+    if (vkw_sync_mode_uses_fences(side->mode)) {
         s = vkw_fence_export(side->dev, side->fa, t, &out[0], err);
         if (s == VKW_OK)
             s = vkw_fence_export(side->dev, side->fb, t, &out[1], err);
@@ -160,7 +160,7 @@ vkw_status vkw_sync_side_import(vkw_sync_side *side, vkw_sync_mode mode, vkw_dev
                                         dev, NULL, NULL, err);
     side->mode = mode;
     for (int i = 0; s == VKW_OK && i < 2; i++)
-        s = uses_fences(mode) ? vkw_fence_import(dev, i ? side->fb : side->fa, t, &handles[i], err)
+        s = vkw_sync_mode_uses_fences(mode) ? vkw_fence_import(dev, i ? side->fb : side->fa, t, &handles[i], err)
                               : vkw_semaphore_import(dev, i ? side->b : side->a, t, &handles[i],
                                                      names ? names[i] : NULL, err);
     if (s != VKW_OK)

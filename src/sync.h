@@ -25,6 +25,8 @@ typedef enum vkw_sync_mode {
     VKW_SYNC_MODE_COUNT
 } vkw_sync_mode;
 const char *vkw_sync_mode_name(vkw_sync_mode m); /* "os", "host-timeline", ... */
+/* Whether the mode's objects are fences (else semaphores; none for os). */
+bool vkw_sync_mode_uses_fences(vkw_sync_mode m);
 
 typedef enum vkw_peer { VKW_PEER_PROCESS, VKW_PEER_THREAD, VKW_PEER_COUNT } vkw_peer;
 const char *vkw_peer_name(vkw_peer p); /* "process", "thread" */
