@@ -18,19 +18,14 @@ import xml.etree.ElementTree as ET
 import jsonschema
 
 import harness
-from harness import check, one_stderr_line, run, schema_errors
+from harness import check, load, one_stderr_line, run, schema_errors
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = harness.ROOT
 SAMPLES = os.path.join(ROOT, "sample_configs")
 CONFIG_SCHEMA = os.path.join(ROOT, "schema", "vkwin32h-check-config.schema.json")
 LAVAPIPE = os.path.join(SAMPLES, "lavapipe-smoke.json")
 
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG, EXIT_FAILED, EXIT_ENVIRONMENT = 0, 1, 2, 14, 15
-
-
-def load(path):
-    with open(path) as f:
-        return json.load(f)
 
 
 def config_schema_errors(cfg):
@@ -434,7 +429,7 @@ def test_check_cli_errors():
 
 
 def test_check_schema_accepts_recorded_h100_check_report():
-    r = load(os.path.join(ROOT, "tests", "data", "h100-check.json"))
+    r = load(os.path.join(harness.DATA, "h100-check.json"))
     check(not schema_errors(r), f"the H100 check report validates: {schema_errors(r)[:3]}")
     cfg = load(os.path.join(SAMPLES, "nvidia-linux.json"))
     c = r["check"]

@@ -11,7 +11,7 @@ import sys
 import tempfile
 
 import harness
-from harness import check, one_stderr_line, run
+from harness import check, one_stderr_line, run, write
 
 
 def real_bench(d):
@@ -21,13 +21,6 @@ def real_bench(d):
     check(p.returncode == 0, f"a real bench report: {p.stderr}")
     with open(path) as f:
         return path, json.load(f)
-
-
-def write(d, name, report):
-    path = os.path.join(d, name)
-    with open(path, "w") as f:
-        json.dump(report, f)
-    return path
 
 
 def test_compare_identical_reports_find_nothing():
@@ -87,8 +80,7 @@ def test_compare_flags_an_injected_slowdown():
 def test_compare_check_reports_flag_a_failing_expectation_and_a_slowdown():
     """Two runs of a lab's check (the H100's nvidia-linux.json): an expectation
     that no longer passes, and a slower round trip inside one of the runs."""
-    recorded = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data",
-                            "h100-check.json")
+    recorded = os.path.join(harness.DATA, "h100-check.json")
     with open(recorded) as f:
         r = json.load(f)
     with tempfile.TemporaryDirectory() as d:

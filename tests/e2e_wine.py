@@ -104,8 +104,7 @@ def test_wine_cli_errors_and_exit_codes():
     check(p.returncode == 0 and p.stdout.startswith("vkwin32h "), "--version")
 
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WINDOWS_CONFIG = os.path.join(ROOT, "sample_configs", "windows-nt-handles.json")
+WINDOWS_CONFIG = os.path.join(harness.ROOT, "sample_configs", "windows-nt-handles.json")
 
 
 def check_run(cfg, d):

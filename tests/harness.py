@@ -17,6 +17,22 @@ import jsonschema
 ARGS = None
 FAILURES = []
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, "tests", "data")  # reports recorded on the H100
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def write(d, name, obj):
+    """obj as JSON in d/name; returns the path."""
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        json.dump(obj, f)
+    return path
+
 
 def check(cond, what):
     if not cond:
