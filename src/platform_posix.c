@@ -333,6 +333,26 @@ static int ms_left(uint64_t deadline)
     return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
+/* The limit of one wait of the OS round trips. Its clock is read only when
+ * the wait has to block, once, not on the way in: a signal already there
+ * costs no clock read inside the timed round trip. */
+typedef struct wait_limit {
+    uint32_t timeout_ms; /* UINT32_MAX: none */
+    uint64_t deadline;   /* 0: the wait has not blocked yet */
+} wait_limit;
+
+/* Milliseconds a blocking call may wait now (-1: no limit, 0: time is up). */
+static int limit_ms(wait_limit *l)
+{
+    if (l->timeout_ms == UINT32_MAX)
+        return -1;
+    if (!l->deadline) {
+        l->deadline = vkw_clock_ns() + (uint64_t)l->timeout_ms * 1000000u;
+        return l->timeout_ms > INT_MAX ? INT_MAX : (int)l->timeout_ms;
+    }
+    return ms_left(l->deadline);
+}
+
 /* ---- The child process and its channel ----------------------------------- */
 
 /* The descriptor the child finds its end of the channel on. */
@@ -867,27 +887,30 @@ vkw_status vkw_event_signal(vkw_handle ev, vkw_error *err)
     return VKW_OK;
 }
 
-vkw_status vkw_event_wait(vkw_handle ev, uint32_t timeout_ms, vkw_error *err)
+static vkw_status event_wait(int fd, wait_limit *l, vkw_error *err)
 {
-    uint64_t deadline = deadline_after(timeout_ms);
     for (;;) {
         uint64_t value;
         /* Non-blocking read first: a signal already there costs no poll. */
-        ssize_t n = read((int)ev, &value, sizeof value);
+        ssize_t n = read(fd, &value, sizeof value);
         if (n == (ssize_t)sizeof value)
             return VKW_OK;
         if (n < 0 && errno != EAGAIN && errno != EINTR)
-            return vkw_fail(err, VKW_E_OS, "cannot wait on eventfd %d: %s", (int)ev,
-                            strerror(errno));
-        struct pollfd pfd = {.fd = (int)ev, .events = POLLIN};
-        int left = ms_left(deadline);
+            return vkw_fail(err, VKW_E_OS, "cannot wait on eventfd %d: %s", fd, strerror(errno));
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int left = limit_ms(l);
         if (left == 0)
-            return vkw_fail(err, VKW_E_TIMEOUT, "no signal within %u ms", timeout_ms);
+            return vkw_fail(err, VKW_E_TIMEOUT, "no signal within %u ms", l->timeout_ms);
         int r = poll(&pfd, 1, left);
         if (r < 0 && errno != EINTR)
-            return vkw_fail(err, VKW_E_OS, "cannot wait on eventfd %d: %s", (int)ev,
-                            strerror(errno));
+            return vkw_fail(err, VKW_E_OS, "cannot wait on eventfd %d: %s", fd, strerror(errno));
     }
+}
+
+vkw_status vkw_event_wait(vkw_handle ev, uint32_t timeout_ms, vkw_error *err)
+{
+    wait_limit l = {timeout_ms, 0};
+    return event_wait((int)ev, &l, err);
 }
 
 vkw_status vkw_section_create(size_t size, vkw_handle *out, vkw_error *err)
@@ -1143,16 +1166,16 @@ static long futex(_Atomic uint32_t *addr, int op, uint32_t val, const struct tim
 }
 
 /* Waits until *word reaches round (it only grows). */
-static vkw_status futex_wait_for(_Atomic uint32_t *word, uint32_t round, uint64_t deadline,
-                                 uint32_t timeout_ms, vkw_error *err)
+static vkw_status futex_wait_for(_Atomic uint32_t *word, uint32_t round, wait_limit *l,
+                                 vkw_error *err)
 {
     for (;;) {
         uint32_t seen = atomic_load_explicit(word, memory_order_acquire);
         if ((int32_t)(seen - round) >= 0) /* reached (or passed), across wrap-around */
             return VKW_OK;
-        int left = ms_left(deadline);
+        int left = limit_ms(l);
         if (left == 0)
-            return vkw_fail(err, VKW_E_TIMEOUT, "no futex signal within %u ms", timeout_ms);
+            return vkw_fail(err, VKW_E_TIMEOUT, "no futex signal within %u ms", l->timeout_ms);
         struct timespec ts = {left / 1000, (long)(left % 1000) * 1000000L};
         if (futex(word, FUTEX_WAIT, seen, left < 0 ? NULL : &ts) != 0 && errno != EAGAIN &&
             errno != EINTR &&
@@ -1182,18 +1205,17 @@ static vkw_status pipe_signal(int fd, vkw_error *err)
     return VKW_OK;
 }
 
-static vkw_status pipe_wait(int fd, uint64_t deadline, uint32_t timeout_ms, vkw_error *err)
+static vkw_status pipe_wait(int fd, wait_limit *l, vkw_error *err)
 {
     for (;;) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        int left = ms_left(deadline);
-        int r = poll(&pfd, 1, left);
+        int r = poll(&pfd, 1, limit_ms(l));
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
             return vkw_fail(err, VKW_E_OS, "pipe poll: %s", strerror(errno));
         if (r == 0)
-            return vkw_fail(err, VKW_E_TIMEOUT, "no pipe signal within %u ms", timeout_ms);
+            return vkw_fail(err, VKW_E_TIMEOUT, "no pipe signal within %u ms", l->timeout_ms);
         char c;
         ssize_t n = read(fd, &c, 1);
         if (n == 1)
@@ -1207,8 +1229,7 @@ static vkw_status pipe_wait(int fd, uint64_t deadline, uint32_t timeout_ms, vkw_
 
 /* One signal of ours, or one wait for theirs. Each end counts what it sent
  * and what it saw, so signals and waits can also be used one at a time. */
-static vkw_status half_step(vkw_pingpong *pp, bool signal, uint64_t deadline, uint32_t timeout_ms,
-                            vkw_error *err)
+static vkw_status half_step(vkw_pingpong *pp, bool signal, wait_limit *l, vkw_error *err)
 {
     vkw_status s;
     uint32_t round = (signal ? pp->sent : pp->seen) + 1;
@@ -1218,22 +1239,17 @@ static vkw_status half_step(vkw_pingpong *pp, bool signal, uint64_t deadline, ui
         _Atomic uint32_t *mine = &pp->words[pp->peer ? 1 : 0];
         _Atomic uint32_t *theirs = &pp->words[pp->peer ? 0 : 1];
         s = signal ? futex_signal(mine, round, err)
-                   : futex_wait_for(theirs, round, deadline, timeout_ms, err);
+                   : futex_wait_for(theirs, round, l, err);
         break;
     }
     case VKW_PINGPONG_EVENTFD: {
         vkw_handle mine = pp->peer ? pp->b : pp->a, theirs = pp->peer ? pp->a : pp->b;
-        if (signal) {
-            s = vkw_event_signal(mine, err);
-        } else {
-            int left = ms_left(deadline);
-            s = vkw_event_wait(theirs, left < 0 ? UINT32_MAX : (uint32_t)left, err);
-        }
+        s = signal ? vkw_event_signal(mine, err) : event_wait((int)theirs, l, err);
         break;
     }
     default: /* pipe: a writes, b reads, on either end */
         s = signal ? pipe_signal(pp->peer ? pp->b : pp->a, err)
-                   : pipe_wait(pp->peer ? pp->a : pp->b, deadline, timeout_ms, err);
+                   : pipe_wait(pp->peer ? pp->a : pp->b, l, err);
         break;
     }
     if (s == VKW_OK)
@@ -1243,12 +1259,13 @@ static vkw_status half_step(vkw_pingpong *pp, bool signal, uint64_t deadline, ui
 
 vkw_status vkw_pingpong_signal(vkw_pingpong *pp, vkw_error *err)
 {
-    return half_step(pp, true, UINT64_MAX, 0, err);
+    return half_step(pp, true, NULL, err);
 }
 
 vkw_status vkw_pingpong_wait(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
 {
-    return half_step(pp, false, deadline_after(timeout_ms), timeout_ms, err);
+    wait_limit l = {timeout_ms, 0};
+    return half_step(pp, false, &l, err);
 }
 
 uint32_t vkw_platform_process_id(void)
