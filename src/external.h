@@ -59,8 +59,8 @@ const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type
                                     const char *name, const void *next);
 
 /* Exports memory as a native handle owned by the caller. NT handles may be
- * exported at most once per object and type (VkMemoryGetWin32HandleInfoKHR
- * VU 00662): callers export each allocation once. */
+ * exported at most once per memory object and handle type (a valid usage
+ * rule of VkMemoryGetWin32HandleInfoKHR): callers export each allocation once. */
 vkw_status vkw_memory_export(const vkw_device *dev, VkDeviceMemory mem, const vkw_handle_type *t,
                              vkw_handle *out, vkw_error *err);
 

@@ -801,6 +801,12 @@ vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len,
         return vkw_fail(err, VKW_E_INVALID_ARG,
                         "cannot send %u handles in one message to the peer (at most %u)",
                         handle_count, VKW_CHANNEL_MAX_HANDLES);
+    /* VKW_NO_HANDLE is also this process's pseudo-handle: duplicated, it
+     * would hand the peer full access to this process. */
+    for (uint32_t i = 0; i < handle_count; i++)
+        if (handles[i] == VKW_NO_HANDLE || handles[i] == 0)
+            return vkw_fail(err, VKW_E_INVALID_ARG, "handle %u of a message to the peer is no "
+                                                    "handle", i);
     vkw_status s = VKW_OK;
     unsigned char frame[FRAME_MAX];
     uint64_t remote[VKW_CHANNEL_MAX_HANDLES];

@@ -379,9 +379,10 @@ vkw_status vkw_shared_memory_import(vkw_device *dev, const vkw_handle_type *t,
     VkMemoryRequirements reqs;
     VkMemoryDedicatedRequirements ded;
     requirements(out, &reqs, &ded);
-    uint32_t bits = 0;
+    uint32_t bits = ~0u; /* by name: no handle here to ask about, so the exporter's type */
     bool queried = false;
-    s = vkw_memory_handle_type_bits(dev, t, *handle, &bits, &queried, err);
+    if (!nt_name || !nt_name[0])
+        s = vkw_memory_handle_type_bits(dev, t, *handle, &bits, &queried, err);
     if (s != VKW_OK)
         goto cleanup;
     uint32_t usable = bits & reqs.memoryTypeBits;
