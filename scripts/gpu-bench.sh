@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs `vkwin32h bench` on a GPU machine of the `device` tool: the build
+# Runs `vkwin32h bench` on a GPU machine (an NVIDIA H100/H200): the build
 # (build/default) and the debs in .gl/ are made here and carried there
-# (README "On a GPU machine"). Writes its reports to $OUT:
+# (README "On a GPU machine"). Writes its reports to the folder $OUT
+# (default /tmp/vkw-gpu):
 #   machine.txt           the GPU and driver; probe vs vulkaninfo --summary, five runs each
 #   bench-validate.*      memory up to $SIZES and every round trip, under the validation layer
 #   bench.*               the same without the layer, for timings (--verbose, more round trips)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs `vkwin32h check` with sample_configs/nvidia-linux.json on a GPU machine of
-# the `device` tool (README "On a GPU machine": build/default and .gl/ carried).
-# Writes to $OUT (six files: the device tool brings back only a few):
+# Runs `vkwin32h check` with sample_configs/nvidia-linux.json on a GPU machine with
+# an NVIDIA H100/H200 (README "On a GPU machine": build/default and .gl/ carried).
+# Writes to the folder $OUT (default /tmp/vkw-gpu), six files:
 #   check.{json,xml,txt}          the check, no layer (timings)
 #   check-validate.{json,txt}     the same under the validation layer (its verdict)
 #   runs.log                      the GPU, the driver, each run's exit code and stderr

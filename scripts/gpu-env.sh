@@ -1,5 +1,5 @@
 # Sourced by the GPU-machine scripts: makes the carried debs usable on the
-# `device` tool's machine. The loader and libglvnd go to / (the NVIDIA ICD
+# GPU machine (an NVIDIA H100/H200 without network). The loader and libglvnd go to / (the NVIDIA ICD
 # needs them there); the rest (cJSON, validation layers, vulkaninfo and its
 # X/Wayland client libraries) is unpacked aside, where it cannot break /.
 extra=/tmp/vkw-extra

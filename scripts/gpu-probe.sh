@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs `vkwin32h probe` on a GPU machine of the `device` tool, under the
+# Runs `vkwin32h probe` on a GPU machine (an NVIDIA H100/H200), under the
 # validation layer. The build (build/default) and the debs in .gl/ are made
 # here and carried there (README "On the GPU machine"). Writes to $OUT.
 set -uo pipefail

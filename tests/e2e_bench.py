@@ -248,7 +248,7 @@ def test_bench_under_validation_layer_reports_no_error():
 
 
 def test_schema_accepts_recorded_h100_bench_report():
-    # Recorded by scripts/gpu-bench.sh on the device tool's NVIDIA H100 (driver
+    # Recorded by scripts/gpu-bench.sh on a GPU machine's NVIDIA H100 (driver
     # 580.159.04) under the validation layer: the schema must take a real GPU's
     # bench, and what it showed there stays pinned.
     r = harness.load(os.path.join(harness.DATA, "h100-bench.json"))

@@ -182,7 +182,7 @@ def test_probe_validation_layer_missing_exit_9():
 
 
 def test_schema_accepts_recorded_h100_report():
-    # A report recorded on the NVIDIA H100 of the device tool (driver 580.159.04,
+    # A report recorded on the NVIDIA H100 of a GPU machine (driver 580.159.04,
     # scripts/gpu-probe.sh): the schema must take a real GPU's report, not only
     # lavapipe's, and the NVIDIA-specific decoding must stay as recorded.
     path = os.path.join(harness.DATA, "h100-probe.json")

@@ -13,7 +13,7 @@
 static void driver_version_nvidia_decodes_10_8_8_6(void)
 {
     char buf[64];
-    /* 580.159.04, as nvidia-smi writes it (and as the H100 of the device tool reports) */
+    /* 580.159.04, as nvidia-smi writes it (and as the H100 of a GPU machine reports) */
     uint32_t v = (580u << 22) | (159u << 14) | (4u << 6);
     CHECK_STR(vkw_driver_version_string(0x10DE, v, VKW_OS_LINUX, buf, sizeof buf), "580.159.04");
     v = (535u << 22) | (54u << 14) | (3u << 6) | 5u; /* the rarely used fourth field */
