@@ -42,9 +42,23 @@ _Static_assert(sizeof(VkExportSemaphoreWin32HandleInfoKHR) <=
                    sizeof(((vkw_chain_storage *)0)->info),
                "chain storage too small");
 
+static bool is_memory_type(const vkw_handle_type *t)
+{
+    for (size_t i = 0; i < VKW_MEMORY_HANDLE_TYPE_COUNT; i++)
+        if (t == &vkw_memory_handle_types[i])
+            return true;
+    return false;
+}
+
 bool vkw_handle_type_nameable(const vkw_handle_type *t)
 {
-    return t->nt_handle; /* KMT handles are global values with no name */
+    /* KMT handles are global values with no name. Memory is named through
+     * VkExportMemoryWin32HandleInfoKHR, which is for OPAQUE_WIN32 only
+     * (VUID-VkExportMemoryWin32HandleInfoKHR-handleTypes-00657); the D3D
+     * types come from D3D itself. */
+    if (is_memory_type(t))
+        return t->bit == VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT;
+    return t->nt_handle;
 }
 
 /* The name as the UTF-16 string the structures take (names are ASCII here). */
@@ -89,12 +103,14 @@ void vkw_external_resolve(vkw_device *dev)
 const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
                                     const char *name, const void *next)
 {
-    if (!t->nt_handle)
+    /* VUID-VkExportMemoryWin32HandleInfoKHR-handleTypes-00657: only when the
+     * handle types include OPAQUE_WIN32 (the D3D types are import-only). */
+    if (t->bit != VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT)
         return next;
-    /* Default security and the access the spec gives an NT handle exported
-     * without this structure (VkExportMemoryWin32HandleInfoKHR: dwAccess
-     * DXGI_SHARED_RESOURCE_READ | DXGI_SHARED_RESOURCE_WRITE), stated so the
-     * report and the code say the same. */
+    /* Default security. The spec says only that an NT handle exported without
+     * this structure has read and write access (VkExportMemoryWin32HandleInfoKHR);
+     * DXGI_SHARED_RESOURCE_READ | DXGI_SHARED_RESOURCE_WRITE is how DXGI
+     * spells that (dxgi1_2.h), stated so the code says which access it asks for. */
     VkExportMemoryWin32HandleInfoKHR *info = (VkExportMemoryWin32HandleInfoKHR *)st->info.raw;
     memset(info, 0, sizeof *info);
     info->sType = VK_STRUCTURE_TYPE_EXPORT_MEMORY_WIN32_HANDLE_INFO_KHR;
@@ -158,7 +174,7 @@ const void *vkw_memory_import_chain(vkw_chain_storage *st, const vkw_handle_type
     info->sType = VK_STRUCTURE_TYPE_IMPORT_MEMORY_WIN32_HANDLE_INFO_KHR;
     info->pNext = next;
     info->handleType = (VkExternalMemoryHandleTypeFlagBits)t->bit;
-    /* By name (VUID-VkImportMemoryWin32HandleInfoKHR-handle-01440: a handle
+    /* By name (VUID-VkImportMemoryWin32HandleInfoKHR-handle-01441: a handle
      * or a name, not both), or by the handle duplicated into this process. */
     info->handle = name ? NULL : (HANDLE)(intptr_t)h;
     info->name = name ? wide_name(st, name) : NULL;
