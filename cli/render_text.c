@@ -336,8 +336,17 @@ static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
         fprintf(f, "      %-14s min %9s  median %9s  max %9s\n", vkw_phase_name((vkw_phase)i),
                 dur(p[i].min, t[0], sizeof t[0]), dur(p[i].median, t[1], sizeof t[1]),
                 dur(p[i].max, t[2], sizeof t[2]));
-    fprintf(f, "      handles open: parent %u -> %u, child %u -> %u\n", sc->parent_handles_before,
-            sc->parent_handles_after, sc->child_handles_before, sc->child_handles_after);
+    char counts[2][48];
+    const bool counted[2] = {sc->parent_counted, sc->child_counted};
+    const uint32_t before[2] = {sc->parent_handles_before, sc->child_handles_before};
+    const uint32_t after[2] = {sc->parent_handles_after, sc->child_handles_after};
+    for (int i = 0; i < 2; i++) {
+        if (counted[i])
+            snprintf(counts[i], sizeof counts[i], "%u -> %u", before[i], after[i]);
+        else
+            snprintf(counts[i], sizeof counts[i], "not measured");
+    }
+    fprintf(f, "      handles open: parent %s, child %s\n", counts[0], counts[1]);
 }
 
 void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose)

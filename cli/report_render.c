@@ -367,7 +367,7 @@ static void memory_table(vkw_doc *d, const cJSON *b, int level)
         if ((ran || failed) && vkw_jnum(handles, "leaked", &leaked))
             vkw_doc_cell(d, "%.0f", leaked);
         else
-            vkw_doc_cell(d, "%s", "");
+            vkw_doc_cell(d, "%s", ran || failed ? "not measured" : "");
         const char *reason = vkw_jstr(m, "reason");
         const cJSON *mm = vkw_jobj(verify, "mismatch");
         char mis[160] = "";

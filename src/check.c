@@ -276,8 +276,8 @@ static void judge_memory(const vkw_check_threshold *t, const vkw_bench_report *b
             say(e->message, sizeof e->message, "nothing ran to count: %s", skip_reason(b));
         else if (uncounted)
             say(e->message, sizeof e->message,
-                "open handles could not be counted in %u "
-                "scenarios (the child ended?)",
+                "open handles not measured in %u scenario(s) (the child ended, or the "
+                "OS gave no count)",
                 uncounted);
         else if (leaked > t->limit)
             say(e->message, sizeof e->message, "%u handles leaked, at most %.0f allowed", leaked,

@@ -80,8 +80,10 @@ void vkw_handle_close(vkw_handle h);
 vkw_handle vkw_handle_make_stale(vkw_handle h);
 
 /* The number of handles this process holds open: the entries of /proc/self/fd
- * on Linux, GetProcessHandleCount on Win32. Compared before and after a piece
- * of work, any growth is a leak. */
+ * on Linux, GetProcessHandleCount on Win32 (else this process's entries in the
+ * system's handle list). Compared before and after a piece of work, any growth
+ * is a leak. Where no count can be had it fails, saying "not measured": it
+ * never gives 0. */
 vkw_status vkw_handle_count(uint32_t *out, vkw_error *err);
 
 /* ---- The child process and its channel ------------------------------------

@@ -471,7 +471,13 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
         null(w, h, "child_before");
         null(w, h, "child_after");
     }
-    num(w, h, "leaked", (double)vkw_memory_scenario_leaked(sc));
+    /* A growth seen is a leak; no growth is 0 only where both sides were
+     * counted, else not measured (null), never a 0 compared with nothing. */
+    uint32_t leaked = vkw_memory_scenario_leaked(sc);
+    if (leaked || (sc->parent_counted && sc->child_counted))
+        num(w, h, "leaked", (double)leaked);
+    else
+        null(w, h, "leaked");
 }
 
 static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sync_result *r)
