@@ -1,6 +1,7 @@
 /* Win32 implementation of platform.h. */
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
+#include <ntsecapi.h> /* RtlGenRandom */
 
 #include "platform.h"
 
@@ -371,27 +372,91 @@ void vkw_channel_close(vkw_channel *ch)
     free(ch);
 }
 
-static LONG pipe_counter;
+/* A security descriptor whose DACL lets only this process's user in (no
+ * inherited entries): another user can neither connect to the pipe nor
+ * take it over. The caller frees *sd and *acl. */
+static vkw_status owner_only_security(SECURITY_DESCRIPTOR **sd_out, PACL *acl_out, vkw_error *err)
+{
+    vkw_status s = VKW_OK;
+    HANDLE token = NULL;
+    TOKEN_USER *user = NULL;
+    SECURITY_DESCRIPTOR *sd = NULL;
+    PACL acl = NULL;
+    DWORD size = 0;
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) {
+        s = os_fail(err, VKW_E_OS, "cannot create the child channel: OpenProcessToken");
+        goto cleanup;
+    }
+    GetTokenInformation(token, TokenUser, NULL, 0, &size);
+    user = size ? malloc(size) : NULL;
+    if (!user || !GetTokenInformation(token, TokenUser, user, size, &size)) {
+        s = user ? os_fail(err, VKW_E_OS, "cannot create the child channel: GetTokenInformation")
+                 : vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory creating the child channel");
+        goto cleanup;
+    }
+    DWORD acl_size = sizeof(ACL) + sizeof(ACCESS_ALLOWED_ACE) + GetLengthSid(user->User.Sid);
+    sd = malloc(sizeof *sd);
+    acl = malloc(acl_size);
+    if (!sd || !acl) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory creating the child channel");
+        goto cleanup;
+    }
+    if (!InitializeAcl(acl, acl_size, ACL_REVISION) ||
+        !AddAccessAllowedAce(acl, ACL_REVISION, GENERIC_ALL, user->User.Sid) ||
+        !InitializeSecurityDescriptor(sd, SECURITY_DESCRIPTOR_REVISION) ||
+        !SetSecurityDescriptorDacl(sd, TRUE, acl, FALSE) ||
+        !SetSecurityDescriptorControl(sd, SE_DACL_PROTECTED, SE_DACL_PROTECTED)) {
+        s = os_fail(err, VKW_E_OS, "cannot create the child channel: an owner-only DACL");
+        goto cleanup;
+    }
+    *sd_out = sd;
+    *acl_out = acl;
+    sd = NULL;
+    acl = NULL;
+
+cleanup:
+    free(acl);
+    free(sd);
+    free(user);
+    if (token)
+        CloseHandle(token);
+    return s;
+}
 
 /* A connected pair: the server end for the parent, the client end for the
  * child. Neither is inheritable. */
 static vkw_status open_pipe_pair(HANDLE *server_out, HANDLE *client_out, vkw_error *err)
 {
+    /* A name no other process can guess (and so take first): 128 random bits. */
+    uint32_t rnd[4];
+    if (!RtlGenRandom(rnd, sizeof rnd))
+        return os_fail(err, VKW_E_OS, "cannot create the child channel: RtlGenRandom");
     char name[96];
-    snprintf(name, sizeof name, "\\\\.\\pipe\\vkwin32h-%lu-%ld",
-             (unsigned long)GetCurrentProcessId(), (long)InterlockedIncrement(&pipe_counter));
+    snprintf(name, sizeof name, "\\\\.\\pipe\\vkwin32h-%lu-%08lx%08lx%08lx%08lx",
+             (unsigned long)GetCurrentProcessId(), (unsigned long)rnd[0], (unsigned long)rnd[1],
+             (unsigned long)rnd[2], (unsigned long)rnd[3]);
+    SECURITY_DESCRIPTOR *sd = NULL;
+    PACL acl = NULL;
+    vkw_status s = owner_only_security(&sd, &acl, err);
+    if (s != VKW_OK)
+        return s;
+    SECURITY_ATTRIBUTES sa = {sizeof sa, sd, FALSE};
     /* FIRST_PIPE_INSTANCE and one instance: a process that got the name
      * first, or connects first, makes this fail instead of listening in. */
     HANDLE server = CreateNamedPipeA(
         name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE,
         PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1,
-        (DWORD)FRAME_MAX, (DWORD)FRAME_MAX, 0, NULL);
+        (DWORD)FRAME_MAX, (DWORD)FRAME_MAX, 0, &sa);
+    DWORD why = GetLastError();
+    free(acl);
+    free(sd);
+    SetLastError(why);
     if (server == INVALID_HANDLE_VALUE)
         return os_fail(err, VKW_E_OS, "cannot create the child channel: CreateNamedPipe");
     HANDLE client = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
                                 FILE_FLAG_OVERLAPPED, NULL);
     if (client == INVALID_HANDLE_VALUE) {
-        vkw_status s = os_fail(err, VKW_E_OS, "cannot create the child channel: CreateFile");
+        s = os_fail(err, VKW_E_OS, "cannot create the child channel: CreateFile");
         CloseHandle(server);
         return s;
     }
@@ -399,7 +464,7 @@ static vkw_status open_pipe_pair(HANDLE *server_out, HANDLE *client_out, vkw_err
     OVERLAPPED ov;
     memset(&ov, 0, sizeof ov);
     if (!ConnectNamedPipe(server, &ov) && GetLastError() != ERROR_PIPE_CONNECTED) {
-        vkw_status s = os_fail(err, VKW_E_OS, "cannot create the child channel: ConnectNamedPipe");
+        s = os_fail(err, VKW_E_OS, "cannot create the child channel: ConnectNamedPipe");
         DWORD n;
         CancelIoEx(server, &ov);
         GetOverlappedResult(server, &ov, &n, TRUE);

@@ -629,6 +629,44 @@ static void platform_event_pair_and_section_shared_with_child(void)
     free(rt);
 }
 
+#if defined(_WIN32)
+/* The names the channel's pipe used to have (\\.\pipe\vkwin32h-<pid>-<n>, n
+ * counting from 1) taken first, as anyone on the machine could: the child
+ * still starts and answers. */
+static void platform_child_starts_with_old_pipe_names_taken(void)
+{
+    enum { SQUATS = 8 };
+    HANDLE squat[SQUATS];
+    for (int i = 0; i < SQUATS; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "\\\\.\\pipe\\vkwin32h-%lu-%d",
+                 (unsigned long)GetCurrentProcessId(), i + 1);
+        squat[i] = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE,
+                                    PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT, 1, 64,
+                                    64, 0, NULL);
+        CHECK(squat[i] != INVALID_HANDLE_VALUE);
+    }
+    peer p;
+    bool started = start(&p);
+    CHECK(started);
+    if (started) {
+        char reply[64];
+        size_t len = 0;
+        vkw_handle hs[VKW_CHANNEL_MAX_HANDLES];
+        uint32_t nh = 0;
+        vkw_error err;
+        CHECK(say(&p, "echo past the squatters", NULL, 0) == VKW_OK);
+        CHECK(vkw_channel_recv(p.ch, reply, sizeof reply, &len, hs, &nh, REPLY_MS, &err) ==
+              VKW_OK);
+        CHECK(nh == 0 && len == 23 && memcmp(reply, "echo past the squatters", 23) == 0);
+        stop(&p);
+    }
+    for (int i = 0; i < SQUATS; i++)
+        if (squat[i] != INVALID_HANDLE_VALUE)
+            CloseHandle(squat[i]);
+}
+#endif
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], VKW_CHILD_COMMAND) == 0)
@@ -646,6 +684,9 @@ int main(int argc, char **argv)
         CASE(platform_no_fd_leak_over_many_roundtrips),
         CASE(platform_attach_rejects_bad_token),
         CASE(platform_event_pair_and_section_shared_with_child),
+#if defined(_WIN32)
+        CASE(platform_child_starts_with_old_pipe_names_taken),
+#endif
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
