@@ -133,8 +133,9 @@ vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_erro
 
 /* Sends one message (1..VKW_CHANNEL_MAX_MESSAGE bytes) and handle_count native
  * handles. The handles stay owned by the sender: the receiver gets its own
- * (SCM_RIGHTS duplicates fds; Win32 duplicates into the peer with
- * DuplicateHandle). */
+ * (SCM_RIGHTS duplicates fds; on Win32 the parent duplicates into the child,
+ * and takes the child's out of it: the child holds no right over the
+ * parent's handles). */
 vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len,
                             const vkw_handle *handles, uint32_t handle_count, vkw_error *err);
 

@@ -308,8 +308,12 @@ vkw_status vkw_handle_count(uint32_t *out, vkw_error *err)
 
 /* ---- The child process and its channel ----------------------------------- */
 
-/* One message on the pipe: this header, handle_count handle values (already
- * duplicated into the receiver by the sender), then len bytes. */
+/* One message on the pipe: this header, handle_count handle values, then len
+ * bytes. From the parent, the values are the child's own (the parent
+ * duplicated them into it). From the child, they are the child's too: the
+ * child holds no right to put handles into the parent (only SYNCHRONIZE and
+ * PROCESS_QUERY_LIMITED_INFORMATION on it), so the parent takes them out of
+ * the child, and never closes a value of its own because a message names it. */
 typedef struct frame_header {
     uint32_t len;
     uint32_t handle_count;
@@ -324,7 +328,8 @@ typedef struct frame_header {
 
 struct vkw_channel {
     HANDLE pipe;       /* one duplex message-mode named pipe, opened for overlapped I/O */
-    HANDLE peer;       /* the other process: sent handles are duplicated into it */
+    HANDLE peer;       /* the other process (the parent's end: full access to the child) */
+    bool is_parent;    /* handles go into the child, and come out of it */
     HANDLE read_done;  /* events of the overlapped reads and writes */
     HANDLE write_done;
     unsigned char frame[FRAME_MAX]; /* the frame being received */
@@ -339,7 +344,8 @@ struct vkw_child {
 };
 
 /* Takes pipe and peer only on success. */
-static vkw_status channel_new(HANDLE pipe, HANDLE peer, vkw_channel **out, vkw_error *err)
+static vkw_status channel_new(HANDLE pipe, HANDLE peer, bool is_parent, vkw_channel **out,
+                              vkw_error *err)
 {
     vkw_channel *ch = calloc(1, sizeof *ch);
     if (!ch)
@@ -357,6 +363,7 @@ static vkw_status channel_new(HANDLE pipe, HANDLE peer, vkw_channel **out, vkw_e
     }
     ch->pipe = pipe;
     ch->peer = peer;
+    ch->is_parent = is_parent;
     *out = ch;
     return VKW_OK;
 }
@@ -589,12 +596,12 @@ vkw_status vkw_child_spawn(vkw_child **child_out, vkw_channel **end_out, vkw_err
         s = open_pipe_pair(&server, &client, err);
     if (s != VKW_OK)
         goto cleanup;
-    /* PROCESS_DUP_HANDLE lets the child send handles into the parent;
-     * SYNCHRONIZE and QUERY let it see that the parent is the one it expects
-     * and still runs. */
+    /* Only what the child uses: SYNCHRONIZE and QUERY to see that the parent
+     * is the one it expects and still runs. No PROCESS_DUP_HANDLE: that would
+     * give it every handle of the parent (handles it sends, the parent takes
+     * out of the child). */
     if (!DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(), GetCurrentProcess(), &parent,
-                         PROCESS_DUP_HANDLE | SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION,
-                         FALSE, 0)) {
+                         SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, 0)) {
         s = os_fail(err, VKW_E_OS, "cannot start the child process: DuplicateHandle");
         goto cleanup;
     }
@@ -651,7 +658,7 @@ vkw_status vkw_child_spawn(vkw_child **child_out, vkw_channel **end_out, vkw_err
         s = os_fail(err, VKW_E_OS, "cannot start the child process: DuplicateHandle(child)");
         goto cleanup;
     }
-    s = channel_new(server, peer, &ch, err);
+    s = channel_new(server, peer, true, &ch, err);
     if (s != VKW_OK)
         goto cleanup;
     server = peer = NULL;
@@ -757,7 +764,7 @@ vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_erro
     /* Our own children (none today) must not inherit the channel. */
     SetHandleInformation(pipe, HANDLE_FLAG_INHERIT, 0);
     SetHandleInformation(parent, HANDLE_FLAG_INHERIT, 0);
-    return channel_new(pipe, parent, child_end, err);
+    return channel_new(pipe, parent, false, child_end, err);
 }
 
 uint32_t vkw_child_pid(const vkw_child *child)
@@ -889,11 +896,14 @@ vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len,
     unsigned char frame[FRAME_MAX];
     uint64_t remote[VKW_CHANNEL_MAX_HANDLES];
     uint32_t duplicated = 0;
+    /* The parent duplicates into the child; the child duplicates within
+     * itself, a copy the parent takes out (and closes here) on receipt. */
+    HANDLE into = ch->is_parent ? ch->peer : GetCurrentProcess();
     for (; duplicated < handle_count; duplicated++) {
         HANDLE r = NULL;
-        if (!DuplicateHandle(GetCurrentProcess(), (HANDLE)handles[duplicated], ch->peer, &r, 0,
+        if (!DuplicateHandle(GetCurrentProcess(), (HANDLE)handles[duplicated], into, &r, 0,
                              FALSE, DUPLICATE_SAME_ACCESS)) {
-            if (WaitForSingleObject(ch->peer, 0) == WAIT_OBJECT_0)
+            if (ch->is_parent && WaitForSingleObject(ch->peer, 0) == WAIT_OBJECT_0)
                 s = vkw_fail(err, VKW_E_PEER_GONE, "the peer process has ended");
             else
                 s = os_fail(err, VKW_E_OS, "cannot send a handle to the peer: DuplicateHandle");
@@ -936,9 +946,10 @@ vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len,
     return VKW_OK;
 
 cleanup:
-    /* The peer never saw these values: close its copies (a no-op once it has ended). */
+    /* The peer never saw these values: close the copies (in the child, a
+     * no-op once it has ended). */
     for (uint32_t i = 0; i < duplicated; i++)
-        DuplicateHandle(ch->peer, (HANDLE)(uintptr_t)remote[i], NULL, NULL, 0, FALSE,
+        DuplicateHandle(into, (HANDLE)(uintptr_t)remote[i], NULL, NULL, 0, FALSE,
                         DUPLICATE_CLOSE_SOURCE);
     return s;
 }
@@ -975,8 +986,9 @@ vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
         return os_fail(err, VKW_E_OS, "cannot receive from the peer process: ReadFile");
     }
 
-    /* The handles named in a well-formed header are ours, whatever else is
-     * wrong; values past a malformed header may be anything and are left alone.
+    /* The handles named in a well-formed header are ours to release (in the
+     * parent, once taken out of the child), whatever else is wrong; values
+     * past a malformed header may be anything and are left alone.
      * After ERROR_MORE_DATA (a frame larger than any we send) the rest of it
      * stays in the pipe: the channel is of no further use. */
     frame_header h = {0, 0};
@@ -985,12 +997,32 @@ vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
     if (got < sizeof h || h.handle_count > VKW_CHANNEL_MAX_HANDLES ||
         got < sizeof h + h.handle_count * sizeof(uint64_t))
         return vkw_fail(err, VKW_E_PROTOCOL, "the peer process sent a malformed message");
-    for (; nh < h.handle_count; nh++) {
+    /* In the parent the values are the child's: each is taken out of the
+     * child (closing the child's copy). One the child does not hold, or a
+     * pseudo-handle (negative), is refused; no handle of the parent's own is
+     * ever named, taken or closed here. */
+    bool foreign_value = false;
+    for (uint32_t i = 0; i < h.handle_count; i++) {
         uint64_t v;
-        memcpy(&v, ch->frame + sizeof h + nh * sizeof v, sizeof v);
-        got_handles[nh] = (vkw_handle)(uintptr_t)v;
+        memcpy(&v, ch->frame + sizeof h + i * sizeof v, sizeof v);
+        if (!ch->is_parent) {
+            got_handles[nh++] = (vkw_handle)(uintptr_t)v;
+            continue;
+        }
+        HANDLE mine = NULL;
+        if ((int64_t)v > 0 &&
+            DuplicateHandle(ch->peer, (HANDLE)(uintptr_t)v, GetCurrentProcess(), &mine, 0, FALSE,
+                            DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE))
+            got_handles[nh++] = (vkw_handle)mine;
+        else
+            foreign_value = true;
     }
-    size_t body = got - sizeof h - nh * sizeof(uint64_t);
+    size_t body = got - sizeof h - h.handle_count * sizeof(uint64_t);
+    if (foreign_value) {
+        s = vkw_fail(err, VKW_E_PROTOCOL,
+                     "the peer process sent a handle value it does not hold");
+        goto cleanup;
+    }
     if (e == ERROR_MORE_DATA || h.len == 0 || h.len != body) {
         s = vkw_fail(err, VKW_E_PROTOCOL, "the peer process sent a malformed message");
         goto cleanup;
@@ -1001,7 +1033,7 @@ vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
                      (unsigned long long)cap);
         goto cleanup;
     }
-    memcpy(buf, ch->frame + sizeof h + nh * sizeof(uint64_t), h.len);
+    memcpy(buf, ch->frame + sizeof h + h.handle_count * sizeof(uint64_t), h.len);
     memcpy(handles, got_handles, nh * sizeof got_handles[0]);
     *len = h.len;
     *handle_count = nh;

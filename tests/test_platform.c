@@ -134,6 +134,66 @@ static vkw_status child_pingpong(vkw_channel *ch, const char *msg, const vkw_han
     return vkw_channel_send(ch, reply, (size_t)len, NULL, 0, err);
 }
 
+#if defined(_WIN32)
+/* A field of the Win32 child token "h=PIPE,p=PARENT,ppid=N" (platform_win32.c). */
+static HANDLE token_field(const char *token, const char *key)
+{
+    const char *at = strstr(token, key);
+    return at ? (HANDLE)(uintptr_t)strtoull(at + strlen(key), NULL, 16) : NULL;
+}
+
+/* "holds V" -> "holds 1" when V names a handle in this process. */
+static vkw_status child_holds(vkw_channel *ch, const char *arg, vkw_error *err)
+{
+    DWORD flags;
+    char reply[16];
+    HANDLE v = (HANDLE)(uintptr_t)strtoull(arg, NULL, 16);
+    int n = snprintf(reply, sizeof reply, "holds %d", GetHandleInformation(v, &flags) ? 1 : 0);
+    return vkw_channel_send(ch, reply, (size_t)n, NULL, 0, err);
+}
+
+/* "forge V": what a hostile child can write on its pipe, past the channel:
+ * a frame (platform_win32.c's layout: length, handle count, 64-bit values,
+ * bytes) that names V, a handle of the parent's, as one it sends. */
+static vkw_status child_forge(const char *token, const char *arg, vkw_error *err)
+{
+    static const char body[] = "forged";
+    uint64_t v = strtoull(arg, NULL, 16);
+    uint32_t head[2] = {(uint32_t)strlen(body), 1};
+    unsigned char frame[sizeof head + sizeof v + sizeof body];
+    memcpy(frame, head, sizeof head);
+    memcpy(frame + sizeof head, &v, sizeof v);
+    memcpy(frame + sizeof head + sizeof v, body, strlen(body));
+    DWORD size = (DWORD)(sizeof head + sizeof v + strlen(body)), wrote = 0;
+    HANDLE pipe = token_field(token, "h=");
+    OVERLAPPED ov = {0};
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    BOOL ok = ov.hEvent && (WriteFile(pipe, frame, size, NULL, &ov) ||
+                            GetLastError() == ERROR_IO_PENDING) &&
+              GetOverlappedResult(pipe, &ov, &wrote, TRUE) && wrote == size;
+    if (ov.hEvent)
+        CloseHandle(ov.hEvent);
+    return ok ? VKW_OK : vkw_fail(err, VKW_E_OS, "cannot write a forged frame");
+}
+
+/* "push" -> "pushed 1" when this child could duplicate a handle into its
+ * parent through the process handle its token names. */
+static vkw_status child_push(vkw_channel *ch, const char *token, vkw_error *err)
+{
+    HANDLE parent = token_field(token, ",p="), there = NULL;
+    HANDLE ev = CreateEventW(NULL, FALSE, FALSE, NULL);
+    BOOL pushed = ev && DuplicateHandle(GetCurrentProcess(), ev, parent, &there, 0, FALSE,
+                                        DUPLICATE_SAME_ACCESS);
+    if (pushed)
+        DuplicateHandle(parent, there, NULL, NULL, 0, FALSE, DUPLICATE_CLOSE_SOURCE);
+    if (ev)
+        CloseHandle(ev);
+    char reply[16];
+    int n = snprintf(reply, sizeof reply, "pushed %d", pushed ? 1 : 0);
+    return vkw_channel_send(ch, reply, (size_t)n, NULL, 0, err);
+}
+#endif
+
 static int child_main(const char *token)
 {
     vkw_error err;
@@ -176,6 +236,14 @@ static int child_main(const char *token)
             sleep_ms(60000);
         } else if (strncmp(msg, "exit ", 5) == 0) {
             exit(atoi(msg + 5));
+#if defined(_WIN32)
+        } else if (strncmp(msg, "holds ", 6) == 0) {
+            s = child_holds(ch, msg + 6, &err);
+        } else if (strncmp(msg, "forge ", 6) == 0) {
+            s = child_forge(token, msg + 6, &err);
+        } else if (strcmp(msg, "push") == 0) {
+            s = child_push(ch, token, &err);
+#endif
         }
         for (uint32_t i = 0; i < nh; i++)
             vkw_handle_close(hs[i]);
@@ -665,6 +733,75 @@ static void platform_child_starts_with_old_pipe_names_taken(void)
         if (squat[i] != INVALID_HANDLE_VALUE)
             CloseHandle(squat[i]);
 }
+
+/* The child holds only SYNCHRONIZE and query rights on its parent: it cannot
+ * put a handle into the parent (PROCESS_DUP_HANDLE would give it every
+ * handle of the parent's). */
+static void platform_child_cannot_duplicate_into_parent(void)
+{
+    peer p;
+    if (!start(&p)) {
+        CHECK(!"child started");
+        return;
+    }
+    char reply[64] = "";
+    size_t len = 0;
+    vkw_handle hs[VKW_CHANNEL_MAX_HANDLES];
+    uint32_t nh = 0;
+    vkw_error err;
+    CHECK(say(&p, "push", NULL, 0) == VKW_OK);
+    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply - 1, &len, hs, &nh, REPLY_MS, &err) ==
+          VKW_OK);
+    reply[len] = '\0';
+    CHECK_STR(reply, "pushed 0");
+    stop(&p);
+}
+
+/* A reply naming one of the parent's own handles as one it carries is
+ * refused, with a buffer large enough or too small, and that handle stays
+ * open and usable: the parent closes nothing because a message names it. */
+static void platform_parent_never_closes_a_value_a_reply_names(void)
+{
+    enum { PAD = 64 };
+    peer p;
+    if (!start(&p)) {
+        CHECK(!"child started");
+        return;
+    }
+    vkw_error err;
+    vkw_handle pad[PAD], mine = VKW_NO_HANDLE;
+    /* Above every value the child holds, which the test checks. */
+    for (int i = 0; i < PAD; i++)
+        CHECK(vkw_event_create(&pad[i], &err) == VKW_OK);
+    CHECK(vkw_event_create(&mine, &err) == VKW_OK);
+    char cmd[64], reply[64] = "";
+    size_t len = 0;
+    vkw_handle hs[VKW_CHANNEL_MAX_HANDLES];
+    uint32_t nh = 0;
+    snprintf(cmd, sizeof cmd, "holds %llx", (unsigned long long)mine);
+    CHECK(say(&p, cmd, NULL, 0) == VKW_OK);
+    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply - 1, &len, hs, &nh, REPLY_MS, &err) ==
+          VKW_OK);
+    reply[len] = '\0';
+    CHECK_STR(reply, "holds 0");
+
+    snprintf(cmd, sizeof cmd, "forge %llx", (unsigned long long)mine);
+    size_t caps[2] = {sizeof reply, 2}; /* whole, and too small for the text */
+    for (int i = 0; i < 2; i++) {
+        CHECK(say(&p, cmd, NULL, 0) == VKW_OK);
+        nh = 99;
+        CHECK(vkw_channel_recv(p.ch, reply, caps[i], &len, hs, &nh, REPLY_MS, &err) ==
+              VKW_E_PROTOCOL);
+        CHECK(nh == 0);
+        DWORD flags = 0;
+        CHECK(GetHandleInformation((HANDLE)mine, &flags));
+        CHECK(vkw_event_signal(mine, &err) == VKW_OK && vkw_event_wait(mine, 0, &err) == VKW_OK);
+    }
+    vkw_handle_close(mine);
+    for (int i = 0; i < PAD; i++)
+        vkw_handle_close(pad[i]);
+    stop(&p);
+}
 #endif
 
 int main(int argc, char **argv)
@@ -686,6 +823,8 @@ int main(int argc, char **argv)
         CASE(platform_event_pair_and_section_shared_with_child),
 #if defined(_WIN32)
         CASE(platform_child_starts_with_old_pipe_names_taken),
+        CASE(platform_child_cannot_duplicate_into_parent),
+        CASE(platform_parent_never_closes_a_value_a_reply_names),
 #endif
 #undef CASE
     };
