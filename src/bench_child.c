@@ -106,13 +106,26 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
                      req->desc.handle_type);
         goto done;
     }
+    char nt_name[sizeof req->nt_name];
+    snprintf(nt_name, sizeof nt_name, "%.*s", (int)sizeof req->nt_name - 1, req->nt_name);
+    bool named = nt_name[0] != '\0';
+    /* A name where the type has none would be ignored by the import, which
+     * would then take the handle field instead. */
+    if (named && !vkw_handle_type_nameable(t)) {
+        s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s memory request came with a name (%s), which "
+                     "this type cannot have", t->name, nt_name);
+        goto done;
+    }
+    /* A KMT value of 0 is no handle: an import would read it as "none". */
+    if (!named && vkw_handle_travels_by_value(t) && handle == 0) {
+        s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s memory request came with handle value 0",
+                     t->name);
+        goto done;
+    }
     if (!c->dev.handle) {
         s = vkw_fail(&err, VKW_E_PROTOCOL, "memory sent before the device was opened");
         goto done;
     }
-    char nt_name[sizeof req->nt_name];
-    snprintf(nt_name, sizeof nt_name, "%.*s", (int)sizeof req->nt_name - 1, req->nt_name);
-    bool named = nt_name[0] != '\0';
     if (handle == VKW_NO_HANDLE && !named) {
         s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s memory request came without a handle", t->name);
         goto done;
@@ -216,6 +229,9 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
         snprintf(name_b, sizeof name_b, "%.*s", (int)sizeof name_b - 1, req->nt_names[1]);
         const char *names[2] = {name_a, name_b};
         bool named = name_a[0] && name_b[0];
+        /* One name without the other, or names for a type that has none:
+         * the import would ignore them and take a handle that never came. */
+        bool misnamed = (name_a[0] || name_b[0]) && (!named || !t || !vkw_handle_type_nameable(t));
         bool by_value = !named && t && vkw_handle_travels_by_value(t);
         if (by_value) {
             got[0] = (vkw_handle)req->values[0];
@@ -229,6 +245,14 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
         if (!t || (got[0] == VKW_NO_HANDLE && !named)) {
             s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s request without its handles or type",
                          vkw_sync_mode_name(mode));
+        } else if (misnamed) {
+            s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s request with names ('%s', '%s') its %s "
+                         "handles cannot take", vkw_sync_mode_name(mode), name_a, name_b,
+                         t->name);
+        } else if (by_value && (got[0] == 0 || got[1] == 0 || got[1] == VKW_NO_HANDLE)) {
+            /* A KMT value of 0 is no handle: an import would read it as "none". */
+            s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s request with a %s handle value of 0",
+                         vkw_sync_mode_name(mode), t->name);
         } else {
             s = vkw_sync_side_import(&side, mode, &c->dev, t, got, named ? names : NULL, &err);
             if (s == VKW_OK && mode == VKW_SYNC_QUEUE_BINARY) {

@@ -330,9 +330,9 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
         s = vkw_pingpong_create((vkw_os_pingpong_kind)r->os_kind, &side->pp, handles,
                                 &handle_count, err);
     } else {
-        /* --nt-names: NT semaphores travel by name; the exported handles keep
-         * the named objects alive until the child has imported them. */
-        bool named = o->nt_names && !vkw_sync_mode_uses_fences(r->mode) && vkw_handle_type_nameable(t);
+        /* --nt-names: NT semaphores and fences travel by name; the exported
+         * handles keep the named objects alive until the child has imported them. */
+        bool named = o->nt_names && t && vkw_handle_type_nameable(t);
         const char *names[2] = {msg.nt_names[0], msg.nt_names[1]};
         if (named) {
             vkw_bench_nt_name(c, msg.nt_names[0], sizeof msg.nt_names[0]);

@@ -90,6 +90,9 @@ const void *vkw_semaphore_export_chain(vkw_chain_storage *st, const vkw_handle_t
 vkw_status vkw_fence_export(const vkw_device *dev, VkFence fence, const vkw_handle_type *t,
                             vkw_handle *out, vkw_error *err);
 vkw_status vkw_fence_import(const vkw_device *dev, VkFence fence, const vkw_handle_type *t,
-                            vkw_handle *h, vkw_error *err);
+                            vkw_handle *h, const char *name, vkw_error *err);
+/* What an exportable fence of this type needs chained at creation (a name). */
+const void *vkw_fence_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
+                                   const char *name, const void *next);
 
 #endif

@@ -54,6 +54,15 @@ const void *vkw_semaphore_export_chain(vkw_chain_storage *st, const vkw_handle_t
     return next;
 }
 
+const void *vkw_fence_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
+                                   const char *name, const void *next)
+{
+    (void)st;
+    (void)t;
+    (void)name;
+    return next;
+}
+
 vkw_status vkw_memory_export(const vkw_device *dev, VkDeviceMemory mem, const vkw_handle_type *t,
                              vkw_handle *out, vkw_error *err)
 {
@@ -170,8 +179,9 @@ vkw_status vkw_fence_export(const vkw_device *dev, VkFence fence, const vkw_hand
 }
 
 vkw_status vkw_fence_import(const vkw_device *dev, VkFence fence, const vkw_handle_type *t,
-                            vkw_handle *h, vkw_error *err)
+                            vkw_handle *h, const char *name, vkw_error *err)
 {
+    (void)name; /* never given: vkw_handle_type_nameable says no */
     if (!dev->vkImportFenceFdKHR)
         return vkw_fail(err, VKW_E_UNSUPPORTED, "vkImportFenceFdKHR is not available");
     VkImportFenceFdInfoKHR info = {

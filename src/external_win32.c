@@ -41,6 +41,8 @@ _Static_assert(sizeof(VkExportMemoryWin32HandleInfoKHR) <= sizeof(((vkw_chain_st
 _Static_assert(sizeof(VkExportSemaphoreWin32HandleInfoKHR) <=
                    sizeof(((vkw_chain_storage *)0)->info),
                "chain storage too small");
+_Static_assert(sizeof(VkExportFenceWin32HandleInfoKHR) <= sizeof(((vkw_chain_storage *)0)->info),
+               "chain storage too small");
 
 static bool is_memory_type(const vkw_handle_type *t)
 {
@@ -135,6 +137,21 @@ const void *vkw_semaphore_export_chain(vkw_chain_storage *st, const vkw_handle_t
     /* Everything the importer may do with a semaphore (or a D3D12 fence):
      * wait and signal. */
     info->dwAccess = GENERIC_ALL;
+    info->name = wide_name(st, name);
+    return info;
+}
+
+const void *vkw_fence_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
+                                   const char *name, const void *next)
+{
+    /* VkExportFenceWin32HandleInfoKHR: for OPAQUE_WIN32 (the NT fence type) only. */
+    if (!t->nt_handle || !name)
+        return next;
+    VkExportFenceWin32HandleInfoKHR *info = (VkExportFenceWin32HandleInfoKHR *)st->info.raw;
+    memset(info, 0, sizeof *info);
+    info->sType = VK_STRUCTURE_TYPE_EXPORT_FENCE_WIN32_HANDLE_INFO_KHR;
+    info->pNext = next;
+    info->dwAccess = GENERIC_ALL; /* as for semaphores: the importer waits and resets */
     info->name = wide_name(st, name);
     return info;
 }
@@ -293,8 +310,9 @@ vkw_status vkw_fence_export(const vkw_device *dev, VkFence fence, const vkw_hand
 }
 
 vkw_status vkw_fence_import(const vkw_device *dev, VkFence fence, const vkw_handle_type *t,
-                            vkw_handle *h, vkw_error *err)
+                            vkw_handle *h, const char *name, vkw_error *err)
 {
+    vkw_chain_storage st;
     FN(PFN_vkImportFenceWin32HandleKHR, SLOT_IMPORT_FENCE, import);
     if (!import)
         return vkw_fail(err, VKW_E_UNSUPPORTED, "vkImportFenceWin32HandleKHR is not available");
@@ -302,10 +320,13 @@ vkw_status vkw_fence_import(const vkw_device *dev, VkFence fence, const vkw_hand
         .sType = VK_STRUCTURE_TYPE_IMPORT_FENCE_WIN32_HANDLE_INFO_KHR,
         .fence = fence,
         .handleType = (VkExternalFenceHandleTypeFlagBits)t->bit,
-        .handle = (HANDLE)(intptr_t)*h,
+        /* A handle or a name, not both (VkImportFenceWin32HandleInfoKHR). */
+        .handle = name ? NULL : (HANDLE)(intptr_t)*h,
+        .name = name ? wide_name(&st, name) : NULL,
     };
     VkResult r = import(dev->handle, &info);
     if (r != VK_SUCCESS)
-        return vkw_fail_vk(err, r, "vkImportFenceWin32HandleKHR", "importing a %s fence", t->name);
+        return vkw_fail_vk(err, r, "vkImportFenceWin32HandleKHR", "importing a %s fence%s%s",
+                           t->name, name ? " by name " : "", name ? name : "");
     return VKW_OK;
 }

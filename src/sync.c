@@ -74,11 +74,13 @@ static vkw_status create_semaphore(vkw_device *dev, const vkw_handle_type *t, co
     return VKW_OK;
 }
 
-static vkw_status create_fence(vkw_device *dev, const vkw_handle_type *t, VkFence *out,
-                               vkw_error *err)
+static vkw_status create_fence(vkw_device *dev, const vkw_handle_type *t, const char *name,
+                               VkFence *out, vkw_error *err)
 {
+    vkw_chain_storage st;
     VkExportFenceCreateInfo exp = {
         .sType = VK_STRUCTURE_TYPE_EXPORT_FENCE_CREATE_INFO,
+        .pNext = t ? vkw_fence_export_chain(&st, t, name, NULL) : NULL,
         .handleTypes = t ? t->bit : 0,
     };
     VkFenceCreateInfo ci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO, .pNext = t ? &exp : NULL};
@@ -103,16 +105,16 @@ vkw_status vkw_sync_side_create(vkw_sync_side *side, vkw_sync_mode mode, vkw_dev
     side->own_objects = true;
     vkw_status s;
     if (vkw_sync_mode_uses_fences(mode)) {
-        s = create_fence(dev, t, &side->fa, err);
+        s = create_fence(dev, t, na, &side->fa, err);
         if (s == VKW_OK)
-            s = create_fence(dev, t, &side->fb, err);
+            s = create_fence(dev, t, nb, &side->fb, err);
     } else if (mode == VKW_SYNC_QUEUE_BINARY) {
         /* A and B travel; the fence is the pinging host's own window. */
         s = create_semaphore(dev, t, na, false, &side->a, err);
         if (s == VKW_OK)
             s = create_semaphore(dev, t, nb, false, &side->b, err);
         if (s == VKW_OK)
-            s = create_fence(dev, NULL, &side->fa, err);
+            s = create_fence(dev, NULL, NULL, &side->fa, err);
     } else {
         if (!dev->timeline)
             return vkw_fail(err, VKW_E_UNSUPPORTED, "'%s' has no timeline semaphores",
@@ -160,7 +162,9 @@ vkw_status vkw_sync_side_import(vkw_sync_side *side, vkw_sync_mode mode, vkw_dev
                                         dev, NULL, NULL, err);
     side->mode = mode;
     for (int i = 0; s == VKW_OK && i < 2; i++)
-        s = vkw_sync_mode_uses_fences(mode) ? vkw_fence_import(dev, i ? side->fb : side->fa, t, &handles[i], err)
+        s = vkw_sync_mode_uses_fences(mode) ? vkw_fence_import(dev, i ? side->fb : side->fa, t,
+                                                               &handles[i],
+                                                               names ? names[i] : NULL, err)
                               : vkw_semaphore_import(dev, i ? side->b : side->a, t, &handles[i],
                                                      names ? names[i] : NULL, err);
     if (s != VKW_OK)
