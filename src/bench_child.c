@@ -112,14 +112,15 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
     /* A name where the type has none would be ignored by the import, which
      * would then take the handle field instead. */
     if (named && !vkw_handle_type_nameable(t)) {
-        s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s memory request came with a name (%s), which "
-                     "this type cannot have", t->name, nt_name);
+        s = vkw_fail(&err, VKW_E_PROTOCOL,
+                     "a %s memory request came with a name (%s), which "
+                     "this type cannot have",
+                     t->name, nt_name);
         goto done;
     }
     /* A KMT value of 0 is no handle: an import would read it as "none". */
     if (!named && vkw_handle_travels_by_value(t) && handle == 0) {
-        s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s memory request came with handle value 0",
-                     t->name);
+        s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s memory request came with handle value 0", t->name);
         goto done;
     }
     if (!c->dev.handle) {
@@ -246,9 +247,10 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
             s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s request without its handles or type",
                          vkw_sync_mode_name(mode));
         } else if (misnamed) {
-            s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s request with names ('%s', '%s') its %s "
-                         "handles cannot take", vkw_sync_mode_name(mode), name_a, name_b,
-                         t->name);
+            s = vkw_fail(&err, VKW_E_PROTOCOL,
+                         "a %s request with names ('%s', '%s') its %s "
+                         "handles cannot take",
+                         vkw_sync_mode_name(mode), name_a, name_b, t->name);
         } else if (by_value && (got[0] == 0 || got[1] == 0 || got[1] == VKW_NO_HANDLE)) {
             /* A KMT value of 0 is no handle: an import would read it as "none". */
             s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s request with a %s handle value of 0",

@@ -259,7 +259,8 @@ static vkw_status count_from_system_list(uint32_t *out, vkw_error *err)
     FARPROC f = GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation");
     memcpy(&query, &f, sizeof query);
     if (!query)
-        return vkw_fail(err, VKW_E_OS, "open handles not measured: "
+        return vkw_fail(err, VKW_E_OS,
+                        "open handles not measured: "
                         "GetProcessHandleCount says 0 and ntdll has no NtQuerySystemInformation");
     ULONG_PTR self = GetCurrentProcessId();
     for (ULONG len = 1u << 16; len <= (1u << 28); len *= 2) {
@@ -279,20 +280,24 @@ static vkw_status count_from_system_list(uint32_t *out, vkw_error *err)
                 n += info->handles[i].process_id == self;
         free(info);
         if (st != 0)
-            return vkw_fail(err, VKW_E_OS, "open handles not measured: "
+            return vkw_fail(err, VKW_E_OS,
+                            "open handles not measured: "
                             "GetProcessHandleCount says 0 and "
                             "NtQuerySystemInformation(SystemExtendedHandleInformation) "
-                            "failed: 0x%08lX", (unsigned long)st);
+                            "failed: 0x%08lX",
+                            (unsigned long)st);
         /* A running process always holds handles: none listed is no count. */
         if (n == 0)
-            return vkw_fail(err, VKW_E_OS, "open handles not measured: "
+            return vkw_fail(err, VKW_E_OS,
+                            "open handles not measured: "
                             "GetProcessHandleCount says 0 and the system's handle list has "
                             "no entry for this process");
         *out = n;
         return VKW_OK;
     }
-    return vkw_fail(err, VKW_E_OS, "open handles not measured: the system's handle "
-                                            "list does not fit in 256 MiB");
+    return vkw_fail(err, VKW_E_OS,
+                    "open handles not measured: the system's handle "
+                    "list does not fit in 256 MiB");
 }
 
 vkw_status vkw_handle_count(uint32_t *out, vkw_error *err)
@@ -901,8 +906,8 @@ vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len,
     HANDLE into = ch->is_parent ? ch->peer : GetCurrentProcess();
     for (; duplicated < handle_count; duplicated++) {
         HANDLE r = NULL;
-        if (!DuplicateHandle(GetCurrentProcess(), (HANDLE)handles[duplicated], into, &r, 0,
-                             FALSE, DUPLICATE_SAME_ACCESS)) {
+        if (!DuplicateHandle(GetCurrentProcess(), (HANDLE)handles[duplicated], into, &r, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS)) {
             if (ch->is_parent && WaitForSingleObject(ch->peer, 0) == WAIT_OBJECT_0)
                 s = vkw_fail(err, VKW_E_PEER_GONE, "the peer process has ended");
             else
@@ -1019,8 +1024,7 @@ vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
     }
     size_t body = got - sizeof h - h.handle_count * sizeof(uint64_t);
     if (foreign_value) {
-        s = vkw_fail(err, VKW_E_PROTOCOL,
-                     "the peer process sent a handle value it does not hold");
+        s = vkw_fail(err, VKW_E_PROTOCOL, "the peer process sent a handle value it does not hold");
         goto cleanup;
     }
     if (e == ERROR_MORE_DATA || h.len == 0 || h.len != body) {

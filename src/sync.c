@@ -162,11 +162,11 @@ vkw_status vkw_sync_side_import(vkw_sync_side *side, vkw_sync_mode mode, vkw_dev
                                         dev, NULL, NULL, err);
     side->mode = mode;
     for (int i = 0; s == VKW_OK && i < 2; i++)
-        s = vkw_sync_mode_uses_fences(mode) ? vkw_fence_import(dev, i ? side->fb : side->fa, t,
-                                                               &handles[i],
-                                                               names ? names[i] : NULL, err)
-                              : vkw_semaphore_import(dev, i ? side->b : side->a, t, &handles[i],
-                                                     names ? names[i] : NULL, err);
+        s = vkw_sync_mode_uses_fences(mode)
+                ? vkw_fence_import(dev, i ? side->fb : side->fa, t, &handles[i],
+                                   names ? names[i] : NULL, err)
+                : vkw_semaphore_import(dev, i ? side->b : side->a, t, &handles[i],
+                                       names ? names[i] : NULL, err);
     if (s != VKW_OK)
         vkw_sync_side_release(side);
     return s;

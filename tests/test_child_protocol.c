@@ -25,8 +25,7 @@ typedef struct parent {
     uint32_t seq;
 } parent;
 
-static const vkw_handle_type *type_named(const vkw_handle_type *table, size_t n,
-                                         const char *name)
+static const vkw_handle_type *type_named(const vkw_handle_type *table, size_t n, const char *name)
 {
     const vkw_handle_type *t = vkw_handle_type_by_name(table, n, name);
     CHECK(t != NULL);
@@ -66,21 +65,21 @@ static bool first_device(vkw_device_identity *id)
 }
 
 /* One request, its one reply (of reply_size bytes); the reply's outcome. */
-static vkw_status ask(parent *p, vkw_msg_header *req, size_t size, vkw_msg_type type,
-                      void *reply, size_t reply_size, vkw_error *outcome)
+static vkw_status ask(parent *p, vkw_msg_header *req, size_t size, vkw_msg_type type, void *reply,
+                      size_t reply_size, vkw_error *outcome)
 {
     vkw_error err;
     uint32_t nh = 0;
     req->seq = ++p->seq;
     if (vkw_channel_send(p->ch, req, size, NULL, 0, &err) != VKW_OK ||
-        vkw_msg_recv(p->ch, (vkw_msg_type)(type | VKW_MSG_REPLY), p->seq, reply, reply_size,
-                     NULL, 0, &nh, REPLY_MS, "a reply", &err) != VKW_OK) {
+        vkw_msg_recv(p->ch, (vkw_msg_type)(type | VKW_MSG_REPLY), p->seq, reply, reply_size, NULL,
+                     0, &nh, REPLY_MS, "a reply", &err) != VKW_OK) {
         fprintf(stderr, "request %u: %s\n", (unsigned)type, err.message);
         return VKW_E_CHILD;
     }
     /* Every reply starts with its header and outcome. */
-    const vkw_msg_outcome *o = (const vkw_msg_outcome *)((const char *)reply +
-                                                         sizeof(vkw_msg_header));
+    const vkw_msg_outcome *o =
+        (const vkw_msg_outcome *)((const char *)reply + sizeof(vkw_msg_header));
     return vkw_msg_outcome_get(o, outcome);
 }
 
@@ -124,8 +123,8 @@ static void stop(parent *p)
 static vkw_status memory_request(parent *p, const char *type, uint64_t value, const char *name,
                                  vkw_error *outcome)
 {
-    const vkw_handle_type *t = type_named(vkw_memory_handle_types,
-                                          VKW_MEMORY_HANDLE_TYPE_COUNT, type);
+    const vkw_handle_type *t =
+        type_named(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, type);
     vkw_msg_memory m;
     vkw_msg_init(&m.h, VKW_MSG_MEMORY, 0, sizeof m);
     m.desc.handle_type = t ? t->bit : 0;
@@ -137,8 +136,8 @@ static vkw_status memory_request(parent *p, const char *type, uint64_t value, co
     return ask(p, &m.h, sizeof m, VKW_MSG_MEMORY, &rep, sizeof rep, outcome);
 }
 
-static vkw_status sync_request(parent *p, vkw_sync_mode mode, const vkw_handle_type *t,
-                               uint64_t a, uint64_t b, const char *name_a, const char *name_b,
+static vkw_status sync_request(parent *p, vkw_sync_mode mode, const vkw_handle_type *t, uint64_t a,
+                               uint64_t b, const char *name_a, const char *name_b,
                                vkw_error *outcome)
 {
     vkw_msg_sync m;
@@ -170,14 +169,13 @@ static void child_refuses_kmt_value_zero(void)
     CHECK(strstr(o.message, "handle value 0") != NULL);
     CHECK(memory_request(&p, "D3D11_TEXTURE_KMT", 0, "", &o) == VKW_E_PROTOCOL);
     CHECK(strstr(o.message, "handle value 0") != NULL);
-    const vkw_handle_type *sem = type_named(vkw_semaphore_handle_types,
-                                            VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "OPAQUE_WIN32_KMT");
+    const vkw_handle_type *sem =
+        type_named(vkw_semaphore_handle_types, VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "OPAQUE_WIN32_KMT");
     CHECK(sync_request(&p, VKW_SYNC_HOST_TIMELINE, sem, 0, 0, "", "", &o) == VKW_E_PROTOCOL);
     CHECK(strstr(o.message, "handle value of 0") != NULL);
-    CHECK(sync_request(&p, VKW_SYNC_HOST_TIMELINE, sem, 0x40, 0, "", "", &o) ==
-          VKW_E_PROTOCOL);
-    const vkw_handle_type *fence = type_named(vkw_fence_handle_types,
-                                              VKW_FENCE_HANDLE_TYPE_COUNT, "OPAQUE_WIN32_KMT");
+    CHECK(sync_request(&p, VKW_SYNC_HOST_TIMELINE, sem, 0x40, 0, "", "", &o) == VKW_E_PROTOCOL);
+    const vkw_handle_type *fence =
+        type_named(vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT, "OPAQUE_WIN32_KMT");
     CHECK(sync_request(&p, VKW_SYNC_FENCE, fence, 0, 0, "", "", &o) == VKW_E_PROTOCOL);
     stop(&p);
 }
@@ -195,22 +193,21 @@ static void child_refuses_names_a_type_cannot_take(void)
     CHECK(memory_request(&p, "OPAQUE_WIN32_KMT", 0x40, "Local\\vkwin32h-test-1", &o) ==
           VKW_E_PROTOCOL);
     CHECK(strstr(o.message, "cannot have") != NULL);
-    CHECK(memory_request(&p, "D3D12_RESOURCE", 0, "Local\\vkwin32h-test-2", &o) ==
-          VKW_E_PROTOCOL);
+    CHECK(memory_request(&p, "D3D12_RESOURCE", 0, "Local\\vkwin32h-test-2", &o) == VKW_E_PROTOCOL);
     CHECK(strstr(o.message, "cannot have") != NULL);
-    const vkw_handle_type *sem = type_named(vkw_semaphore_handle_types,
-                                            VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "OPAQUE_WIN32_KMT");
+    const vkw_handle_type *sem =
+        type_named(vkw_semaphore_handle_types, VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "OPAQUE_WIN32_KMT");
     CHECK(sync_request(&p, VKW_SYNC_HOST_TIMELINE, sem, 0x40, 0x44, "Local\\vkwin32h-test-3",
                        "Local\\vkwin32h-test-4", &o) == VKW_E_PROTOCOL);
     CHECK(strstr(o.message, "cannot take") != NULL);
-    const vkw_handle_type *fence_kmt = type_named(
-        vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT, "OPAQUE_WIN32_KMT");
+    const vkw_handle_type *fence_kmt =
+        type_named(vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT, "OPAQUE_WIN32_KMT");
     CHECK(sync_request(&p, VKW_SYNC_FENCE, fence_kmt, 0x40, 0x44, "Local\\vkwin32h-test-5",
                        "Local\\vkwin32h-test-6", &o) == VKW_E_PROTOCOL);
     CHECK(strstr(o.message, "cannot take") != NULL);
     /* One name of two, for a type that has names. */
-    const vkw_handle_type *fence = type_named(vkw_fence_handle_types,
-                                              VKW_FENCE_HANDLE_TYPE_COUNT, "OPAQUE_WIN32");
+    const vkw_handle_type *fence =
+        type_named(vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT, "OPAQUE_WIN32");
     CHECK(sync_request(&p, VKW_SYNC_FENCE, fence, 0, 0, "Local\\vkwin32h-test-7", "", &o) ==
           VKW_E_PROTOCOL);
     stop(&p);

@@ -168,8 +168,8 @@ static vkw_status child_forge(const char *token, const char *arg, vkw_error *err
     HANDLE pipe = token_field(token, "h=");
     OVERLAPPED ov = {0};
     ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-    BOOL ok = ov.hEvent && (WriteFile(pipe, frame, size, NULL, &ov) ||
-                            GetLastError() == ERROR_IO_PENDING) &&
+    BOOL ok = ov.hEvent &&
+              (WriteFile(pipe, frame, size, NULL, &ov) || GetLastError() == ERROR_IO_PENDING) &&
               GetOverlappedResult(pipe, &ov, &wrote, TRUE) && wrote == size;
     if (ov.hEvent)
         CloseHandle(ov.hEvent);
@@ -724,8 +724,7 @@ static void platform_child_starts_with_old_pipe_names_taken(void)
         uint32_t nh = 0;
         vkw_error err;
         CHECK(say(&p, "echo past the squatters", NULL, 0) == VKW_OK);
-        CHECK(vkw_channel_recv(p.ch, reply, sizeof reply, &len, hs, &nh, REPLY_MS, &err) ==
-              VKW_OK);
+        CHECK(vkw_channel_recv(p.ch, reply, sizeof reply, &len, hs, &nh, REPLY_MS, &err) == VKW_OK);
         CHECK(nh == 0 && len == 23 && memcmp(reply, "echo past the squatters", 23) == 0);
         stop(&p);
     }
@@ -750,8 +749,7 @@ static void platform_child_cannot_duplicate_into_parent(void)
     uint32_t nh = 0;
     vkw_error err;
     CHECK(say(&p, "push", NULL, 0) == VKW_OK);
-    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply - 1, &len, hs, &nh, REPLY_MS, &err) ==
-          VKW_OK);
+    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply - 1, &len, hs, &nh, REPLY_MS, &err) == VKW_OK);
     reply[len] = '\0';
     CHECK_STR(reply, "pushed 0");
     stop(&p);
@@ -780,8 +778,7 @@ static void platform_parent_never_closes_a_value_a_reply_names(void)
     uint32_t nh = 0;
     snprintf(cmd, sizeof cmd, "holds %llx", (unsigned long long)mine);
     CHECK(say(&p, cmd, NULL, 0) == VKW_OK);
-    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply - 1, &len, hs, &nh, REPLY_MS, &err) ==
-          VKW_OK);
+    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply - 1, &len, hs, &nh, REPLY_MS, &err) == VKW_OK);
     reply[len] = '\0';
     CHECK_STR(reply, "holds 0");
 
