@@ -76,7 +76,10 @@ static vkw_status list_physical_devices(const vkw_instance *inst, VkPhysicalDevi
     *out = calloc(*count, sizeof **out);
     if (!*out)
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory listing physical devices");
+    uint32_t room = *count;
     r = inst->vkEnumeratePhysicalDevices(inst->handle, count, *out);
+    if (*count > room) /* more than it was given room for: not believed */
+        *count = room;
     if (r != VK_SUCCESS && r != VK_INCOMPLETE) {
         free(*out);
         *out = NULL;
