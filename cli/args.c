@@ -1,12 +1,12 @@
 #include "args.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../src/names.h"
+#include "../src/text_buffer.h"
 
 static vkw_command command_named(const char *s)
 {
@@ -59,17 +59,16 @@ static bool is_opt(const char *arg, const char *opt)
     return strncmp(arg, opt, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
-/* A whole decimal number in [min, max]. */
+/* A whole decimal number in [min, max]: digits only (vkw_uint_parse). */
 static bool parse_uint(const char *opt, const char *text, uint64_t min, uint64_t max,
                        uint64_t *out, char *msg, size_t len)
 {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (text[0] == '-' || text[0] == '+' || end == text || *end || errno == ERANGE || v < min ||
-        v > max) {
+    uint64_t v = 0;
+    if (!vkw_uint_parse(text, max, &v) || v < min) {
+        char shown[96];
         snprintf(msg, len, "%s: expected a whole number from %llu to %llu, got '%s'", opt,
-                 (unsigned long long)min, (unsigned long long)max, text);
+                 (unsigned long long)min, (unsigned long long)max,
+                 vkw_text_escape(text, shown, sizeof shown));
         return false;
     }
     *out = v;
@@ -120,11 +119,14 @@ static bool handle_type_item(vkw_args *out, const char *tok, char *msg, size_t l
     const vkw_handle_type *t =
         vkw_handle_type_by_name(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, tok);
     if (!t) {
-        char names[512];
-        vkw_handle_mask_names(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, ~0u, ", ",
+        char names[512], shown[96];
+        uint32_t every = 0; /* the table's types, not every bit of the mask */
+        for (size_t k = 0; k < VKW_MEMORY_HANDLE_TYPE_COUNT; k++)
+            every |= vkw_memory_handle_types[k].bit;
+        vkw_handle_mask_names(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, every, ", ",
                               names, sizeof names);
-        snprintf(msg, len, "--handle-types: unknown memory handle type '%s' (known: %s)", tok,
-                 names);
+        snprintf(msg, len, "--handle-types: unknown memory handle type '%s' (known: %s)",
+                 vkw_text_escape(tok, shown, sizeof shown), names);
         return false;
     }
     out->bench.handle_types |= t->bit;
@@ -240,12 +242,21 @@ static bool parse_bench_option(int argc, char **argv, int *i, vkw_args *out, boo
     } else if (strcmp(a, "--nt-names") == 0) {
         out->bench.nt_names = true;
     } else if (is_opt(a, "--pin")) {
-        unsigned p = 0, q = 0;
-        char extra = 0;
+        uint64_t p = 0, q = 0;
+        char first[16] = "";
         if (!take_value(argc, argv, i, "--pin", &value, msg, len))
             return false;
-        if (sscanf(value, "%u,%u%c", &p, &q, &extra) != 2 || p > 1023 || q > 1023) {
-            snprintf(msg, len, "--pin: expected PARENT_CPU,PEER_CPU (e.g. 0,1), got '%s'", value);
+        const char *comma = strchr(value, ',');
+        size_t n = comma ? (size_t)(comma - value) : 0;
+        if (n < sizeof first) {
+            memcpy(first, value, n);
+            first[n] = '\0';
+        }
+        if (!comma || n >= sizeof first || !vkw_uint_parse(first, 1023, &p) ||
+            !vkw_uint_parse(comma + 1, 1023, &q)) {
+            char shown[96];
+            snprintf(msg, len, "--pin: expected PARENT_CPU,PEER_CPU (e.g. 0,1), got '%s'",
+                     vkw_text_escape(value, shown, sizeof shown));
             return false;
         }
         out->bench.pin_parent = (int32_t)p;
@@ -494,7 +505,7 @@ void vkw_print_usage(FILE *f, vkw_command topic)
     if (topic == VKW_CMD_COMPARE) {
         fputs("usage: vkwin32h compare OLD.json NEW.json [--tolerance PCT]\n"
               "\n"
-              "Compares two reports (probe or bench) of the same machine: handle types that\n"
+              "Compares two reports (probe, bench or check) of the same machine: handle types\n"
               "were shareable and no longer are, bench scenarios and round-trip modes that\n"
               "passed and no longer do, times that grew and throughput that fell by more than\n"
               "the tolerance. Exit 0: no regression; 13: a regression.\n"

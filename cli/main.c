@@ -154,7 +154,8 @@ static int compare(const vkw_args *args)
         for (uint32_t i = 0; i < cmp.count; i++) {
             const vkw_finding *f = &cmp.findings[i];
             printf("%-10s %-16s %s: %s -> %s", f->regression ? "REGRESSION" : "note",
-                   vkw_finding_kind_name(f->kind), f->what, f->old_text, f->new_text);
+                   vkw_finding_kind_name(f->kind), vkw_shown(f->what), vkw_shown(f->old_text),
+                   vkw_shown(f->new_text));
             if (f->change_pct != 0)
                 printf(" (%+.1f%%)", f->change_pct);
             putchar('\n');
@@ -165,7 +166,7 @@ static int compare(const vkw_args *args)
     int rc = cmp.regressions ? VKW_EXIT_REGRESSION : VKW_EXIT_OK;
     if (cmp.regressions)
         fprintf(stderr, "vkwin32h: %u regression(s) from '%s' to '%s'\n", cmp.regressions,
-                args->compare_old, args->compare_new);
+                vkw_shown(args->compare_old), vkw_shown(args->compare_new));
     vkw_comparison_free(&cmp);
     return rc;
 }

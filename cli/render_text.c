@@ -6,6 +6,15 @@
 #include "../src/bench.h"
 #include "../src/names.h"
 #include "../src/platform.h"
+#include "../src/text_buffer.h"
+
+const char *vkw_shown(const char *s)
+{
+    static char ring[8][2048];
+    static unsigned next;
+    char *buf = ring[next++ % 8];
+    return vkw_text_escape(s, buf, sizeof ring[0]);
+}
 
 static const char *bytes(uint64_t n, char *buf, size_t len)
 {
@@ -49,7 +58,7 @@ static void verdict_line(FILE *f, const char *group, const char *type, const cha
                          const vkw_verdict *v)
 {
     fprintf(f, "    %-10s %-26s %-9s %-6s %s%s\n", group, type, kind, word(v->code), why(v->code),
-            v->detail);
+            vkw_shown(v->detail));
 }
 
 static void not_here_list(FILE *f, const char *what, const vkw_handle_type *t, size_t n,
@@ -141,15 +150,15 @@ static void verbose_tables(FILE *f, const vkw_device_report *d)
 static void device(FILE *f, const vkw_report *r, const vkw_device_report *d, bool verbose)
 {
     char a[96], c[256];
-    fprintf(f, "\nDevice %u  %s\n", d->index, d->name);
+    fprintf(f, "\nDevice %u  %s\n", d->index, vkw_shown(d->name));
     fprintf(f, "  %-14s %s, Vulkan %s\n", "Type", vkw_device_type_name(d->type),
             vkw_version_string(d->api_version, a, sizeof a));
     const char *vendor = vkw_vendor_name(d->vendor_id);
     fprintf(f, "  %-14s 0x%04x%s%s%s, device 0x%04x\n", "Vendor", d->vendor_id,
             vendor ? " (" : "", vendor ? vendor : "", vendor ? ")" : "", d->device_id);
     if (d->has_driver_properties) {
-        fprintf(f, "  %-14s %s (%s) %s\n", "Driver", d->driver_name,
-                vkw_driver_id_name(d->driver_id), d->driver_info);
+        fprintf(f, "  %-14s %s (%s) %s\n", "Driver", vkw_shown(d->driver_name),
+                vkw_driver_id_name(d->driver_id), vkw_shown(d->driver_info));
         fprintf(f, "  %-14s %s, conformance %u.%u.%u.%u\n", "Driver version",
                 vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_platform_os(), a,
                                           sizeof a),
@@ -202,7 +211,7 @@ static void device(FILE *f, const vkw_report *r, const vkw_device_report *d, boo
     fprintf(f, "  %-14s %s (%s)\n", "Timeline sems", d->timeline_semaphore ? "supported" : "no",
             d->timeline_semaphore_source ? d->timeline_semaphore_source : "-");
     if (!d->complete) {
-        fprintf(f, "\n  The probe of this device stopped early: %s\n", r->message);
+        fprintf(f, "\n  The probe of this device stopped early: %s\n", vkw_shown(r->message));
         return;
     }
 
@@ -232,7 +241,7 @@ static void device(FILE *f, const vkw_report *r, const vkw_device_report *d, boo
     if (d->anomaly_count) {
         fprintf(f, "\n  Driver anomalies (the driver contradicts the spec or itself)\n");
         for (uint32_t i = 0; i < d->anomaly_count; i++)
-            fprintf(f, "    - %s\n", d->anomalies[i]);
+            fprintf(f, "    - %s\n", vkw_shown(d->anomalies[i]));
     }
 }
 
@@ -241,10 +250,10 @@ void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose)
     char a[48], b[48];
     fprintf(f, "%s %s probe on %s, %s\n", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->os, r->generated_at);
     if (!r->loader_loaded) {
-        fprintf(f, "%-10s not loaded (%s)\n", "Loader", r->loader_requested);
+        fprintf(f, "%-10s not loaded (%s)\n", "Loader", vkw_shown(r->loader_requested));
         return;
     }
-    fprintf(f, "%-10s %s, Vulkan %s\n", "Loader", r->loader_path,
+    fprintf(f, "%-10s %s, Vulkan %s\n", "Loader", vkw_shown(r->loader_path),
             vkw_version_string(r->loader_version, a, sizeof a));
     if (r->instance_created) {
         fprintf(f, "%-10s Vulkan %s; capability extensions:", "Instance",
@@ -256,7 +265,7 @@ void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose)
     }
     fprintf(f, "%-10s %u available; enabled:", "Layers", r->layer_count);
     for (uint32_t i = 0; i < r->enabled_layer_count; i++)
-        fprintf(f, " %s", r->enabled_layers[i]);
+        fprintf(f, " %s", vkw_shown(r->enabled_layers[i]));
     fprintf(f, "%s%s\n", r->enabled_layer_count ? "" : " none by this tool",
             r->validation_by_environment ? " (validation asked for by the environment)" : "");
     if (r->validation_enabled)
@@ -268,8 +277,8 @@ void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose)
         device(f, r, &r->devices[i], verbose);
     for (uint32_t i = 0; i < r->debug.stored; i++)
         if (r->debug.messages[i].severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT)
-            fprintf(f, "\nlayer error: %s %s\n", r->debug.messages[i].id,
-                    r->debug.messages[i].text);
+            fprintf(f, "\nlayer error: %s %s\n", vkw_shown(r->debug.messages[i].id),
+                    vkw_shown(r->debug.messages[i].text));
 }
 
 /* A duration given in microseconds, in a unit that keeps it short. */
@@ -302,7 +311,7 @@ static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
             vkw_size_string(sc->size_requested, sz, sizeof sz));
     if (sc->outcome == VKW_OUTCOME_SKIPPED || sc->outcome == VKW_OUTCOME_NOT_RUN ||
         !sc->iterations_done) {
-        fprintf(f, "%-7s %s\n", vkw_outcome_name(sc->outcome), sc->reason);
+        fprintf(f, "%-7s %s\n", vkw_outcome_name(sc->outcome), vkw_shown(sc->reason));
         return;
     }
     const vkw_summary *p = sc->phase_us;
@@ -320,7 +329,7 @@ static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
             rate(sc, VKW_PHASE_PARENT_VERIFY, t[7], sizeof t[7]),
             leaked ? "LEAK" : sc->parent_counted && sc->child_counted ? "0" : "?");
     if (sc->outcome == VKW_OUTCOME_FAILED)
-        fprintf(f, "      %s\n", sc->reason);
+        fprintf(f, "      %s\n", vkw_shown(sc->reason));
     if (!verbose)
         return;
     char mf[160];
@@ -354,12 +363,12 @@ void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose)
     const vkw_bench_report *b = r->bench;
     fprintf(f, "%s %s bench on %s, %s\n", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->os, r->generated_at);
     const vkw_device_report *d = &r->devices[b->device_index];
-    fprintf(f, "Device     %u  %s\n", d->index, d->name);
+    fprintf(f, "Device     %u  %s\n", d->index, vkw_shown(d->name));
     if (d->has_driver_properties)
-        fprintf(f, "Driver     %s %s\n", d->driver_name, d->driver_info);
+        fprintf(f, "Driver     %s %s\n", vkw_shown(d->driver_name), vkw_shown(d->driver_info));
     if (b->child_started)
         fprintf(f, "Child      pid %u, opened '%s', %s%s\n", b->child_pid,
-                b->child_device_name[0] ? b->child_device_name : "(no device)",
+                b->child_device_name[0] ? vkw_shown(b->child_device_name) : "(no device)",
                 b->child_end.ended ? "ended with " : "still running",
                 b->child_end.ended ? b->child_end.text : "");
     else
@@ -372,7 +381,7 @@ void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose)
     fprintf(f, "\nMemory handle types of %s\n", r->os);
     for (uint32_t i = 0; i < b->type_count; i++)
         fprintf(f, "  %-18s %s%s\n", vkw_memory_handle_types[b->types[i].type_index].name,
-                b->types[i].tested ? "tested" : "not tested: ", b->types[i].reason);
+                b->types[i].tested ? "tested" : "not tested: ", vkw_shown(b->types[i].reason));
     if (b->scenario_count) {
         fprintf(f, "\nScenarios (medians; verify in GB/s; c. child, p. parent)\n");
         fprintf(f, "  %-18s %-11s %9s  %-7s %-3s %-3s %8s %8s %8s %8s %8s %7s %8s %7s %s\n",
@@ -406,7 +415,7 @@ static void round_trip_line(FILE *f, const vkw_bench_report *b, const vkw_sync_r
         snprintf(what, sizeof what, "in-process");
     fprintf(f, "  %-15s %-12s %-8s ", vkw_sync_mode_name(r->mode), what, vkw_peer_name(r->peer));
     if (r->outcome != VKW_OUTCOME_PASSED) {
-        fprintf(f, "%-7s %s\n", vkw_outcome_name(r->outcome), r->reason);
+        fprintf(f, "%-7s %s\n", vkw_outcome_name(r->outcome), vkw_shown(r->reason));
         return;
     }
     const vkw_distribution *d = &r->rt;

@@ -7,6 +7,11 @@
 
 #include "../src/report.h"
 
+/* Text from outside (a driver, a report, a config) as it may be shown on a
+ * terminal: vkw_text_escape's escapes, in one of 8 rotating buffers, so that
+ * one printf can show a few. */
+const char *vkw_shown(const char *s);
+
 void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose);
 /* The bench: its device, child, and one line per scenario (more with verbose). */
 void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose);

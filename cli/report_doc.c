@@ -12,23 +12,35 @@
 
 /* ---- escaping per format ---- */
 
-/* Control characters (a newline in a driver string, say) would break a
- * table row in every format: they become spaces. */
+/* Control characters (a newline in a driver string, an ESC in a device
+ * name) would break a table row or drive the terminal: escaped. */
 static void put_plain(vkw_buf *b, const char *s)
 {
-    for (const char *p = s; *p; p++)
-        vkw_buf_append(b, (unsigned char)*p < 0x20 ? " " : p, 1);
+    vkw_buf_escaped(b, s);
 }
 
 /* Markdown: backslash-escape the punctuation that would start emphasis, code,
- * a link, raw HTML, an entity or a table cell boundary. */
+ * a link, raw HTML, an entity or a table cell boundary; controls escaped as
+ * in plain text. */
 static void put_markdown(vkw_buf *b, const char *s)
 {
-    for (const char *p = s; *p; p++) {
-        if (strchr("\\`*[]<>|&", *p))
-            vkw_buf_append(b, "\\", 1);
-        vkw_buf_append(b, (unsigned char)*p < 0x20 ? " " : p, 1);
+    vkw_buf run = {0}; /* the text between two such characters */
+    for (const char *p = s;; p++) {
+        if (*p && !strchr("\\`*[]<>|&", *p)) {
+            vkw_buf_append(&run, p, 1);
+            continue;
+        }
+        vkw_buf_escaped(b, run.data);
+        run.len = 0;
+        if (run.data)
+            run.data[0] = '\0';
+        if (!*p)
+            break;
+        vkw_buf_append(b, "\\", 1);
+        vkw_buf_append(b, p, 1);
     }
+    b->failed |= run.failed;
+    vkw_buf_free(&run);
 }
 
 static void put_html(vkw_buf *b, const char *s)

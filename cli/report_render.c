@@ -358,8 +358,14 @@ static void memory_table(vkw_doc *d, const cJSON *b, int level)
         static const char *const phase[] = {"allocate", "export", "import"};
         for (size_t i = 0; i < 3; i++) {
             const cJSON *p = vkw_jobj(phases, phase[i]);
+            /* A failed scenario's phase that no iteration reached has no time,
+             * not a time of 0. */
+            double samples = 0;
+            bool measured = vkw_jnum(p, "count", &samples) && samples > 0;
             vkw_doc_cell(d, "%s",
-                         ran || (failed && p) ? ns_field(d, p, "median", 1e3, t, sizeof t) : "");
+                         !(ran || (failed && p)) ? ""
+                         : measured              ? ns_field(d, p, "median", 1e3, t, sizeof t)
+                                                 : "not measured");
         }
         gbps_cell(d, verify, "child_gbps");
         gbps_cell(d, verify, "parent_gbps");

@@ -50,7 +50,10 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
     props = calloc(count ? count : 1, sizeof *props);
     if (!props)
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory listing device extensions");
+    uint32_t room = count;
     r = ctx->inst->vkEnumerateDeviceExtensionProperties(ctx->pd, NULL, &count, props);
+    if (count > room) /* more than it was given room for: not believed */
+        count = room;
     if (r != VK_SUCCESS && r != VK_INCOMPLETE) {
         s = vkw_fail_vk(err, r, "vkEnumerateDeviceExtensionProperties", "device %u", dev->index);
         goto cleanup;

@@ -5,6 +5,11 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
 {
     (void)err;
     ctx->inst->vkGetPhysicalDeviceMemoryProperties(ctx->pd, &dev->memory);
+    /* Counts past the arrays they count are not believed. */
+    if (dev->memory.memoryTypeCount > VK_MAX_MEMORY_TYPES)
+        dev->memory.memoryTypeCount = VK_MAX_MEMORY_TYPES;
+    if (dev->memory.memoryHeapCount > VK_MAX_MEMORY_HEAPS)
+        dev->memory.memoryHeapCount = VK_MAX_MEMORY_HEAPS;
     return VKW_OK;
 }
 

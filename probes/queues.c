@@ -14,7 +14,10 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
         free(props);
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory listing queue families");
     }
+    uint32_t room = count;
     ctx->inst->vkGetPhysicalDeviceQueueFamilyProperties(ctx->pd, &count, props);
+    if (count > room) /* more than it was given room for: not believed */
+        count = room;
     for (uint32_t i = 0; i < count; i++) {
         dev->queue_families[i].flags = props[i].queueFlags;
         dev->queue_families[i].count = props[i].queueCount;

@@ -136,20 +136,24 @@ static vkw_status plan_types(bench_ctx *c, const vkw_device_report *dev, vkw_err
     vkw_bench_report *b = c->b;
     for (uint32_t t = 0; t < VKW_MEMORY_HANDLE_TYPE_COUNT; t++) {
         const vkw_handle_type *ht = &vkw_memory_handle_types[t];
-        bool native = ht->family == (vkw_platform_os() == VKW_OS_WINDOWS ? VKW_FAMILY_WIN32
-                                                                          : VKW_FAMILY_POSIX_FD);
-        bool asked = c->opts->handle_types ? (c->opts->handle_types & ht->bit) != 0 : native;
+        /* The handles this bench moves between processes: fds or HANDLEs. A
+         * type of another family of this OS (host pointers, say) is judged
+         * by the probe's verdict ("local"), not called "not applicable". */
+        bool moved = ht->family ==
+                     (vkw_platform_os() == VKW_OS_WINDOWS ? VKW_FAMILY_WIN32 : VKW_FAMILY_POSIX_FD);
+        bool asked = c->opts->handle_types ? (c->opts->handle_types & ht->bit) != 0 : moved;
         if (!asked)
             continue;
         vkw_bench_type *bt = &b->types[b->type_count++];
         bt->type_index = t;
-        if (!native) {
+        if (!vkw_handle_family_native(ht->family)) {
             snprintf(bt->reason, sizeof bt->reason, "not applicable on %s: %s handles move "
                      "between processes of another OS family", vkw_platform_os_name(), ht->name);
             continue;
         }
         const vkw_verdict *v = &dev->memory_verdict[t];
-        bt->tested = v->code == VKW_VERDICT_SHAREABLE || v->code == VKW_VERDICT_SHAREABLE_DEDICATED;
+        bt->tested = moved && (v->code == VKW_VERDICT_SHAREABLE ||
+                               v->code == VKW_VERDICT_SHAREABLE_DEDICATED);
         if (!bt->tested)
             snprintf(bt->reason, sizeof bt->reason, "%s: %s", vkw_verdict_code_name(v->code),
                      v->detail);
@@ -721,6 +725,14 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     if (opts->nt_names && vkw_platform_os() != VKW_OS_WINDOWS)
         return vkw_fail(err, VKW_E_INVALID_ARG, "--nt-names: named handles are Win32 NT "
                         "handles; %s moves fds", vkw_platform_os_name());
+    /* A CPU that does not exist or is outside the affinity mask fails now,
+     * not as a failed pin (or a peer's timeout) in every mode later. */
+    const int32_t pins[] = {opts->pin_parent, opts->pin_child};
+    for (size_t i = 0; i < 2; i++) {
+        vkw_error why;
+        if (pins[i] >= 0 && vkw_cpu_allowed((uint32_t)pins[i], &why) != VKW_OK)
+            return vkw_fail(err, why.status, "--pin: %s", why.message);
+    }
     vkw_probe_options po = {
         .loader_path = opts->loader_path,
         .validate = opts->validate,

@@ -45,6 +45,10 @@ typedef enum vkw_expect_outcome {
 } vkw_expect_outcome;
 const char *vkw_expect_outcome_name(vkw_expect_outcome o); /* "passed", ... */
 
+/* Room for an expectation's name: its bench's longest name, mode, handle type,
+ * peer and threshold, never cut (two names cut alike would be one JUnit test). */
+#define VKW_EXPECTATION_NAME_LEN (VKW_CHECK_TEXT_BYTES(VKW_CHECK_NAME_CHARS) + 128)
+
 typedef struct vkw_expectation {
     char id[192];         /* unique: "device0/benches[1].expect.p99_us_max/host-timeline/process" */
     int32_t device_index; /* in the probe's devices; -1: not about one device */
@@ -52,7 +56,7 @@ typedef struct vkw_expectation {
                                                               or the bench's name */
     int32_t bench;   /* the config's bench it judges; -1: none */
     char source[96]; /* the config's place */
-    char name[256];
+    char name[VKW_EXPECTATION_NAME_LEN]; /* whole: two benches' names never cut alike */
     vkw_expect_outcome outcome;
     char measured[192]; /* empty: nothing measured */
     char limit[64];

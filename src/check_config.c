@@ -9,6 +9,7 @@
 
 #include "json_file.h"
 #include "names.h"
+#include "text_buffer.h"
 
 const char *vkw_check_object_name(vkw_check_object o)
 {
@@ -60,8 +61,13 @@ bad(reader *r, const char *key, const char *fmt, ...)
     va_end(ap);
     char where[224];
     snprintf(where, sizeof where, "%s%s%s", r->place, *r->place && key ? "." : "", key ? key : "");
-    return vkw_fail(r->err, VKW_E_INVALID_ARG, "config '%s': %s%s%s", r->file, where,
-                    *where ? ": " : "", problem);
+    /* Keys and values come from the file: shown escaped, and the file's name
+     * cut short (r->file) so that the problem always fits. */
+    char where_shown[160], problem_shown[400];
+    vkw_text_escape(where, where_shown, sizeof where_shown);
+    vkw_text_escape(problem, problem_shown, sizeof problem_shown);
+    return vkw_fail(r->err, VKW_E_INVALID_ARG, "config '%s': %s%s%s", r->file, where_shown,
+                    *where ? ": " : "", problem_shown);
 }
 
 /* What a value is, for "got ...": the string itself, the number, or its kind. */
@@ -838,7 +844,10 @@ vkw_status vkw_check_config_parse(const char *path, const char *json, size_t len
 {
     memset(out, 0, sizeof *out);
     snprintf(out->path, sizeof out->path, "%s", path);
-    reader r = {.file = path, .err = err};
+    char shown[120];
+    vkw_text_escape(path, shown, sizeof shown);
+    path = shown; /* from here on, only in messages */
+    reader r = {.file = shown, .err = err};
     size_t blank = 0;
     while (blank < len && isspace((unsigned char)json[blank]))
         blank++;

@@ -57,7 +57,10 @@ static bool pick_queue_family(const vkw_instance *inst, VkPhysicalDevice pd, uin
     VkQueueFamilyProperties qf[64];
     if (n > 64)
         n = 64;
+    uint32_t room = n;
     inst->vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, qf);
+    if (n > room) /* more than it was given room for: not believed */
+        n = room;
     const VkQueueFlags copy = VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT;
     for (uint32_t i = 0; i < n; i++)
         if ((qf[i].queueFlags & copy) && qf[i].queueCount > 0) {
@@ -97,7 +100,12 @@ vkw_status vkw_device_create(const vkw_instance *inst, VkPhysicalDevice pd,
         exts = calloc(ext_count ? ext_count : 1, sizeof *exts);
         if (!exts)
             return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory listing device extensions");
+        uint32_t room = ext_count;
         r = inst->vkEnumerateDeviceExtensionProperties(pd, NULL, &ext_count, exts);
+        if (ext_count > room)
+            ext_count = room;
+        if (r == VK_INCOMPLETE) /* the list grew since counted: what fits is enough */
+            r = VK_SUCCESS;
     }
     if (r != VK_SUCCESS) {
         s = vkw_fail_vk(err, r, "vkEnumerateDeviceExtensionProperties", "'%s'", out->info.name);
@@ -315,6 +323,8 @@ vkw_status vkw_device_find(const vkw_instance *inst, const vkw_device_identity *
     VkResult r = inst->vkEnumeratePhysicalDevices(inst->handle, &n, pds);
     if (r != VK_SUCCESS && r != VK_INCOMPLETE)
         return vkw_fail_vk(err, r, "vkEnumeratePhysicalDevices", "finding the parent's device");
+    if (n > 16)
+        n = 16;
     char seen[320] = "";
     size_t used = 0;
     for (uint32_t i = 0; i < n; i++) {

@@ -1,7 +1,6 @@
 #include "device_filter.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,18 +24,29 @@ vkw_status vkw_device_filter_parse(const char *text, vkw_device_filter *out, vkw
         dashes += *p == '-';
     }
     if (digits) {
-        errno = 0;
-        unsigned long v = strtoul(text, NULL, 10);
-        if (errno || v > UINT32_MAX)
+        uint64_t v = 0;
+        if (!vkw_uint_parse(text, UINT32_MAX, &v))
             return vkw_fail(err, VKW_E_INVALID_ARG, "--device index '%s' is out of range", text);
         out->kind = VKW_FILTER_INDEX;
         out->index = (uint32_t)v;
         return VKW_OK;
     }
-    if (hex == 2 * VK_UUID_SIZE && hex + dashes == strlen(text) &&
-        vkw_uuid_parse(text, out->uuid) == 0) {
-        out->kind = VKW_FILTER_UUID;
-        return VKW_OK;
+    /* A whole deviceUUID, or its first 8 hex digits or more ("6d657361-3232"):
+     * the prefix must then match one device only (vkw_device_filter_ambiguous). */
+    if (hex >= 8 && hex <= 2 * VK_UUID_SIZE && hex + dashes == strlen(text) && text[0] != '-') {
+        char whole[2 * VK_UUID_SIZE + 1];
+        size_t n = 0;
+        for (const char *p = text; *p; p++)
+            if (*p != '-')
+                whole[n++] = *p;
+        while (n < 2 * VK_UUID_SIZE)
+            whole[n++] = '0';
+        whole[n] = '\0';
+        if (vkw_uuid_parse(whole, out->uuid) == 0) {
+            out->kind = VKW_FILTER_UUID;
+            out->uuid_prefix_nibbles = hex == 2 * VK_UUID_SIZE ? 0 : (uint8_t)hex;
+            return VKW_OK;
+        }
     }
     out->kind = VKW_FILTER_NAME;
     snprintf(out->name, sizeof out->name, "%s", text);
@@ -63,7 +73,14 @@ bool vkw_device_filter_match(const vkw_device_filter *f, uint32_t index, const c
     switch (f->kind) {
     case VKW_FILTER_ALL: return true;
     case VKW_FILTER_INDEX: return f->index == index;
-    case VKW_FILTER_UUID: return device_uuid && memcmp(f->uuid, device_uuid, VK_UUID_SIZE) == 0;
+    case VKW_FILTER_UUID: {
+        if (!device_uuid)
+            return false;
+        size_t nibbles = f->uuid_prefix_nibbles ? f->uuid_prefix_nibbles : 2 * VK_UUID_SIZE;
+        if (memcmp(f->uuid, device_uuid, nibbles / 2) != 0)
+            return false;
+        return nibbles % 2 == 0 || (f->uuid[nibbles / 2] >> 4) == (device_uuid[nibbles / 2] >> 4);
+    }
     case VKW_FILTER_NAME: return contains_ci(name, f->name);
     }
     return false;

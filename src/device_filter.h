@@ -11,7 +11,7 @@
 typedef enum vkw_filter_kind {
     VKW_FILTER_ALL = 0,
     VKW_FILTER_INDEX, /* decimal digits only */
-    VKW_FILTER_UUID,  /* 32 hex digits, dashes allowed: matches deviceUUID */
+    VKW_FILTER_UUID,  /* 8 to 32 hex digits, dashes allowed: deviceUUID or its prefix */
     VKW_FILTER_NAME,  /* anything else: case-insensitive substring of the name */
 } vkw_filter_kind;
 
@@ -19,6 +19,7 @@ typedef struct vkw_device_filter {
     vkw_filter_kind kind;
     uint32_t index;
     uint8_t uuid[VK_UUID_SIZE];
+    uint8_t uuid_prefix_nibbles; /* UUID: how many leading hex digits count; 0: all 32 */
     char name[256];
     char text[256]; /* as given, for messages and reports */
 } vkw_device_filter;

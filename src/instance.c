@@ -52,7 +52,9 @@ void vkw_loader_close(vkw_loader *loader)
     memset(loader, 0, sizeof *loader);
 }
 
-/* The two-call enumeration idiom, retried while the list grows (VK_INCOMPLETE). */
+/* The two-call enumeration idiom, retried while the list grows (VK_INCOMPLETE).
+ * The fill call may write at most the n it was given: a count it answers
+ * above that is not believed (a misbehaving loader or layer). */
 #define ENUMERATE(call_count, call_fill, type, what)                                               \
     do {                                                                                           \
         for (int attempt = 0; attempt < 4; attempt++) {                                            \
@@ -63,7 +65,10 @@ void vkw_loader_close(vkw_loader *loader)
             type *items = calloc(n ? n : 1, sizeof *items);                                        \
             if (!items)                                                                            \
                 return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory listing %s", what);      \
+            uint32_t room = n;                                                                     \
             r = call_fill;                                                                         \
+            if (n > room)                                                                          \
+                n = room;                                                                          \
             if (r == VK_SUCCESS) {                                                                 \
                 *out = items;                                                                      \
                 *count = n;                                                                        \

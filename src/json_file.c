@@ -1,5 +1,8 @@
 #include "json_file.h"
 
+#include "platform.h"
+#include "text_buffer.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,47 +11,7 @@
 vkw_status vkw_read_text_file(const char *path, const char *what, size_t max, char **out,
                               size_t *len, vkw_error *err)
 {
-    *out = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s'", what, path);
-    vkw_status s = VKW_OK;
-    char *text = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n + 65536 + 1 > cap) {
-            cap = cap ? cap * 2 : 65536 * 2;
-            char *bigger = realloc(text, cap);
-            if (!bigger) {
-                s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what,
-                             path);
-                goto cleanup;
-            }
-            text = bigger;
-        }
-        size_t got = fread(text + n, 1, cap - n - 1, f);
-        n += got;
-        if (n > max) {
-            s = vkw_fail(err, VKW_E_INVALID_ARG, "%s '%s' is larger than %lu bytes", what, path,
-                         (unsigned long)max);
-            goto cleanup;
-        }
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s'", what, path);
-        goto cleanup;
-    }
-    text[n] = '\0';
-    *out = text;
-    *len = n;
-    text = NULL;
-cleanup:
-    free(text);
-    fclose(f);
-    return s;
+    return vkw_read_regular_file(path, what, max, out, len, err);
 }
 
 vkw_status vkw_load_report_json(const char *path, cJSON **out, vkw_error *err)
@@ -69,7 +32,9 @@ vkw_status vkw_load_report_json(const char *path, cJSON **out, vkw_error *err)
     if (!root || !cJSON_IsString(name) || strcmp(name->valuestring, "vkwin32h") != 0 ||
         !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "devices"))) {
         cJSON_Delete(root);
-        return vkw_fail(err, VKW_E_INVALID_ARG, "'%s' is not a vkwin32h report (%s)", path,
+        char shown[200];
+        return vkw_fail(err, VKW_E_INVALID_ARG, "'%s' is not a vkwin32h report (%s)",
+                        vkw_text_escape(path, shown, sizeof shown),
                         root ? "no tool name vkwin32h or no devices" : "not JSON");
     }
     *out = root;

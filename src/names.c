@@ -1,7 +1,6 @@
 #include "names.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,24 +65,53 @@ int vkw_uuid_parse(const char *text, uint8_t out[VK_UUID_SIZE])
     return nibbles == 2 * VK_UUID_SIZE ? 0 : -1;
 }
 
+/* The leading ASCII digits of text as a number: false when there is none or
+ * it does not fit 64 bits. No blank, sign or base prefix is skipped: " -1"
+ * is not a number (strtoull would read it as 2^64 - 1, and "-18446744073709551615"
+ * as 1). */
+static bool leading_digits(const char *text, uint64_t *out, const char **end)
+{
+    uint64_t v = 0;
+    const char *p = text;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    *end = p;
+    return p != text;
+}
+
+bool vkw_uint_parse(const char *text, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    const char *end = NULL;
+    if (!text || !leading_digits(text, &v, &end) || *end || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
 bool vkw_size_parse(const char *text, uint64_t *out)
 {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
+    uint64_t v = 0;
+    const char *end = NULL;
+    if (!text || !leading_digits(text, &v, &end))
+        return false;
     unsigned shift = 0;
-    if (end != text && *end) {
-        char u = (char)(*end >= 'a' ? *end - 32 : *end);
+    if (*end) {
+        char u = (char)(*end >= 'a' && *end <= 'z' ? *end - 32 : *end);
         shift = u == 'K' ? 10 : u == 'M' ? 20 : u == 'G' ? 30 : 64;
         const char *rest = end + 1;
-        if (shift != 64 &&
-            (strcmp(rest, "") == 0 || strcmp(rest, "iB") == 0 || strcmp(rest, "B") == 0))
-            end += strlen(end);
+        if (shift == 64 ||
+            (strcmp(rest, "") != 0 && strcmp(rest, "iB") != 0 && strcmp(rest, "B") != 0))
+            return false;
     }
-    if (text[0] == '-' || text[0] == '+' || end == text || *end || errno == ERANGE || v == 0 ||
-        shift == 64 || v > (UINT64_MAX >> shift) || (v << shift) > (64ull << 30))
+    if (v == 0 || v > (UINT64_MAX >> shift) || (v << shift) > (64ull << 30))
         return false;
-    *out = (uint64_t)v << shift;
+    *out = v << shift;
     return true;
 }
 

@@ -19,8 +19,13 @@ const char *vkw_driver_version_string(uint32_t vendor_id, uint32_t version, vkw_
 const char *vkw_uuid_string(const uint8_t *bytes, size_t n, char *buf, size_t len);
 /* A byte count as people write it: "64 KiB", "16 MiB", "1 GiB", else "1000 bytes". */
 const char *vkw_size_string(uint64_t bytes, char *buf, size_t len);
+/* A whole decimal number as written in an option or a config: ASCII digits
+ * only (no blank, sign, "0x", fraction or exponent) and at most max. Every
+ * number the tool reads from text goes through it or vkw_size_parse. */
+bool vkw_uint_parse(const char *text, uint64_t max, uint64_t *out);
 /* Parses "65536", "64K", "64KiB", "16M", "1G" (binary units) into bytes, from
- * 1 byte to 64 GiB; false when text is not such a size. */
+ * 1 byte to 64 GiB; false when text is not such a size (the same digits as
+ * vkw_uint_parse: no blank, sign or trailing junk). */
 bool vkw_size_parse(const char *text, uint64_t *out);
 /* Parses a UUID written with or without dashes; 0 on success. */
 int vkw_uuid_parse(const char *text, uint8_t out[VK_UUID_SIZE]);

@@ -61,6 +61,15 @@ vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len,
  * not fail only at the end); creates and removes a probe file. */
 vkw_status vkw_check_writable(const char *path, vkw_error *err);
 
+/* Reads a whole regular file (NUL-terminated, malloc'd) of at most max bytes.
+ * Opened without blocking and checked with fstat (GetFileType) before any
+ * read: a FIFO, a device, a socket or a directory is refused, never waited
+ * on. VKW_E_INVALID_ARG "cannot read WHAT 'PATH': REASON", the reason being
+ * the OS's (ENOENT, EACCES, ELOOP...) or what the file is instead; the path is
+ * cut in the message, never the reason. */
+vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
+                                 size_t *len, vkw_error *err);
+
 /* Removes path if it is a regular file (never a directory or anything else);
  * what an earlier run left at a report's path when this run writes none. */
 void vkw_remove_report(const char *path);
@@ -175,6 +184,10 @@ typedef struct vkw_thread vkw_thread;
 vkw_status vkw_thread_start(void (*fn)(void *arg), void *arg, vkw_thread **out, vkw_error *err);
 /* Waits for the thread to return and frees it. */
 void vkw_thread_join(vkw_thread *t);
+/* Whether this process may run on CPU cpu: it exists and is in the affinity
+ * mask (sched_getaffinity, GetProcessAffinityMask). VKW_E_INVALID_ARG naming
+ * the CPUs allowed when not, so a bad --pin fails before any work. */
+vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err);
 /* Pins the calling thread to one CPU (sched_setaffinity, SetThreadAffinityMask). */
 vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err);
 /* The monotonic clock's resolution (clock_getres, 1/QueryPerformanceFrequency). */

@@ -1,6 +1,7 @@
 /* POSIX implementation of platform.h (Linux first; other Unix where it costs nothing). */
 #define _GNU_SOURCE
 #include "platform.h"
+#include "text_buffer.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -221,6 +222,101 @@ vkw_status vkw_check_writable(const char *path, vkw_error *err)
     close(fd);
     unlink(tmp);
     return VKW_OK;
+}
+
+/* What a file that is not a regular one is, for the message. */
+static const char *file_kind(mode_t m)
+{
+    if (S_ISDIR(m))
+        return strerror(EISDIR);
+    if (S_ISFIFO(m))
+        return "not a regular file (a FIFO)";
+    if (S_ISCHR(m))
+        return "not a regular file (a character device)";
+    if (S_ISBLK(m))
+        return "not a regular file (a block device)";
+    if (S_ISSOCK(m))
+        return "not a regular file (a socket)";
+    return "not a regular file";
+}
+
+vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
+                                 size_t *len, vkw_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    char shown[200];
+    vkw_text_escape(path, shown, sizeof shown);
+    /* O_NONBLOCK: opening a FIFO without a writer would wait for one. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
+                        strerror(errno));
+    vkw_status s = VKW_OK;
+    char *text = NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
+                     strerror(errno));
+        goto cleanup;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
+                     file_kind(st.st_mode));
+        goto cleanup;
+    }
+    if ((uint64_t)st.st_size > max) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
+                     shown, (unsigned long)max);
+        goto cleanup;
+    }
+    /* A file that grows while read is read up to max + 1 bytes, then refused. */
+    size_t cap = (size_t)st.st_size + 1 + 4096 > max + 2 ? max + 2 : (size_t)st.st_size + 1 + 4096;
+    text = malloc(cap);
+    if (!text) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what, shown);
+        goto cleanup;
+    }
+    size_t n = 0;
+    for (;;) {
+        if (n + 1 == cap) {
+            if (n > max)
+                break;
+            size_t bigger_cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
+            char *bigger = realloc(text, bigger_cap);
+            if (!bigger) {
+                s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what,
+                             shown);
+                goto cleanup;
+            }
+            text = bigger;
+            cap = bigger_cap;
+        }
+        ssize_t got = read(fd, text + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
+                         strerror(errno));
+            goto cleanup;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    if (n > max) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
+                     shown, (unsigned long)max);
+        goto cleanup;
+    }
+    text[n] = '\0';
+    *out = text;
+    *len = n;
+    text = NULL;
+cleanup:
+    free(text);
+    close(fd);
+    return s;
 }
 
 void vkw_remove_report(const char *path)
@@ -1008,6 +1104,35 @@ vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
     if (sched_setaffinity(0, sizeof set, &set) != 0)
         return vkw_fail(err, VKW_E_INVALID_ARG, "cannot pin to CPU %u: %s", cpu, strerror(errno));
     return VKW_OK;
+}
+
+vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot read this process's CPU affinity: %s",
+                        strerror(errno));
+    if (cpu < CPU_SETSIZE && CPU_ISSET(cpu, &set))
+        return VKW_OK;
+    /* The allowed CPUs as ranges: "0-3,8". */
+    char list[160] = "";
+    size_t used = 0;
+    for (int c = 0; c < CPU_SETSIZE && used + 24 < sizeof list; c++) {
+        if (!CPU_ISSET(c, &set) || (c > 0 && CPU_ISSET(c - 1, &set)))
+            continue;
+        int last = c;
+        while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &set))
+            last++;
+        int n = last > c
+                    ? snprintf(list + used, sizeof list - used, "%s%d-%d", used ? "," : "", c, last)
+                    : snprintf(list + used, sizeof list - used, "%s%d", used ? "," : "", c);
+        if (n > 0)
+            used += (size_t)n;
+    }
+    return vkw_fail(err, VKW_E_INVALID_ARG,
+                    "CPU %u does not exist or is not one this process may run on (allowed: %s)",
+                    cpu, list);
 }
 
 uint64_t vkw_clock_resolution_ns(void)

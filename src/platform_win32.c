@@ -4,6 +4,7 @@
 #include <ntsecapi.h> /* RtlGenRandom */
 
 #include "platform.h"
+#include "text_buffer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,80 @@ static vkw_status create_temp(const char *path, char *tmp, size_t tmplen, HANDLE
             break;
     }
     return io_fail(err, path, "");
+}
+
+vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
+                                 size_t *len, vkw_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    char shown[200], why[256];
+    vkw_text_escape(path, shown, sizeof shown);
+    DWORD attr = GetFileAttributesA(path);
+    if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY))
+        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': is a directory", what, shown);
+    /* Opening a pipe or a console never waits; reading one would, so only a
+     * disk file is read (GetFileType). */
+    HANDLE h = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                           OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (h == INVALID_HANDLE_VALUE) {
+        last_error_text(GetLastError(), why, sizeof why);
+        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown, why);
+    }
+    vkw_status s = VKW_OK;
+    char *text = NULL;
+    LARGE_INTEGER size;
+    DWORD type = GetFileType(h);
+    if (type != FILE_TYPE_DISK) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': not a regular file (%s)", what,
+                     shown,
+                     type == FILE_TYPE_PIPE   ? "a pipe"
+                     : type == FILE_TYPE_CHAR ? "a character device"
+                                              : "not a disk file");
+        goto cleanup;
+    }
+    if (!GetFileSizeEx(h, &size)) {
+        last_error_text(GetLastError(), why, sizeof why);
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown, why);
+        goto cleanup;
+    }
+    if ((uint64_t)size.QuadPart > max) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
+                     shown, (unsigned long)max);
+        goto cleanup;
+    }
+    /* One byte more than the size: a file that grew while read is refused. */
+    size_t cap = (size_t)size.QuadPart + 2;
+    text = malloc(cap);
+    if (!text) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what, shown);
+        goto cleanup;
+    }
+    size_t n = 0;
+    while (n + 1 < cap) {
+        DWORD got = 0, want = cap - 1 - n > 0x40000000u ? 0x40000000u : (DWORD)(cap - 1 - n);
+        if (!ReadFile(h, text + n, want, &got, NULL)) {
+            last_error_text(GetLastError(), why, sizeof why);
+            s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown, why);
+            goto cleanup;
+        }
+        if (got == 0)
+            break;
+        n += got;
+    }
+    if (n > (size_t)size.QuadPart || n > max) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': it changed while read", what,
+                     shown);
+        goto cleanup;
+    }
+    text[n] = '\0';
+    *out = text;
+    *len = n;
+    text = NULL;
+cleanup:
+    free(text);
+    CloseHandle(h);
+    return s;
 }
 
 void vkw_remove_report(const char *path)
@@ -1199,6 +1274,28 @@ vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
     if (!SetThreadAffinityMask(GetCurrentThread(), (DWORD_PTR)1 << cpu))
         return os_fail(err, VKW_E_INVALID_ARG, "cannot pin the thread: SetThreadAffinityMask");
     return VKW_OK;
+}
+
+vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err)
+{
+    DWORD_PTR process = 0, system = 0;
+    if (!GetProcessAffinityMask(GetCurrentProcess(), &process, &system))
+        return os_fail(err, VKW_E_OS,
+                       "cannot read this process's CPU affinity: "
+                       "GetProcessAffinityMask");
+    if (cpu < 8 * sizeof process && ((process >> cpu) & 1u))
+        return VKW_OK;
+    char list[160] = "";
+    size_t used = 0;
+    for (unsigned c = 0; c < 8 * sizeof process && used + 8 < sizeof list; c++)
+        if ((process >> c) & 1u) {
+            int n = snprintf(list + used, sizeof list - used, "%s%u", used ? "," : "", c);
+            if (n > 0)
+                used += (size_t)n;
+        }
+    return vkw_fail(err, VKW_E_INVALID_ARG,
+                    "CPU %u does not exist or is not one this process may run on (allowed: %s)",
+                    cpu, list);
 }
 
 uint64_t vkw_clock_resolution_ns(void)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../probes/probe.h"
+#include "text_buffer.h"
 #include "vkw.h"
 
 static const vkw_probe *const probes[] = {
@@ -76,7 +77,10 @@ static vkw_status list_physical_devices(const vkw_instance *inst, VkPhysicalDevi
     *out = calloc(*count, sizeof **out);
     if (!*out)
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory listing physical devices");
+    uint32_t room = *count;
     r = inst->vkEnumeratePhysicalDevices(inst->handle, count, *out);
+    if (*count > room) /* more than it was given room for: not believed */
+        *count = room;
     if (r != VK_SUCCESS && r != VK_INCOMPLETE) {
         free(*out);
         *out = NULL;
@@ -109,8 +113,10 @@ static void no_match_message(const vkw_report *report, const VkPhysicalDevice *p
         if (n > 0)
             used += (size_t)n;
     }
+    char shown[96], listed[sizeof names];
     vkw_fail(err, VKW_E_NO_DEVICE_MATCH, "no device matches --device '%s' (devices: %s)",
-             report->device_filter, names);
+             vkw_text_escape(report->device_filter, shown, sizeof shown),
+             vkw_text_escape(names, listed, sizeof listed));
 }
 
 vkw_status vkw_probe_run(const vkw_probe_options *opts, vkw_report *report, vkw_error *err)
@@ -189,6 +195,14 @@ vkw_status vkw_probe_run(const vkw_probe_options *opts, vkw_report *report, vkw_
     if (report->device_count == 0) {
         no_match_message(report, pds, &inst, err);
         s = VKW_E_NO_DEVICE_MATCH;
+        goto cleanup;
+    }
+    if (filter->kind == VKW_FILTER_UUID && filter->uuid_prefix_nibbles &&
+        report->device_count > 1) {
+        char shown[96];
+        s = vkw_fail(err, VKW_E_INVALID_ARG,
+                     "--device '%s' begins the deviceUUID of %u devices: give more of it",
+                     vkw_text_escape(filter->text, shown, sizeof shown), report->device_count);
         goto cleanup;
     }
     s = VKW_OK;

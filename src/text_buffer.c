@@ -86,6 +86,91 @@ void vkw_buf_markup(vkw_buf *b, const char *s)
     }
 }
 
+/* How many bytes of a well-formed UTF-8 character start at p (0: not one). */
+static size_t utf8_length(const unsigned char *p)
+{
+    size_t n = p[0] >= 0xC2 && p[0] <= 0xDF   ? 2
+               : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+               : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
+                                              : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    /* no overlong forms, surrogates or code points above U+10FFFF */
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+        return 0;
+    return n;
+}
+
+/* One character of s (at p, not NUL) as shown: its bytes, or an escape.
+ * Returns how many bytes of s it took; rep gets *rep_len bytes. */
+static size_t escape_one(const unsigned char *p, char rep[8], size_t *rep_len)
+{
+    if (p[0] < 0x20 || p[0] == 0x7F) {
+        *rep_len = (size_t)snprintf(rep, 8, "\\x%02x", p[0]);
+        return 1;
+    }
+    if (p[0] < 0x80) {
+        rep[0] = (char)p[0];
+        *rep_len = 1;
+        return 1;
+    }
+    size_t n = utf8_length(p);
+    if (n == 0) {
+        *rep_len = (size_t)snprintf(rep, 8, "\\x%02x", p[0]);
+        return 1;
+    }
+    if (p[0] == 0xC2 && p[1] < 0xA0) { /* U+0080..U+009F: C1 controls (0x9B is CSI) */
+        *rep_len = (size_t)snprintf(rep, 8, "\\u%04x", p[1]);
+        return 2;
+    }
+    memcpy(rep, p, n);
+    *rep_len = n;
+    return n;
+}
+
+void vkw_buf_escaped(vkw_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        char rep[8];
+        size_t n = 0;
+        p += escape_one(p, rep, &n);
+        vkw_buf_append(b, rep, n);
+    }
+}
+
+const char *vkw_text_escape(const char *s, char *buf, size_t len)
+{
+    if (len == 0)
+        return buf;
+    const unsigned char *text = (const unsigned char *)(s ? s : "");
+    char rep[8];
+    size_t n = 0, whole = 0;
+    for (const unsigned char *p = text; *p;) {
+        p += escape_one(p, rep, &n);
+        whole += n;
+    }
+    /* When it does not all fit, room is kept for "..." */
+    size_t reserve = whole < len ? 1 : 4, used = 0;
+    for (const unsigned char *p = text; *p;) {
+        size_t took = escape_one(p, rep, &n);
+        if (used + n + reserve > len) {
+            if (used + 4 <= len) {
+                memcpy(buf + used, "...", 3);
+                used += 3;
+            }
+            break;
+        }
+        memcpy(buf + used, rep, n);
+        used += n;
+        p += took;
+    }
+    buf[used] = '\0';
+    return buf;
+}
+
 void vkw_buf_free(vkw_buf *b)
 {
     free(b->data);

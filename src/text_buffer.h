@@ -29,6 +29,17 @@ void vkw_buf_vprintf(vkw_buf *b, const char *fmt, va_list ap)
 /* s (NULL: nothing) as HTML or XML text or attribute value: & < > " ' as
  * character references, and the C0 controls XML 1.0 forbids as '?'. */
 void vkw_buf_markup(vkw_buf *b, const char *s);
+/* Text from outside (a config, a report, a driver, the command line) made
+ * safe to show on a terminal or in the text summary: the C0 controls (ESC,
+ * newline, tab...), DEL, the C1 controls U+0080..U+009F and bytes that are
+ * not UTF-8 are written as \xNN (\u00NN for C1), so a name cannot recolour,
+ * move, retitle or forge a line of the output. Everything else, UTF-8
+ * included, is kept. The one escaping function of terminal text. */
+void vkw_buf_escaped(vkw_buf *b, const char *s);
+/* The same into buf (len > 0), cut where a character starts, with "..." when
+ * it does not fit: a quoted value or path then never pushes out what follows
+ * it in a fixed-size message. NULL is "". Returns buf. */
+const char *vkw_text_escape(const char *s, char *buf, size_t len);
 void vkw_buf_free(vkw_buf *b);
 
 #endif

@@ -1,6 +1,7 @@
 /* Unit tests of libvkw pieces that need no driver. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include "check.h"
 #include "pattern.h"
 #include "stats.h"
+#include "text_buffer.h"
 #include "vkw.h"
 
 static void driver_version_nvidia_decodes_10_8_8_6(void)
@@ -327,6 +329,149 @@ static void size_strings_are_exact(void)
     CHECK_STR(vkw_size_string(1536, b, sizeof b), "1536 bytes");
 }
 
+static void numbers_refuse_blanks_signs_and_junk(void)
+{
+    uint64_t v = 0;
+    CHECK(vkw_uint_parse("5", 10, &v) && v == 5);
+    CHECK(vkw_uint_parse("007", 10, &v) && v == 7);
+    CHECK(vkw_uint_parse("18446744073709551615", UINT64_MAX, &v) && v == UINT64_MAX);
+    static const char *const bad[] = {"",
+                                      " 5",
+                                      "+5",
+                                      "-5",
+                                      "5 ",
+                                      "\t5",
+                                      "5\n",
+                                      "0x10",
+                                      "1e3",
+                                      "5.0",
+                                      "5K",
+                                      "99999999999999999999",
+                                      "18446744073709551616",
+                                      " -18446744073709551615",
+                                      "-18446744073709551615"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        v = 42;
+        CHECK(!vkw_uint_parse(bad[i], UINT64_MAX, &v) && v == 42);
+    }
+    CHECK(!vkw_uint_parse("11", 10, &v));
+    CHECK(vkw_size_parse("64K", &v) && v == 65536);
+    CHECK(vkw_size_parse("16MiB", &v) && v == 16u << 20);
+    CHECK(vkw_size_parse("1gB", &v) && v == 1u << 30);
+    CHECK(vkw_size_parse("64G", &v) && v == 64ull << 30);
+    CHECK(vkw_size_parse("1", &v) && v == 1);
+    static const char *const bad_sizes[] = {"",
+                                            " 64K",
+                                            "+64K",
+                                            "-64K",
+                                            "64K ",
+                                            "64 K",
+                                            "0x10",
+                                            "0x10K",
+                                            "64KK",
+                                            "1.5K",
+                                            "K",
+                                            "0",
+                                            "0K",
+                                            "65G",
+                                            "99999999999999999999",
+                                            "99999999999999999999K",
+                                            " -18446744073709551615K",
+                                            "-18446744073709551615K",
+                                            "18446744073709551615K",
+                                            "17179869184K0"};
+    for (size_t i = 0; i < sizeof bad_sizes / sizeof bad_sizes[0]; i++) {
+        v = 42;
+        CHECK(!vkw_size_parse(bad_sizes[i], &v) && v == 42);
+    }
+}
+
+static void terminal_escape_shows_controls_and_keeps_utf8(void)
+{
+    char b[64];
+    CHECK_STR(vkw_text_escape("plain text", b, sizeof b), "plain text");
+    CHECK_STR(vkw_text_escape("\x1b[31mred\x07", b, sizeof b), "\\x1b[31mred\\x07");
+    CHECK_STR(vkw_text_escape("a\tb\nc\rd\x7f", b, sizeof b), "a\\x09b\\x0ac\\x0dd\\x7f");
+    /* C1 controls as UTF-8 (U+009B is CSI), a raw 0x9b byte, and kept UTF-8 */
+    CHECK_STR(vkw_text_escape("\xc2\x9b"
+                              "2J \x9b \xc3\xa9\xe2\x82\xac",
+                              b, sizeof b),
+              "\\u009b2J \\x9b \xc3\xa9\xe2\x82\xac");
+    CHECK_STR(vkw_text_escape("\xc2\xa0", b, sizeof b), "\xc2\xa0");   /* U+00A0 is not C1 */
+    CHECK_STR(vkw_text_escape("\xe2\x82", b, sizeof b), "\\xe2\\x82"); /* cut short */
+    CHECK_STR(vkw_text_escape("\xc0\x80", b, sizeof b), "\\xc0\\x80"); /* overlong */
+    CHECK_STR(vkw_text_escape(NULL, b, sizeof b), "");
+    /* Cut where a character starts, with "...", never inside an escape. */
+    char small[10];
+    CHECK_STR(vkw_text_escape("abcdefghijkl", small, sizeof small), "abcdef...");
+    CHECK_STR(vkw_text_escape("abcdefghi", small, sizeof small), "abcdefghi");
+    CHECK_STR(vkw_text_escape("abcde\x1bxyz", small, sizeof small), "abcde...");
+    CHECK_STR(vkw_text_escape("ab\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac", small, sizeof small),
+              "ab\xe2\x82\xac...");
+    vkw_buf t = {0};
+    vkw_buf_escaped(&t, "x\x1b]0;t\x07y");
+    CHECK(t.data && strcmp(t.data, "x\\x1b]0;t\\x07y") == 0);
+    vkw_buf_free(&t);
+}
+
+static void device_filter_takes_an_unambiguous_uuid_prefix(void)
+{
+    vkw_device_filter f;
+    vkw_error err;
+    uint8_t a[16] = {0x6d, 0x65, 0x73, 0x61, 0x32, 0x32, 0x2e, 0x33};
+    uint8_t b[16] = {0x6d, 0x65, 0x73, 0x61, 0x32, 0x33};
+    CHECK(vkw_device_filter_parse("6d657361-3232", &f, &err) == VKW_OK);
+    CHECK(f.kind == VKW_FILTER_UUID && f.uuid_prefix_nibbles == 12);
+    CHECK(vkw_device_filter_match(&f, 0, "x", a));
+    CHECK(!vkw_device_filter_match(&f, 0, "x", b));
+    CHECK(vkw_device_filter_parse("6D657361-32322", &f, &err) == VKW_OK); /* odd: a half byte */
+    CHECK(vkw_device_filter_match(&f, 0, "x", a) && !vkw_device_filter_match(&f, 0, "x", b));
+    CHECK(vkw_device_filter_parse("6d657361", &f, &err) == VKW_OK && f.kind == VKW_FILTER_UUID);
+    CHECK(vkw_device_filter_match(&f, 0, "x", a) && vkw_device_filter_match(&f, 0, "x", b));
+    /* Fewer than 8 hex digits, or a leading dash: part of a name. */
+    CHECK(vkw_device_filter_parse("a100", &f, &err) == VKW_OK && f.kind == VKW_FILTER_NAME);
+    CHECK(vkw_device_filter_parse("-6d657361", &f, &err) == VKW_OK && f.kind == VKW_FILTER_NAME);
+    CHECK(vkw_device_filter_parse("6d657361-3232-2e33-2e36-000000000000", &f, &err) == VKW_OK);
+    CHECK(f.kind == VKW_FILTER_UUID && f.uuid_prefix_nibbles == 0);
+    CHECK(!vkw_device_filter_match(&f, 0, "x", a));
+}
+
+static void reading_refuses_what_is_not_a_regular_file_and_says_why(void)
+{
+    char dir[] = "/tmp/vkw_test_read_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char fifo[64], file[64], missing[64];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(file, sizeof file, "%s/file", dir);
+    snprintf(missing, sizeof missing, "%s/missing", dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    FILE *f = fopen(file, "w");
+    CHECK(f && fputs("{\"a\": 1}", f) >= 0 && fclose(f) == 0);
+    char *text = NULL;
+    size_t len = 0;
+    vkw_error err;
+    /* A FIFO without a writer: refused at once (a blocking open would wait). */
+    CHECK(vkw_read_regular_file(fifo, "config", 1000, &text, &len, &err) == VKW_E_INVALID_ARG);
+    CHECK(text == NULL && strstr(err.message, "/fifo': not a regular file (a FIFO)") != NULL);
+    CHECK(vkw_read_regular_file(dir, "report", 1000, &text, &len, &err) == VKW_E_INVALID_ARG);
+    CHECK(strstr(err.message, "cannot read report '") && strstr(err.message, strerror(EISDIR)));
+    CHECK(vkw_read_regular_file(missing, "config", 1000, &text, &len, &err) == VKW_E_INVALID_ARG);
+    CHECK(strstr(err.message, strerror(ENOENT)) != NULL);
+    CHECK(vkw_read_regular_file(file, "config", 5, &text, &len, &err) == VKW_E_INVALID_ARG);
+    CHECK(strstr(err.message, "larger than 5 bytes") != NULL);
+    CHECK(vkw_read_regular_file(file, "config", 1000, &text, &len, &err) == VKW_OK);
+    CHECK(text && len == 8 && strcmp(text, "{\"a\": 1}") == 0);
+    free(text);
+    /* A path far longer than the message: cut, and the reason still there. */
+    char longpath[2048];
+    memset(longpath, 'x', sizeof longpath - 1);
+    longpath[0] = '/';
+    longpath[sizeof longpath - 1] = '\0';
+    CHECK(vkw_read_regular_file(longpath, "config", 1000, &text, &len, &err) == VKW_E_INVALID_ARG);
+    CHECK(strstr(err.message, "...': ") && strstr(err.message, strerror(ENAMETOOLONG)));
+    CHECK(unlink(fifo) == 0 && unlink(file) == 0 && rmdir(dir) == 0);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -345,6 +490,10 @@ int main(int argc, char **argv)
         CASE(pattern_catches_any_changed_byte_and_stale_seed),
         CASE(summary_orders_and_takes_the_median),
         CASE(size_strings_are_exact),
+        CASE(numbers_refuse_blanks_signs_and_junk),
+        CASE(terminal_escape_shows_controls_and_keeps_utf8),
+        CASE(device_filter_takes_an_unambiguous_uuid_prefix),
+        CASE(reading_refuses_what_is_not_a_regular_file_and_says_why),
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
