@@ -6,6 +6,7 @@ child process, and lavapipe really shares OPAQUE_FD memory between them.
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -189,14 +190,118 @@ def invalid_handle_case(fault):
         passed_scenario_checks(sc, 2)
     check(b["child"]["end"]["text"] == "exit code 0", "the child carried on and exited 0")
     check_child_gone(r)
+    return p, r
 
 
 def test_bench_stale_handle_import_fails_cleanly():
-    invalid_handle_case("stale-handle")
+    p, r = invalid_handle_case("stale-handle")
+    check(all(sc["driver_anomaly"] is None for sc in r["bench"]["memory"]),
+          "a stale value was never the child's fd: no anomaly to report")
 
 
 def test_bench_foreign_handle_import_fails_cleanly():
-    invalid_handle_case("foreign-handle")
+    p, r = invalid_handle_case("foreign-handle")
+    # Lavapipe closes the fd of the import it failed, which the child still
+    # owned (ownership moves on success only): reported, not closed again.
+    first, rest = r["bench"]["memory"][0], r["bench"]["memory"][1:]
+    anomaly = first["driver_anomaly"] or ""
+    check("the driver closed the OPAQUE_FD handle of a failed import (iteration 1)" in anomaly
+          and "did not close it again" in anomaly, f"the driver anomaly is reported: {anomaly!r}")
+    check(all(sc["driver_anomaly"] is None for sc in rest), "the scenarios that passed have none")
+    p = run("bench", "--sizes", "64K", "--iterations", "1", "--parts", "memory",
+            "--scenarios", "buffer-map", "--fault", "foreign-handle")
+    lines = [l.strip() for l in p.stdout.splitlines() if "driver anomaly:" in l]
+    check(p.returncode == 10 and len(lines) == 1 and lines[0] == "driver anomaly: " + anomaly,
+          f"the text shows it under the scenario: {lines}")
+
+
+def test_bench_no_fd_closed_twice_on_a_failed_import():
+    """Every close() of the run, traced: none fails with EBADF, so the tool
+    closed nothing that the driver had closed already."""
+    strace = shutil.which("strace")
+    check(strace is not None, "strace is installed (scripts/install-deps.sh)")
+    if strace is None:
+        return
+    with tempfile.TemporaryDirectory() as d:
+        log = os.path.join(d, "trace")
+        p = subprocess.run([strace, "-f", "-qq", "-e", "trace=close", "-o", log,
+                            *harness.tool_command("bench", "--quiet", "--sizes", "64K",
+                                                  "--iterations", "2", "--parts", "memory",
+                                                  "--fault", "foreign-handle")],
+                           capture_output=True, text=True, env=harness.tool_env(), timeout=300)
+        check(p.returncode == 10, f"the traced bench exits 10: {p.returncode}: {p.stderr[-500:]}")
+        with open(log) as f:
+            closes = [l for l in f if "close(" in l]
+    bad = [l.strip() for l in closes if "EBADF" in l]
+    check(len(closes) > 20, f"the trace saw the run's close() calls: {len(closes)}")
+    check(bad == [], f"no close() of an fd that was not open: {bad}")
+
+
+def leaked_scenario_checks(sc, iterations):
+    what = f"{sc['scenario']} {sc['size_requested']}"
+    h = sc["handles"]
+    check(h["parent_after"] - h["parent_before"] == iterations
+          and h["child_after"] - h["child_before"] == iterations
+          and h["leaked"] == 2 * iterations,
+          f"{what}: one handle per cycle on each side, {iterations} cycles: {h}")
+    check(sc["outcome"] == "failed" and sc["status"] == "sharing_failed"
+          and f"open handles grew by {iterations} in the parent and {iterations} in the child "
+              f"over {iterations} iteration(s): a leak" in sc["reason"],
+          f"{what}: failed as a leak: {sc['outcome']}: {sc['reason']}")
+    check(sc["verify"]["parent_to_child"] and sc["verify"]["child_to_parent"],
+          f"{what}: the bytes were still right")
+
+
+def test_bench_leak_fault_counted_on_both_sides():
+    p, r = bench_json("--sizes", "64K", "--iterations", "3", "--parts", "memory",
+                      "--fault", "leak", expect_rc=10)
+    one_stderr_line(p, "3 of 3 scenario(s) failed; first: OPAQUE_FD buffer-map 64 KiB: open "
+                       "handles grew by 3 in the parent and 3 in the child")
+    for sc in r["bench"]["memory"]:
+        leaked_scenario_checks(sc, 3)
+    check(r["status"]["code"] == "sharing_failed", f"status: {r['status']}")
+    p = run("bench", "--sizes", "64K", "--iterations", "2", "--parts", "memory",
+            "--scenarios", "image-copy", "--fault", "leak")
+    rows = [l for l in p.stdout.splitlines() if " image-copy " in l]
+    check(p.returncode == 10 and len(rows) == 1 and rows[0].split()[-1] == "LEAK",
+          f"the text marks the leak: {rows}")
+
+
+def test_bench_flipped_byte_fails_end_to_end():
+    p, r = bench_json("--sizes", "64K,1M", "--iterations", "2", "--parts", "memory",
+                      "--scenarios", "buffer-copy", "--fault", "flip-byte", expect_rc=10)
+    first, rest = r["bench"]["memory"][0], r["bench"]["memory"][1:]
+    mm = first["verify"]["mismatch"] or {}
+    size = first["memory"]["bytes_verified"]
+    check(mm.get("seen_by") == "child" and mm.get("iteration") == 1
+          and mm.get("offset") == size // 2 and mm.get("got") == mm.get("expected", 0) ^ 0xFF,
+          f"the child saw the one flipped byte at {size // 2}: {mm}")
+    check(first["outcome"] == "failed" and first["status"] == "sharing_failed"
+          and f"offset {size // 2} holds 0x{mm.get('got', 0):02x}, 0x{mm.get('expected', 0):02x} "
+              "expected (iteration 1)" in first["reason"], f"the reason: {first['reason']}")
+    check(not first["verify"]["parent_to_child"], "parent to child not verified")
+    check(first["iterations"] == 0, f"no iteration counted as done: {first['iterations']}")
+    one_stderr_line(p, "the child does not see the parent's bytes: offset 32768")
+    for sc in rest:
+        passed_scenario_checks(sc, 2)
+
+
+def test_bench_invalid_usage_fault_gives_exit_8():
+    p, r = bench_json("--sizes", "64K", "--iterations", "2", "--parts", "memory",
+                      "--scenarios", "buffer-map", "--validate", "--fault", "invalid-usage",
+                      expect_rc=8)
+    one_stderr_line(p, "the validation layer reported 1 error(s)")
+    v = r["validation"]
+    check(v["validation_errors"] == 1 and r["bench"]["child"]["validation_errors"] == 1,
+          f"one error, the child's: {v['validation_errors']}, {r['bench']['child']}")
+    check(any("VUID-vkGetMemoryFdPropertiesKHR-handleType-parameter" in m["text"]
+              for m in v["messages"]), f"the rule broken is named: {v['messages'][:2]}")
+    check(r["status"]["code"] == "validation_errors",
+          f"status: {r['status']}")
+    check(r["bench"]["summary"]["passed"] == 1, "the memory was still shared")
+    p = run("bench", "--sizes", "64K", "--parts", "memory", "--fault", "invalid-usage")
+    check(p.returncode == 2, f"without the layer: exit 2, got {p.returncode}")
+    one_stderr_line(p, "--fault invalid-usage needs the validation layer (--validate)")
 
 
 def test_bench_unsupported_handle_type_skipped():
