@@ -239,6 +239,122 @@ def test_check_two_devices_one_test_suite_each():
               f"only device 1 judged: {r['check']['selected_devices']}")
 
 
+# --- every expectation kind, on its failing side -------------------------------------------
+
+def judged(cfg, want_outcomes, timeout=300):
+    """Runs cfg; checks exit 14, the reports' agreement, and the outcome of each
+    expectation in order; returns the expectations."""
+    with tempfile.TemporaryDirectory() as d:
+        p, out = run_check(d, cfg, timeout=timeout)
+        check(p.returncode == EXIT_FAILED, f"exit 14, got {p.returncode}: {p.stderr}")
+        r, cases = sane_reports(out, cfg, EXIT_FAILED)
+        ex = r["check"]["expectations"]
+        got = [(e["name"], e["outcome"]) for e in ex]
+        check([o for _, o in got] == want_outcomes, f"outcomes {want_outcomes}, got {got}")
+        fails = sum(o == "failed" for o in want_outcomes)
+        check(r["check"]["summary"]["failed"] == fails and
+              f"{fails} of {len(ex)} expectations failed" in p.stderr,
+              f"{fails} failed, said once: {p.stderr!r}")
+        return ex, r
+
+
+def message(e):
+    return e["message"] or ""
+
+
+def memory_bench(name, expect, **extra):
+    return dict({"name": name, "part": "memory", "handle_types": ["OPAQUE_FD"],
+                 "scenarios": ["buffer-map"], "sizes": ["64K"], "iterations": 2,
+                 "expect": expect}, **extra)
+
+
+def test_check_capability_expectations_fail_on_the_other_answer():
+    """Lavapipe exports and imports OPAQUE_FD buffers and images, none of them
+    dedicated-only: asking for the opposite of each answer fails it."""
+    cfg = {"devices": "all", "capabilities": [
+        {"object": "buffer", "handle_type": "OPAQUE_FD", "exportable": False},
+        {"object": "image", "handle_type": "OPAQUE_FD", "importable": False},
+        {"object": "buffer", "handle_type": "OPAQUE_FD", "dedicated_only": True},
+        {"object": "image", "handle_type": "OPAQUE_FD", "exportable": True, "importable": True,
+         "dedicated_only": False}]}
+    ex, r = judged(cfg, ["failed", "failed", "failed", "passed"])
+    check(all("the driver answers exportable 4/4, importable 4/4, dedicated-only 0/4 cases"
+              in message(e) for e in (ex[0], ex[2])),
+          f"the buffer failures give the driver's answers: {[message(e) for e in ex[:3]]}")
+    check("importable 8/8" in message(ex[1]), f"the image failure too: {message(ex[1])}")
+
+
+def test_check_memory_expectations_fail_under_faults():
+    """A leak of one fd per cycle on each side (2 cycles: 4), a flipped byte,
+    and a throughput no memory reaches: each memory expectation fails, and
+    the leak limit is exact (4 passes, 3 fails)."""
+    cfg = {"devices": "all", "benches": [
+        memory_bench("leak3", {"leaked_handles_max": 3}, fault="leak"),
+        memory_bench("leak4", {"leaked_handles_max": 4}, fault="leak"),
+        memory_bench("flip", {"verified": True}, fault="flip-byte", sizes=["64K", "1M"]),
+        memory_bench("fast", {"verified": True, "verify_gbps_min": 100000})]}
+    ex, r = judged(cfg, ["failed", "passed", "failed", "passed", "failed"])
+    check(message(ex[0]) == "4 handles leaked, at most 3 allowed",
+          f"the leak counted both sides: {message(ex[0])}")
+    check("the child does not see the parent's bytes: offset 32768" in message(ex[2])
+          and ex[2]["measured"] == "1 passed, 1 failed, 0 skipped, 0 not run",
+          f"one scenario failed beside one that passed, and is named: {ex[2]}")
+    check(message(ex[4]).startswith("the slowest verify ran at ") and
+          message(ex[4]).endswith(" GB/s, under 100000"), f"the verify limit: {message(ex[4])}")
+    runs = r["check"]["runs"]
+    check([x["bench"]["options"]["fault"] for x in runs] == ["leak", "leak", "flip-byte", "none"],
+          f"each run records its fault: {[x['bench']['options']['fault'] for x in runs]}")
+
+
+def test_check_round_trip_expectations_fail_over_their_limits():
+    """Limits no round trip meets (p50, p99, both ratios), and a peer that
+    stops answering (lost-signal): each round-trip expectation fails."""
+    rt = {"name": "rt", "part": "round-trips", "modes": ["host-timeline"], "peer": "thread",
+          "round_trips": 200, "warmup": 20,
+          "expect": {"passes": True, "p50_us_max": 0.001, "p99_us_max": 0.001,
+                     "ratio_p50_max": 0.001, "ratio_p99_max": 0.001}}
+    lost = {"name": "lost", "part": "round-trips", "modes": ["os"], "peer": "thread",
+            "round_trips": 200, "warmup": 20, "fault": "lost-signal", "expect": {"passes": True}}
+    cfg = {"devices": "all", "timeout_s": 2, "benches": [rt, lost]}
+    ex, r = judged(cfg, ["passed", "failed", "failed", "failed", "failed", "failed"])
+    for e, what in zip(ex[1:5], ("p50 ", "p99 ", "p50 ", "p99 ")):
+        check(message(e).startswith(what) and "is over the limit <= 0.001" in message(e),
+              f"{e['name']}: {message(e)}")
+    check("x is over the limit <= 0.001x" in message(ex[3]) and
+          "x is over the limit <= 0.001x" in message(ex[4]), "the ratios are ratios")
+    check("no futex signal within 2000 ms" in message(ex[5]),
+          f"the lost signal is named: {message(ex[5])}")
+
+
+def test_check_validation_expectation_fails_on_a_provoked_error():
+    """A bench that breaks one valid-usage rule in the child: the layer's
+    error reaches the check, whose validation expectation fails; the memory
+    was still shared."""
+    cfg = {"devices": "all", "validate": True,
+           "benches": [memory_bench("invalid", {"verified": True}, fault="invalid-usage")]}
+    ex, r = judged(cfg, ["passed", "failed"])
+    check(ex[1]["name"] == "validation layer: no errors" and
+          message(ex[1]).startswith("the validation layer reported 1 errors"),
+          f"the validation expectation failed: {ex[1]}")
+    run0 = r["check"]["runs"][0]
+    check(run0["validation"]["validation_errors"] == 1 and
+          any("VUID-vkGetMemoryFdPropertiesKHR-handleType-parameter" in m["text"]
+              for m in run0["validation"]["messages"]),
+          f"the bench's report names the rule: {run0['validation']}")
+
+
+def test_check_config_fault_is_strict():
+    with tempfile.TemporaryDirectory() as d:
+        cfg = {"devices": "all", "benches": [memory_bench("m", {"verified": True},
+                                                          fault="spill")]}
+        p, out = run_check(d, cfg)
+        check(p.returncode == EXIT_CONFIG, f"an unknown fault: exit 2, got {p.returncode}")
+        one_stderr_line(p, 'benches[0].fault: expected one of child-abort, child-hang, '
+                           'stale-handle, foreign-handle, lost-signal, leak, flip-byte, '
+                           'invalid-usage, got "spill"')
+        check(config_schema_errors(cfg), "the config schema rejects it too")
+
+
 # --- malformed configs -------------------------------------------------------------
 
 MINIMAL = {"devices": "all", "capabilities": [
