@@ -4,10 +4,13 @@ child process, and lavapipe really shares OPAQUE_FD memory between them.
 
     e2e_bench.py --exe PATH --schema PATH TEST_NAME
 """
+import collections
 import json
+import math
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -498,6 +501,49 @@ def test_bench_os_baselines_between_real_processes():
     c = r["bench"]["child"]
     check(c["started"] and c["end"]["text"] == "exit code 0", "a real child process answered")
     check_child_gone(r)
+
+
+def bucket_edges(v):
+    """The README's histogram bucket of v ns: [2^o (1 + s/8), 2^o (1 + (s+1)/8))."""
+    if v < 1:
+        return (0, 1.125)
+    o = min(int(math.log2(v)), 39)
+    step = min(int((v / 2 ** o - 1) * 8), 7)
+    return (0 if o == 0 and step == 0 else 2 ** o * (1 + step / 8), 2 ** o * (1 + (step + 1) / 8))
+
+
+def nearest_rank(sorted_samples, q):
+    return sorted_samples[math.ceil(q * len(sorted_samples)) - 1]
+
+
+def test_bench_statistics_match_python_on_raw_samples():
+    """The raw samples of real round trips (--samples), described again by
+    Python's statistics module and the nearest-rank definition: every figure
+    and histogram bucket of the report agrees."""
+    p, r = bench_json("--parts", "round-trips", "--modes", "os", "--peer", "thread",
+                      "--round-trips", "777", "--warmup", "20", "--samples", expect_rc=12)
+    results = [x for x in r["bench"]["round_trips"]["results"] if x["outcome"] == "passed"]
+    check(len(results) == 3, f"futex, eventfd and pipe measured: {len(results)}")
+    for x in results:
+        what = x["os_primitive"]
+        s = sorted(x["samples_ns"])
+        d = x["round_trip_ns"]
+        check(len(s) == d["count"] == 777, f"{what}: 777 samples: {len(s)}, {d['count']}")
+        check(d["min"] == s[0] and d["max"] == s[-1], f"{what}: min and max")
+        check(d["p50"] == statistics.median_low(s) == nearest_rank(s, 0.5),
+              f"{what}: p50 {d['p50']} is the low median {statistics.median_low(s)}")
+        for key, q in (("p90", 0.9), ("p99", 0.99), ("p99_9", 0.999)):
+            check(d[key] == nearest_rank(s, q),
+                  f"{what}: {key} {d[key]} is rank ceil({q} * 777): {nearest_rank(s, q)}")
+        check(d["p99_9"] == s[-1], f"{what}: p99.9 of 777 samples is the largest")
+        check(math.isclose(d["mean"], statistics.fmean(s), rel_tol=1e-9),
+              f"{what}: mean {d['mean']} vs {statistics.fmean(s)}")
+        check(math.isclose(d["stddev"], statistics.stdev(s), rel_tol=1e-6),
+              f"{what}: sample stddev {d['stddev']} vs {statistics.stdev(s)}")
+        want = collections.Counter(bucket_edges(v) for v in s)
+        got = {(b["from_ns"], b["below_ns"]): b["count"] for b in x["histogram"]}
+        check(got == want, f"{what}: histogram buckets {sorted(got.items())[:6]} vs "
+                           f"{sorted(want.items())[:6]}")
 
 
 def test_bench_cross_process_semaphores_skipped_with_driver_reason():
