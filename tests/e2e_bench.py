@@ -216,6 +216,10 @@ def test_bench_foreign_handle_import_fails_cleanly():
     lines = [l.strip() for l in p.stdout.splitlines() if "driver anomaly:" in l]
     check(p.returncode == 10 and len(lines) == 1 and lines[0] == "driver anomaly: " + anomaly,
           f"the text shows it under the scenario: {lines}")
+    with tempfile.TemporaryDirectory() as d:
+        p = run("report", harness.write(d, "bench.json", r))
+    check(p.returncode == 0 and "; driver anomaly: " + anomaly in p.stdout,
+          f"`report` shows it beside the reason: {p.stdout[-1500:]}")
 
 
 def test_bench_no_fd_closed_twice_on_a_failed_import():
