@@ -254,9 +254,11 @@ static bool parse_bench_option(int argc, char **argv, int *i, vkw_args *out, boo
         if (!take_value(argc, argv, i, "--fault", &value, msg, len))
             return false;
         if (!vkw_fault_parse(value, &out->bench.fault) || out->bench.fault == VKW_FAULT_NONE) {
-            snprintf(msg, len, "--fault: unknown fault '%s' (known: child-abort, child-hang, "
-                               "stale-handle, foreign-handle, lost-signal, leak, flip-byte, "
-                               "invalid-usage)", value);
+            snprintf(msg, len,
+                     "--fault: unknown fault '%s' (known: child-abort, child-hang, "
+                     "stale-handle, foreign-handle, lost-signal, leak, flip-byte, "
+                     "invalid-usage)",
+                     value);
             return false;
         }
     } else {

@@ -25,9 +25,9 @@ const char *vkw_scenario_kind_name(vkw_scenario_kind k)
     return "unknown";
 }
 
-static const char *const fault_names[] = {
-    "none",        "child-abort", "child-hang",   "stale-handle", "foreign-handle",
-    "lost-signal", "leak",        "flip-byte",    "invalid-usage"};
+static const char *const fault_names[] = {"none",         "child-abort",    "child-hang",
+                                          "stale-handle", "foreign-handle", "lost-signal",
+                                          "leak",         "flip-byte",      "invalid-usage"};
 
 const char *vkw_fault_name(vkw_fault f)
 {
@@ -458,7 +458,8 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
         snprintf(sc->driver_anomaly, sizeof sc->driver_anomaly,
                  "the driver closed the %s handle of a failed import (%s), which the "
                  "application still owned (ownership moves only on a successful import); the "
-                 "child did not close it again", t->name, when);
+                 "child did not close it again",
+                 t->name, when);
     }
     s = vkw_msg_outcome_get(&rep.outcome, err);
     if (s != VKW_OK) {
@@ -745,7 +746,8 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
                         "handles; %s moves fds", vkw_platform_os_name());
     if (opts->fault == VKW_FAULT_INVALID_USAGE && !opts->validate &&
         !vkw_validation_requested_by_environment())
-        return vkw_fail(err, VKW_E_INVALID_ARG, "--fault invalid-usage needs the validation "
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "--fault invalid-usage needs the validation "
                         "layer (--validate): nothing else reports the rule it breaks");
     vkw_probe_options po = {
         .loader_path = opts->loader_path,

@@ -124,7 +124,8 @@ vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_t
 vkw_status vkw_memory_break_valid_usage(const vkw_device *dev, vkw_handle h, vkw_error *err)
 {
     if (!dev->vkGetMemoryFdPropertiesKHR)
-        return vkw_fail(err, VKW_E_UNSUPPORTED, "vkGetMemoryFdPropertiesKHR is not available "
+        return vkw_fail(err, VKW_E_UNSUPPORTED,
+                        "vkGetMemoryFdPropertiesKHR is not available "
                         "(--fault invalid-usage)");
     VkMemoryFdPropertiesKHR props = {.sType = VK_STRUCTURE_TYPE_MEMORY_FD_PROPERTIES_KHR};
     /* Invalid on purpose: VUID-vkGetMemoryFdPropertiesKHR-handleType-parameter

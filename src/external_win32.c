@@ -242,7 +242,8 @@ vkw_status vkw_memory_break_valid_usage(const vkw_device *dev, vkw_handle h, vkw
     PFN_vkVoidFunction f = dev->ext_fn[SLOT_GET_HANDLE_PROPERTIES];
     memcpy(&get, &f, sizeof get);
     if (!get)
-        return vkw_fail(err, VKW_E_UNSUPPORTED, "vkGetMemoryWin32HandlePropertiesKHR is not "
+        return vkw_fail(err, VKW_E_UNSUPPORTED,
+                        "vkGetMemoryWin32HandlePropertiesKHR is not "
                         "available (--fault invalid-usage)");
     VkMemoryWin32HandlePropertiesKHR props = {
         .sType = VK_STRUCTURE_TYPE_MEMORY_WIN32_HANDLE_PROPERTIES_KHR,
