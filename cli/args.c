@@ -265,8 +265,11 @@ static bool parse_bench_option(int argc, char **argv, int *i, vkw_args *out, boo
         if (!take_value(argc, argv, i, "--fault", &value, msg, len))
             return false;
         if (!vkw_fault_parse(value, &out->bench.fault) || out->bench.fault == VKW_FAULT_NONE) {
-            snprintf(msg, len, "--fault: unknown fault '%s' (known: child-abort, child-hang, "
-                               "stale-handle, foreign-handle, lost-signal)", value);
+            snprintf(msg, len,
+                     "--fault: unknown fault '%s' (known: child-abort, child-hang, "
+                     "stale-handle, foreign-handle, lost-signal, leak, flip-byte, "
+                     "invalid-usage)",
+                     value);
             return false;
         }
     } else {
@@ -546,7 +549,8 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               "  --validate         enable VK_LAYER_KHRONOS_validation in both processes\n"
               "  -q, --quiet        no text output;  -v, --verbose  min/median/max per phase\n"
               "  --fault FAULT      test the tool's own fault handling: child-abort,\n"
-              "                     child-hang, stale-handle, foreign-handle, lost-signal\n",
+              "                     child-hang, stale-handle, foreign-handle, lost-signal,\n"
+              "                     leak, flip-byte, invalid-usage (needs --validate)\n",
               f);
         return;
     }

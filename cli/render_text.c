@@ -312,6 +312,8 @@ static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
     if (sc->outcome == VKW_OUTCOME_SKIPPED || sc->outcome == VKW_OUTCOME_NOT_RUN ||
         !sc->iterations_done) {
         fprintf(f, "%-7s %s\n", vkw_outcome_name(sc->outcome), vkw_shown(sc->reason));
+        if (sc->driver_closed_handle)
+            fprintf(f, "      driver anomaly: %s\n", vkw_shown(sc->driver_anomaly));
         return;
     }
     const vkw_summary *p = sc->phase_us;
@@ -330,6 +332,8 @@ static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
             leaked ? "LEAK" : sc->parent_counted && sc->child_counted ? "0" : "?");
     if (sc->outcome == VKW_OUTCOME_FAILED)
         fprintf(f, "      %s\n", vkw_shown(sc->reason));
+    if (sc->driver_closed_handle)
+        fprintf(f, "      driver anomaly: %s\n", vkw_shown(sc->driver_anomaly));
     if (!verbose)
         return;
     char mf[160];

@@ -384,7 +384,10 @@ static void memory_table(vkw_doc *d, const cJSON *b, int level)
                 reason ? "; " : "", count_text(mm, "offset", off, sizeof off),
                 count_text(mm, "iteration", iter, sizeof iter), or_dash(vkw_jstr(mm, "seen_by")));
         }
-        vkw_doc_cell(d, "%s%s", reason ? reason : "", mis);
+        const char *anomaly = vkw_jstr(m, "driver_anomaly");
+        vkw_doc_cell(d, "%s%s%s%s", reason ? reason : "", mis,
+                     anomaly ? (reason || mis[0] ? "; driver anomaly: " : "driver anomaly: ") : "",
+                     anomaly ? anomaly : "");
     }
     vkw_doc_table_end(d);
 }

@@ -26,7 +26,8 @@ const char *vkw_scenario_kind_name(vkw_scenario_kind k)
 }
 
 static const char *const fault_names[] = {"none",         "child-abort",    "child-hang",
-                                          "stale-handle", "foreign-handle", "lost-signal"};
+                                          "stale-handle", "foreign-handle", "lost-signal",
+                                          "leak",         "flip-byte",      "invalid-usage"};
 
 const char *vkw_fault_name(vkw_fault f)
 {
@@ -390,7 +391,12 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     msg.parent_seed = seed_for(index, it, 1);
     msg.child_seed = seed_for(index, it, 2);
     msg.iteration = it;
-    if (c->fault_pending && !warmup && c->opts->fault != VKW_FAULT_LOST_SIGNAL) {
+    /* A fault once, in the first timed cycle; a leak in every timed cycle
+     * (the warm-up is not counted). */
+    if (!warmup && c->opts->fault == VKW_FAULT_LEAK) {
+        msg.fault = VKW_FAULT_LEAK;
+        c->fault_pending = false;
+    } else if (c->fault_pending && !warmup && c->opts->fault != VKW_FAULT_LOST_SIGNAL) {
         msg.fault = c->opts->fault;
         c->fault_pending = false;
     }
@@ -402,9 +408,16 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
         s = vkw_pattern_make(&c->theirs, (size_t)sm.desc.size, msg.child_seed, err);
     if (s != VKW_OK)
         goto cleanup;
+    /* --fault flip-byte: the bytes in shared memory differ from the pattern
+     * in one place, which the child must find. */
+    size_t flip_at = (size_t)sm.desc.size / 2;
+    if (msg.fault == VKW_FAULT_FLIP_BYTE)
+        c->mine.bytes[flip_at] ^= 0xFF;
     t0 = vkw_clock_ns();
     s = vkw_shared_memory_write(&sm, &c->mine, timeout_ns, err);
     samples[VKW_PHASE_PARENT_WRITE] = us(vkw_clock_ns() - t0);
+    if (msg.fault == VKW_FAULT_FLIP_BYTE)
+        c->mine.bytes[flip_at] ^= 0xFF;
     if (s != VKW_OK)
         goto cleanup;
 
@@ -429,8 +442,10 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     s = vkw_bench_request(c, &msg, sizeof msg, &send, by_value ? 0 : 1, VKW_MSG_MEMORY, &rep,
                           sizeof rep, c->opts->timeout_ms * 3 + 1000, err);
     /* The child holds its own copy now (or nothing, if the send failed).
-     * A KMT value stays valid while the memory lives: freed with it below. */
-    vkw_external_handle_release(t, exported);
+     * A KMT value stays valid while the memory lives: freed with it below.
+     * --fault leak: the parent forgets to close its own. */
+    if (msg.fault != VKW_FAULT_LEAK)
+        vkw_external_handle_release(t, exported);
     exported = VKW_NO_HANDLE;
     vkw_handle_close(foreign);
     foreign = VKW_NO_HANDLE;
@@ -442,6 +457,14 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     samples[VKW_PHASE_CHILD_VERIFY] = us(rep.verify_ns);
     samples[VKW_PHASE_CHILD_WRITE] = us(rep.write_ns);
     sc->child_memory_type_index = rep.memory_type_index;
+    if (rep.driver_closed && !sc->driver_closed_handle) {
+        sc->driver_closed_handle = true;
+        snprintf(sc->driver_anomaly, sizeof sc->driver_anomaly,
+                 "the driver closed the %s handle of a failed import (%s), which the "
+                 "application still owned (ownership moves only on a successful import); the "
+                 "child did not close it again",
+                 t->name, when);
+    }
     s = vkw_msg_outcome_get(&rep.outcome, err);
     if (s != VKW_OK) {
         char why[512];
@@ -733,6 +756,11 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
         if (pins[i] >= 0 && vkw_cpu_allowed((uint32_t)pins[i], &why) != VKW_OK)
             return vkw_fail(err, why.status, "--pin: %s", why.message);
     }
+    if (opts->fault == VKW_FAULT_INVALID_USAGE && !opts->validate &&
+        !vkw_validation_requested_by_environment())
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "--fault invalid-usage needs the validation "
+                        "layer (--validate): nothing else reports the rule it breaks");
     vkw_probe_options po = {
         .loader_path = opts->loader_path,
         .validate = opts->validate,
@@ -741,6 +769,7 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     vkw_status s = vkw_probe_run(&po, report, err);
     if (s != VKW_OK)
         return s;
+
     c.b = calloc(1, sizeof *c.b);
     if (!c.b)
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");

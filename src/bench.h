@@ -115,6 +115,11 @@ typedef struct vkw_memory_scenario {
     bool parent_counted, child_counted;
     uint32_t parent_handles_before, parent_handles_after;
     uint32_t child_handles_before, child_handles_after;
+
+    /* A driver that broke the ownership rules (closed a handle it did not
+     * own); the first time, with the reason. */
+    bool driver_closed_handle;
+    char driver_anomaly[320];
 } vkw_memory_scenario;
 
 /* One round-trip mode between the parent and a peer. */

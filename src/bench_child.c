@@ -131,8 +131,23 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
         s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s memory request came without a handle", t->name);
         goto done;
     }
+    /* What the handle names, before any driver call sees it: a failed import
+     * leaves it ours, unless the driver closed it anyway (seen on lavapipe). */
+    vkw_handle_identity identity = {0};
+    if (!named && !vkw_handle_travels_by_value(t))
+        vkw_handle_identity_of(handle, &identity);
     if (req->fault == VKW_FAULT_CHILD_ABORT)
         abort();
+    if (req->fault == VKW_FAULT_LEAK && !vkw_handle_travels_by_value(t) && !named) {
+        /* A child that keeps a copy of what it was sent and forgets it: one
+         * handle more per cycle, for the parent's leak count to see. */
+        vkw_handle forgotten;
+        if ((s = vkw_handle_duplicate(handle, &forgotten, &err)) != VKW_OK)
+            goto done;
+    }
+    if (req->fault == VKW_FAULT_INVALID_USAGE &&
+        (s = vkw_memory_break_valid_usage(&c->dev, handle, &err)) != VKW_OK)
+        goto done;
     if (req->fault == VKW_FAULT_CHILD_HANG) {
         hang(c);
         s = vkw_fail(&err, VKW_E_TIMEOUT, "hung on purpose (--fault child-hang)");
@@ -168,6 +183,13 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
     /* What import did not take is still ours (a failed import, a Win32 handle). */
     if (import_value == VKW_NO_HANDLE)
         handle = VKW_NO_HANDLE;
+    if (s != VKW_OK && handle != VKW_NO_HANDLE && !vkw_handle_is_still(handle, &identity)) {
+        /* Closed by the driver although a failed import leaves it with the
+         * application: the number is free, or someone else's now. Never ours
+         * to close again. */
+        rep->driver_closed = 1;
+        handle = VKW_NO_HANDLE;
+    }
     if (s != VKW_OK)
         goto done;
     vkw_external_handle_release(t, handle);

@@ -564,13 +564,27 @@ static vkw_status sync_handle_type(reader *r, const vkw_check_config *c, const c
     return s;
 }
 
+/* Test only: a fault of `bench --fault`, to prove that an expectation fails. */
+static vkw_status fault(reader *r, const cJSON *v, vkw_fault *out)
+{
+    const char *names[VKW_FAULT_COUNT];
+    for (uint32_t i = 1; i < VKW_FAULT_COUNT; i++)
+        names[i - 1] = vkw_fault_name((vkw_fault)i);
+    names[VKW_FAULT_COUNT - 1] = NULL;
+    uint32_t k = 0;
+    vkw_status s = one_of(r, v, "fault", names, &k);
+    if (s == VKW_OK)
+        *out = (vkw_fault)(k + 1);
+    return s;
+}
+
 static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_check_bench *b)
 {
     static const char *const memory_keys[] = {"name",      "part",   "handle_types",
                                               "scenarios", "sizes",  "iterations",
-                                              "nt_names",  "expect", NULL};
-    static const char *const sync_keys[] = {
-        "name", "part", "modes", "peer", "handle_type", "round_trips", "warmup", "expect", NULL};
+                                              "nt_names",  "expect", "fault", NULL};
+    static const char *const sync_keys[] = {"name",   "part",   "modes",  "peer",  "handle_type",
+                                            "round_trips", "warmup", "expect", "fault", NULL};
     static const char *const parts[] = {"memory", "round-trips", NULL};
     static const char *const peers[] = {"process", "thread", "both", NULL};
     snprintf(b->source, sizeof b->source, "%.31s", r->place);
@@ -624,6 +638,8 @@ static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_chec
         s = whole(r, f, "round_trips", 1, 10000000, &o->round_trips);
     if (s == VKW_OK && (f = member(e, "warmup")))
         s = whole(r, f, "warmup", 0, 10000000, &o->warmup);
+    if (s == VKW_OK && (f = member(e, "fault")))
+        s = fault(r, f, &o->fault);
     if (s == VKW_OK && (s = need(r, e, "expect", &f)) == VKW_OK)
         s = expectations(r, f, b);
     b->listed_modes = o->sync_modes;

@@ -76,6 +76,14 @@ vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_t
                                        vkw_handle h, uint32_t *bits, bool *queried,
                                        vkw_error *err);
 
+/* The invalid-usage fault: asks for the memory properties of handle h with
+ * no handle type, which the spec forbids (VUID-vkGetMemoryFdPropertiesKHR
+ * -handleType-parameter, VUID-vkGetMemoryWin32HandlePropertiesKHR-handleType
+ * -parameter), so that the validation layer has an error to report. The
+ * driver's answer is ignored; h stays the caller's. VKW_E_UNSUPPORTED without
+ * the call. */
+vkw_status vkw_memory_break_valid_usage(const vkw_device *dev, vkw_handle h, vkw_error *err);
+
 /* Semaphores and fences: export a handle (the caller's), import one into an
  * object of the same type (reference transference, permanent). An import
  * that takes ownership sets *h to VKW_NO_HANDLE; otherwise the caller still

@@ -121,6 +121,20 @@ vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_t
     return VKW_OK;
 }
 
+vkw_status vkw_memory_break_valid_usage(const vkw_device *dev, vkw_handle h, vkw_error *err)
+{
+    if (!dev->vkGetMemoryFdPropertiesKHR)
+        return vkw_fail(err, VKW_E_UNSUPPORTED,
+                        "vkGetMemoryFdPropertiesKHR is not available "
+                        "(--fault invalid-usage)");
+    VkMemoryFdPropertiesKHR props = {.sType = VK_STRUCTURE_TYPE_MEMORY_FD_PROPERTIES_KHR};
+    /* Invalid on purpose: VUID-vkGetMemoryFdPropertiesKHR-handleType-parameter
+     * (no handle type at all). */
+    (void)dev->vkGetMemoryFdPropertiesKHR(dev->handle, (VkExternalMemoryHandleTypeFlagBits)0,
+                                          (int)h, &props);
+    return VKW_OK;
+}
+
 vkw_status vkw_semaphore_export(const vkw_device *dev, VkSemaphore sem, const vkw_handle_type *t,
                                 vkw_handle *out, vkw_error *err)
 {

@@ -236,6 +236,24 @@ vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_t
         memcpy(&var, &f_, sizeof var);                                                             \
     } while (0)
 
+vkw_status vkw_memory_break_valid_usage(const vkw_device *dev, vkw_handle h, vkw_error *err)
+{
+    PFN_vkGetMemoryWin32HandlePropertiesKHR get;
+    PFN_vkVoidFunction f = dev->ext_fn[SLOT_GET_HANDLE_PROPERTIES];
+    memcpy(&get, &f, sizeof get);
+    if (!get)
+        return vkw_fail(err, VKW_E_UNSUPPORTED,
+                        "vkGetMemoryWin32HandlePropertiesKHR is not "
+                        "available (--fault invalid-usage)");
+    VkMemoryWin32HandlePropertiesKHR props = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_WIN32_HANDLE_PROPERTIES_KHR,
+    };
+    /* Invalid on purpose: VUID-vkGetMemoryWin32HandlePropertiesKHR-handleType
+     * -parameter (no handle type at all). */
+    (void)get(dev->handle, (VkExternalMemoryHandleTypeFlagBits)0, (HANDLE)(intptr_t)h, &props);
+    return VKW_OK;
+}
+
 vkw_status vkw_semaphore_export(const vkw_device *dev, VkSemaphore sem, const vkw_handle_type *t,
                                 vkw_handle *out, vkw_error *err)
 {

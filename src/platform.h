@@ -88,6 +88,28 @@ void vkw_handle_close(vkw_handle h);
  * like (the stale-handle fault). */
 vkw_handle vkw_handle_make_stale(vkw_handle h);
 
+/* What a handle names, taken before giving it to a driver that may close it:
+ * an fd's device and inode (fstat) on POSIX. */
+typedef struct vkw_handle_identity {
+    bool known; /* false: not taken (or not applicable on this OS) */
+    uint64_t dev, ino;
+} vkw_handle_identity;
+
+/* Takes h's identity; known stays false when fstat fails. Win32: not
+ * applicable (known false): an import there never takes the handle
+ * (VkImportMemoryWin32HandleInfoKHR), and a HANDLE value names no object
+ * identity that could be compared before CompareObjectHandles (Windows 10). */
+void vkw_handle_identity_of(vkw_handle h, vkw_handle_identity *out);
+
+/* Whether h is still open and still names what `id` was taken from (device
+ * and inode): after a driver may have closed it, the test that decides
+ * whether closing h is ours to do. An unknown identity answers true. */
+bool vkw_handle_is_still(vkw_handle h, const vkw_handle_identity *id);
+
+/* A second handle to what h names (F_DUPFD_CLOEXEC, DuplicateHandle), owned
+ * by the caller. */
+vkw_status vkw_handle_duplicate(vkw_handle h, vkw_handle *out, vkw_error *err);
+
 /* The number of handles this process holds open: the entries of /proc/self/fd
  * on Linux, GetProcessHandleCount on Win32 (else this process's entries in the
  * system's handle list). Compared before and after a piece of work, any growth

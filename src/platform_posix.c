@@ -382,6 +382,38 @@ void vkw_handle_close(vkw_handle h)
         close((int)h);
 }
 
+void vkw_handle_identity_of(vkw_handle h, vkw_handle_identity *out)
+{
+    struct stat st;
+    memset(out, 0, sizeof *out);
+    if (h >= 0 && h <= INT_MAX && fstat((int)h, &st) == 0) {
+        out->known = true;
+        out->dev = (uint64_t)st.st_dev;
+        out->ino = (uint64_t)st.st_ino;
+    }
+}
+
+bool vkw_handle_is_still(vkw_handle h, const vkw_handle_identity *id)
+{
+    if (!id->known)
+        return true;
+    struct stat st;
+    if (h < 0 || h > INT_MAX || fstat((int)h, &st) != 0)
+        return false; /* closed (EBADF) */
+    return (uint64_t)st.st_dev == id->dev && (uint64_t)st.st_ino == id->ino;
+}
+
+vkw_status vkw_handle_duplicate(vkw_handle h, vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    int fd = h >= 0 && h <= INT_MAX ? fcntl((int)h, F_DUPFD_CLOEXEC, 0) : -1;
+    if (fd < 0)
+        return vkw_fail(err, VKW_E_OS, "cannot duplicate fd %lld: %s", (long long)h,
+                        h >= 0 && h <= INT_MAX ? strerror(errno) : "not an fd");
+    *out = fd;
+    return VKW_OK;
+}
+
 vkw_status vkw_handle_count(uint32_t *out, vkw_error *err)
 {
     *out = 0;

@@ -302,6 +302,29 @@ void vkw_handle_close(vkw_handle h)
         CloseHandle((HANDLE)h);
 }
 
+void vkw_handle_identity_of(vkw_handle h, vkw_handle_identity *out)
+{
+    (void)h;
+    memset(out, 0, sizeof *out); /* not applicable: see platform.h */
+}
+
+bool vkw_handle_is_still(vkw_handle h, const vkw_handle_identity *id)
+{
+    (void)h;
+    (void)id;
+    return true; /* an unknown identity: the handle is the caller's to close */
+}
+
+vkw_status vkw_handle_duplicate(vkw_handle h, vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    HANDLE self = GetCurrentProcess(), dup = NULL;
+    if (!DuplicateHandle(self, (HANDLE)h, self, &dup, 0, FALSE, DUPLICATE_SAME_ACCESS))
+        return os_fail(err, VKW_E_OS, "cannot duplicate a handle: DuplicateHandle");
+    *out = (vkw_handle)dup;
+    return VKW_OK;
+}
+
 /* NtQuerySystemInformation(SystemExtendedHandleInformation): every handle of
  * every process, with a full-width process id (SystemHandleInformation has
  * only 16 bits of it). Laid out as ntdll does; winternl.h has none of it. */

@@ -41,6 +41,10 @@ typedef enum vkw_fault {
     VKW_FAULT_STALE_HANDLE,   /* the child closes the handle, then imports the stale value */
     VKW_FAULT_FOREIGN_HANDLE, /* the parent sends a handle that is not Vulkan memory */
     VKW_FAULT_LOST_SIGNAL,    /* the other side of a round trip stops signalling after warm-up */
+    VKW_FAULT_LEAK,           /* every timed cycle, each side keeps one handle open */
+    VKW_FAULT_FLIP_BYTE,      /* the parent writes its pattern with one byte flipped */
+    VKW_FAULT_INVALID_USAGE,  /* the child breaks one valid-usage rule in a real Vulkan call */
+    VKW_FAULT_COUNT
 } vkw_fault;
 
 typedef struct vkw_msg_hello {
@@ -93,6 +97,7 @@ typedef struct vkw_msg_memory_reply {
     uint64_t import_ns, read_ns, verify_ns, write_ns;
     uint32_t memory_type_index; /* the type the child imported as */
     uint32_t verified;          /* the parent's pattern was there */
+    uint32_t driver_closed;     /* a failed import: the driver closed the handle it did not own */
     vkw_mismatch mismatch;      /* when it was not */
 } vkw_msg_memory_reply;
 

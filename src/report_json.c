@@ -478,6 +478,7 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
         num(w, h, "leaked", (double)leaked);
     else
         null(w, h, "leaked");
+    str(w, o, "driver_anomaly", sc->driver_closed_handle ? sc->driver_anomaly : NULL);
 }
 
 static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sync_result *r)

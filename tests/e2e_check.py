@@ -8,6 +8,7 @@ a machine that lacks what a config needs.
 import copy
 import glob
 import json
+import math
 import os
 import signal
 import subprocess
@@ -239,6 +240,122 @@ def test_check_two_devices_one_test_suite_each():
               f"only device 1 judged: {r['check']['selected_devices']}")
 
 
+# --- every expectation kind, on its failing side -------------------------------------------
+
+def judged(cfg, want_outcomes, timeout=300):
+    """Runs cfg; checks exit 14, the reports' agreement, and the outcome of each
+    expectation in order; returns the expectations."""
+    with tempfile.TemporaryDirectory() as d:
+        p, out = run_check(d, cfg, timeout=timeout)
+        check(p.returncode == EXIT_FAILED, f"exit 14, got {p.returncode}: {p.stderr}")
+        r, cases = sane_reports(out, cfg, EXIT_FAILED)
+        ex = r["check"]["expectations"]
+        got = [(e["name"], e["outcome"]) for e in ex]
+        check([o for _, o in got] == want_outcomes, f"outcomes {want_outcomes}, got {got}")
+        fails = sum(o == "failed" for o in want_outcomes)
+        check(r["check"]["summary"]["failed"] == fails and
+              f"{fails} of {len(ex)} expectations failed" in p.stderr,
+              f"{fails} failed, said once: {p.stderr!r}")
+        return ex, r
+
+
+def message(e):
+    return e["message"] or ""
+
+
+def memory_bench(name, expect, **extra):
+    return dict({"name": name, "part": "memory", "handle_types": ["OPAQUE_FD"],
+                 "scenarios": ["buffer-map"], "sizes": ["64K"], "iterations": 2,
+                 "expect": expect}, **extra)
+
+
+def test_check_capability_expectations_fail_on_the_other_answer():
+    """Lavapipe exports and imports OPAQUE_FD buffers and images, none of them
+    dedicated-only: asking for the opposite of each answer fails it."""
+    cfg = {"devices": "all", "capabilities": [
+        {"object": "buffer", "handle_type": "OPAQUE_FD", "exportable": False},
+        {"object": "image", "handle_type": "OPAQUE_FD", "importable": False},
+        {"object": "buffer", "handle_type": "OPAQUE_FD", "dedicated_only": True},
+        {"object": "image", "handle_type": "OPAQUE_FD", "exportable": True, "importable": True,
+         "dedicated_only": False}]}
+    ex, r = judged(cfg, ["failed", "failed", "failed", "passed"])
+    check(all("the driver answers exportable 4/4, importable 4/4, dedicated-only 0/4 cases"
+              in message(e) for e in (ex[0], ex[2])),
+          f"the buffer failures give the driver's answers: {[message(e) for e in ex[:3]]}")
+    check("importable 8/8" in message(ex[1]), f"the image failure too: {message(ex[1])}")
+
+
+def test_check_memory_expectations_fail_under_faults():
+    """A leak of one fd per cycle on each side (2 cycles: 4), a flipped byte,
+    and a throughput no memory reaches: each memory expectation fails, and
+    the leak limit is exact (4 passes, 3 fails)."""
+    cfg = {"devices": "all", "benches": [
+        memory_bench("leak3", {"leaked_handles_max": 3}, fault="leak"),
+        memory_bench("leak4", {"leaked_handles_max": 4}, fault="leak"),
+        memory_bench("flip", {"verified": True}, fault="flip-byte", sizes=["64K", "1M"]),
+        memory_bench("fast", {"verified": True, "verify_gbps_min": 100000})]}
+    ex, r = judged(cfg, ["failed", "passed", "failed", "passed", "failed"])
+    check(message(ex[0]) == "4 handles leaked, at most 3 allowed",
+          f"the leak counted both sides: {message(ex[0])}")
+    check("the child does not see the parent's bytes: offset 32768" in message(ex[2])
+          and ex[2]["measured"] == "1 passed, 1 failed, 0 skipped, 0 not run",
+          f"one scenario failed beside one that passed, and is named: {ex[2]}")
+    check(message(ex[4]).startswith("the slowest verify ran at ") and
+          message(ex[4]).endswith(" GB/s, under 100000"), f"the verify limit: {message(ex[4])}")
+    runs = r["check"]["runs"]
+    check([x["bench"]["options"]["fault"] for x in runs] == ["leak", "leak", "flip-byte", "none"],
+          f"each run records its fault: {[x['bench']['options']['fault'] for x in runs]}")
+
+
+def test_check_round_trip_expectations_fail_over_their_limits():
+    """Limits no round trip meets (p50, p99, both ratios), and a peer that
+    stops answering (lost-signal): each round-trip expectation fails."""
+    rt = {"name": "rt", "part": "round-trips", "modes": ["host-timeline"], "peer": "thread",
+          "round_trips": 200, "warmup": 20,
+          "expect": {"passes": True, "p50_us_max": 0.001, "p99_us_max": 0.001,
+                     "ratio_p50_max": 0.001, "ratio_p99_max": 0.001}}
+    lost = {"name": "lost", "part": "round-trips", "modes": ["os"], "peer": "thread",
+            "round_trips": 200, "warmup": 20, "fault": "lost-signal", "expect": {"passes": True}}
+    cfg = {"devices": "all", "timeout_s": 2, "benches": [rt, lost]}
+    ex, r = judged(cfg, ["passed", "failed", "failed", "failed", "failed", "failed"])
+    for e, what in zip(ex[1:5], ("p50 ", "p99 ", "p50 ", "p99 ")):
+        check(message(e).startswith(what) and "is over the limit <= 0.001" in message(e),
+              f"{e['name']}: {message(e)}")
+    check("x is over the limit <= 0.001x" in message(ex[3]) and
+          "x is over the limit <= 0.001x" in message(ex[4]), "the ratios are ratios")
+    check("no futex signal within 2000 ms" in message(ex[5]),
+          f"the lost signal is named: {message(ex[5])}")
+
+
+def test_check_validation_expectation_fails_on_a_provoked_error():
+    """A bench that breaks one valid-usage rule in the child: the layer's
+    error reaches the check, whose validation expectation fails; the memory
+    was still shared."""
+    cfg = {"devices": "all", "validate": True,
+           "benches": [memory_bench("invalid", {"verified": True}, fault="invalid-usage")]}
+    ex, r = judged(cfg, ["passed", "failed"])
+    check(ex[1]["name"] == "validation layer: no errors" and
+          message(ex[1]).startswith("the validation layer reported 1 errors"),
+          f"the validation expectation failed: {ex[1]}")
+    run0 = r["check"]["runs"][0]
+    check(run0["validation"]["validation_errors"] == 1 and
+          any("VUID-vkGetMemoryFdPropertiesKHR-handleType-parameter" in m["text"]
+              for m in run0["validation"]["messages"]),
+          f"the bench's report names the rule: {run0['validation']}")
+
+
+def test_check_config_fault_is_strict():
+    with tempfile.TemporaryDirectory() as d:
+        cfg = {"devices": "all", "benches": [memory_bench("m", {"verified": True},
+                                                          fault="spill")]}
+        p, out = run_check(d, cfg)
+        check(p.returncode == EXIT_CONFIG, f"an unknown fault: exit 2, got {p.returncode}")
+        one_stderr_line(p, 'benches[0].fault: expected one of child-abort, child-hang, '
+                           'stale-handle, foreign-handle, lost-signal, leak, flip-byte, '
+                           'invalid-usage, got "spill"')
+        check(config_schema_errors(cfg), "the config schema rejects it too")
+
+
 # --- malformed configs -------------------------------------------------------------
 
 MINIMAL = {"devices": "all", "capabilities": [
@@ -428,16 +545,86 @@ def test_check_cli_errors():
         check(os.listdir(d) == [], "nothing written")
 
 
-def test_check_schema_accepts_recorded_h100_check_report():
-    r = load(os.path.join(harness.DATA, "h100-check.json"))
+def measured_us(text):
+    """'p99 27.5 us' / 'p99 1.76 ms' -> microseconds."""
+    value, unit = text.split()[1:3]
+    return float(value) * (1000 if unit == "ms" else 1)
+
+
+def test_check_recorded_h100_report_rejudged_from_its_runs():
+    """The H100 check report (nvidia-linux.json, driver 580): every expectation
+    judged again here from the runs it carries (the config's limits against
+    figures derived from the raw benches), and `report` shows each verdict."""
+    path = os.path.join(harness.DATA, "h100-check.json")
+    r = load(path)
     check(not schema_errors(r), f"the H100 check report validates: {schema_errors(r)[:3]}")
     cfg = load(os.path.join(SAMPLES, "nvidia-linux.json"))
     c = r["check"]
-    check(c["config"]["path"].endswith("nvidia-linux.json") and c["outcome"] == "passed",
-          f"it is a passed run of nvidia-linux.json: {c['config']}, {c['outcome']}")
+    check(c["config"]["path"].endswith("nvidia-linux.json"), f"a run of nvidia-linux.json: {c['config']}")
     check(len(c["expectations"]) == expected_per_device(cfg),
           f"{expected_per_device(cfg)} expectations: {len(c['expectations'])}")
-    check(r["devices"][0]["identity"]["name"].startswith("NVIDIA H100"), "recorded on an H100")
+    runs = {x["bench_index"]: x["bench"] for x in c["runs"]}
+    rejudged = 0
+    for e in c["expectations"]:
+        src = e["source"]
+        if not src.startswith("benches["):
+            continue
+        k = int(src[len("benches["):src.index("]")])
+        key = src.rsplit(".", 1)[1]
+        limit = cfg["benches"][k]["expect"][key]
+        b = runs[k]
+        if cfg["benches"][k]["part"] == "memory":
+            ran = [sc for sc in b["memory"] if sc["iterations"]]
+            if key == "verified":
+                n = {o: sum(sc["outcome"] == o for sc in b["memory"])
+                     for o in ("passed", "failed", "skipped", "not_run")}
+                ok = n["passed"] > 0 and n["failed"] == n["not_run"] == 0
+                want = f"{n['passed']} passed, {n['failed']} failed, {n['skipped']} skipped, " \
+                       f"{n['not_run']} not run"
+            elif key == "leaked_handles_max":
+                leaked = sum(sc["handles"]["parent_after"] - sc["handles"]["parent_before"] +
+                             sc["handles"]["child_after"] - sc["handles"]["child_before"]
+                             for sc in ran)
+                ok = leaked <= limit
+                want = f"{leaked} handles leaked over {len(ran)} scenarios"
+            else:
+                slowest = min(sc["memory"]["bytes_verified"] /
+                              (sc["phases_us"][f"{side}_verify"]["median"] * 1e3)
+                              for sc in ran if sc["outcome"] == "passed"
+                              for side in ("child", "parent"))
+                ok = slowest >= limit
+                want = f"slowest verify {slowest:.2f} GB/s"
+            check(e["measured"] == want, f"{e['id']}: measured {e['measured']!r}, derived {want!r}")
+        else:
+            mode, peer = e["id"].split("/")[-2:]
+            got = [x for x in b["round_trips"]["results"] if x["mode"] == mode
+                   and x["peer"] == peer and (peer == "thread" or x["handle_type"] == "OPAQUE_FD")]
+            if key == "passes":
+                ok = any(x["outcome"] == "passed" for x in got) and \
+                    not any(x["outcome"] == "failed" for x in got)
+            else:
+                x = next(x for x in got if x["outcome"] == "passed")
+                base = min(y["round_trip_ns"]["p50"] for y in b["round_trips"]["results"]
+                           if y["mode"] == "os" and y["peer"] == peer and y["outcome"] == "passed")
+                value = {"p50_us_max": x["round_trip_ns"]["p50"] / 1e3,
+                         "p99_us_max": x["round_trip_ns"]["p99"] / 1e3,
+                         "ratio_p50_max": x["round_trip_ns"]["p50"] / base}[key]
+                ok = value <= limit
+                shown = measured_us(e["measured"]) if key.endswith("us_max") else \
+                    float(e["measured"].split()[1].rstrip("x"))
+                check(math.isclose(shown, value, rel_tol=0.01, abs_tol=0.006),
+                      f"{e['id']}: measured {e['measured']!r}, derived {value:.4g}")
+        rejudged += 1
+        check(e["outcome"] == ("passed" if ok else "failed"),
+              f"{e['id']}: {e['outcome']}, rejudged {'passed' if ok else 'failed'}")
+    check(rejudged == 20, f"every bench expectation rejudged: {rejudged}")
+    p = run("report", path)
+    check(p.returncode == 0, f"report exits 0: {p.stderr}")
+    for e in c["expectations"]:
+        shown = [l for l in p.stdout.splitlines() if f"{e['name']} [{e['source']}]" in l]
+        check(len(shown) == 1 and shown[0].split()[0] == e["outcome"] and e["measured"] in shown[0],
+              f"report shows {e['name']!r} {e['outcome']} with {e['measured']!r}: {shown}")
+    check("PASSED: all 25 expectation(s) met." in p.stdout, "the verdict line")
 
 
 def test_check_validate_option_adds_the_validation_expectation():

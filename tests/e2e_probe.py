@@ -181,30 +181,84 @@ def test_probe_validation_layer_missing_exit_9():
     one_stderr_line(p, "by the environment")
 
 
-def test_schema_accepts_recorded_h100_report():
-    # A report recorded on the NVIDIA H100 of a GPU machine (driver 580.159.04,
-    # scripts/gpu-probe.sh): the schema must take a real GPU's report, not only
-    # lavapipe's, and the NVIDIA-specific decoding must stay as recorded.
+MEMORY_FEATURES = {"dedicated_only": 0x1, "exportable": 0x2, "importable": 0x4}  # VkExternalMemoryFeatureFlagBits
+SYNC_FEATURES = {"exportable": 0x1, "importable": 0x2}  # semaphore and fence feature bits
+
+
+def nvidia_version(raw):
+    """NVIDIA's 10.8.8.6 driver version encoding."""
+    return f"{raw >> 22}.{(raw >> 14) & 0xFF}.{(raw >> 6) & 0xFF:02d}"
+
+
+def test_report_of_recorded_h100_probe_agrees_with_its_raw_fields():
+    # Recorded on a GPU machine's NVIDIA H100 (driver 580.159.04, scripts/gpu-probe.sh).
+    # The schema must take a real GPU's report; `report` renders it; what it
+    # shows is derived again here from the raw fields (version bits, feature
+    # bits, the cases), not read back from the fixture's own decoded values.
     path = os.path.join(harness.DATA, "h100-probe.json")
-    with open(path) as f:
-        r = json.load(f)
+    r = harness.load(path)
     errors = schema_errors(r)
     check(not errors, f"recorded H100 report valid: {errors[:5]}")
+    p = run("report", path)
+    check(p.returncode == 0, f"report exits 0: {p.stderr}")
+    lines = p.stdout.splitlines()
+
+    def field(name):
+        got = [l.split(":", 1)[1].strip() for l in lines if l.strip().startswith(name + ":")]
+        return got[0] if got else None
+
     d = r["devices"][0]
     idt = d["identity"]
-    check(idt["vendor_name"] == "NVIDIA" and idt["driver_id"] == "NVIDIA_PROPRIETARY", "NVIDIA")
-    check(idt["driver_version"] == {"raw": 2435301632, "decoded": "580.159.04",
-                                    "encoding": "nvidia"}, f"driver version: {idt['driver_version']}")
-    check(idt["pci"] is not None and idt["pci"]["address"] == "0000:00:06.0", "PCI address")
-    s = by_type(d["external_semaphores"], "OPAQUE_FD")
-    check(s["verdict"]["binary"]["code"] == "shareable" and
-          s["verdict"]["timeline"]["code"] == "shareable", "OPAQUE_FD semaphores shareable")
-    check(by_type(d["external_fences"], "OPAQUE_FD")["verdict"]["code"] == "shareable",
-          "OPAQUE_FD fences shareable")
-    check(by_type(d["external_semaphores"], "SYNC_FD")["verdict"]["binary"]["code"] ==
-          "driver_says_no", "no SYNC_FD on the H100")
-    check(r["validation"]["enabled"] and r["validation"]["validation_errors"] == 0,
-          "recorded under the validation layer with no error")
+    raw = idt["driver_version"]["raw"]
+    check(field("Driver version") == f"{nvidia_version(raw)} (raw {raw}, nvidia encoding)"
+          == "580.159.04 (raw 2435301632, nvidia encoding)",
+          f"the version from its raw bits: {field('Driver version')}")
+    check(field("Vendor") == f"NVIDIA (0x{idt['vendor_id']:04x})", f"vendor: {field('Vendor')}")
+    pci = idt["pci"]
+    check(field("PCI") == f"{pci['domain']:04x}:{pci['bus']:02x}:{pci['device']:02x}."
+                          f"{pci['function']:x}", f"PCI from its parts: {field('PCI')}")
+    rows = {}
+    for l in lines:
+        m = re.match(r"  (memory|semaphore \((?:binary|timeline)\)|fence)\s+(\S+)\s+(.+?)\s{2,}(.*)$", l)
+        if m:
+            rows[(m.group(1), m.group(2))] = (m.group(3), m.group(4))
+    # Every answered case: its booleans are its feature bits.
+    for e in d["external_memory"]:
+        for c in e.get("buffers", []) + e.get("images", []):
+            if c["state"] == "ok":
+                for k, bit in MEMORY_FEATURES.items():
+                    check(c[k] == bool(c["features"] & bit),
+                          f"memory {e['handle_type']} {c['case']}: {k} from features {c['features']}")
+    opaque = by_type(d["external_memory"], "OPAQUE_FD")
+
+    def shared(cases):
+        ok = [c for c in cases if c["state"] == "ok"]
+        both = [c for c in ok if c["features"] & 0x2 and c["features"] & 0x4]
+        return f"{len(both)}/{len(ok)}"
+    want = f"buffers {shared(opaque['buffers'])}, images {shared(opaque['images'])}"
+    check(rows.get(("memory", "OPAQUE_FD")) == ("shareable", want) and want == "buffers 4/4, images 9/9",
+          f"OPAQUE_FD memory shareable, {want}: {rows.get(('memory', 'OPAQUE_FD'))}")
+    for kind, entries in (("semaphore", d["external_semaphores"]), ("fence", d["external_fences"])):
+        for e in entries:
+            parts = [("binary", e["binary"]), ("timeline", e["timeline"])] if kind == "semaphore" \
+                else [(None, e)]
+            for part, c in parts:
+                if c.get("state") != "ok":
+                    continue
+                for k, bit in SYNC_FEATURES.items():
+                    check(c[k] == bool(c["features"] & bit), f"{kind} {e['handle_type']}: {k}")
+                both = c["features"] & 0x1 and c["features"] & 0x2
+                none = not c["features"] & 0x3
+                row = rows.get((f"semaphore ({part})" if part else "fence", e["handle_type"]))
+                want = ("shareable", "exportable and importable") if both else \
+                    ("driver says no", "neither exportable nor importable") if none else None
+                if want:
+                    check(row == want, f"{kind} {part} {e['handle_type']}: {want}, got {row}")
+    check(rows.get(("semaphore (timeline)", "OPAQUE_FD"), ("",))[0] == "shareable" and
+          rows.get(("fence", "SYNC_FD"), ("",))[0] == "driver says no",
+          "OPAQUE_FD timelines shared, no SYNC_FD fence on the H100")
+    check(field("Validation") == "on: 0 validation error(s), 0 other error(s), 0 warning(s)",
+          f"recorded under the validation layer: {field('Validation')}")
 
 
 def test_probe_missing_loader_exit_3():

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -319,6 +320,124 @@ static void summary_orders_and_takes_the_median(void)
     CHECK(s.count == 0 && s.max == 0);
 }
 
+/* The median of the phases: the middle sample, or the mean of the two
+ * middle ones; answers worked out by hand. */
+static void summary_median_of_one_two_ties_and_outliers(void)
+{
+    vkw_summary s;
+    double one[] = {7.5};
+    vkw_summarize(one, 1, &s);
+    CHECK(s.count == 1 && s.min == 7.5 && s.median == 7.5 && s.mean == 7.5 && s.max == 7.5);
+    double two[] = {9, 3};
+    vkw_summarize(two, 2, &s);
+    CHECK(s.min == 3 && s.median == 6 && s.mean == 6 && s.max == 9);
+    double ties[] = {4, 2, 4, 4, 1, 4}; /* sorted 1 2 4 4 4 4 */
+    vkw_summarize(ties, 6, &s);
+    CHECK(s.median == 4 && s.min == 1 && s.max == 4 && s.mean == 19.0 / 6);
+    double outlier[] = {10, 11, 1e9, 12, 13}; /* sorted 10 11 12 13 1e9 */
+    vkw_summarize(outlier, 5, &s);
+    CHECK(s.median == 12 && s.max == 1e9 && s.mean == (46 + 1e9) / 5);
+}
+
+/* Percentiles by nearest rank: the sample at rank ceil(q * n) of the sorted
+ * samples (rank 1 the smallest). Each answer below is that rank, by hand. */
+static void distribution_percentiles_by_nearest_rank(void)
+{
+    vkw_distribution d;
+    double one[] = {42};
+    vkw_distribution_of(one, 1, &d);
+    CHECK(d.count == 1 && d.min == 42 && d.p50 == 42 && d.p90 == 42 && d.p99 == 42 &&
+          d.p999 == 42 && d.max == 42 && d.mean == 42 && d.stddev == 0);
+    double two[] = {300, 100};
+    vkw_distribution_of(two, 2, &d);
+    /* p50: rank ceil(1.0) = 1; p90: ceil(1.8) = 2 */
+    CHECK(d.p50 == 100 && d.p90 == 300 && d.p99 == 300 && d.p999 == 300);
+    CHECK(d.mean == 200 && fabs(d.stddev - sqrt(20000.0)) < 1e-9); /* sample stddev (n - 1) */
+    double ties[] = {5, 5, 1, 5, 9}; /* 1 5 5 5 9: p50 rank 3, p90 rank ceil(4.5) = 5 */
+    vkw_distribution_of(ties, 5, &d);
+    CHECK(d.p50 == 5 && d.p90 == 9 && d.min == 1 && d.max == 9);
+    double ten[10] = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1}; /* p50 rank 5, p90 rank 9, p99 rank 10 */
+    vkw_distribution_of(ten, 10, &d);
+    CHECK(d.p50 == 5 && d.p90 == 9 && d.p99 == 10 && d.p999 == 10);
+    /* 1000 samples 10, 20, ..., 10000, the largest replaced by an outlier:
+     * p50 rank 500, p90 900, p99 990, p99.9 999 (not the outlier, rank 1000). */
+    static double many[1000];
+    for (int i = 0; i < 1000; i++)
+        many[i] = 10.0 * ((i * 7919) % 1000 + 1); /* every value once, shuffled */
+    for (int i = 0; i < 1000; i++)
+        if (many[i] == 10000)
+            many[i] = 1e12;
+    vkw_distribution_of(many, 1000, &d);
+    CHECK(d.p50 == 5000 && d.p90 == 9000 && d.p99 == 9900 && d.p999 == 9990);
+    CHECK(d.min == 10 && d.max == 1e12);
+    /* 2000 samples: p99.9 is rank 1998, p99 rank 1980. */
+    static double more[2000];
+    for (int i = 0; i < 2000; i++)
+        more[i] = 2000 - i;
+    vkw_distribution_of(more, 2000, &d);
+    CHECK(d.p50 == 1000 && d.p90 == 1800 && d.p99 == 1980 && d.p999 == 1998);
+}
+
+static uint32_t total(const vkw_distribution *d)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < VKW_HISTOGRAM_BUCKETS; k++)
+        n += d->histogram[k];
+    return n;
+}
+
+/* Log-linear buckets: [2^o * (1 + s/8), 2^o * (1 + (s+1)/8)) is bucket 8o + s;
+ * bucket 0 also takes what is under 1 ns, the last everything above. */
+static void histogram_bucket_edges_by_hand(void)
+{
+    double from, below;
+    vkw_histogram_bucket_range(0, &from, &below);
+    CHECK(from == 0 && below == 1.125);
+    vkw_histogram_bucket_range(1, &from, &below);
+    CHECK(from == 1.125 && below == 1.25);
+    vkw_histogram_bucket_range(8, &from, &below);
+    CHECK(from == 2 && below == 2.25);
+    vkw_histogram_bucket_range(79, &from, &below); /* octave 9 (512), step 7 */
+    CHECK(from == 960 && below == 1024);
+    vkw_histogram_bucket_range(VKW_HISTOGRAM_BUCKETS - 1, &from, &below);
+    CHECK(from == ldexp(1.0, 39) * 1.875 && below == ldexp(1.0, 40));
+
+    struct {
+        double v;
+        uint32_t bucket;
+    } cases[] = {
+        {0.25, 0},
+        {1, 0},
+        {1.124, 0},
+        {1.125, 1},
+        {1.99, 7},
+        {2, 8},
+        {3, 12},
+        {959.9, 78},
+        {960, 79},
+        {1023.9, 79},
+        /* 6144 = 4096 * 1.5: octave 12, step 4 */
+        {1024, 80},
+        {6144, 100},
+        {6655, 100},
+        {6656, 101},
+        {1e20, VKW_HISTOGRAM_BUCKETS - 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        vkw_distribution d;
+        double v = cases[i].v;
+        vkw_distribution_of(&v, 1, &d);
+        if (d.histogram[cases[i].bucket] != 1 || total(&d) != 1)
+            fprintf(stderr, "%g: expected in bucket %u\n", cases[i].v, cases[i].bucket);
+        CHECK(d.histogram[cases[i].bucket] == 1 && total(&d) == 1);
+    }
+    /* Ties share a bucket; every sample is counted once. */
+    double ties[] = {3, 3, 3, 1000, 0.5};
+    vkw_distribution d;
+    vkw_distribution_of(ties, 5, &d);
+    CHECK(d.histogram[12] == 3 && d.histogram[79] == 1 && d.histogram[0] == 1 && total(&d) == 5);
+}
+
 static void size_strings_are_exact(void)
 {
     char b[32];
@@ -489,6 +608,9 @@ int main(int argc, char **argv)
         CASE(verdict_semaphore_and_fence_reasons),
         CASE(pattern_catches_any_changed_byte_and_stale_seed),
         CASE(summary_orders_and_takes_the_median),
+        CASE(summary_median_of_one_two_ties_and_outliers),
+        CASE(distribution_percentiles_by_nearest_rank),
+        CASE(histogram_bucket_edges_by_hand),
         CASE(size_strings_are_exact),
         CASE(numbers_refuse_blanks_signs_and_junk),
         CASE(terminal_escape_shows_controls_and_keeps_utf8),

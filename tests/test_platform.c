@@ -438,6 +438,44 @@ static void platform_handle_count_sees_open_and_close(void)
     CHECK(own_count() == before);
 }
 
+/* The identity that tells whether a handle a driver may have closed is still
+ * the caller's to close: POSIX compares device and inode; Win32 does not
+ * apply (platform.h), and answers that the handle is the caller's. */
+static void platform_handle_identity_tells_closed_and_reused_apart(void)
+{
+    vkw_handle h = VKW_NO_HANDLE, dup = VKW_NO_HANDLE;
+    vkw_error err;
+    vkw_handle_identity id;
+    uint32_t before = own_count();
+    CHECK(vkw_foreign_handle_create(&h, &err) == VKW_OK);
+    vkw_handle_identity_of(h, &id);
+    CHECK(vkw_handle_is_still(h, &id));
+    CHECK(vkw_handle_duplicate(h, &dup, &err) == VKW_OK && dup != h);
+    CHECK(own_count() == before + 2);
+    CHECK(vkw_handle_is_still(dup, &id)); /* the same object through another handle */
+    vkw_handle_identity unknown = {0};
+    CHECK(vkw_handle_is_still(h, &unknown));
+#if !defined(_WIN32)
+    CHECK(id.known);
+    int fd = (int)h;
+    vkw_handle_close(h); /* closed behind the caller's back, as a driver might */
+    CHECK(!vkw_handle_is_still(h, &id));
+    /* The number given out again, to another file: not the caller's any more. */
+    int other = memfd_create("vkw-identity", MFD_CLOEXEC);
+    CHECK(other >= 0 && dup2(other, fd) == fd);
+    close(other);
+    CHECK(!vkw_handle_is_still(h, &id));
+    vkw_handle_close(h);
+    vkw_handle bad = VKW_NO_HANDLE;
+    CHECK(vkw_handle_duplicate(VKW_NO_HANDLE, &bad, &err) != VKW_OK && bad == VKW_NO_HANDLE);
+#else
+    CHECK(!id.known);
+    vkw_handle_close(h);
+#endif
+    vkw_handle_close(dup);
+    CHECK(own_count() == before);
+}
+
 static void platform_child_exit_code_reported(void)
 {
     peer p;
@@ -811,6 +849,7 @@ int main(int argc, char **argv)
         CASE(platform_channel_carries_four_handles_and_refuses_more),
         CASE(platform_recv_too_small_is_protocol_error_and_closes_handles),
         CASE(platform_handle_count_sees_open_and_close),
+        CASE(platform_handle_identity_tells_closed_and_reused_apart),
         CASE(platform_child_exit_code_reported),
         CASE(platform_child_crash_reported_as_signal),
         CASE(platform_child_hang_killed_within_timeout),
