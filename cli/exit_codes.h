@@ -52,6 +52,7 @@ static inline int vkw_exit_code_for_check(vkw_check_verdict v)
     case VKW_CHECK_PASSED: return VKW_EXIT_OK;
     case VKW_CHECK_FAILED: return VKW_EXIT_EXPECTATION_FAILED;
     case VKW_CHECK_ENVIRONMENT: return VKW_EXIT_ENVIRONMENT;
+    case VKW_CHECK_INTERRUPTED: return vkw_exit_code_for_stop(vkw_stop_requested());
     case VKW_CHECK_ERROR: break;
     }
     return VKW_EXIT_INTERNAL;
