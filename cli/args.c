@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/check_config.h"
 #include "../src/names.h"
 #include "../src/text_buffer.h"
 
@@ -340,6 +341,26 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
                 return false;
         } else if (strcmp(a, "--dry-run") == 0) {
             out->dry_run = true;
+        } else if (is_opt(a, "--deadline")) {
+            uint64_t v = 0;
+            if (!take_value(argc, argv, &i, "--deadline", &value, msg, len) ||
+                !parse_uint("--deadline", value, 1, VKW_CHECK_DEADLINE_MAX_S, &v, msg, len))
+                return false;
+            out->deadline_s = (uint32_t)v;
+        } else if (is_opt(a, "--progress")) {
+            if (!take_value(argc, argv, &i, "--progress", &value, msg, len))
+                return false;
+            if (strcmp(value, "auto") == 0)
+                out->progress = VKW_PROGRESS_AUTO;
+            else if (strcmp(value, "always") == 0)
+                out->progress = VKW_PROGRESS_ALWAYS;
+            else if (strcmp(value, "never") == 0)
+                out->progress = VKW_PROGRESS_NEVER;
+            else {
+                snprintf(msg, len, "--progress: expected auto, always or never, got '%s'", value);
+                return false;
+            }
+            out->progress_given = true;
         } else if (is_opt(a, "--format")) {
             if (!take_value(argc, argv, &i, "--format", &out->format, msg, len))
                 return false;
@@ -414,6 +435,10 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
         {out->junit_path != NULL, "--junit", CMDS(VKW_CMD_CHECK), "check"},
         {out->summary_path != NULL, "--summary", CMDS(VKW_CMD_CHECK), "check"},
         {out->dry_run, "--dry-run", CMDS(VKW_CMD_CHECK), "check"},
+        {out->deadline_s != 0, "--deadline", CMDS(VKW_CMD_BENCH) | CMDS(VKW_CMD_CHECK),
+         "bench' and 'vkwin32h check"},
+        {out->progress_given, "--progress", CMDS(VKW_CMD_BENCH) | CMDS(VKW_CMD_CHECK),
+         "bench' and 'vkwin32h check"},
         {out->format != NULL, "--format", CMDS(VKW_CMD_REPORT), "report"},
         {out->output_path != NULL, "--output", CMDS(VKW_CMD_REPORT), "report"},
         {out->has_device_filter, "--device", runs, "probe' and 'vkwin32h bench"},
@@ -468,6 +493,7 @@ void vkw_print_usage(FILE *f, vkw_command topic)
     if (topic == VKW_CMD_CHECK) {
         fputs("usage: vkwin32h check --config FILE [--json FILE] [--junit FILE] [--summary FILE]\n"
               "                      [--dry-run] [--loader PATH] [--validate] [--quiet]\n"
+              "                      [--deadline SECONDS] [--progress auto|always|never]\n"
               "\n"
               "A hardware lab's smoke check: probes the machine, picks the devices the config\n"
               "names, runs its benches on each and judges every expectation: capabilities,\n"
@@ -483,13 +509,19 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               "  --dry-run       validate the config and list its expectations; run nothing\n"
               "  --loader PATH   load this Vulkan loader library (overrides the config's)\n"
               "  --validate      as the config's \"validate\": true\n"
+              "  --deadline SECONDS  end the run after this long, as an interrupted run\n"
+              "                  (overrides the config's deadline_s)\n"
+              "  --progress WHEN auto (default: a live line on a terminal, else a line per\n"
+              "                  step and every 10 s), always (lines), never\n"
               "  -q, --quiet     no summary on stdout\n"
               "\n"
               "exit codes: 0 every expectation passed, 14 an expectation failed,\n"
               "            2 bad usage or config (the message names the place),\n"
               "            15 the machine lacks what the config needs (loader, driver, layer,\n"
               "               matching device, OS), 1 an expectation could not be judged\n"
-              "               (a crashed child, a failed call) or an internal error\n",
+              "               (a crashed child, a failed call) or an internal error,\n"
+              "            130 SIGINT, 143 SIGTERM, 16 the deadline passed (interrupted\n"
+              "               reports are written: what ran is judged, the rest is an error)\n",
               f);
         return;
     }
@@ -524,6 +556,7 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               "                      [--peer process|thread|both] [--pin P,C] [--samples]\n"
               "                      [--device INDEX|UUID|NAME] [--loader PATH] [--validate]\n"
               "                      [--quiet] [--verbose] [--fault FAULT]\n"
+              "                      [--deadline SECONDS] [--progress auto|always|never]\n"
               "\n"
               "Exports memory from this process, hands it to a child process (this same\n"
               "executable), imports it there and verifies the bytes both ways, for every\n"
@@ -533,7 +566,12 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               "  --sizes LIST       sizes, e.g. 64K,16M,256M (default); 'K', 'M', 'G' binary\n"
               "  --handle-types L   memory handle types, e.g. OPAQUE_FD (default: all of this OS)\n"
               "  --scenarios LIST   buffer-map, buffer-copy, image-copy (default: all)\n"
-              "  --timeout SECONDS  limit of every wait: the child, a fence (default 30)\n"
+              "  --timeout SECONDS  limit of every wait: each step of the child, a fence,\n"
+              "                     a semaphore (default 30)\n"
+              "  --deadline SECONDS end the whole run after this long: an interrupted report,\n"
+              "                     exit 16 (SIGINT: 130, SIGTERM: 143)\n"
+              "  --progress WHEN    auto (default: a live line on a terminal, else a line per\n"
+              "                     step and every 10 s), always (lines), never\n"
               "  --parts LIST       memory, round-trips (default: both)\n"
               "  --round-trips N    timed round trips per mode (default 2000)\n"
               "  --warmup N         untimed round trips before them (default 200)\n"
@@ -574,6 +612,7 @@ void vkw_print_usage(FILE *f, vkw_command topic)
           "            10 sharing failed (bytes differ, a leak, an import failed),\n"
           "            11 the child process crashed, hung or broke the protocol,\n"
           "            12 nothing to share (the driver exports no handle type asked for),\n"
-          "            13 compare: a regression; check: see 'vkwin32h help check'\n",
+          "            13 compare: a regression; check: see 'vkwin32h help check',\n"
+          "            16 bench, check: --deadline passed, 130 SIGINT, 143 SIGTERM\n",
           f);
 }

@@ -21,6 +21,13 @@ typedef enum vkw_command {
     VKW_CMD_VERSION,
 } vkw_command;
 
+/* --progress: a live line on a terminal, lines a log can keep elsewhere. */
+typedef enum vkw_progress_mode {
+    VKW_PROGRESS_AUTO,   /* live on a terminal, else log lines */
+    VKW_PROGRESS_ALWAYS, /* log lines even when nobody watches a terminal */
+    VKW_PROGRESS_NEVER,
+} vkw_progress_mode;
+
 typedef struct vkw_args {
     vkw_command command;
     vkw_command help_topic; /* for `help probe` and `probe --help` */
@@ -44,6 +51,9 @@ typedef struct vkw_args {
     const char *report_input; /* report FILE.json */
     const char *format;       /* report --format: text (default), markdown, html */
     const char *output_path;  /* report --output: NULL: stdout */
+    uint32_t deadline_s;      /* bench, check --deadline: 0: none (check: the config's) */
+    vkw_progress_mode progress; /* bench, check --progress */
+    bool progress_given;
 } vkw_args;
 
 /* Parses argv; on error fills msg with one line and returns false. */

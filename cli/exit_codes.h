@@ -4,6 +4,7 @@
 #define VKW_EXIT_CODES_H
 
 #include "../src/check.h"
+#include "../src/platform.h"
 #include "../src/status.h"
 
 enum vkw_exit_code {
@@ -26,7 +27,23 @@ enum vkw_exit_code {
      * usage or config, 1 an internal error or a crashed child, and: */
     VKW_EXIT_EXPECTATION_FAILED = 14, /* an expectation of the config was not met */
     VKW_EXIT_ENVIRONMENT = 15,        /* no loader, driver, layer or matching device; another OS */
+    /* bench and check stopped early, with interrupted reports written: */
+    VKW_EXIT_DEADLINE = 16,   /* --deadline (deadline_s) passed */
+    VKW_EXIT_SIGINT = 130,    /* SIGINT (Ctrl+C; CTRL_C_EVENT on Windows): 128 + 2 */
+    VKW_EXIT_SIGTERM = 143,   /* SIGTERM (CTRL_BREAK/CTRL_CLOSE_EVENT on Windows): 128 + 15 */
 };
+
+/* The exit code of a run that a stop request ended. */
+static inline int vkw_exit_code_for_stop(vkw_stop why)
+{
+    switch (why) {
+    case VKW_STOP_INTERRUPT: return VKW_EXIT_SIGINT;
+    case VKW_STOP_TERMINATE: return VKW_EXIT_SIGTERM;
+    case VKW_STOP_DEADLINE: return VKW_EXIT_DEADLINE;
+    case VKW_STOP_NONE: break;
+    }
+    return VKW_EXIT_INTERNAL;
+}
 
 /* check's exit code: one per verdict. */
 static inline int vkw_exit_code_for_check(vkw_check_verdict v)
@@ -35,6 +52,7 @@ static inline int vkw_exit_code_for_check(vkw_check_verdict v)
     case VKW_CHECK_PASSED: return VKW_EXIT_OK;
     case VKW_CHECK_FAILED: return VKW_EXIT_EXPECTATION_FAILED;
     case VKW_CHECK_ENVIRONMENT: return VKW_EXIT_ENVIRONMENT;
+    case VKW_CHECK_INTERRUPTED: return vkw_exit_code_for_stop(vkw_stop_requested());
     case VKW_CHECK_ERROR: break;
     }
     return VKW_EXIT_INTERNAL;
@@ -61,6 +79,7 @@ static inline int vkw_exit_code_for(vkw_status s)
     case VKW_E_CHILD: return VKW_EXIT_CHILD;
     case VKW_E_NOTHING_TO_SHARE:
     case VKW_E_UNSUPPORTED: return VKW_EXIT_NOTHING_TO_SHARE;
+    case VKW_E_INTERRUPTED: return vkw_exit_code_for_stop(vkw_stop_requested());
     }
     return VKW_EXIT_INTERNAL;
 }

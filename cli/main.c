@@ -100,20 +100,82 @@ static int probe(const vkw_args *args)
                   s == VKW_OK || report.device_count);
 }
 
-/* A progress line on stderr, only for a person watching a run that lasts. */
+/* Progress on stderr: for a person at a terminal one live line, once a run
+ * lasts; for a log (CI) a line when a step starts and every 10 s, saying what
+ * runs, how far it is and since when, so the log shows where a run hung. */
 typedef struct progress_state {
-    uint64_t start_ns;
-    bool shown;
+    uint64_t start_ns, last_line_ns;
+    bool live;  /* a terminal's line, rewritten in place */
+    bool shown; /* the live line is on the screen */
+    char step[256];
 } progress_state;
 
-static void show_progress(void *user, uint32_t done, uint32_t total, const char *what)
+#define PROGRESS_LIVE_AFTER_NS 2000000000ull
+#define PROGRESS_LOG_EVERY_NS 10000000000ull
+
+/* Whether to show progress at all, and how. */
+static bool progress_wanted(const vkw_args *args, progress_state *p)
 {
-    progress_state *p = user;
-    if (vkw_clock_ns() - p->start_ns < 2000000000ull)
+    memset(p, 0, sizeof *p);
+    p->start_ns = vkw_clock_ns();
+    if (args->progress == VKW_PROGRESS_NEVER)
+        return false;
+    if (args->progress == VKW_PROGRESS_ALWAYS)
+        return true;
+    if (args->quiet)
+        return false;
+    p->live = vkw_platform_stderr_is_terminal();
+    return true;
+}
+
+/* counter: "[3/30] " or ""; a log line is written when the step changes. */
+static void progress_show(progress_state *p, const char *counter, const char *step,
+                          const char *detail)
+{
+    uint64_t now = vkw_clock_ns();
+    if (p->live) {
+        if (now - p->start_ns < PROGRESS_LIVE_AFTER_NS)
+            return;
+        fprintf(stderr, "\r\033[K%s%s%s%s", counter, step, detail[0] ? ", " : "", detail);
+        fflush(stderr);
+        p->shown = true;
         return;
-    fprintf(stderr, "\r\033[K[%u/%u] %s", done + 1, total, what);
+    }
+    bool same = strcmp(step, p->step) == 0;
+    if (same && now - p->last_line_ns < PROGRESS_LOG_EVERY_NS)
+        return;
+    snprintf(p->step, sizeof p->step, "%s", step);
+    p->last_line_ns = now;
+    fprintf(stderr, "vkwin32h: progress at %.1f s: %s%s%s%s\n", (double)(now - p->start_ns) / 1e9,
+            counter, step, detail[0] ? ", " : "", detail);
     fflush(stderr);
-    p->shown = true;
+}
+
+static void progress_end(progress_state *p)
+{
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+    p->shown = false;
+}
+
+static void show_progress(void *user, uint32_t done, uint32_t total, const char *step,
+                          const char *detail)
+{
+    char counter[32];
+    snprintf(counter, sizeof counter, "[%u/%u] ", done + 1, total);
+    progress_show(user, counter, step, detail);
+}
+
+/* Bench and check: from here a stop request (SIGINT, SIGTERM, the deadline)
+ * ends the run with interrupted reports; a second one ends it at once. */
+static bool watch_for_stop(uint32_t deadline_s)
+{
+    vkw_error err;
+    vkw_error_clear(&err);
+    if (vkw_stop_watch(deadline_s * 1000u, VKW_EXIT_SIGINT, VKW_EXIT_SIGTERM, &err) == VKW_OK)
+        return true;
+    fprintf(stderr, "vkwin32h: %s\n", err.message);
+    return false;
 }
 
 static int bench(vkw_args *args)
@@ -122,20 +184,25 @@ static int bench(vkw_args *args)
         return VKW_EXIT_REPORT_IO;
     vkw_error err;
     vkw_error_clear(&err);
+    if (!watch_for_stop(args->deadline_s))
+        return VKW_EXIT_INTERNAL;
+    /* An earlier report at this path goes before the work starts: a run
+     * that is killed (a second signal) leaves none rather than an old pass. */
+    if (args->json_path && strcmp(args->json_path, "-") != 0)
+        vkw_remove_report(args->json_path);
     vkw_report report;
     vkw_report_init(&report, "bench");
-    progress_state ps = {vkw_clock_ns(), false};
+    progress_state ps;
     vkw_bench_options *o = &args->bench;
     o->loader_path = args->loader_path;
     o->validate = args->validate;
     o->filter = args->has_device_filter ? &args->filter : NULL;
-    if (!args->quiet && vkw_platform_stderr_is_terminal()) {
+    if (progress_wanted(args, &ps)) {
         o->progress = show_progress;
         o->progress_user = &ps;
     }
     vkw_status s = vkw_bench_run(o, &report, &err);
-    if (ps.shown)
-        fputs("\r\033[K", stderr);
+    progress_end(&ps);
     return finish(args, &report, s, &err, vkw_render_bench_text, report.bench != NULL);
 }
 
@@ -171,14 +238,9 @@ static int compare(const vkw_args *args)
     return rc;
 }
 
-static void check_progress(void *user, const char *what)
+static void check_progress(void *user, const char *step, const char *detail)
 {
-    progress_state *p = user;
-    if (vkw_clock_ns() - p->start_ns < 2000000000ull)
-        return;
-    fprintf(stderr, "\r\033[K%s", what);
-    fflush(stderr);
-    p->shown = true;
+    progress_show(user, "", step, detail);
 }
 
 /* What an earlier run left at this run's report paths, when this run writes
@@ -273,16 +335,22 @@ static int check(const vkw_args *args)
         goto cleanup;
     }
 
-    progress_state ps = {vkw_clock_ns(), false};
+    /* The run starts: what an earlier run left at these paths goes first, so
+     * that no stop, not even a second signal, leaves yesterday's pass. */
+    if (!watch_for_stop(args->deadline_s ? args->deadline_s : c->deadline_s)) {
+        rc = VKW_EXIT_INTERNAL;
+        goto cleanup;
+    }
+    remove_stale_reports(args, c);
+    progress_state ps;
     vkw_check_options o = {.loader_path = args->loader_path};
-    if (!args->quiet && vkw_platform_stderr_is_terminal()) {
+    if (progress_wanted(args, &ps)) {
         o.progress = check_progress;
         o.progress_user = &ps;
     }
     ran = true;
     vkw_status s = vkw_check_run(c, &o, &result, &err);
-    if (ps.shown)
-        fputs("\r\033[K", stderr);
+    progress_end(&ps);
     if (s != VKW_OK) {
         fprintf(stderr, "vkwin32h: %s\n", err.message);
         rc = VKW_EXIT_INTERNAL;
@@ -305,6 +373,11 @@ static int check(const vkw_args *args)
         rc = VKW_EXIT_INTERNAL;
     else if (result.verdict == VKW_CHECK_ENVIRONMENT)
         fprintf(stderr, "vkwin32h: %s\n", result.message);
+    else if (result.verdict == VKW_CHECK_INTERRUPTED)
+        fprintf(stderr,
+                "vkwin32h: check stopped early (%s): %u of %u expectations not judged; "
+                "the reports hold what ran\n",
+                result.message, result.errors, result.expectation_count);
     else if (result.verdict != VKW_CHECK_PASSED)
         fprintf(stderr, "vkwin32h: check %s: %u of %u expectations failed, %u not judged\n",
                 vkw_check_verdict_name(result.verdict), result.failed, result.expectation_count,

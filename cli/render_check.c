@@ -68,10 +68,11 @@ char *vkw_render_check_summary(const vkw_check_result *r, int exit_code,
             vkw_buf_puts(&t, "\n");
         }
     }
-    const char *verdict = r->verdict == VKW_CHECK_PASSED   ? "PASSED"
-                          : r->verdict == VKW_CHECK_FAILED ? "FAILED"
-                          : r->verdict == VKW_CHECK_ERROR  ? "ERROR"
-                                                           : "ENVIRONMENT";
+    const char *verdict = r->verdict == VKW_CHECK_PASSED        ? "PASSED"
+                          : r->verdict == VKW_CHECK_FAILED      ? "FAILED"
+                          : r->verdict == VKW_CHECK_ERROR       ? "ERROR"
+                          : r->verdict == VKW_CHECK_INTERRUPTED ? "INTERRUPTED"
+                                                                : "ENVIRONMENT";
     vkw_buf_printf(
         &t,
         "\nResult     %s: %u passed, %u failed, %u not judged (error) of %u expectations "

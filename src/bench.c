@@ -185,16 +185,18 @@ static vkw_status plan_types(bench_ctx *c, const vkw_device_report *dev, vkw_err
     return VKW_OK;
 }
 
-void vkw_bench_progress(bench_ctx *c, const char *fmt, ...)
+void vkw_bench_progress(bench_ctx *c, const char *step, const char *fmt, ...)
 {
     if (!c->opts->progress)
         return;
-    char line[256];
+    char detail[256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    c->opts->progress(c->opts->progress_user, c->steps_done, c->steps_total, line);
+    /* The step that runs is one of the total: never past it. */
+    uint32_t total = c->steps_total > c->steps_done ? c->steps_total : c->steps_done + 1;
+    c->opts->progress(c->opts->progress_user, c->steps_done, total, step, detail);
 }
 
 /* The child stopped answering or broke the protocol: find out how it ended
@@ -203,6 +205,12 @@ vkw_status vkw_bench_child_failed(bench_ctx *c, vkw_status why, vkw_error *err)
 {
     vkw_bench_report *b = c->b;
     c->child_failed = true;
+    if (why == VKW_E_INTERRUPTED) {
+        /* Stopped, not failed: the child is killed and reaped, the stop
+         * request's message stays the run's. */
+        vkw_child_kill(c->child, &b->child_end);
+        return why;
+    }
     if (why == VKW_E_PEER_GONE) {
         vkw_child_wait(c->child, c->opts->timeout_ms, &b->child_end);
         return vkw_fail(err, VKW_E_CHILD, "the child process (pid %u) ended with %s while %s",
@@ -293,6 +301,8 @@ static void stop_child(bench_ctx *c)
     vkw_bench_report *b = c->b;
     if (!c->child)
         return;
+    if (!c->child_failed && vkw_stop_requested() != VKW_STOP_NONE)
+        c->child_failed = true; /* stopping: killed below, and reaped */
     if (!c->child_failed) {
         vkw_msg_header q;
         vkw_msg_quit_reply rep;
@@ -439,8 +449,26 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
              sz, t->name, vkw_scenario_kind_name(sc->kind), when);
     vkw_msg_memory_reply rep;
     msg.sent_ns = vkw_clock_ns();
+    /* The child answers after each step (import, read and verify, write):
+     * each within --timeout, which bounds every wait of the parent. */
     s = vkw_bench_request(c, &msg, sizeof msg, &send, by_value ? 0 : 1, VKW_MSG_MEMORY, &rep,
-                          sizeof rep, c->opts->timeout_ms * 3 + 1000, err);
+                          sizeof rep, c->opts->timeout_ms, err);
+    for (uint32_t steps = 0; s == VKW_OK && rep.step != VKW_MEMORY_DONE; steps++) {
+        if (steps >= VKW_MEMORY_VERIFIED || rep.step != steps + 1) {
+            s = vkw_bench_child_failed(
+                c, vkw_fail(err, VKW_E_PROTOCOL, "step %u came after %u step(s)", rep.step, steps),
+                err);
+            break;
+        }
+        snprintf(c->b->child_activity, sizeof c->b->child_activity, "%s %s %s %s memory (%s)",
+                 rep.step == VKW_MEMORY_IMPORTED ? "reading and verifying" : "writing to", sz,
+                 t->name, vkw_scenario_kind_name(sc->kind), when);
+        uint32_t got = 0;
+        s = vkw_msg_recv(c->ch, VKW_MSG_MEMORY | VKW_MSG_REPLY, msg.h.seq, &rep, sizeof rep, NULL,
+                         0, &got, c->opts->timeout_ms, c->b->child_activity, err);
+        if (s != VKW_OK)
+            s = vkw_bench_child_failed(c, s, err);
+    }
     /* The child holds its own copy now (or nothing, if the send failed).
      * A KMT value stays valid while the memory lives: freed with it below.
      * --fault leak: the parent forgets to close its own. */
@@ -534,14 +562,15 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
         s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
         goto cleanup;
     }
-    char sz[32];
+    char sz[32], step[96];
     vkw_size_string(sc->size_requested, sz, sizeof sz);
+    snprintf(step, sizeof step, "%s %s %s", t->name, vkw_scenario_kind_name(sc->kind), sz);
 
     /* One untimed, uncounted cycle first: what a driver opens once, lazily
      * (a device node, a cache), is not a leak; what grows per cycle is. It
      * also tells early whether the driver can make this memory at all. */
     double warm[VKW_PHASE_COUNT];
-    vkw_bench_progress(c, "%s %s %s, warm-up", t->name, vkw_scenario_kind_name(sc->kind), sz);
+    vkw_bench_progress(c, step, "warm-up");
     s = run_iteration(c, index, sc, VKW_WARMUP_SEED_ITERATION, true, warm, err);
     if (s == VKW_E_UNSUPPORTED) {
         fail_scenario(sc, VKW_OUTCOME_SKIPPED, err);
@@ -549,7 +578,7 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
         goto cleanup;
     }
     if (s != VKW_OK) {
-        fail_scenario(sc, VKW_OUTCOME_FAILED, err);
+        fail_scenario(sc, s == VKW_E_INTERRUPTED ? VKW_OUTCOME_NOT_RUN : VKW_OUTCOME_FAILED, err);
         goto cleanup;
     }
 
@@ -562,9 +591,20 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     }
 
     for (uint32_t it = 0; it < n; it++) {
-        vkw_bench_progress(c, "%s %s %s, iteration %u of %u", t->name,
-                           vkw_scenario_kind_name(sc->kind), sz, it + 1, n);
-        s = run_iteration(c, index, sc, it, false, samples + (size_t)it * VKW_PHASE_COUNT, err);
+        vkw_bench_progress(c, step, "iteration %u of %u", it + 1, n);
+        s = vkw_stop_check(err);
+        if (s == VKW_OK)
+            s = run_iteration(c, index, sc, it, false, samples + (size_t)it * VKW_PHASE_COUNT, err);
+        if (s == VKW_E_INTERRUPTED) {
+            /* What was measured stays; the scenario did not finish. */
+            char why[400];
+            snprintf(why, sizeof why, "%.390s", err->message);
+            vkw_error stopped;
+            vkw_fail(&stopped, s, "not run to the end: %s after %u of %u iteration(s)", why,
+                     sc->iterations_done, n);
+            fail_scenario(sc, VKW_OUTCOME_NOT_RUN, &stopped);
+            break;
+        }
         c->steps_done++;
         if (s != VKW_OK) {
             fail_scenario(sc, VKW_OUTCOME_FAILED, err);
@@ -581,6 +621,8 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     sc->child_to_parent_ok = sc->iterations_done == n;
     if (sc->mismatch && strcmp(sc->mismatch_side, "parent") == 0)
         sc->parent_to_child_ok = true; /* the child saw the parent's bytes that time */
+    if (s == VKW_E_INTERRUPTED)
+        goto cleanup; /* not counted: the child is gone, and so may be a handle in flight */
     vkw_error cerr;
     vkw_error_clear(&cerr);
     vkw_status cs = vkw_handle_count(&sc->parent_handles_after, &cerr);
@@ -614,6 +656,11 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     s = VKW_OK; /* a failed scenario is recorded; the bench goes on */
 
 cleanup:
+    if (s == VKW_E_INTERRUPTED) {
+        free(samples);
+        free(column);
+        return s;
+    }
     if (c->child_failed && sc->outcome == VKW_OUTCOME_NOT_RUN)
         fail_scenario(sc, VKW_OUTCOME_FAILED, err);
     free(samples);
@@ -812,15 +859,21 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
                               &luid_matched, err);
     bool want_child = c.b->scenario_count > 0 ||
                       (opts->run_sync && (opts->peers & (1u << VKW_PEER_PROCESS)));
+    if (s == VKW_OK)
+        s = vkw_stop_check(err);
     if (s == VKW_OK && want_child)
         s = start_child(&c, err);
     for (uint32_t i = 0; s == VKW_OK && !c.dev.wedged && i < c.b->scenario_count; i++)
-        s = run_scenario(&c, i, err);
+        if ((s = vkw_stop_check(err)) == VKW_OK)
+            s = run_scenario(&c, i, err);
     for (uint32_t i = 0; i < c.b->scenario_count; i++)
-        if (c.b->scenarios[i].outcome == VKW_OUTCOME_NOT_RUN && (s != VKW_OK || c.dev.wedged))
+        if (c.b->scenarios[i].outcome == VKW_OUTCOME_NOT_RUN && !c.b->scenarios[i].reason[0] &&
+            (s != VKW_OK || c.dev.wedged))
             snprintf(c.b->scenarios[i].reason, sizeof c.b->scenarios[i].reason,
-                     "not run: the bench stopped (%s)",
-                     s != VKW_OK ? vkw_status_code(s) : "the GPU did not finish a copy");
+                     "not run: the bench stopped (%.400s)",
+                     s == VKW_E_INTERRUPTED ? err->message
+                     : s != VKW_OK          ? vkw_status_code(s)
+                                            : "the GPU did not finish a copy");
     if (s == VKW_OK && opts->run_sync && !c.dev.wedged)
         s = vkw_bench_sync_run(&c, err);
 
@@ -845,6 +898,7 @@ done:
                      "lists them", report->debug.validation_errors);
     if (s != VKW_OK)
         vkw_report_set_error(report, err);
+    report->interrupted = s == VKW_E_INTERRUPTED;
     c.b->bench_ms = (double)(vkw_clock_ns() - t0) / 1e6;
     report->total_ms = c.b->bench_ms;
     return s;

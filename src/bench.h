@@ -59,8 +59,10 @@ typedef struct vkw_bench_options {
     uint32_t sync_modes;             /* bits of vkw_sync_mode */
     bool keep_samples;               /* every raw sample into the report */
     int32_t pin_parent, pin_child;   /* CPUs; -1: not pinned */
-    /* Called between steps with a one-line description (the CLI's progress). */
-    void (*progress)(void *user, uint32_t done, uint32_t total, const char *what);
+    /* Called as work starts (the CLI's progress): `done` steps of `total`
+     * are finished (done < total), `step` runs, `detail` says how far. */
+    void (*progress)(void *user, uint32_t done, uint32_t total, const char *step,
+                     const char *detail);
     void *progress_user;
 } vkw_bench_options;
 

@@ -24,7 +24,8 @@ typedef struct child_state {
 } child_state;
 
 /* Between requests the parent may be busy for a while (allocating and
- * filling a large buffer, say): wait longer than any one of its steps. */
+ * filling a large buffer, say): the one wait longer than --timeout (README:
+ * "the child's idle limit"); the child ends with its parent anyway. */
 static uint32_t idle_timeout_ms(const child_state *c)
 {
     uint64_t t = (uint64_t)c->timeout_ms * 4 + 60000;
@@ -84,6 +85,15 @@ static vkw_handle request_handle(const vkw_handle_type *t, const vkw_msg_memory 
     vkw_handle h = *attached;
     *attached = VKW_NO_HANDLE;
     return h;
+}
+
+/* A step done: the parent hears from the child within --timeout of the last. */
+static void tell_step(child_state *c, const vkw_msg_memory_reply *rep, vkw_memory_step step)
+{
+    vkw_msg_memory_reply note = *rep;
+    note.step = step;
+    vkw_error ignored; /* a broken channel fails the answer too */
+    vkw_channel_send(c->ch, &note, sizeof note, NULL, 0, &ignored);
 }
 
 static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle attached,
@@ -195,6 +205,7 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
     vkw_external_handle_release(t, handle);
     handle = VKW_NO_HANDLE;
     rep->memory_type_index = sm.desc.memory_type_index;
+    tell_step(c, rep, VKW_MEMORY_IMPORTED);
 
     const void *bytes = NULL;
     t0 = vkw_clock_ns();
@@ -207,6 +218,7 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
     rep->verify_ns = vkw_clock_ns() - t0;
     if (!rep->verified)
         goto done; /* the parent reports the mismatch; nothing to write back */
+    tell_step(c, rep, VKW_MEMORY_VERIFIED);
     t0 = vkw_clock_ns();
     s = vkw_shared_memory_write(&sm, &c->mine, timeout_ns, &err);
     rep->write_ns = vkw_clock_ns() - t0;
@@ -309,9 +321,10 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
     vkw_msg_outcome_set(&rep.outcome, s, &err);
     vkw_status cs = vkw_channel_send(c->ch, &rep, sizeof rep, NULL, 0, chan_err);
     if (cs == VKW_OK && s == VKW_OK) {
-        if (mode == VKW_SYNC_GPU_CHAIN)
-            s = vkw_sync_wait_b(&side, req->rounds, req->timeout_ms * (VKW_BENCH_CHAINS + 1),
-                                &err);
+        if (mode == VKW_SYNC_GPU_CHAIN) /* chain by chain: each within the timeout */
+            for (uint32_t k = 1; s == VKW_OK && k <= VKW_BENCH_CHAINS; k++)
+                s = vkw_sync_wait_b(&side, (uint64_t)req->rounds / VKW_BENCH_CHAINS * k,
+                                    req->timeout_ms, &err);
         else
             for (uint32_t i = 0; s == VKW_OK && i < req->answer && i < req->rounds; i++)
                 s = vkw_sync_pong(&side, req->timeout_ms, &err);
@@ -351,6 +364,7 @@ vkw_status vkw_bench_child_main(const char *token, vkw_error *err)
     child_state c;
     memset(&c, 0, sizeof c);
     c.timeout_ms = VKW_BENCH_DEFAULT_TIMEOUT_MS;
+    vkw_stop_ignore(); /* the parent stops the child: it is killed, then reaped */
     vkw_status s = vkw_child_attach(token, &c.ch, err);
     if (s != VKW_OK)
         return s;

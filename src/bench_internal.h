@@ -35,9 +35,11 @@ vkw_status vkw_bench_request(bench_ctx *c, const void *msg, size_t len, const vk
                              size_t reply_len, uint32_t reply_ms, vkw_error *err);
 /* The child stopped answering: how it ended, and what it was doing. */
 vkw_status vkw_bench_child_failed(bench_ctx *c, vkw_status why, vkw_error *err);
-void vkw_bench_progress(bench_ctx *c, const char *fmt, ...)
+/* Progress: the step that runs ("OPAQUE_FD buffer-map 64 KiB") and how far
+ * it is ("iteration 3 of 5"). */
+void vkw_bench_progress(bench_ctx *c, const char *step, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
+    __attribute__((format(printf, 3, 4)))
 #endif
     ;
 

@@ -143,8 +143,13 @@ static vkw_status time_pings(bench_ctx *c, vkw_sync_side *side, double *samples,
     vkw_status s = VKW_OK;
     uint64_t prev = vkw_clock_ns();
     for (uint32_t i = 0; i < total; i++) {
+        /* One atomic read: a stop request is seen between round trips too. */
+        if (vkw_stop_requested() != VKW_STOP_NONE)
+            return vkw_stop_check(err);
         s = vkw_sync_ping(side, o->timeout_ms, err);
         uint64_t now = vkw_clock_ns();
+        if (s == VKW_E_INTERRUPTED)
+            return s;
         if (s != VKW_OK) {
             char why[512];
             snprintf(why, sizeof why, "%.400s", err->message);
@@ -366,8 +371,8 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
     for (uint32_t i = by_value ? 2 : 0; i < 2 + order_count; i++)
         if (i < handle_count || i >= 2)
             attach[attached++] = handles[i];
-    s = vkw_bench_request(c, &msg, sizeof msg, attach, attached, VKW_MSG_SYNC, &ready,
-                          sizeof ready, o->timeout_ms * 3 + 1000, err);
+    s = vkw_bench_request(c, &msg, sizeof msg, attach, attached, VKW_MSG_SYNC, &ready, sizeof ready,
+                          o->timeout_ms, err);
     /* The child has its own now (or nothing, if the send failed). */
     release_handles(t, handles, handle_count, order_count);
     if (s != VKW_OK)
@@ -387,12 +392,13 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
     vkw_error derr;
     vkw_msg_sync_reply done;
     uint32_t got = 0;
-    /* The child's part ends by itself, within its own timeouts. */
+    /* The child's part ends by itself: its last wait began before this
+     * side's loop ended, and lasts at most the timeout. */
     s = vkw_msg_recv(c->ch, VKW_MSG_SYNC_DONE, msg.h.seq, &done, sizeof done, NULL, 0, &got,
-                     o->timeout_ms * (VKW_BENCH_CHAINS + 2) + 1000, c->b->child_activity, &derr);
+                     o->timeout_ms, c->b->child_activity, &derr);
     if (s != VKW_OK) {
         s = vkw_bench_child_failed(c, s, &derr);
-        if (timed == VKW_OK)
+        if (timed == VKW_OK || s == VKW_E_INTERRUPTED)
             *err = derr;
         goto cleanup;
     }
@@ -434,6 +440,8 @@ static void run_one(bench_ctx *c, vkw_sync_result *r)
             }
         }
         vkw_distribution_of(samples, n, &r->rt);
+    } else if (s == VKW_E_INTERRUPTED) {
+        snprintf(r->reason, sizeof r->reason, "not run to the end: %.200s", err.message);
     } else {
         r->outcome = s == VKW_E_UNSUPPORTED ? VKW_OUTCOME_SKIPPED : VKW_OUTCOME_FAILED;
         r->status = s;
@@ -481,17 +489,27 @@ vkw_status vkw_bench_sync_run(bench_ctx *c, vkw_error *err)
                          err->message);
         goto tally;
     }
+    for (uint32_t i = 0; i < b->sync_count; i++)
+        c->steps_total += b->sync[i].outcome == VKW_OUTCOME_NOT_RUN;
     for (uint32_t i = 0; i < b->sync_count; i++) {
         vkw_sync_result *r = &b->sync[i];
         if (r->outcome != VKW_OUTCOME_NOT_RUN)
             continue;
+        if ((s = vkw_stop_check(err)) != VKW_OK) {
+            snprintf(r->reason, sizeof r->reason, "not run: %.240s", err->message);
+            continue;
+        }
         const vkw_handle_type *t = vkw_sync_result_type(r);
-        vkw_bench_progress(c, "round trips: %s%s%s, %s peer", vkw_sync_mode_name(r->mode),
-                           r->mode == VKW_SYNC_OS ? " " : (t ? " " : ""),
-                           r->mode == VKW_SYNC_OS
-                               ? vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind)
-                               : (t ? t->name : ""),
-                           vkw_peer_name(r->peer));
+        char step[128];
+        snprintf(step, sizeof step, "round trips %s%s%s, %s peer", vkw_sync_mode_name(r->mode),
+                 r->mode == VKW_SYNC_OS ? " " : (t ? " " : ""),
+                 r->mode == VKW_SYNC_OS ? vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind)
+                                        : (t ? t->name : ""),
+                 vkw_peer_name(r->peer));
+        vkw_bench_progress(c, step, "%u round trips",
+                           r->mode == VKW_SYNC_GPU_CHAIN ? chain_rounds(c->opts)
+                                                         : c->opts->round_trips);
+        c->steps_done++;
         if (r->peer == VKW_PEER_PROCESS && c->child_failed) {
             snprintf(r->reason, sizeof r->reason, "not run: the child process had ended");
             continue;
@@ -501,6 +519,8 @@ vkw_status vkw_bench_sync_run(bench_ctx *c, vkw_error *err)
             continue;
         }
         run_one(c, r);
+        if (vkw_stop_requested() != VKW_STOP_NONE)
+            s = vkw_stop_check(err);
     }
     ratios(b);
 tally:

@@ -26,6 +26,7 @@ const char *vkw_check_verdict_name(vkw_check_verdict v)
     case VKW_CHECK_FAILED: return "failed";
     case VKW_CHECK_ERROR: return "error";
     case VKW_CHECK_ENVIRONMENT: return "environment";
+    case VKW_CHECK_INTERRUPTED: return "interrupted";
     }
     return "unknown";
 }
@@ -409,22 +410,43 @@ static bool run_broken(vkw_status s)
 
 /* ---- running ----------------------------------------------------------------- */
 
-static void progress(const vkw_check_options *o, const char *fmt, ...)
+static void progress(const vkw_check_options *o, const char *detail, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void progress(const vkw_check_options *o, const char *detail, const char *fmt, ...)
 {
     if (!o->progress)
         return;
-    char line[256];
+    char step[320];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    vsnprintf(step, sizeof step, fmt, ap);
     va_end(ap);
-    o->progress(o->progress_user, line);
+    o->progress(o->progress_user, step, detail);
 }
 
 static bool environment_status(vkw_status s)
 {
     return s == VKW_E_NO_LOADER || s == VKW_E_NO_DRIVER || s == VKW_E_NO_LAYER ||
            s == VKW_E_NO_DEVICE_MATCH;
+}
+
+/* The bench's progress, said as the check's: "lavapipe memory on device 0: ...". */
+typedef struct bench_progress {
+    const vkw_check_options *o;
+    const char *name;
+    uint32_t device;
+} bench_progress;
+
+static void forward_progress(void *user, uint32_t done, uint32_t total, const char *step,
+                             const char *detail)
+{
+    bench_progress *bp = user;
+    char counted[300];
+    snprintf(counted, sizeof counted, "[%u/%u] %s", done + 1, total, detail);
+    progress(bp->o, counted, "%s on device %u: %s", bp->name, bp->device, step);
 }
 
 static vkw_status run_bench(const vkw_check_config *c, const vkw_check_options *o, uint32_t bench,
@@ -459,7 +481,12 @@ static vkw_status run_bench(const vkw_check_config *c, const vkw_check_options *
     vkw_report_init(&run->report, "bench");
     vkw_error err;
     vkw_error_clear(&err);
-    progress(o, "%s on device %u (%s)", cb->name, d->index, d->name);
+    progress(o, "", "%s on device %u (%s)", cb->name, d->index, d->name);
+    bench_progress bp = {o, cb->name, d->index};
+    if (o->progress) {
+        opts.progress = forward_progress;
+        opts.progress_user = &bp;
+    }
     run->status = vkw_bench_run(&opts, &run->report, &err);
     if (run->status != VKW_OK)
         snprintf(run->message, sizeof run->message, "%s", err.message);
@@ -496,6 +523,10 @@ static void tally(vkw_check_result *r)
     }
     if (r->verdict != VKW_CHECK_PASSED) /* decided before any expectation: kept */
         return;
+    if (r->probe.interrupted) {
+        r->verdict = VKW_CHECK_INTERRUPTED;
+        return;
+    }
     r->verdict = r->errors ? VKW_CHECK_ERROR : r->failed ? VKW_CHECK_FAILED : VKW_CHECK_PASSED;
 }
 
@@ -524,6 +555,12 @@ static void judge_device(const vkw_check_config *c, vkw_check_result *r, uint32_
             say(e->measured, sizeof e->measured, "%u errors (probe %u, benches %u)", n + in_benches,
                 n, in_benches);
             snprintf(e->limit, sizeof e->limit, "0");
+            if (r->probe.interrupted) { /* what did not run could still have erred */
+                e->outcome = VKW_EXPECT_ERROR;
+                say(e->message, sizeof e->message, "not judged: %s before every bench ran",
+                    r->message);
+                continue;
+            }
             judge(e, n + in_benches == 0);
             if (e->outcome != VKW_EXPECT_PASSED)
                 say(e->message, sizeof e->message,
@@ -540,8 +577,12 @@ static void judge_device(const vkw_check_config *c, vkw_check_result *r, uint32_
         const vkw_check_bench *cb = &c->benches[it->index];
         if (!run || !run->report.bench || run_broken(run->status)) {
             e->outcome = VKW_EXPECT_ERROR;
-            say(e->message, sizeof e->message, "the bench could not be judged: %s",
-                run && run->message[0] ? run->message : "it did not run");
+            if (!run && r->probe.interrupted)
+                say(e->message, sizeof e->message, "not judged: the bench did not run (%s)",
+                    r->message);
+            else
+                say(e->message, sizeof e->message, "the bench could not be judged: %s",
+                    run && run->message[0] ? run->message : "it did not run");
             continue;
         }
         const vkw_bench_report *b = run->report.bench;
@@ -579,7 +620,7 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
     vkw_status s = vkw_check_plan(c, &items, &item_count, err);
     if (s != VKW_OK)
         goto done;
-    progress(o, "probing the devices");
+    progress(o, "", "probing the devices");
     vkw_probe_options po = {
         .loader_path = o->loader_path ? o->loader_path
                        : c->loader[0] ? c->loader
@@ -649,11 +690,24 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
         if (!out->selected[i])
             continue;
         uint32_t first_run = out->run_count, first_expectation = out->expectation_count;
-        for (uint32_t b = 0; b < c->bench_count; b++) {
-            s = run_bench(c, o, b, i, &out->probe, &out->runs[out->run_count++]);
+        /* Once stopped, no bench runs; every device's expectations are still
+         * listed (what is not measured, as not judged). */
+        for (uint32_t b = 0; b < c->bench_count && !out->probe.interrupted; b++) {
+            vkw_error stop;
+            if (vkw_stop_check(&stop) != VKW_OK) {
+                out->probe.interrupted = true;
+                snprintf(out->message, sizeof out->message, "%s", stop.message);
+                break;
+            }
+            vkw_check_bench_run *run = &out->runs[out->run_count++];
+            s = run_bench(c, o, b, i, &out->probe, run);
             if (s != VKW_OK) {
                 vkw_fail(err, s, "out of host memory running '%s'", c->benches[b].name);
                 goto done;
+            }
+            if (run->status == VKW_E_INTERRUPTED) {
+                out->probe.interrupted = true;
+                snprintf(out->message, sizeof out->message, "%s", run->message);
             }
         }
         judge_device(c, out, i, items, item_count, first_run);

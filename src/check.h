@@ -69,6 +69,7 @@ typedef enum vkw_check_verdict {
     VKW_CHECK_FAILED,      /* an expectation was not met */
     VKW_CHECK_ERROR,       /* one could not be judged: a crashed child, a failed call */
     VKW_CHECK_ENVIRONMENT, /* the machine lacks what the config needs */
+    VKW_CHECK_INTERRUPTED, /* a stop request (a signal, the deadline) ended it early */
 } vkw_check_verdict;
 const char *vkw_check_verdict_name(vkw_check_verdict v); /* "passed", ... */
 
@@ -83,7 +84,8 @@ typedef struct vkw_check_bench_run {
 
 typedef struct vkw_check_options {
     const char *loader_path; /* overrides the config's; NULL: the config's or the OS's */
-    void (*progress)(void *user, const char *what);
+    /* As work starts: the step that runs, and how far it is (may be ""). */
+    void (*progress)(void *user, const char *step, const char *detail);
     void *progress_user;
 } vkw_check_options;
 
@@ -98,12 +100,14 @@ typedef struct vkw_check_result {
     vkw_check_bench_run *runs; /* owned */
     uint32_t passed, failed, errors;
     vkw_check_verdict verdict;
-    char message[512]; /* for ENVIRONMENT and ERROR: why, in one sentence */
+    char message[512]; /* for ENVIRONMENT, ERROR and INTERRUPTED: why, in one sentence */
     double total_ms;
 } vkw_check_result;
 
 /* Runs the check. VKW_OK whenever it could judge (whatever the verdict);
- * an error status only when the tool itself failed (out of host memory). */
+ * an error status only when the tool itself failed (out of host memory). A
+ * stop request ends it early with VKW_CHECK_INTERRUPTED: what ran is judged,
+ * what did not is an error (not judged). */
 vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
                          vkw_check_result *out, vkw_error *err);
 void vkw_check_result_free(vkw_check_result *r);

@@ -689,9 +689,9 @@ static void position(const char *text, const char *at, unsigned *line, unsigned 
 
 static vkw_status document(reader *r, vkw_check_config *c, const cJSON *root)
 {
-    static const char *const keys[] = {"$schema",      "name",     "description", "os",
-                                       "loader",       "validate", "timeout_s",   "devices",
-                                       "capabilities", "benches",  "reports",     NULL};
+    static const char *const keys[] = {
+        "$schema",    "name",    "description",  "os",      "loader",  "validate", "timeout_s",
+        "deadline_s", "devices", "capabilities", "benches", "reports", NULL};
     static const char *const oses[] = {"linux", "windows", NULL};
     const cJSON *f = NULL;
     vkw_status s = VKW_OK;
@@ -725,6 +725,9 @@ static vkw_status document(reader *r, vkw_check_config *c, const cJSON *root)
             return s;
         c->timeout_ms = secs * 1000u;
     }
+    if ((f = member(root, "deadline_s")) &&
+        (s = whole(r, f, "deadline_s", 1, VKW_CHECK_DEADLINE_MAX_S, &c->deadline_s)) != VKW_OK)
+        return s;
     if ((s = need(r, root, "devices", &f)) != VKW_OK || (s = devices(r, c, f)) != VKW_OK)
         return s;
     if ((f = member(root, "capabilities"))) {

@@ -18,6 +18,8 @@
 #define VKW_CHECK_MAX_CAPABILITIES 64
 #define VKW_CHECK_MAX_BENCHES 16
 #define VKW_CHECK_MAX_THRESHOLDS 8
+/* The longest deadline_s (and bench/check --deadline): a week. */
+#define VKW_CHECK_DEADLINE_MAX_S 604800u
 /* Strings are limited in characters (code points, as the schema counts);
  * their buffers hold that many of the longest UTF-8 characters. */
 #define VKW_CHECK_TEXT_BYTES(chars) (4 * (chars) + 1)
@@ -99,6 +101,7 @@ typedef struct vkw_check_config {
     char loader[VKW_CHECK_PATH_LEN]; /* empty: the OS default */
     bool validate;
     uint32_t timeout_ms;
+    uint32_t deadline_s; /* the whole run's limit: 0: none */
     bool all_devices;
     uint32_t selector_count;
     vkw_check_selector selectors[VKW_CHECK_MAX_SELECTORS];

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "platform.h"
 
 void vkw_device_info_read(const vkw_instance *inst, VkPhysicalDevice pd, vkw_device_info *out)
 {
@@ -260,6 +261,40 @@ bool vkw_device_has_enabled(const vkw_device *dev, const char *extension)
     return false;
 }
 
+VkResult vkw_wait_in_slices(vkw_wait_fn wait, void *user, uint64_t timeout_ns, bool *stopped)
+{
+    const uint64_t slice = (uint64_t)VKW_STOP_POLL_MS * 1000000u;
+    *stopped = false;
+    VkResult r = wait(user, timeout_ns < slice ? timeout_ns : slice);
+    if (r != VK_TIMEOUT || timeout_ns <= slice)
+        return r;
+    uint64_t deadline = vkw_clock_ns() - slice + timeout_ns;
+    for (;;) {
+        if (vkw_stop_requested() != VKW_STOP_NONE) {
+            *stopped = true;
+            return VK_TIMEOUT;
+        }
+        uint64_t now = vkw_clock_ns();
+        if (now >= deadline)
+            return VK_TIMEOUT;
+        uint64_t left = deadline - now;
+        r = wait(user, left < slice ? left : slice);
+        if (r != VK_TIMEOUT)
+            return r;
+    }
+}
+
+typedef struct fence_wait {
+    vkw_device *dev;
+    VkFence fence;
+} fence_wait;
+
+static VkResult wait_fence(void *user, uint64_t ns)
+{
+    fence_wait *w = user;
+    return w->dev->vkWaitForFences(w->dev->handle, 1, &w->fence, VK_TRUE, ns);
+}
+
 vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *user,
                                   uint64_t timeout_ns, const char *what, vkw_error *err)
 {
@@ -291,7 +326,12 @@ vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *u
     r = dev->vkQueueSubmit(dev->queue, 1, &si, dev->fence);
     if (r != VK_SUCCESS)
         return vkw_fail_vk(err, r, "vkQueueSubmit", "%s", what);
-    r = dev->vkWaitForFences(dev->handle, 1, &dev->fence, VK_TRUE, timeout_ns);
+    bool stopped = false;
+    r = vkw_wait_in_slices(wait_fence, &(fence_wait){dev, dev->fence}, timeout_ns, &stopped);
+    if (stopped) {
+        dev->wedged = true; /* the copy may still run: nothing it uses is freed */
+        return vkw_stop_check(err);
+    }
     if (r == VK_TIMEOUT) {
         /* vkDeviceWaitIdle has no timeout: waiting the GPU out could hang the
          * tool with it. What the queue holds stays allocated instead. */

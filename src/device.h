@@ -108,8 +108,17 @@ vkw_status vkw_device_create(const vkw_instance *inst, VkPhysicalDevice pd,
 void vkw_device_destroy(vkw_device *dev);
 bool vkw_device_has_enabled(const vkw_device *dev, const char *extension);
 
+/* A Vulkan wait with a timeout (vkWaitForFences, vkWaitSemaphores) run in
+ * slices of at most VKW_STOP_POLL_MS, so that a stop request is seen: returns
+ * the wait's result, VK_TIMEOUT once timeout_ns has passed, or VK_TIMEOUT with
+ * *stopped set when a stop was requested. The clock is read only once a slice
+ * has run out, never when the first call returns at once. */
+typedef VkResult (*vkw_wait_fn)(void *user, uint64_t timeout_ns);
+VkResult vkw_wait_in_slices(vkw_wait_fn wait, void *user, uint64_t timeout_ns, bool *stopped);
+
 /* Records `record` into the device's command buffer, submits it and waits for
- * it within timeout_ns; past that, VKW_E_TIMEOUT and the device is wedged. */
+ * it within timeout_ns; past that, VKW_E_TIMEOUT and the device is wedged (as
+ * it is when a stop request ends the wait: VKW_E_INTERRUPTED). */
 typedef void (*vkw_record_fn)(const vkw_device *dev, VkCommandBuffer cmd, void *user);
 vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *user,
                                   uint64_t timeout_ns, const char *what, vkw_error *err);

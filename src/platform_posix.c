@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -441,6 +442,20 @@ vkw_status vkw_handle_count(uint32_t *out, vkw_error *err)
 
 /* ---- Time limits --------------------------------------------------------- */
 
+static int stop_fd(void);
+
+/* poll() on fd and on the stop request's self-pipe: 1 when fd is ready,
+ * 0 at the timeout, -1 with errno, or -2 once a stop was requested. */
+static int poll_or_stop(int fd, short events, int timeout_ms, short *revents)
+{
+    struct pollfd pfd[2] = {{.fd = fd, .events = events}, {.fd = stop_fd(), .events = POLLIN}};
+    int r = poll(pfd, 2, timeout_ms);
+    *revents = pfd[0].revents;
+    if (r > 0 && pfd[1].revents)
+        return -2;
+    return r > 0 ? 1 : r;
+}
+
 /* UINT32_MAX means no limit, as INFINITE does on Win32. */
 static uint64_t deadline_after(uint32_t timeout_ms)
 {
@@ -860,8 +875,10 @@ vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len,
 static vkw_status wait_readable(int fd, uint64_t deadline, vkw_error *err)
 {
     for (;;) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        int r = poll(&pfd, 1, ms_left(deadline));
+        short revents = 0;
+        int r = poll_or_stop(fd, POLLIN, ms_left(deadline), &revents);
+        if (r == -2)
+            return vkw_stop_check(err);
         if (r < 0 && errno == EINTR)
             continue; /* ms_left recomputes what is left of the time */
         if (r < 0)
@@ -869,9 +886,9 @@ static vkw_status wait_readable(int fd, uint64_t deadline, vkw_error *err)
                             strerror(errno));
         if (r == 0)
             return vkw_fail(err, VKW_E_TIMEOUT, "the peer process sent nothing in time");
-        if (pfd.revents & POLLIN)
+        if (revents & POLLIN)
             return VKW_OK; /* data, or the end seen as a read of 0 bytes */
-        if (pfd.revents & POLLNVAL)
+        if (revents & POLLNVAL)
             return vkw_fail(err, VKW_E_INVALID_ARG, "the channel's fd %d is not open", fd);
         return vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel");
     }
@@ -1025,11 +1042,13 @@ static vkw_status event_wait(int fd, wait_limit *l, vkw_error *err)
             return VKW_OK;
         if (n < 0 && errno != EAGAIN && errno != EINTR)
             return vkw_fail(err, VKW_E_OS, "cannot wait on eventfd %d: %s", fd, strerror(errno));
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
         int left = limit_ms(l);
         if (left == 0)
             return vkw_fail(err, VKW_E_TIMEOUT, "no signal within %u ms", l->timeout_ms);
-        int r = poll(&pfd, 1, left);
+        short revents = 0;
+        int r = poll_or_stop(fd, POLLIN, left, &revents);
+        if (r == -2)
+            return vkw_stop_check(err);
         if (r < 0 && errno != EINTR)
             return vkw_fail(err, VKW_E_OS, "cannot wait on eventfd %d: %s", fd, strerror(errno));
     }
@@ -1333,9 +1352,13 @@ static vkw_status futex_wait_for(_Atomic uint32_t *word, uint32_t round, wait_li
         int left = limit_ms(l);
         if (left == 0)
             return vkw_fail(err, VKW_E_TIMEOUT, "no futex signal within %u ms", l->timeout_ms);
+        /* A futex cannot also watch the self-pipe: it sleeps in slices. */
+        if (vkw_stop_requested() != VKW_STOP_NONE)
+            return vkw_stop_check(err);
+        if (left < 0 || left > (int)VKW_STOP_POLL_MS)
+            left = (int)VKW_STOP_POLL_MS;
         struct timespec ts = {left / 1000, (long)(left % 1000) * 1000000L};
-        if (futex(word, FUTEX_WAIT, seen, left < 0 ? NULL : &ts) != 0 && errno != EAGAIN &&
-            errno != EINTR &&
+        if (futex(word, FUTEX_WAIT, seen, &ts) != 0 && errno != EAGAIN && errno != EINTR &&
             errno != ETIMEDOUT)
             return vkw_fail(err, VKW_E_OS, "futex wait: %s", strerror(errno));
     }
@@ -1365,8 +1388,10 @@ static vkw_status pipe_signal(int fd, vkw_error *err)
 static vkw_status pipe_wait(int fd, wait_limit *l, vkw_error *err)
 {
     for (;;) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        int r = poll(&pfd, 1, limit_ms(l));
+        short revents = 0;
+        int r = poll_or_stop(fd, POLLIN, limit_ms(l), &revents);
+        if (r == -2)
+            return vkw_stop_check(err);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
@@ -1433,4 +1458,98 @@ uint32_t vkw_platform_process_id(void)
 void vkw_platform_ignore_broken_pipes(void)
 {
     signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- Stop requests ----------------------------------------------------------- */
+
+/* Written by the handlers, read anywhere: the first request, and the self-pipe
+ * that makes it a readable fd for poll(). */
+static _Atomic int stop_reason = VKW_STOP_NONE; /* lock-free: safe in a handler */
+static int stop_pipe[2] = {-1, -1};
+static int stop_exit_interrupt = 130, stop_exit_terminate = 143;
+static uint32_t stop_deadline_ms;
+
+static void on_stop_signal(int sig)
+{
+    int saved = errno;
+    vkw_stop why = sig == SIGINT    ? VKW_STOP_INTERRUPT
+                   : sig == SIGTERM ? VKW_STOP_TERMINATE
+                                    : VKW_STOP_DEADLINE;
+    /* Any thread may take a signal, two at the same time: one is first. */
+    int none = VKW_STOP_NONE;
+    if (!atomic_compare_exchange_strong(&stop_reason, &none, (int)why)) {
+        /* A second request: the first is being handled, this one will not
+         * wait for it. The deadline never ends a run at once. */
+        if (why != VKW_STOP_DEADLINE)
+            _exit(why == VKW_STOP_INTERRUPT ? stop_exit_interrupt : stop_exit_terminate);
+        errno = saved;
+        return;
+    }
+    if (stop_pipe[1] >= 0) {
+        char c = 1;
+        ssize_t n = write(stop_pipe[1], &c, 1); /* full: already readable */
+        (void)n;
+    }
+    errno = saved;
+}
+
+/* The read end of the self-pipe (-1 before vkw_stop_watch): readable once a
+ * stop was requested, and from then on (nobody reads it). */
+static int stop_fd(void)
+{
+    return stop_pipe[0];
+}
+
+vkw_status vkw_stop_watch(uint32_t deadline_ms, int exit_interrupt, int exit_terminate,
+                          vkw_error *err)
+{
+    stop_exit_interrupt = exit_interrupt;
+    stop_exit_terminate = exit_terminate;
+    if (stop_pipe[0] < 0 && pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot watch for signals: pipe: %s", strerror(errno));
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGALRM);
+    sa.sa_flags = SA_RESTART; /* the driver's own reads and writes carry on */
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0 ||
+        sigaction(SIGALRM, &sa, NULL) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot watch for signals: sigaction: %s", strerror(errno));
+    stop_deadline_ms = deadline_ms;
+    if (deadline_ms) {
+        struct itimerval it;
+        memset(&it, 0, sizeof it);
+        it.it_value.tv_sec = deadline_ms / 1000;
+        it.it_value.tv_usec = (suseconds_t)(deadline_ms % 1000) * 1000;
+        if (setitimer(ITIMER_REAL, &it, NULL) != 0)
+            return vkw_fail(err, VKW_E_OS, "cannot set the deadline: setitimer: %s",
+                            strerror(errno));
+    }
+    return VKW_OK;
+}
+
+vkw_stop vkw_stop_requested(void)
+{
+    return (vkw_stop)atomic_load_explicit(&stop_reason, memory_order_relaxed);
+}
+
+vkw_status vkw_stop_check(vkw_error *err)
+{
+    vkw_stop why = vkw_stop_requested();
+    if (why == VKW_STOP_NONE)
+        return VKW_OK;
+    if (why == VKW_STOP_DEADLINE)
+        return vkw_fail(err, VKW_E_INTERRUPTED, "the deadline of %.1f s passed",
+                        stop_deadline_ms / 1000.0);
+    return vkw_fail(err, VKW_E_INTERRUPTED, "interrupted by %s",
+                    why == VKW_STOP_INTERRUPT ? "SIGINT" : "SIGTERM");
+}
+
+void vkw_stop_ignore(void)
+{
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
 }

@@ -31,6 +31,28 @@ static void last_error_text(DWORD code, char *buf, size_t len)
         snprintf(buf, len, "Win32 error %lu", (unsigned long)code);
 }
 
+/* ---- Stop requests: the state the console handler and the waits share ---- */
+
+static volatile LONG stop_reason = VKW_STOP_NONE;
+static volatile LONG stop_event_kind = 0; /* the CTRL_*_EVENT of the first request */
+static HANDLE stop_event;                 /* manual-reset: set by the first request */
+static int stop_exit_interrupt = 130, stop_exit_terminate = 143;
+static uint32_t stop_deadline_ms;
+
+/* What wait_or_stop returns when the stop event ended the wait, and what
+ * finish_io returns then (the customer bit: never a system error code). */
+#define STOP_REQUESTED (WAIT_OBJECT_0 + 1)
+#define IO_STOPPED ((DWORD)0xE0000001u)
+
+/* WaitForSingleObject(h), or STOP_REQUESTED once a stop was requested. */
+static DWORD wait_or_stop(HANDLE h, DWORD timeout_ms)
+{
+    if (!stop_event)
+        return WaitForSingleObject(h, timeout_ms);
+    HANDLE both[2] = {h, stop_event};
+    return WaitForMultipleObjects(2, both, FALSE, timeout_ms);
+}
+
 vkw_status vkw_library_open(const char *path, vkw_library **out, vkw_error *err)
 {
     *out = NULL;
@@ -959,16 +981,18 @@ void vkw_child_free(vkw_child *child)
 #define SEND_TIMEOUT_MS 30000u
 
 /* Finishes an overlapped operation, cancelling it after timeout_ms; returns
- * ERROR_SUCCESS, WAIT_TIMEOUT or the error. ov and its buffer are no longer
+ * ERROR_SUCCESS, WAIT_TIMEOUT, IO_STOPPED or the error. ov and its buffer are no longer
  * in use when it returns. */
 static DWORD finish_io(HANDLE file, OVERLAPPED *ov, DWORD timeout_ms, DWORD *done)
 {
-    DWORD w = WaitForSingleObject(ov->hEvent, timeout_ms);
+    DWORD w = wait_or_stop(ov->hEvent, timeout_ms);
     if (w != WAIT_OBJECT_0)
         CancelIoEx(file, ov);
     if (GetOverlappedResult(file, ov, done, TRUE))
         return ERROR_SUCCESS; /* it may have completed just as we cancelled */
     DWORD e = GetLastError();
+    if (w == STOP_REQUESTED && e == ERROR_OPERATION_ABORTED)
+        return IO_STOPPED;
     return w == WAIT_TIMEOUT && e == ERROR_OPERATION_ABORTED ? WAIT_TIMEOUT : e;
 }
 
@@ -1035,6 +1059,10 @@ vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len,
                      SEND_TIMEOUT_MS / 1000);
         goto cleanup;
     }
+    if (e == IO_STOPPED) {
+        s = vkw_stop_check(err);
+        goto cleanup;
+    }
     if (e != ERROR_SUCCESS) {
         SetLastError(e);
         s = is_peer_gone(e) ? vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel")
@@ -1082,6 +1110,8 @@ vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
         e = GetLastError();
     if (e == WAIT_TIMEOUT)
         return vkw_fail(err, VKW_E_TIMEOUT, "the peer process sent nothing in time");
+    if (e == IO_STOPPED)
+        return vkw_stop_check(err);
     if (is_peer_gone(e))
         return vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel");
     if (e != ERROR_SUCCESS && e != ERROR_MORE_DATA) {
@@ -1201,9 +1231,11 @@ vkw_status vkw_event_signal(vkw_handle ev, vkw_error *err)
 
 vkw_status vkw_event_wait(vkw_handle ev, uint32_t timeout_ms, vkw_error *err)
 {
-    DWORD w = WaitForSingleObject((HANDLE)ev, timeout_ms == UINT32_MAX ? INFINITE : timeout_ms);
+    DWORD w = wait_or_stop((HANDLE)ev, timeout_ms == UINT32_MAX ? INFINITE : timeout_ms);
     if (w == WAIT_OBJECT_0)
         return VKW_OK;
+    if (w == STOP_REQUESTED)
+        return vkw_stop_check(err);
     if (w == WAIT_TIMEOUT)
         return vkw_fail(err, VKW_E_TIMEOUT, "no signal within %u ms", timeout_ms);
     return os_fail(err, VKW_E_OS, "cannot wait on an event: WaitForSingleObject");
@@ -1423,4 +1455,82 @@ uint32_t vkw_platform_process_id(void)
 void vkw_platform_ignore_broken_pipes(void)
 {
     /* Win32 reports a broken pipe as ERROR_BROKEN_PIPE; no signal to ignore. */
+}
+
+/* ---- Stop requests ------------------------------------------------------------ */
+
+static void request_stop(vkw_stop why, LONG kind)
+{
+    if (InterlockedCompareExchange(&stop_reason, (LONG)why, VKW_STOP_NONE) == VKW_STOP_NONE) {
+        stop_event_kind = kind;
+        SetEvent(stop_event);
+    }
+}
+
+/* Runs in a thread of its own that the system starts for each event. */
+static BOOL WINAPI on_console_event(DWORD kind)
+{
+    if (kind != CTRL_C_EVENT && kind != CTRL_BREAK_EVENT && kind != CTRL_CLOSE_EVENT)
+        return FALSE;
+    vkw_stop why = kind == CTRL_C_EVENT ? VKW_STOP_INTERRUPT : VKW_STOP_TERMINATE;
+    if (stop_reason != VKW_STOP_NONE && kind != CTRL_CLOSE_EVENT)
+        TerminateProcess(
+            GetCurrentProcess(),
+            (UINT)(why == VKW_STOP_INTERRUPT ? stop_exit_interrupt : stop_exit_terminate));
+    request_stop(why, (LONG)kind);
+    /* CTRL_CLOSE: the process ends when this returns (or a few seconds
+     * later): give the main thread that time to write its reports. */
+    if (kind == CTRL_CLOSE_EVENT)
+        Sleep(4500);
+    return TRUE;
+}
+
+static VOID CALLBACK on_deadline(PVOID user, BOOLEAN fired)
+{
+    (void)user;
+    (void)fired;
+    request_stop(VKW_STOP_DEADLINE, 0);
+}
+
+vkw_status vkw_stop_watch(uint32_t deadline_ms, int exit_interrupt, int exit_terminate,
+                          vkw_error *err)
+{
+    stop_exit_interrupt = exit_interrupt;
+    stop_exit_terminate = exit_terminate;
+    if (!stop_event && !(stop_event = CreateEventW(NULL, TRUE, FALSE, NULL)))
+        return os_fail(err, VKW_E_OS, "cannot watch for console events: CreateEvent");
+    if (!SetConsoleCtrlHandler(on_console_event, TRUE))
+        return os_fail(err, VKW_E_OS, "cannot watch for console events: SetConsoleCtrlHandler");
+    stop_deadline_ms = deadline_ms;
+    HANDLE timer = NULL; /* fires once; lives as long as the process */
+    if (deadline_ms &&
+        !CreateTimerQueueTimer(&timer, NULL, on_deadline, NULL, deadline_ms, 0, WT_EXECUTEONLYONCE))
+        return os_fail(err, VKW_E_OS, "cannot set the deadline: CreateTimerQueueTimer");
+    return VKW_OK;
+}
+
+vkw_stop vkw_stop_requested(void)
+{
+    return (vkw_stop)stop_reason;
+}
+
+vkw_status vkw_stop_check(vkw_error *err)
+{
+    vkw_stop why = vkw_stop_requested();
+    if (why == VKW_STOP_NONE)
+        return VKW_OK;
+    if (why == VKW_STOP_DEADLINE)
+        return vkw_fail(err, VKW_E_INTERRUPTED, "the deadline of %.1f s passed",
+                        stop_deadline_ms / 1000.0);
+    return vkw_fail(err, VKW_E_INTERRUPTED, "interrupted by %s",
+                    stop_event_kind == CTRL_C_EVENT       ? "CTRL_C_EVENT"
+                    : stop_event_kind == CTRL_BREAK_EVENT ? "CTRL_BREAK_EVENT"
+                                                          : "CTRL_CLOSE_EVENT");
+}
+
+void vkw_stop_ignore(void)
+{
+    /* Ctrl+C is ignored; the others cannot be, and the child's job object
+     * ends it with the parent anyway. */
+    SetConsoleCtrlHandler(NULL, TRUE);
 }

@@ -13,7 +13,7 @@
 #include "status.h"
 
 #define VKW_PROTOCOL_MAGIC 0x31574B56u /* "VKW1" */
-#define VKW_PROTOCOL_VERSION 1u
+#define VKW_PROTOCOL_VERSION 2u
 
 typedef enum vkw_msg_type {
     VKW_MSG_HELLO = 1,    /* parent: who I am, which device; child: which device I opened */
@@ -90,8 +90,18 @@ typedef struct vkw_msg_memory {
     uint32_t fault;       /* vkw_fault */
 } vkw_msg_memory;
 
+/* A memory request is answered step by step, so that the parent waits at
+ * most --timeout for each (every step of the child has at most one wait of
+ * its own): the same reply, sent after each step with the next one named. */
+typedef enum vkw_memory_step {
+    VKW_MEMORY_DONE = 0, /* the answer */
+    VKW_MEMORY_IMPORTED, /* imported; reading and verifying the parent's bytes next */
+    VKW_MEMORY_VERIFIED, /* verified; writing the child's bytes next */
+} vkw_memory_step;
+
 typedef struct vkw_msg_memory_reply {
     vkw_msg_header h;
+    uint32_t step; /* vkw_memory_step */
     vkw_msg_outcome outcome;
     uint64_t received_ns; /* the child's monotonic clock (the same clock) on receipt */
     uint64_t import_ns, read_ns, verify_ns, write_ns;

@@ -181,6 +181,7 @@ typedef struct vkw_report {
     /* outcome */
     vkw_status status;
     char message[512];
+    bool interrupted; /* a stop request (a signal, the deadline) ended the run early */
 
     /* loader and instance */
     bool loader_loaded;

@@ -662,6 +662,7 @@ vkw_status vkw_report_to_cjson(const vkw_report *r, cJSON **out, vkw_error *err)
     boolean(&w, st, "ok", r->status == VKW_OK);
     str(&w, st, "code", vkw_status_code(r->status));
     str(&w, st, "message", r->message);
+    boolean(&w, root, "interrupted", r->interrupted);
     str(&w, root, "device_filter", r->device_filter[0] ? r->device_filter : NULL);
 
     instance(&w, root, r);

@@ -78,6 +78,7 @@ const char *vkw_status_code(vkw_status s)
     case VKW_E_SHARING: return "sharing_failed";
     case VKW_E_NOTHING_TO_SHARE: return "nothing_to_share";
     case VKW_E_UNSUPPORTED: return "unsupported";
+    case VKW_E_INTERRUPTED: return "interrupted";
     }
     return "unknown";
 }

@@ -7,23 +7,24 @@
 
 typedef enum vkw_status {
     VKW_OK = 0,
-    VKW_E_NO_LOADER,       /* the Vulkan loader library cannot be loaded or is not one */
-    VKW_E_NO_DRIVER,       /* the loader found no driver or no physical device */
-    VKW_E_NO_DEVICE_MATCH, /* a device filter matched nothing */
-    VKW_E_IO,              /* a report or file could not be written */
-    VKW_E_VULKAN,          /* a Vulkan call failed unexpectedly */
-    VKW_E_NO_LAYER,        /* a requested layer is not installed */
-    VKW_E_INVALID_ARG,     /* a caller-supplied value is malformed */
-    VKW_E_NO_MEMORY,       /* host allocation failed */
-    VKW_E_VALIDATION,      /* the validation layer reported errors */
-    VKW_E_TIMEOUT,         /* a wait ran past its timeout (a lost signal, a hung peer) */
-    VKW_E_PEER_GONE,       /* the other process closed the channel or ended */
-    VKW_E_PROTOCOL,        /* the other process sent something this version does not expect */
-    VKW_E_OS,              /* an operating-system call failed (spawn, pipe, socket, ...) */
-    VKW_E_CHILD,           /* the child process failed, crashed or hung */
-    VKW_E_SHARING,         /* shared bytes differ, a handle leaked, or an import failed */
-    VKW_E_NOTHING_TO_SHARE,/* the driver can export and import no handle type the run asked for */
-    VKW_E_UNSUPPORTED,     /* the driver cannot do this one thing: a skip, with the reason */
+    VKW_E_NO_LOADER,        /* the Vulkan loader library cannot be loaded or is not one */
+    VKW_E_NO_DRIVER,        /* the loader found no driver or no physical device */
+    VKW_E_NO_DEVICE_MATCH,  /* a device filter matched nothing */
+    VKW_E_IO,               /* a report or file could not be written */
+    VKW_E_VULKAN,           /* a Vulkan call failed unexpectedly */
+    VKW_E_NO_LAYER,         /* a requested layer is not installed */
+    VKW_E_INVALID_ARG,      /* a caller-supplied value is malformed */
+    VKW_E_NO_MEMORY,        /* host allocation failed */
+    VKW_E_VALIDATION,       /* the validation layer reported errors */
+    VKW_E_TIMEOUT,          /* a wait ran past its timeout (a lost signal, a hung peer) */
+    VKW_E_PEER_GONE,        /* the other process closed the channel or ended */
+    VKW_E_PROTOCOL,         /* the other process sent something this version does not expect */
+    VKW_E_OS,               /* an operating-system call failed (spawn, pipe, socket, ...) */
+    VKW_E_CHILD,            /* the child process failed, crashed or hung */
+    VKW_E_SHARING,          /* shared bytes differ, a handle leaked, or an import failed */
+    VKW_E_NOTHING_TO_SHARE, /* the driver can export and import no handle type the run asked for */
+    VKW_E_UNSUPPORTED,      /* the driver cannot do this one thing: a skip, with the reason */
+    VKW_E_INTERRUPTED,      /* a stop was requested (a signal, the deadline): see vkw_stop */
 } vkw_status;
 
 /* One human sentence saying what failed and while doing what. */

@@ -259,6 +259,28 @@ static vkw_status signal_timeline(vkw_sync_side *side, VkSemaphore sem, uint64_t
     return VKW_OK;
 }
 
+typedef struct semaphore_wait {
+    vkw_device *dev;
+    const VkSemaphoreWaitInfo *info;
+} semaphore_wait;
+
+static VkResult wait_semaphore(void *user, uint64_t ns)
+{
+    semaphore_wait *w = user;
+    return w->dev->wait_semaphores(w->dev->handle, w->info, ns);
+}
+
+typedef struct fence_wait {
+    vkw_device *dev;
+    VkFence fence;
+} fence_wait;
+
+static VkResult wait_fence(void *user, uint64_t ns)
+{
+    fence_wait *w = user;
+    return w->dev->vkWaitForFences(w->dev->handle, 1, &w->fence, VK_TRUE, ns);
+}
+
 static vkw_status wait_timeline(vkw_sync_side *side, VkSemaphore sem, uint64_t value,
                                 uint32_t timeout_ms, vkw_error *err)
 {
@@ -268,8 +290,11 @@ static vkw_status wait_timeline(vkw_sync_side *side, VkSemaphore sem, uint64_t v
         .pSemaphores = &sem,
         .pValues = &value,
     };
-    VkResult r = side->dev->wait_semaphores(side->dev->handle, &info,
-                                            (uint64_t)timeout_ms * 1000000u);
+    bool stopped = false;
+    VkResult r = vkw_wait_in_slices(wait_semaphore, &(semaphore_wait){side->dev, &info},
+                                    (uint64_t)timeout_ms * 1000000u, &stopped);
+    if (stopped)
+        return vkw_stop_check(err);
     if (r == VK_TIMEOUT)
         return vkw_fail(err, VKW_E_TIMEOUT, "timeline value %llu not reached within %u ms",
                         (unsigned long long)value, timeout_ms);
@@ -282,8 +307,11 @@ static vkw_status wait_and_reset_fence(vkw_sync_side *side, VkFence fence, uint3
                                        vkw_error *err)
 {
     vkw_device *dev = side->dev;
-    VkResult r = dev->vkWaitForFences(dev->handle, 1, &fence, VK_TRUE,
-                                      (uint64_t)timeout_ms * 1000000u);
+    bool stopped = false;
+    VkResult r = vkw_wait_in_slices(wait_fence, &(fence_wait){dev, fence},
+                                    (uint64_t)timeout_ms * 1000000u, &stopped);
+    if (stopped)
+        return vkw_stop_check(err);
     if (r == VK_TIMEOUT)
         return vkw_fail(err, VKW_E_TIMEOUT, "the fence was not signalled within %u ms",
                         timeout_ms);

@@ -55,7 +55,7 @@ def run_check(d, cfg, *extra, name="config.json", timeout=300, env=None):
         json.dump(cfg, f)
     out = {k: os.path.join(d, f"out.{k}") for k in ("json", "xml", "txt")}
     p = run("check", "--config", path, "--json", out["json"], "--junit", out["xml"], "--summary",
-            out["txt"], *extra, timeout=timeout, env=env)
+            out["txt"], "--progress", "never", *extra, timeout=timeout, env=env)
     return p, out
 
 
