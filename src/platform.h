@@ -70,9 +70,38 @@ vkw_status vkw_check_writable(const char *path, vkw_error *err);
 vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
                                  size_t *len, vkw_error *err);
 
-/* Removes path if it is a regular file (never a directory or anything else);
- * what an earlier run left at a report's path when this run writes none. */
+/* Removes the regular file path names, following symbolic links (the link
+ * stays); never a directory or anything else. The caller has made sure it is
+ * one of the tool's own reports (report_file.h). */
 void vkw_remove_report(const char *path);
+
+/* Which file a path names, to tell when two spellings name one file ("./a",
+ * "a", an absolute path, a symbolic or a hard link): the device and inode
+ * (stat) on POSIX, the volume serial number and file index
+ * (GetFileInformationByHandle) on Win32. Links are followed; a path where no
+ * file is yet is named by its folder's identity and its last component. */
+typedef struct vkw_file_id {
+    bool exists;     /* the file is there; else volume/index are its folder's */
+    uint64_t volume; /* st_dev; the volume serial number */
+    uint64_t index;  /* st_ino; the file index */
+    char name[260];  /* !exists: the name it would have in that folder */
+} vkw_file_id;
+
+/* VKW_E_IO when neither the file nor its folder can be found. */
+vkw_status vkw_file_identity(const char *path, vkw_file_id *out, vkw_error *err);
+/* Whether two identities name the same file (Win32 compares names without case). */
+bool vkw_file_same(const vkw_file_id *a, const vkw_file_id *b);
+
+/* What is at path (links followed), and up to cap bytes from its start when
+ * it is a regular file; only a regular file is opened, so a FIFO or a device
+ * never blocks or is disturbed. VKW_E_IO when it cannot be asked or read. */
+typedef enum vkw_file_kind {
+    VKW_FILE_ABSENT,  /* nothing there */
+    VKW_FILE_REGULAR, /* a regular file: buf and *len hold its head */
+    VKW_FILE_OTHER,   /* a directory, a device, a FIFO, a socket */
+} vkw_file_kind;
+vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, vkw_file_kind *kind,
+                         vkw_error *err);
 
 /* ---- Stop requests ---------------------------------------------------------
  * What ends a run early and cleanly: SIGINT or SIGTERM on POSIX, CTRL_C,

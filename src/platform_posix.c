@@ -131,7 +131,7 @@ void vkw_platform_utc_now(char *buf, size_t len)
 
 /* "<path>.tmp.XXXXXX", unique (mkostemp), in the same folder so that rename()
  * is atomic on one file system. */
-static vkw_status create_temp(const char *path, char *tmp, size_t tmplen, int *fd_out,
+static vkw_status create_temp(const char *path, mode_t mode, char *tmp, size_t tmplen, int *fd_out,
                               vkw_error *err)
 {
     int n = snprintf(tmp, tmplen, "%s.tmp.XXXXXX", path);
@@ -140,8 +140,8 @@ static vkw_status create_temp(const char *path, char *tmp, size_t tmplen, int *f
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
         return vkw_fail(err, VKW_E_IO, "cannot write report '%s': %s", path, strerror(errno));
-    /* mkostemp makes the file 0600; a report is for everyone to read. */
-    if (fchmod(fd, 0644) != 0) {
+    /* mkostemp makes the file 0600: the rename gives path the mode asked for. */
+    if (fchmod(fd, mode) != 0) {
         vkw_status s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': chmod: %s", path,
                                 strerror(errno));
         close(fd);
@@ -174,19 +174,35 @@ static char *link_target(const char *path)
 /* The file a report at path replaces: a symbolic link is followed (the report
  * goes where it points, the link stays); a directory, a device, a FIFO or a
  * socket is refused, since a rename would replace it. */
-static vkw_status report_target(const char *path, char *out, size_t len, vkw_error *err)
+/* Where a chain of symbolic links ends, each maybe at a file not written yet,
+ * followed a few deep: *out is NULL when path is no link; false when the
+ * chain cannot be followed. */
+static bool follow_links(const char *path, char **out)
 {
     struct stat st;
     char *target = NULL;
-    vkw_status s = VKW_OK;
-    /* A chain of links, each maybe to a file not written yet: followed a few deep. */
     for (int depth = 0; lstat(target ? target : path, &st) == 0 && S_ISLNK(st.st_mode); depth++) {
         char *next = depth < 8 ? link_target(target ? target : path) : NULL;
         free(target);
         target = next;
         if (!target)
-            return vkw_fail(err, VKW_E_IO, "cannot write report '%s': a symbolic link that "
-                                           "cannot be followed", path);
+            break;
+    }
+    *out = target;
+    return lstat(target ? target : path, &st) != 0 || !S_ISLNK(st.st_mode);
+}
+
+static vkw_status report_target(const char *path, char *out, size_t len, vkw_error *err)
+{
+    struct stat st;
+    char *target = NULL;
+    vkw_status s = VKW_OK;
+    if (!follow_links(path, &target)) {
+        free(target);
+        return vkw_fail(err, VKW_E_IO,
+                        "cannot write report '%s': a symbolic link that "
+                        "cannot be followed",
+                        path);
     }
     const char *t = target ? target : path;
     char *parent = strdup(t), *slash = parent ? strrchr(parent, '/') : NULL;
@@ -217,7 +233,7 @@ vkw_status vkw_check_writable(const char *path, vkw_error *err)
     int fd = -1;
     vkw_status s = report_target(path, target, sizeof target, err);
     if (s == VKW_OK)
-        s = create_temp(target, tmp, sizeof tmp, &fd, err);
+        s = create_temp(target, 0600, tmp, sizeof tmp, &fd, err);
     if (s != VKW_OK)
         return s;
     close(fd);
@@ -323,17 +339,119 @@ cleanup:
 void vkw_remove_report(const char *path)
 {
     struct stat st;
-    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
-        unlink(path);
+    char *target = NULL;
+    if (follow_links(path, &target) && lstat(target ? target : path, &st) == 0 &&
+        S_ISREG(st.st_mode))
+        unlink(target ? target : path);
+    free(target);
+}
+
+vkw_status vkw_file_identity(const char *path, vkw_file_id *out, vkw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    char shown[200], folder_shown[200];
+    vkw_text_escape(path, shown, sizeof shown);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        out->exists = true;
+        out->volume = (uint64_t)st.st_dev;
+        out->index = (uint64_t)st.st_ino;
+        return VKW_OK;
+    }
+    /* No file yet: the folder it would be created in (where the links end), and its name. */
+    char *target = NULL, folder[PATH_MAX];
+    vkw_status s = VKW_OK;
+    if (!follow_links(path, &target)) {
+        free(target);
+        return vkw_fail(err, VKW_E_IO,
+                        "cannot tell which file '%s' is: a symbolic link that "
+                        "cannot be followed",
+                        shown);
+    }
+    const char *t = target ? target : path, *slash = strrchr(t, '/');
+    const char *name = slash ? slash + 1 : t;
+    size_t folder_len = !slash ? 0 : slash == t ? 1 : (size_t)(slash - t);
+    if (!*name || strlen(name) >= sizeof out->name || folder_len >= sizeof folder)
+        s = vkw_fail(err, VKW_E_IO,
+                     "cannot tell which file '%s' is: no file name, or one too "
+                     "long",
+                     shown);
+    else {
+        if (slash)
+            snprintf(folder, sizeof folder, "%.*s", (int)folder_len, t);
+        else
+            snprintf(folder, sizeof folder, ".");
+        if (stat(folder, &st) != 0) {
+            int why = errno;
+            vkw_text_escape(folder, folder_shown, sizeof folder_shown);
+            s = vkw_fail(err, VKW_E_IO, "cannot tell which file '%s' is: folder '%s': %s", shown,
+                         folder_shown, strerror(why));
+        }
+    }
+    if (s == VKW_OK) {
+        out->volume = (uint64_t)st.st_dev;
+        out->index = (uint64_t)st.st_ino;
+        snprintf(out->name, sizeof out->name, "%s", name);
+    }
+    free(target);
+    return s;
+}
+
+bool vkw_file_same(const vkw_file_id *a, const vkw_file_id *b)
+{
+    return a->exists == b->exists && a->volume == b->volume && a->index == b->index &&
+           (a->exists || strcmp(a->name, b->name) == 0);
+}
+
+vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, vkw_file_kind *kind,
+                         vkw_error *err)
+{
+    *len = 0;
+    *kind = VKW_FILE_ABSENT;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return errno == ENOENT
+                   ? VKW_OK
+                   : vkw_fail(err, VKW_E_IO, "cannot look at '%s': %s", path, strerror(errno));
+    *kind = VKW_FILE_OTHER;
+    if (!S_ISREG(st.st_mode))
+        return VKW_OK; /* never opened: a FIFO would block, a device might act */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return vkw_fail(err, VKW_E_IO, "cannot read '%s': %s", path, strerror(errno));
+    vkw_status s = VKW_OK;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        goto cleanup; /* replaced since the stat: not a regular file after all */
+    *kind = VKW_FILE_REGULAR;
+    while (*len < cap) {
+        ssize_t n = read(fd, buf + *len, cap - *len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            s = vkw_fail(err, VKW_E_IO, "cannot read '%s': %s", path, strerror(errno));
+            goto cleanup;
+        }
+        if (n == 0)
+            break;
+        *len += (size_t)n;
+    }
+
+cleanup:
+    close(fd);
+    return s;
 }
 
 vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err)
 {
     char target[PATH_MAX], tmp[PATH_MAX + 32];
     int fd = -1;
+    struct stat st;
     vkw_status s = report_target(path, target, sizeof target, err);
+    /* A file replaced keeps its permission bits (a 0600 report stays 0600);
+     * a new one is for everyone to read. */
     if (s == VKW_OK)
-        s = create_temp(target, tmp, sizeof tmp, &fd, err);
+        s = create_temp(target, stat(target, &st) == 0 ? st.st_mode & 07777 : 0644, tmp, sizeof tmp,
+                        &fd, err);
     if (s != VKW_OK)
         return s;
     const char *p = data;

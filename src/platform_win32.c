@@ -238,6 +238,116 @@ void vkw_remove_report(const char *path)
         DeleteFileA(path);
 }
 
+/* The identity of what h names: the volume serial number and file index. */
+static bool handle_identity(HANDLE h, vkw_file_id *out)
+{
+    BY_HANDLE_FILE_INFORMATION info;
+    if (!GetFileInformationByHandle(h, &info))
+        return false;
+    out->volume = info.dwVolumeSerialNumber;
+    out->index = ((uint64_t)info.nFileIndexHigh << 32) | info.nFileIndexLow;
+    return true;
+}
+
+/* Opens a file or a folder (FILE_FLAG_BACKUP_SEMANTICS) to ask about it, not
+ * to read it: no access, every sharing mode, links followed. */
+static HANDLE open_to_ask(const char *path)
+{
+    return CreateFileA(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                       OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+}
+
+vkw_status vkw_file_identity(const char *path, vkw_file_id *out, vkw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    char shown[200];
+    vkw_text_escape(path, shown, sizeof shown);
+    char why[256];
+    HANDLE h = open_to_ask(path);
+    if (h != INVALID_HANDLE_VALUE) {
+        out->exists = handle_identity(h, out);
+        DWORD code = GetLastError();
+        CloseHandle(h);
+        if (out->exists)
+            return VKW_OK;
+        last_error_text(code, why, sizeof why);
+        return vkw_fail(err, VKW_E_IO, "cannot tell which file '%s' is: %s", shown, why);
+    }
+    /* No file yet: the folder it would be created in, and its name. */
+    char full[MAX_PATH], *name = NULL;
+    DWORD n = GetFullPathNameA(path, sizeof full, full, &name);
+    if (n == 0 || n >= sizeof full || !name || !*name || strlen(name) >= sizeof out->name)
+        return vkw_fail(err, VKW_E_IO,
+                        "cannot tell which file '%s' is: no file name, or a "
+                        "path too long",
+                        shown);
+    snprintf(out->name, sizeof out->name, "%s", name);
+    *name = '\0';
+    h = open_to_ask(full);
+    bool known = h != INVALID_HANDLE_VALUE && handle_identity(h, out);
+    DWORD code = GetLastError();
+    if (h != INVALID_HANDLE_VALUE)
+        CloseHandle(h);
+    if (known)
+        return VKW_OK;
+    last_error_text(code, why, sizeof why);
+    char folder[200];
+    vkw_text_escape(full, folder, sizeof folder);
+    return vkw_fail(err, VKW_E_IO, "cannot tell which file '%s' is: folder '%s': %s", shown, folder,
+                    why);
+}
+
+bool vkw_file_same(const vkw_file_id *a, const vkw_file_id *b)
+{
+    /* NTFS names compare without case. */
+    return a->exists == b->exists && a->volume == b->volume && a->index == b->index &&
+           (a->exists || lstrcmpiA(a->name, b->name) == 0);
+}
+
+vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, vkw_file_kind *kind,
+                         vkw_error *err)
+{
+    *len = 0;
+    *kind = VKW_FILE_ABSENT;
+    char why[256];
+    DWORD attr = GetFileAttributesA(path);
+    if (attr == INVALID_FILE_ATTRIBUTES) {
+        DWORD code = GetLastError();
+        if (code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND)
+            return VKW_OK;
+        last_error_text(code, why, sizeof why);
+        return vkw_fail(err, VKW_E_IO, "cannot look at '%s': %s", path, why);
+    }
+    *kind = VKW_FILE_OTHER;
+    if (attr & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE))
+        return VKW_OK;
+    HANDLE h = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                           OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (h == INVALID_HANDLE_VALUE) {
+        last_error_text(GetLastError(), why, sizeof why);
+        return vkw_fail(err, VKW_E_IO, "cannot read '%s': %s", path, why);
+    }
+    vkw_status s = VKW_OK;
+    if (GetFileType(h) != FILE_TYPE_DISK)
+        goto cleanup; /* a pipe or a console under a file's name */
+    *kind = VKW_FILE_REGULAR;
+    while (*len < cap) {
+        DWORD chunk = cap - *len > 0x10000u ? 0x10000u : (DWORD)(cap - *len), got = 0;
+        if (!ReadFile(h, buf + *len, chunk, &got, NULL)) {
+            last_error_text(GetLastError(), why, sizeof why);
+            s = vkw_fail(err, VKW_E_IO, "cannot read '%s': %s", path, why);
+            goto cleanup;
+        }
+        if (got == 0)
+            break;
+        *len += got;
+    }
+
+cleanup:
+    CloseHandle(h);
+    return s;
+}
+
 /* A report replaces a regular file or nothing: a directory, a device or a
  * reparse point (a link) is refused, since the final move would replace it. */
 static vkw_status report_target(const char *path, vkw_error *err)

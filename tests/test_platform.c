@@ -839,6 +839,114 @@ static void platform_parent_never_closes_a_value_a_reply_names(void)
 }
 #endif
 
+/* ---- Which file a path names -------------------------------------------- */
+
+/* A fresh folder for files; false when none can be made. */
+static bool temp_folder(char *out, size_t len)
+{
+#if defined(_WIN32)
+    char base[MAX_PATH];
+    if (!GetTempPathA(sizeof base, base))
+        return false;
+    snprintf(out, len, "%svkw-id-%lu-%llu", base, (unsigned long)GetCurrentProcessId(),
+             (unsigned long long)GetTickCount64());
+    return CreateDirectoryA(out, NULL) != 0;
+#else
+    snprintf(out, len, "/tmp/vkw-id-XXXXXX");
+    return mkdtemp(out) != NULL;
+#endif
+}
+
+static bool hard_link(const char *from, const char *to)
+{
+#if defined(_WIN32)
+    return CreateHardLinkA(to, from, NULL) != 0;
+#else
+    return link(from, to) == 0;
+#endif
+}
+
+static void remove_file(const char *path)
+{
+#if defined(_WIN32)
+    DeleteFileA(path);
+#else
+    unlink(path);
+#endif
+}
+
+static void remove_folder(const char *path)
+{
+#if defined(_WIN32)
+    RemoveDirectoryA(path);
+#else
+    rmdir(path);
+#endif
+}
+
+static bool same_path(const char *a, const char *b)
+{
+    vkw_file_id x, y;
+    vkw_error err;
+    CHECK(vkw_file_identity(a, &x, &err) == VKW_OK);
+    CHECK(vkw_file_identity(b, &y, &err) == VKW_OK);
+    return vkw_file_same(&x, &y);
+}
+
+static void platform_file_identity_sees_one_file_under_any_spelling(void)
+{
+    char dir[260], a[300], dot_a[300], hard[300], b[300], x[300], dot_x[300], upper_x[300];
+    CHECK(temp_folder(dir, sizeof dir));
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(dot_a, sizeof dot_a, "%s/./a.json", dir);
+    snprintf(hard, sizeof hard, "%s/hard.json", dir);
+    snprintf(b, sizeof b, "%s/b.json", dir);
+    snprintf(x, sizeof x, "%s/x.json", dir);
+    snprintf(dot_x, sizeof dot_x, "%s/./x.json", dir);
+    snprintf(upper_x, sizeof upper_x, "%s/X.JSON", dir);
+    vkw_error err;
+    CHECK(vkw_write_file_atomic(a, "{}", 2, &err) == VKW_OK);
+    CHECK(vkw_write_file_atomic(b, "{}", 2, &err) == VKW_OK);
+    CHECK(hard_link(a, hard));
+
+    CHECK(same_path(a, dot_a));
+    CHECK(same_path(a, hard)); /* a hard link: another name, the same file */
+    CHECK(!same_path(a, b));   /* the same bytes, another file */
+    /* Files not written yet: their folder and name. */
+    CHECK(same_path(x, dot_x));
+    CHECK(!same_path(x, b) && !same_path(x, a));
+    vkw_file_id id;
+    CHECK(vkw_file_identity(x, &id, &err) == VKW_OK && !id.exists);
+    CHECK(vkw_platform_os() == VKW_OS_WINDOWS ? same_path(x, upper_x) : !same_path(x, upper_x));
+    char missing[320];
+    snprintf(missing, sizeof missing, "%s/no/such/folder.json", dir);
+    CHECK(vkw_file_identity(missing, &id, &err) == VKW_E_IO);
+    CHECK(strstr(err.message, missing) != NULL);
+
+    /* What is there, read without blocking on what is not a regular file. */
+    char head[8];
+    size_t len = 0;
+    vkw_file_kind kind;
+    CHECK(vkw_file_head(a, head, sizeof head, &len, &kind, &err) == VKW_OK);
+    CHECK(kind == VKW_FILE_REGULAR && len == 2 && memcmp(head, "{}", 2) == 0);
+    CHECK(vkw_file_head(x, head, sizeof head, &len, &kind, &err) == VKW_OK);
+    CHECK(kind == VKW_FILE_ABSENT && len == 0);
+    CHECK(vkw_file_head(dir, head, sizeof head, &len, &kind, &err) == VKW_OK);
+    CHECK(kind == VKW_FILE_OTHER && len == 0);
+#if !defined(_WIN32)
+    char fifo[300];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    CHECK(vkw_file_head(fifo, head, sizeof head, &len, &kind, &err) == VKW_OK);
+    CHECK(kind == VKW_FILE_OTHER && len == 0); /* returned: nothing writes to it */
+    remove_file(fifo);
+#endif
+    remove_file(hard);
+    remove_file(b);
+    remove_file(a);
+    remove_folder(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], VKW_CHILD_COMMAND) == 0)
@@ -862,6 +970,7 @@ int main(int argc, char **argv)
         CASE(platform_child_cannot_duplicate_into_parent),
         CASE(platform_parent_never_closes_a_value_a_reply_names),
 #endif
+        CASE(platform_file_identity_sees_one_file_under_any_spelling),
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
