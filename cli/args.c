@@ -491,9 +491,10 @@ void vkw_print_usage(FILE *f, vkw_command topic)
         return;
     }
     if (topic == VKW_CMD_CHECK) {
-        fputs("usage: vkwin32h check --config FILE [--json FILE] [--junit FILE] [--summary FILE]\n"
-              "                      [--dry-run] [--loader PATH] [--validate] [--quiet]\n"
-              "                      [--deadline SECONDS] [--progress auto|always|never]\n"
+        fputs("usage: vkwin32h check --config FILE [--json FILE|-] [--junit FILE|-]\n"
+              "                      [--summary FILE|-] [--dry-run] [--loader PATH] [--validate]\n"
+              "                      [--quiet] [--deadline SECONDS]\n"
+              "                      [--progress auto|always|never]\n"
               "\n"
               "A hardware lab's smoke check: probes the machine, picks the devices the config\n"
               "names, runs its benches on each and judges every expectation: capabilities,\n"
@@ -506,6 +507,7 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               "  --json FILE     the full JSON report (overrides the config's reports.json)\n"
               "  --junit FILE    JUnit XML (overrides reports.junit)\n"
               "  --summary FILE  the text summary (overrides reports.summary)\n"
+              "                  '-' (one of the three): that report to stdout, no summary\n"
               "  --dry-run       validate the config and list its expectations; run nothing\n"
               "  --loader PATH   load this Vulkan loader library (overrides the config's)\n"
               "  --validate      as the config's \"validate\": true\n"
@@ -520,6 +522,7 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               "            15 the machine lacks what the config needs (loader, driver, layer,\n"
               "               matching device, OS), 1 an expectation could not be judged\n"
               "               (a crashed child, a failed call) or an internal error,\n"
+              "            6 standard output cannot be written,\n"
               "            130 SIGINT, 143 SIGTERM, 16 the deadline passed (interrupted\n"
               "               reports are written: what ran is judged, the rest is an error)\n",
               f);
@@ -607,7 +610,7 @@ void vkw_print_usage(FILE *f, vkw_command topic)
           "  version   print the version\n"
           "\n"
           "exit codes: 0 ok, 1 internal error, 2 usage, 3 no Vulkan loader, 4 no driver,\n"
-          "            5 no device matches --device, 6 report not writable,\n"
+          "            5 no device matches --device, 6 report or stdout not writable,\n"
           "            7 Vulkan error, 8 validation errors, 9 validation layer missing,\n"
           "            10 sharing failed (bytes differ, a leak, an import failed),\n"
           "            11 the child process crashed, hung or broke the protocol,\n"

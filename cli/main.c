@@ -1,11 +1,13 @@
 /* vkwin32h: the command-line front of libvkw. Parses arguments, runs a
  * command, renders text, writes reports and chooses the exit code. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../src/check.h"
 #include "../src/compare.h"
+#include "../src/report_file.h"
 #include "../src/vkw.h"
 #include "args.h"
 #include "exit_codes.h"
@@ -13,19 +15,25 @@
 #include "render_text.h"
 #include "report_render.h"
 
+/* Why a write to standard output failed, when known at the time. */
+static int stdout_errno;
+
 /* Writes len bytes of text to path, atomically, or to standard output for
- * NULL or "-"; false (said on stderr) when it cannot. */
+ * NULL or "-"; false when it cannot (said on stderr; for standard output by
+ * close_stdout, once). A file there that is not one of the tool's reports is
+ * never replaced. */
 static bool write_out(const char *path, const char *text, size_t len)
 {
     if (!path || strcmp(path, "-") == 0) {
         if (fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0)
             return true;
-        fprintf(stderr, "vkwin32h: cannot write to standard output\n");
+        stdout_errno = errno;
         return false;
     }
     vkw_error err;
     vkw_error_clear(&err);
-    if (vkw_write_file_atomic(path, text, len, &err) == VKW_OK)
+    if (vkw_report_replaceable(path, &err) == VKW_OK &&
+        vkw_write_file_atomic(path, text, len, &err) == VKW_OK)
         return true;
     fprintf(stderr, "vkwin32h: %s\n", err.message);
     return false;
@@ -47,13 +55,15 @@ static int write_json(const vkw_report *report, const char *path)
     return rc;
 }
 
-/* Fails before the work, not after it, when the report cannot be written. */
+/* Fails before the work, not after it, when the report cannot be written
+ * (or would replace a file that is not one of the tool's reports). */
 static bool report_writable(const vkw_args *args)
 {
     vkw_error err;
     vkw_error_clear(&err);
     if (args->json_path && strcmp(args->json_path, "-") != 0 &&
-        vkw_check_writable(args->json_path, &err) != VKW_OK) {
+        (vkw_check_writable(args->json_path, &err) != VKW_OK ||
+         vkw_report_replaceable(args->json_path, &err) != VKW_OK)) {
         fprintf(stderr, "vkwin32h: %s\n", err.message);
         return false;
     }
@@ -189,7 +199,7 @@ static int bench(vkw_args *args)
     /* An earlier report at this path goes before the work starts: a run
      * that is killed (a second signal) leaves none rather than an old pass. */
     if (args->json_path && strcmp(args->json_path, "-") != 0)
-        vkw_remove_report(args->json_path);
+        vkw_remove_stale_report(args->json_path);
     vkw_report report;
     vkw_report_init(&report, "bench");
     progress_state ps;
@@ -243,18 +253,67 @@ static void check_progress(void *user, const char *step, const char *detail)
     progress_show(user, "", step, detail);
 }
 
-/* What an earlier run left at this run's report paths, when this run writes
- * no report: CI must not publish yesterday's pass as today's. The config
- * itself is never removed, nor anything that is not a regular file. */
-static void remove_stale_reports(const vkw_args *args, const vkw_check_config *c)
+/* What an earlier run left at this run's report paths, once the run has
+ * started (and again when it could not write them all): CI must not publish
+ * yesterday's pass as today's. Only the tool's own reports are removed (the
+ * config, a user's file, a directory stay). */
+static void remove_stale_reports(const vkw_check_config *c)
 {
-    const char *paths[] = {args->json_path,          args->junit_path,
-                           args->summary_path,       c ? c->json_path : NULL,
-                           c ? c->junit_path : NULL, c ? c->summary_path : NULL};
+    const char *paths[] = {c->json_path, c->junit_path, c->summary_path};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-        if (paths[i] && paths[i][0] && strcmp(paths[i], "-") != 0 &&
-            strcmp(paths[i], args->config_path) != 0)
-            vkw_remove_report(paths[i]);
+        if (paths[i][0] && strcmp(paths[i], "-") != 0)
+            vkw_remove_stale_report(paths[i]);
+}
+
+/* Any output that is the input (check's config, the report `report` reads),
+ * or two outputs that are one file, under whatever spelling (file identity,
+ * not the string): a usage error before anything runs, so that neither the
+ * input nor a report is lost. */
+static bool outputs_distinct(const char *input_what, const char *input_path,
+                             const char *const *paths, const char *const *keys, size_t count)
+{
+    vkw_error err;
+    vkw_error_clear(&err);
+    vkw_file_id input, ids[3];
+    /* An input that is not there is said by its reader. */
+    bool input_known = strcmp(input_path, "-") != 0 &&
+                       vkw_file_identity(input_path, &input, NULL) == VKW_OK && input.exists;
+    for (size_t i = 0; i < count && i < 3; i++) {
+        if (vkw_file_identity(paths[i], &ids[i], &err) != VKW_OK) {
+            fprintf(stderr, "vkwin32h: %s (%s)\n", err.message, keys[i]);
+            return false;
+        }
+        if (input_known && vkw_file_same(&ids[i], &input)) {
+            fprintf(stderr,
+                    "vkwin32h: %s '%s' is %s '%s' itself: the output would replace "
+                    "it\n",
+                    keys[i], vkw_shown(paths[i]), input_what, vkw_shown(input_path));
+            return false;
+        }
+        for (size_t k = 0; k < i; k++)
+            if (vkw_file_same(&ids[i], &ids[k])) {
+                fprintf(stderr,
+                        "vkwin32h: %s '%s' and %s '%s' are the same file: one report "
+                        "would replace the other\n",
+                        keys[k], vkw_shown(paths[k]), keys[i], vkw_shown(paths[i]));
+                return false;
+            }
+    }
+    return true;
+}
+
+/* Writes those of check's reports that go to files (to_stdout false), or the
+ * one that goes to standard output ('-'). */
+static bool write_check_reports(const vkw_check_config *c, const char *json, const char *junit,
+                                const char *summary, bool to_stdout)
+{
+    const char *paths[] = {c->json_path, c->junit_path, c->summary_path};
+    const char *texts[] = {json, junit, c->summary_path[0] ? summary : NULL};
+    for (size_t i = 0; i < 3; i++)
+        if (texts[i] && (strcmp(paths[i], "-") == 0) == to_stdout &&
+            !write_out(paths[i], texts[i], strlen(texts[i])))
+            return false;
+    return true;
 }
 
 /* `check --config FILE`: judges the machine against a lab's config; writes
@@ -268,7 +327,7 @@ static int check(const vkw_args *args)
     char *json = NULL, *junit = NULL, *summary = NULL;
     vkw_check_result result;
     memset(&result, 0, sizeof result);
-    bool ran = false, loaded = false, written = false;
+    bool ran = false, written = false;
     vkw_check_config *c = calloc(1, sizeof *c);
     if (!c) {
         fprintf(stderr, "vkwin32h: out of host memory\n");
@@ -279,23 +338,22 @@ static int check(const vkw_args *args)
         rc = err.status == VKW_E_NO_MEMORY ? VKW_EXIT_INTERNAL : VKW_EXIT_USAGE;
         goto cleanup;
     }
-    loaded = true;
     /* --validate adds what the config's "validate" would: the layer, and the
      * expectation that it reports no error. */
     c->validate = c->validate || args->validate;
     /* The command line's report paths win over the config's. */
     struct {
-        const char *given, *key;
+        const char *given, *key, *config_key;
         char *path;
     } reports[] = {
-        {args->json_path, "--json", c->json_path},
-        {args->junit_path, "--junit", c->junit_path},
-        {args->summary_path, "--summary", c->summary_path},
+        {args->json_path, "--json", "the config's reports.json", c->json_path},
+        {args->junit_path, "--junit", "the config's reports.junit", c->junit_path},
+        {args->summary_path, "--summary", "the config's reports.summary", c->summary_path},
     };
-    const char *paths[3];
+    const char *paths[3], *keys[3], *stdout_key = NULL;
     size_t path_count = 0;
     for (size_t i = 0; i < 3; i++) {
-        const char *key = reports[i].given ? reports[i].key : "the config's reports";
+        const char *key = reports[i].given ? reports[i].key : reports[i].config_key;
         if (reports[i].given && strlen(reports[i].given) >= VKW_CHECK_PATH_LEN) {
             fprintf(stderr, "vkwin32h: %s: a path longer than %d bytes\n", key,
                     VKW_CHECK_PATH_LEN - 1);
@@ -306,32 +364,56 @@ static int check(const vkw_args *args)
             snprintf(reports[i].path, VKW_CHECK_PATH_LEN, "%s", reports[i].given);
         if (!reports[i].path[0])
             continue;
-        if (strcmp(reports[i].path, "-") == 0) {
-            fprintf(stderr,
-                    "vkwin32h: %s: check writes its reports to files, not to '-' (the "
-                    "summary goes to standard output)\n",
-                    key);
+        /* '-': this report goes to standard output, instead of the summary
+         * (a config names files: what its reports become is the lab's). */
+        if (strcmp(reports[i].path, "-") == 0 && (!reports[i].given || stdout_key)) {
+            if (reports[i].given)
+                fprintf(stderr,
+                        "vkwin32h: %s - and %s - both name standard output: one "
+                        "report would replace the other\n",
+                        stdout_key, key);
+            else
+                fprintf(stderr,
+                        "vkwin32h: %s: a config names files, not '-' (standard "
+                        "output is for the command line's --json/--junit/--summary -)\n",
+                        key);
             rc = VKW_EXIT_USAGE;
             goto cleanup;
+        }
+        if (strcmp(reports[i].path, "-") == 0) {
+            stdout_key = key;
+            continue;
         }
         if (vkw_check_writable(reports[i].path, &err) != VKW_OK) {
             fprintf(stderr, "vkwin32h: %s (%s)\n", err.message, key);
             rc = VKW_EXIT_USAGE;
             goto cleanup;
         }
+        keys[path_count] = key;
         paths[path_count++] = reports[i].path;
     }
+    if (!outputs_distinct("the config", args->config_path, paths, keys, path_count)) {
+        rc = VKW_EXIT_USAGE;
+        goto cleanup;
+    }
+    for (size_t i = 0; i < path_count; i++)
+        if (vkw_report_replaceable(paths[i], &err) != VKW_OK) {
+            fprintf(stderr, "vkwin32h: %s (%s)\n", err.message, keys[i]);
+            rc = VKW_EXIT_USAGE;
+            goto cleanup;
+        }
     uint32_t item_count = 0;
     if (vkw_check_plan(c, &items, &item_count, &err) != VKW_OK) {
         fprintf(stderr, "vkwin32h: %s\n", err.message);
         rc = VKW_EXIT_INTERNAL;
         goto cleanup;
     }
-    if (args->dry_run) {
-        written = true; /* a dry run leaves the reports alone */
+    if (args->dry_run) { /* it leaves the reports alone; close_stdout checks the writing */
         summary = vkw_render_check_plan(c, items, item_count);
-        if (!summary || fputs(summary, stdout) == EOF)
+        if (!summary)
             rc = VKW_EXIT_INTERNAL;
+        else
+            fputs(summary, stdout);
         goto cleanup;
     }
 
@@ -341,7 +423,7 @@ static int check(const vkw_args *args)
         rc = VKW_EXIT_INTERNAL;
         goto cleanup;
     }
-    remove_stale_reports(args, c);
+    remove_stale_reports(c);
     progress_state ps;
     vkw_check_options o = {.loader_path = args->loader_path};
     if (progress_wanted(args, &ps)) {
@@ -364,13 +446,17 @@ static int check(const vkw_args *args)
         rc = VKW_EXIT_INTERNAL;
         goto cleanup;
     }
-    written = (!json || write_out(c->json_path, json, strlen(json))) &&
-              (!junit || write_out(c->junit_path, junit, strlen(junit))) &&
-              (!c->summary_path[0] || write_out(c->summary_path, summary, strlen(summary)));
-    if (!args->quiet)
+    /* The files first, the report for standard output (which cannot be taken
+     * back) last; all or none: cleanup removes what was written. */
+    bool files_written = write_check_reports(c, json, junit, summary, false);
+    bool stdout_written = files_written && write_check_reports(c, json, junit, summary, true);
+    written = files_written && stdout_written;
+    if (!args->quiet && !stdout_key)
         fputs(summary, stdout);
-    if (!written) /* all or none: cleanup removes what was written */
+    if (!files_written)
         rc = VKW_EXIT_INTERNAL;
+    else if (!stdout_written)
+        rc = VKW_EXIT_REPORT_IO; /* said by close_stdout */
     else if (result.verdict == VKW_CHECK_ENVIRONMENT)
         fprintf(stderr, "vkwin32h: %s\n", result.message);
     else if (result.verdict == VKW_CHECK_INTERRUPTED)
@@ -384,8 +470,8 @@ static int check(const vkw_args *args)
                 result.errors);
 
 cleanup:
-    if (!written)
-        remove_stale_reports(args, loaded ? c : NULL);
+    if (ran && !written)
+        remove_stale_reports(c);
     if (ran)
         vkw_check_result_free(&result);
     free(summary);
@@ -406,7 +492,17 @@ static int report(const vkw_args *args)
         format = VKW_RENDER_MARKDOWN;
     else if (args->format && strcmp(args->format, "html") == 0)
         format = VKW_RENDER_HTML;
-    if (args->output_path && vkw_check_writable(args->output_path, &err) != VKW_OK) {
+    const char *out = args->output_path && strcmp(args->output_path, "-") != 0
+                          ? args->output_path
+                          : NULL; /* NULL: standard output */
+    if (out && vkw_check_writable(out, &err) != VKW_OK) {
+        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        return VKW_EXIT_REPORT_IO;
+    }
+    if (out && !outputs_distinct("the report read", args->report_input, &out,
+                                 (const char *const[]){"--output"}, 1))
+        return VKW_EXIT_USAGE;
+    if (out && vkw_report_replaceable(out, &err) != VKW_OK) {
         fprintf(stderr, "vkwin32h: %s\n", err.message);
         return VKW_EXIT_REPORT_IO;
     }
@@ -416,7 +512,7 @@ static int report(const vkw_args *args)
         fprintf(stderr, "vkwin32h: %s\n", err.message);
         return vkw_exit_code_for(s);
     }
-    int rc = write_out(args->output_path, text, strlen(text)) ? VKW_EXIT_OK : VKW_EXIT_REPORT_IO;
+    int rc = write_out(out, text, strlen(text)) ? VKW_EXIT_OK : VKW_EXIT_REPORT_IO;
     free(text);
     return rc;
 }
@@ -433,6 +529,47 @@ static int child(const vkw_args *args)
     return vkw_exit_code_for(s);
 }
 
+/* Everything written to standard output is checked once, at the end (the
+ * error stays on the stream): a full disk, a closed pipe (EPIPE: SIGPIPE is
+ * ignored) or a failed close is exit 6 with one line on stderr, unless the
+ * run already failed with its own code. */
+static int close_stdout(int rc)
+{
+    errno = 0;
+    bool failed = ferror(stdout) != 0;
+    if (fflush(stdout) != 0)
+        failed = true;
+    int why = stdout_errno ? stdout_errno : errno;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = true;
+        why = errno;
+    }
+    if (!failed)
+        return rc;
+    fprintf(stderr, "vkwin32h: cannot write to standard output%s%s\n", why ? ": " : "",
+            why ? strerror(why) : "");
+    return rc == VKW_EXIT_OK ? VKW_EXIT_REPORT_IO : rc;
+}
+
+static int run_command(vkw_args *args)
+{
+    switch (args->command) {
+    case VKW_CMD_HELP: vkw_print_usage(stdout, args->help_topic); return VKW_EXIT_OK;
+    case VKW_CMD_VERSION:
+        printf("%s %s (report schema %d)\n", VKW_TOOL_NAME, VKW_TOOL_VERSION, VKW_SCHEMA_VERSION);
+        return VKW_EXIT_OK;
+    case VKW_CMD_PROBE: return probe(args);
+    case VKW_CMD_BENCH: return bench(args);
+    case VKW_CMD_COMPARE: return compare(args);
+    case VKW_CMD_REPORT: return report(args);
+    case VKW_CMD_CHECK: return check(args);
+    case VKW_CMD_CHILD: return child(args);
+    case VKW_CMD_NONE: break;
+    }
+    vkw_print_usage(stderr, VKW_CMD_NONE);
+    return VKW_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     vkw_args args;
@@ -442,19 +579,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "vkwin32h: %s\n", msg);
         return VKW_EXIT_USAGE;
     }
-    switch (args.command) {
-    case VKW_CMD_HELP: vkw_print_usage(stdout, args.help_topic); return VKW_EXIT_OK;
-    case VKW_CMD_VERSION:
-        printf("%s %s (report schema %d)\n", VKW_TOOL_NAME, VKW_TOOL_VERSION, VKW_SCHEMA_VERSION);
-        return VKW_EXIT_OK;
-    case VKW_CMD_PROBE: return probe(&args);
-    case VKW_CMD_BENCH: return bench(&args);
-    case VKW_CMD_COMPARE: return compare(&args);
-    case VKW_CMD_REPORT: return report(&args);
-    case VKW_CMD_CHECK: return check(&args);
-    case VKW_CMD_CHILD: return child(&args);
-    case VKW_CMD_NONE: break;
-    }
-    vkw_print_usage(stderr, VKW_CMD_NONE);
-    return VKW_EXIT_USAGE;
+    return close_stdout(run_command(&args));
 }

@@ -535,9 +535,9 @@ def test_check_cli_errors():
     p = run("check", "--config", LAVAPIPE, "--json", "x" * 5000)
     check(p.returncode == EXIT_CONFIG, f"an overlong path: exit 2, got {p.returncode}")
     one_stderr_line(p, "--json: a path longer than")
-    p = run("check", "--config", LAVAPIPE, "--json", "-")
-    check(p.returncode == EXIT_CONFIG, f"--json - : exit 2, got {p.returncode}")
-    one_stderr_line(p, "check writes its reports to files")
+    p = run("check", "--config", LAVAPIPE, "--json", "-", "--summary", "-", "--dry-run")
+    check(p.returncode == EXIT_CONFIG, f"two reports to stdout: exit 2, got {p.returncode}")
+    one_stderr_line(p, "--json - and --summary - both name standard output")
     with tempfile.TemporaryDirectory() as d:
         p = run("check", "--config", LAVAPIPE, "--junit", os.path.join(d, "no", "dir", "j.xml"))
         check(p.returncode == EXIT_CONFIG, f"unwritable JUnit path: exit 2, got {p.returncode}")
@@ -641,27 +641,152 @@ def test_check_validate_option_adds_the_validation_expectation():
         check(r["validation"]["enabled"], "the probe ran under the layer")
 
 
-def test_check_failed_run_leaves_no_stale_report():
-    """A run that writes no report removes what an earlier run left at its
-    paths, so CI cannot publish yesterday's pass; never the config itself."""
-    cfg = copy.deepcopy(MINIMAL)
+DATA = "a user's notes, not a report\n"
+
+
+def listing(d):
+    return sorted(os.listdir(d))
+
+
+def intact(path, text):
+    return os.path.isfile(path) and open(path).read() == text
+
+
+def test_check_never_removes_a_file_it_did_not_write():
+    """A usage or config error (exit 2) writes and removes nothing; a file at
+    an output path that is not one of the tool's reports is refused (exit 2),
+    never replaced; an earlier report of the tool is replaced by a run, and
+    removed only by a run that started and then could not write its reports."""
     with tempfile.TemporaryDirectory() as d:
-        p, out = run_check(d, cfg)
+        notes = harness.write_text(d, "notes.md", DATA)
+        path = harness.write(d, "config.json", MINIMAL)
+        for argv, why in ((["--config", os.path.join(d, "missing.json")], "cannot read config"),
+                          (["--config", harness.write(d, "bad.json", dict(MINIMAL, devcies="all"))],
+                           "devcies"),
+                          (["--config", path], "not a vkwin32h report")):
+            for flag in ("--json", "--junit", "--summary"):
+                p = run("check", *argv, flag, notes)
+                check(p.returncode == EXIT_CONFIG, f"{argv} {flag} notes.md: exit 2, got "
+                                                   f"{p.returncode}: {p.stderr}")
+                one_stderr_line(p, why)
+                check(intact(notes, DATA), f"{argv} {flag}: notes.md is intact")
+        check(listing(d) == ["bad.json", "config.json", "notes.md"],
+              f"nothing written or removed: {listing(d)}")
+
+        # Earlier reports of the tool: a config error leaves them; a run replaces them.
+        p, out = run_check(d, MINIMAL)
         check(p.returncode == EXIT_OK and all(os.path.exists(x) for x in out.values()),
-              f"a passing run writes three reports: {p.returncode} {os.listdir(d)}")
-        bad = dict(cfg, devcies="all")
-        p, out = run_check(d, bad)
+              f"a passing run writes three reports: {p.returncode} {p.stderr}")
+        before = {k: open(x).read() for k, x in out.items()}
+        p, _ = run_check(d, dict(MINIMAL, devcies="all"), name="bad.json")
         check(p.returncode == EXIT_CONFIG, f"a bad config: exit 2, got {p.returncode}")
-        check(sorted(os.listdir(d)) == ["config.json"],
-              f"the earlier reports are gone: {sorted(os.listdir(d))}")
-        path = os.path.join(d, "config.json")
-        p = run("check", "--config", path, "--json", path)
-        check(p.returncode == EXIT_CONFIG and os.path.exists(path),
-              "the config named as a report path is not removed")
-        os.mkdir(os.path.join(d, "adir"))
-        p = run("check", "--config", path, "--junit", os.path.join(d, "adir"))
-        check(p.returncode == EXIT_CONFIG and os.path.isdir(os.path.join(d, "adir")),
-              "a directory named as a report path is not removed")
+        check(all(open(x).read() == before[k] for k, x in out.items()),
+              "a config error leaves the earlier reports as they were")
+        empty = harness.write_text(d, "empty.json", "")  # what mktemp leaves
+        p = run("check", "--config", path, "--json", empty, "--junit", out["xml"], "-q")
+        check(p.returncode == EXIT_OK and load(empty)["command"] == "check"
+              and open(out["xml"]).read() != before["xml"],
+              f"an earlier report and an empty file are replaced: {p.returncode} {p.stderr}")
+        os.remove(empty)
+
+        # A run that started and cannot write every report removes the tool's own
+        # reports at its paths (no stale pass), never a user's file.
+        cfg = copy.deepcopy(MINIMAL)
+        cfg["benches"] = [{"name": "m", "part": "memory", "handle_types": ["OPAQUE_FD"],
+                           "scenarios": ["buffer-map"], "sizes": ["1M"], "iterations": 300,
+                           "expect": {"verified": True}}]
+        harness.write(d, "config.json", cfg)
+        sub = os.path.join(d, "sub")
+        os.mkdir(sub)
+        proc = subprocess.Popen(harness.tool_command(
+            "check", "--config", path, "--json", out["json"], "--junit",
+            os.path.join(sub, "j.xml"), "-q"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, env=harness.tool_env())
+        child = harness.first_child_of(proc)
+        check(child is not None, "the check started a bench child")
+        os.rename(sub, os.path.join(d, "gone"))  # the JUnit file's folder, mid-run
+        _, stderr = harness.wait_for(proc, 120, "the check ended")
+        check(proc.returncode == EXIT_ERROR and "j.xml" in stderr,
+              f"the JUnit file cannot be written: exit 1, got {proc.returncode}: {stderr}")
+        check(not os.path.exists(out["json"]), "the JSON report is not left alone (all or none)")
+        check(intact(notes, DATA) and os.path.exists(out["txt"]),
+              "files that are not this run's outputs stay")
+
+
+def test_check_outputs_that_are_the_config_or_each_other_refused():
+    """An output that is the config under any spelling (./, absolute, a
+    symbolic or a hard link, the config's own reports entry), or two outputs
+    that are one file: exit 2 before anything runs, the config intact."""
+    with tempfile.TemporaryDirectory() as d:
+        harness.write(d, "cfg.json", MINIMAL)
+        text = open(os.path.join(d, "cfg.json")).read()
+        os.symlink("cfg.json", os.path.join(d, "link.json"))
+        os.link(os.path.join(d, "cfg.json"), os.path.join(d, "hard.json"))
+        os.symlink("nowhere.json", os.path.join(d, "dangling"))
+        harness.write(d, "own.json", dict(MINIMAL, reports={"json": "cfg.json"}))
+        cases = [
+            (["--config", "./cfg.json", "--json", "cfg.json"], "--json 'cfg.json' is the config"),
+            (["--config", "cfg.json", "--junit", os.path.join(d, "cfg.json")], "is the config"),
+            (["--config", "cfg.json", "--summary", "link.json"], "is the config"),
+            (["--config", "cfg.json", "--json", "hard.json"], "is the config"),
+            (["--config", "own.json", "--json", "own.json"], "is the config"),
+            (["--config", "cfg.json", "--json", "x.json", "--junit", "./x.json"],
+             "are the same file"),
+            (["--config", "cfg.json", "--json", "dangling", "--summary", "nowhere.json"],
+             "are the same file"),
+            (["--config", "cfg.json", "--junit", "-", "--summary", "-"],
+             "both name standard output"),
+        ]
+        for argv, why in cases:
+            for extra in ([], ["--dry-run"]):
+                p = subprocess.run(harness.tool_command("check", *argv, *extra), cwd=d,
+                                   capture_output=True, text=True, env=harness.tool_env(),
+                                   timeout=120)
+                check(p.returncode == EXIT_CONFIG, f"{argv} {extra}: exit 2, got {p.returncode}: "
+                                                   f"{p.stderr}")
+                one_stderr_line(p, why)
+                check(p.stdout == "", f"{argv}: nothing ran: {p.stdout[:200]}")
+                check(open(os.path.join(d, "cfg.json")).read() == text, f"{argv}: config intact")
+        check(listing(d) == ["cfg.json", "dangling", "hard.json", "link.json", "own.json"],
+              f"nothing written: {listing(d)}")
+        own = load(os.path.join(d, "own.json"))
+        check(own["reports"] == {"json": "cfg.json"}, "the config naming itself is intact")
+
+
+def test_check_report_to_stdout():
+    """`--json -` (or --junit -, --summary -) writes that report to standard
+    output, as probe and bench do, and the summary is not printed there."""
+    with tempfile.TemporaryDirectory() as d:
+        path = harness.write(d, "config.json", MINIMAL)
+        p = run("check", "--config", path, "--json", "-", "--summary", os.path.join(d, "s.txt"))
+        check(p.returncode == EXIT_OK, f"exit 0, got {p.returncode}: {p.stderr}")
+        r = json.loads(p.stdout)  # nothing but the report
+        check(r["command"] == "check" and r["check"]["outcome"] == "passed" and
+              not schema_errors(r), f"stdout is the check report: {p.stdout[:200]}")
+        check(open(os.path.join(d, "s.txt")).read().startswith("vkwin32h "),
+              "the summary went to its file")
+        p = run("check", "--config", path, "--junit", "-")
+        check(p.returncode == EXIT_OK and p.stdout.startswith("<?xml")
+              and ET.fromstring(p.stdout).tag == "testsuites", f"--junit -: {p.stdout[:200]}")
+        harness.write(d, "cfg2.json", dict(MINIMAL, reports={"json": "-"}))
+        p = run("check", "--config", os.path.join(d, "cfg2.json"))
+        check(p.returncode == EXIT_CONFIG, f"'-' in a config's reports: exit 2, got {p.returncode}")
+        one_stderr_line(p, "a config names files")
+
+
+def test_check_stdout_write_failure_exit_6():
+    """The summary, the dry run's plan or a report to a standard output that
+    cannot take them: exit 6 and one line saying why."""
+    with tempfile.TemporaryDirectory() as d:
+        path = harness.write(d, "config.json", MINIMAL)
+        for extra in ([], ["--dry-run"], ["--json", "-"]):
+            with open("/dev/full", "w") as full:
+                p = subprocess.run(harness.tool_command("check", "--config", path, "--progress",
+                                                        "never", *extra),
+                                   stdout=full, stderr=subprocess.PIPE, text=True,
+                                   env=harness.tool_env(), timeout=120)
+            check(p.returncode == 6, f"{extra} > /dev/full: exit 6, got {p.returncode}")
+            one_stderr_line(p, "cannot write to standard output: No space left on device")
 
 
 def test_check_dry_run_lists_expectations():

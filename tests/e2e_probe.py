@@ -7,6 +7,7 @@ and the real driver (lavapipe in CI). One test per invocation:
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
@@ -322,13 +323,116 @@ def test_probe_unwritable_report_exit_6():
 def test_probe_replaces_existing_report_atomically():
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "r.json")
-        with open(path, "w") as f:
-            f.write("old")
+        with open(os.path.join(harness.DATA, "h100-probe.json")) as f:
+            old = f.read()  # an earlier report of the tool, from another machine
+        harness.write_text(d, "r.json", old)
         p = run("probe", "--json", path, "-q")
-        check(p.returncode == 0, "exit 0")
+        check(p.returncode == 0, f"exit 0, got {p.returncode}: {p.stderr}")
         with open(path) as f:
-            check(json.load(f)["schema_version"] == 1, "old report replaced by a whole new one")
+            r = json.load(f)
+        check(r["schema_version"] == 1 and "llvmpipe" in r["devices"][0]["identity"]["name"],
+              "the old report replaced by a whole new one")
         check(os.listdir(d) == ["r.json"], f"no temporary file left: {os.listdir(d)}")
+
+
+NOTES = "# my notes\nnot a report\n"
+
+
+def test_probe_json_never_replaces_a_file_it_did_not_write():
+    """--json (and report --output) replaces nothing, an empty file or one of
+    the tool's reports; any other file is refused (exit 6) before any work,
+    a FIFO or a directory too (without blocking); the report a `report` reads
+    is never its own output (exit 2)."""
+    with tempfile.TemporaryDirectory() as d:
+        notes = harness.write_text(d, "notes.md", NOTES)
+        fifo = os.path.join(d, "fifo")
+        os.mkfifo(fifo)
+        os.mkdir(os.path.join(d, "adir"))
+        for path, why in ((notes, "not a vkwin32h report"), (fifo, "not a regular file"),
+                          (os.path.join(d, "adir"), "it is a directory")):
+            for argv in (["probe", "--json", path],
+                         ["bench", "--parts", "round-trips", "--modes", "os", "--json", path],
+                         ["report", os.path.join(harness.DATA, "h100-probe.json"), "--output",
+                          path]):
+                p = run(*argv, timeout=60)
+                check(p.returncode == 6, f"{argv}: exit 6, got {p.returncode}: {p.stderr}")
+                one_stderr_line(p, why)
+                check(p.stdout == "", f"{argv}: nothing done before the path was checked")
+        check(open(notes).read() == NOTES and stat.S_ISFIFO(os.lstat(fifo).st_mode),
+              "notes.md and the FIFO are intact")
+        odd = harness.write_text(d, "notes\x1b[31m.md", NOTES)  # a name that would recolour
+        p = run("probe", "--json", odd)
+        check(p.returncode == 6 and "\x1b" not in p.stderr and "notes\\x1b[31m.md" in p.stderr,
+              f"refused, the name shown escaped: {p.returncode} {p.stderr!r}")
+        check(open(odd).read() == NOTES, "the oddly named file is intact")
+        os.remove(odd)
+        empty = harness.write_text(d, "empty.json", "")  # what mktemp leaves
+        p = run("probe", "--json", empty, "-q")
+        check(p.returncode == 0 and harness.load(empty)["command"] == "probe",
+              f"an empty file is replaced: {p.returncode} {p.stderr}")
+        for fmt in ("text", "markdown", "html"):  # a rendering is one of the tool's files
+            out = os.path.join(d, "r." + fmt)
+            for _ in range(2):
+                p = run("report", empty, "--format", fmt, "--output", out)
+                check(p.returncode == 0, f"report --format {fmt} over its earlier output: exit "
+                                         f"0, got {p.returncode}: {p.stderr}")
+        before = open(empty).read()
+        for spelling in ("empty.json", "./empty.json", empty):
+            p = subprocess.run(harness.tool_command("report", "empty.json", "--output", spelling),
+                               cwd=d, capture_output=True, text=True, env=harness.tool_env(),
+                               timeout=60)
+            check(p.returncode == 2, f"report empty.json --output {spelling}: exit 2, got "
+                                     f"{p.returncode}: {p.stderr}")
+            one_stderr_line(p, "is the report read 'empty.json' itself")
+        check(open(empty).read() == before, "the report read is intact")
+        check(sorted(os.listdir(d)) == ["adir", "empty.json", "fifo", "notes.md", "r.html",
+                                        "r.markdown", "r.text"],
+              f"nothing else written: {sorted(os.listdir(d))}")
+
+
+def test_probe_json_keeps_the_mode_of_the_file_it_replaces():
+    """A report replacing a 0600 report, directly or through a symbolic
+    link, leaves it 0600 (the link stays a link); a new report is 0644."""
+    with tempfile.TemporaryDirectory() as d:
+        target = os.path.join(d, "private.json")
+        link = os.path.join(d, "link.json")
+        p = run("probe", "--json", target, "-q")
+        check(p.returncode == 0 and stat.S_IMODE(os.stat(target).st_mode) == 0o644,
+              f"a new report is 0644: {oct(os.stat(target).st_mode)}")
+        os.chmod(target, 0o600)
+        os.symlink("private.json", link)
+        for path in (link, target):
+            harness.write_text(d, "private.json", open(target).read().replace("llvmpipe", "old"))
+            p = run("probe", "--json", path, "-q")
+            check(p.returncode == 0, f"{path}: exit 0, got {p.returncode}: {p.stderr}")
+            check(stat.S_IMODE(os.stat(target).st_mode) == 0o600,
+                  f"through {os.path.basename(path)}: still 0600, got "
+                  f"{oct(stat.S_IMODE(os.stat(target).st_mode))}")
+            check("llvmpipe" in open(target).read(), "the report was replaced")
+        check(os.path.islink(link) and os.readlink(link) == "private.json", "the link stays")
+
+
+def test_cli_stdout_write_failures_exit_6():
+    """Standard output that cannot be written (a full disk, a pipe whose
+    reader has gone) is exit 6 and one line on stderr, for every command."""
+    with tempfile.TemporaryDirectory() as d:
+        rep = os.path.join(d, "r.json")
+        run("probe", "--json", rep, "-q")
+        commands = (["probe"], ["probe", "--json", "-"], ["version"], ["help"], ["help", "probe"],
+                    ["report", rep], ["report", rep, "--format", "html"], ["compare", rep, rep])
+        r, w = os.pipe()
+        os.close(r)  # a reader that has gone: `| head` once head has what it wanted
+        try:
+            for argv in commands:
+                for sink, why in (("/dev/full", "No space left on device"), (w, "Broken pipe")):
+                    with open(sink, "w") if sink == "/dev/full" else open(os.dup(w), "w") as out:
+                        p = subprocess.run(harness.tool_command(*argv), stdout=out,
+                                           stderr=subprocess.PIPE, text=True,
+                                           env=harness.tool_env(), timeout=120)
+                    check(p.returncode == 6, f"{argv} to {why}: exit 6, got {p.returncode}")
+                    one_stderr_line(p, f"cannot write to standard output: {why}")
+        finally:
+            os.close(w)
 
 
 def test_probe_json_to_stdout():

@@ -34,6 +34,14 @@ def write(d, name, obj):
     return path
 
 
+def write_text(d, name, text):
+    """text in d/name; returns the path."""
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
 def check(cond, what):
     if not cond:
         FAILURES.append(what)

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "pattern.h"
+#include "report_file.h"
 #include "stats.h"
 #include "text_buffer.h"
 #include "vkw.h"
@@ -170,6 +171,46 @@ static void atomic_write_replaces_and_leaves_no_temp(void)
     CHECK(count_entries(dir) == 1);
     unlink(path);
     rmdir(dir);
+}
+
+/* Only what starts the way the tool's reports start is its own: the JSON
+ * writer's real output, check's JUnit and summary, report's renderings. */
+static void own_reports_recognised_by_their_start(void)
+{
+    vkw_report r;
+    vkw_report_init(&r, "probe");
+    char *json = NULL;
+    vkw_error err;
+    CHECK(vkw_report_to_json(&r, &json, &err) == VKW_OK);
+    if (json) {
+        CHECK(vkw_is_own_report(json, strlen(json)));
+        CHECK(!vkw_is_own_report(json, 40)); /* cut before tool.name */
+        free(json);
+    }
+    vkw_report_free(&r);
+    static const char *const own[] = {
+        "{\"schema_version\": 1, \"tool\": {\"name\": \"vkwin32h\", \"version\": \"0.1.0\"}}",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vkwin32h check: lab\">",
+        "vkwin32h 0.1.0 check: lab (lab.json) on Linux, 2026-11-23T18:52:09Z\nDevices ...",
+        "vkwin32h bench report\n=====================\n",
+        "# vkwin32h check report\n\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>vkwin32h probe report: x</title>",
+    };
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        CHECK(vkw_is_own_report(own[i], strlen(own[i])));
+    static const char *const other[] = {
+        "",
+        "# my notes\nvkwin32h check report\n",
+        "{\"schema_version\": 1, \"name\": \"a lab config\", \"tool\": \"vkwin32h\"}",
+        "{\"schema_version\": 1, \"tool\": {\"name\": \"othertool\"}}",
+        "{\"$schema\": \"vkwin32h-check-config.schema.json\", \"name\": \"vkwin32h\"}",
+        "<?xml version=\"1.0\"?>\n<testsuites name=\"pytest\">",
+        "vkwin32h check: notes about the tool\n",
+        "vkwin32h 0.1.0 bench on Linux, 2026-11-23T18:52:09Z\n", /* bench's text: never a file */
+        "<!DOCTYPE html>\n<title>My page about vkwin32h</title>",
+    };
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+        CHECK(!vkw_is_own_report(other[i], strlen(other[i])));
 }
 
 /* --- verdicts, from synthetic capability tables (no driver involved) --- */
@@ -604,6 +645,7 @@ int main(int argc, char **argv)
         CASE(handle_tables_cover_every_header_bit_once),
         CASE(status_messages_name_the_call_and_result),
         CASE(atomic_write_replaces_and_leaves_no_temp),
+        CASE(own_reports_recognised_by_their_start),
         CASE(verdict_memory_reasons),
         CASE(verdict_semaphore_and_fence_reasons),
         CASE(pattern_catches_any_changed_byte_and_stale_seed),
