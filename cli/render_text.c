@@ -377,12 +377,16 @@ void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose)
                 b->child_end.ended ? b->child_end.text : "");
     else
         fprintf(f, "Child      not started\n");
-    fprintf(f, "Runs       %u iteration(s) per scenario after %d warm-up, every wait limited to "
-               "%.1f s%s%s\n",
-            b->options.iterations, VKW_BENCH_WARMUP_ITERATIONS, b->options.timeout_ms / 1000.0,
+    /* Only what ran: a round-trips-only run has no memory part to show. */
+    fprintf(f, "Runs       ");
+    if (b->options.run_memory)
+        fprintf(f, "%u iteration(s) per scenario after %d warm-up, ", b->options.iterations,
+                VKW_BENCH_WARMUP_ITERATIONS);
+    fprintf(f, "every wait limited to %.1f s%s%s\n", b->options.timeout_ms / 1000.0,
             b->options.fault ? ", fault injected: " : "",
             b->options.fault ? vkw_fault_name(b->options.fault) : "");
-    fprintf(f, "\nMemory handle types of %s\n", r->os);
+    if (b->options.run_memory)
+        fprintf(f, "\nMemory handle types of %s\n", r->os);
     for (uint32_t i = 0; i < b->type_count; i++)
         fprintf(f, "  %-18s %s%s\n", vkw_memory_handle_types[b->types[i].type_index].name,
                 b->types[i].tested ? "tested" : "not tested: ", vkw_shown(b->types[i].reason));
