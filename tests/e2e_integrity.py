@@ -2,10 +2,12 @@
 """What the tool must never do, seen from outside with the operating system's
 own eyes: a report written in place (a reader or a crash sees half of it), a
 child process that outlives its parent."""
+import math
 import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,6 +106,56 @@ def test_bench_child_dies_with_its_parent():
     finally:
         if process_state(child) not in (None, "Z"):
             os.kill(child, signal.SIGKILL)
+
+
+def nearest_rank(sorted_samples, q):
+    """The README's percentile: the smallest sample with at least q of the
+    samples at or below it."""
+    n = len(sorted_samples)
+    return sorted_samples[max(math.ceil(q * n), 1) - 1]
+
+
+def test_round_trip_figures_follow_from_their_samples():
+    """Every figure of a round-trip result, recomputed here from the raw
+    samples the report carries (--samples): count, min, max, the percentiles
+    (nearest rank), mean and sample standard deviation (Python's statistics),
+    and each mode's ratio to the fastest OS baseline of the same peer."""
+    p, r = harness.report_json("bench", "--parts", "round-trips", "--modes", "os,host-timeline",
+                               "--peer", "thread", "--round-trips", "401", "--warmup", "20",
+                               "--samples")
+    results = r["bench"]["round_trips"]["results"]
+    passed = [x for x in results if x["outcome"] == "passed"]
+    check(len(passed) >= 2, f"an OS baseline and a Vulkan mode pass: {[x['outcome'] for x in results]}")
+    for x in passed:
+        what = f"{x['mode']} {x.get('os_primitive') or x.get('handle_type')}"
+        s = sorted(x["samples_ns"] or [])
+        d = x["round_trip_ns"]
+        if not check(len(s) == 401 == d["count"], f"{what}: 401 samples, got {len(s)}/{d['count']}"):
+            continue
+        check(d["min"] == s[0] and d["max"] == s[-1], f"{what}: min and max are the samples'")
+        for key, q in (("p50", 0.50), ("p90", 0.90), ("p99", 0.99), ("p99_9", 0.999)):
+            check(d[key] == nearest_rank(s, q),
+                  f"{what}: {key} {d[key]} is the nearest-rank {q} of the samples, {nearest_rank(s, q)}")
+        check(math.isclose(d["mean"], statistics.fmean(s), rel_tol=1e-9),
+              f"{what}: mean {d['mean']} vs {statistics.fmean(s)}")
+        check(math.isclose(d["stddev"], statistics.stdev(s), rel_tol=1e-6),
+              f"{what}: stddev {d['stddev']} vs {statistics.stdev(s)}")
+    for x in passed:
+        if x["mode"] == "os":
+            continue
+        base = min((b for b in passed if b["mode"] == "os" and b["peer"] == x["peer"]),
+                   key=lambda b: b["round_trip_ns"]["p50"])
+        ratio = x["ratio_to_best_baseline"]
+        if not check(ratio is not None, f"{x['mode']}: a ratio to the OS baseline"):
+            continue
+        check(ratio["baseline"] == base["os_primitive"],
+              f"{x['mode']}: the baseline is the fastest OS primitive by p50, "
+              f"{base['os_primitive']}, got {ratio['baseline']}")
+        for key in ("p50", "p99"):
+            want = x["round_trip_ns"][key] / base["round_trip_ns"][key]
+            check(math.isclose(ratio[key], want, rel_tol=1e-6),
+                  f"{x['mode']}: ratio {key} is this mode's over the baseline's: "
+                  f"{ratio[key]} vs {want}")
 
 
 if __name__ == "__main__":
