@@ -2,6 +2,7 @@
 """What the tool must never do, seen from outside with the operating system's
 own eyes: a report written in place (a reader or a crash sees half of it), a
 child process that outlives its parent."""
+import json
 import math
 import os
 import re
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 
 import harness
 from harness import check
@@ -157,6 +159,37 @@ def test_round_trip_figures_follow_from_their_samples():
                   f"{x['mode']}: ratio {key} is this mode's over the baseline's: "
                   f"{ratio[key]} vs {want}")
 
+
+def test_check_junit_properties_name_the_device_of_the_json_report():
+    """Each JUnit test suite carries the identity of its device (name, driver,
+    deviceUUID) as properties, equal to the JSON report's: a lab's dashboard
+    files results by them."""
+    cfg = {"name": "identity", "os": "linux", "devices": [{"vendor": "mesa"}],
+           "capabilities": [{"object": "buffer", "handle_type": "OPAQUE_FD",
+                             "exportable": True}]}
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "cfg.json")
+        with open(path, "w") as f:
+            json.dump(cfg, f)
+        out = {k: os.path.join(d, "out." + k) for k in ("json", "xml")}
+        p = harness.run("check", "--config", path, "--json", out["json"], "--junit", out["xml"],
+                        "--quiet")
+        if not check(p.returncode == 0, f"check: exit 0, got {p.returncode}: {p.stderr}"):
+            return
+        r = harness.load(out["json"])
+        suites = ET.parse(out["xml"]).getroot().findall("testsuite")
+    devs = r["devices"]
+    check(len(suites) == len(devs) == 1, f"one suite for the one device: {len(suites)}, {len(devs)}")
+    if not suites or not devs:
+        return
+    props = {x.get("name"): x.get("value") for x in suites[0].iter("property")}
+    ident = devs[0]["identity"]
+    want = {"device": ident["name"], "deviceUUID": ident["device_uuid"],
+            "driver_version": ident["driver_version"]["decoded"]}
+    for key, value in want.items():
+        check(props.get(key) == value, f"JUnit property {key} is {value!r}, got {props.get(key)!r}")
+    check(ident["driver_name"] in (props.get("driver") or ""),
+          f"the driver property names the driver {ident['driver_name']!r}: {props.get('driver')!r}")
 
 if __name__ == "__main__":
     sys.exit(harness.main(globals()))
