@@ -17,6 +17,7 @@ packages=(
   dpkg-dev                           # apt-get source (cJSON for Windows)
   wine wine64 xvfb xauth             # running the Windows build: Wine's Vulkan needs X11
   chromium                           # the HTML report rendered headless in the tests
+  strace                             # the tests watch report writes with the OS's eyes
 )
 src_list=/etc/apt/sources.list.d/vkwin32h-deb-src.sources
 
