@@ -760,14 +760,14 @@ static vkw_status conclude(bench_ctx *c, vkw_status s, vkw_error *err)
         return vkw_fail(err, VKW_E_SHARING, "%u round-trip mode(s) failed; first: %s, %s peer: %s",
                         b->sync_failed, vkw_sync_mode_name(sync_failed->mode),
                         vkw_peer_name(sync_failed->peer), sync_failed->reason);
-    /* Only OS baselines asked for (--parts round-trips --modes os): nothing
-     * Vulkan was to be shared, and they ran and passed. */
-    bool vulkan_asked = c->opts->run_memory, os_passed = false;
+    /* Nothing was asked to cross processes (OS baselines, round trips with a
+     * thread peer): what ran and passed is the whole answer. */
+    bool cross_asked = c->opts->run_memory, passed = false;
     for (uint32_t i = 0; i < b->sync_count; i++) {
-        vulkan_asked |= b->sync[i].mode != VKW_SYNC_OS;
-        os_passed |= b->sync[i].outcome == VKW_OUTCOME_PASSED;
+        cross_asked |= b->sync[i].mode != VKW_SYNC_OS && b->sync[i].peer == VKW_PEER_PROCESS;
+        passed |= b->sync[i].outcome == VKW_OUTCOME_PASSED;
     }
-    if (!shared && !vulkan_asked && os_passed)
+    if (!shared && !cross_asked && passed)
         return VKW_OK;
     if (!shared) {
         if (b->scenario_count && b->scenarios[0].outcome == VKW_OUTCOME_SKIPPED)
