@@ -84,13 +84,19 @@ def test_bench_child_dies_with_its_parent():
     channel to notice the parent is gone: the child is stopped (SIGSTOP), the
     parent killed with SIGKILL (no cleanup of its own can run), and the child
     must be gone (or a zombie waiting for init) within seconds."""
-    p = subprocess.Popen(harness.tool_command("bench", "--quiet", "--parts", "memory",
-                                              "--sizes", "64K", "--iterations", "100000",
+    p = subprocess.Popen(harness.tool_command("bench", "--quiet", "--progress", "always",
+                                              "--parts", "memory", "--sizes", "64K",
+                                              "--iterations", "100000",
                                               "--scenarios", "buffer-map"),
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                          env=harness.tool_env())
     child = harness.first_child_of(p)
-    if not check(child is not None, "the bench starts a child process"):
+    # The first progress line comes once the child has answered the hello: it
+    # has tied itself to its parent by then (stopping it earlier would test
+    # nothing but a race).
+    first = p.stderr.readline() if child is not None else ""
+    if not check(child is not None and "progress" in first,
+                 f"the bench starts a child process and its first step: {first!r}"):
         p.kill()
         p.wait()
         return
@@ -98,6 +104,7 @@ def test_bench_child_dies_with_its_parent():
         os.kill(child, signal.SIGSTOP)
         p.kill()
         p.wait()
+        p.stderr.close()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and process_state(child) not in (None, "Z"):
             time.sleep(0.05)
