@@ -238,6 +238,11 @@ static bool parse_bench_option(int argc, char **argv, int *i, vkw_args *out, boo
         if (!take_value(argc, argv, i, "--parts", &value, msg, len) ||
             !each_item("--parts", value, part_item, out, msg, len))
             return false;
+    } else if (is_opt(a, "--repeat")) {
+        if (!take_value(argc, argv, i, "--repeat", &value, msg, len) ||
+            !parse_uint("--repeat", value, 1, VKW_BENCH_MAX_REPEAT, &v, msg, len))
+            return false;
+        out->bench.repeat = (uint32_t)v;
     } else if (strcmp(a, "--samples") == 0) {
         out->bench.keep_samples = true;
     } else if (strcmp(a, "--nt-names") == 0) {
@@ -269,7 +274,7 @@ static bool parse_bench_option(int argc, char **argv, int *i, vkw_args *out, boo
             snprintf(msg, len,
                      "--fault: unknown fault '%s' (known: child-abort, child-hang, "
                      "stale-handle, foreign-handle, lost-signal, leak, flip-byte, "
-                     "invalid-usage)",
+                     "invalid-usage, double-round-trips)",
                      value);
             return false;
         }
@@ -443,8 +448,8 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
         {out->output_path != NULL, "--output", CMDS(VKW_CMD_REPORT), "report"},
         {out->has_device_filter, "--device", runs, "probe' and 'vkwin32h bench"},
         {out->verbose, "--verbose", runs, "probe' and 'vkwin32h bench"},
-        {out->json_path != NULL, "--json", runs | CMDS(VKW_CMD_CHECK),
-         "probe', 'vkwin32h bench' and 'vkwin32h check"},
+        {out->json_path != NULL, "--json", runs | CMDS(VKW_CMD_CHECK) | CMDS(VKW_CMD_COMPARE),
+         "probe', 'vkwin32h bench', 'vkwin32h check' and 'vkwin32h compare"},
         {out->loader_path != NULL, "--loader", runs | CMDS(VKW_CMD_CHECK),
          "probe', 'vkwin32h bench' and 'vkwin32h check"},
         {out->validate, "--validate", runs | CMDS(VKW_CMD_CHECK),
@@ -541,14 +546,17 @@ void vkw_print_usage(FILE *f, vkw_command topic)
         return;
     }
     if (topic == VKW_CMD_COMPARE) {
-        fputs("usage: vkwin32h compare OLD.json NEW.json [--tolerance PCT]\n"
+        fputs("usage: vkwin32h compare OLD.json NEW.json [--tolerance PCT] [--json FILE|-]\n"
               "\n"
-              "Compares two reports (probe, bench or check) of the same machine: handle types\n"
-              "were shareable and no longer are, bench scenarios and round-trip modes that\n"
-              "passed and no longer do, times that grew and throughput that fell by more than\n"
-              "the tolerance. Exit 0: no regression; 13: a regression.\n"
+              "Compares two reports of one kind (probe, bench or check): devices (paired by\n"
+              "deviceUUID, then name), handle types, scenarios, round-trip modes and\n"
+              "expectations that were there and are lost or fail now, and times that grew\n"
+              "beyond the tolerance and beyond the run-to-run spread both reports measured\n"
+              "(bench --repeat). Exit 0: no regression; 13: a regression; 2: reports of\n"
+              "different kinds or not reports.\n"
               "\n"
-              "  --tolerance PCT  allowed change in times and throughput (default 10)\n",
+              "  --tolerance PCT  allowed change in times and throughput (default 10)\n"
+              "  --json FILE      the decision and its evidence as JSON ('-': stdout, no text)\n",
               f);
         return;
     }
@@ -557,6 +565,7 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               "                      [--scenarios LIST] [--timeout SECONDS] [--json FILE|-]\n"
               "                      [--parts LIST] [--round-trips N] [--warmup N] [--modes LIST]\n"
               "                      [--peer process|thread|both] [--pin P,C] [--samples]\n"
+              "                      [--repeat N]\n"
               "                      [--device INDEX|UUID|NAME] [--loader PATH] [--validate]\n"
               "                      [--quiet] [--verbose] [--fault FAULT]\n"
               "                      [--deadline SECONDS] [--progress auto|always|never]\n"
@@ -583,6 +592,8 @@ void vkw_print_usage(FILE *f, vkw_command topic)
               "  --peer WHO         process, thread or both (default): the other side\n"
               "  --pin P,C          pin this process's thread to CPU P, the other side to C\n"
               "  --samples          every raw round-trip sample into the JSON report\n"
+              "  --repeat N         run each round-trip mode N times (default 1); each\n"
+              "                     repeat's p50/p99 is kept: compare needs 5 to judge times\n"
               "  --nt-names         Windows: NT handles travel by name, not duplicated\n"
               "  --json FILE        also write the JSON report to FILE ('-': stdout, no text)\n"
               "  --device SEL       the device to bench (default: the first GPU)\n"

@@ -221,13 +221,16 @@ static int compare(const vkw_args *args)
     vkw_error err;
     vkw_error_clear(&err);
     vkw_comparison cmp;
+    if (!report_writable(args))
+        return VKW_EXIT_REPORT_IO;
     vkw_status s =
         vkw_compare_files(args->compare_old, args->compare_new, args->tolerance_pct, &cmp, &err);
     if (s != VKW_OK) {
         fprintf(stderr, "vkwin32h: %s\n", err.message);
         return vkw_exit_code_for(s);
     }
-    if (!args->quiet) {
+    bool json_stdout = args->json_path && strcmp(args->json_path, "-") == 0;
+    if (!args->quiet && !json_stdout) {
         for (uint32_t i = 0; i < cmp.count; i++) {
             const vkw_finding *f = &cmp.findings[i];
             printf("%-10s %-16s %s: %s -> %s", f->regression ? "REGRESSION" : "note",
@@ -235,12 +238,28 @@ static int compare(const vkw_args *args)
                    vkw_shown(f->new_text));
             if (f->change_pct != 0)
                 printf(" (%+.1f%%)", f->change_pct);
+            if (f->evidence.kind != VKW_EVIDENCE_NONE)
+                printf(" [%s]", f->evidence.why);
             putchar('\n');
         }
         printf("%u regression(s), %u other change(s) in %u comparisons (tolerance %.0f%%)\n",
                cmp.regressions, cmp.count - cmp.regressions, cmp.compared, cmp.tolerance_pct);
     }
     int rc = cmp.regressions ? VKW_EXIT_REGRESSION : VKW_EXIT_OK;
+    if (args->json_path) {
+        char *text = NULL;
+        if (vkw_comparison_to_json(&cmp, args->compare_old, args->compare_new, &text, &err) !=
+            VKW_OK) {
+            fprintf(stderr, "vkwin32h: %s\n", err.message);
+            rc = VKW_EXIT_INTERNAL;
+        } else {
+            size_t len = strlen(text);
+            text[len] = '\n'; /* replaces the terminator: the length is passed */
+            if (!write_out(args->json_path, text, len + 1))
+                rc = VKW_EXIT_REPORT_IO;
+            free(text);
+        }
+    }
     if (cmp.regressions)
         fprintf(stderr, "vkwin32h: %u regression(s) from '%s' to '%s'\n", cmp.regressions,
                 vkw_shown(args->compare_old), vkw_shown(args->compare_new));

@@ -11,6 +11,7 @@
 #include "external.h"
 #include "names.h"
 #include "report.h"
+#include "report_vocab.h"
 #include "bench_internal.h"
 #include "vkw.h"
 
@@ -27,7 +28,8 @@ const char *vkw_scenario_kind_name(vkw_scenario_kind k)
 
 static const char *const fault_names[] = {"none",         "child-abort",    "child-hang",
                                           "stale-handle", "foreign-handle", "lost-signal",
-                                          "leak",         "flip-byte",      "invalid-usage"};
+                                          "leak",         "flip-byte",      "invalid-usage",
+                                          "double-round-trips"};
 
 const char *vkw_fault_name(vkw_fault f)
 {
@@ -46,22 +48,12 @@ bool vkw_fault_parse(const char *name, vkw_fault *out)
 
 const char *vkw_phase_name(vkw_phase p)
 {
-    static const char *const names[VKW_PHASE_COUNT] = {
-        "allocate",   "export",       "parent_write", "transfer",    "import",
-        "child_read", "child_verify", "child_write",  "parent_read", "parent_verify",
-    };
-    return p < VKW_PHASE_COUNT ? names[p] : "unknown";
+    return vkw_vocab_word(&vkw_vocab_phase, (uint32_t)p);
 }
 
 const char *vkw_outcome_name(vkw_outcome o)
 {
-    switch (o) {
-    case VKW_OUTCOME_NOT_RUN: return "not_run";
-    case VKW_OUTCOME_PASSED: return "passed";
-    case VKW_OUTCOME_FAILED: return "failed";
-    case VKW_OUTCOME_SKIPPED: return "skipped";
-    }
-    return "unknown";
+    return vkw_vocab_word(&vkw_vocab_outcome, (uint32_t)o);
 }
 
 void vkw_bench_options_default(vkw_bench_options *o)
@@ -76,6 +68,7 @@ void vkw_bench_options_default(vkw_bench_options *o)
     o->run_memory = o->run_sync = true;
     o->round_trips = VKW_BENCH_DEFAULT_ROUND_TRIPS;
     o->warmup = VKW_BENCH_DEFAULT_WARMUP;
+    o->repeat = 1;
     o->peers = (1u << VKW_PEER_COUNT) - 1;
     o->sync_modes = (1u << VKW_SYNC_MODE_COUNT) - 1;
     o->pin_parent = o->pin_child = -1;
@@ -107,8 +100,11 @@ uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc)
 
 void vkw_bench_report_free(vkw_bench_report *b)
 {
-    for (uint32_t i = 0; i < b->sync_count; i++)
+    for (uint32_t i = 0; i < b->sync_count; i++) {
         free(b->sync[i].samples);
+        free(b->sync[i].repeat_p50);
+        free(b->sync[i].repeat_p99);
+    }
     free(b->sync);
     b->sync = NULL;
     b->sync_count = 0;
@@ -406,7 +402,8 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     if (!warmup && c->opts->fault == VKW_FAULT_LEAK) {
         msg.fault = VKW_FAULT_LEAK;
         c->fault_pending = false;
-    } else if (c->fault_pending && !warmup && c->opts->fault != VKW_FAULT_LOST_SIGNAL) {
+    } else if (c->fault_pending && !warmup && c->opts->fault != VKW_FAULT_LOST_SIGNAL &&
+               c->opts->fault != VKW_FAULT_DOUBLE_ROUND_TRIPS) {
         msg.fault = c->opts->fault;
         c->fault_pending = false;
     }
@@ -898,7 +895,8 @@ done:
                      "ran (%s)", vkw_fault_name(opts->fault),
                      opts->fault == VKW_FAULT_LOST_SIGNAL ? "a round-trip mode with a peer that "
                                                             "answers, not gpu-chain"
-                                                          : "a memory scenario");
+                     : opts->fault == VKW_FAULT_DOUBLE_ROUND_TRIPS ? "a round-trip mode"
+                                                                   : "a memory scenario");
     s = conclude(&c, s, err);
 
     if (s == VKW_OK && report->validation_enabled && report->debug.validation_errors)

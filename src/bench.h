@@ -37,6 +37,7 @@ bool vkw_fault_parse(const char *name, vkw_fault *out);
 #define VKW_BENCH_WARMUP_ITERATIONS 1 /* per scenario, untimed, before the handle count */
 #define VKW_BENCH_DEFAULT_ROUND_TRIPS 2000u
 #define VKW_BENCH_DEFAULT_WARMUP 200u
+#define VKW_BENCH_MAX_REPEAT 100u
 #define VKW_BENCH_CHAINS 5u /* GPU chains per mode: each gives one sample, its mean */
 
 typedef struct vkw_bench_options {
@@ -55,6 +56,7 @@ typedef struct vkw_bench_options {
     bool run_memory, run_sync;       /* the two parts of a bench */
     uint32_t round_trips;            /* timed round trips per mode */
     uint32_t warmup;                 /* untimed round trips before them */
+    uint32_t repeat;                 /* times each mode runs (its warm-up and timed loop) */
     uint32_t peers;                  /* bits of vkw_peer */
     uint32_t sync_modes;             /* bits of vkw_sync_mode */
     bool keep_samples;               /* every raw sample into the report */
@@ -135,8 +137,10 @@ typedef struct vkw_sync_result {
     vkw_status status;
     char reason[256];
     vkw_distribution rt; /* nanoseconds per round trip */
-    double *samples;     /* --samples: every timed sample (owned) */
+    double *samples;     /* --samples: every timed sample of every repeat (owned) */
     uint32_t sample_count;
+    uint32_t repeat_count;            /* repeats run (all passed) */
+    double *repeat_p50, *repeat_p99;  /* each repeat's, ns (owned) */
     int32_t baseline;    /* index of the fastest OS baseline of the same peer; -1: none */
     double ratio_p50, ratio_p99; /* to that baseline; ratio_p99 < 0: not meaningful (chains) */
 } vkw_sync_result;

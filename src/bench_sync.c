@@ -135,18 +135,35 @@ static double clock_overhead_ns(void)
     return s.median;
 }
 
+/* Round trips per timed sample: 1, or 2 under --fault double-round-trips
+ * (the work of every timed round trip really done twice). */
+static uint32_t per_sample(const bench_ctx *c)
+{
+    return c->opts->fault == VKW_FAULT_DOUBLE_ROUND_TRIPS ? 2 : 1;
+}
+
+/* The rounds a mode's timed loop asks of the other side, warm-up included. */
+static uint32_t timed_rounds(const bench_ctx *c)
+{
+    return c->opts->warmup + c->opts->round_trips * per_sample(c);
+}
+
 /* The timed loop: one ping per sample, one clock read per ping. */
 static vkw_status time_pings(bench_ctx *c, vkw_sync_side *side, double *samples, vkw_error *err)
 {
     const vkw_bench_options *o = c->opts;
     uint32_t total = o->warmup + o->round_trips;
     vkw_status s = VKW_OK;
+    if (per_sample(c) > 1)
+        c->fault_pending = false;
     uint64_t prev = vkw_clock_ns();
     for (uint32_t i = 0; i < total; i++) {
         /* One atomic read: a stop request is seen between round trips too. */
         if (vkw_stop_requested() != VKW_STOP_NONE)
             return vkw_stop_check(err);
         s = vkw_sync_ping(side, o->timeout_ms, err);
+        if (s == VKW_OK && i >= o->warmup && per_sample(c) > 1)
+            s = vkw_sync_ping(side, o->timeout_ms, err);
         uint64_t now = vkw_clock_ns();
         if (s == VKW_E_INTERRUPTED)
             return s;
@@ -167,7 +184,9 @@ static vkw_status time_pings(bench_ctx *c, vkw_sync_side *side, double *samples,
  * a chain's time over its rounds. The ponger's batches are already queued. */
 static vkw_status time_chains(bench_ctx *c, vkw_sync_side *side, double *samples, vkw_error *err)
 {
-    uint32_t n = c->opts->round_trips;
+    uint32_t n = c->opts->round_trips * per_sample(c);
+    if (per_sample(c) > 1)
+        c->fault_pending = false;
     for (uint32_t k = 0; k < VKW_BENCH_CHAINS; k++) {
         uint64_t first = (uint64_t)k * n + 1;
         vkw_status s = vkw_sync_chain_submit(side, true, first, n, k + 1, err);
@@ -178,7 +197,7 @@ static vkw_status time_chains(bench_ctx *c, vkw_sync_side *side, double *samples
         uint64_t t1 = vkw_clock_ns();
         if (s != VKW_OK)
             return s;
-        samples[k] = (double)(t1 - t0) / n;
+        samples[k] = (double)(t1 - t0) / c->opts->round_trips;
     }
     return VKW_OK;
 }
@@ -190,20 +209,20 @@ static uint32_t answered_rounds(const bench_ctx *c)
 {
     if (c->opts->fault == VKW_FAULT_LOST_SIGNAL && c->fault_pending)
         return c->opts->warmup;
-    return c->opts->warmup + c->opts->round_trips;
+    return timed_rounds(c);
 }
 
 /* The timed loop is about to run with the other side answering `answered`:
  * a lost signal is committed now, not when the mode was planned. */
 static void fault_committed(bench_ctx *c, uint32_t answered)
 {
-    if (answered < c->opts->warmup + c->opts->round_trips)
+    if (answered < timed_rounds(c))
         c->fault_pending = false;
 }
 
-static uint32_t chain_rounds(const vkw_bench_options *o)
+static uint32_t chain_rounds(const bench_ctx *c)
 {
-    return VKW_BENCH_CHAINS * o->round_trips;
+    return VKW_BENCH_CHAINS * c->opts->round_trips * per_sample(c);
 }
 
 /* ---- The other side in a thread of this process ---------------------------- */
@@ -268,7 +287,7 @@ static vkw_status run_thread_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_sid
         goto cleanup;
     if (r->mode == VKW_SYNC_GPU_CHAIN) {
         /* No host in the loop: this thread queues the other side's batches. */
-        s = vkw_sync_chain_submit(&pt.side, false, 1, chain_rounds(o), 0, err);
+        s = vkw_sync_chain_submit(&pt.side, false, 1, chain_rounds(c), 0, err);
         if (s == VKW_OK)
             s = time_chains(c, side, samples, err);
         goto cleanup;
@@ -326,7 +345,7 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
     msg.mode = r->mode;
     msg.os_kind = r->os_kind;
     msg.handle_type = t ? t->bit : 0;
-    msg.rounds = r->mode == VKW_SYNC_GPU_CHAIN ? chain_rounds(o) : o->warmup + o->round_trips;
+    msg.rounds = r->mode == VKW_SYNC_GPU_CHAIN ? chain_rounds(c) : timed_rounds(c);
     msg.answer = r->mode == VKW_SYNC_GPU_CHAIN ? msg.rounds : answered_rounds(c);
     msg.timeout_ms = o->timeout_ms;
     msg.pin_cpu = o->pin_child;
@@ -416,30 +435,27 @@ cleanup:
     return s;
 }
 
-static void run_one(bench_ctx *c, vkw_sync_result *r)
+/* One repeat of a mode (its warm-up and timed loop) into samples (n of
+ * them); its p50 and p99 kept. False, with the mode's outcome and reason set,
+ * when it did not pass (an interrupted one stays not run). */
+static bool run_repeat(bench_ctx *c, vkw_sync_result *r, uint32_t k, double *samples, uint32_t n)
 {
-    const vkw_bench_options *o = c->opts;
-    uint32_t n = r->mode == VKW_SYNC_GPU_CHAIN ? VKW_BENCH_CHAINS : o->round_trips;
-    double *samples = calloc(n, sizeof *samples);
     vkw_error err;
     vkw_error_clear(&err);
     vkw_sync_side side;
     memset(&side, 0, sizeof side);
-    vkw_status s = samples ? VKW_OK : vkw_fail(&err, VKW_E_NO_MEMORY, "out of host memory");
+    double *one = malloc(n * sizeof *one);
+    vkw_status s = one ? VKW_OK : vkw_fail(&err, VKW_E_NO_MEMORY, "out of host memory");
     if (s == VKW_OK)
         s = r->peer == VKW_PEER_THREAD ? run_thread_peer(c, r, &side, samples, &err)
                                        : run_process_peer(c, r, &side, samples, &err);
     if (s == VKW_OK) {
-        r->outcome = VKW_OUTCOME_PASSED;
-        if (o->keep_samples) {
-            double *copy = malloc(n * sizeof *copy);
-            if (copy) {
-                memcpy(copy, samples, n * sizeof *copy);
-                r->samples = copy;
-                r->sample_count = n;
-            }
-        }
-        vkw_distribution_of(samples, n, &r->rt);
+        vkw_distribution d;
+        memcpy(one, samples, n * sizeof *one);
+        vkw_distribution_of(one, n, &d);
+        r->repeat_p50[k] = d.p50;
+        r->repeat_p99[k] = d.p99;
+        r->repeat_count = k + 1;
     } else if (s == VKW_E_INTERRUPTED) {
         snprintf(r->reason, sizeof r->reason, "not run to the end: %.200s", err.message);
     } else {
@@ -447,7 +463,24 @@ static void run_one(bench_ctx *c, vkw_sync_result *r)
         r->status = s;
         snprintf(r->reason, sizeof r->reason, "%.250s", err.message);
     }
-    free(samples);
+    free(one);
+    return s == VKW_OK;
+}
+
+/* A mode whose every repeat passed: its distribution over every sample. */
+static void conclude_mode(const bench_ctx *c, vkw_sync_result *r, double *samples, uint32_t n)
+{
+    size_t all = (size_t)n * r->repeat_count;
+    r->outcome = VKW_OUTCOME_PASSED;
+    if (c->opts->keep_samples) {
+        double *copy = malloc(all * sizeof *copy);
+        if (copy) {
+            memcpy(copy, samples, all * sizeof *copy);
+            r->samples = copy;
+            r->sample_count = (uint32_t)all;
+        }
+    }
+    vkw_distribution_of(samples, all, &r->rt);
 }
 
 /* Each mode against the fastest OS baseline of the same peer, by median. */
@@ -489,39 +522,75 @@ vkw_status vkw_bench_sync_run(bench_ctx *c, vkw_error *err)
                          err->message);
         goto tally;
     }
-    for (uint32_t i = 0; i < b->sync_count; i++)
-        c->steps_total += b->sync[i].outcome == VKW_OUTCOME_NOT_RUN;
+    /* --repeat: whole passes over every mode, so each repeat of a mode is
+     * seconds from the next and the repeats see the machine's run-to-run
+     * changes (load, clocks), not one moment of it. */
+    uint32_t reps = c->opts->repeat ? c->opts->repeat : 1;
+    double **bufs = calloc(b->sync_count ? b->sync_count : 1, sizeof *bufs);
+    if (!bufs) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory for the round trips");
+        goto tally;
+    }
     for (uint32_t i = 0; i < b->sync_count; i++) {
         vkw_sync_result *r = &b->sync[i];
+        uint32_t n = r->mode == VKW_SYNC_GPU_CHAIN ? VKW_BENCH_CHAINS : c->opts->round_trips;
         if (r->outcome != VKW_OUTCOME_NOT_RUN)
             continue;
-        if ((s = vkw_stop_check(err)) != VKW_OK) {
-            snprintf(r->reason, sizeof r->reason, "not run: %.240s", err->message);
-            continue;
+        c->steps_total += reps;
+        bufs[i] = calloc((size_t)n * reps, sizeof *bufs[i]);
+        r->repeat_p50 = calloc(reps, sizeof *r->repeat_p50);
+        r->repeat_p99 = calloc(reps, sizeof *r->repeat_p99);
+        if (!bufs[i] || !r->repeat_p50 || !r->repeat_p99) {
+            r->outcome = VKW_OUTCOME_FAILED;
+            r->status = VKW_E_NO_MEMORY;
+            snprintf(r->reason, sizeof r->reason, "out of host memory for its samples");
         }
-        const vkw_handle_type *t = vkw_sync_result_type(r);
-        char step[128];
-        snprintf(step, sizeof step, "round trips %s%s%s, %s peer", vkw_sync_mode_name(r->mode),
-                 r->mode == VKW_SYNC_OS ? " " : (t ? " " : ""),
-                 r->mode == VKW_SYNC_OS ? vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind)
-                                        : (t ? t->name : ""),
-                 vkw_peer_name(r->peer));
-        vkw_bench_progress(c, step, "%u round trips",
-                           r->mode == VKW_SYNC_GPU_CHAIN ? chain_rounds(c->opts)
-                                                         : c->opts->round_trips);
-        c->steps_done++;
-        if (r->peer == VKW_PEER_PROCESS && c->child_failed) {
-            snprintf(r->reason, sizeof r->reason, "not run: the child process had ended");
-            continue;
-        }
-        if (r->mode != VKW_SYNC_OS && c->dev.wedged) {
-            snprintf(r->reason, sizeof r->reason, "not run: the device is wedged");
-            continue;
-        }
-        run_one(c, r);
-        if (vkw_stop_requested() != VKW_STOP_NONE)
-            s = vkw_stop_check(err);
     }
+    for (uint32_t k = 0; k < reps; k++)
+        for (uint32_t i = 0; i < b->sync_count; i++) {
+            vkw_sync_result *r = &b->sync[i];
+            if (r->outcome != VKW_OUTCOME_NOT_RUN || r->repeat_count != k || r->reason[0])
+                continue; /* decided, or an earlier repeat did not pass */
+            if ((s = vkw_stop_check(err)) != VKW_OK) {
+                snprintf(r->reason, sizeof r->reason, "not run: %.240s", err->message);
+                continue;
+            }
+            const vkw_handle_type *t = vkw_sync_result_type(r);
+            char step[160], rep[48] = "";
+            if (reps > 1)
+                snprintf(rep, sizeof rep, ", repeat %u of %u", k + 1, reps);
+            snprintf(step, sizeof step, "round trips %s%s%s, %s peer%s",
+                     vkw_sync_mode_name(r->mode), r->mode == VKW_SYNC_OS ? " " : (t ? " " : ""),
+                     r->mode == VKW_SYNC_OS
+                         ? vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind)
+                         : (t ? t->name : ""),
+                     vkw_peer_name(r->peer), rep);
+            vkw_bench_progress(c, step, "%u round trips",
+                               r->mode == VKW_SYNC_GPU_CHAIN ? chain_rounds(c)
+                                                             : c->opts->round_trips);
+            c->steps_done++;
+            if (r->peer == VKW_PEER_PROCESS && c->child_failed) {
+                snprintf(r->reason, sizeof r->reason, "not run: the child process had ended");
+                continue;
+            }
+            if (r->mode != VKW_SYNC_OS && c->dev.wedged) {
+                snprintf(r->reason, sizeof r->reason, "not run: the device is wedged");
+                continue;
+            }
+            uint32_t n = r->mode == VKW_SYNC_GPU_CHAIN ? VKW_BENCH_CHAINS : c->opts->round_trips;
+            if (run_repeat(c, r, k, bufs[i] + (size_t)k * n, n) && k + 1 == reps)
+                conclude_mode(c, r, bufs[i], n);
+            if (vkw_stop_requested() != VKW_STOP_NONE)
+                s = vkw_stop_check(err);
+        }
+    for (uint32_t i = 0; i < b->sync_count; i++) {
+        vkw_sync_result *r = &b->sync[i];
+        if (r->outcome == VKW_OUTCOME_NOT_RUN && r->repeat_count && !r->reason[0])
+            snprintf(r->reason, sizeof r->reason, "not run: stopped after %u of %u repeats",
+                     r->repeat_count, reps);
+        free(bufs[i]);
+    }
+    free(bufs);
     ratios(b);
 tally:
     for (uint32_t i = 0; i < b->sync_count; i++) {

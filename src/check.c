@@ -7,28 +7,17 @@
 #include <string.h>
 
 #include "bench.h"
+#include "report_vocab.h"
 #include "vkw.h"
 
 const char *vkw_expect_outcome_name(vkw_expect_outcome o)
 {
-    switch (o) {
-    case VKW_EXPECT_PASSED: return "passed";
-    case VKW_EXPECT_FAILED: return "failed";
-    case VKW_EXPECT_ERROR: return "error";
-    }
-    return "unknown";
+    return vkw_vocab_word(&vkw_vocab_expect_outcome, (uint32_t)o);
 }
 
 const char *vkw_check_verdict_name(vkw_check_verdict v)
 {
-    switch (v) {
-    case VKW_CHECK_PASSED: return "passed";
-    case VKW_CHECK_FAILED: return "failed";
-    case VKW_CHECK_ERROR: return "error";
-    case VKW_CHECK_ENVIRONMENT: return "environment";
-    case VKW_CHECK_INTERRUPTED: return "interrupted";
-    }
-    return "unknown";
+    return vkw_vocab_word(&vkw_vocab_check_outcome, (uint32_t)v);
 }
 
 /* ---- the plan: what is expected of each device ---------------------------- */
@@ -615,6 +604,7 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
     out->config = c;
     vkw_report_init(&out->probe, "check");
     uint64_t start = vkw_clock_ns();
+    vkw_status env_status = VKW_E_UNSUPPORTED; /* the status of an environment outcome */
     vkw_check_item *items = NULL;
     uint32_t item_count = 0;
     vkw_status s = vkw_check_plan(c, &items, &item_count, err);
@@ -632,6 +622,7 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
     vkw_error_clear(&perr);
     vkw_status ps = vkw_probe_run(&po, &out->probe, &perr);
     if (environment_status(ps)) {
+        env_status = ps;
         out->verdict = VKW_CHECK_ENVIRONMENT;
         snprintf(out->message, sizeof out->message, "%s", perr.message);
         goto done;
@@ -672,6 +663,7 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
         goto done;
     }
     if (!out->selected_count) {
+        env_status = VKW_E_NO_DEVICE_MATCH;
         out->verdict = VKW_CHECK_ENVIRONMENT;
         int n = snprintf(out->message, sizeof out->message,
                          "no device matches the config's devices (found:");
@@ -715,6 +707,15 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
     }
 
 done:
+    /* One rule for every environment outcome: the report's status is not ok
+     * and names what the machine lacks (the probe's own failure, if it had
+     * one, else the check's finding). */
+    if (out->verdict == VKW_CHECK_ENVIRONMENT) {
+        vkw_error env;
+        vkw_error_clear(&env);
+        vkw_fail(&env, env_status, "%s", out->message);
+        vkw_report_set_error(&out->probe, &env);
+    }
     free(items);
     tally(out);
     out->total_ms = (double)(vkw_clock_ns() - start) / 1e6;

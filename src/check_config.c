@@ -583,8 +583,9 @@ static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_chec
     static const char *const memory_keys[] = {"name",      "part",   "handle_types",
                                               "scenarios", "sizes",  "iterations",
                                               "nt_names",  "expect", "fault", NULL};
-    static const char *const sync_keys[] = {"name",   "part",   "modes",  "peer",  "handle_type",
-                                            "round_trips", "warmup", "expect", "fault", NULL};
+    static const char *const sync_keys[] = {"name",        "part",   "modes",  "peer",
+                                            "handle_type", "round_trips", "warmup", "repeat",
+                                            "expect",      "fault",  NULL};
     static const char *const parts[] = {"memory", "round-trips", NULL};
     static const char *const peers[] = {"process", "thread", "both", NULL};
     snprintf(b->source, sizeof b->source, "%.31s", r->place);
@@ -640,6 +641,8 @@ static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_chec
         s = whole(r, f, "warmup", 0, 10000000, &o->warmup);
     if (s == VKW_OK && (f = member(e, "fault")))
         s = fault(r, f, &o->fault);
+    if (s == VKW_OK && (f = member(e, "repeat")))
+        s = whole(r, f, "repeat", 1, VKW_BENCH_MAX_REPEAT, &o->repeat);
     if (s == VKW_OK && (s = need(r, e, "expect", &f)) == VKW_OK)
         s = expectations(r, f, b);
     b->listed_modes = o->sync_modes;

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "names.h"
 #include "report_json.h"
+#include "report_vocab.h"
 #include "text_buffer.h"
 
 /* ---- JSON ------------------------------------------------------------------ */
@@ -27,17 +28,17 @@ static bool expectation_json(cJSON *arr, const vkw_check_result *r, const vkw_ex
     if (!o || !cJSON_AddItemToArray(arr, o))
         return cJSON_Delete(o), false;
     const vkw_device_report *d = e->device_index >= 0 ? &r->probe.devices[e->device_index] : NULL;
-    bool ok = add_text(o, "id", e->id);
-    ok = ok && (d ? cJSON_AddNumberToObject(o, "device_index", d->index) != NULL
-                  : cJSON_AddNullToObject(o, "device_index") != NULL);
+    bool ok = add_text(o, VKW_K(ID), e->id);
+    ok = ok && (d ? cJSON_AddNumberToObject(o, VKW_K(EXPECTATION_DEVICE), d->index) != NULL
+                  : cJSON_AddNullToObject(o, VKW_K(EXPECTATION_DEVICE)) != NULL);
     ok = ok && add_text(o, "device_name", d ? d->name : NULL);
     ok = ok && add_text(o, "group", e->group);
     ok = ok && add_text(o, "source", e->source);
     ok = ok && add_text(o, "name", e->name);
-    ok = ok && add_text(o, "outcome", vkw_expect_outcome_name(e->outcome));
-    ok = ok && add_text(o, "measured", e->measured);
+    ok = ok && add_text(o, VKW_K(OUTCOME), vkw_expect_outcome_name(e->outcome));
+    ok = ok && add_text(o, VKW_K(MEASURED), e->measured);
     ok = ok && add_text(o, "limit", e->limit);
-    ok = ok && add_text(o, "message", e->message);
+    ok = ok && add_text(o, VKW_K(MESSAGE), e->message);
     ok = ok && cJSON_AddNumberToObject(o, "seconds", e->seconds) != NULL;
     return ok;
 }
@@ -49,9 +50,9 @@ static bool run_json(cJSON *arr, const vkw_check_result *r, const vkw_check_benc
     cJSON *o = cJSON_CreateObject();
     if (!o || !cJSON_AddItemToArray(arr, o))
         return cJSON_Delete(o), false;
-    bool ok = add_text(o, "name", r->config->benches[run->bench].name);
+    bool ok = add_text(o, VKW_K(RUN_NAME), r->config->benches[run->bench].name);
     ok = ok && cJSON_AddNumberToObject(o, "bench_index", run->bench) != NULL;
-    ok = ok && cJSON_AddNumberToObject(o, "device_index",
+    ok = ok && cJSON_AddNumberToObject(o, VKW_K(RUN_DEVICE),
                                        r->probe.devices[run->device_index].index) != NULL;
     cJSON *st = ok ? cJSON_AddObjectToObject(o, "status") : NULL;
     ok = st && cJSON_AddBoolToObject(st, "ok", run->status == VKW_OK) &&
@@ -60,16 +61,16 @@ static bool run_json(cJSON *arr, const vkw_check_result *r, const vkw_check_benc
     cJSON *tree = NULL;
     if (ok && vkw_report_to_cjson(&run->report, &tree, err) != VKW_OK)
         return false;
-    cJSON *bench = tree ? cJSON_DetachItemFromObjectCaseSensitive(tree, "bench") : NULL;
+    cJSON *bench = tree ? cJSON_DetachItemFromObjectCaseSensitive(tree, VKW_K(BENCH)) : NULL;
     cJSON *validation = tree ? cJSON_DetachItemFromObjectCaseSensitive(tree, "validation") : NULL;
     cJSON_Delete(tree);
     /* The bench's device_index counts in its own report's devices (the one it
      * ran on); here the devices are the check's: every one the probe found. */
-    cJSON *di = bench ? cJSON_GetObjectItemCaseSensitive(bench, "device_index") : NULL;
+    cJSON *di = bench ? cJSON_GetObjectItemCaseSensitive(bench, VKW_K(DEVICE_INDEX)) : NULL;
     if (cJSON_IsNumber(di))
         cJSON_SetNumberValue(di, run->device_index);
-    ok = ok && (bench ? cJSON_AddItemToObject(o, "bench", bench)
-                      : cJSON_AddNullToObject(o, "bench") != NULL);
+    ok = ok && (bench ? cJSON_AddItemToObject(o, VKW_K(RUN_BENCH), bench)
+                      : cJSON_AddNullToObject(o, VKW_K(RUN_BENCH)) != NULL);
     if (!ok)
         cJSON_Delete(bench);
     ok = ok && (validation ? cJSON_AddItemToObject(o, "validation", validation)
@@ -87,11 +88,11 @@ vkw_status vkw_check_to_json(const vkw_check_result *r, int exit_code, char **ou
     if (s != VKW_OK)
         return s;
     const vkw_check_config *c = r->config;
-    cJSON *ck = cJSON_AddObjectToObject(root, "check");
+    cJSON *ck = cJSON_AddObjectToObject(root, VKW_K(CHECK));
     cJSON *cfg = ck ? cJSON_AddObjectToObject(ck, "config") : NULL;
     bool ok = cfg && add_text(cfg, "path", c->path) && add_text(cfg, "name", c->name) &&
               add_text(cfg, "description", c->description);
-    ok = ok && add_text(ck, "outcome", vkw_check_verdict_name(r->verdict));
+    ok = ok && add_text(ck, VKW_K(CHECK_OUTCOME), vkw_check_verdict_name(r->verdict));
     ok = ok && cJSON_AddNumberToObject(ck, "exit_code", exit_code) != NULL;
     ok = ok && add_text(ck, "message", r->message);
     cJSON *sel = ok ? cJSON_AddArrayToObject(ck, "selected_devices") : NULL;
@@ -103,10 +104,10 @@ vkw_status vkw_check_to_json(const vkw_check_result *r, int exit_code, char **ou
          cJSON_AddNumberToObject(sum, "passed", r->passed) &&
          cJSON_AddNumberToObject(sum, "failed", r->failed) &&
          cJSON_AddNumberToObject(sum, "errors", r->errors);
-    cJSON *ex = ok ? cJSON_AddArrayToObject(ck, "expectations") : NULL;
+    cJSON *ex = ok ? cJSON_AddArrayToObject(ck, VKW_K(EXPECTATIONS)) : NULL;
     for (uint32_t i = 0; ex && ok && i < r->expectation_count; i++)
         ok = expectation_json(ex, r, &r->expectations[i]);
-    cJSON *runs = ok && ex ? cJSON_AddArrayToObject(ck, "runs") : NULL;
+    cJSON *runs = ok && ex ? cJSON_AddArrayToObject(ck, VKW_K(RUNS)) : NULL;
     for (uint32_t i = 0; runs && ok && i < r->run_count; i++)
         ok = run_json(runs, r, &r->runs[i], err);
     cJSON *timing = cJSON_GetObjectItemCaseSensitive(root, "timing");

@@ -44,6 +44,8 @@ typedef enum vkw_fault {
     VKW_FAULT_LEAK,           /* every timed cycle, each side keeps one handle open */
     VKW_FAULT_FLIP_BYTE,      /* the parent writes its pattern with one byte flipped */
     VKW_FAULT_INVALID_USAGE,  /* the child breaks one valid-usage rule in a real Vulkan call */
+    VKW_FAULT_DOUBLE_ROUND_TRIPS, /* every timed round trip is done twice: a true 2x slowdown
+                                     (compare's own tests); the parent alone commits it */
     VKW_FAULT_COUNT
 } vkw_fault;
 

@@ -9,6 +9,7 @@
 #include "platform.h"
 #include "report.h"
 #include "report_json.h"
+#include "report_vocab.h"
 
 /* cJSON returns NULL when it runs out of memory; the writer remembers that
  * once instead of checking every call, and the whole document is refused. */
@@ -150,15 +151,15 @@ static void props(jw *w, cJSON *o, const vkw_external_props *p, const vkw_handle
 static void verdict(jw *w, cJSON *parent, const char *key, const vkw_verdict *v)
 {
     cJSON *o = parent ? add_obj(w, parent, key) : NULL;
-    str(w, o, "code", vkw_verdict_code_name(v->code));
-    str(w, o, "detail", v->code == VKW_VERDICT_NOT_RUN ? "not probed: the probe stopped early"
+    str(w, o, VKW_K(VERDICT_CODE), vkw_verdict_code_name(v->code));
+    str(w, o, VKW_K(DETAIL), v->code == VKW_VERDICT_NOT_RUN ? "not probed: the probe stopped early"
                                                        : v->detail);
 }
 
 static void handle_type_head(jw *w, cJSON *o, const vkw_device_report *dev,
                              const vkw_handle_type *ht)
 {
-    str(w, o, "handle_type", ht->name);
+    str(w, o, VKW_K(HANDLE_TYPE), ht->name);
     num(w, o, "bit", ht->bit);
     str(w, o, "family", vkw_handle_family_name(ht->family));
     boolean(w, o, "applicable", vkw_handle_family_native(ht->family));
@@ -171,8 +172,8 @@ static void handle_type_head(jw *w, cJSON *o, const vkw_device_report *dev,
 static void identity(jw *w, cJSON *d, const vkw_device_report *dev)
 {
     char buf[64];
-    cJSON *o = add_obj(w, d, "identity");
-    str(w, o, "name", dev->name);
+    cJSON *o = add_obj(w, d, VKW_K(IDENTITY));
+    str(w, o, VKW_K(NAME), dev->name);
     num(w, o, "vendor_id", dev->vendor_id);
     str(w, o, "vendor_name", vkw_vendor_name(dev->vendor_id));
     num(w, o, "device_id", dev->device_id);
@@ -203,13 +204,13 @@ static void identity(jw *w, cJSON *d, const vkw_device_report *dev)
         null(w, o, "conformance_version");
     }
     if (dev->has_id_properties) {
-        str(w, o, "device_uuid", vkw_uuid_string(dev->device_uuid, VK_UUID_SIZE, buf, sizeof buf));
+        str(w, o, VKW_K(DEVICE_UUID), vkw_uuid_string(dev->device_uuid, VK_UUID_SIZE, buf, sizeof buf));
         str(w, o, "driver_uuid", vkw_uuid_string(dev->driver_uuid, VK_UUID_SIZE, buf, sizeof buf));
         str(w, o, "device_luid", vkw_uuid_string(dev->device_luid, VK_LUID_SIZE, buf, sizeof buf));
         boolean(w, o, "device_luid_valid", dev->device_luid_valid);
         num(w, o, "device_node_mask", dev->device_node_mask);
     } else {
-        null(w, o, "device_uuid");
+        null(w, o, VKW_K(DEVICE_UUID));
         null(w, o, "driver_uuid");
         null(w, o, "device_luid");
         boolean(w, o, "device_luid_valid", false);
@@ -271,7 +272,7 @@ static void topology(jw *w, cJSON *d, const vkw_device_report *dev)
 static void capabilities(jw *w, cJSON *d, const vkw_device_report *dev)
 {
     const vkw_handle_type *mt = vkw_memory_handle_types;
-    cJSON *ma = add_arr(w, d, "external_memory");
+    cJSON *ma = add_arr(w, d, VKW_K(EXTERNAL_MEMORY));
     for (size_t t = 0; ma && t < VKW_MEMORY_HANDLE_TYPE_COUNT; t++) {
         cJSON *m = push_obj(w, ma);
         handle_type_head(w, m, dev, &mt[t]);
@@ -294,11 +295,11 @@ static void capabilities(jw *w, cJSON *d, const vkw_device_report *dev)
             num(w, i, "usage", ic->usage);
             props(w, i, &dev->memory_caps[t].image[c], mt, VKW_MEMORY_HANDLE_TYPE_COUNT);
         }
-        verdict(w, m, "verdict", &dev->memory_verdict[t]);
+        verdict(w, m, VKW_K(VERDICT), &dev->memory_verdict[t]);
     }
 
     const vkw_handle_type *st = vkw_semaphore_handle_types;
-    cJSON *sa = add_arr(w, d, "external_semaphores");
+    cJSON *sa = add_arr(w, d, VKW_K(EXTERNAL_SEMAPHORES));
     for (size_t t = 0; sa && t < VKW_SEMAPHORE_HANDLE_TYPE_COUNT; t++) {
         cJSON *s = push_obj(w, sa);
         handle_type_head(w, s, dev, &st[t]);
@@ -306,19 +307,19 @@ static void capabilities(jw *w, cJSON *d, const vkw_device_report *dev)
         props(w, b, &dev->semaphore_caps[t].binary, st, VKW_SEMAPHORE_HANDLE_TYPE_COUNT);
         cJSON *tl = s ? add_obj(w, s, "timeline") : NULL;
         props(w, tl, &dev->semaphore_caps[t].timeline, st, VKW_SEMAPHORE_HANDLE_TYPE_COUNT);
-        cJSON *v = s ? add_obj(w, s, "verdict") : NULL;
-        verdict(w, v, "binary", &dev->semaphore_verdict[t][0]);
-        verdict(w, v, "timeline", &dev->semaphore_verdict[t][1]);
+        cJSON *v = s ? add_obj(w, s, VKW_K(VERDICT)) : NULL;
+        verdict(w, v, VKW_K(BINARY), &dev->semaphore_verdict[t][0]);
+        verdict(w, v, VKW_K(TIMELINE), &dev->semaphore_verdict[t][1]);
     }
 
     const vkw_handle_type *ft = vkw_fence_handle_types;
-    cJSON *fa = add_arr(w, d, "external_fences");
+    cJSON *fa = add_arr(w, d, VKW_K(EXTERNAL_FENCES));
     for (size_t t = 0; fa && t < VKW_FENCE_HANDLE_TYPE_COUNT; t++) {
         cJSON *f = push_obj(w, fa);
         handle_type_head(w, f, dev, &ft[t]);
         cJSON *p = f ? add_obj(w, f, "properties") : NULL;
         props(w, p, &dev->fence_caps[t], ft, VKW_FENCE_HANDLE_TYPE_COUNT);
-        verdict(w, f, "verdict", &dev->fence_verdict[t]);
+        verdict(w, f, VKW_K(VERDICT), &dev->fence_verdict[t]);
     }
 }
 
@@ -388,11 +389,11 @@ static void instance(jw *w, cJSON *root, const vkw_report *r)
 static void summary(jw *w, cJSON *parent, const char *key, const vkw_summary *sm)
 {
     cJSON *o = add_obj(w, parent, key);
-    num(w, o, "count", sm->count);
-    num(w, o, "min", sm->min);
-    num(w, o, "median", sm->median);
+    num(w, o, VKW_K(COUNT), sm->count);
+    num(w, o, VKW_K(MIN), sm->min);
+    num(w, o, VKW_K(MEDIAN), sm->median);
     num(w, o, "mean", sm->mean);
-    num(w, o, "max", sm->max);
+    num(w, o, VKW_K(MAX), sm->max);
 }
 
 static void gbps(jw *w, cJSON *o, const char *key, const vkw_memory_scenario *sc, vkw_phase p)
@@ -407,13 +408,13 @@ static void gbps(jw *w, cJSON *o, const char *key, const vkw_memory_scenario *sc
 static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
 {
     const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
-    str(w, o, "handle_type", t->name);
-    str(w, o, "scenario", vkw_scenario_kind_name(sc->kind));
+    str(w, o, VKW_K(HANDLE_TYPE), t->name);
+    str(w, o, VKW_K(SCENARIO), vkw_scenario_kind_name(sc->kind));
     str(w, o, "resource", sc->kind == VKW_SCENARIO_IMAGE_COPY ? "image" : "buffer");
     str(w, o, "access", sc->kind == VKW_SCENARIO_BUFFER_MAP ? "map" : "copy");
-    num(w, o, "size_requested", (double)sc->size_requested);
-    str(w, o, "outcome", vkw_outcome_name(sc->outcome));
-    str(w, o, "reason", sc->outcome == VKW_OUTCOME_PASSED ? NULL : sc->reason);
+    num(w, o, VKW_K(SIZE_REQUESTED), (double)sc->size_requested);
+    str(w, o, VKW_K(OUTCOME), vkw_outcome_name(sc->outcome));
+    str(w, o, VKW_K(REASON), sc->outcome == VKW_OUTCOME_PASSED ? NULL : sc->reason);
     str(w, o, "status", sc->outcome == VKW_OUTCOME_PASSED ? NULL : vkw_status_code(sc->status));
     bool allocated = sc->desc.allocation_size != 0;
     cJSON *m = allocated ? add_obj(w, o, "memory") : NULL;
@@ -438,14 +439,14 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
         }
     }
     num(w, o, "iterations", sc->iterations_done);
-    cJSON *ph = add_obj(w, o, "phases_us");
+    cJSON *ph = add_obj(w, o, VKW_K(PHASES_US));
     for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++)
         summary(w, ph, vkw_phase_name((vkw_phase)p), &sc->phase_us[p]);
-    cJSON *v = add_obj(w, o, "verify");
+    cJSON *v = add_obj(w, o, VKW_K(VERIFY));
     boolean(w, v, "parent_to_child", sc->parent_to_child_ok);
     boolean(w, v, "child_to_parent", sc->child_to_parent_ok);
-    gbps(w, v, "child_gbps", sc, VKW_PHASE_CHILD_VERIFY);
-    gbps(w, v, "parent_gbps", sc, VKW_PHASE_PARENT_VERIFY);
+    gbps(w, v, VKW_K(CHILD_GBPS), sc, VKW_PHASE_CHILD_VERIFY);
+    gbps(w, v, VKW_K(PARENT_GBPS), sc, VKW_PHASE_PARENT_VERIFY);
     if (sc->mismatch) {
         cJSON *mm = add_obj(w, v, "mismatch");
         str(w, mm, "seen_by", sc->mismatch_side);
@@ -483,25 +484,25 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
 
 static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sync_result *r)
 {
-    str(w, o, "mode", vkw_sync_mode_name(r->mode));
-    str(w, o, "peer", vkw_peer_name(r->peer));
-    str(w, o, "os_primitive",
+    str(w, o, VKW_K(MODE), vkw_sync_mode_name(r->mode));
+    str(w, o, VKW_K(PEER), vkw_peer_name(r->peer));
+    str(w, o, VKW_K(OS_PRIMITIVE),
         r->mode == VKW_SYNC_OS ? vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind) : NULL);
     const vkw_handle_type *t = vkw_sync_result_type(r);
-    str(w, o, "handle_type", t ? t->name : NULL);
+    str(w, o, VKW_K(HANDLE_TYPE), t ? t->name : NULL);
     str(w, o, "object", r->mode == VKW_SYNC_OS             ? NULL
                         : r->mode == VKW_SYNC_FENCE        ? "fence"
                         : r->mode == VKW_SYNC_QUEUE_BINARY ? "binary semaphore"
                                                            : "timeline semaphore");
-    str(w, o, "outcome", vkw_outcome_name(r->outcome));
-    str(w, o, "reason", r->outcome == VKW_OUTCOME_PASSED ? NULL : r->reason);
+    str(w, o, VKW_K(OUTCOME), vkw_outcome_name(r->outcome));
+    str(w, o, VKW_K(REASON), r->outcome == VKW_OUTCOME_PASSED ? NULL : r->reason);
     const vkw_distribution *d = &r->rt;
-    cJSON *st = add_obj(w, o, "round_trip_ns");
+    cJSON *st = add_obj(w, o, VKW_K(ROUND_TRIP_NS));
     num(w, st, "count", d->count);
     num(w, st, "min", d->min);
-    num(w, st, "p50", d->p50);
+    num(w, st, VKW_K(P50), d->p50);
     num(w, st, "p90", d->p90);
-    num(w, st, "p99", d->p99);
+    num(w, st, VKW_K(P99), d->p99);
     num(w, st, "p99_9", d->p999);
     num(w, st, "max", d->max);
     num(w, st, "mean", d->mean);
@@ -530,24 +531,34 @@ static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sy
         null(w, o, "ratio_to_best_baseline");
     }
     if (r->samples) {
-        cJSON *sa = add_arr(w, o, "samples_ns");
+        cJSON *sa = add_arr(w, o, VKW_K(SAMPLES_NS));
         for (uint32_t k = 0; sa && k < r->sample_count; k++)
             attach(w, sa, NULL, cJSON_CreateNumber(r->samples[k]));
     } else {
-        null(w, o, "samples_ns");
+        null(w, o, VKW_K(SAMPLES_NS));
+    }
+    bool repeated = r->outcome == VKW_OUTCOME_PASSED && r->repeat_count;
+    cJSON *reps = repeated ? add_arr(w, o, VKW_K(REPEATS)) : NULL;
+    if (!repeated)
+        null(w, o, VKW_K(REPEATS));
+    for (uint32_t k = 0; reps && k < r->repeat_count; k++) {
+        cJSON *e = push_obj(w, reps);
+        num(w, e, VKW_K(P50), r->repeat_p50[k]);
+        num(w, e, VKW_K(P99), r->repeat_p99[k]);
     }
 }
 
 static void round_trips(jw *w, cJSON *o, const vkw_bench_report *b)
 {
     if (!b->options.run_sync) {
-        null(w, o, "round_trips");
+        null(w, o, VKW_K(ROUND_TRIPS));
         return;
     }
-    cJSON *rt = add_obj(w, o, "round_trips");
+    cJSON *rt = add_obj(w, o, VKW_K(ROUND_TRIPS));
     cJSON *opt = add_obj(w, rt, "options");
     num(w, opt, "round_trips", b->options.round_trips);
     num(w, opt, "warmup", b->options.warmup);
+    num(w, opt, "repeat", b->options.repeat ? b->options.repeat : 1);
     num(w, opt, "gpu_chains", VKW_BENCH_CHAINS);
     if (b->options.pin_parent >= 0) {
         cJSON *pin = add_obj(w, opt, "pin");
@@ -561,7 +572,7 @@ static void round_trips(jw *w, cJSON *o, const vkw_bench_report *b)
                                                                  : "CLOCK_MONOTONIC");
     num(w, timer, "resolution_ns", (double)b->timer_resolution_ns);
     num(w, timer, "overhead_ns", b->timer_overhead_ns);
-    cJSON *ra = add_arr(w, rt, "results");
+    cJSON *ra = add_arr(w, rt, VKW_K(RESULTS));
     for (uint32_t i = 0; ra && i < b->sync_count; i++) {
         cJSON *r = push_obj(w, ra);
         if (r)
@@ -577,7 +588,7 @@ static void round_trips(jw *w, cJSON *o, const vkw_bench_report *b)
 
 static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
 {
-    cJSON *o = add_obj(w, root, "bench");
+    cJSON *o = add_obj(w, root, VKW_K(BENCH));
     if (!o)
         return;
     cJSON *opt = add_obj(w, o, "options");
@@ -599,7 +610,7 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
     if (parts && b->options.run_sync)
         push_str(w, parts, "round-trips");
 
-    num(w, o, "device_index", b->device_index);
+    num(w, o, VKW_K(DEVICE_INDEX), b->device_index);
     str(w, o, "device_name", b->device_name);
     cJSON *ch = add_obj(w, o, "child");
     boolean(w, ch, "started", b->child_started);
@@ -620,14 +631,14 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
                                                     : "deviceUUID, driverUUID");
     num(w, ch, "validation_errors", b->child_validation_errors);
 
-    cJSON *types = add_arr(w, o, "handle_types");
+    cJSON *types = add_arr(w, o, VKW_K(HANDLE_TYPES));
     for (uint32_t i = 0; types && i < b->type_count; i++) {
         cJSON *t = push_obj(w, types);
-        str(w, t, "handle_type", vkw_memory_handle_types[b->types[i].type_index].name);
-        boolean(w, t, "tested", b->types[i].tested);
+        str(w, t, VKW_K(HANDLE_TYPE), vkw_memory_handle_types[b->types[i].type_index].name);
+        boolean(w, t, VKW_K(TESTED), b->types[i].tested);
         str(w, t, "reason", b->types[i].tested ? NULL : b->types[i].reason);
     }
-    cJSON *sa = add_arr(w, o, "memory");
+    cJSON *sa = add_arr(w, o, VKW_K(MEMORY));
     for (uint32_t i = 0; sa && i < b->scenario_count; i++) {
         cJSON *sc = push_obj(w, sa);
         if (sc)
@@ -655,24 +666,24 @@ vkw_status vkw_report_to_cjson(const vkw_report *r, cJSON **out, vkw_error *err)
     cJSON *tool = add_obj(&w, root, "tool");
     str(&w, tool, "name", VKW_TOOL_NAME);
     str(&w, tool, "version", VKW_TOOL_VERSION);
-    str(&w, root, "command", r->command);
+    str(&w, root, VKW_K(COMMAND), r->command);
     str(&w, root, "generated_at", r->generated_at);
     str(&w, root, "os", r->os);
-    cJSON *st = add_obj(&w, root, "status");
-    boolean(&w, st, "ok", r->status == VKW_OK);
-    str(&w, st, "code", vkw_status_code(r->status));
-    str(&w, st, "message", r->message);
+    cJSON *st = add_obj(&w, root, VKW_K(STATUS));
+    boolean(&w, st, VKW_K(OK), r->status == VKW_OK);
+    str(&w, st, VKW_K(CODE), vkw_status_code(r->status));
+    str(&w, st, VKW_K(MESSAGE), r->message);
     boolean(&w, root, "interrupted", r->interrupted);
     str(&w, root, "device_filter", r->device_filter[0] ? r->device_filter : NULL);
 
     instance(&w, root, r);
 
     num(&w, root, "physical_device_count", r->physical_device_count);
-    cJSON *da = add_arr(&w, root, "devices");
+    cJSON *da = add_arr(&w, root, VKW_K(DEVICES));
     for (uint32_t i = 0; da && i < r->device_count; i++) {
         const vkw_device_report *dev = &r->devices[i];
         cJSON *d = push_obj(&w, da);
-        num(&w, d, "index", dev->index);
+        num(&w, d, VKW_K(INDEX), dev->index);
         boolean(&w, d, "complete", dev->complete);
         if (d) {
             identity(&w, d, dev);

@@ -81,3 +81,115 @@ void vkw_distribution_of(double *samples, size_t n, vkw_distribution *out)
     out->mean = mean;
     out->stddev = n > 1 ? sqrt(sq / (double)(n - 1)) : 0;
 }
+
+/* Arrangements of n x's and m y's with each U from 0 to n*m, divided by
+ * C(n+m, n): the exact null distribution. Built by placing the largest value
+ * last: a y there is above all n x's (U grows by n), an x adds nothing. */
+static double *exact_u_distribution(size_t n, size_t m)
+{
+    size_t top = n * m + 1;
+    /* cur[i * top + u]: i x's and j y's (j the loop's). */
+    double *cur = calloc((n + 1) * top, sizeof *cur), *next = calloc((n + 1) * top, sizeof *next);
+    double *out = calloc(top, sizeof *out);
+    if (!cur || !next || !out) {
+        free(cur);
+        free(next);
+        free(out);
+        return NULL;
+    }
+    for (size_t i = 0; i <= n; i++)
+        cur[i * top] = 1; /* j = 0: U is 0 */
+    for (size_t j = 1; j <= m; j++) {
+        memset(next, 0, (n + 1) * top * sizeof *next);
+        for (size_t i = 0; i <= n; i++)
+            for (size_t u = 0; u <= i * j; u++) {
+                double v = 0;
+                if (u >= i)
+                    v += cur[i * top + u - i]; /* the largest is the j-th y */
+                if (i > 0)
+                    v += next[(i - 1) * top + u]; /* the largest is the i-th x */
+                next[i * top + u] = v;
+            }
+        double *t = cur;
+        cur = next;
+        next = t;
+    }
+    double total = 0;
+    for (size_t u = 0; u < top; u++)
+        total += cur[n * top + u];
+    for (size_t u = 0; u < top; u++)
+        out[u] = cur[n * top + u] / total;
+    free(cur);
+    free(next);
+    return out;
+}
+
+double vkw_mann_whitney_min_p(size_t n, size_t m)
+{
+    /* 1 / C(n+m, n) */
+    double c = 1;
+    for (size_t k = 1; k <= n; k++)
+        c = c * (double)(m + k) / (double)k;
+    return n && m ? 1.0 / c : 1.0;
+}
+
+typedef struct ranked {
+    double v;
+    int from_y;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    return cmp_double(&((const ranked *)a)->v, &((const ranked *)b)->v);
+}
+
+double vkw_mann_whitney_greater(const double *x, size_t n, const double *y, size_t m, double *u)
+{
+    if (u)
+        *u = 0;
+    if (!n || !m)
+        return 1.0;
+    ranked *all = malloc((n + m) * sizeof *all);
+    if (!all)
+        return 1.0;
+    for (size_t i = 0; i < n; i++)
+        all[i] = (ranked){x[i], 0};
+    for (size_t j = 0; j < m; j++)
+        all[n + j] = (ranked){y[j], 1};
+    qsort(all, n + m, sizeof *all, cmp_ranked);
+    /* Midranks; the sum of the y's ranks gives U; the ties' sizes give the
+     * variance correction. */
+    double rank_sum_y = 0, tie_term = 0;
+    for (size_t i = 0; i < n + m;) {
+        size_t k = i;
+        while (k < n + m && all[k].v == all[i].v)
+            k++;
+        double mid = (double)(i + 1 + k) / 2.0, t = (double)(k - i);
+        for (size_t q = i; q < k; q++)
+            if (all[q].from_y)
+                rank_sum_y += mid;
+        tie_term += t * t * t - t;
+        i = k;
+    }
+    free(all);
+    double nn = (double)n, mm = (double)m;
+    double uy = rank_sum_y - mm * (mm + 1) / 2.0;
+    if (u)
+        *u = uy;
+    if (n <= VKW_MWU_EXACT_MAX && m <= VKW_MWU_EXACT_MAX) {
+        double *dist = exact_u_distribution(n, m);
+        if (dist) {
+            double p = 0;
+            for (size_t k = (size_t)floor(uy); k <= n * m; k++)
+                p += dist[k];
+            free(dist);
+            return p > 1 ? 1 : p;
+        }
+    }
+    double mean = nn * mm / 2.0, big = nn + mm;
+    double var = nn * mm / 12.0 * ((big + 1) - tie_term / (big * (big - 1)));
+    if (var <= 0)
+        return 1.0;
+    double z = (uy - mean - 0.5) / sqrt(var);
+    return 0.5 * erfc(z / sqrt(2.0));
+}

@@ -34,4 +34,18 @@ void vkw_distribution_of(double *samples, size_t n, vkw_distribution *out);
  * starts at 0). */
 void vkw_histogram_bucket_range(uint32_t k, double *from, double *below);
 
+/* The one-sided Mann-Whitney U test that y is larger than x: U counts the
+ * pairs (x[i], y[j]) with y[j] > x[i], a tie as one half; the p-value is the
+ * chance of a U at least this large when all n + m values come from one
+ * distribution. Exact (every arrangement counted) while n and m are at most
+ * VKW_MWU_EXACT_MAX; a tie is then counted against the claim (U rounded down).
+ * Beyond, the normal approximation with the tie and continuity corrections.
+ * 1 (nothing shown) when n or m is 0. */
+#define VKW_MWU_EXACT_MAX 50
+double vkw_mann_whitney_greater(const double *x, size_t n, const double *y, size_t m, double *u);
+
+/* The smallest p-value the exact test can give with n and m values: below
+ * alpha, or the test can never call a difference. */
+double vkw_mann_whitney_min_p(size_t n, size_t m);
+
 #endif

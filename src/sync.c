@@ -4,24 +4,16 @@
 #include <string.h>
 
 #include "external.h"
+#include "report_vocab.h"
 
 const char *vkw_sync_mode_name(vkw_sync_mode m)
 {
-    switch (m) {
-    case VKW_SYNC_OS: return "os";
-    case VKW_SYNC_HOST_TIMELINE: return "host-timeline";
-    case VKW_SYNC_QUEUE_TIMELINE: return "queue-timeline";
-    case VKW_SYNC_QUEUE_BINARY: return "queue-binary";
-    case VKW_SYNC_FENCE: return "fence";
-    case VKW_SYNC_GPU_CHAIN: return "gpu-chain";
-    case VKW_SYNC_MODE_COUNT: break;
-    }
-    return "unknown";
+    return vkw_vocab_word(&vkw_vocab_sync_mode, (uint32_t)m);
 }
 
 const char *vkw_peer_name(vkw_peer p)
 {
-    return p == VKW_PEER_THREAD ? "thread" : "process";
+    return vkw_vocab_word(&vkw_vocab_peer, (uint32_t)p);
 }
 
 /* Declared with the ping-pong in platform.h: the same on every OS, built on

@@ -5,20 +5,11 @@
 #include <string.h>
 
 #include "report.h"
+#include "report_vocab.h"
 
 const char *vkw_verdict_code_name(vkw_verdict_code code)
 {
-    switch (code) {
-    case VKW_VERDICT_NOT_RUN: return "not_run";
-    case VKW_VERDICT_SHAREABLE: return "shareable";
-    case VKW_VERDICT_SHAREABLE_DEDICATED: return "shareable_dedicated_only";
-    case VKW_VERDICT_NOT_ON_THIS_OS: return "not_on_this_os";
-    case VKW_VERDICT_EXTENSION_MISSING: return "extension_missing";
-    case VKW_VERDICT_DRIVER_SAYS_NO: return "driver_says_no";
-    case VKW_VERDICT_NOT_CROSS_PROCESS: return "not_cross_process";
-    case VKW_VERDICT_QUERY_FAILED: return "query_failed";
-    }
-    return "unknown";
+    return vkw_vocab_word(&vkw_vocab_verdict, (uint32_t)code);
 }
 
 static const char *family_home(vkw_handle_family f)

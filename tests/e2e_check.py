@@ -811,6 +811,9 @@ def environment_case(cfg, want, *extra, env=None):
         check(not schema_errors(r), f"the report validates: {schema_errors(r)[:3]}")
         check(r["check"]["outcome"] == "environment" and want in r["check"]["message"],
               f"the report says why: {r['check']['outcome']}: {r['check']['message']}")
+        # One rule for every environment outcome: the status is not ok, says why.
+        check(r["status"]["ok"] is False and r["status"]["code"] != "ok"
+              and r["status"]["message"], f"status.ok is false with a code: {r['status']}")
         root, cases = junit_cases(out["xml"])
         check(len(cases) == 1 and outcome_of(cases[0]) == "error"
               and want in cases[0].find("error").get("message"),
@@ -838,6 +841,36 @@ def test_check_no_matching_device_is_environment():
 def test_check_windows_config_on_linux_is_environment():
     cfg = load(os.path.join(SAMPLES, "windows-nt-handles.json"))
     environment_case(cfg, "the config is for windows; this is Linux")
+
+
+def test_check_repeat_runs_each_mode_again():
+    """A round-trips bench with "repeat": 3 runs each mode three times: the
+    report keeps each repeat's p50 and p99, the distribution covers them all."""
+    cfg = copy.deepcopy(MINIMAL)
+    cfg["benches"] = [{"name": "rt", "part": "round-trips", "modes": ["os", "host-timeline"],
+                       "peer": "thread", "round_trips": 100, "warmup": 10, "repeat": 3,
+                       "expect": {"passes": True}}]
+    check(not config_schema_errors(cfg), f"the schema takes repeat: {config_schema_errors(cfg)}")
+    with tempfile.TemporaryDirectory() as d:
+        p, out = run_check(d, cfg)
+        check(p.returncode == EXIT_OK, f"exit 0, got {p.returncode}: {p.stderr}")
+        r = load(out["json"])
+        check(not schema_errors(r), f"the report validates: {schema_errors(r)[:3]}")
+        rt = r["check"]["runs"][0]["bench"]["round_trips"]
+        check(rt["options"]["repeat"] == 3, f"the option is kept: {rt['options']}")
+        for x in rt["results"]:
+            check(x["outcome"] == "passed" and len(x["repeats"]) == 3
+                  and x["round_trip_ns"]["count"] == 300
+                  and min(e["p50"] for e in x["repeats"]) <= x["round_trip_ns"]["p50"]
+                  <= max(e["p50"] for e in x["repeats"]),
+                  f"three repeats, 300 samples, the p50 among theirs: {x['mode']} "
+                  f"{x['repeats']} {x['round_trip_ns']}")
+    bad = copy.deepcopy(cfg)
+    bad["benches"][0]["repeat"] = 0
+    with tempfile.TemporaryDirectory() as d:
+        p, out = run_check(d, bad)
+        check(p.returncode == EXIT_CONFIG and "repeat" in p.stderr,
+              f"repeat 0 is a config error naming it: {p.returncode} {p.stderr}")
 
 
 def test_check_crashed_child_is_an_error():

@@ -1,0 +1,65 @@
+/* The report's words, once (see report_vocab.h). */
+#include "report_vocab.h"
+
+#include <string.h>
+
+#define WORDS(var, ...) static const char *const var[] = {__VA_ARGS__}
+#define VOCAB(var, label, pointer, words) \
+    const vkw_vocab var = {label, pointer, (uint32_t)(sizeof words / sizeof words[0]), words}
+
+WORDS(command_words, "probe", "bench", "check");
+/* In the order of vkw_verdict_code. */
+WORDS(verdict_words, "not_run", "shareable", "shareable_dedicated_only", "not_on_this_os",
+      "extension_missing", "driver_says_no", "not_cross_process", "query_failed");
+/* In the order of vkw_outcome. */
+WORDS(outcome_words, "not_run", "passed", "failed", "skipped");
+/* In the order of vkw_expect_outcome. */
+WORDS(expect_words, "passed", "failed", "error");
+/* In the order of vkw_check_verdict. */
+WORDS(check_words, "passed", "failed", "error", "environment", "interrupted");
+/* In the order of vkw_sync_mode. */
+WORDS(mode_words, "os", "host-timeline", "queue-timeline", "queue-binary", "fence", "gpu-chain");
+/* In the order of vkw_peer. */
+WORDS(peer_words, "process", "thread");
+/* In the order of vkw_phase. */
+WORDS(phase_words, "allocate", "export", "parent_write", "transfer", "import", "child_read",
+      "child_verify", "child_write", "parent_read", "parent_verify");
+
+VOCAB(vkw_vocab_command, "command", "#/properties/command", command_words);
+VOCAB(vkw_vocab_verdict, "verdict code", "#/$defs/verdict/properties/code", verdict_words);
+VOCAB(vkw_vocab_outcome, "round-trip outcome", "#/$defs/sync_result/properties/outcome",
+      outcome_words);
+VOCAB(vkw_vocab_memory_outcome, "scenario outcome", "#/$defs/memory_scenario/properties/outcome",
+      outcome_words);
+VOCAB(vkw_vocab_expect_outcome, "expectation outcome",
+      "#/$defs/check/properties/expectations/items/properties/outcome", expect_words);
+VOCAB(vkw_vocab_check_outcome, "check outcome", "#/$defs/check/properties/outcome", check_words);
+VOCAB(vkw_vocab_sync_mode, "round-trip mode", "#/$defs/sync_result/properties/mode", mode_words);
+VOCAB(vkw_vocab_peer, "peer", "#/$defs/sync_result/properties/peer", peer_words);
+VOCAB(vkw_vocab_phase, "phase", "#/$defs/memory_scenario/properties/phases_us", phase_words);
+
+const vkw_vocab *const vkw_vocabs[] = {
+    &vkw_vocab_command,        &vkw_vocab_verdict,        &vkw_vocab_outcome,
+    &vkw_vocab_memory_outcome, &vkw_vocab_expect_outcome, &vkw_vocab_check_outcome,
+    &vkw_vocab_sync_mode,      &vkw_vocab_peer,           &vkw_vocab_phase,
+};
+const size_t vkw_vocab_count = sizeof vkw_vocabs / sizeof vkw_vocabs[0];
+
+const vkw_key_entry vkw_report_keys[VKW_REPORT_KEY_COUNT] = {
+#define VKW_KEY_ENTRY(id, text, where) {text, where},
+    VKW_REPORT_KEYS(VKW_KEY_ENTRY)
+#undef VKW_KEY_ENTRY
+};
+
+const char *vkw_vocab_word(const vkw_vocab *v, uint32_t i)
+{
+    return i < v->count ? v->words[i] : "unknown";
+}
+
+int32_t vkw_vocab_find(const vkw_vocab *v, const char *s)
+{
+    for (uint32_t i = 0; s && i < v->count; i++)
+        if (strcmp(v->words[i], s) == 0)
+            return (int32_t)i;
+    return -1;
+}
