@@ -11,6 +11,7 @@
 
 #include "../src/json_file.h"
 #include "../src/names.h"
+#include "../src/report_vocab.h"
 #include "report_doc.h"
 
 static const char *or_dash(const char *s)
@@ -120,18 +121,14 @@ static void header(vkw_doc *d, const cJSON *root)
 
 static const char *verdict_words(const char *code)
 {
-    static const struct {
-        const char *code, *words;
-    } names[] = {
-        {"shareable", "shareable"},           {"shareable_dedicated_only", "dedicated only"},
-        {"not_on_this_os", "not on this OS"}, {"extension_missing", "extension missing"},
-        {"driver_says_no", "driver says no"}, {"not_cross_process", "this process only"},
-        {"query_failed", "query failed"},     {"not_run", "not run"},
-    };
-    for (size_t i = 0; code && i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(code, names[i].code) == 0)
-            return names[i].words;
-    return or_dash(code);
+    /* People's words for the report's verdict codes (report_vocab.c), in the
+     * order of vkw_verdict_code. */
+    static const char *const words[] = {"not run",           "shareable",      "dedicated only",
+                                        "not on this OS",    "extension missing",
+                                        "driver says no",    "this process only",
+                                        "query failed"};
+    int32_t v = vkw_vocab_find(&vkw_vocab_verdict, code);
+    return v >= 0 && (size_t)v < sizeof words / sizeof words[0] ? words[v] : or_dash(code);
 }
 
 static void capability_row(vkw_doc *d, const char *object, const cJSON *entry, const cJSON *verdict)
