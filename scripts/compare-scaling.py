@@ -3,10 +3,12 @@
 
 Takes a real report (or makes one: a round-trip bench on the default device),
 grows its round-trip results to each N by copying them (each copy's handle type
-or OS primitive gets a suffix, so every result has a key of its own), and times
+or OS primitive gets a suffix, so every result has a key of its own; copies
+carry no histogram or raw samples, which compare does not read), and times
 `vkwin32h compare BIG.json BIG-copy.json` (the report against an identical
-copy) at each N. Prints a table and the growth exponent between consecutive
-sizes (1 is linear, n log n shows as a little above 1, 2 is quadratic), and
+copy) at each N, in wall and CPU time. Prints a table and the growth exponent
+of the CPU time (wall time on a shared machine measures the neighbours too)
+between consecutive sizes (1 is linear, n log n shows as a little above 1, 2 is quadratic), and
 writes it all as JSON.
 
     scripts/compare-scaling.py --exe build/default/vkwin32h [--report R.json]
@@ -20,6 +22,7 @@ import copy
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -35,6 +38,10 @@ def grow(report, n):
             if len(out) == n:
                 break
             y = copy.deepcopy(x)
+            # compare reads no histogram and no raw sample; with them 200,000
+            # results would pass the 256 MiB a report may have.
+            y["histogram"] = []
+            y["samples_ns"] = None
             if y.get("os_primitive"):
                 y["os_primitive"] = f"{y['os_primitive']}#{k}"
             else:
@@ -73,24 +80,31 @@ def main():
         new = os.path.join(a.out, f"big-{n}-copy.json")
         for path in (old, new):
             with open(path, "w") as f:
-                json.dump(big, f, indent=2)
+                json.dump(big, f, separators=(",", ":"))
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.monotonic()
         p = subprocess.run([a.exe, "compare", old, new, "--quiet"], capture_output=True,
                            text=True, timeout=3600)
         secs = time.monotonic() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
         if p.returncode != 0:
             sys.exit(f"compare of {n} results: exit {p.returncode}: {p.stderr}")
-        rows.append({"results": n, "report_bytes": os.path.getsize(old), "seconds": round(secs, 3)})
-        print(f"{n:8d} results  {os.path.getsize(old) / 1e6:8.1f} MB  {secs:7.3f} s", flush=True)
+        rows.append({"results": n, "report_bytes": os.path.getsize(old), "seconds": round(secs, 3),
+                     "cpu_seconds": round(cpu, 3)})
+        print(f"{n:8d} results  {os.path.getsize(old) / 1e6:8.1f} MB  {secs:7.3f} s wall  "
+              f"{cpu:7.3f} s CPU", flush=True)
         for path in (old, new):
             os.remove(path)
     for prev, cur in zip(rows, rows[1:]):
         cur["exponent_from_previous"] = round(
-            math.log(cur["seconds"] / prev["seconds"]) / math.log(cur["results"] / prev["results"]),
-            2)
+            math.log(cur["cpu_seconds"] / prev["cpu_seconds"]) /
+            math.log(cur["results"] / prev["results"]), 2)
     first, last = rows[0], rows[-1]
-    exponent = math.log(last["seconds"] / first["seconds"]) / math.log(last["results"] /
-                                                                     first["results"])
+    if len(rows) < 2:
+        sys.exit("give two sizes or more")
+    exponent = math.log(last["cpu_seconds"] / first["cpu_seconds"]) / math.log(
+        last["results"] / first["results"])
     under_1s = next((r["seconds"] < 1.0 for r in rows if r["results"] == 20000), None)
     ok = exponent <= 1.3 and under_1s is not False
     tally = {"source_report": src, "rows": rows, "exponent": round(exponent, 2),
