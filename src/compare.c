@@ -304,6 +304,7 @@ static void figure(ctx *x, const char *what, const char *unit, double old_v, dou
     snprintf(f->new_text, sizeof f->new_text, "%.2f %s", new_v, unit);
     f->old_value = old_v;
     f->new_value = new_v;
+    snprintf(f->unit, sizeof f->unit, "%s", unit);
     f->change_pct = change;
     f->evidence = ev;
 }
@@ -794,6 +795,7 @@ static bool evidence_json(cJSON *f, const vkw_finding *fd, double alpha)
         ok = b && cJSON_AddItemToObject(o, "new_repeats", b);
         if (ok == false)
             cJSON_Delete(b);
+        ok = ok && cJSON_AddStringToObject(o, "repeats_unit", "ns");
     }
     if (ok && e->kind == VKW_EVIDENCE_REPEATS)
         ok = cJSON_AddNumberToObject(o, "u", e->u) && cJSON_AddNumberToObject(o, "p_value", e->p) &&
@@ -836,6 +838,7 @@ vkw_status vkw_comparison_to_json(const vkw_comparison *c, const char *old_path,
         if (ok && fd->evidence.kind != VKW_EVIDENCE_NONE)
             ok = cJSON_AddNumberToObject(f, "old_value", fd->old_value) &&
                  cJSON_AddNumberToObject(f, "new_value", fd->new_value) &&
+                 cJSON_AddStringToObject(f, "unit", fd->unit) &&
                  cJSON_AddNumberToObject(f, "change_pct", fd->change_pct);
         ok = ok && evidence_json(f, fd, c->alpha);
     }

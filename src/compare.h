@@ -47,6 +47,7 @@ typedef struct vkw_finding {
     char what[256]; /* "memory OPAQUE_FD", "round trip host-timeline OPAQUE_FD process peer p50" */
     char old_text[96], new_text[96];
     double old_value, new_value; /* times and throughput; 0 otherwise */
+    char unit[8];                /* theirs: "us", "GB/s" */
     double change_pct;           /* for times and throughput; 0 otherwise */
     vkw_evidence evidence;
 } vkw_finding;

@@ -262,9 +262,12 @@ def test_compare_slower_beyond_spread():
         check(dec["decision"] == "regression" and dec["kind"] == "bench" and f is not None
               and f["evidence"]["test"] == "mann-whitney-u-on-repeats"
               and abs(f["evidence"]["p_value"] - 1 / 252) < 1e-9 and f["evidence"]["u"] == 25
-              and f["evidence"]["new_repeats"] == [x["p50"] for x in next(
-                  x for x in new["bench"]["round_trips"]["results"]
-                  if x["mode"] == "host-timeline")["repeats"]],
+              and all(abs(a - b) <= 1e-9 * b for a, b in zip(
+                  f["evidence"]["new_repeats"], [x["p50"] for x in next(
+                      x for x in new["bench"]["round_trips"]["results"]
+                      if x["mode"] == "host-timeline")["repeats"]]))
+              and len(f["evidence"]["new_repeats"]) == 5 and f["unit"] == "us"
+              and f["evidence"]["repeats_unit"] == "ns",
               f"the decision and its evidence: {json.dumps(f)[:600]}")
         # One slow repeat of five: p50 over all samples may move, the repeats overlap.
         one = copy.deepcopy(r)
