@@ -404,6 +404,27 @@ def test_compare_pairs_devices_by_uuid_not_index():
               f"the first device's loss, found at its new place: {lines}")
 
 
+def test_compare_double_round_trips_fault_runs_every_round_trip_twice():
+    """The slowdown compare's acceptance is measured with: every timed round
+    trip done twice, the other side (a thread, a child process) answering
+    twice as many. Were the answers not doubled, the pinger's waits would time
+    out; the fault is recorded, and a fault with nothing to apply to is refused."""
+    with tempfile.TemporaryDirectory() as d:
+        _, r = rt_bench(d, "slow.json", "--modes", "os,host-timeline", "--peer", "both",
+                        "--timeout", "5", "--fault", "double-round-trips")
+        res = r["bench"]["round_trips"]["results"]
+        ran = [x for x in res if x["outcome"] != "skipped"]
+        check(r["bench"]["options"]["fault"] == "double-round-trips", "the fault is recorded")
+        check(len(ran) >= 7 and all(x["outcome"] == "passed" and x["round_trip_ns"]["count"] == 100
+                                    for x in ran),
+              f"every mode that ran passed with 100 samples: "
+              f"{[(x['mode'], x['peer'], x['outcome'], x['reason']) for x in ran]}")
+        p = run("bench", "--parts", "memory", "--sizes", "64K", "--iterations", "1",
+                "--fault", "double-round-trips", "--json", os.path.join(d, "m.json"), "--quiet")
+        check(p.returncode == 2 and "was not injected" in p.stderr,
+              f"nothing to double: refused: {p.returncode} {p.stderr}")
+
+
 def test_compare_rejects_bad_input():
     with tempfile.TemporaryDirectory() as d:
         old, r = rt_bench(d, "old.json", "--modes", "os", "--peer", "thread")
