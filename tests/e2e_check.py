@@ -352,7 +352,7 @@ def test_check_config_fault_is_strict():
         check(p.returncode == EXIT_CONFIG, f"an unknown fault: exit 2, got {p.returncode}")
         one_stderr_line(p, 'benches[0].fault: expected one of child-abort, child-hang, '
                            'stale-handle, foreign-handle, lost-signal, leak, flip-byte, '
-                           'invalid-usage, got "spill"')
+                           'invalid-usage, double-round-trips, got "spill"')
         check(config_schema_errors(cfg), "the config schema rejects it too")
 
 
