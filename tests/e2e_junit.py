@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end tests of the JUnit XML that `vkwin32h check` writes, as its
 consumers take it: every kind of real outcome (passed, failed, skipped
-scenarios, not judged, a machine that lacks what the config needs) validated
+scenarios, not judged, interrupted by the deadline, a machine that lacks what
+the config needs) validated
 with xmllint against the schema of Jenkins' xUnit plugin and the Ant JUnit
 schema (tests/schemas/), then read back with junitparser (Debian's
 python3-junitparser) and held against the JSON report of the same run.
@@ -45,6 +46,13 @@ CASES = {
                               "expect": {"verified": True, "leaked_handles_max": 0}}]}, 14),
     "environment": ({"name": "no such GPU", "devices": [{"name": "NoSuchGPU*"}],
                      "capabilities": [CAPABILITY]}, 15),
+    # The deadline passes during the memory bench: what did not finish is in error.
+    "interrupted": ({"name": "deadline", "devices": "all", "deadline_s": 1,
+                     "capabilities": [CAPABILITY],
+                     "benches": [{"name": "long memory", "part": "memory",
+                                  "handle_types": ["OPAQUE_FD"], "scenarios": ["buffer-map"],
+                                  "sizes": ["1M"], "iterations": 1000000,
+                                  "expect": {"verified": True}}]}, 16),
     # The bench child is killed while it runs (below): not judged.
     "error": ({"name": "child killed", "devices": "all", "timeout_s": 10,
                "capabilities": [CAPABILITY],
@@ -136,7 +144,8 @@ def read_back(kind, out):
                   f"{res[0].text!r}")
     outcomes = {e["outcome"] for e in ex}
     want_outcomes = {"passed": {"passed"}, "failed": {"passed", "failed"},
-                     "skipped": {"failed"}, "error": {"passed", "error"}}[kind]
+                     "skipped": {"failed"}, "error": {"passed", "error"},
+                     "interrupted": {"passed", "error"}}[kind]
     check(outcomes == want_outcomes, f"{kind}: outcomes {outcomes}, want {want_outcomes}")
 
 
