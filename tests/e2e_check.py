@@ -681,6 +681,8 @@ def test_check_never_removes_a_file_it_did_not_write():
         check(p.returncode == EXIT_OK and all(os.path.exists(x) for x in out.values()),
               f"a passing run writes three reports: {p.returncode} {p.stderr}")
         before = {k: open(x).read() for k, x in out.items()}
+        # Replaced is a new file: two runs in one second may write the same JUnit.
+        before_inode = {k: os.stat(x).st_ino for k, x in out.items()}
         p, _ = run_check(d, dict(MINIMAL, devcies="all"), name="bad.json")
         check(p.returncode == EXIT_CONFIG, f"a bad config: exit 2, got {p.returncode}")
         check(all(open(x).read() == before[k] for k, x in out.items()),
@@ -688,7 +690,7 @@ def test_check_never_removes_a_file_it_did_not_write():
         empty = harness.write_text(d, "empty.json", "")  # what mktemp leaves
         p = run("check", "--config", path, "--json", empty, "--junit", out["xml"], "-q")
         check(p.returncode == EXIT_OK and load(empty)["command"] == "check"
-              and open(out["xml"]).read() != before["xml"],
+              and os.stat(out["xml"]).st_ino != before_inode["xml"],
               f"an earlier report and an empty file are replaced: {p.returncode} {p.stderr}")
         os.remove(empty)
 
