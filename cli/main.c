@@ -18,6 +18,14 @@
 /* Why a write to standard output failed, when known at the time. */
 static int stdout_errno;
 
+/* An error's one line on stderr. Messages quote what the user gave (argv,
+ * paths, config and report text): its controls are escaped here, where every
+ * message reaches the terminal, so none can recolour or forge a line. */
+static void fail_line(const char *message)
+{
+    fprintf(stderr, "vkwin32h: %s\n", vkw_shown(message));
+}
+
 /* Writes len bytes of text to path, atomically, or to standard output for
  * NULL or "-"; false when it cannot (said on stderr; for standard output by
  * close_stdout, once). A file there that is not one of the tool's reports is
@@ -35,7 +43,7 @@ static bool write_out(const char *path, const char *text, size_t len)
     if (vkw_report_replaceable(path, &err) == VKW_OK &&
         vkw_write_file_atomic(path, text, len, &err) == VKW_OK)
         return true;
-    fprintf(stderr, "vkwin32h: %s\n", err.message);
+    fail_line(err.message);
     return false;
 }
 
@@ -45,7 +53,7 @@ static int write_json(const vkw_report *report, const char *path)
     vkw_error err;
     vkw_error_clear(&err);
     if (vkw_report_to_json(report, &text, &err) != VKW_OK) {
-        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        fail_line(err.message);
         return VKW_EXIT_INTERNAL;
     }
     size_t len = strlen(text);
@@ -64,7 +72,7 @@ static bool report_writable(const vkw_args *args)
     if (args->json_path && strcmp(args->json_path, "-") != 0 &&
         (vkw_check_writable(args->json_path, &err) != VKW_OK ||
          vkw_report_replaceable(args->json_path, &err) != VKW_OK)) {
-        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        fail_line(err.message);
         return false;
     }
     return true;
@@ -82,7 +90,7 @@ static int finish(const vkw_args *args, vkw_report *report, vkw_status s, const 
     if (!args->quiet && !json_stdout && renderable)
         render(stdout, report, args->verbose);
     if (s != VKW_OK)
-        fprintf(stderr, "vkwin32h: %s\n", err->message);
+        fail_line(err->message);
     if (args->json_path) {
         int wrc = write_json(report, args->json_path);
         if (rc == VKW_EXIT_OK)
@@ -184,7 +192,7 @@ static bool watch_for_stop(uint32_t deadline_s)
     vkw_error_clear(&err);
     if (vkw_stop_watch(deadline_s * 1000u, VKW_EXIT_SIGINT, VKW_EXIT_SIGTERM, &err) == VKW_OK)
         return true;
-    fprintf(stderr, "vkwin32h: %s\n", err.message);
+    fail_line(err.message);
     return false;
 }
 
@@ -226,7 +234,7 @@ static int compare(const vkw_args *args)
     vkw_status s =
         vkw_compare_files(args->compare_old, args->compare_new, args->tolerance_pct, &cmp, &err);
     if (s != VKW_OK) {
-        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        fail_line(err.message);
         return vkw_exit_code_for(s);
     }
     bool json_stdout = args->json_path && strcmp(args->json_path, "-") == 0;
@@ -299,7 +307,7 @@ static bool outputs_distinct(const char *input_what, const char *input_path,
                        vkw_file_identity(input_path, &input, NULL) == VKW_OK && input.exists;
     for (size_t i = 0; i < count && i < 3; i++) {
         if (vkw_file_identity(paths[i], &ids[i], &err) != VKW_OK) {
-            fprintf(stderr, "vkwin32h: %s (%s)\n", err.message, keys[i]);
+            fprintf(stderr, "vkwin32h: %s (%s)\n", vkw_shown(err.message), keys[i]);
             return false;
         }
         if (input_known && vkw_file_same(&ids[i], &input)) {
@@ -353,7 +361,7 @@ static int check(const vkw_args *args)
         return VKW_EXIT_INTERNAL;
     }
     if (vkw_check_config_load(args->config_path, c, &err) != VKW_OK) {
-        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        fail_line(err.message);
         rc = err.status == VKW_E_NO_MEMORY ? VKW_EXIT_INTERNAL : VKW_EXIT_USAGE;
         goto cleanup;
     }
@@ -404,7 +412,7 @@ static int check(const vkw_args *args)
             continue;
         }
         if (vkw_check_writable(reports[i].path, &err) != VKW_OK) {
-            fprintf(stderr, "vkwin32h: %s (%s)\n", err.message, key);
+            fprintf(stderr, "vkwin32h: %s (%s)\n", vkw_shown(err.message), key);
             rc = VKW_EXIT_USAGE;
             goto cleanup;
         }
@@ -417,13 +425,13 @@ static int check(const vkw_args *args)
     }
     for (size_t i = 0; i < path_count; i++)
         if (vkw_report_replaceable(paths[i], &err) != VKW_OK) {
-            fprintf(stderr, "vkwin32h: %s (%s)\n", err.message, keys[i]);
+            fprintf(stderr, "vkwin32h: %s (%s)\n", vkw_shown(err.message), keys[i]);
             rc = VKW_EXIT_USAGE;
             goto cleanup;
         }
     uint32_t item_count = 0;
     if (vkw_check_plan(c, &items, &item_count, &err) != VKW_OK) {
-        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        fail_line(err.message);
         rc = VKW_EXIT_INTERNAL;
         goto cleanup;
     }
@@ -453,7 +461,7 @@ static int check(const vkw_args *args)
     vkw_status s = vkw_check_run(c, &o, &result, &err);
     progress_end(&ps);
     if (s != VKW_OK) {
-        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        fail_line(err.message);
         rc = VKW_EXIT_INTERNAL;
         goto cleanup;
     }
@@ -461,7 +469,7 @@ static int check(const vkw_args *args)
     summary = vkw_render_check_summary(&result, rc, paths, path_count);
     if (!summary || (c->json_path[0] && vkw_check_to_json(&result, rc, &json, &err) != VKW_OK) ||
         (c->junit_path[0] && vkw_check_to_junit(&result, &junit, &err) != VKW_OK)) {
-        fprintf(stderr, "vkwin32h: %s\n", summary ? err.message : "out of host memory");
+        fail_line(summary ? err.message : "out of host memory");
         rc = VKW_EXIT_INTERNAL;
         goto cleanup;
     }
@@ -477,7 +485,7 @@ static int check(const vkw_args *args)
     else if (!stdout_written)
         rc = VKW_EXIT_REPORT_IO; /* said by close_stdout */
     else if (result.verdict == VKW_CHECK_ENVIRONMENT)
-        fprintf(stderr, "vkwin32h: %s\n", result.message);
+        fail_line(result.message);
     else if (result.verdict == VKW_CHECK_INTERRUPTED)
         fprintf(stderr,
                 "vkwin32h: check stopped early (%s): %u of %u expectations not judged; "
@@ -515,20 +523,20 @@ static int report(const vkw_args *args)
                           ? args->output_path
                           : NULL; /* NULL: standard output */
     if (out && vkw_check_writable(out, &err) != VKW_OK) {
-        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        fail_line(err.message);
         return VKW_EXIT_REPORT_IO;
     }
     if (out && !outputs_distinct("the report read", args->report_input, &out,
                                  (const char *const[]){"--output"}, 1))
         return VKW_EXIT_USAGE;
     if (out && vkw_report_replaceable(out, &err) != VKW_OK) {
-        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        fail_line(err.message);
         return VKW_EXIT_REPORT_IO;
     }
     char *text = NULL;
     vkw_status s = vkw_render_report_file(args->report_input, format, &text, &err);
     if (s != VKW_OK) {
-        fprintf(stderr, "vkwin32h: %s\n", err.message);
+        fail_line(err.message);
         return vkw_exit_code_for(s);
     }
     int rc = write_out(out, text, strlen(text)) ? VKW_EXIT_OK : VKW_EXIT_REPORT_IO;
@@ -595,7 +603,7 @@ int main(int argc, char **argv)
     char msg[512];
     vkw_platform_ignore_broken_pipes();
     if (!vkw_args_parse(argc, argv, &args, msg, sizeof msg)) {
-        fprintf(stderr, "vkwin32h: %s\n", msg);
+        fail_line(msg);
         return VKW_EXIT_USAGE;
     }
     return close_stdout(run_command(&args));

@@ -13,6 +13,8 @@ packages=(
   vulkan-tools                       # vulkaninfo, which the tests compare against
   python3 python3-jsonschema         # end-to-end tests and schema validation
   strace                             # the tests see that no fd is closed twice
+  libxml2-utils python3-junitparser  # the JUnit XML checked as its consumers read it
+  clang                              # the fuzz and ThreadSanitizer builds (libFuzzer)
   gcc-mingw-w64-x86-64               # the Windows build, warnings as errors
   dpkg-dev                           # apt-get source (cJSON for Windows)
   wine wine64 xvfb xauth             # running the Windows build: Wine's Vulkan needs X11

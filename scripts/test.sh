@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The full test suite: installs what is missing, then builds and runs every
 # test three times: natively, natively under AddressSanitizer +
-# UndefinedBehaviorSanitizer, and as the Windows build (MinGW-w64) under Wine.
+# UndefinedBehaviorSanitizer, and as the Windows build (MinGW-w64) under Wine;
+# fuzzes the parsers for a minute each (scripts/fuzz.sh) and runs the tests
+# whose threads share memory under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -13,6 +15,14 @@ for preset in default sanitize; do
   echo "=== $preset tests"
   ctest --preset "$preset" -j"$(nproc)" || status=1
 done
+
+echo "=== fuzz: the parsers, each harness for 60 s (tests/fuzz/README.md)"
+./scripts/fuzz.sh 60 || status=1
+
+echo "=== tsan build, and the tests whose threads share memory"
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j"$(nproc)"
+ctest --preset tsan -j"$(nproc)" || status=1
 
 echo "=== mingw build (Windows x86-64)"
 ./scripts/build-windows-deps.sh

@@ -126,6 +126,35 @@ vkw_status vkw_check_to_json(const vkw_check_result *r, int exit_code, char **ou
 
 /* ---- JUnit XML --------------------------------------------------------------- */
 
+/* The file is valid against both schemas its consumers check imports with:
+ * Jenkins' xUnit plugin (junit-10.xsd) and the Ant JUnit schema. Where they
+ * differ the stricter rule is kept: <testsuites> has no attribute (the totals
+ * are the sums of the suites'); a suite holds <properties>, its test cases,
+ * <system-out> and <system-err> in that order and carries package, id (0, 1,
+ * ...), hostname and a timestamp without a zone (UTC); a test case holds at
+ * most one <failure> or <error> and nothing else, so what a passed one
+ * measured goes to its suite's <system-out>. tests/schemas/ has both. */
+
+/* Seconds as both take them: digits and a fraction, never negative, NaN or
+ * an exponent. */
+static void put_seconds(vkw_buf *b, const char *attr, double s)
+{
+    if (!(s >= 0) || s > 1e12)
+        s = 0;
+    vkw_buf_printf(b, " %s=\"%.3f\"", attr, s);
+}
+
+/* "2026-11-29T22:33:18Z" without its zone: Ant's timestamp has none. */
+static void put_timestamp(vkw_buf *b, const char *utc)
+{
+    size_t n = strlen(utc);
+    if (n > 0 && utc[n - 1] == 'Z')
+        n--;
+    vkw_buf_puts(b, " timestamp=\"");
+    vkw_buf_append(b, utc, n);
+    vkw_buf_puts(b, "\"");
+}
+
 /* A JUnit class name part: letters, digits, '-' and '_' ('.' separates). */
 static void put_class_part(vkw_buf *b, const char *s)
 {
@@ -147,30 +176,28 @@ static void testcase(vkw_buf *b, const vkw_check_result *r, const vkw_expectatio
     vkw_buf_printf(b, ")\" classname=\"vkwin32h.device%u.%s", d ? d->index : 0,
                    e->bench >= 0 ? "bench." : "");
     put_class_part(b, e->group);
-    vkw_buf_printf(b, "\" time=\"%.3f\">\n", e->seconds);
-    if (e->outcome != VKW_EXPECT_PASSED) {
-        const char *tag = e->outcome == VKW_EXPECT_ERROR ? "error" : "failure";
-        vkw_buf_printf(b, "      <%s type=\"%s\" message=\"", tag,
-                       e->outcome == VKW_EXPECT_ERROR ? "not judged" : "expectation failed");
-        vkw_buf_markup(b, e->message[0] ? e->message : e->name);
-        vkw_buf_printf(b, "\">");
-        vkw_buf_markup(b, "expected: ");
-        vkw_buf_markup(b, e->name);
-        if (e->limit[0]) {
-            vkw_buf_markup(b, "\nlimit: ");
-            vkw_buf_markup(b, e->limit);
-        }
-        vkw_buf_markup(b, "\nmeasured: ");
-        vkw_buf_markup(b, e->measured[0] ? e->measured : "nothing");
-        vkw_buf_markup(b, "\nid: ");
-        vkw_buf_markup(b, e->id);
-        vkw_buf_printf(b, "</%s>\n", tag);
-    } else if (e->measured[0]) {
-        vkw_buf_printf(b, "      <system-out>");
-        vkw_buf_markup(b, e->measured);
-        vkw_buf_printf(b, "</system-out>\n");
+    vkw_buf_puts(b, "\"");
+    put_seconds(b, "time", e->seconds);
+    if (e->outcome == VKW_EXPECT_PASSED) {
+        vkw_buf_puts(b, "/>\n");
+        return;
     }
-    vkw_buf_printf(b, "    </testcase>\n");
+    const char *tag = e->outcome == VKW_EXPECT_ERROR ? "error" : "failure";
+    vkw_buf_printf(b, ">\n      <%s type=\"%s\" message=\"", tag,
+                   e->outcome == VKW_EXPECT_ERROR ? "not judged" : "expectation failed");
+    vkw_buf_markup(b, e->message[0] ? e->message : e->name);
+    vkw_buf_printf(b, "\">");
+    vkw_buf_markup(b, "expected: ");
+    vkw_buf_markup(b, e->name);
+    if (e->limit[0]) {
+        vkw_buf_markup(b, "\nlimit: ");
+        vkw_buf_markup(b, e->limit);
+    }
+    vkw_buf_markup(b, "\nmeasured: ");
+    vkw_buf_markup(b, e->measured[0] ? e->measured : "nothing");
+    vkw_buf_markup(b, "\nid: ");
+    vkw_buf_markup(b, e->id);
+    vkw_buf_printf(b, "</%s>\n    </testcase>\n", tag);
 }
 
 static void property(vkw_buf *b, const char *name, const char *value)
@@ -184,6 +211,7 @@ static void suite_properties(vkw_buf *b, const vkw_check_result *r, const vkw_de
 {
     char text[VK_MAX_DRIVER_NAME_SIZE + VK_MAX_DRIVER_INFO_SIZE + 2];
     vkw_buf_printf(b, "    <properties>\n");
+    property(b, "check", r->config->name[0] ? r->config->name : r->config->path);
     property(b, "config", r->config->path);
     property(b, "os", r->probe.os);
     if (d) {
@@ -202,36 +230,75 @@ static void suite_properties(vkw_buf *b, const vkw_check_result *r, const vkw_de
     vkw_buf_printf(b, "    </properties>\n");
 }
 
+/* <testsuite ...> up to its properties' end. */
+static void suite_open(vkw_buf *b, const vkw_check_result *r, const char *host, uint32_t id,
+                       const vkw_device_report *d, uint32_t tests, uint32_t failures,
+                       uint32_t errors, double seconds)
+{
+    vkw_buf_puts(b, "  <testsuite name=\"");
+    if (d) {
+        vkw_buf_printf(b, "device %u: ", d->index);
+        vkw_buf_markup(b, d->name);
+    } else {
+        vkw_buf_puts(b, "vkwin32h check");
+    }
+    vkw_buf_printf(b, "\" package=\"vkwin32h\" id=\"%u\" hostname=\"", id);
+    vkw_buf_markup(b, host);
+    vkw_buf_puts(b, "\"");
+    put_timestamp(b, r->probe.generated_at);
+    vkw_buf_printf(b, " tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"0\"", tests, failures,
+                   errors);
+    put_seconds(b, "time", seconds);
+    vkw_buf_puts(b, ">\n");
+    suite_properties(b, r, d);
+}
+
+/* What the passed expectations of device i measured, one line each. */
+static void suite_output(vkw_buf *b, const vkw_check_result *r, int32_t device)
+{
+    bool any = false;
+    for (uint32_t k = 0; k < r->expectation_count; k++) {
+        const vkw_expectation *e = &r->expectations[k];
+        if (e->device_index != device || e->outcome != VKW_EXPECT_PASSED || !e->measured[0])
+            continue;
+        vkw_buf_puts(b, any ? "\n" : "    <system-out>");
+        any = true;
+        vkw_buf_markup(b, e->name);
+        vkw_buf_puts(b, " (");
+        vkw_buf_markup(b, e->source);
+        vkw_buf_puts(b, "): ");
+        vkw_buf_markup(b, e->measured);
+    }
+    vkw_buf_puts(b, any ? "</system-out>\n" : "    <system-out/>\n");
+    vkw_buf_puts(b, "    <system-err/>\n  </testsuite>\n");
+}
+
 vkw_status vkw_check_to_junit(const vkw_check_result *r, char **out, vkw_error *err)
 {
     *out = NULL;
     vkw_buf b = {0};
-    const vkw_check_config *c = r->config;
-    bool none = r->expectation_count == 0;
-    vkw_buf_printf(
-        &b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vkwin32h check: ");
-    vkw_buf_markup(&b, c->name[0] ? c->name : c->path);
-    vkw_buf_printf(
-        &b, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"0\" time=\"%.3f\">\n",
-        none ? 1 : r->expectation_count, r->failed, none ? 1 : r->errors, r->total_ms / 1e3);
-    if (none) {
+    char host[256];
+    vkw_platform_hostname(host, sizeof host);
+    vkw_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<!-- vkwin32h check: one test suite per device, one test case per "
+                     "expectation -->\n<testsuites>\n");
+    if (r->expectation_count == 0) {
         /* Nothing could be judged (no loader, no matching device, another OS):
          * one test case in error says why, so a CI page shows it. */
-        vkw_buf_printf(
-            &b,
-            "  <testsuite name=\"vkwin32h check\" tests=\"1\" failures=\"0\" errors=\"1\" "
-            "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\">\n",
-            r->total_ms / 1e3, r->probe.generated_at);
-        suite_properties(&b, r, NULL);
+        suite_open(&b, r, host, 0, NULL, 1, 0, 1, r->total_ms / 1e3);
         vkw_buf_printf(&b,
                        "    <testcase name=\"the machine has what the config needs\" "
                        "classname=\"vkwin32h.environment\" time=\"0\">\n      <error type=\"%s\" "
                        "message=\"",
                        vkw_check_verdict_name(r->verdict));
         vkw_buf_markup(&b, r->message);
-        vkw_buf_printf(&b, "\"/>\n    </testcase>\n  </testsuite>\n");
+        vkw_buf_puts(&b, "\">");
+        vkw_buf_markup(&b, r->message);
+        vkw_buf_puts(&b, "</error>\n    </testcase>\n");
+        suite_output(&b, r, -1);
     }
-    for (uint32_t i = 0; !none && i < r->probe.device_count; i++) {
+    uint32_t id = 0;
+    for (uint32_t i = 0; r->expectation_count && i < r->probe.device_count; i++) {
         if (!r->selected[i])
             continue;
         const vkw_device_report *d = &r->probe.devices[i];
@@ -246,20 +313,13 @@ vkw_status vkw_check_to_junit(const vkw_check_result *r, char **out, vkw_error *
             errors += e->outcome == VKW_EXPECT_ERROR;
             seconds += e->seconds;
         }
-        vkw_buf_printf(&b, "  <testsuite name=\"device %u: ", d->index);
-        vkw_buf_markup(&b, d->name);
-        vkw_buf_printf(
-            &b,
-            "\" id=\"%u\" package=\"vkwin32h\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
-            "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\">\n",
-            d->index, tests, failures, errors, seconds, r->probe.generated_at);
-        suite_properties(&b, r, d);
+        suite_open(&b, r, host, id++, d, tests, failures, errors, seconds);
         for (uint32_t k = 0; k < r->expectation_count; k++)
             if (r->expectations[k].device_index == (int32_t)i)
                 testcase(&b, r, &r->expectations[k]);
-        vkw_buf_printf(&b, "  </testsuite>\n");
+        suite_output(&b, r, (int32_t)i);
     }
-    vkw_buf_printf(&b, "</testsuites>\n");
+    vkw_buf_puts(&b, "</testsuites>\n");
     if (b.failed) {
         vkw_buf_free(&b);
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory building the JUnit report");

@@ -52,6 +52,10 @@ vkw_os vkw_platform_os(void);
 /* Current UTC time as RFC 3339 ("2026-11-22T21:16:04Z"). */
 void vkw_platform_utc_now(char *buf, size_t len);
 
+/* This machine's name ("localhost" when it has none to give), for reports
+ * that say where they ran (JUnit's hostname). */
+void vkw_platform_hostname(char *buf, size_t len);
+
 /* Writes len bytes to path atomically: a temporary file in the same folder,
  * flushed, then renamed over path. Nothing is left behind on failure. */
 vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len,

@@ -129,6 +129,16 @@ void vkw_platform_utc_now(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void vkw_platform_hostname(char *buf, size_t len)
+{
+    /* gethostname may leave a cut name unterminated. */
+    if (len == 0)
+        return;
+    if (gethostname(buf, len) != 0 || !buf[0])
+        snprintf(buf, len, "localhost");
+    buf[len - 1] = '\0';
+}
+
 /* "<path>.tmp.XXXXXX", unique (mkostemp), in the same folder so that rename()
  * is atomic on one file system. */
 static vkw_status create_temp(const char *path, mode_t mode, char *tmp, size_t tmplen, int *fd_out,

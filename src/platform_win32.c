@@ -127,6 +127,15 @@ void vkw_platform_utc_now(char *buf, size_t len)
              t.wMinute, t.wSecond);
 }
 
+void vkw_platform_hostname(char *buf, size_t len)
+{
+    DWORD n = len > MAXDWORD ? MAXDWORD : (DWORD)len;
+    if (len == 0)
+        return;
+    if (!GetComputerNameA(buf, &n) || !buf[0])
+        snprintf(buf, len, "localhost");
+}
+
 static vkw_status io_fail(vkw_error *err, const char *path, const char *what)
 {
     char why[256];

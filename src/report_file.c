@@ -60,7 +60,20 @@ static bool junit_report(cursor c)
     if (end + 1 >= c.end)
         return false;
     c.p = end + 2;
-    return take(&c, "<testsuites name=\"" VKW_TOOL_NAME " check");
+    /* Files of earlier versions named the tool in the root. */
+    cursor named = c;
+    if (take(&named, "<testsuites name=\"" VKW_TOOL_NAME " check"))
+        return true;
+    /* The root has no attribute now (the Ant JUnit schema allows none): the
+     * comment before it says whose file it is. */
+    if (!take(&c, "<!-- " VKW_TOOL_NAME " check:"))
+        return false;
+    while (c.p + 2 < c.end && memcmp(c.p, "-->", 3) != 0)
+        c.p++;
+    if (c.p + 2 >= c.end)
+        return false;
+    c.p += 3;
+    return take(&c, "<testsuites>");
 }
 
 /* The first line: "vkwin32h 0.1.0 check: <name> (<config>) on ...". */

@@ -11,7 +11,8 @@
 
 /* Whether text (the first bytes of a file) starts the way one of the tool's
  * reports does: a JSON report (schema_version, then tool.name "vkwin32h"),
- * check's JUnit XML (<testsuites name="vkwin32h check...), check's summary
+ * check's JUnit XML ("<!-- vkwin32h check: ... --><testsuites>", or an earlier
+ * version's <testsuites name="vkwin32h check...), check's summary
  * (first line "vkwin32h VERSION check: ..."), or a rendering of `report`
  * (text, Markdown, HTML). */
 bool vkw_is_own_report(const char *text, size_t len);

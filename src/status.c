@@ -4,6 +4,11 @@
 #include <string.h>
 
 static void vformat(vkw_error *err, const char *prefix, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 0)))
+#endif
+    ;
+static void vformat(vkw_error *err, const char *prefix, const char *fmt, va_list ap)
 {
     size_t used = 0;
     if (prefix) {

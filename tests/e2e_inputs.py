@@ -262,6 +262,23 @@ def test_inputs_control_characters_in_a_report_printed_escaped():
             check(not RAW_CONTROL.findall(p.stderr), f"the path is escaped: {p.stderr!r}")
 
 
+def test_inputs_control_characters_in_arguments_printed_escaped():
+    """Arguments the tool quotes back in an error (found by fuzzing the
+    command line, tests/fuzz): an unknown command or option, a bad value, a
+    loader or report path; each error is one line with the controls escaped."""
+    with tempfile.TemporaryDirectory() as d:
+        cases = [(["probe" + ESCAPES], "unknown command"),
+                 (["probe", "--x" + ESCAPES], "unknown option"),
+                 (["bench", "--sizes", "4" + ESCAPES], "--sizes"),
+                 (["probe", "--loader", os.path.join(d, "l" + ESCAPES)], "loader"),
+                 (["probe", "--json", os.path.join(d, "no", "r" + ESCAPES)], "r\\x1b")]
+        for argv, want in cases:
+            p = quick(*argv)
+            if p:
+                one_line(p, " ".join(argv[:2])[:40], want)
+                no_raw_controls(p.stderr.rstrip("\n"), f"{argv[:2]!r}"[:60])
+
+
 # ---- item 8: --pin ----
 
 def test_inputs_pin_to_a_missing_cpu_fails_at_once():

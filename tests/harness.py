@@ -42,6 +42,13 @@ def write_text(d, name, text):
     return path
 
 
+def junit_totals(root):
+    """tests, failures and errors of a JUnit <testsuites> root: the sums of
+    its suites' (the root carries none; tests/schemas/junit-ant.xsd)."""
+    return {k: sum(int(s.get(k)) for s in root.findall("./testsuite"))
+            for k in ("tests", "failures", "errors")}
+
+
 def check(cond, what):
     if not cond:
         FAILURES.append(what)

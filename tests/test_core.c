@@ -191,6 +191,8 @@ static void own_reports_recognised_by_their_start(void)
     static const char *const own[] = {
         "{\"schema_version\": 1, \"tool\": {\"name\": \"vkwin32h\", \"version\": \"0.1.0\"}}",
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vkwin32h check: lab\">",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- vkwin32h check: one test suite per "
+        "device, one test case per expectation -->\n<testsuites>\n  <testsuite",
         "vkwin32h 0.1.0 check: lab (lab.json) on Linux, 2026-11-23T18:52:09Z\nDevices ...",
         "vkwin32h bench report\n=====================\n",
         "# vkwin32h check report\n\n",
@@ -205,6 +207,8 @@ static void own_reports_recognised_by_their_start(void)
         "{\"schema_version\": 1, \"tool\": {\"name\": \"othertool\"}}",
         "{\"$schema\": \"vkwin32h-check-config.schema.json\", \"name\": \"vkwin32h\"}",
         "<?xml version=\"1.0\"?>\n<testsuites name=\"pytest\">",
+        "<?xml version=\"1.0\"?>\n<!-- vkwin32h check: notes -->\n<testsuite name=\"mine\">",
+        "<?xml version=\"1.0\"?>\n<!-- vkwin32h check: no end\n<testsuites>",
         "vkwin32h check: notes about the tool\n",
         "vkwin32h 0.1.0 bench on Linux, 2026-11-23T18:52:09Z\n", /* bench's text: never a file */
         "<!DOCTYPE html>\n<title>My page about vkwin32h</title>",
