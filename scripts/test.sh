@@ -2,8 +2,10 @@
 # The full test suite: installs what is missing, then builds and runs every
 # test three times: natively, natively under AddressSanitizer +
 # UndefinedBehaviorSanitizer, and as the Windows build (MinGW-w64) under Wine;
-# fuzzes the parsers for a minute each (scripts/fuzz.sh) and runs the tests
-# whose threads share memory under ThreadSanitizer.
+# checks that the suite catches each of a list of small bugs (mutation
+# testing, tests/mutation/); fuzzes the parsers for a minute each
+# (scripts/fuzz.sh) and runs the tests whose threads share memory under
+# ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -15,6 +17,9 @@ for preset in default sanitize; do
   echo "=== $preset tests"
   ctest --preset "$preset" -j"$(nproc)" || status=1
 done
+
+echo "=== mutation testing: each bug of tests/mutation/mutants.json must fail a test"
+python3 tests/mutation/run.py --json build/mutation.json || status=1
 
 echo "=== fuzz: the parsers, each harness for 60 s (tests/fuzz/README.md)"
 ./scripts/fuzz.sh 60 || status=1

@@ -60,6 +60,22 @@ def test_compare_identical_reports_find_nothing():
               f"nothing found among many comparisons: {last}")
 
 
+def test_compare_default_tolerance_is_the_documented_10_percent():
+    """Without --tolerance the gate allows 10 % (README, `help compare`): the
+    text's last line and the JSON decision say so."""
+    with tempfile.TemporaryDirectory() as d:
+        old, r = real_bench(d)
+        new = write(d, "new.json", r)
+        p = run("compare", old, new)
+        check(p.returncode == 0 and last_line(p).endswith("(tolerance 10%)"),
+              f"the text names the default tolerance: {p.returncode} {last_line(p)!r}")
+        p = run("compare", old, new, "--json", "-")
+        check(p.returncode == 0, f"compare --json -: exit 0, got {p.returncode}: {p.stderr}")
+        decision = json.loads(p.stdout) if p.returncode == 0 else {}
+        check(decision.get("tolerance_pct") == 10,
+              f"the decision records the default tolerance 10: {decision.get('tolerance_pct')}")
+
+
 def test_compare_flags_a_lost_handle_type():
     with tempfile.TemporaryDirectory() as d:
         old, r = real_bench(d)
