@@ -224,11 +224,20 @@ static int bench(vkw_args *args)
     return finish(args, &report, s, &err, vkw_render_bench_text, report.bench != NULL);
 }
 
+static bool outputs_distinct(const char *input_what, const char *input_path,
+                             const char *const *paths, const char *const *keys, size_t count);
+
 static int compare(const vkw_args *args)
 {
     vkw_error err;
     vkw_error_clear(&err);
     vkw_comparison cmp;
+    /* The decision may not replace a report it compares (by file identity). */
+    const char *out = args->json_path && strcmp(args->json_path, "-") != 0 ? args->json_path : NULL;
+    const char *const key[] = {"--json"};
+    if (out && (!outputs_distinct("the old report", args->compare_old, &out, key, 1) ||
+                !outputs_distinct("the new report", args->compare_new, &out, key, 1)))
+        return VKW_EXIT_USAGE;
     if (!report_writable(args))
         return VKW_EXIT_REPORT_IO;
     vkw_status s =

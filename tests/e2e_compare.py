@@ -76,6 +76,26 @@ def test_compare_default_tolerance_is_the_documented_10_percent():
               f"the decision records the default tolerance 10: {decision.get('tolerance_pct')}")
 
 
+def test_compare_json_never_replaces_a_report_it_compares():
+    """`--json` naming the old or the new report, under any spelling, is a usage
+    error before anything is read or written: the reports stay as they were."""
+    with tempfile.TemporaryDirectory() as d:
+        old, r = real_bench(d)
+        new = write(d, "new.json", r)
+        link = os.path.join(d, "link.json")
+        os.symlink(new, link)
+        before = {x: open(x, "rb").read() for x in (old, new)}
+        for target, which in ((old, "the old report"),
+                              (os.path.join(d, ".", "new.json"), "the new report"),
+                              (link, "the new report")):
+            p = run("compare", old, new, "--json", target)
+            check(p.returncode == 2, f"--json {target}: exit 2, got {p.returncode}: {p.stderr}")
+            check(which in p.stderr and "would replace" in p.stderr,
+                  f"--json {target}: the message names {which}: {p.stderr!r}")
+        check(all(open(x, "rb").read() == b for x, b in before.items()),
+              "both reports are byte for byte what they were")
+
+
 def test_compare_flags_a_lost_handle_type():
     with tempfile.TemporaryDirectory() as d:
         old, r = real_bench(d)
