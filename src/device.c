@@ -295,6 +295,11 @@ static VkResult wait_fence(void *user, uint64_t ns)
     return w->dev->vkWaitForFences(w->dev->handle, 1, &w->fence, VK_TRUE, ns);
 }
 
+VkResult vkw_device_wait_fence(vkw_device *dev, VkFence fence, uint64_t timeout_ns, bool *stopped)
+{
+    return vkw_wait_in_slices(wait_fence, &(fence_wait){dev, fence}, timeout_ns, stopped);
+}
+
 vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *user,
                                   uint64_t timeout_ns, const char *what, vkw_error *err)
 {
@@ -327,7 +332,7 @@ vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *u
     if (r != VK_SUCCESS)
         return vkw_fail_vk(err, r, "vkQueueSubmit", "%s", what);
     bool stopped = false;
-    r = vkw_wait_in_slices(wait_fence, &(fence_wait){dev, dev->fence}, timeout_ns, &stopped);
+    r = vkw_device_wait_fence(dev, dev->fence, timeout_ns, &stopped);
     if (stopped) {
         dev->wedged = true; /* the copy may still run: nothing it uses is freed */
         return vkw_stop_check(err);

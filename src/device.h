@@ -115,6 +115,8 @@ bool vkw_device_has_enabled(const vkw_device *dev, const char *extension);
  * has run out, never when the first call returns at once. */
 typedef VkResult (*vkw_wait_fn)(void *user, uint64_t timeout_ns);
 VkResult vkw_wait_in_slices(vkw_wait_fn wait, void *user, uint64_t timeout_ns, bool *stopped);
+/* vkWaitForFences of one fence, in slices (as above). */
+VkResult vkw_device_wait_fence(vkw_device *dev, VkFence fence, uint64_t timeout_ns, bool *stopped);
 
 /* Records `record` into the device's command buffer, submits it and waits for
  * it within timeout_ns; past that, VKW_E_TIMEOUT and the device is wedged (as

@@ -262,17 +262,6 @@ static VkResult wait_semaphore(void *user, uint64_t ns)
     return w->dev->wait_semaphores(w->dev->handle, w->info, ns);
 }
 
-typedef struct fence_wait {
-    vkw_device *dev;
-    VkFence fence;
-} fence_wait;
-
-static VkResult wait_fence(void *user, uint64_t ns)
-{
-    fence_wait *w = user;
-    return w->dev->vkWaitForFences(w->dev->handle, 1, &w->fence, VK_TRUE, ns);
-}
-
 static vkw_status wait_timeline(vkw_sync_side *side, VkSemaphore sem, uint64_t value,
                                 uint32_t timeout_ms, vkw_error *err)
 {
@@ -300,8 +289,7 @@ static vkw_status wait_and_reset_fence(vkw_sync_side *side, VkFence fence, uint3
 {
     vkw_device *dev = side->dev;
     bool stopped = false;
-    VkResult r = vkw_wait_in_slices(wait_fence, &(fence_wait){dev, fence},
-                                    (uint64_t)timeout_ms * 1000000u, &stopped);
+    VkResult r = vkw_device_wait_fence(dev, fence, (uint64_t)timeout_ms * 1000000u, &stopped);
     if (stopped)
         return vkw_stop_check(err);
     if (r == VK_TIMEOUT)
