@@ -16,7 +16,9 @@
  * schema/vkwin32h-report.schema.json describes this version. */
 #define VKW_SCHEMA_VERSION 1
 #define VKW_TOOL_NAME "vkwin32h"
-#define VKW_TOOL_VERSION "0.1.0"
+#ifndef VKW_TOOL_VERSION /* from CMake's project(VERSION), for every target of libvkw */
+#error "VKW_TOOL_VERSION comes from the build (CMakeLists.txt, project VERSION)"
+#endif
 
 /* The state of one external-properties query. */
 typedef enum vkw_query_state {
