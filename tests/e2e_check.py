@@ -315,17 +315,20 @@ def test_check_round_trip_expectations_fail_over_their_limits():
     stops answering (lost-signal): each round-trip expectation fails."""
     rt = {"name": "rt", "part": "round-trips", "modes": ["host-timeline"], "peer": "thread",
           "round_trips": 200, "warmup": 20,
+          # Ratio limits of 0.01: a ratio is never that small, and a limit
+          # misread as microseconds (x1000) would let any ratio under 10 pass.
           "expect": {"passes": True, "p50_us_max": 0.001, "p99_us_max": 0.001,
-                     "ratio_p50_max": 0.001, "ratio_p99_max": 0.001}}
+                     "ratio_p50_max": 0.01, "ratio_p99_max": 0.01}}
     lost = {"name": "lost", "part": "round-trips", "modes": ["os"], "peer": "thread",
             "round_trips": 200, "warmup": 20, "fault": "lost-signal", "expect": {"passes": True}}
     cfg = {"devices": "all", "timeout_s": 2, "benches": [rt, lost]}
     ex, r = judged(cfg, ["passed", "failed", "failed", "failed", "failed", "failed"])
-    for e, what in zip(ex[1:5], ("p50 ", "p99 ", "p50 ", "p99 ")):
-        check(message(e).startswith(what) and "is over the limit <= 0.001" in message(e),
+    for e, what, limit in zip(ex[1:5], ("p50 ", "p99 ", "p50 ", "p99 "),
+                              ("0.001", "0.001", "0.01", "0.01")):
+        check(message(e).startswith(what) and f"is over the limit <= {limit}" in message(e),
               f"{e['name']}: {message(e)}")
-    check("x is over the limit <= 0.001x" in message(ex[3]) and
-          "x is over the limit <= 0.001x" in message(ex[4]), "the ratios are ratios")
+    check("x is over the limit <= 0.01x" in message(ex[3]) and
+          "x is over the limit <= 0.01x" in message(ex[4]), "the ratios are ratios")
     check("no futex signal within 2000 ms" in message(ex[5]),
           f"the lost signal is named: {message(ex[5])}")
 
