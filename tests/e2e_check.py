@@ -321,14 +321,23 @@ def test_check_round_trip_expectations_fail_over_their_limits():
                      "ratio_p50_max": 0.01, "ratio_p99_max": 0.01}}
     lost = {"name": "lost", "part": "round-trips", "modes": ["os"], "peer": "thread",
             "round_trips": 200, "warmup": 20, "fault": "lost-signal", "expect": {"passes": True}}
-    cfg = {"devices": "all", "timeout_s": 2, "benches": [rt, lost]}
-    ex, r = judged(cfg, ["passed", "failed", "failed", "failed", "failed", "failed"])
+    # OS primitives against the best of them: every ratio is 1 or more, so a
+    # limit of 0.5 fails whatever the machine's noise (and a limit read as
+    # microseconds, 500, would pass).
+    os_only = {"name": "os", "part": "round-trips", "modes": ["os"], "peer": "thread",
+               "round_trips": 200, "warmup": 20,
+               "expect": {"ratio_p50_max": 0.5, "ratio_p99_max": 0.5}}
+    cfg = {"devices": "all", "timeout_s": 2, "benches": [rt, lost, os_only]}
+    ex, r = judged(cfg, ["passed", "failed", "failed", "failed", "failed", "failed", "failed",
+                         "failed"])
     for e, what, limit in zip(ex[1:5], ("p50 ", "p99 ", "p50 ", "p99 "),
                               ("0.001", "0.001", "0.01", "0.01")):
         check(message(e).startswith(what) and f"is over the limit <= {limit}" in message(e),
               f"{e['name']}: {message(e)}")
     check("x is over the limit <= 0.01x" in message(ex[3]) and
           "x is over the limit <= 0.01x" in message(ex[4]), "the ratios are ratios")
+    check(all("x is over the limit <= 0.5x" in message(e) for e in ex[6:8]),
+          f"OS ratios of 1 or more are over 0.5: {[message(e) for e in ex[6:8]]}")
     check("no futex signal within 2000 ms" in message(ex[5]),
           f"the lost signal is named: {message(ex[5])}")
 
