@@ -3,6 +3,7 @@
  * bench child), opens the real device there, and sends it requests that a
  * correct parent never sends. Each must come back as a protocol error, not
  * reach an import. Run under Wine: the Win32 KMT values and NT names. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,9 +65,10 @@ static bool first_device(vkw_device_identity *id)
     return ok;
 }
 
-/* One request, its one reply (of reply_size bytes); the reply's outcome. */
+/* One request, its one reply (of reply_size bytes); the reply's outcome,
+ * which lies at outcome_at in it. */
 static vkw_status ask(parent *p, vkw_msg_header *req, size_t size, vkw_msg_type type, void *reply,
-                      size_t reply_size, vkw_error *outcome)
+                      size_t reply_size, size_t outcome_at, vkw_error *outcome)
 {
     vkw_error err;
     uint32_t nh = 0;
@@ -77,9 +79,7 @@ static vkw_status ask(parent *p, vkw_msg_header *req, size_t size, vkw_msg_type 
         fprintf(stderr, "request %u: %s\n", (unsigned)type, err.message);
         return VKW_E_CHILD;
     }
-    /* Every reply starts with its header and outcome. */
-    const vkw_msg_outcome *o =
-        (const vkw_msg_outcome *)((const char *)reply + sizeof(vkw_msg_header));
+    const vkw_msg_outcome *o = (const vkw_msg_outcome *)((const char *)reply + outcome_at);
     return vkw_msg_outcome_get(o, outcome);
 }
 
@@ -98,7 +98,8 @@ static bool start(parent *p)
     snprintf(hello.tool_version, sizeof hello.tool_version, "%s", VKW_TOOL_VERSION);
     hello.timeout_ms = 10000;
     vkw_msg_hello_reply rep;
-    vkw_status s = ask(p, &hello.h, sizeof hello, VKW_MSG_HELLO, &rep, sizeof rep, &err);
+    vkw_status s = ask(p, &hello.h, sizeof hello, VKW_MSG_HELLO, &rep, sizeof rep,
+                       offsetof(vkw_msg_hello_reply, outcome), &err);
     if (s != VKW_OK)
         fprintf(stderr, "hello: %s\n", err.message);
     return s == VKW_OK;
@@ -112,7 +113,8 @@ static void stop(parent *p)
     vkw_msg_header quit;
     vkw_msg_quit_reply rep;
     vkw_msg_init(&quit, VKW_MSG_QUIT, 0, sizeof quit);
-    CHECK(ask(p, &quit, sizeof quit, VKW_MSG_QUIT, &rep, sizeof rep, &err) == VKW_OK);
+    CHECK(ask(p, &quit, sizeof quit, VKW_MSG_QUIT, &rep, sizeof rep,
+              offsetof(vkw_msg_quit_reply, outcome), &err) == VKW_OK);
     vkw_child_end end;
     vkw_child_wait(p->child, REPLY_MS, &end);
     CHECK(end.ended && !end.killed_by_parent && end.code == 0);
@@ -133,7 +135,11 @@ static vkw_status memory_request(parent *p, const char *type, uint64_t value, co
     m.handle_value = value;
     snprintf(m.nt_name, sizeof m.nt_name, "%s", name);
     vkw_msg_memory_reply rep;
-    return ask(p, &m.h, sizeof m, VKW_MSG_MEMORY, &rep, sizeof rep, outcome);
+    /* A refused request is answered at once, with step VKW_MEMORY_DONE. */
+    vkw_status s = ask(p, &m.h, sizeof m, VKW_MSG_MEMORY, &rep, sizeof rep,
+                       offsetof(vkw_msg_memory_reply, outcome), outcome);
+    CHECK(s == VKW_OK || rep.step == VKW_MEMORY_DONE);
+    return s;
 }
 
 static vkw_status sync_request(parent *p, vkw_sync_mode mode, const vkw_handle_type *t, uint64_t a,
@@ -153,7 +159,8 @@ static vkw_status sync_request(parent *p, vkw_sync_mode mode, const vkw_handle_t
     snprintf(m.nt_names[0], sizeof m.nt_names[0], "%s", name_a);
     snprintf(m.nt_names[1], sizeof m.nt_names[1], "%s", name_b);
     vkw_msg_sync_reply rep;
-    return ask(p, &m.h, sizeof m, VKW_MSG_SYNC, &rep, sizeof rep, outcome);
+    return ask(p, &m.h, sizeof m, VKW_MSG_SYNC, &rep, sizeof rep,
+               offsetof(vkw_msg_sync_reply, outcome), outcome);
 }
 
 /* A KMT handle travels as a value; 0 is no handle, for memory and semaphores. */
