@@ -101,7 +101,8 @@ def test_wine_cli_errors_and_exit_codes():
         p = run("probe", "--json", os.path.join(d, "missing", "r.json"))
         check(p.returncode == 6, f"unwritable report: exit 6, got {p.returncode}")
     p = run("--version")
-    check(p.returncode == 0 and p.stdout.startswith("vkwin32h "), "--version")
+    check(p.returncode == 0 and p.stdout.startswith("vkwin32h "),
+          f"--version: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr[-500:]!r}")
 
 
 WINDOWS_CONFIG = os.path.join(harness.ROOT, "sample_configs", "windows-nt-handles.json")
