@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/check_config.h"
-#include "../src/names.h"
-#include "../src/text_buffer.h"
+#include "check/check_config.h"
+#include "vk/names.h"
+#include "base/text_buffer.h"
 
 static vkw_command command_named(const char *s)
 {
@@ -61,8 +61,8 @@ static bool is_opt(const char *arg, const char *opt)
 }
 
 /* A whole decimal number in [min, max]: digits only (vkw_uint_parse). */
-static bool parse_uint(const char *opt, const char *text, uint64_t min, uint64_t max,
-                       uint64_t *out, char *msg, size_t len)
+static bool parse_uint(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out,
+                       char *msg, size_t len)
 {
     uint64_t v = 0;
     if (!vkw_uint_parse(text, max, &v) || v < min) {
@@ -141,8 +141,10 @@ static bool scenario_item(vkw_args *out, const char *tok, char *msg, size_t len)
             out->bench.scenario_kinds |= 1u << k;
             return true;
         }
-    snprintf(msg, len, "--scenarios: unknown scenario '%s' (known: buffer-map, buffer-copy, "
-                       "image-copy)", tok);
+    snprintf(msg, len,
+             "--scenarios: unknown scenario '%s' (known: buffer-map, buffer-copy, "
+             "image-copy)",
+             tok);
     return false;
 }
 
@@ -153,8 +155,10 @@ static bool mode_item(vkw_args *out, const char *tok, char *msg, size_t len)
             out->bench.sync_modes |= 1u << m;
             return true;
         }
-    snprintf(msg, len, "--modes: unknown mode '%s' (known: os, host-timeline, queue-timeline, "
-                       "queue-binary, fence, gpu-chain)", tok);
+    snprintf(msg, len,
+             "--modes: unknown mode '%s' (known: os, host-timeline, queue-timeline, "
+             "queue-binary, fence, gpu-chain)",
+             tok);
     return false;
 }
 
@@ -460,8 +464,7 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
 #undef CMDS
     for (size_t k = 0; k < sizeof only / sizeof only[0]; k++)
         if (only[k].given && !(only[k].cmds & (1u << out->command))) {
-            snprintf(msg, len, "option '%s' is for 'vkwin32h %s' only", only[k].opt,
-                     only[k].which);
+            snprintf(msg, len, "option '%s' is for 'vkwin32h %s' only", only[k].opt, only[k].which);
             return false;
         }
     if (out->tolerance_given && out->command != VKW_CMD_COMPARE) {

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../src/bench.h"
-#include "../src/device_filter.h"
+#include "bench/bench.h"
+#include "vk/device_filter.h"
 
 typedef enum vkw_command {
     VKW_CMD_NONE,
@@ -38,20 +38,20 @@ typedef struct vkw_args {
     bool validate;
     bool quiet;
     bool verbose;
-    vkw_bench_options bench; /* bench options (defaults unless given) */
+    vkw_bench_options bench;  /* bench options (defaults unless given) */
     const char *bench_option; /* the first bench-only option given, for a usage error */
     const char *child_token;
     const char *compare_old, *compare_new; /* compare OLD NEW */
     double tolerance_pct;
     bool tolerance_given;
-    const char *config_path;  /* check --config */
-    const char *junit_path;   /* check --junit: overrides the config's reports.junit */
-    const char *summary_path; /* check --summary: overrides the config's reports.summary */
-    bool dry_run;             /* check --dry-run: validate the config, list the expectations */
-    const char *report_input; /* report FILE.json */
-    const char *format;       /* report --format: text (default), markdown, html */
-    const char *output_path;  /* report --output: NULL: stdout */
-    uint32_t deadline_s;      /* bench, check --deadline: 0: none (check: the config's) */
+    const char *config_path;    /* check --config */
+    const char *junit_path;     /* check --junit: overrides the config's reports.junit */
+    const char *summary_path;   /* check --summary: overrides the config's reports.summary */
+    bool dry_run;               /* check --dry-run: validate the config, list the expectations */
+    const char *report_input;   /* report FILE.json */
+    const char *format;         /* report --format: text (default), markdown, html */
+    const char *output_path;    /* report --output: NULL: stdout */
+    uint32_t deadline_s;        /* bench, check --deadline: 0: none (check: the config's) */
     vkw_progress_mode progress; /* bench, check --progress */
     bool progress_given;
 } vkw_args;

@@ -3,9 +3,9 @@
 #ifndef VKW_EXIT_CODES_H
 #define VKW_EXIT_CODES_H
 
-#include "../src/check.h"
-#include "../src/platform.h"
-#include "../src/status.h"
+#include "check/check.h"
+#include "platform/platform.h"
+#include "base/status.h"
 
 enum vkw_exit_code {
     VKW_EXIT_OK = 0,
@@ -21,16 +21,17 @@ enum vkw_exit_code {
     VKW_EXIT_SHARING = 10,        /* bench: shared bytes differ, a handle leaked, or an import
                                      the driver claims to support failed */
     VKW_EXIT_CHILD = 11,          /* bench: the child process crashed, hung or broke the protocol */
-    VKW_EXIT_NOTHING_TO_SHARE = 12, /* bench: the driver exports and imports no handle type asked for */
-    VKW_EXIT_REGRESSION = 13,     /* compare: the new report is worse */
+    VKW_EXIT_NOTHING_TO_SHARE =
+        12,                   /* bench: the driver exports and imports no handle type asked for */
+    VKW_EXIT_REGRESSION = 13, /* compare: the new report is worse */
     /* check (README "Exit codes of check"): 0 every expectation passed, 2 bad
      * usage or config, 1 an internal error or a crashed child, and: */
     VKW_EXIT_EXPECTATION_FAILED = 14, /* an expectation of the config was not met */
     VKW_EXIT_ENVIRONMENT = 15,        /* no loader, driver, layer or matching device; another OS */
     /* bench and check stopped early, with interrupted reports written: */
-    VKW_EXIT_DEADLINE = 16,   /* --deadline (deadline_s) passed */
-    VKW_EXIT_SIGINT = 130,    /* SIGINT (Ctrl+C; CTRL_C_EVENT on Windows): 128 + 2 */
-    VKW_EXIT_SIGTERM = 143,   /* SIGTERM (CTRL_BREAK/CTRL_CLOSE_EVENT on Windows): 128 + 15 */
+    VKW_EXIT_DEADLINE = 16, /* --deadline (deadline_s) passed */
+    VKW_EXIT_SIGINT = 130,  /* SIGINT (Ctrl+C; CTRL_C_EVENT on Windows): 128 + 2 */
+    VKW_EXIT_SIGTERM = 143, /* SIGTERM (CTRL_BREAK/CTRL_CLOSE_EVENT on Windows): 128 + 15 */
 };
 
 /* The exit code of a run that a stop request ended. */

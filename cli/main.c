@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/check.h"
-#include "../src/compare.h"
-#include "../src/report_file.h"
-#include "../src/vkw.h"
+#include "check/check.h"
+#include "report/compare.h"
+#include "report/report_file.h"
+#include "vkw.h"
 #include "args.h"
 #include "exit_codes.h"
 #include "render_check.h"

@@ -2,7 +2,7 @@
  * and the dry run's list of expectations. */
 #include "render_check.h"
 
-#include "../src/text_buffer.h"
+#include "base/text_buffer.h"
 
 #include <stdarg.h>
 #include <stdio.h>

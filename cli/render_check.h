@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "../src/check.h"
+#include "check/check.h"
 
 /* The short summary: devices, one line per expectation (with why, when it
  * did not pass), the verdict and exit code, the reports written. malloc'd;

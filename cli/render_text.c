@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/bench.h"
-#include "../src/names.h"
-#include "../src/platform.h"
-#include "../src/text_buffer.h"
+#include "bench/bench.h"
+#include "vk/names.h"
+#include "platform/platform.h"
+#include "base/text_buffer.h"
 
 const char *vkw_shown(const char *s)
 {
@@ -118,18 +118,19 @@ static void verbose_tables(FILE *f, const vkw_device_report *d)
             fprintf(f, " %-4s ", efd(&d->memory_caps[t].image[c], e));
             compat |= d->memory_caps[t].image[c].compatible;
         }
-        fprintf(f, " %s\n", compat ? vkw_handle_mask_names(vkw_memory_handle_types,
-                                                           VKW_MEMORY_HANDLE_TYPE_COUNT, compat,
-                                                           "|", names, sizeof names)
-                                   : "-");
+        fprintf(f, " %s\n",
+                compat
+                    ? vkw_handle_mask_names(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT,
+                                            compat, "|", names, sizeof names)
+                    : "-");
     }
     fprintf(f, "    buffers:");
     for (size_t c = 0; c < VKW_BUFFER_CASE_COUNT; c++)
         fprintf(f, "%s b%zu %s", c ? "," : "", c, vkw_buffer_cases[c].label);
     fprintf(f, "\n    images: ");
     for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++)
-        fprintf(f, "%s%s i%zu %s (%s %s)", c ? "," : "", c && c % 3 == 0 ? "\n            " : "",
-                c, vkw_image_cases[c].label, vkw_format_name(vkw_image_cases[c].format),
+        fprintf(f, "%s%s i%zu %s (%s %s)", c ? "," : "", c && c % 3 == 0 ? "\n            " : "", c,
+                vkw_image_cases[c].label, vkw_format_name(vkw_image_cases[c].format),
                 vkw_tiling_name(vkw_image_cases[c].tiling));
     fprintf(f, "\n\n  Semaphore and fence capabilities (E exportable, I importable)\n");
     for (size_t t = 0; t < VKW_SEMAPHORE_HANDLE_TYPE_COUNT; t++) {
@@ -154,8 +155,8 @@ static void device(FILE *f, const vkw_report *r, const vkw_device_report *d, boo
     fprintf(f, "  %-14s %s, Vulkan %s\n", "Type", vkw_device_type_name(d->type),
             vkw_version_string(d->api_version, a, sizeof a));
     const char *vendor = vkw_vendor_name(d->vendor_id);
-    fprintf(f, "  %-14s 0x%04x%s%s%s, device 0x%04x\n", "Vendor", d->vendor_id,
-            vendor ? " (" : "", vendor ? vendor : "", vendor ? ")" : "", d->device_id);
+    fprintf(f, "  %-14s 0x%04x%s%s%s, device 0x%04x\n", "Vendor", d->vendor_id, vendor ? " (" : "",
+            vendor ? vendor : "", vendor ? ")" : "", d->device_id);
     if (d->has_driver_properties) {
         fprintf(f, "  %-14s %s (%s) %s\n", "Driver", vkw_shown(d->driver_name),
                 vkw_driver_id_name(d->driver_id), vkw_shown(d->driver_info));
@@ -179,8 +180,10 @@ static void device(FILE *f, const vkw_report *r, const vkw_device_report *d, boo
             fprintf(f, "  %-14s not valid on this OS/driver (node mask 0x%x)\n", "deviceLUID",
                     d->device_node_mask);
     } else {
-        fprintf(f, "  %-14s not reported (Vulkan 1.0 without the external capabilities "
-                   "extensions)\n", "deviceUUID");
+        fprintf(f,
+                "  %-14s not reported (Vulkan 1.0 without the external capabilities "
+                "extensions)\n",
+                "deviceUUID");
     }
     if (d->has_pci)
         fprintf(f, "  %-14s %04x:%02x:%02x.%x\n", "PCI", d->pci.pciDomain, d->pci.pciBus,
@@ -197,10 +200,10 @@ static void device(FILE *f, const vkw_report *r, const vkw_device_report *d, boo
                 bytes(d->memory.memoryHeaps[i].size, a, sizeof a),
                 vkw_memory_heap_names(d->memory.memoryHeaps[i].flags, "|", c, sizeof c));
     for (uint32_t i = 0; i < d->memory.memoryTypeCount; i++)
-        fprintf(f, "  %-14s #%u heap %u %s\n", i ? "" : "Memory types", i,
-                d->memory.memoryTypes[i].heapIndex,
-                vkw_memory_property_names(d->memory.memoryTypes[i].propertyFlags, "|", c,
-                                          sizeof c));
+        fprintf(
+            f, "  %-14s #%u heap %u %s\n", i ? "" : "Memory types", i,
+            d->memory.memoryTypes[i].heapIndex,
+            vkw_memory_property_names(d->memory.memoryTypes[i].propertyFlags, "|", c, sizeof c));
     fprintf(f, "  %-14s %u in all; for external handles:", "Extensions", d->extension_count);
     int shown = 0;
     for (size_t i = 0; i < VKW_RELEVANT_EXTENSION_COUNT; i++)
@@ -320,8 +323,7 @@ static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
     uint32_t leaked = vkw_memory_scenario_leaked(sc);
     fprintf(f, "%-7s #%-2u %-3s %8s %8s %8s %8s %8s %7s %8s %7s %s\n",
             vkw_outcome_name(sc->outcome), sc->desc.memory_type_index,
-            sc->desc.dedicated ? "yes" : "no",
-            dur(p[VKW_PHASE_ALLOCATE].median, t[0], sizeof t[0]),
+            sc->desc.dedicated ? "yes" : "no", dur(p[VKW_PHASE_ALLOCATE].median, t[0], sizeof t[0]),
             dur(p[VKW_PHASE_EXPORT].median, t[1], sizeof t[1]),
             dur(p[VKW_PHASE_TRANSFER].median, t[2], sizeof t[2]),
             dur(p[VKW_PHASE_IMPORT].median, t[3], sizeof t[3]),
@@ -329,7 +331,9 @@ static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
             rate(sc, VKW_PHASE_CHILD_VERIFY, t[5], sizeof t[5]),
             dur(p[VKW_PHASE_PARENT_READ].median, t[6], sizeof t[6]),
             rate(sc, VKW_PHASE_PARENT_VERIFY, t[7], sizeof t[7]),
-            leaked ? "LEAK" : sc->parent_counted && sc->child_counted ? "0" : "?");
+            leaked                                    ? "LEAK"
+            : sc->parent_counted && sc->child_counted ? "0"
+                                                      : "?");
     if (sc->outcome == VKW_OUTCOME_FAILED)
         fprintf(f, "      %s\n", vkw_shown(sc->reason));
     if (sc->driver_closed_handle)
@@ -451,8 +455,9 @@ void vkw_render_round_trips_text(FILE *f, const vkw_bench_report *b, bool verbos
 {
     if (!b->options.run_sync || !b->sync_count)
         return;
-    fprintf(f, "\nRound trips (%u timed after %u warm-up; GPU chains: %u chains, mean per "
-               "round; clock resolution %llu ns, a read costs %.0f ns)\n",
+    fprintf(f,
+            "\nRound trips (%u timed after %u warm-up; GPU chains: %u chains, mean per "
+            "round; clock resolution %llu ns, a read costs %.0f ns)\n",
             b->options.round_trips, b->options.warmup, VKW_BENCH_CHAINS,
             (unsigned long long)b->timer_resolution_ns, b->timer_overhead_ns);
     fprintf(f, "  %-15s %-12s %-8s %-7s %9s %9s %9s %9s %9s  %s\n", "mode", "handle", "peer",

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../src/report.h"
+#include "report/report.h"
 
 /* Text from outside (a driver, a report, a config) as it may be shown on a
  * terminal: vkw_text_escape's escapes, in one of 8 rotating buffers, so that

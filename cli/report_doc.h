@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../src/text_buffer.h"
+#include "base/text_buffer.h"
 #include "report_render.h"
 
 #if defined(__GNUC__)

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/json_file.h"
-#include "../src/names.h"
-#include "../src/report_vocab.h"
+#include "report/json_file.h"
+#include "vk/names.h"
+#include "report/report_vocab.h"
 #include "report_doc.h"
 
 static const char *or_dash(const char *s)
@@ -123,10 +123,9 @@ static const char *verdict_words(const char *code)
 {
     /* People's words for the report's verdict codes (report_vocab.c), in the
      * order of vkw_verdict_code. */
-    static const char *const words[] = {"not run",           "shareable",      "dedicated only",
-                                        "not on this OS",    "extension missing",
-                                        "driver says no",    "this process only",
-                                        "query failed"};
+    static const char *const words[] = {"not run",           "shareable",         "dedicated only",
+                                        "not on this OS",    "extension missing", "driver says no",
+                                        "this process only", "query failed"};
     int32_t v = vkw_vocab_find(&vkw_vocab_verdict, code);
     return v >= 0 && (size_t)v < sizeof words / sizeof words[0] ? words[v] : or_dash(code);
 }

@@ -3,7 +3,7 @@
 #ifndef VKW_REPORT_RENDER_H
 #define VKW_REPORT_RENDER_H
 
-#include "../src/status.h"
+#include "base/status.h"
 
 typedef enum vkw_render_format {
     VKW_RENDER_TEXT,

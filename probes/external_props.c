@@ -10,16 +10,15 @@ void vkw_props_from_memory(const VkExternalMemoryProperties *p, vkw_external_pro
     out->features = p->externalMemoryFeatures;
     out->exportable = p->externalMemoryFeatures & VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT;
     out->importable = p->externalMemoryFeatures & VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT;
-    out->dedicated_only =
-        p->externalMemoryFeatures & VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT;
+    out->dedicated_only = p->externalMemoryFeatures & VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT;
     out->compatible = p->compatibleHandleTypes;
     out->export_from_imported = p->exportFromImportedHandleTypes;
 }
 
 _Static_assert(VK_EXTERNAL_SEMAPHORE_FEATURE_EXPORTABLE_BIT ==
-                   (int)VK_EXTERNAL_FENCE_FEATURE_EXPORTABLE_BIT &&
-               VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT ==
-                   (int)VK_EXTERNAL_FENCE_FEATURE_IMPORTABLE_BIT,
+                       (int)VK_EXTERNAL_FENCE_FEATURE_EXPORTABLE_BIT &&
+                   VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT ==
+                       (int)VK_EXTERNAL_FENCE_FEATURE_IMPORTABLE_BIT,
                "semaphore and fence feature bits differ");
 
 void vkw_props_from_sync(uint32_t features, uint32_t compatible, uint32_t export_from_imported,

@@ -63,10 +63,12 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
         dev->device_luid_valid = id.deviceLUIDValid;
         dev->device_node_mask = id.deviceNodeMask;
         /* The spec ties the node mask to a valid LUID: exactly one bit then. */
-        if (id.deviceLUIDValid && (id.deviceNodeMask == 0 ||
-                                   (id.deviceNodeMask & (id.deviceNodeMask - 1)) != 0))
-            vkw_device_add_anomaly(dev, "deviceLUIDValid is true but deviceNodeMask 0x%x is not "
-                                   "exactly one bit", id.deviceNodeMask);
+        if (id.deviceLUIDValid &&
+            (id.deviceNodeMask == 0 || (id.deviceNodeMask & (id.deviceNodeMask - 1)) != 0))
+            vkw_device_add_anomaly(dev,
+                                   "deviceLUIDValid is true but deviceNodeMask 0x%x is not "
+                                   "exactly one bit",
+                                   id.deviceNodeMask);
     }
     if (dev->has_driver_properties) {
         dev->driver_id = driver.driverID;

@@ -81,8 +81,7 @@ static vkw_status run(const vkw_probe_ctx *ctx, vkw_device_report *dev, vkw_erro
                 .sType = VK_STRUCTURE_TYPE_IMAGE_FORMAT_PROPERTIES_2,
                 .pNext = &ext_props,
             };
-            VkResult r =
-                ctx->fn.vkGetPhysicalDeviceImageFormatProperties2(ctx->pd, &info, &props);
+            VkResult r = ctx->fn.vkGetPhysicalDeviceImageFormatProperties2(ctx->pd, &info, &props);
             if (r == VK_SUCCESS) {
                 vkw_props_from_memory(&ext_props.externalMemoryProperties, out);
                 vkw_props_check(dev, "image", ht->name, ht->bit, out);

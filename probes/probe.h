@@ -2,8 +2,8 @@
 #ifndef VKW_PROBE_H
 #define VKW_PROBE_H
 
-#include "../src/instance.h"
-#include "../src/report.h"
+#include "vk/instance.h"
+#include "report/report.h"
 
 typedef struct vkw_probe_ctx {
     const vkw_instance *inst;

@@ -33,7 +33,7 @@ static void timeline_feature(const vkw_probe_ctx *ctx, vkw_device_report *dev)
     /* Vulkan 1.2 made the feature mandatory. */
     if (core && !tl.timelineSemaphore)
         vkw_device_add_anomaly(dev, "Vulkan 1.2+ device reports timelineSemaphore = false, which "
-                               "1.2 requires");
+                                    "1.2 requires");
 }
 
 static void query(const vkw_probe_ctx *ctx, VkExternalSemaphoreHandleTypeFlagBits type,

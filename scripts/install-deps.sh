@@ -15,6 +15,7 @@ packages=(
   strace                             # the tests see that no fd is closed twice
   libxml2-utils python3-junitparser  # the JUnit XML checked as its consumers read it
   clang                              # the fuzz and ThreadSanitizer builds (libFuzzer)
+  clang-format                       # the code's format, checked in CI (.clang-format)
   gcc-mingw-w64-x86-64               # the Windows build, warnings as errors
   dpkg-dev                           # apt-get source (cJSON for Windows)
   wine wine64 xvfb xauth             # running the Windows build: Wine's Vulkan needs X11

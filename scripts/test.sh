@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The full test suite: installs what is missing, then builds and runs every
+# The full test suite: installs what is missing, checks the code's format and
+# its layers (scripts/check-format.sh, scripts/check-layers.py), then builds and runs every
 # test three times: natively, natively under AddressSanitizer +
 # UndefinedBehaviorSanitizer, and as the Windows build (MinGW-w64) under Wine;
 # checks that the suite catches each of a list of small bugs (mutation
@@ -10,6 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 status=0
+echo "=== static checks: the code's format (.clang-format) and its layers (no circle, no include upwards)"
+./scripts/check-format.sh || status=1
+python3 scripts/check-layers.py || status=1
 for preset in default sanitize; do
   echo "=== $preset build"
   cmake --preset "$preset" >/dev/null

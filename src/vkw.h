@@ -3,18 +3,18 @@
 #ifndef VKW_H
 #define VKW_H
 
-#include "bench.h"
-#include "device_filter.h"
-#include "instance.h"
-#include "names.h"
-#include "platform.h"
-#include "report.h"
-#include "status.h"
+#include "bench/bench.h"
+#include "vk/device_filter.h"
+#include "vk/instance.h"
+#include "vk/names.h"
+#include "platform/platform.h"
+#include "report/report.h"
+#include "base/status.h"
 
 typedef struct vkw_probe_options {
-    const char *loader_path;          /* NULL: the OS default loader */
-    bool validate;                    /* enable VK_LAYER_KHRONOS_validation */
-    const vkw_device_filter *filter;  /* NULL: every device */
+    const char *loader_path;         /* NULL: the OS default loader */
+    bool validate;                   /* enable VK_LAYER_KHRONOS_validation */
+    const vkw_device_filter *filter; /* NULL: every device */
 } vkw_probe_options;
 
 /* Probes the loader, the instance and every (matching) physical device into

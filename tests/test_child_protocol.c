@@ -8,15 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench.h"
+#include "bench/bench.h"
 #include "check.h"
-#include "device.h"
-#include "handle_types.h"
-#include "instance.h"
-#include "platform.h"
-#include "protocol.h"
-#include "report.h"
-#include "sync.h"
+#include "vk/device.h"
+#include "vk/handle_types.h"
+#include "vk/instance.h"
+#include "platform/platform.h"
+#include "bench/protocol.h"
+#include "report/report.h"
+#include "vk/sync.h"
 
 #define REPLY_MS 60000u /* opening a device under Wine on a loaded machine is slow */
 

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "json_file.h"
-#include "report_vocab.h"
-#include "stats.h"
+#include "report/json_file.h"
+#include "report/report_vocab.h"
+#include "bench/stats.h"
 
 #ifndef VKW_REPORT_SCHEMA
 #error "VKW_REPORT_SCHEMA: the path of schema/vkwin32h-report.schema.json"

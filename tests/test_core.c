@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "pattern.h"
-#include "report_file.h"
-#include "stats.h"
-#include "text_buffer.h"
+#include "bench/pattern.h"
+#include "report/report_file.h"
+#include "bench/stats.h"
+#include "base/text_buffer.h"
 #include "vkw.h"
 
 static void driver_version_nvidia_decodes_10_8_8_6(void)
@@ -30,8 +30,8 @@ static void driver_version_intel_windows_decodes_18_14(void)
     uint32_t v = (101u << 14) | 5074u;
     CHECK_STR(vkw_driver_version_string(0x8086, v, VKW_OS_WINDOWS, buf, sizeof buf), "101.5074");
     /* Mesa's Intel driver on Linux uses the Vulkan encoding. */
-    CHECK_STR(vkw_driver_version_string(0x8086, VK_MAKE_API_VERSION(0, 22, 3, 6), VKW_OS_LINUX,
-                                        buf, sizeof buf),
+    CHECK_STR(vkw_driver_version_string(0x8086, VK_MAKE_API_VERSION(0, 22, 3, 6), VKW_OS_LINUX, buf,
+                                        sizeof buf),
               "22.3.6");
 }
 
@@ -54,9 +54,9 @@ static void uuid_formats_like_vulkaninfo_and_parses_back(void)
     uint8_t back[16];
     CHECK(vkw_uuid_parse(buf, back) == 0);
     CHECK(memcmp(u, back, 16) == 0);
-    CHECK(vkw_uuid_parse("6D6573613232", back) != 0);             /* too short */
+    CHECK(vkw_uuid_parse("6D6573613232", back) != 0);                         /* too short */
     CHECK(vkw_uuid_parse("6d657361-3232-2e33-2e36-0000000000fg", back) != 0); /* not hex */
-    CHECK_STR(vkw_uuid_string(u, 8, buf, sizeof buf), "6d65736132322e33"); /* LUID: plain hex */
+    CHECK_STR(vkw_uuid_string(u, 8, buf, sizeof buf), "6d65736132322e33");    /* LUID: plain hex */
 }
 
 static void device_filter_tells_index_uuid_and_name_apart(void)
@@ -264,7 +264,7 @@ static void verdict_memory_reasons(void)
     vkw_verdict_compute(&d);
 
     CHECK(d.memory_verdict[fd].code == VKW_VERDICT_SHAREABLE_DEDICATED);
-    CHECK(strstr(d.memory_verdict[fd].detail, "images 7/8") != NULL);   /* unsupported counts */
+    CHECK(strstr(d.memory_verdict[fd].detail, "images 7/8") != NULL); /* unsupported counts */
     CHECK(strstr(d.memory_verdict[fd].detail, "1 image case skipped") != NULL);
     CHECK(d.memory_verdict[dma].code == VKW_VERDICT_EXTENSION_MISSING);
     CHECK(d.anomaly_count == 1 && strstr(d.anomalies[0], "DMA_BUF") != NULL);
@@ -302,15 +302,15 @@ static void verdict_semaphore_and_fence_reasons(void)
     static vkw_device_report d;
     memset(&d, 0, sizeof d);
     give_extension(&d, "VK_KHR_external_semaphore_fd");
-    vkw_external_props yes = {.state = VKW_QUERY_OK, .exportable = true, .importable = true,
-                              .compatible = 1};
+    vkw_external_props yes = {
+        .state = VKW_QUERY_OK, .exportable = true, .importable = true, .compatible = 1};
     d.semaphore_caps[0].binary = yes; /* OPAQUE_FD */
     d.semaphore_caps[0].timeline.state = VKW_QUERY_SKIPPED;
     d.semaphore_caps[0].timeline.reason = "the device has no timeline semaphores";
     d.semaphore_caps[1].binary = yes; /* SYNC_FD: copy transference */
     d.semaphore_caps[1].binary.compatible = VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT;
     d.semaphore_caps[1].timeline.state = VKW_QUERY_OK; /* neither exportable nor importable */
-    d.fence_caps[0] = yes;           /* OPAQUE_FD fence without VK_KHR_external_fence_fd */
+    d.fence_caps[0] = yes; /* OPAQUE_FD fence without VK_KHR_external_fence_fd */
     vkw_verdict_compute(&d);
     CHECK(d.semaphore_verdict[0][0].code == VKW_VERDICT_SHAREABLE);
     CHECK(d.semaphore_verdict[0][1].code == VKW_VERDICT_DRIVER_SAYS_NO);

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "pattern.h"
-#include "platform.h"
-#include "stats.h"
+#include "bench/pattern.h"
+#include "platform/platform.h"
+#include "bench/stats.h"
 
 #if defined(_WIN32)
 #define WIN32_LEAN_AND_MEAN
@@ -379,8 +379,8 @@ static void platform_channel_carries_four_handles_and_refuses_more(void)
     CHECK(strstr(err.message, "8193") != NULL);
 
     memcpy(big, "echo", 4);
-    CHECK(vkw_channel_send(p.ch, big, VKW_CHANNEL_MAX_MESSAGE, hs, VKW_CHANNEL_MAX_HANDLES,
-                           &err) == VKW_OK);
+    CHECK(vkw_channel_send(p.ch, big, VKW_CHANNEL_MAX_MESSAGE, hs, VKW_CHANNEL_MAX_HANDLES, &err) ==
+          VKW_OK);
     char reply[VKW_CHANNEL_MAX_MESSAGE];
     size_t len = 0;
     vkw_handle back[VKW_CHANNEL_MAX_HANDLES];
@@ -581,8 +581,7 @@ static void platform_recv_after_child_death_is_peer_gone(void)
     CHECK(end.ended && !end.killed_by_parent && end.code == 0);
     CHECK_STR(end.text, "exit code 0");
     /* Still the end, however often asked, and sending fails the same way. */
-    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply, &len, hs, &nh, 100, &err) ==
-          VKW_E_PEER_GONE);
+    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply, &len, hs, &nh, 100, &err) == VKW_E_PEER_GONE);
     CHECK(vkw_channel_send(p.ch, "echo", 4, NULL, 0, &err) == VKW_E_PEER_GONE);
     stop(&p);
 }
@@ -625,9 +624,17 @@ static void platform_no_fd_leak_over_many_roundtrips(void)
 static void platform_attach_rejects_bad_token(void)
 {
     static const char *const bad[] = {
-        NULL,           "",           "fd=",          "fd=3",
-        "fd=3,ppid=",   "fd=x,ppid=1", "fd=-1,ppid=1", "fd=3,ppid=1,more",
-        " fd=3,ppid=1", "fd=3,ppid=0", "fd=99999999999999999999,ppid=1",
+        NULL,
+        "",
+        "fd=",
+        "fd=3",
+        "fd=3,ppid=",
+        "fd=x,ppid=1",
+        "fd=-1,ppid=1",
+        "fd=3,ppid=1,more",
+        " fd=3,ppid=1",
+        "fd=3,ppid=0",
+        "fd=99999999999999999999,ppid=1",
         "h=zz,p=1,ppid=1",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -724,7 +731,8 @@ static void platform_event_pair_and_section_shared_with_child(void)
     CHECK(sum.count == ROUNDS && sum.min > 0 && sum.min <= sum.median && sum.median <= sum.max);
     /* For people reading the log; a test asserts no timing. */
     printf("event-pair round trip between two processes (%s): min %.1f us, median %.1f us, "
-           "max %.1f us over %u\n", vkw_platform_os_name(), sum.min, sum.median, sum.max, done);
+           "max %.1f us over %u\n",
+           vkw_platform_os_name(), sum.min, sum.median, sum.max, done);
     vkw_section_unmap(view, SIZE);
     for (int i = 0; i < 3; i++)
         vkw_handle_close(hs[i]);

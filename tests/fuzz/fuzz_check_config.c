@@ -4,8 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "check.h"
-#include "check_config.h"
+#include "check/check.h"
+#include "check/check_config.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -4,9 +4,9 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "device_filter.h"
+#include "vk/device_filter.h"
 #include "fuzz.h"
-#include "names.h"
+#include "vk/names.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "../../cli/report_render.h"
-#include "compare.h"
+#include "report/compare.h"
 #include "fuzz.h"
 
 /* A memfd holding exactly data, as a path; false when the OS says no. */

@@ -1,0 +1,922 @@
+/* The bench's parent: probes, opens the device, starts the child, and runs
+ * every memory scenario through it. */
+#include "bench.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vk/device.h"
+#include "vk/external.h"
+#include "vk/names.h"
+#include "report/report.h"
+#include "report/report_vocab.h"
+#include "bench_internal.h"
+#include "vkw.h"
+
+const char *vkw_scenario_kind_name(vkw_scenario_kind k)
+{
+    switch (k) {
+    case VKW_SCENARIO_BUFFER_MAP: return "buffer-map";
+    case VKW_SCENARIO_BUFFER_COPY: return "buffer-copy";
+    case VKW_SCENARIO_IMAGE_COPY: return "image-copy";
+    case VKW_SCENARIO_KIND_COUNT: break;
+    }
+    return "unknown";
+}
+
+static const char *const fault_names[] = {
+    "none",        "child-abort", "child-hang", "stale-handle",  "foreign-handle",
+    "lost-signal", "leak",        "flip-byte",  "invalid-usage", "double-round-trips"};
+
+const char *vkw_fault_name(vkw_fault f)
+{
+    return (size_t)f < sizeof fault_names / sizeof fault_names[0] ? fault_names[f] : "unknown";
+}
+
+bool vkw_fault_parse(const char *name, vkw_fault *out)
+{
+    for (size_t k = 0; k < sizeof fault_names / sizeof fault_names[0]; k++)
+        if (strcmp(name, fault_names[k]) == 0) {
+            *out = (vkw_fault)k;
+            return true;
+        }
+    return false;
+}
+
+const char *vkw_phase_name(vkw_phase p)
+{
+    return vkw_vocab_word(&vkw_vocab_phase, (uint32_t)p);
+}
+
+const char *vkw_outcome_name(vkw_outcome o)
+{
+    return vkw_vocab_word(&vkw_vocab_outcome, (uint32_t)o);
+}
+
+void vkw_bench_options_default(vkw_bench_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->iterations = VKW_BENCH_DEFAULT_ITERATIONS;
+    o->timeout_ms = VKW_BENCH_DEFAULT_TIMEOUT_MS;
+    o->size_count = 3;
+    o->sizes[0] = 64ull << 10;
+    o->sizes[1] = 16ull << 20;
+    o->sizes[2] = 256ull << 20;
+    o->run_memory = o->run_sync = true;
+    o->round_trips = VKW_BENCH_DEFAULT_ROUND_TRIPS;
+    o->warmup = VKW_BENCH_DEFAULT_WARMUP;
+    o->repeat = 1;
+    o->peers = (1u << VKW_PEER_COUNT) - 1;
+    o->sync_modes = (1u << VKW_SYNC_MODE_COUNT) - 1;
+    o->pin_parent = o->pin_child = -1;
+}
+
+const vkw_handle_type *vkw_sync_result_type(const vkw_sync_result *r)
+{
+    if (r->type_index < 0)
+        return NULL;
+    return vkw_sync_mode_uses_fences(r->mode) ? &vkw_fence_handle_types[r->type_index]
+                                              : &vkw_semaphore_handle_types[r->type_index];
+}
+
+double vkw_memory_scenario_gbps(const vkw_memory_scenario *sc, vkw_phase verify)
+{
+    const vkw_summary *sm = &sc->phase_us[verify];
+    return sm->count && sm->median > 0 ? (double)sc->desc.size / (sm->median * 1e3) : 0;
+}
+
+uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc)
+{
+    uint32_t n = 0;
+    if (sc->parent_counted && sc->parent_handles_after > sc->parent_handles_before)
+        n += sc->parent_handles_after - sc->parent_handles_before;
+    if (sc->child_counted && sc->child_handles_after > sc->child_handles_before)
+        n += sc->child_handles_after - sc->child_handles_before;
+    return n;
+}
+
+void vkw_bench_report_free(vkw_bench_report *b)
+{
+    for (uint32_t i = 0; i < b->sync_count; i++) {
+        free(b->sync[i].samples);
+        free(b->sync[i].repeat_p50);
+        free(b->sync[i].repeat_p99);
+    }
+    free(b->sync);
+    b->sync = NULL;
+    b->sync_count = 0;
+    free(b->scenarios);
+    b->scenarios = NULL;
+    b->scenario_count = 0;
+}
+
+/* The device to bench: the filter's first match, else the first GPU. */
+static uint32_t choose_device(const vkw_report *r, bool filtered)
+{
+    static const VkPhysicalDeviceType order[] = {
+        VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU,
+        VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU,
+        VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU,
+        VK_PHYSICAL_DEVICE_TYPE_CPU,
+    };
+    if (!filtered)
+        for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+            for (uint32_t i = 0; i < r->device_count; i++)
+                if (r->devices[i].type == order[k])
+                    return i;
+    return 0;
+}
+
+static vkw_status plan_types(bench_ctx *c, const vkw_device_report *dev, vkw_error *err)
+{
+    vkw_bench_report *b = c->b;
+    for (uint32_t t = 0; t < VKW_MEMORY_HANDLE_TYPE_COUNT; t++) {
+        const vkw_handle_type *ht = &vkw_memory_handle_types[t];
+        /* The handles this bench moves between processes: fds or HANDLEs. A
+         * type of another family of this OS (host pointers, say) is judged
+         * by the probe's verdict ("local"), not called "not applicable". */
+        bool moved = ht->family ==
+                     (vkw_platform_os() == VKW_OS_WINDOWS ? VKW_FAMILY_WIN32 : VKW_FAMILY_POSIX_FD);
+        bool asked = c->opts->handle_types ? (c->opts->handle_types & ht->bit) != 0 : moved;
+        if (!asked)
+            continue;
+        vkw_bench_type *bt = &b->types[b->type_count++];
+        bt->type_index = t;
+        if (!vkw_handle_family_native(ht->family)) {
+            snprintf(bt->reason, sizeof bt->reason,
+                     "not applicable on %s: %s handles move "
+                     "between processes of another OS family",
+                     vkw_platform_os_name(), ht->name);
+            continue;
+        }
+        const vkw_verdict *v = &dev->memory_verdict[t];
+        bt->tested = moved && (v->code == VKW_VERDICT_SHAREABLE ||
+                               v->code == VKW_VERDICT_SHAREABLE_DEDICATED);
+        if (!bt->tested)
+            snprintf(bt->reason, sizeof bt->reason, "%s: %s", vkw_verdict_code_name(v->code),
+                     v->detail);
+    }
+    uint32_t kinds =
+        c->opts->scenario_kinds ? c->opts->scenario_kinds : (1u << VKW_SCENARIO_KIND_COUNT) - 1;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < b->type_count; i++)
+        if (b->types[i].tested)
+            for (uint32_t k = 0; k < VKW_SCENARIO_KIND_COUNT; k++)
+                if (kinds & (1u << k))
+                    n += c->opts->size_count;
+    if (n == 0)
+        return VKW_OK;
+    b->scenarios = calloc(n, sizeof *b->scenarios);
+    if (!b->scenarios)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory planning %u scenarios", n);
+    for (uint32_t i = 0; i < b->type_count; i++)
+        if (b->types[i].tested)
+            for (uint32_t k = 0; k < VKW_SCENARIO_KIND_COUNT; k++)
+                if (kinds & (1u << k))
+                    for (uint32_t z = 0; z < c->opts->size_count; z++) {
+                        vkw_memory_scenario *sc = &b->scenarios[b->scenario_count++];
+                        sc->type_index = b->types[i].type_index;
+                        sc->kind = (vkw_scenario_kind)k;
+                        sc->size_requested = c->opts->sizes[z];
+                    }
+    return VKW_OK;
+}
+
+void vkw_bench_progress(bench_ctx *c, const char *step, const char *fmt, ...)
+{
+    if (!c->opts->progress)
+        return;
+    char detail[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    /* The step that runs is one of the total: never past it. */
+    uint32_t total = c->steps_total > c->steps_done ? c->steps_total : c->steps_done + 1;
+    c->opts->progress(c->opts->progress_user, c->steps_done, total, step, detail);
+}
+
+/* The child stopped answering or broke the protocol: find out how it ended
+ * (killing it if it still runs) and say what it was doing. */
+vkw_status vkw_bench_child_failed(bench_ctx *c, vkw_status why, vkw_error *err)
+{
+    vkw_bench_report *b = c->b;
+    c->child_failed = true;
+    if (why == VKW_E_INTERRUPTED) {
+        /* Stopped, not failed: the child is killed and reaped, the stop
+         * request's message stays the run's. */
+        vkw_child_kill(c->child, &b->child_end);
+        return why;
+    }
+    if (why == VKW_E_PEER_GONE) {
+        vkw_child_wait(c->child, c->opts->timeout_ms, &b->child_end);
+        return vkw_fail(err, VKW_E_CHILD, "the child process (pid %u) ended with %s while %s",
+                        b->child_pid, b->child_end.text, b->child_activity);
+    }
+    char reason[512];
+    snprintf(reason, sizeof reason, "%s", err->message);
+    vkw_child_kill(c->child, &b->child_end);
+    return vkw_fail(err, VKW_E_CHILD, "the child process (pid %u) %s: %s; the parent killed it",
+                    b->child_pid,
+                    why == VKW_E_TIMEOUT    ? "hung"
+                    : why == VKW_E_PROTOCOL ? "broke the protocol"
+                                            : "could not be reached",
+                    reason);
+}
+
+/* One request, one reply (within reply_ms), with the child's failure handled:
+ * any failure to send or receive leaves the channel out of step, so it ends
+ * the child's part in the bench. */
+vkw_status vkw_bench_request(bench_ctx *c, const void *msg, size_t len, const vkw_handle *handles,
+                             uint32_t handle_count, vkw_msg_type reply_type, void *reply,
+                             size_t reply_len, uint32_t reply_ms, vkw_error *err)
+{
+    const vkw_msg_header *h = msg;
+    vkw_status s = vkw_channel_send(c->ch, msg, len, handles, handle_count, err);
+    if (s == VKW_OK)
+        s = vkw_msg_recv(c->ch, reply_type | VKW_MSG_REPLY, h->seq, reply, reply_len, NULL, 0,
+                         &(uint32_t){0}, reply_ms, c->b->child_activity, err);
+    if (s != VKW_OK)
+        return vkw_bench_child_failed(c, s, err);
+    return VKW_OK;
+}
+
+static vkw_status child_handle_count(bench_ctx *c, uint32_t *out, vkw_error *err)
+{
+    vkw_msg_header q;
+    vkw_msg_count_reply rep;
+    vkw_msg_init(&q, VKW_MSG_COUNT, ++c->seq, sizeof q);
+    snprintf(c->b->child_activity, sizeof c->b->child_activity, "counting its open handles");
+    vkw_status s = vkw_bench_request(c, &q, sizeof q, NULL, 0, VKW_MSG_COUNT, &rep, sizeof rep,
+                                     c->opts->timeout_ms, err);
+    if (s != VKW_OK)
+        return s;
+    s = vkw_msg_outcome_get(&rep.outcome, err);
+    *out = rep.handle_count;
+    return s;
+}
+
+static vkw_status start_child(bench_ctx *c, vkw_error *err)
+{
+    vkw_bench_report *b = c->b;
+    snprintf(b->child_activity, sizeof b->child_activity, "starting");
+    vkw_status s = vkw_child_spawn(&c->child, &c->ch, err);
+    if (s != VKW_OK)
+        return s;
+    b->child_started = true;
+    b->child_pid = vkw_child_pid(c->child);
+
+    vkw_msg_hello hello;
+    vkw_msg_init(&hello.h, VKW_MSG_HELLO, ++c->seq, sizeof hello);
+    snprintf(hello.tool_version, sizeof hello.tool_version, "%s", VKW_TOOL_VERSION);
+    snprintf(hello.loader_path, sizeof hello.loader_path, "%s",
+             c->opts->loader_path ? c->opts->loader_path : "");
+    hello.validate = c->opts->validate;
+    hello.timeout_ms = c->opts->timeout_ms;
+    vkw_device_identity_of(&c->dev.info, &hello.device);
+    vkw_msg_hello_reply rep;
+    snprintf(b->child_activity, sizeof b->child_activity, "opening the device");
+    s = vkw_bench_request(c, &hello, sizeof hello, NULL, 0, VKW_MSG_HELLO, &rep, sizeof rep,
+                          c->opts->timeout_ms, err);
+    if (s != VKW_OK)
+        return s;
+    snprintf(b->child_device_name, sizeof b->child_device_name, "%s", rep.device_name);
+    b->child_validation_enabled = rep.validation_enabled != 0;
+    b->child_luid_matched = rep.luid_matched != 0;
+    s = vkw_msg_outcome_get(&rep.outcome, err);
+    if (s != VKW_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", err->message);
+        return vkw_fail(err, s == VKW_E_NO_DEVICE_MATCH ? VKW_E_CHILD : s,
+                        "the child could not open the device: %s", why);
+    }
+    return VKW_OK;
+}
+
+static void stop_child(bench_ctx *c)
+{
+    vkw_bench_report *b = c->b;
+    if (!c->child)
+        return;
+    if (!c->child_failed && vkw_stop_requested() != VKW_STOP_NONE)
+        c->child_failed = true; /* stopping: killed below, and reaped */
+    if (!c->child_failed) {
+        vkw_msg_header q;
+        vkw_msg_quit_reply rep;
+        vkw_error err;
+        vkw_msg_init(&q, VKW_MSG_QUIT, ++c->seq, sizeof q);
+        snprintf(b->child_activity, sizeof b->child_activity, "closing its device");
+        vkw_error_clear(&err);
+        if (vkw_bench_request(c, &q, sizeof q, NULL, 0, VKW_MSG_QUIT, &rep, sizeof rep,
+                              c->opts->timeout_ms, &err) != VKW_OK) {
+            snprintf(b->quit_error, sizeof b->quit_error, "%s", err.message);
+        } else {
+            b->child_validation_errors = rep.validation_errors;
+            vkw_debug_log *log = &c->report->debug;
+            log->validation_errors += rep.validation_errors;
+            log->other_errors += rep.other_errors;
+            log->warnings += rep.warnings;
+            for (uint32_t i = 0; i < rep.message_count && log->stored < VKW_MAX_MESSAGES; i++) {
+                vkw_debug_message *m = &log->messages[log->stored++];
+                m->severity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+                m->type = VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT;
+                snprintf(m->id, sizeof m->id, "child");
+                snprintf(m->text, sizeof m->text, "%.*s", (int)sizeof m->text - 1, rep.messages[i]);
+            }
+        }
+        if (!c->child_failed)
+            vkw_child_wait(c->child, c->opts->timeout_ms, &b->child_end);
+    }
+    if (!b->child_end.ended)
+        vkw_child_kill(c->child, &b->child_end);
+    vkw_channel_close(c->ch);
+    c->ch = NULL;
+    vkw_child_free(c->child);
+    c->child = NULL;
+}
+
+void vkw_bench_nt_name(bench_ctx *c, char *buf, size_t len)
+{
+    snprintf(buf, len, "Local\\vkwin32h-%u-%u", vkw_platform_process_id(), ++c->names);
+}
+
+/* The warm-up's seeds differ from every timed iteration's. */
+#define VKW_WARMUP_SEED_ITERATION 0xFFFFFFu
+
+static uint64_t seed_for(uint32_t scenario, uint32_t iteration, uint32_t side)
+{
+    return 0x766b77696e333268ull ^ ((uint64_t)scenario << 40) ^ ((uint64_t)iteration << 8) ^ side;
+}
+
+static double us(uint64_t ns)
+{
+    return (double)ns / 1000.0;
+}
+
+/* One export -> transfer -> import -> verify both ways cycle. */
+static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenario *sc, uint32_t it,
+                                bool warmup, double *samples, vkw_error *err)
+{
+    const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
+    uint64_t timeout_ns = (uint64_t)c->opts->timeout_ms * 1000000u;
+    vkw_resource res =
+        sc->kind == VKW_SCENARIO_IMAGE_COPY ? VKW_RESOURCE_IMAGE : VKW_RESOURCE_BUFFER;
+    vkw_access acc = sc->kind == VKW_SCENARIO_BUFFER_MAP ? VKW_ACCESS_MAP : VKW_ACCESS_COPY;
+    vkw_shared_memory sm = {0};
+    vkw_handle exported = VKW_NO_HANDLE, foreign = VKW_NO_HANDLE;
+    vkw_status s;
+    char sz[32], when[32];
+    vkw_size_string(sc->size_requested, sz, sizeof sz);
+    if (warmup)
+        snprintf(when, sizeof when, "warm-up");
+    else
+        snprintf(when, sizeof when, "iteration %u", it + 1);
+
+    uint64_t t0 = vkw_clock_ns();
+    /* --nt-names: NT handles travel by name; the exporter's handle keeps the
+     * named object alive until the child has imported it. */
+    char nt_name[64] = "";
+    if (c->opts->nt_names && vkw_handle_type_nameable(t))
+        vkw_bench_nt_name(c, nt_name, sizeof nt_name);
+    s = vkw_shared_memory_create(&c->dev, t, res, acc, sc->size_requested,
+                                 nt_name[0] ? nt_name : NULL, &sm, err);
+    samples[VKW_PHASE_ALLOCATE] = us(vkw_clock_ns() - t0);
+    if (s != VKW_OK)
+        goto cleanup;
+    sc->desc = sm.desc;
+    sc->memory_flags = sm.memory_flags;
+
+    t0 = vkw_clock_ns();
+    s = vkw_shared_memory_export(&sm, &exported, err);
+    samples[VKW_PHASE_EXPORT] = us(vkw_clock_ns() - t0);
+    if (s != VKW_OK)
+        goto cleanup;
+
+    vkw_msg_memory msg;
+    vkw_msg_init(&msg.h, VKW_MSG_MEMORY, ++c->seq, sizeof msg);
+    msg.desc = sm.desc;
+    msg.parent_seed = seed_for(index, it, 1);
+    msg.child_seed = seed_for(index, it, 2);
+    msg.iteration = it;
+    /* A fault once, in the first timed cycle; a leak in every timed cycle
+     * (the warm-up is not counted). */
+    if (!warmup && c->opts->fault == VKW_FAULT_LEAK) {
+        msg.fault = VKW_FAULT_LEAK;
+        c->fault_pending = false;
+    } else if (c->fault_pending && !warmup && c->opts->fault != VKW_FAULT_LOST_SIGNAL &&
+               c->opts->fault != VKW_FAULT_DOUBLE_ROUND_TRIPS) {
+        msg.fault = c->opts->fault;
+        c->fault_pending = false;
+    }
+
+    /* Both patterns exist before the clock starts: writing is a copy,
+     * verifying a compare, each at the speed of the memory. */
+    s = vkw_pattern_make(&c->mine, (size_t)sm.desc.size, msg.parent_seed, err);
+    if (s == VKW_OK)
+        s = vkw_pattern_make(&c->theirs, (size_t)sm.desc.size, msg.child_seed, err);
+    if (s != VKW_OK)
+        goto cleanup;
+    /* --fault flip-byte: the bytes in shared memory differ from the pattern
+     * in one place, which the child must find. */
+    size_t flip_at = (size_t)sm.desc.size / 2;
+    if (msg.fault == VKW_FAULT_FLIP_BYTE)
+        c->mine.bytes[flip_at] ^= 0xFF;
+    t0 = vkw_clock_ns();
+    s = vkw_shared_memory_write(&sm, &c->mine, timeout_ns, err);
+    samples[VKW_PHASE_PARENT_WRITE] = us(vkw_clock_ns() - t0);
+    if (msg.fault == VKW_FAULT_FLIP_BYTE)
+        c->mine.bytes[flip_at] ^= 0xFF;
+    if (s != VKW_OK)
+        goto cleanup;
+
+    vkw_handle send = exported;
+    if (msg.fault == VKW_FAULT_FOREIGN_HANDLE) {
+        s = vkw_foreign_handle_create(&foreign, err);
+        if (s != VKW_OK)
+            goto cleanup;
+        send = foreign;
+    }
+    /* KMT handles are values, named NT handles names; everything else is
+     * duplicated into the child. */
+    bool by_value = vkw_handle_travels_by_value(t);
+    msg.handle_value = by_value ? (uint64_t)send : 0;
+    snprintf(msg.nt_name, sizeof msg.nt_name, "%s", send == exported ? nt_name : "");
+    if (msg.nt_name[0])
+        by_value = true; /* nothing attached */
+    snprintf(c->b->child_activity, sizeof c->b->child_activity, "importing %s %s %s memory (%s)",
+             sz, t->name, vkw_scenario_kind_name(sc->kind), when);
+    vkw_msg_memory_reply rep;
+    msg.sent_ns = vkw_clock_ns();
+    /* The child answers after each step (import, read and verify, write):
+     * each within --timeout, which bounds every wait of the parent. */
+    s = vkw_bench_request(c, &msg, sizeof msg, &send, by_value ? 0 : 1, VKW_MSG_MEMORY, &rep,
+                          sizeof rep, c->opts->timeout_ms, err);
+    for (uint32_t steps = 0; s == VKW_OK && rep.step != VKW_MEMORY_DONE; steps++) {
+        if (steps >= VKW_MEMORY_VERIFIED || rep.step != steps + 1) {
+            s = vkw_bench_child_failed(
+                c, vkw_fail(err, VKW_E_PROTOCOL, "step %u came after %u step(s)", rep.step, steps),
+                err);
+            break;
+        }
+        snprintf(c->b->child_activity, sizeof c->b->child_activity, "%s %s %s %s memory (%s)",
+                 rep.step == VKW_MEMORY_IMPORTED ? "reading and verifying" : "writing to", sz,
+                 t->name, vkw_scenario_kind_name(sc->kind), when);
+        uint32_t got = 0;
+        s = vkw_msg_recv(c->ch, VKW_MSG_MEMORY | VKW_MSG_REPLY, msg.h.seq, &rep, sizeof rep, NULL,
+                         0, &got, c->opts->timeout_ms, c->b->child_activity, err);
+        if (s != VKW_OK)
+            s = vkw_bench_child_failed(c, s, err);
+    }
+    /* The child holds its own copy now (or nothing, if the send failed).
+     * A KMT value stays valid while the memory lives: freed with it below.
+     * --fault leak: the parent forgets to close its own. */
+    if (msg.fault != VKW_FAULT_LEAK)
+        vkw_external_handle_release(t, exported);
+    exported = VKW_NO_HANDLE;
+    vkw_handle_close(foreign);
+    foreign = VKW_NO_HANDLE;
+    if (s != VKW_OK)
+        goto cleanup;
+    samples[VKW_PHASE_TRANSFER] = us(rep.received_ns - msg.sent_ns);
+    samples[VKW_PHASE_IMPORT] = us(rep.import_ns);
+    samples[VKW_PHASE_CHILD_READ] = us(rep.read_ns);
+    samples[VKW_PHASE_CHILD_VERIFY] = us(rep.verify_ns);
+    samples[VKW_PHASE_CHILD_WRITE] = us(rep.write_ns);
+    sc->child_memory_type_index = rep.memory_type_index;
+    if (rep.driver_closed && !sc->driver_closed_handle) {
+        sc->driver_closed_handle = true;
+        snprintf(sc->driver_anomaly, sizeof sc->driver_anomaly,
+                 "the driver closed the %s handle of a failed import (%s), which the "
+                 "application still owned (ownership moves only on a successful import); the "
+                 "child did not close it again",
+                 t->name, when);
+    }
+    s = vkw_msg_outcome_get(&rep.outcome, err);
+    if (s != VKW_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", err->message);
+        s = vkw_fail(err, VKW_E_SHARING, "the child could not use the memory: %s", why);
+        goto cleanup;
+    }
+    if (!rep.verified) {
+        sc->mismatch = true;
+        snprintf(sc->mismatch_side, sizeof sc->mismatch_side, "child");
+        sc->mismatch_iteration = it;
+        sc->mismatch_at = rep.mismatch;
+        s = vkw_fail(err, VKW_E_SHARING,
+                     "the child does not see the parent's bytes: offset %llu holds 0x%02x, "
+                     "0x%02x expected (%s)",
+                     (unsigned long long)rep.mismatch.offset, rep.mismatch.got,
+                     rep.mismatch.expected, when);
+        goto cleanup;
+    }
+
+    const void *bytes = NULL;
+    t0 = vkw_clock_ns();
+    s = vkw_shared_memory_read(&sm, &bytes, timeout_ns, err);
+    samples[VKW_PHASE_PARENT_READ] = us(vkw_clock_ns() - t0);
+    if (s != VKW_OK)
+        goto cleanup;
+    vkw_mismatch mm;
+    t0 = vkw_clock_ns();
+    bool ok = vkw_pattern_matches(&c->theirs, bytes, &mm);
+    samples[VKW_PHASE_PARENT_VERIFY] = us(vkw_clock_ns() - t0);
+    if (!ok) {
+        sc->mismatch = true;
+        snprintf(sc->mismatch_side, sizeof sc->mismatch_side, "parent");
+        sc->mismatch_iteration = it;
+        sc->mismatch_at = mm;
+        s = vkw_fail(err, VKW_E_SHARING,
+                     "the parent does not see the child's bytes: offset %llu holds 0x%02x, "
+                     "0x%02x expected (%s)",
+                     (unsigned long long)mm.offset, mm.got, mm.expected, when);
+        goto cleanup;
+    }
+    s = VKW_OK;
+
+cleanup:
+    vkw_external_handle_release(t, exported);
+    vkw_handle_close(foreign);
+    vkw_shared_memory_destroy(&sm);
+    return s;
+}
+
+static void fail_scenario(vkw_memory_scenario *sc, vkw_outcome o, const vkw_error *err)
+{
+    sc->outcome = o;
+    sc->status = err->status;
+    snprintf(sc->reason, sizeof sc->reason, "%s", err->message);
+}
+
+static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
+{
+    vkw_memory_scenario *sc = &c->b->scenarios[index];
+    const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
+    uint32_t n = c->opts->iterations;
+    vkw_status s = VKW_OK;
+    double *samples = calloc((size_t)n * VKW_PHASE_COUNT, sizeof *samples);
+    double *column = calloc(n, sizeof *column);
+    if (!samples || !column) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
+        goto cleanup;
+    }
+    char sz[32], step[96];
+    vkw_size_string(sc->size_requested, sz, sizeof sz);
+    snprintf(step, sizeof step, "%s %s %s", t->name, vkw_scenario_kind_name(sc->kind), sz);
+
+    /* One untimed, uncounted cycle first: what a driver opens once, lazily
+     * (a device node, a cache), is not a leak; what grows per cycle is. It
+     * also tells early whether the driver can make this memory at all. */
+    double warm[VKW_PHASE_COUNT];
+    vkw_bench_progress(c, step, "warm-up");
+    s = run_iteration(c, index, sc, VKW_WARMUP_SEED_ITERATION, true, warm, err);
+    if (s == VKW_E_UNSUPPORTED) {
+        fail_scenario(sc, VKW_OUTCOME_SKIPPED, err);
+        s = VKW_OK;
+        goto cleanup;
+    }
+    if (s != VKW_OK) {
+        fail_scenario(sc, s == VKW_E_INTERRUPTED ? VKW_OUTCOME_NOT_RUN : VKW_OUTCOME_FAILED, err);
+        goto cleanup;
+    }
+
+    s = vkw_handle_count(&sc->parent_handles_before, err);
+    if (s == VKW_OK)
+        s = child_handle_count(c, &sc->child_handles_before, err);
+    if (s != VKW_OK) {
+        fail_scenario(sc, VKW_OUTCOME_FAILED, err);
+        goto cleanup;
+    }
+
+    for (uint32_t it = 0; it < n; it++) {
+        vkw_bench_progress(c, step, "iteration %u of %u", it + 1, n);
+        s = vkw_stop_check(err);
+        if (s == VKW_OK)
+            s = run_iteration(c, index, sc, it, false, samples + (size_t)it * VKW_PHASE_COUNT, err);
+        if (s == VKW_E_INTERRUPTED) {
+            /* What was measured stays; the scenario did not finish. */
+            char why[400];
+            snprintf(why, sizeof why, "%.390s", err->message);
+            vkw_error stopped;
+            vkw_fail(&stopped, s, "not run to the end: %s after %u of %u iteration(s)", why,
+                     sc->iterations_done, n);
+            fail_scenario(sc, VKW_OUTCOME_NOT_RUN, &stopped);
+            break;
+        }
+        c->steps_done++;
+        if (s != VKW_OK) {
+            fail_scenario(sc, VKW_OUTCOME_FAILED, err);
+            break;
+        }
+        sc->iterations_done++;
+    }
+    for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++) {
+        for (uint32_t it = 0; it < sc->iterations_done; it++)
+            column[it] = samples[(size_t)it * VKW_PHASE_COUNT + p];
+        vkw_summarize(column, sc->iterations_done, &sc->phase_us[p]);
+    }
+    sc->parent_to_child_ok = sc->iterations_done == n;
+    sc->child_to_parent_ok = sc->iterations_done == n;
+    if (sc->mismatch && strcmp(sc->mismatch_side, "parent") == 0)
+        sc->parent_to_child_ok = true; /* the child saw the parent's bytes that time */
+    if (s == VKW_E_INTERRUPTED)
+        goto cleanup; /* not counted: the child is gone, and so may be a handle in flight */
+    vkw_error cerr;
+    vkw_error_clear(&cerr);
+    vkw_status cs = vkw_handle_count(&sc->parent_handles_after, &cerr);
+    sc->parent_counted = cs == VKW_OK;
+    if (cs == VKW_OK && !c->child_failed) {
+        cs = child_handle_count(c, &sc->child_handles_after, &cerr);
+        sc->child_counted = cs == VKW_OK;
+    }
+    if (cs != VKW_OK) {
+        if (sc->outcome != VKW_OUTCOME_FAILED)
+            fail_scenario(sc, VKW_OUTCOME_FAILED, &cerr);
+        if (s == VKW_OK) {
+            s = cs;
+            *err = cerr;
+        }
+        goto cleanup;
+    }
+    int64_t pl = (int64_t)sc->parent_handles_after - sc->parent_handles_before;
+    int64_t cl =
+        sc->child_counted ? (int64_t)sc->child_handles_after - sc->child_handles_before : 0;
+    if (vkw_memory_scenario_leaked(sc) && sc->outcome != VKW_OUTCOME_FAILED) {
+        vkw_fail(&cerr, VKW_E_SHARING,
+                 "open handles grew by %lld in the parent and %lld in the child over %u "
+                 "iteration(s): a leak",
+                 (long long)pl, (long long)cl, sc->iterations_done);
+        fail_scenario(sc, VKW_OUTCOME_FAILED, &cerr);
+    }
+    if (c->child_failed)
+        goto cleanup;
+    if (sc->outcome == VKW_OUTCOME_NOT_RUN)
+        sc->outcome = VKW_OUTCOME_PASSED;
+    s = VKW_OK; /* a failed scenario is recorded; the bench goes on */
+
+cleanup:
+    if (s == VKW_E_INTERRUPTED) {
+        free(samples);
+        free(column);
+        return s;
+    }
+    if (c->child_failed && sc->outcome == VKW_OUTCOME_NOT_RUN)
+        fail_scenario(sc, VKW_OUTCOME_FAILED, err);
+    free(samples);
+    free(column);
+    return c->child_failed ? VKW_E_CHILD : s;
+}
+
+vkw_status vkw_bench_open_device(const char *loader_path, const vkw_instance_options *io,
+                                 const vkw_device_identity *id, vkw_loader *loader,
+                                 vkw_instance *inst, vkw_device *dev, bool *luid_matched,
+                                 vkw_error *err)
+{
+    vkw_status s = vkw_loader_open(loader_path, loader, err);
+    if (s != VKW_OK)
+        return s;
+    s = vkw_instance_create(loader, io, inst, err);
+    if (s != VKW_OK)
+        return s;
+    VkPhysicalDevice pd;
+    s = vkw_device_find(inst, id, &pd, luid_matched, err);
+    if (s != VKW_OK)
+        return s;
+    s = vkw_device_create(inst, pd, vkw_external_required_extensions,
+                          vkw_external_wanted_extensions, dev, err);
+    if (s != VKW_OK)
+        return s;
+    vkw_external_resolve(dev);
+    return VKW_OK;
+}
+
+void vkw_bench_close_device(vkw_loader *loader, vkw_instance *inst, vkw_device *dev)
+{
+    /* A wedged device cannot be destroyed safely, nor what it was made from. */
+    if (dev->wedged)
+        return;
+    if (dev->handle)
+        vkw_device_destroy(dev);
+    if (inst->handle)
+        vkw_instance_destroy(inst);
+    if (loader->lib)
+        vkw_loader_close(loader);
+}
+
+static void bench_close(bench_ctx *c)
+{
+    vkw_pattern_free(&c->mine);
+    vkw_pattern_free(&c->theirs);
+    stop_child(c);
+    vkw_bench_close_device(&c->loader, &c->inst, &c->dev);
+}
+
+/* The run's outcome from its scenarios, in order of gravity. */
+static vkw_status conclude(bench_ctx *c, vkw_status s, vkw_error *err)
+{
+    vkw_bench_report *b = c->b;
+    const vkw_memory_scenario *first_failed = NULL;
+    for (uint32_t i = 0; i < b->scenario_count; i++) {
+        const vkw_memory_scenario *sc = &b->scenarios[i];
+        switch (sc->outcome) {
+        case VKW_OUTCOME_PASSED: b->passed++; break;
+        case VKW_OUTCOME_FAILED:
+            b->failed++;
+            if (!first_failed)
+                first_failed = sc;
+            break;
+        case VKW_OUTCOME_SKIPPED: b->skipped++; break;
+        case VKW_OUTCOME_NOT_RUN: b->not_run++; break;
+        }
+    }
+    if (s != VKW_OK)
+        return s;
+    if (b->failed) {
+        const vkw_handle_type *t = &vkw_memory_handle_types[first_failed->type_index];
+        char sz[32];
+        /* A GPU that stopped answering or a failed Vulkan call says more than
+         * "sharing failed"; everything else about a scenario is sharing. */
+        vkw_status why =
+            first_failed->status == VKW_E_TIMEOUT || first_failed->status == VKW_E_VULKAN
+                ? first_failed->status
+                : VKW_E_SHARING;
+        return vkw_fail(err, why, "%u of %u scenario(s) failed; first: %s %s %s: %s", b->failed,
+                        b->scenario_count, t->name, vkw_scenario_kind_name(first_failed->kind),
+                        vkw_size_string(first_failed->size_requested, sz, sizeof sz),
+                        first_failed->reason);
+    }
+    const vkw_sync_result *sync_failed = NULL;
+    bool shared = b->passed > 0;
+    for (uint32_t i = 0; i < b->sync_count; i++) {
+        const vkw_sync_result *r = &b->sync[i];
+        if (r->outcome == VKW_OUTCOME_FAILED && !sync_failed)
+            sync_failed = r;
+        shared |= r->outcome == VKW_OUTCOME_PASSED && r->mode != VKW_SYNC_OS &&
+                  r->peer == VKW_PEER_PROCESS;
+    }
+    if (sync_failed)
+        return vkw_fail(err, VKW_E_SHARING, "%u round-trip mode(s) failed; first: %s, %s peer: %s",
+                        b->sync_failed, vkw_sync_mode_name(sync_failed->mode),
+                        vkw_peer_name(sync_failed->peer), sync_failed->reason);
+    /* Nothing was asked to cross processes (OS baselines, round trips with a
+     * thread peer): what ran and passed is the whole answer. */
+    bool cross_asked = c->opts->run_memory, passed = false;
+    for (uint32_t i = 0; i < b->sync_count; i++) {
+        cross_asked |= b->sync[i].mode != VKW_SYNC_OS && b->sync[i].peer == VKW_PEER_PROCESS;
+        passed |= b->sync[i].outcome == VKW_OUTCOME_PASSED;
+    }
+    if (!shared && !cross_asked && passed)
+        return VKW_OK;
+    if (!shared) {
+        if (b->scenario_count && b->scenarios[0].outcome == VKW_OUTCOME_SKIPPED)
+            return vkw_fail(err, VKW_E_NOTHING_TO_SHARE,
+                            "nothing to share on '%s': every scenario was skipped; first: %.300s",
+                            b->device_name, b->scenarios[0].reason);
+        for (uint32_t i = 0; i < b->type_count; i++)
+            if (!b->types[i].tested)
+                return vkw_fail(err, VKW_E_NOTHING_TO_SHARE, "nothing to share on '%s': %s %.300s",
+                                b->device_name,
+                                vkw_memory_handle_types[b->types[i].type_index].name,
+                                b->types[i].reason);
+        for (uint32_t i = 0; i < b->sync_count; i++)
+            if (b->sync[i].peer == VKW_PEER_PROCESS && b->sync[i].mode != VKW_SYNC_OS)
+                return vkw_fail(err, VKW_E_NOTHING_TO_SHARE,
+                                "nothing to share on '%s': no semaphore or fence crossed "
+                                "processes; first: %s: %.300s",
+                                b->device_name, vkw_sync_mode_name(b->sync[i].mode),
+                                b->sync[i].reason);
+        return vkw_fail(err, VKW_E_NOTHING_TO_SHARE,
+                        "nothing to share on '%s': no handle type of %s was asked for",
+                        b->device_name, vkw_platform_os_name());
+    }
+    return VKW_OK;
+}
+
+vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_error *err)
+{
+    uint64_t t0 = vkw_clock_ns();
+    bench_ctx c;
+    memset(&c, 0, sizeof c);
+    c.opts = opts;
+    c.report = report;
+
+    if (opts->nt_names && vkw_platform_os() != VKW_OS_WINDOWS)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "--nt-names: named handles are Win32 NT "
+                        "handles; %s moves fds",
+                        vkw_platform_os_name());
+    /* A CPU that does not exist or is outside the affinity mask fails now,
+     * not as a failed pin (or a peer's timeout) in every mode later. */
+    const int32_t pins[] = {opts->pin_parent, opts->pin_child};
+    for (size_t i = 0; i < 2; i++) {
+        vkw_error why;
+        if (pins[i] >= 0 && vkw_cpu_allowed((uint32_t)pins[i], &why) != VKW_OK)
+            return vkw_fail(err, why.status, "--pin: %s", why.message);
+    }
+    if (opts->fault == VKW_FAULT_INVALID_USAGE && !opts->validate &&
+        !vkw_validation_requested_by_environment())
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "--fault invalid-usage needs the validation "
+                        "layer (--validate): nothing else reports the rule it breaks");
+    vkw_probe_options po = {
+        .loader_path = opts->loader_path,
+        .validate = opts->validate,
+        .filter = opts->filter,
+    };
+    vkw_status s = vkw_probe_run(&po, report, err);
+    if (s != VKW_OK)
+        return s;
+
+    c.b = calloc(1, sizeof *c.b);
+    if (!c.b)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
+    report->bench = c.b;
+    c.b->options = *opts;
+    c.b->options.progress = NULL;
+    c.b->options.progress_user = NULL;
+    c.b->options.filter = NULL;
+    c.b->options.loader_path = NULL;
+    c.b->device_index = choose_device(report, opts->filter != NULL);
+    const vkw_device_report *dr = &report->devices[c.b->device_index];
+    snprintf(c.b->device_name, sizeof c.b->device_name, "%s", dr->name);
+
+    if (opts->run_memory && (s = plan_types(&c, dr, err)) != VKW_OK)
+        goto done;
+    if (c.b->scenario_count == 0 && !opts->run_sync)
+        goto done;
+    if (!dr->has_id_properties) {
+        s = vkw_fail(err, VKW_E_NOTHING_TO_SHARE,
+                     "'%s' reports no deviceUUID/driverUUID (Vulkan 1.1 ID properties): the "
+                     "child cannot find the same device",
+                     dr->name);
+        goto done;
+    }
+    c.steps_total = c.b->scenario_count * opts->iterations;
+    c.fault_pending = opts->fault != VKW_FAULT_NONE;
+
+    vkw_instance_options io = {
+        .enable_validation = opts->validate,
+        .require_validation = report->validation_by_environment,
+        .log = &report->debug,
+    };
+    vkw_device_identity id;
+    memset(&id, 0, sizeof id);
+    memcpy(id.device_uuid, dr->device_uuid, VK_UUID_SIZE);
+    memcpy(id.driver_uuid, dr->driver_uuid, VK_UUID_SIZE);
+    memcpy(id.device_luid, dr->device_luid, VK_LUID_SIZE);
+    id.luid_valid = dr->device_luid_valid;
+    bool luid_matched = false;
+    s = vkw_bench_open_device(opts->loader_path, &io, &id, &c.loader, &c.inst, &c.dev,
+                              &luid_matched, err);
+    bool want_child =
+        c.b->scenario_count > 0 || (opts->run_sync && (opts->peers & (1u << VKW_PEER_PROCESS)));
+    if (s == VKW_OK)
+        s = vkw_stop_check(err);
+    if (s == VKW_OK && want_child)
+        s = start_child(&c, err);
+    for (uint32_t i = 0; s == VKW_OK && !c.dev.wedged && i < c.b->scenario_count; i++)
+        if ((s = vkw_stop_check(err)) == VKW_OK)
+            s = run_scenario(&c, i, err);
+    for (uint32_t i = 0; i < c.b->scenario_count; i++)
+        if (c.b->scenarios[i].outcome == VKW_OUTCOME_NOT_RUN && !c.b->scenarios[i].reason[0] &&
+            (s != VKW_OK || c.dev.wedged))
+            snprintf(c.b->scenarios[i].reason, sizeof c.b->scenarios[i].reason,
+                     "not run: the bench stopped (%.400s)",
+                     s == VKW_E_INTERRUPTED ? err->message
+                     : s != VKW_OK          ? vkw_status_code(s)
+                                            : "the GPU did not finish a copy");
+    if (s == VKW_OK && opts->run_sync && !c.dev.wedged)
+        s = vkw_bench_sync_run(&c, err);
+
+done:
+    bench_close(&c);
+    if (c.b->child_started && s == VKW_OK && c.b->child_end.ended &&
+        (c.b->child_end.signaled || c.b->child_end.code != 0 || c.b->child_end.killed_by_parent))
+        s = vkw_fail(err, VKW_E_CHILD, "the child process (pid %u) ended badly after the bench: %s",
+                     c.b->child_pid, c.b->quit_error[0] ? c.b->quit_error : c.b->child_end.text);
+    /* A fault asked for and never committed must not pass for a clean run. */
+    if (s == VKW_OK && c.fault_pending)
+        s = vkw_fail(err, VKW_E_INVALID_ARG,
+                     "--fault %s was not injected: nothing it applies to "
+                     "ran (%s)",
+                     vkw_fault_name(opts->fault),
+                     opts->fault == VKW_FAULT_LOST_SIGNAL ? "a round-trip mode with a peer that "
+                                                            "answers, not gpu-chain"
+                     : opts->fault == VKW_FAULT_DOUBLE_ROUND_TRIPS ? "a round-trip mode"
+                                                                   : "a memory scenario");
+    s = conclude(&c, s, err);
+
+    if (s == VKW_OK && report->validation_enabled && report->debug.validation_errors)
+        s = vkw_fail(err, VKW_E_VALIDATION,
+                     "the validation layer reported %u error(s) (parent and child); the report "
+                     "lists them",
+                     report->debug.validation_errors);
+    if (s != VKW_OK)
+        vkw_report_set_error(report, err);
+    report->interrupted = s == VKW_E_INTERRUPTED;
+    c.b->bench_ms = (double)(vkw_clock_ns() - t0) / 1e6;
+    report->total_ms = c.b->bench_ms;
+    return s;
+}

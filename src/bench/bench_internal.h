@@ -1,0 +1,52 @@
+/* What the bench's parts share inside libvkw: the run's context and the
+ * request/reply helpers of the parent. Not part of the library's interface. */
+#ifndef VKW_BENCH_INTERNAL_H
+#define VKW_BENCH_INTERNAL_H
+
+#include "bench.h"
+#include "vk/device.h"
+#include "vk/instance.h"
+#include "pattern.h"
+#include "platform/platform.h"
+#include "protocol.h"
+#include "report/report.h"
+
+/* Everything one bench run holds; released in one place (bench_close). */
+typedef struct bench_ctx {
+    const vkw_bench_options *opts;
+    vkw_report *report;
+    vkw_bench_report *b;
+    vkw_loader loader;
+    vkw_instance inst;
+    vkw_device dev;
+    vkw_child *child;
+    vkw_channel *ch;
+    bool child_failed; /* crashed, hung or broke the protocol: no more requests */
+    bool fault_pending;
+    vkw_pattern mine, theirs; /* what this side writes, what the child must write */
+    uint32_t seq;
+    uint32_t steps_done, steps_total;
+    uint32_t names; /* NT names given out */
+} bench_ctx;
+
+/* One request, one reply within reply_ms; any failure ends the child's part. */
+vkw_status vkw_bench_request(bench_ctx *c, const void *msg, size_t len, const vkw_handle *handles,
+                             uint32_t handle_count, vkw_msg_type reply_type, void *reply,
+                             size_t reply_len, uint32_t reply_ms, vkw_error *err);
+/* The child stopped answering: how it ended, and what it was doing. */
+vkw_status vkw_bench_child_failed(bench_ctx *c, vkw_status why, vkw_error *err);
+/* Progress: the step that runs ("OPAQUE_FD buffer-map 64 KiB") and how far
+ * it is ("iteration 3 of 5"). */
+void vkw_bench_progress(bench_ctx *c, const char *step, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* A fresh name for a named NT handle: "Local\\vkwin32h-<pid>-<n>". */
+void vkw_bench_nt_name(bench_ctx *c, char *buf, size_t len);
+
+/* The round-trip half of the bench (bench_sync.c). */
+vkw_status vkw_bench_sync_run(bench_ctx *c, vkw_error *err);
+
+#endif

@@ -1,0 +1,943 @@
+#include "check_config.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/json_file.h"
+#include "vk/names.h"
+#include "base/text_buffer.h"
+
+const char *vkw_check_object_name(vkw_check_object o)
+{
+    switch (o) {
+    case VKW_CHECK_BUFFER: return "buffer";
+    case VKW_CHECK_IMAGE: return "image";
+    case VKW_CHECK_BINARY_SEMAPHORE: return "binary-semaphore";
+    case VKW_CHECK_TIMELINE_SEMAPHORE: return "timeline-semaphore";
+    case VKW_CHECK_FENCE: return "fence";
+    case VKW_CHECK_OBJECT_COUNT: break;
+    }
+    return "unknown";
+}
+
+const char *vkw_check_metric_key(vkw_check_metric m)
+{
+    switch (m) {
+    case VKW_METRIC_VERIFIED: return "verified";
+    case VKW_METRIC_LEAKS_MAX: return "leaked_handles_max";
+    case VKW_METRIC_VERIFY_GBPS_MIN: return "verify_gbps_min";
+    case VKW_METRIC_PASSES: return "passes";
+    case VKW_METRIC_P50_US_MAX: return "p50_us_max";
+    case VKW_METRIC_P99_US_MAX: return "p99_us_max";
+    case VKW_METRIC_RATIO_P50_MAX: return "ratio_p50_max";
+    case VKW_METRIC_RATIO_P99_MAX: return "ratio_p99_max";
+    case VKW_METRIC_COUNT: break;
+    }
+    return "unknown";
+}
+
+/* The parse's state: where in the document it is, for messages. */
+typedef struct reader {
+    const char *file;
+    char place[160];
+    vkw_error *err;
+} reader;
+
+/* Fails with "config 'FILE': PLACE.KEY: PROBLEM" (KEY may be NULL). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static vkw_status
+bad(reader *r, const char *key, const char *fmt, ...)
+{
+    char problem[384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(problem, sizeof problem, fmt, ap);
+    va_end(ap);
+    char where[224];
+    snprintf(where, sizeof where, "%s%s%s", r->place, *r->place && key ? "." : "", key ? key : "");
+    /* Keys and values come from the file: shown escaped, and the file's name
+     * cut short (r->file) so that the problem always fits. */
+    char where_shown[160], problem_shown[400];
+    vkw_text_escape(where, where_shown, sizeof where_shown);
+    vkw_text_escape(problem, problem_shown, sizeof problem_shown);
+    return vkw_fail(r->err, VKW_E_INVALID_ARG, "config '%s': %s%s%s", r->file, where_shown,
+                    *where ? ": " : "", problem_shown);
+}
+
+/* What a value is, for "got ...": the string itself, the number, or its kind. */
+static const char *got(const cJSON *v, char *buf, size_t len)
+{
+    if (cJSON_IsString(v)) {
+        /* At most 48 bytes of it, cut where a UTF-8 character starts. */
+        size_t n = strlen(v->valuestring), keep = n > 48 ? 48 : n;
+        while (keep < n && keep > 0 && ((unsigned char)v->valuestring[keep] & 0xC0) == 0x80)
+            keep--;
+        snprintf(buf, len, "\"%.*s%s\"", (int)keep, v->valuestring, keep < n ? "..." : "");
+    } else if (cJSON_IsNumber(v))
+        snprintf(buf, len, "%.15g", v->valuedouble);
+    else if (cJSON_IsBool(v))
+        snprintf(buf, len, "%s", cJSON_IsTrue(v) ? "true" : "false");
+    else if (cJSON_IsNull(v))
+        snprintf(buf, len, "null");
+    else if (cJSON_IsArray(v))
+        snprintf(buf, len, "an array");
+    else
+        snprintf(buf, len, "an object");
+    return buf;
+}
+
+/* Enters a key or an index of the place; leave() restores it. */
+static size_t enter(reader *r, const char *key, int index)
+{
+    size_t was = strlen(r->place);
+    if (key)
+        snprintf(r->place + was, sizeof r->place - was, "%s%s", was ? "." : "", key);
+    else
+        snprintf(r->place + was, sizeof r->place - was, "[%d]", index);
+    return was;
+}
+
+static void leave(reader *r, size_t was)
+{
+    r->place[was] = '\0';
+}
+
+/* Every key of o is one of the known ones (NULL-terminated), and appears once. */
+static vkw_status known_keys(reader *r, const cJSON *o, const char *const *known, const char *what)
+{
+    for (const cJSON *k = o->child; k; k = k->next) {
+        bool ok = false;
+        for (size_t i = 0; known[i] && !ok; i++)
+            ok = strcmp(k->string, known[i]) == 0;
+        if (!ok) {
+            char list[384] = "";
+            for (size_t i = 0; known[i]; i++) {
+                size_t n = strlen(list);
+                snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", known[i]);
+            }
+            return bad(r, k->string, "unknown key in %s (known: %s)", what, list);
+        }
+        for (const cJSON *j = k->next; j; j = j->next)
+            if (strcmp(k->string, j->string) == 0)
+                return bad(r, k->string, "given twice");
+    }
+    return VKW_OK;
+}
+
+static const cJSON *member(const cJSON *o, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+static vkw_status need(reader *r, const cJSON *o, const char *key, const cJSON **out)
+{
+    *out = member(o, key);
+    if (!*out)
+        return bad(r, key, "missing (required)");
+    return VKW_OK;
+}
+
+/* A non-empty string of at most (cap - 1) / 4 characters (the text is valid
+ * UTF-8: check_text made sure). */
+static vkw_status text(reader *r, const cJSON *v, const char *key, char *out, size_t cap)
+{
+    char g[80];
+    if (!cJSON_IsString(v) || !*v->valuestring)
+        return bad(r, key, "expected a non-empty string, got %s", got(v, g, sizeof g));
+    size_t chars = 0, most = (cap - 1) / 4;
+    for (const char *p = v->valuestring; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    if (chars > most)
+        return bad(r, key, "longer than %lu characters", (unsigned long)most);
+    snprintf(out, cap, "%s", v->valuestring);
+    return VKW_OK;
+}
+
+static vkw_status boolean(reader *r, const cJSON *v, const char *key, bool *out)
+{
+    char g[80];
+    if (!cJSON_IsBool(v))
+        return bad(r, key, "expected true or false, got %s", got(v, g, sizeof g));
+    *out = cJSON_IsTrue(v);
+    return VKW_OK;
+}
+
+/* A whole number in [min, max]; "positive integer" when min is 1. */
+static vkw_status whole(reader *r, const cJSON *v, const char *key, double min, double max,
+                        uint32_t *out)
+{
+    char g[80];
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+        v->valuedouble != floor(v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
+        return bad(r, key, "expected a %s integer (at most %.0f), got %s",
+                   min >= 1 ? "positive" : "non-negative", max, got(v, g, sizeof g));
+    *out = (uint32_t)v->valuedouble;
+    return VKW_OK;
+}
+
+/* A number in (0, max]. */
+static vkw_status positive(reader *r, const cJSON *v, const char *key, double max, double *out)
+{
+    char g[80];
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || !(v->valuedouble > 0) ||
+        v->valuedouble > max)
+        return bad(r, key, "expected a number above 0 and at most %g, got %s", max,
+                   got(v, g, sizeof g));
+    *out = v->valuedouble;
+    return VKW_OK;
+}
+
+/* One of the names (NULL-terminated); its index. */
+static vkw_status one_of(reader *r, const cJSON *v, const char *key, const char *const *names,
+                         uint32_t *out)
+{
+    char g[80];
+    if (cJSON_IsString(v))
+        for (uint32_t i = 0; names[i]; i++)
+            if (strcmp(v->valuestring, names[i]) == 0) {
+                *out = i;
+                return VKW_OK;
+            }
+    char list[256] = "";
+    for (size_t i = 0; names[i]; i++) {
+        size_t n = strlen(list);
+        snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", names[i]);
+    }
+    return bad(r, key, "expected one of %s, got %s", list, got(v, g, sizeof g));
+}
+
+static vkw_status object(reader *r, const cJSON *v, const char *key)
+{
+    char g[80];
+    if (!cJSON_IsObject(v))
+        return bad(r, key, "expected an object, got %s", got(v, g, sizeof g));
+    return VKW_OK;
+}
+
+static vkw_status array(reader *r, const cJSON *v, const char *key, int most, bool nonempty)
+{
+    char g[80];
+    if (!cJSON_IsArray(v))
+        return bad(r, key, "expected an array, got %s", got(v, g, sizeof g));
+    int n = cJSON_GetArraySize(v);
+    if (nonempty && n == 0)
+        return bad(r, key, "expected at least one entry, got an empty array");
+    if (n > most)
+        return bad(r, key, "at most %d entries, got %d", most, n);
+    return VKW_OK;
+}
+
+/* A handle type of the given table, and of the config's OS when it names one. */
+static vkw_status handle_type(reader *r, const vkw_check_config *c, const cJSON *v, const char *key,
+                              const vkw_handle_type *table, size_t count, const char *what,
+                              uint32_t *out)
+{
+    char g[80];
+    const vkw_handle_type *t =
+        cJSON_IsString(v) ? vkw_handle_type_by_name(table, count, v->valuestring) : NULL;
+    if (!t) {
+        char names[512];
+        uint32_t all = 0;
+        for (size_t i = 0; i < count; i++)
+            all |= table[i].bit;
+        vkw_handle_mask_names(table, count, all, ", ", names, sizeof names);
+        return bad(r, key, "expected a %s handle type (%s), got %s", what, names,
+                   got(v, g, sizeof g));
+    }
+    if (c->has_os) {
+        bool windows = c->os == VKW_OS_WINDOWS;
+        if ((t->family == VKW_FAMILY_WIN32 && !windows) ||
+            (t->family == VKW_FAMILY_POSIX_FD && windows))
+            return bad(r, key, "%s is a %s handle type, but the config's os is %s", t->name,
+                       t->family == VKW_FAMILY_WIN32 ? "Windows" : "POSIX fd",
+                       windows ? "windows" : "linux");
+    }
+    *out = (uint32_t)(t - table);
+    return VKW_OK;
+}
+
+static const struct {
+    const char *name;
+    uint32_t id;
+} vendors[] = {
+    {"amd", 0x1002},    {"apple", 0x106B},    {"arm", 0x13B5},   {"broadcom", 0x14E4},
+    {"imgtec", 0x1010}, {"intel", 0x8086},    {"mesa", 0x10005}, {"microsoft", 0x1414},
+    {"nvidia", 0x10DE}, {"qualcomm", 0x5143},
+};
+
+static vkw_status vendor(reader *r, const cJSON *v, uint32_t *out)
+{
+    char g[80];
+    if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 0xFFFFFFFFu &&
+        v->valuedouble == floor(v->valuedouble)) {
+        *out = (uint32_t)v->valuedouble;
+        return VKW_OK;
+    }
+    if (cJSON_IsString(v)) {
+        const char *s = v->valuestring;
+        for (size_t i = 0; i < sizeof vendors / sizeof vendors[0]; i++) {
+            size_t k = 0;
+            while (s[k] && tolower((unsigned char)s[k]) == vendors[i].name[k])
+                k++;
+            if (!s[k] && !vendors[i].name[k]) {
+                *out = vendors[i].id;
+                return VKW_OK;
+            }
+        }
+        size_t digits = 0;
+        bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+        while (hex && isxdigit((unsigned char)s[2 + digits]))
+            digits++;
+        unsigned long id =
+            hex && digits >= 1 && digits <= 8 && !s[2 + digits] ? strtoul(s + 2, NULL, 16) : 0;
+        if (id) {
+            *out = (uint32_t)id;
+            return VKW_OK;
+        }
+    }
+    return bad(r, "vendor",
+               "expected a vendor name (amd, apple, arm, broadcom, imgtec, intel, mesa, "
+               "microsoft, nvidia, qualcomm), a PCI vendor id like \"0x10de\", or a number, "
+               "got %s",
+               got(v, g, sizeof g));
+}
+
+static vkw_status devices(reader *r, vkw_check_config *c, const cJSON *v)
+{
+    char g[80];
+    if (cJSON_IsString(v)) {
+        if (strcmp(v->valuestring, "all") != 0)
+            return bad(r, "devices", "expected \"all\" or an array of selectors, got %s",
+                       got(v, g, sizeof g));
+        c->all_devices = true;
+        return VKW_OK;
+    }
+    vkw_status s = array(r, v, "devices", VKW_CHECK_MAX_SELECTORS, true);
+    if (s != VKW_OK)
+        return s;
+    static const char *const keys[] = {"index", "name", "vendor", "uuid", NULL};
+    size_t was = enter(r, "devices", 0);
+    int i = 0;
+    for (const cJSON *e = v->child; e && s == VKW_OK; e = e->next, i++) {
+        size_t at = enter(r, NULL, i);
+        vkw_check_selector *sel = &c->selectors[c->selector_count++];
+        const cJSON *f;
+        s = object(r, e, NULL);
+        if (s == VKW_OK)
+            s = known_keys(r, e, keys, "a device selector");
+        if (s == VKW_OK && !e->child)
+            s = bad(r, NULL, "selects nothing: give index, name, vendor or uuid");
+        if (s == VKW_OK && (f = member(e, "index"))) {
+            sel->has_index = true;
+            s = whole(r, f, "index", 0, 65535, &sel->index);
+        }
+        if (s == VKW_OK && (f = member(e, "name")))
+            s = text(r, f, "name", sel->name_pattern, sizeof sel->name_pattern);
+        if (s == VKW_OK && (f = member(e, "vendor"))) {
+            sel->has_vendor = true;
+            s = vendor(r, f, &sel->vendor_id);
+        }
+        if (s == VKW_OK && (f = member(e, "uuid"))) {
+            sel->has_uuid = true;
+            if (!cJSON_IsString(f) || vkw_uuid_parse(f->valuestring, sel->uuid) != 0)
+                s = bad(r, "uuid", "expected a deviceUUID (32 hex digits, dashes allowed), got %s",
+                        got(f, g, sizeof g));
+        }
+        leave(r, at);
+    }
+    leave(r, was);
+    return s;
+}
+
+static vkw_status capability(reader *r, vkw_check_config *c, const cJSON *e,
+                             vkw_check_capability *cap)
+{
+    static const char *const keys[] = {"object",     "handle_type",    "exportable",
+                                       "importable", "dedicated_only", NULL};
+    static const char *const objects[] = {
+        "buffer", "image", "binary-semaphore", "timeline-semaphore", "fence", NULL};
+    snprintf(cap->source, sizeof cap->source, "%.31s", r->place);
+    const cJSON *f = NULL;
+    uint32_t o = 0;
+    vkw_status s = object(r, e, NULL);
+    if (s == VKW_OK)
+        s = known_keys(r, e, keys, "a capability");
+    if (s == VKW_OK)
+        s = need(r, e, "object", &f);
+    if (s == VKW_OK)
+        s = one_of(r, f, "object", objects, &o);
+    if (s != VKW_OK)
+        return s;
+    cap->object = (vkw_check_object)o;
+    if ((s = need(r, e, "handle_type", &f)) != VKW_OK)
+        return s;
+    if (o <= VKW_CHECK_IMAGE)
+        s = handle_type(r, c, f, "handle_type", vkw_memory_handle_types,
+                        VKW_MEMORY_HANDLE_TYPE_COUNT, "memory", &cap->type_index);
+    else if (o == VKW_CHECK_FENCE)
+        s = handle_type(r, c, f, "handle_type", vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT,
+                        "fence", &cap->type_index);
+    else
+        s = handle_type(r, c, f, "handle_type", vkw_semaphore_handle_types,
+                        VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "semaphore", &cap->type_index);
+    struct {
+        const char *key;
+        vkw_check_want *want;
+    } flags[] = {{"exportable", &cap->exportable},
+                 {"importable", &cap->importable},
+                 {"dedicated_only", &cap->dedicated_only}};
+    for (size_t k = 0; k < 3 && s == VKW_OK; k++) {
+        bool b = false;
+        if (!(f = member(e, flags[k].key)))
+            continue;
+        if (k == 2 && o > VKW_CHECK_IMAGE)
+            return bad(r, "dedicated_only", "only buffers and images have dedicated allocations");
+        if ((s = boolean(r, f, flags[k].key, &b)) == VKW_OK)
+            *flags[k].want = b ? VKW_WANT_YES : VKW_WANT_NO;
+    }
+    if (s == VKW_OK && !cap->exportable && !cap->importable && !cap->dedicated_only)
+        s = bad(r, NULL, "checks nothing: give exportable, importable or dedicated_only");
+    return s;
+}
+
+/* A list of names, each parsed by item(); sets bits of *mask. */
+static vkw_status name_list(reader *r, const cJSON *v, const char *key,
+                            vkw_status (*item)(reader *, const vkw_check_config *, const cJSON *,
+                                               uint32_t *),
+                            const vkw_check_config *c, uint32_t *mask)
+{
+    vkw_status s = array(r, v, key, 64, true);
+    size_t was = enter(r, key, 0);
+    int i = 0;
+    for (const cJSON *e = s == VKW_OK ? v->child : NULL; e && s == VKW_OK; e = e->next, i++) {
+        size_t at = enter(r, NULL, i);
+        uint32_t bit = 0;
+        s = item(r, c, e, &bit);
+        if (s == VKW_OK && (*mask & bit))
+            s = bad(r, NULL, "given twice");
+        *mask |= bit;
+        leave(r, at);
+    }
+    leave(r, was);
+    return s;
+}
+
+static vkw_status memory_type_item(reader *r, const vkw_check_config *c, const cJSON *e,
+                                   uint32_t *bit)
+{
+    uint32_t t = 0;
+    vkw_status s = handle_type(r, c, e, NULL, vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT,
+                               "memory", &t);
+    *bit = vkw_memory_handle_types[t].bit;
+    return s;
+}
+
+static vkw_status scenario_item(reader *r, const vkw_check_config *c, const cJSON *e, uint32_t *bit)
+{
+    (void)c;
+    static const char *const names[] = {"buffer-map", "buffer-copy", "image-copy", NULL};
+    uint32_t k = 0;
+    vkw_status s = one_of(r, e, NULL, names, &k);
+    *bit = 1u << k;
+    return s;
+}
+
+static vkw_status mode_item(reader *r, const vkw_check_config *c, const cJSON *e, uint32_t *bit)
+{
+    (void)c;
+    static const char *const names[] = {
+        "os", "host-timeline", "queue-timeline", "queue-binary", "fence", "gpu-chain", NULL};
+    uint32_t k = 0;
+    vkw_status s = one_of(r, e, NULL, names, &k);
+    *bit = 1u << k;
+    return s;
+}
+
+static vkw_status sizes(reader *r, const cJSON *v, vkw_bench_options *o)
+{
+    char g[80];
+    vkw_status s = array(r, v, "sizes", VKW_MAX_SIZES, true);
+    size_t was = enter(r, "sizes", 0);
+    int i = 0;
+    o->size_count = 0;
+    for (const cJSON *e = s == VKW_OK ? v->child : NULL; e && s == VKW_OK; e = e->next, i++) {
+        size_t at = enter(r, NULL, i);
+        uint64_t bytes = 0;
+        bool ok = cJSON_IsString(e) && vkw_size_parse(e->valuestring, &bytes);
+        if (cJSON_IsNumber(e) && e->valuedouble >= 1 && e->valuedouble <= 68719476736.0 &&
+            e->valuedouble == floor(e->valuedouble)) {
+            bytes = (uint64_t)e->valuedouble;
+            ok = true;
+        }
+        if (!ok)
+            s = bad(r, NULL,
+                    "expected a size from 1 byte to 64G (bytes, or a string like "
+                    "\"64K\", \"16M\", \"1G\"), got %s",
+                    got(e, g, sizeof g));
+        else
+            o->sizes[o->size_count++] = bytes;
+        leave(r, at);
+    }
+    leave(r, was);
+    return s;
+}
+
+static vkw_status expectations(reader *r, const cJSON *v, vkw_check_bench *b)
+{
+    static const char *const memory_keys[] = {"verified", "leaked_handles_max", "verify_gbps_min",
+                                              NULL};
+    static const char *const sync_keys[] = {"passes",        "p50_us_max",    "p99_us_max",
+                                            "ratio_p50_max", "ratio_p99_max", NULL};
+    vkw_status s = object(r, v, "expect");
+    size_t was = enter(r, "expect", 0);
+    if (s == VKW_OK)
+        s = known_keys(r, v, b->memory ? memory_keys : sync_keys,
+                       b->memory ? "a memory bench's expect" : "a round-trips bench's expect");
+    if (s == VKW_OK && !v->child)
+        s = bad(r, NULL, "expects nothing: give at least one of %s",
+                b->memory ? "verified, leaked_handles_max, verify_gbps_min"
+                          : "passes, p50_us_max, p99_us_max, ratio_p50_max, ratio_p99_max");
+    for (const cJSON *f = s == VKW_OK ? v->child : NULL; f && s == VKW_OK; f = f->next) {
+        vkw_check_threshold *t = &b->thresholds[b->threshold_count++];
+        uint32_t n = 0;
+        for (uint32_t m = 0; m < VKW_METRIC_COUNT; m++)
+            if (strcmp(f->string, vkw_check_metric_key((vkw_check_metric)m)) == 0)
+                t->metric = (vkw_check_metric)m;
+        switch (t->metric) {
+        case VKW_METRIC_VERIFIED:
+        case VKW_METRIC_PASSES:
+            if (!cJSON_IsTrue(f)) {
+                char g[80];
+                s = bad(r, f->string,
+                        "expected true (to check nothing, leave the key out), "
+                        "got %s",
+                        got(f, g, sizeof g));
+            }
+            break;
+        case VKW_METRIC_LEAKS_MAX:
+            s = whole(r, f, f->string, 0, 1000000, &n);
+            t->limit = n;
+            break;
+        case VKW_METRIC_VERIFY_GBPS_MIN: s = positive(r, f, f->string, 100000, &t->limit); break;
+        case VKW_METRIC_P50_US_MAX:
+        case VKW_METRIC_P99_US_MAX: s = positive(r, f, f->string, 3.6e9, &t->limit); break;
+        case VKW_METRIC_RATIO_P50_MAX:
+        case VKW_METRIC_RATIO_P99_MAX: s = positive(r, f, f->string, 1e6, &t->limit); break;
+        case VKW_METRIC_COUNT: break;
+        }
+    }
+    leave(r, was);
+    return s;
+}
+
+/* A round-trip bench's handle type: a semaphore type for its semaphore modes,
+ * a fence type for the fence mode (the names are the same where both exist). */
+static vkw_status sync_handle_type(reader *r, const vkw_check_config *c, const cJSON *f,
+                                   vkw_check_bench *b)
+{
+    const uint32_t fence = 1u << VKW_SYNC_FENCE, os = 1u << VKW_SYNC_OS,
+                   binary = 1u << VKW_SYNC_QUEUE_BINARY;
+    uint32_t modes = b->options.sync_modes, index = 0;
+    vkw_status s = VKW_OK;
+    if (!(modes & ~os))
+        return bad(r, "handle_type",
+                   "only the os mode is listed, and OS primitives have no "
+                   "Vulkan handle type");
+    if (modes & ~(os | fence))
+        s = handle_type(r, c, f, "handle_type", vkw_semaphore_handle_types,
+                        VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "semaphore", &index);
+    if (s == VKW_OK && (modes & fence))
+        s = handle_type(r, c, f, "handle_type", vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT,
+                        "fence (the fence mode is listed)", &index);
+    if (s == VKW_OK && strcmp(f->valuestring, "SYNC_FD") == 0 && (modes & ~(os | fence | binary)))
+        s = bad(r, "handle_type",
+                "SYNC_FD semaphores are binary; host-timeline, "
+                "queue-timeline and gpu-chain need timeline semaphores");
+    if (s == VKW_OK)
+        snprintf(b->sync_type_name, sizeof b->sync_type_name, "%s", f->valuestring);
+    return s;
+}
+
+/* Test only: a fault of `bench --fault`, to prove that an expectation fails. */
+static vkw_status fault(reader *r, const cJSON *v, vkw_fault *out)
+{
+    const char *names[VKW_FAULT_COUNT];
+    for (uint32_t i = 1; i < VKW_FAULT_COUNT; i++)
+        names[i - 1] = vkw_fault_name((vkw_fault)i);
+    names[VKW_FAULT_COUNT - 1] = NULL;
+    uint32_t k = 0;
+    vkw_status s = one_of(r, v, "fault", names, &k);
+    if (s == VKW_OK)
+        *out = (vkw_fault)(k + 1);
+    return s;
+}
+
+static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_check_bench *b)
+{
+    static const char *const memory_keys[] = {"name",  "part",       "handle_types", "scenarios",
+                                              "sizes", "iterations", "nt_names",     "expect",
+                                              "fault", NULL};
+    static const char *const sync_keys[] = {"name",        "part",        "modes",  "peer",
+                                            "handle_type", "round_trips", "warmup", "repeat",
+                                            "expect",      "fault",       NULL};
+    static const char *const parts[] = {"memory", "round-trips", NULL};
+    static const char *const peers[] = {"process", "thread", "both", NULL};
+    snprintf(b->source, sizeof b->source, "%.31s", r->place);
+    vkw_bench_options_default(&b->options);
+    const cJSON *f = NULL;
+    uint32_t part = 0;
+    vkw_status s = object(r, e, NULL);
+    if (s == VKW_OK)
+        s = need(r, e, "part", &f);
+    if (s == VKW_OK)
+        s = one_of(r, f, "part", parts, &part);
+    if (s != VKW_OK)
+        return s;
+    b->memory = part == 0;
+    vkw_bench_options *o = &b->options;
+    o->run_memory = b->memory;
+    o->run_sync = !b->memory;
+    if ((s = known_keys(r, e, b->memory ? memory_keys : sync_keys,
+                        b->memory ? "a memory bench" : "a round-trips bench")) != VKW_OK)
+        return s;
+    if ((s = need(r, e, "name", &f)) != VKW_OK ||
+        (s = text(r, f, "name", b->name, sizeof b->name)) != VKW_OK)
+        return s;
+    if ((f = member(e, "handle_types")))
+        s = name_list(r, f, "handle_types", memory_type_item, c, &o->handle_types);
+    if (s == VKW_OK && (f = member(e, "scenarios")))
+        s = name_list(r, f, "scenarios", scenario_item, c, &o->scenario_kinds);
+    if (s == VKW_OK && (f = member(e, "sizes")))
+        s = sizes(r, f, o);
+    if (s == VKW_OK && (f = member(e, "iterations")))
+        s = whole(r, f, "iterations", 1, 1000000, &o->iterations);
+    if (s == VKW_OK && (f = member(e, "nt_names")))
+        s = boolean(r, f, "nt_names", &o->nt_names);
+    if (s == VKW_OK && o->nt_names && !(c->has_os && c->os == VKW_OS_WINDOWS))
+        s = bad(r, "nt_names", "NT handles exist on Windows only: give \"os\": \"windows\"");
+    if (s == VKW_OK && !b->memory) {
+        o->sync_modes = 0;
+        if ((s = need(r, e, "modes", &f)) == VKW_OK)
+            s = name_list(r, f, "modes", mode_item, c, &o->sync_modes);
+    }
+    if (s == VKW_OK && (f = member(e, "peer"))) {
+        uint32_t p = 0;
+        s = one_of(r, f, "peer", peers, &p);
+        o->peers = p == 2 ? (1u << VKW_PEER_COUNT) - 1 : 1u << p;
+    } else if (!b->memory) {
+        o->peers = 1u << VKW_PEER_PROCESS;
+    }
+    if (s == VKW_OK && (f = member(e, "handle_type")))
+        s = sync_handle_type(r, c, f, b);
+    if (s == VKW_OK && (f = member(e, "round_trips")))
+        s = whole(r, f, "round_trips", 1, 10000000, &o->round_trips);
+    if (s == VKW_OK && (f = member(e, "warmup")))
+        s = whole(r, f, "warmup", 0, 10000000, &o->warmup);
+    if (s == VKW_OK && (f = member(e, "fault")))
+        s = fault(r, f, &o->fault);
+    if (s == VKW_OK && (f = member(e, "repeat")))
+        s = whole(r, f, "repeat", 1, VKW_BENCH_MAX_REPEAT, &o->repeat);
+    if (s == VKW_OK && (s = need(r, e, "expect", &f)) == VKW_OK)
+        s = expectations(r, f, b);
+    b->listed_modes = o->sync_modes;
+    if (s == VKW_OK && (o->sync_modes & (1u << VKW_SYNC_GPU_CHAIN)) && member(f, "ratio_p99_max"))
+        s = bad(r, "expect.ratio_p99_max",
+                "gpu-chain has no p99 ratio (each of its samples is "
+                "the mean of a chain): give ratio_p50_max, or list "
+                "gpu-chain in a bench of its own");
+    /* Ratios need the OS baseline of the same run, and every figure of a
+     * round-trip bench is reported as a ratio: the OS pairs always run. */
+    o->sync_modes |= b->memory ? 0 : 1u << VKW_SYNC_OS;
+    return s;
+}
+
+static vkw_status reports(reader *r, vkw_check_config *c, const cJSON *v)
+{
+    static const char *const keys[] = {"json", "junit", "summary", NULL};
+    vkw_status s = object(r, v, "reports");
+    size_t was = enter(r, "reports", 0);
+    const cJSON *f;
+    if (s == VKW_OK)
+        s = known_keys(r, v, keys, "reports");
+    if (s == VKW_OK && (f = member(v, "json")))
+        s = text(r, f, "json", c->json_path, sizeof c->json_path);
+    if (s == VKW_OK && (f = member(v, "junit")))
+        s = text(r, f, "junit", c->junit_path, sizeof c->junit_path);
+    if (s == VKW_OK && (f = member(v, "summary")))
+        s = text(r, f, "summary", c->summary_path, sizeof c->summary_path);
+    leave(r, was);
+    return s;
+}
+
+/* Where cJSON stopped, as line and column, for "not JSON" messages. */
+static void position(const char *text, const char *at, unsigned *line, unsigned *col)
+{
+    *line = 1;
+    *col = 1;
+    for (const char *p = text; p < at && *p; p++) {
+        if (*p == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+static vkw_status document(reader *r, vkw_check_config *c, const cJSON *root)
+{
+    static const char *const keys[] = {
+        "$schema",    "name",    "description",  "os",      "loader",  "validate", "timeout_s",
+        "deadline_s", "devices", "capabilities", "benches", "reports", NULL};
+    static const char *const oses[] = {"linux", "windows", NULL};
+    const cJSON *f = NULL;
+    vkw_status s = VKW_OK;
+    char g[80];
+    if (!cJSON_IsObject(root))
+        return bad(r, NULL, "expected an object at the top, got %s", got(root, g, sizeof g));
+    if ((s = known_keys(r, root, keys, "the config")) != VKW_OK)
+        return s;
+    if ((f = member(root, "$schema")) && !cJSON_IsString(f))
+        return bad(r, "$schema", "expected a string, got %s", got(f, g, sizeof g));
+    if ((f = member(root, "name")) && (s = text(r, f, "name", c->name, sizeof c->name)))
+        return s;
+    if ((f = member(root, "description")) &&
+        (s = text(r, f, "description", c->description, sizeof c->description)))
+        return s;
+    if ((f = member(root, "os"))) {
+        uint32_t os = 0;
+        if ((s = one_of(r, f, "os", oses, &os)) != VKW_OK)
+            return s;
+        c->has_os = true;
+        c->os = os ? VKW_OS_WINDOWS : VKW_OS_LINUX;
+    }
+    if ((f = member(root, "loader")) && (s = text(r, f, "loader", c->loader, sizeof c->loader)))
+        return s;
+    if ((f = member(root, "validate")) && (s = boolean(r, f, "validate", &c->validate)))
+        return s;
+    c->timeout_ms = VKW_BENCH_DEFAULT_TIMEOUT_MS;
+    if ((f = member(root, "timeout_s"))) {
+        uint32_t secs = 0;
+        if ((s = whole(r, f, "timeout_s", 1, 3600, &secs)) != VKW_OK)
+            return s;
+        c->timeout_ms = secs * 1000u;
+    }
+    if ((f = member(root, "deadline_s")) &&
+        (s = whole(r, f, "deadline_s", 1, VKW_CHECK_DEADLINE_MAX_S, &c->deadline_s)) != VKW_OK)
+        return s;
+    if ((s = need(r, root, "devices", &f)) != VKW_OK || (s = devices(r, c, f)) != VKW_OK)
+        return s;
+    if ((f = member(root, "capabilities"))) {
+        if ((s = array(r, f, "capabilities", VKW_CHECK_MAX_CAPABILITIES, false)) != VKW_OK)
+            return s;
+        size_t was = enter(r, "capabilities", 0);
+        int i = 0;
+        for (const cJSON *e = f->child; e && s == VKW_OK; e = e->next, i++) {
+            size_t at = enter(r, NULL, i);
+            s = capability(r, c, e, &c->capabilities[c->capability_count++]);
+            leave(r, at);
+        }
+        leave(r, was);
+        if (s != VKW_OK)
+            return s;
+    }
+    if ((f = member(root, "benches"))) {
+        if ((s = array(r, f, "benches", VKW_CHECK_MAX_BENCHES, false)) != VKW_OK)
+            return s;
+        size_t was = enter(r, "benches", 0);
+        int i = 0;
+        for (const cJSON *e = f->child; e && s == VKW_OK; e = e->next, i++) {
+            size_t at = enter(r, NULL, i);
+            vkw_check_bench *b = &c->benches[c->bench_count++];
+            s = bench(r, c, e, b);
+            /* Reports and compare find a bench's runs by its name. */
+            for (uint32_t k = 0; s == VKW_OK && k + 1 < c->bench_count; k++)
+                if (strcmp(c->benches[k].name, b->name) == 0)
+                    s = bad(r, "name", "\"%s\" is the name of %s too: bench names must differ",
+                            b->name, c->benches[k].source);
+            leave(r, at);
+        }
+        leave(r, was);
+        if (s != VKW_OK)
+            return s;
+    }
+    if ((f = member(root, "reports")) && (s = reports(r, c, f)) != VKW_OK)
+        return s;
+    if (!c->capability_count && !c->bench_count)
+        return bad(r, NULL, "checks nothing: give capabilities or benches");
+    return VKW_OK;
+}
+
+/* What cJSON lets through and JSON (RFC 8259) does not: bytes that are not
+ * UTF-8, raw control characters, "\u0000" (it would cut a string short
+ * silently), and numbers such as 01 or 1. . Fails naming the line and column. */
+static vkw_status check_text(const char *path, const char *json, size_t len, vkw_error *err)
+{
+    bool in_string = false;
+    const char *problem = NULL;
+    size_t i = 0;
+    while (i < len && !problem) {
+        unsigned char ch = (unsigned char)json[i];
+        if (ch >= 0x80) {
+            /* One UTF-8 sequence: its length from the lead byte, no overlong
+             * forms, no surrogates, nothing past U+10FFFF. */
+            size_t n = ch >= 0xF0 && ch <= 0xF4  ? 4
+                       : ch >= 0xE0              ? 3
+                       : ch >= 0xC2 && ch < 0xE0 ? 2
+                                                 : 0;
+            unsigned char c1 = i + 1 < len ? (unsigned char)json[i + 1] : 0;
+            bool ok = n && i + n <= len;
+            for (size_t k = 1; ok && k < n; k++)
+                ok = ((unsigned char)json[i + k] & 0xC0) == 0x80;
+            if (ok && n == 3)
+                ok = !(ch == 0xE0 && c1 < 0xA0) && !(ch == 0xED && c1 >= 0xA0);
+            if (ok && n == 4)
+                ok = !(ch == 0xF0 && c1 < 0x90) && !(ch == 0xF4 && c1 >= 0x90);
+            if (!ok)
+                problem = "not UTF-8";
+            i += ok ? n : 0;
+            continue;
+        }
+        if (ch < 0x20 && (in_string || (ch != '\t' && ch != '\n' && ch != '\r'))) {
+            problem = in_string ? "a raw control character in a string (escape it)"
+                                : "a control character";
+            continue;
+        }
+        if (in_string) {
+            if (ch == '"')
+                in_string = false;
+            else if (ch == '\\') {
+                if (i + 5 < len && json[i + 1] == 'u' && strncmp(json + i + 2, "0000", 4) == 0)
+                    problem = "\"\\u0000\" in a string";
+                i++; /* the escaped character */
+            }
+            i++;
+            continue;
+        }
+        if (ch == '"') {
+            in_string = true;
+        } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+            /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+            size_t k = i + (ch == '-');
+            if (k < len && json[k] == '0')
+                k++;
+            else if (k < len && json[k] >= '1' && json[k] <= '9')
+                while (k < len && json[k] >= '0' && json[k] <= '9')
+                    k++;
+            else
+                problem = "a malformed number";
+            if (!problem && k < len && json[k] == '.') {
+                size_t digits = ++k;
+                while (k < len && json[k] >= '0' && json[k] <= '9')
+                    k++;
+                problem = k == digits ? "a malformed number" : NULL;
+            }
+            if (!problem && k < len && (json[k] == 'e' || json[k] == 'E')) {
+                k += k + 1 < len && (json[k + 1] == '+' || json[k + 1] == '-') ? 2 : 1;
+                size_t digits = k;
+                while (k < len && json[k] >= '0' && json[k] <= '9')
+                    k++;
+                problem = k == digits ? "a malformed number" : NULL;
+            }
+            if (!problem && k < len && json[k] >= '0' && json[k] <= '9')
+                problem = "a number with a leading zero";
+            if (!problem)
+                i = k;
+            continue;
+        }
+        i++;
+    }
+    if (!problem)
+        return VKW_OK;
+    unsigned line = 0, col = 0;
+    position(json, json + i, &line, &col);
+    return vkw_fail(err, VKW_E_INVALID_ARG, "config '%s': not valid JSON: %s (line %u, column %u)",
+                    path, problem, line, col);
+}
+
+vkw_status vkw_check_config_parse(const char *path, const char *json, size_t len,
+                                  vkw_check_config *out, vkw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->path, sizeof out->path, "%s", path);
+    char shown[120];
+    vkw_text_escape(path, shown, sizeof shown);
+    path = shown; /* from here on, only in messages */
+    reader r = {.file = shown, .err = err};
+    size_t blank = 0;
+    while (blank < len && isspace((unsigned char)json[blank]))
+        blank++;
+    if (blank == len)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "config '%s': empty file, expected a JSON object",
+                        path);
+    const char *end = NULL;
+    vkw_status s = check_text(path, json, len, err);
+    if (s != VKW_OK)
+        return s;
+    /* The terminator counted in: cJSON checks it is the end of the document. */
+    cJSON *root = cJSON_ParseWithLengthOpts(json, len + 1, &end, true);
+    if (!root) {
+        unsigned line = 0, col = 0;
+        const char *at = cJSON_GetErrorPtr();
+        position(json, at ? at : json, &line, &col);
+        return vkw_fail(err, VKW_E_INVALID_ARG, "config '%s': not valid JSON (line %u, column %u)",
+                        path, line, col);
+    }
+    s = document(&r, out, root);
+    cJSON_Delete(root);
+    return s;
+}
+
+vkw_status vkw_check_config_load(const char *path, vkw_check_config *out, vkw_error *err)
+{
+    char *json = NULL;
+    size_t len = 0;
+    vkw_status s = vkw_read_text_file(path, "config", 1u << 20, &json, &len, err);
+    if (s == VKW_OK)
+        s = vkw_check_config_parse(path, json, len, out, err);
+    free(json);
+    return s;
+}
+
+/* '*' any run, '?' any one character; case-insensitive. */
+static bool glob_match(const char *p, const char *s)
+{
+    const char *star = NULL, *resume = NULL;
+    while (*s) {
+        if (*p == '*') {
+            star = p++;
+            resume = s;
+        } else if (*p == '?' || tolower((unsigned char)*p) == tolower((unsigned char)*s)) {
+            p++;
+            s++;
+        } else if (star) {
+            p = star + 1;
+            s = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*p == '*')
+        p++;
+    return !*p;
+}
+
+bool vkw_check_selector_match(const vkw_check_selector *s, uint32_t index, const char *name,
+                              uint32_t vendor_id, const uint8_t *device_uuid)
+{
+    if (s->has_index && s->index != index)
+        return false;
+    if (s->name_pattern[0] && !glob_match(s->name_pattern, name))
+        return false;
+    if (s->has_vendor && s->vendor_id != vendor_id)
+        return false;
+    if (s->has_uuid && (!device_uuid || memcmp(s->uuid, device_uuid, VK_UUID_SIZE) != 0))
+        return false;
+    return true;
+}

@@ -1,0 +1,321 @@
+/* The platform layer: everything that differs between POSIX and Win32.
+ * Nothing above this header contains an #ifdef for the operating system;
+ * platform_posix.c and platform_win32.c implement it. */
+#ifndef VKW_PLATFORM_H
+#define VKW_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+
+/* A dynamically loaded library (the Vulkan loader). */
+typedef struct vkw_library vkw_library;
+
+/* The library's default file name on this OS ("libvulkan.so.1", "vulkan-1.dll"). */
+const char *vkw_platform_default_loader_name(void);
+
+/* Opens a library; fills err with the OS's reason on failure. */
+vkw_status vkw_library_open(const char *path, vkw_library **out, vkw_error *err);
+/* Looks up a symbol; NULL when absent. */
+void *vkw_library_symbol(vkw_library *lib, const char *name);
+/* The file the OS actually loaded, for the report (may equal the name asked for). */
+void vkw_library_path(vkw_library *lib, void *symbol, char *buf, size_t len);
+void vkw_library_close(vkw_library *lib);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t vkw_clock_ns(void);
+
+/* Makes a write to a pipe whose reader is gone fail with EPIPE instead of
+ * killing the process (SIGPIPE); nothing to do on Win32. Called once by main. */
+void vkw_platform_ignore_broken_pipes(void);
+
+/* This process's id (getpid, GetCurrentProcessId): what names it gives objects. */
+uint32_t vkw_platform_process_id(void);
+
+/* Whether stderr is a terminal (a person watching: progress lines). */
+bool vkw_platform_stderr_is_terminal(void);
+
+/* Short OS name for reports: "Linux", "Windows", ... */
+const char *vkw_platform_os_name(void);
+
+/* Which OS this build runs on, for deciding which external handle types apply. */
+typedef enum vkw_os {
+    VKW_OS_LINUX,
+    VKW_OS_ANDROID,
+    VKW_OS_OTHER_POSIX,
+    VKW_OS_WINDOWS,
+} vkw_os;
+vkw_os vkw_platform_os(void);
+
+/* Current UTC time as RFC 3339 ("2026-11-22T21:16:04Z"). */
+void vkw_platform_utc_now(char *buf, size_t len);
+
+/* This machine's name ("localhost" when it has none to give), for reports
+ * that say where they ran (JUnit's hostname). */
+void vkw_platform_hostname(char *buf, size_t len);
+
+/* Writes len bytes to path atomically: a temporary file in the same folder,
+ * flushed, then renamed over path. Nothing is left behind on failure. */
+vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err);
+
+/* Checks early that a file can be created next to path (so a long run does
+ * not fail only at the end); creates and removes a probe file. */
+vkw_status vkw_check_writable(const char *path, vkw_error *err);
+
+/* Reads a whole regular file (NUL-terminated, malloc'd) of at most max bytes.
+ * Opened without blocking and checked with fstat (GetFileType) before any
+ * read: a FIFO, a device, a socket or a directory is refused, never waited
+ * on. VKW_E_INVALID_ARG "cannot read WHAT 'PATH': REASON", the reason being
+ * the OS's (ENOENT, EACCES, ELOOP...) or what the file is instead; the path is
+ * cut in the message, never the reason. */
+vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
+                                 size_t *len, vkw_error *err);
+
+/* Removes the regular file path names, following symbolic links (the link
+ * stays); never a directory or anything else. The caller has made sure it is
+ * one of the tool's own reports (report_file.h). */
+void vkw_remove_report(const char *path);
+
+/* Which file a path names, to tell when two spellings name one file ("./a",
+ * "a", an absolute path, a symbolic or a hard link): the device and inode
+ * (stat) on POSIX, the volume serial number and file index
+ * (GetFileInformationByHandle) on Win32. Links are followed; a path where no
+ * file is yet is named by its folder's identity and its last component. */
+typedef struct vkw_file_id {
+    bool exists;     /* the file is there; else volume/index are its folder's */
+    uint64_t volume; /* st_dev; the volume serial number */
+    uint64_t index;  /* st_ino; the file index */
+    char name[260];  /* !exists: the name it would have in that folder */
+} vkw_file_id;
+
+/* VKW_E_IO when neither the file nor its folder can be found. */
+vkw_status vkw_file_identity(const char *path, vkw_file_id *out, vkw_error *err);
+/* Whether two identities name the same file (Win32 compares names without case). */
+bool vkw_file_same(const vkw_file_id *a, const vkw_file_id *b);
+
+/* What is at path (links followed), and up to cap bytes from its start when
+ * it is a regular file; only a regular file is opened, so a FIFO or a device
+ * never blocks or is disturbed. VKW_E_IO when it cannot be asked or read. */
+typedef enum vkw_file_kind {
+    VKW_FILE_ABSENT,  /* nothing there */
+    VKW_FILE_REGULAR, /* a regular file: buf and *len hold its head */
+    VKW_FILE_OTHER,   /* a directory, a device, a FIFO, a socket */
+} vkw_file_kind;
+vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, vkw_file_kind *kind,
+                         vkw_error *err);
+
+/* ---- Stop requests ---------------------------------------------------------
+ * What ends a run early and cleanly: SIGINT or SIGTERM on POSIX, CTRL_C,
+ * CTRL_BREAK or CTRL_CLOSE on Win32, or the run's own deadline. The handlers
+ * only record the first request (a flag, and a byte written to a self-pipe /
+ * an event set: async-signal-safe); every wait of this layer watches for it
+ * and returns VKW_E_INTERRUPTED, and the waits above (Vulkan's) poll it at
+ * least every VKW_STOP_POLL_MS. A second signal ends the process at once. */
+typedef enum vkw_stop {
+    VKW_STOP_NONE,
+    VKW_STOP_INTERRUPT, /* SIGINT, CTRL_C_EVENT */
+    VKW_STOP_TERMINATE, /* SIGTERM, CTRL_BREAK_EVENT, CTRL_CLOSE_EVENT */
+    VKW_STOP_DEADLINE,  /* the deadline given to vkw_stop_watch passed */
+} vkw_stop;
+
+#define VKW_STOP_POLL_MS 100u
+
+/* Installs the handlers (once per process) and, when deadline_ms is not 0,
+ * a deadline that many milliseconds from now. A second signal, once a stop
+ * was requested, ends the process at once with exit_interrupt (SIGINT,
+ * CTRL_C) or exit_terminate (the others). */
+vkw_status vkw_stop_watch(uint32_t deadline_ms, int exit_interrupt, int exit_terminate,
+                          vkw_error *err);
+/* The first stop requested so far (VKW_STOP_NONE: none); one atomic read. */
+vkw_stop vkw_stop_requested(void);
+/* VKW_E_INTERRUPTED with "interrupted by SIGTERM" (or the deadline) once a
+ * stop was requested, else VKW_OK. */
+vkw_status vkw_stop_check(vkw_error *err);
+/* In the bench's child: the parent decides when it stops (a terminal's ^C
+ * or a CI's SIGTERM reaches the whole process group); ignores both. */
+void vkw_stop_ignore(void);
+
+/* ---- Native handles -------------------------------------------------------
+ * One opaque type for what the OS hands out: an fd on POSIX, a HANDLE on
+ * Win32, carried as an integer so that code above this layer is written once. */
+typedef intptr_t vkw_handle;
+#define VKW_NO_HANDLE ((vkw_handle)-1)
+
+/* close() or CloseHandle(); VKW_NO_HANDLE is ignored. */
+void vkw_handle_close(vkw_handle h);
+
+/* Closes h and returns a value that names no open handle, and that the
+ * process is unlikely to hand out again soon: what a use-after-close looks
+ * like (the stale-handle fault). */
+vkw_handle vkw_handle_make_stale(vkw_handle h);
+
+/* What a handle names, taken before giving it to a driver that may close it:
+ * an fd's device and inode (fstat) on POSIX. */
+typedef struct vkw_handle_identity {
+    bool known; /* false: not taken (or not applicable on this OS) */
+    uint64_t dev, ino;
+} vkw_handle_identity;
+
+/* Takes h's identity; known stays false when fstat fails. Win32: not
+ * applicable (known false): an import there never takes the handle
+ * (VkImportMemoryWin32HandleInfoKHR), and a HANDLE value names no object
+ * identity that could be compared before CompareObjectHandles (Windows 10). */
+void vkw_handle_identity_of(vkw_handle h, vkw_handle_identity *out);
+
+/* Whether h is still open and still names what `id` was taken from (device
+ * and inode): after a driver may have closed it, the test that decides
+ * whether closing h is ours to do. An unknown identity answers true. */
+bool vkw_handle_is_still(vkw_handle h, const vkw_handle_identity *id);
+
+/* A second handle to what h names (F_DUPFD_CLOEXEC, DuplicateHandle), owned
+ * by the caller. */
+vkw_status vkw_handle_duplicate(vkw_handle h, vkw_handle *out, vkw_error *err);
+
+/* The number of handles this process holds open: the entries of /proc/self/fd
+ * on Linux, GetProcessHandleCount on Win32 (else this process's entries in the
+ * system's handle list). Compared before and after a piece of work, any growth
+ * is a leak. Where no count can be had it fails, saying "not measured": it
+ * never gives 0. */
+vkw_status vkw_handle_count(uint32_t *out, vkw_error *err);
+
+/* ---- The child process and its channel ------------------------------------
+ * The parent starts this same executable as a child with the command line
+ *     <self> VKW_CHILD_COMMAND <token>
+ * where the token tells the child how to reach its end of a private channel
+ * (and who its parent is). The CLI hands argv[2] to vkw_child_attach. */
+#define VKW_CHILD_COMMAND "__child"
+
+typedef struct vkw_child vkw_child;     /* the parent's view of a child */
+typedef struct vkw_channel vkw_channel; /* one end of a parent-child channel */
+
+/* Starts the child. Its stdin and stdout are the null device (the parent's
+ * stdout may carry a JSON report), stderr is the parent's. The child never
+ * outlives the parent: PR_SET_PDEATHSIG on Linux (set by vkw_child_attach),
+ * a kill-on-close job object on Win32. On success the caller owns both. */
+vkw_status vkw_child_spawn(vkw_child **child, vkw_channel **parent_end, vkw_error *err);
+
+/* How a child ended, for reports. */
+typedef struct vkw_child_end {
+    bool ended;            /* false: still running (vkw_child_poll only) */
+    bool signaled;         /* POSIX: ended by a signal; code is the signal number */
+    bool killed_by_parent; /* vkw_child_wait had to kill it, or vkw_child_kill did */
+    int code;              /* exit code (or signal number) */
+    char text[64];         /* "exit code 0", "signal 9 (SIGKILL)", "exit code 0xC0000005" */
+} vkw_child_end;
+
+uint32_t vkw_child_pid(const vkw_child *child);
+/* Has the child ended? Reaps it when it has (end->ended). Never blocks. */
+void vkw_child_poll(vkw_child *child, vkw_child_end *end);
+/* Waits up to timeout_ms for the child to end by itself, then kills it;
+ * returns with the child ended and reaped. */
+void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end);
+/* Kills the child now (if it still runs) and reaps it. */
+void vkw_child_kill(vkw_child *child, vkw_child_end *end);
+/* Kills and reaps a child still running, then frees. NULL is ignored. */
+void vkw_child_free(vkw_child *child);
+
+/* In the child: opens its end of the channel from the token and ties its life
+ * to the parent's (on Linux PR_SET_PDEATHSIG(SIGKILL), then a check that the
+ * parent has not already gone). */
+vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_error *err);
+
+/* Largest message and most handles one channel message carries. */
+#define VKW_CHANNEL_MAX_MESSAGE 8192u
+#define VKW_CHANNEL_MAX_HANDLES 4u
+
+/* Sends one message (1..VKW_CHANNEL_MAX_MESSAGE bytes) and handle_count native
+ * handles. The handles stay owned by the sender: the receiver gets its own
+ * (SCM_RIGHTS duplicates fds; on Win32 the parent duplicates into the child,
+ * and takes the child's out of it: the child holds no right over the
+ * parent's handles). */
+vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len, const vkw_handle *handles,
+                            uint32_t handle_count, vkw_error *err);
+
+/* Receives one whole message within timeout_ms. handles (room for
+ * VKW_CHANNEL_MAX_HANDLES) receive what came with it, owned by the caller;
+ * *handle_count says how many. VKW_E_TIMEOUT: nothing came in time;
+ * VKW_E_PEER_GONE: the peer closed its end or ended. On any failure no handle
+ * is left open. */
+vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
+                            vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
+                            vkw_error *err);
+
+/* Closes this end. NULL is ignored. */
+void vkw_channel_close(vkw_channel *ch);
+
+/* ---- OS primitives two processes share: events and memory sections ------
+ * The baselines Vulkan's sharing is measured against, and the Win32 transport
+ * test's objects. Both are native handles: they travel like any other. */
+
+/* An auto-reset event: an eventfd on Linux, an auto-reset Event on Win32. */
+vkw_status vkw_event_create(vkw_handle *out, vkw_error *err);
+vkw_status vkw_event_signal(vkw_handle ev, vkw_error *err);
+/* Waits for one signal (and consumes it); VKW_E_TIMEOUT after timeout_ms. */
+vkw_status vkw_event_wait(vkw_handle ev, uint32_t timeout_ms, vkw_error *err);
+
+/* A section of shared memory: a memfd on Linux, a pagefile-backed file
+ * mapping on Win32. Mappings of it in two processes see the same bytes. */
+vkw_status vkw_section_create(size_t size, vkw_handle *out, vkw_error *err);
+vkw_status vkw_section_map(vkw_handle section, size_t size, void **out, vkw_error *err);
+void vkw_section_unmap(void *p, size_t size);
+
+/* A second handle to the same object (dup, DuplicateHandle), owned by the caller. */
+vkw_status vkw_handle_dup(vkw_handle h, vkw_handle *out, vkw_error *err);
+
+/* ---- Threads and the clock's own limits ------------------------------------ */
+typedef struct vkw_thread vkw_thread;
+vkw_status vkw_thread_start(void (*fn)(void *arg), void *arg, vkw_thread **out, vkw_error *err);
+/* Waits for the thread to return and frees it. */
+void vkw_thread_join(vkw_thread *t);
+/* Whether this process may run on CPU cpu: it exists and is in the affinity
+ * mask (sched_getaffinity, GetProcessAffinityMask). VKW_E_INVALID_ARG naming
+ * the CPUs allowed when not, so a bad --pin fails before any work. */
+vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err);
+/* Pins the calling thread to one CPU (sched_setaffinity, SetThreadAffinityMask). */
+vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err);
+/* The monotonic clock's resolution (clock_getres, 1/QueryPerformanceFrequency). */
+uint64_t vkw_clock_resolution_ns(void);
+
+/* ---- OS ping-pong: the baselines a Vulkan round trip is compared with ------
+ * One side pings (signals A, waits for B), the other pongs (waits for A,
+ * signals B), between two processes or two threads. */
+typedef enum vkw_os_pingpong_kind {
+    VKW_PINGPONG_FUTEX,   /* Linux: a futex pair in a shared memory section */
+    VKW_PINGPONG_EVENTFD, /* Linux: an eventfd pair */
+    VKW_PINGPONG_PIPE,    /* POSIX: a pipe pair, one byte each way */
+    VKW_PINGPONG_EVENT,   /* Win32: an auto-reset event pair */
+    VKW_PINGPONG_KIND_COUNT
+} vkw_os_pingpong_kind;
+
+const char *vkw_pingpong_kind_name(vkw_os_pingpong_kind k); /* "futex", ... */
+bool vkw_pingpong_kind_available(vkw_os_pingpong_kind k);   /* on this OS */
+
+typedef struct vkw_pingpong vkw_pingpong;
+#define VKW_PINGPONG_MAX_HANDLES 2u
+
+/* Creates the pinging end and the handles the ponging end needs (owned by
+ * the caller: sent to a child, or given to vkw_pingpong_open_peer). */
+vkw_status vkw_pingpong_create(vkw_os_pingpong_kind k, vkw_pingpong **out, vkw_handle *peer,
+                               uint32_t *peer_count, vkw_error *err);
+/* The ponging end, from those handles (it takes them, also on failure). */
+vkw_status vkw_pingpong_open_peer(vkw_os_pingpong_kind k, const vkw_handle *peer,
+                                  uint32_t peer_count, vkw_pingpong **out, vkw_error *err);
+/* One signal of this end's (A for the pinging end, B for the other), or one
+ * wait for the other end's next: the halves, for protocols that do work in
+ * between. */
+vkw_status vkw_pingpong_signal(vkw_pingpong *pp, vkw_error *err);
+vkw_status vkw_pingpong_wait(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err);
+/* Signal A, then wait for B; VKW_E_TIMEOUT after timeout_ms. */
+vkw_status vkw_pingpong_ping(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err);
+/* Wait for A, then signal B. */
+vkw_status vkw_pingpong_pong(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err);
+void vkw_pingpong_free(vkw_pingpong *pp);
+
+/* ---- Test support: handles of a kind no Vulkan driver exports -------------
+ * A pipe's read end (POSIX) or an event (Win32): what a confused or hostile
+ * peer might send in place of a memory handle. */
+vkw_status vkw_foreign_handle_create(vkw_handle *out, vkw_error *err);
+
+#endif

@@ -1,0 +1,1685 @@
+/* POSIX implementation of platform.h (Linux first; other Unix where it costs nothing). */
+#define _GNU_SOURCE
+#include "platform.h"
+#include "base/text_buffer.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <linux/futex.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#endif
+
+struct vkw_library {
+    void *dl;
+};
+
+const char *vkw_platform_default_loader_name(void)
+{
+#if defined(__APPLE__)
+    return "libvulkan.1.dylib";
+#else
+    return "libvulkan.so.1";
+#endif
+}
+
+vkw_status vkw_library_open(const char *path, vkw_library **out, vkw_error *err)
+{
+    *out = NULL;
+    dlerror();
+    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!dl) {
+        const char *why = dlerror();
+        return vkw_fail(err, VKW_E_NO_LOADER, "cannot load the Vulkan loader '%s': %s", path,
+                        why ? why : "unknown reason");
+    }
+    vkw_library *lib = malloc(sizeof *lib);
+    if (!lib) {
+        dlclose(dl);
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory loading '%s'", path);
+    }
+    lib->dl = dl;
+    *out = lib;
+    return VKW_OK;
+}
+
+void *vkw_library_symbol(vkw_library *lib, const char *name)
+{
+    return dlsym(lib->dl, name);
+}
+
+void vkw_library_path(vkw_library *lib, void *symbol, char *buf, size_t len)
+{
+    (void)lib;
+    Dl_info info;
+    if (symbol && dladdr(symbol, &info) && info.dli_fname) {
+        char resolved[4096];
+        const char *name = realpath(info.dli_fname, resolved) ? resolved : info.dli_fname;
+        snprintf(buf, len, "%s", name);
+    } else if (len) {
+        buf[0] = '\0';
+    }
+}
+
+void vkw_library_close(vkw_library *lib)
+{
+    if (!lib)
+        return;
+    dlclose(lib->dl);
+    free(lib);
+}
+
+uint64_t vkw_clock_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+const char *vkw_platform_os_name(void)
+{
+#if defined(__linux__)
+    return "Linux";
+#elif defined(__APPLE__)
+    return "macOS";
+#elif defined(__FreeBSD__)
+    return "FreeBSD";
+#else
+    return "POSIX";
+#endif
+}
+
+vkw_os vkw_platform_os(void)
+{
+#if defined(__ANDROID__)
+    return VKW_OS_ANDROID;
+#elif defined(__linux__)
+    return VKW_OS_LINUX;
+#else
+    return VKW_OS_OTHER_POSIX;
+#endif
+}
+
+void vkw_platform_utc_now(char *buf, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void vkw_platform_hostname(char *buf, size_t len)
+{
+    /* gethostname may leave a cut name unterminated. */
+    if (len == 0)
+        return;
+    if (gethostname(buf, len) != 0 || !buf[0])
+        snprintf(buf, len, "localhost");
+    buf[len - 1] = '\0';
+}
+
+/* "<path>.tmp.XXXXXX", unique (mkostemp), in the same folder so that rename()
+ * is atomic on one file system. */
+static vkw_status create_temp(const char *path, mode_t mode, char *tmp, size_t tmplen, int *fd_out,
+                              vkw_error *err)
+{
+    int n = snprintf(tmp, tmplen, "%s.tmp.XXXXXX", path);
+    if (n < 0 || (size_t)n >= tmplen)
+        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': %s", path, strerror(errno));
+    /* mkostemp makes the file 0600: the rename gives path the mode asked for. */
+    if (fchmod(fd, mode) != 0) {
+        vkw_status s =
+            vkw_fail(err, VKW_E_IO, "cannot write report '%s': chmod: %s", path, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        return s;
+    }
+    *fd_out = fd;
+    return VKW_OK;
+}
+
+/* Where a symbolic link points, as a path from here (NULL when it cannot be
+ * read); malloc'd. */
+static char *link_target(const char *path)
+{
+    char link[PATH_MAX];
+    ssize_t n = readlink(path, link, sizeof link - 1);
+    if (n <= 0)
+        return NULL;
+    link[n] = '\0';
+    const char *slash = strrchr(path, '/');
+    size_t dir = link[0] == '/' || !slash ? 0 : (size_t)(slash - path) + 1;
+    char *out = malloc(dir + (size_t)n + 1);
+    if (out) {
+        memcpy(out, path, dir);
+        memcpy(out + dir, link, (size_t)n + 1);
+    }
+    return out;
+}
+
+/* The file a report at path replaces: a symbolic link is followed (the report
+ * goes where it points, the link stays); a directory, a device, a FIFO or a
+ * socket is refused, since a rename would replace it. */
+/* Where a chain of symbolic links ends, each maybe at a file not written yet,
+ * followed a few deep: *out is NULL when path is no link; false when the
+ * chain cannot be followed. */
+static bool follow_links(const char *path, char **out)
+{
+    struct stat st;
+    char *target = NULL;
+    for (int depth = 0; lstat(target ? target : path, &st) == 0 && S_ISLNK(st.st_mode); depth++) {
+        char *next = depth < 8 ? link_target(target ? target : path) : NULL;
+        free(target);
+        target = next;
+        if (!target)
+            break;
+    }
+    *out = target;
+    return lstat(target ? target : path, &st) != 0 || !S_ISLNK(st.st_mode);
+}
+
+static vkw_status report_target(const char *path, char *out, size_t len, vkw_error *err)
+{
+    struct stat st;
+    char *target = NULL;
+    vkw_status s = VKW_OK;
+    if (!follow_links(path, &target)) {
+        free(target);
+        return vkw_fail(err, VKW_E_IO,
+                        "cannot write report '%s': a symbolic link that "
+                        "cannot be followed",
+                        path);
+    }
+    const char *t = target ? target : path;
+    char *parent = strdup(t), *slash = parent ? strrchr(parent, '/') : NULL;
+    if (slash)
+        *slash = '\0';
+    if (!parent)
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory checking report '%s'", path);
+    else if (target && slash && *parent && stat(parent, &st) != 0)
+        s = vkw_fail(err, VKW_E_IO,
+                     "cannot write report '%s': a symbolic link to nothing "
+                     "('%s' does not exist)",
+                     path, parent);
+    else if (stat(t, &st) == 0 && S_ISDIR(st.st_mode))
+        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': it is a directory", path);
+    else if (stat(t, &st) == 0 && !S_ISREG(st.st_mode))
+        s = vkw_fail(err, VKW_E_IO,
+                     "cannot write report '%s': not a regular file (a device, "
+                     "a FIFO or a socket)",
+                     path);
+    else if (strlen(t) >= len)
+        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
+    else
+        snprintf(out, len, "%s", t);
+    free(parent);
+    free(target);
+    return s;
+}
+
+vkw_status vkw_check_writable(const char *path, vkw_error *err)
+{
+    char target[PATH_MAX], tmp[PATH_MAX + 32];
+    int fd = -1;
+    vkw_status s = report_target(path, target, sizeof target, err);
+    if (s == VKW_OK)
+        s = create_temp(target, 0600, tmp, sizeof tmp, &fd, err);
+    if (s != VKW_OK)
+        return s;
+    close(fd);
+    unlink(tmp);
+    return VKW_OK;
+}
+
+/* What a file that is not a regular one is, for the message. */
+static const char *file_kind(mode_t m)
+{
+    if (S_ISDIR(m))
+        return strerror(EISDIR);
+    if (S_ISFIFO(m))
+        return "not a regular file (a FIFO)";
+    if (S_ISCHR(m))
+        return "not a regular file (a character device)";
+    if (S_ISBLK(m))
+        return "not a regular file (a block device)";
+    if (S_ISSOCK(m))
+        return "not a regular file (a socket)";
+    return "not a regular file";
+}
+
+vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
+                                 size_t *len, vkw_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    char shown[200];
+    vkw_text_escape(path, shown, sizeof shown);
+    /* O_NONBLOCK: opening a FIFO without a writer would wait for one. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
+                        strerror(errno));
+    vkw_status s = VKW_OK;
+    char *text = NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
+                     strerror(errno));
+        goto cleanup;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
+                     file_kind(st.st_mode));
+        goto cleanup;
+    }
+    if ((uint64_t)st.st_size > max) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
+                     shown, (unsigned long)max);
+        goto cleanup;
+    }
+    /* A file that grows while read is read up to max + 1 bytes, then refused. */
+    size_t cap = (size_t)st.st_size + 1 + 4096 > max + 2 ? max + 2 : (size_t)st.st_size + 1 + 4096;
+    text = malloc(cap);
+    if (!text) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what, shown);
+        goto cleanup;
+    }
+    size_t n = 0;
+    for (;;) {
+        if (n + 1 == cap) {
+            if (n > max)
+                break;
+            size_t bigger_cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
+            char *bigger = realloc(text, bigger_cap);
+            if (!bigger) {
+                s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what,
+                             shown);
+                goto cleanup;
+            }
+            text = bigger;
+            cap = bigger_cap;
+        }
+        ssize_t got = read(fd, text + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
+                         strerror(errno));
+            goto cleanup;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    if (n > max) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
+                     shown, (unsigned long)max);
+        goto cleanup;
+    }
+    text[n] = '\0';
+    *out = text;
+    *len = n;
+    text = NULL;
+cleanup:
+    free(text);
+    close(fd);
+    return s;
+}
+
+void vkw_remove_report(const char *path)
+{
+    struct stat st;
+    char *target = NULL;
+    if (follow_links(path, &target) && lstat(target ? target : path, &st) == 0 &&
+        S_ISREG(st.st_mode))
+        unlink(target ? target : path);
+    free(target);
+}
+
+vkw_status vkw_file_identity(const char *path, vkw_file_id *out, vkw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    char shown[200], folder_shown[200];
+    vkw_text_escape(path, shown, sizeof shown);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        out->exists = true;
+        out->volume = (uint64_t)st.st_dev;
+        out->index = (uint64_t)st.st_ino;
+        return VKW_OK;
+    }
+    /* No file yet: the folder it would be created in (where the links end), and its name. */
+    char *target = NULL, folder[PATH_MAX];
+    vkw_status s = VKW_OK;
+    if (!follow_links(path, &target)) {
+        free(target);
+        return vkw_fail(err, VKW_E_IO,
+                        "cannot tell which file '%s' is: a symbolic link that "
+                        "cannot be followed",
+                        shown);
+    }
+    const char *t = target ? target : path, *slash = strrchr(t, '/');
+    const char *name = slash ? slash + 1 : t;
+    size_t folder_len = !slash ? 0 : slash == t ? 1 : (size_t)(slash - t);
+    if (!*name || strlen(name) >= sizeof out->name || folder_len >= sizeof folder)
+        s = vkw_fail(err, VKW_E_IO,
+                     "cannot tell which file '%s' is: no file name, or one too "
+                     "long",
+                     shown);
+    else {
+        if (slash)
+            snprintf(folder, sizeof folder, "%.*s", (int)folder_len, t);
+        else
+            snprintf(folder, sizeof folder, ".");
+        if (stat(folder, &st) != 0) {
+            int why = errno;
+            vkw_text_escape(folder, folder_shown, sizeof folder_shown);
+            s = vkw_fail(err, VKW_E_IO, "cannot tell which file '%s' is: folder '%s': %s", shown,
+                         folder_shown, strerror(why));
+        }
+    }
+    if (s == VKW_OK) {
+        out->volume = (uint64_t)st.st_dev;
+        out->index = (uint64_t)st.st_ino;
+        snprintf(out->name, sizeof out->name, "%s", name);
+    }
+    free(target);
+    return s;
+}
+
+bool vkw_file_same(const vkw_file_id *a, const vkw_file_id *b)
+{
+    return a->exists == b->exists && a->volume == b->volume && a->index == b->index &&
+           (a->exists || strcmp(a->name, b->name) == 0);
+}
+
+vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, vkw_file_kind *kind,
+                         vkw_error *err)
+{
+    *len = 0;
+    *kind = VKW_FILE_ABSENT;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return errno == ENOENT
+                   ? VKW_OK
+                   : vkw_fail(err, VKW_E_IO, "cannot look at '%s': %s", path, strerror(errno));
+    *kind = VKW_FILE_OTHER;
+    if (!S_ISREG(st.st_mode))
+        return VKW_OK; /* never opened: a FIFO would block, a device might act */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return vkw_fail(err, VKW_E_IO, "cannot read '%s': %s", path, strerror(errno));
+    vkw_status s = VKW_OK;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        goto cleanup; /* replaced since the stat: not a regular file after all */
+    *kind = VKW_FILE_REGULAR;
+    while (*len < cap) {
+        ssize_t n = read(fd, buf + *len, cap - *len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            s = vkw_fail(err, VKW_E_IO, "cannot read '%s': %s", path, strerror(errno));
+            goto cleanup;
+        }
+        if (n == 0)
+            break;
+        *len += (size_t)n;
+    }
+
+cleanup:
+    close(fd);
+    return s;
+}
+
+vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err)
+{
+    char target[PATH_MAX], tmp[PATH_MAX + 32];
+    int fd = -1;
+    struct stat st;
+    vkw_status s = report_target(path, target, sizeof target, err);
+    /* A file replaced keeps its permission bits (a 0600 report stays 0600);
+     * a new one is for everyone to read. */
+    if (s == VKW_OK)
+        s = create_temp(target, stat(target, &st) == 0 ? st.st_mode & 07777 : 0644, tmp, sizeof tmp,
+                        &fd, err);
+    if (s != VKW_OK)
+        return s;
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': %s", path,
+                         w < 0 ? strerror(errno) : "short write");
+            goto cleanup;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (fsync(fd) != 0) {
+        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': fsync: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': close: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    fd = -1;
+    if (rename(tmp, target) != 0) {
+        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': rename: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    return VKW_OK;
+
+cleanup:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    return s;
+}
+
+/* ---- Native handles ------------------------------------------------------ */
+
+void vkw_handle_close(vkw_handle h)
+{
+    /* Once: Linux frees the number even when close() fails with EINTR, so a
+     * retry could close a descriptor another thread has just been given. */
+    if (h >= 0 && h <= INT_MAX)
+        close((int)h);
+}
+
+void vkw_handle_identity_of(vkw_handle h, vkw_handle_identity *out)
+{
+    struct stat st;
+    memset(out, 0, sizeof *out);
+    if (h >= 0 && h <= INT_MAX && fstat((int)h, &st) == 0) {
+        out->known = true;
+        out->dev = (uint64_t)st.st_dev;
+        out->ino = (uint64_t)st.st_ino;
+    }
+}
+
+bool vkw_handle_is_still(vkw_handle h, const vkw_handle_identity *id)
+{
+    if (!id->known)
+        return true;
+    struct stat st;
+    if (h < 0 || h > INT_MAX || fstat((int)h, &st) != 0)
+        return false; /* closed (EBADF) */
+    return (uint64_t)st.st_dev == id->dev && (uint64_t)st.st_ino == id->ino;
+}
+
+vkw_status vkw_handle_duplicate(vkw_handle h, vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    int fd = h >= 0 && h <= INT_MAX ? fcntl((int)h, F_DUPFD_CLOEXEC, 0) : -1;
+    if (fd < 0)
+        return vkw_fail(err, VKW_E_OS, "cannot duplicate fd %lld: %s", (long long)h,
+                        h >= 0 && h <= INT_MAX ? strerror(errno) : "not an fd");
+    *out = fd;
+    return VKW_OK;
+}
+
+vkw_status vkw_handle_count(uint32_t *out, vkw_error *err)
+{
+    *out = 0;
+    DIR *dir = opendir("/proc/self/fd");
+    if (!dir)
+        return vkw_fail(err, VKW_E_OS, "cannot count open file descriptors: /proc/self/fd: %s",
+                        strerror(errno));
+    /* The directory stream holds a descriptor of its own while we read it. */
+    char own[16];
+    snprintf(own, sizeof own, "%d", dirfd(dir));
+    uint32_t n = 0;
+    struct dirent *e;
+    errno = 0;
+    while ((e = readdir(dir)) != NULL)
+        if (e->d_name[0] != '.' && strcmp(e->d_name, own) != 0)
+            n++;
+    int read_errno = errno;
+    closedir(dir);
+    if (read_errno != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot count open file descriptors: readdir: %s",
+                        strerror(read_errno));
+    *out = n;
+    return VKW_OK;
+}
+
+/* ---- Time limits --------------------------------------------------------- */
+
+static int stop_fd(void);
+
+/* poll() on fd and on the stop request's self-pipe: 1 when fd is ready,
+ * 0 at the timeout, -1 with errno, or -2 once a stop was requested. */
+static int poll_or_stop(int fd, short events, int timeout_ms, short *revents)
+{
+    struct pollfd pfd[2] = {{.fd = fd, .events = events}, {.fd = stop_fd(), .events = POLLIN}};
+    int r = poll(pfd, 2, timeout_ms);
+    *revents = pfd[0].revents;
+    if (r > 0 && pfd[1].revents)
+        return -2;
+    return r > 0 ? 1 : r;
+}
+
+/* UINT32_MAX means no limit, as INFINITE does on Win32. */
+static uint64_t deadline_after(uint32_t timeout_ms)
+{
+    if (timeout_ms == UINT32_MAX)
+        return UINT64_MAX;
+    return vkw_clock_ns() + (uint64_t)timeout_ms * 1000000u;
+}
+
+/* Milliseconds left for poll(), rounded up so that poll never returns early. */
+static int ms_left(uint64_t deadline)
+{
+    if (deadline == UINT64_MAX)
+        return -1;
+    uint64_t now = vkw_clock_ns();
+    if (now >= deadline)
+        return 0;
+    uint64_t ms = (deadline - now + 999999u) / 1000000u;
+    return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* The limit of one wait of the OS round trips. Its clock is read only when
+ * the wait has to block, once, not on the way in: a signal already there
+ * costs no clock read inside the timed round trip. */
+typedef struct wait_limit {
+    uint32_t timeout_ms; /* UINT32_MAX: none */
+    uint64_t deadline;   /* 0: the wait has not blocked yet */
+} wait_limit;
+
+/* Milliseconds a blocking call may wait now (-1: no limit, 0: time is up). */
+static int limit_ms(wait_limit *l)
+{
+    if (l->timeout_ms == UINT32_MAX)
+        return -1;
+    if (!l->deadline) {
+        l->deadline = vkw_clock_ns() + (uint64_t)l->timeout_ms * 1000000u;
+        return l->timeout_ms > INT_MAX ? INT_MAX : (int)l->timeout_ms;
+    }
+    return ms_left(l->deadline);
+}
+
+/* ---- The child process and its channel ----------------------------------- */
+
+/* The descriptor the child finds its end of the channel on. */
+#define CHILD_FD 3
+
+struct vkw_channel {
+    int fd; /* an AF_UNIX SOCK_SEQPACKET socket: one send is one receive */
+};
+
+struct vkw_child {
+    pid_t pid;
+    bool reaped; /* end holds how it ended; the pid is no longer ours */
+    vkw_child_end end;
+};
+
+static vkw_status channel_new(int fd, vkw_channel **out, vkw_error *err)
+{
+    vkw_channel *ch = malloc(sizeof *ch);
+    if (!ch)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory creating the child channel");
+    ch->fd = fd;
+    *out = ch;
+    return VKW_OK;
+}
+
+void vkw_channel_close(vkw_channel *ch)
+{
+    if (!ch)
+        return;
+    close(ch->fd);
+    free(ch);
+}
+
+vkw_status vkw_child_spawn(vkw_child **child_out, vkw_channel **end_out, vkw_error *err)
+{
+    *child_out = NULL;
+    *end_out = NULL;
+#if !defined(__linux__)
+    return vkw_fail(err, VKW_E_OS,
+                    "cannot start the child process: this needs /proc/self/exe (Linux)");
+#else
+    vkw_status s = VKW_OK;
+    int sv[2] = {-1, -1};
+    bool actions_ready = false;
+    posix_spawn_file_actions_t actions;
+    vkw_child *child = NULL;
+    vkw_channel *ch = NULL;
+    char exe[PATH_MAX], token[64], command[] = VKW_CHILD_COMMAND;
+
+    child = calloc(1, sizeof *child);
+    if (!child) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory starting the child process");
+        goto cleanup;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+        s = vkw_fail(err, VKW_E_OS, "cannot start the child process: socketpair: %s",
+                     strerror(errno));
+        goto cleanup;
+    }
+    /* dup2 onto its own number keeps FD_CLOEXEC, and the child would lose its end. */
+    if (sv[1] == CHILD_FD) {
+        int moved = fcntl(sv[1], F_DUPFD_CLOEXEC, CHILD_FD + 1);
+        if (moved < 0) {
+            s = vkw_fail(err, VKW_E_OS, "cannot start the child process: fcntl: %s",
+                         strerror(errno));
+            goto cleanup;
+        }
+        close(sv[1]);
+        sv[1] = moved;
+    }
+    /* argv[0] is the real path, for ps and crash reports; /proc/self/exe is
+     * what runs, so a rebuilt or deleted binary still starts the same code. */
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        snprintf(exe, sizeof exe, "/proc/self/exe");
+    else
+        exe[n] = '\0';
+    snprintf(token, sizeof token, "fd=%d,ppid=%ld", CHILD_FD, (long)getpid());
+
+    int rc = posix_spawn_file_actions_init(&actions);
+    if (rc == 0) {
+        actions_ready = true;
+        /* The move comes first: the child's end may itself be 0 or 1. */
+        rc = posix_spawn_file_actions_adddup2(&actions, sv[1], CHILD_FD);
+    }
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    if (rc != 0) {
+        s = vkw_fail(err, rc == ENOMEM ? VKW_E_NO_MEMORY : VKW_E_OS,
+                     "cannot start the child process: posix_spawn_file_actions: %s", strerror(rc));
+        goto cleanup;
+    }
+    char *argv[] = {exe, command, token, NULL};
+    rc = posix_spawn(&child->pid, "/proc/self/exe", &actions, NULL, argv, environ);
+    if (rc != 0) {
+        s = vkw_fail(err, VKW_E_OS, "cannot start the child process '%s': posix_spawn: %s", exe,
+                     strerror(rc));
+        goto cleanup;
+    }
+    s = channel_new(sv[0], &ch, err);
+    if (s != VKW_OK) {
+        vkw_child_end end;
+        vkw_child_kill(child, &end);
+        goto cleanup;
+    }
+    sv[0] = -1;
+    *child_out = child;
+    *end_out = ch;
+    child = NULL;
+
+cleanup:
+    /* The parent keeps no copy of the child's end: when the child ends, the
+     * parent's reads see the channel close instead of waiting forever. */
+    if (sv[1] >= 0)
+        close(sv[1]);
+    if (sv[0] >= 0)
+        close(sv[0]);
+    if (actions_ready)
+        posix_spawn_file_actions_destroy(&actions);
+    free(child);
+    return s;
+#endif
+}
+
+/* A decimal number up to max, advancing *p; no sign, no blanks. */
+static bool parse_decimal(const char **p, long long max, long long *out)
+{
+    const char *c = *p;
+    long long v = 0;
+    if (*c < '0' || *c > '9')
+        return false;
+    for (; *c >= '0' && *c <= '9'; c++) {
+        v = v * 10 + (*c - '0');
+        if (v > max)
+            return false;
+    }
+    *p = c;
+    *out = v;
+    return true;
+}
+
+static bool parse_field(const char **p, const char *name, long long max, long long *out)
+{
+    size_t n = strlen(name);
+    if (strncmp(*p, name, n) != 0)
+        return false;
+    *p += n;
+    return parse_decimal(p, max, out);
+}
+
+vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_error *err)
+{
+    *child_end = NULL;
+    long long fd = -1, ppid = 0;
+    const char *p = token ? token : "";
+    if (!parse_field(&p, "fd=", INT_MAX, &fd) || !parse_field(&p, ",ppid=", INT_MAX, &ppid) ||
+        *p != '\0' || ppid < 1)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "malformed child token '%.64s' (expected fd=N,ppid=N)",
+                        token ? token : "(none)");
+    struct stat st;
+    if (fstat((int)fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "child token names fd %lld, which is not an open socket", fd);
+#if defined(__linux__)
+    /* The signal follows the parent *thread* that spawned us: the parent must
+     * spawn from a thread that lives as long as the child (the main thread). */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot tie the child to its parent: prctl: %s",
+                        strerror(errno));
+#endif
+    /* After the prctl: a parent that died before it took effect has already
+     * handed us to another process. */
+    if ((long long)getppid() != ppid)
+        return vkw_fail(err, VKW_E_PEER_GONE,
+                        "the parent process %lld ended before the child attached", ppid);
+    /* Our own children (none today) must not inherit the channel. */
+    if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot attach to the parent: fcntl: %s", strerror(errno));
+    return channel_new((int)fd, child_end, err);
+}
+
+uint32_t vkw_child_pid(const vkw_child *child)
+{
+    return (uint32_t)child->pid;
+}
+
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGKILL: return "SIGKILL";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGABRT: return "SIGABRT";
+    case SIGTERM: return "SIGTERM";
+    case SIGBUS: return "SIGBUS";
+    case SIGILL: return "SIGILL";
+    case SIGFPE: return "SIGFPE";
+    default: return NULL;
+    }
+}
+
+/* Reaps the child if it has ended (waiting for that when block); true once
+ * reaped. Later calls return the recorded end: the pid may be reused. */
+static bool reap(vkw_child *c, bool block, bool killed)
+{
+    if (c->reaped)
+        return true;
+    int ws = 0;
+    pid_t r;
+    do
+        r = waitpid(c->pid, &ws, block ? 0 : WNOHANG);
+    while (r < 0 && errno == EINTR);
+    if (r == 0)
+        return false;
+    vkw_child_end *e = &c->end;
+    memset(e, 0, sizeof *e);
+    e->ended = true;
+    e->killed_by_parent = killed;
+    if (r < 0) {
+        /* ECHILD: reaped elsewhere (SIGCHLD ignored, or a waitpid(-1) in the program). */
+        e->code = -1;
+        snprintf(e->text, sizeof e->text, "ended, status unknown (%s)", strerror(errno));
+    } else if (WIFSIGNALED(ws)) {
+        const char *name = signal_name(WTERMSIG(ws));
+        e->signaled = true;
+        e->code = WTERMSIG(ws);
+        if (name)
+            snprintf(e->text, sizeof e->text, "signal %d (%s)", e->code, name);
+        else
+            snprintf(e->text, sizeof e->text, "signal %d", e->code);
+    } else {
+        e->code = WEXITSTATUS(ws);
+        snprintf(e->text, sizeof e->text, "exit code %d", e->code);
+    }
+    c->reaped = true;
+    return true;
+}
+
+static void report_end(const vkw_child *c, vkw_child_end *end)
+{
+    if (c->reaped) {
+        *end = c->end;
+    } else {
+        memset(end, 0, sizeof *end);
+        snprintf(end->text, sizeof end->text, "running");
+    }
+}
+
+void vkw_child_poll(vkw_child *child, vkw_child_end *end)
+{
+    reap(child, false, false);
+    report_end(child, end);
+}
+
+static void wait_for_exit(vkw_child *c, uint64_t deadline);
+
+/* A killed child stuck in the kernel (a GPU driver's uninterruptible wait)
+ * is not waited for past this: the report says so instead of the parent
+ * hanging with it. */
+#define KILL_REAP_MS 10000u
+
+void vkw_child_kill(vkw_child *child, vkw_child_end *end)
+{
+    /* An unreaped child cannot be replaced by another process with its pid,
+     * so the kill always reaches it. */
+    if (!reap(child, false, false)) {
+        kill(child->pid, SIGKILL);
+        wait_for_exit(child, deadline_after(KILL_REAP_MS));
+        if (!reap(child, false, true)) {
+            memset(end, 0, sizeof *end);
+            end->killed_by_parent = true;
+            end->signaled = true;
+            end->code = SIGKILL;
+            snprintf(end->text, sizeof end->text, "SIGKILL sent, not ended within %u s",
+                     KILL_REAP_MS / 1000);
+            return;
+        }
+    }
+    report_end(child, end);
+}
+
+/* Returns when the child has ended or the deadline has passed (it does not reap). */
+static void wait_for_exit(vkw_child *c, uint64_t deadline)
+{
+#if defined(__linux__) && defined(SYS_pidfd_open)
+    int pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+    if (pidfd >= 0) {
+        struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+        while (poll(&pfd, 1, ms_left(deadline)) < 0 && errno == EINTR)
+            ;
+        close(pidfd);
+        return;
+    }
+    /* Kernels before 5.3 (ENOSYS) and sandboxes that filter the call: poll instead. */
+#endif
+    /* WNOWAIT: the caller reaps, and records whether it had killed the child. */
+    const struct timespec nap = {.tv_sec = 0, .tv_nsec = 2000000};
+    for (;;) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        if (c->reaped ||
+            (waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid) ||
+            vkw_clock_ns() >= deadline)
+            return;
+        nanosleep(&nap, NULL);
+    }
+}
+
+void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end)
+{
+    if (!reap(child, false, false))
+        wait_for_exit(child, deadline_after(timeout_ms));
+    vkw_child_kill(child, end);
+}
+
+void vkw_child_free(vkw_child *child)
+{
+    if (!child)
+        return;
+    vkw_child_end end;
+    vkw_child_kill(child, &end);
+    free(child);
+}
+
+vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len, const vkw_handle *handles,
+                            uint32_t handle_count, vkw_error *err)
+{
+    if (!ch || !msg || len == 0 || len > VKW_CHANNEL_MAX_MESSAGE)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot send a message of %zu bytes to the peer (1 to %u allowed)", len,
+                        VKW_CHANNEL_MAX_MESSAGE);
+    if (handle_count > VKW_CHANNEL_MAX_HANDLES || (handle_count > 0 && !handles))
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot send %u handles in one message to the peer (at most %u)",
+                        handle_count, VKW_CHANNEL_MAX_HANDLES);
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int) * VKW_CHANNEL_MAX_HANDLES)];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct iovec iov = {.iov_base = (void *)(uintptr_t)msg, .iov_len = len};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (handle_count > 0) {
+        mh.msg_control = control.buf;
+        mh.msg_controllen = CMSG_SPACE(sizeof(int) * handle_count);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * handle_count);
+        for (uint32_t i = 0; i < handle_count; i++) {
+            if (handles[i] < 0 || handles[i] > INT_MAX)
+                return vkw_fail(err, VKW_E_INVALID_ARG,
+                                "cannot send handle %u to the peer: %lld is not an fd", i,
+                                (long long)handles[i]);
+            int fd = (int)handles[i];
+            memcpy(CMSG_DATA(c) + i * sizeof fd, &fd, sizeof fd);
+        }
+    }
+    ssize_t n;
+    do
+        n = sendmsg(ch->fd, &mh, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN))
+        return vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel");
+    if (n < 0)
+        return vkw_fail(err, VKW_E_OS, "cannot send to the peer process: sendmsg: %s",
+                        strerror(errno));
+    if ((size_t)n != len) /* SOCK_SEQPACKET sends all or nothing */
+        return vkw_fail(err, VKW_E_OS, "short send to the peer process (%zd of %zu bytes)", n, len);
+    return VKW_OK;
+}
+
+/* Waits until the channel has something to read (a message or the end). */
+static vkw_status wait_readable(int fd, uint64_t deadline, vkw_error *err)
+{
+    for (;;) {
+        short revents = 0;
+        int r = poll_or_stop(fd, POLLIN, ms_left(deadline), &revents);
+        if (r == -2)
+            return vkw_stop_check(err);
+        if (r < 0 && errno == EINTR)
+            continue; /* ms_left recomputes what is left of the time */
+        if (r < 0)
+            return vkw_fail(err, VKW_E_OS, "cannot wait for the peer process: poll: %s",
+                            strerror(errno));
+        if (r == 0)
+            return vkw_fail(err, VKW_E_TIMEOUT, "the peer process sent nothing in time");
+        if (revents & POLLIN)
+            return VKW_OK; /* data, or the end seen as a read of 0 bytes */
+        if (revents & POLLNVAL)
+            return vkw_fail(err, VKW_E_INVALID_ARG, "the channel's fd %d is not open", fd);
+        return vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel");
+    }
+}
+
+vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
+                            vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
+                            vkw_error *err)
+{
+    if (!ch || !buf || cap == 0 || !len || !handles || !handle_count)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "vkw_channel_recv: missing buffer or output");
+    *len = 0;
+    *handle_count = 0;
+    uint64_t deadline = deadline_after(timeout_ms);
+    /* Room for one fd more than allowed: too many then shows as too many,
+     * not as a truncated control message. */
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int) * (VKW_CHANNEL_MAX_HANDLES + 1))];
+    } control;
+    int fds[VKW_CHANNEL_MAX_HANDLES + 1];
+    uint32_t nfds = 0;
+    ssize_t n;
+    struct msghdr mh;
+    vkw_status s;
+    for (;;) {
+        s = wait_readable(ch->fd, deadline, err);
+        if (s != VKW_OK)
+            return s;
+        struct iovec iov = {.iov_base = buf, .iov_len = cap};
+        memset(&mh, 0, sizeof mh);
+        mh.msg_iov = &iov;
+        mh.msg_iovlen = 1;
+        mh.msg_control = control.buf;
+        mh.msg_controllen = sizeof control.buf;
+        do
+            n = recvmsg(ch->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+        while (n < 0 && errno == EINTR);
+        if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+            break;
+    }
+    if (n < 0) {
+        if (errno == ECONNRESET || errno == ENOTCONN)
+            return vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel");
+        return vkw_fail(err, VKW_E_OS, "cannot receive from the peer process: recvmsg: %s",
+                        strerror(errno));
+    }
+    /* Every fd that came is ours from here on, whatever else is wrong. */
+    bool extra = false;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof fd, sizeof fd);
+            if (nfds < sizeof fds / sizeof fds[0])
+                fds[nfds++] = fd;
+            else {
+                close(fd);
+                extra = true;
+            }
+        }
+    }
+    if (n == 0) /* send() refuses empty messages, so 0 bytes is the end */
+        s = vkw_fail(err, VKW_E_PEER_GONE, "the peer process closed the channel");
+    else if (mh.msg_flags & MSG_TRUNC)
+        s = vkw_fail(err, VKW_E_PROTOCOL,
+                     "the peer process sent a message larger than the %zu bytes expected", cap);
+    else if ((mh.msg_flags & MSG_CTRUNC) || extra || nfds > VKW_CHANNEL_MAX_HANDLES)
+        s = vkw_fail(err, VKW_E_PROTOCOL,
+                     "the peer process sent more than %u handles in one message",
+                     VKW_CHANNEL_MAX_HANDLES);
+    if (s != VKW_OK)
+        goto cleanup;
+    for (uint32_t i = 0; i < nfds; i++)
+        handles[i] = fds[i];
+    *handle_count = nfds;
+    *len = (size_t)n;
+    return VKW_OK;
+
+cleanup:
+    for (uint32_t i = 0; i < nfds; i++)
+        close(fds[i]);
+    return s;
+}
+
+/* ---- Test support --------------------------------------------------------- */
+
+vkw_status vkw_foreign_handle_create(vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot create a pipe: %s", strerror(errno));
+    close(p[1]);
+    *out = p[0];
+    return VKW_OK;
+}
+
+bool vkw_platform_stderr_is_terminal(void)
+{
+    return isatty(STDERR_FILENO) == 1;
+}
+
+vkw_handle vkw_handle_make_stale(vkw_handle h)
+{
+    /* Moved far above the fds in use and closed, so that nothing the driver
+     * opens in the meantime takes the number back. */
+    int high = fcntl((int)h, F_DUPFD_CLOEXEC, 1000);
+    close((int)h);
+    if (high < 0)
+        return h; /* the old number: closed, though it may be reused sooner */
+    close(high);
+    return (vkw_handle)high;
+}
+
+/* ---- Events and sections ------------------------------------------------ */
+
+vkw_status vkw_event_create(vkw_handle *out, vkw_error *err)
+{
+    int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (fd < 0) {
+        *out = VKW_NO_HANDLE;
+        return vkw_fail(err, VKW_E_OS, "cannot create an eventfd: %s", strerror(errno));
+    }
+    *out = fd;
+    return VKW_OK;
+}
+
+vkw_status vkw_event_signal(vkw_handle ev, vkw_error *err)
+{
+    uint64_t one = 1;
+    ssize_t n;
+    do
+        n = write((int)ev, &one, sizeof one);
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof one)
+        return vkw_fail(err, VKW_E_OS, "cannot signal eventfd %d: %s", (int)ev,
+                        n < 0 ? strerror(errno) : "short write");
+    return VKW_OK;
+}
+
+static vkw_status event_wait(int fd, wait_limit *l, vkw_error *err)
+{
+    for (;;) {
+        uint64_t value;
+        /* Non-blocking read first: a signal already there costs no poll. */
+        ssize_t n = read(fd, &value, sizeof value);
+        if (n == (ssize_t)sizeof value)
+            return VKW_OK;
+        if (n < 0 && errno != EAGAIN && errno != EINTR)
+            return vkw_fail(err, VKW_E_OS, "cannot wait on eventfd %d: %s", fd, strerror(errno));
+        int left = limit_ms(l);
+        if (left == 0)
+            return vkw_fail(err, VKW_E_TIMEOUT, "no signal within %u ms", l->timeout_ms);
+        short revents = 0;
+        int r = poll_or_stop(fd, POLLIN, left, &revents);
+        if (r == -2)
+            return vkw_stop_check(err);
+        if (r < 0 && errno != EINTR)
+            return vkw_fail(err, VKW_E_OS, "cannot wait on eventfd %d: %s", fd, strerror(errno));
+    }
+}
+
+vkw_status vkw_event_wait(vkw_handle ev, uint32_t timeout_ms, vkw_error *err)
+{
+    wait_limit l = {timeout_ms, 0};
+    return event_wait((int)ev, &l, err);
+}
+
+vkw_status vkw_section_create(size_t size, vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    int fd = memfd_create("vkwin32h-section", MFD_CLOEXEC);
+    if (fd < 0)
+        return vkw_fail(err, VKW_E_OS, "cannot create a memory section: memfd_create: %s",
+                        strerror(errno));
+    if (ftruncate(fd, (off_t)size) != 0) {
+        vkw_status s = vkw_fail(err, VKW_E_OS, "cannot size a memory section to %zu bytes: %s",
+                                size, strerror(errno));
+        close(fd);
+        return s;
+    }
+    *out = fd;
+    return VKW_OK;
+}
+
+vkw_status vkw_section_map(vkw_handle section, size_t size, void **out, vkw_error *err)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, (int)section, 0);
+    if (p == MAP_FAILED) {
+        *out = NULL;
+        return vkw_fail(err, VKW_E_OS, "cannot map a memory section of %zu bytes: %s", size,
+                        strerror(errno));
+    }
+    *out = p;
+    return VKW_OK;
+}
+
+void vkw_section_unmap(void *p, size_t size)
+{
+    if (p)
+        munmap(p, size);
+}
+
+/* ---- Handles, threads, the clock ------------------------------------------- */
+
+vkw_status vkw_handle_dup(vkw_handle h, vkw_handle *out, vkw_error *err)
+{
+    int fd = fcntl((int)h, F_DUPFD_CLOEXEC, 0);
+    *out = fd < 0 ? VKW_NO_HANDLE : fd;
+    if (fd < 0)
+        return vkw_fail(err, VKW_E_OS, "cannot duplicate fd %d: %s", (int)h, strerror(errno));
+    return VKW_OK;
+}
+
+struct vkw_thread {
+    pthread_t id;
+    void (*fn)(void *);
+    void *arg;
+};
+
+static void *thread_entry(void *p)
+{
+    vkw_thread *t = p;
+    t->fn(t->arg);
+    return NULL;
+}
+
+vkw_status vkw_thread_start(void (*fn)(void *arg), void *arg, vkw_thread **out, vkw_error *err)
+{
+    *out = NULL;
+    vkw_thread *t = malloc(sizeof *t);
+    if (!t)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory starting a thread");
+    t->fn = fn;
+    t->arg = arg;
+    int e = pthread_create(&t->id, NULL, thread_entry, t);
+    if (e != 0) {
+        free(t);
+        return vkw_fail(err, VKW_E_OS, "cannot start a thread: %s", strerror(e));
+    }
+    *out = t;
+    return VKW_OK;
+}
+
+void vkw_thread_join(vkw_thread *t)
+{
+    if (!t)
+        return;
+    pthread_join(t->id, NULL);
+    free(t);
+}
+
+vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (cpu >= CPU_SETSIZE)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "CPU %u is beyond what can be pinned (%d)", cpu,
+                        CPU_SETSIZE);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot pin to CPU %u: %s", cpu, strerror(errno));
+    return VKW_OK;
+}
+
+vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot read this process's CPU affinity: %s",
+                        strerror(errno));
+    if (cpu < CPU_SETSIZE && CPU_ISSET(cpu, &set))
+        return VKW_OK;
+    /* The allowed CPUs as ranges: "0-3,8". */
+    char list[160] = "";
+    size_t used = 0;
+    for (int c = 0; c < CPU_SETSIZE && used + 24 < sizeof list; c++) {
+        if (!CPU_ISSET(c, &set) || (c > 0 && CPU_ISSET(c - 1, &set)))
+            continue;
+        int last = c;
+        while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &set))
+            last++;
+        int n = last > c
+                    ? snprintf(list + used, sizeof list - used, "%s%d-%d", used ? "," : "", c, last)
+                    : snprintf(list + used, sizeof list - used, "%s%d", used ? "," : "", c);
+        if (n > 0)
+            used += (size_t)n;
+    }
+    return vkw_fail(err, VKW_E_INVALID_ARG,
+                    "CPU %u does not exist or is not one this process may run on (allowed: %s)",
+                    cpu, list);
+}
+
+uint64_t vkw_clock_resolution_ns(void)
+{
+    struct timespec ts;
+    if (clock_getres(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- OS ping-pong ------------------------------------------------------------ */
+
+bool vkw_pingpong_kind_available(vkw_os_pingpong_kind k)
+{
+    return k == VKW_PINGPONG_FUTEX || k == VKW_PINGPONG_EVENTFD || k == VKW_PINGPONG_PIPE;
+}
+
+#define FUTEX_SECTION 4096u
+
+struct vkw_pingpong {
+    vkw_os_pingpong_kind kind;
+    bool peer;   /* the ponging end */
+    int a, b;    /* eventfd: the two events; pipe: this end's write (a) and read (b) fds */
+    int section; /* futex */
+    void *map;   /* futex: the section's mapping */
+    _Atomic uint32_t *words; /* in it: [0] A, [1] B, each the last round signalled */
+    uint32_t sent, seen;     /* signals given, and the other end's seen */
+};
+
+static vkw_pingpong *pingpong_new(vkw_os_pingpong_kind k, bool peer)
+{
+    vkw_pingpong *pp = calloc(1, sizeof *pp);
+    if (pp) {
+        pp->kind = k;
+        pp->peer = peer;
+        pp->a = pp->b = pp->section = -1;
+    }
+    return pp;
+}
+
+void vkw_pingpong_free(vkw_pingpong *pp)
+{
+    if (!pp)
+        return;
+    vkw_section_unmap(pp->map, FUTEX_SECTION);
+    if (pp->a >= 0)
+        close(pp->a);
+    if (pp->b >= 0)
+        close(pp->b);
+    if (pp->section >= 0)
+        close(pp->section);
+    free(pp);
+}
+
+static vkw_status map_futex_words(vkw_pingpong *pp, vkw_error *err)
+{
+    vkw_status s = vkw_section_map(pp->section, FUTEX_SECTION, &pp->map, err);
+    pp->words = pp->map;
+    return s;
+}
+
+vkw_status vkw_pingpong_create(vkw_os_pingpong_kind k, vkw_pingpong **out, vkw_handle *peer,
+                               uint32_t *peer_count, vkw_error *err)
+{
+    *out = NULL;
+    *peer_count = 0;
+    if (!vkw_pingpong_kind_available(k))
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "no %s on %s", vkw_pingpong_kind_name(k),
+                        vkw_platform_os_name());
+    vkw_pingpong *pp = pingpong_new(k, false);
+    if (!pp)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
+    vkw_status s = VKW_OK;
+    vkw_handle h;
+    if (k == VKW_PINGPONG_FUTEX) {
+        s = vkw_section_create(FUTEX_SECTION, &h, err);
+        if (s == VKW_OK) {
+            pp->section = (int)h;
+            s = map_futex_words(pp, err);
+        }
+        if (s == VKW_OK && (s = vkw_handle_dup(h, &peer[0], err)) == VKW_OK)
+            *peer_count = 1;
+    } else if (k == VKW_PINGPONG_EVENTFD) {
+        vkw_handle a = VKW_NO_HANDLE, b = VKW_NO_HANDLE;
+        s = vkw_event_create(&a, err);
+        pp->a = (int)a;
+        if (s == VKW_OK)
+            s = vkw_event_create(&b, err);
+        pp->b = (int)b;
+        if (s == VKW_OK && (s = vkw_handle_dup(a, &peer[0], err)) == VKW_OK) {
+            *peer_count = 1;
+            if ((s = vkw_handle_dup(b, &peer[1], err)) == VKW_OK)
+                *peer_count = 2;
+        }
+    } else {
+        int ab[2] = {-1, -1}, ba[2] = {-1, -1};
+        if (pipe2(ab, O_CLOEXEC) != 0 || pipe2(ba, O_CLOEXEC) != 0) {
+            s = vkw_fail(err, VKW_E_OS, "cannot create a pipe: %s", strerror(errno));
+            if (ab[0] >= 0) {
+                close(ab[0]);
+                close(ab[1]);
+            }
+        } else {
+            pp->a = ab[1]; /* ping writes A */
+            pp->b = ba[0]; /* and reads B */
+            peer[0] = ab[0];
+            peer[1] = ba[1];
+            *peer_count = 2;
+        }
+    }
+    if (s != VKW_OK) {
+        for (uint32_t i = 0; i < *peer_count; i++)
+            vkw_handle_close(peer[i]);
+        *peer_count = 0;
+        vkw_pingpong_free(pp);
+        return s;
+    }
+    *out = pp;
+    return VKW_OK;
+}
+
+vkw_status vkw_pingpong_open_peer(vkw_os_pingpong_kind k, const vkw_handle *peer,
+                                  uint32_t peer_count, vkw_pingpong **out, vkw_error *err)
+{
+    *out = NULL;
+    uint32_t want = k == VKW_PINGPONG_FUTEX ? 1 : 2;
+    vkw_pingpong *pp = vkw_pingpong_kind_available(k) ? pingpong_new(k, true) : NULL;
+    if (!pp || peer_count != want) {
+        for (uint32_t i = 0; i < peer_count; i++)
+            vkw_handle_close(peer[i]);
+        vkw_pingpong_free(pp);
+        return pp ? vkw_fail(err, VKW_E_PROTOCOL, "%s ping-pong: %u handle(s), %u expected",
+                             vkw_pingpong_kind_name(k), peer_count, want)
+                  : vkw_fail(err, VKW_E_UNSUPPORTED, "no %s here", vkw_pingpong_kind_name(k));
+    }
+    if (k == VKW_PINGPONG_FUTEX) {
+        pp->section = (int)peer[0];
+        vkw_status s = map_futex_words(pp, err);
+        if (s != VKW_OK) {
+            vkw_pingpong_free(pp);
+            return s;
+        }
+    } else {
+        /* eventfd: A and B; pipe: A's read end and B's write end. */
+        pp->a = (int)peer[0];
+        pp->b = (int)peer[1];
+    }
+    *out = pp;
+    return VKW_OK;
+}
+
+static long futex(_Atomic uint32_t *addr, int op, uint32_t val, const struct timespec *ts)
+{
+    /* Not FUTEX_PRIVATE_FLAG: the word is shared with another process. */
+    return syscall(SYS_futex, (uintptr_t)addr, op, val, ts, NULL, 0);
+}
+
+/* Waits until *word reaches round (it only grows). */
+static vkw_status futex_wait_for(_Atomic uint32_t *word, uint32_t round, wait_limit *l,
+                                 vkw_error *err)
+{
+    for (;;) {
+        uint32_t seen = atomic_load_explicit(word, memory_order_acquire);
+        if ((int32_t)(seen - round) >= 0) /* reached (or passed), across wrap-around */
+            return VKW_OK;
+        int left = limit_ms(l);
+        if (left == 0)
+            return vkw_fail(err, VKW_E_TIMEOUT, "no futex signal within %u ms", l->timeout_ms);
+        /* A futex cannot also watch the self-pipe: it sleeps in slices. */
+        if (vkw_stop_requested() != VKW_STOP_NONE)
+            return vkw_stop_check(err);
+        if (left < 0 || left > (int)VKW_STOP_POLL_MS)
+            left = (int)VKW_STOP_POLL_MS;
+        struct timespec ts = {left / 1000, (long)(left % 1000) * 1000000L};
+        if (futex(word, FUTEX_WAIT, seen, &ts) != 0 && errno != EAGAIN && errno != EINTR &&
+            errno != ETIMEDOUT)
+            return vkw_fail(err, VKW_E_OS, "futex wait: %s", strerror(errno));
+    }
+}
+
+static vkw_status futex_signal(_Atomic uint32_t *word, uint32_t round, vkw_error *err)
+{
+    atomic_store_explicit(word, round, memory_order_release);
+    if (futex(word, FUTEX_WAKE, 1, NULL) < 0)
+        return vkw_fail(err, VKW_E_OS, "futex wake: %s", strerror(errno));
+    return VKW_OK;
+}
+
+static vkw_status pipe_signal(int fd, vkw_error *err)
+{
+    char c = 1;
+    ssize_t n;
+    do
+        n = write(fd, &c, 1);
+    while (n < 0 && errno == EINTR);
+    if (n != 1)
+        return vkw_fail(err, n == 0 || errno == EPIPE ? VKW_E_PEER_GONE : VKW_E_OS,
+                        "pipe write: %s", n < 0 ? strerror(errno) : "nothing written");
+    return VKW_OK;
+}
+
+static vkw_status pipe_wait(int fd, wait_limit *l, vkw_error *err)
+{
+    for (;;) {
+        short revents = 0;
+        int r = poll_or_stop(fd, POLLIN, limit_ms(l), &revents);
+        if (r == -2)
+            return vkw_stop_check(err);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return vkw_fail(err, VKW_E_OS, "pipe poll: %s", strerror(errno));
+        if (r == 0)
+            return vkw_fail(err, VKW_E_TIMEOUT, "no pipe signal within %u ms", l->timeout_ms);
+        char c;
+        ssize_t n = read(fd, &c, 1);
+        if (n == 1)
+            return VKW_OK;
+        if (n == 0)
+            return vkw_fail(err, VKW_E_PEER_GONE, "the other end closed the pipe");
+        if (errno != EINTR && errno != EAGAIN)
+            return vkw_fail(err, VKW_E_OS, "pipe read: %s", strerror(errno));
+    }
+}
+
+/* One signal of ours, or one wait for theirs. Each end counts what it sent
+ * and what it saw, so signals and waits can also be used one at a time. */
+static vkw_status half_step(vkw_pingpong *pp, bool signal, wait_limit *l, vkw_error *err)
+{
+    vkw_status s;
+    uint32_t round = (signal ? pp->sent : pp->seen) + 1;
+    /* The pinging end signals A and waits on B; the ponging end the reverse. */
+    switch (pp->kind) {
+    case VKW_PINGPONG_FUTEX: {
+        _Atomic uint32_t *mine = &pp->words[pp->peer ? 1 : 0];
+        _Atomic uint32_t *theirs = &pp->words[pp->peer ? 0 : 1];
+        s = signal ? futex_signal(mine, round, err) : futex_wait_for(theirs, round, l, err);
+        break;
+    }
+    case VKW_PINGPONG_EVENTFD: {
+        vkw_handle mine = pp->peer ? pp->b : pp->a, theirs = pp->peer ? pp->a : pp->b;
+        s = signal ? vkw_event_signal(mine, err) : event_wait((int)theirs, l, err);
+        break;
+    }
+    default: /* pipe: a writes, b reads, on either end */
+        s = signal ? pipe_signal(pp->peer ? pp->b : pp->a, err)
+                   : pipe_wait(pp->peer ? pp->a : pp->b, l, err);
+        break;
+    }
+    if (s == VKW_OK)
+        *(signal ? &pp->sent : &pp->seen) = round;
+    return s;
+}
+
+vkw_status vkw_pingpong_signal(vkw_pingpong *pp, vkw_error *err)
+{
+    return half_step(pp, true, NULL, err);
+}
+
+vkw_status vkw_pingpong_wait(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
+{
+    wait_limit l = {timeout_ms, 0};
+    return half_step(pp, false, &l, err);
+}
+
+uint32_t vkw_platform_process_id(void)
+{
+    return (uint32_t)getpid();
+}
+
+void vkw_platform_ignore_broken_pipes(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- Stop requests ----------------------------------------------------------- */
+
+/* Written by the handlers, read anywhere: the first request, and the self-pipe
+ * that makes it a readable fd for poll(). */
+static _Atomic int stop_reason = VKW_STOP_NONE; /* lock-free: safe in a handler */
+static int stop_pipe[2] = {-1, -1};
+static int stop_exit_interrupt = 130, stop_exit_terminate = 143;
+static uint32_t stop_deadline_ms;
+
+static void on_stop_signal(int sig)
+{
+    int saved = errno;
+    vkw_stop why = sig == SIGINT    ? VKW_STOP_INTERRUPT
+                   : sig == SIGTERM ? VKW_STOP_TERMINATE
+                                    : VKW_STOP_DEADLINE;
+    /* Any thread may take a signal, two at the same time: one is first. */
+    int none = VKW_STOP_NONE;
+    if (!atomic_compare_exchange_strong(&stop_reason, &none, (int)why)) {
+        /* A second request: the first is being handled, this one will not
+         * wait for it. The deadline never ends a run at once. */
+        if (why != VKW_STOP_DEADLINE)
+            _exit(why == VKW_STOP_INTERRUPT ? stop_exit_interrupt : stop_exit_terminate);
+        errno = saved;
+        return;
+    }
+    if (stop_pipe[1] >= 0) {
+        char c = 1;
+        ssize_t n = write(stop_pipe[1], &c, 1); /* full: already readable */
+        (void)n;
+    }
+    errno = saved;
+}
+
+/* The read end of the self-pipe (-1 before vkw_stop_watch): readable once a
+ * stop was requested, and from then on (nobody reads it). */
+static int stop_fd(void)
+{
+    return stop_pipe[0];
+}
+
+vkw_status vkw_stop_watch(uint32_t deadline_ms, int exit_interrupt, int exit_terminate,
+                          vkw_error *err)
+{
+    stop_exit_interrupt = exit_interrupt;
+    stop_exit_terminate = exit_terminate;
+    if (stop_pipe[0] < 0 && pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot watch for signals: pipe: %s", strerror(errno));
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGALRM);
+    sa.sa_flags = SA_RESTART; /* the driver's own reads and writes carry on */
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0 ||
+        sigaction(SIGALRM, &sa, NULL) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot watch for signals: sigaction: %s", strerror(errno));
+    stop_deadline_ms = deadline_ms;
+    if (deadline_ms) {
+        struct itimerval it;
+        memset(&it, 0, sizeof it);
+        it.it_value.tv_sec = deadline_ms / 1000;
+        it.it_value.tv_usec = (suseconds_t)(deadline_ms % 1000) * 1000;
+        if (setitimer(ITIMER_REAL, &it, NULL) != 0)
+            return vkw_fail(err, VKW_E_OS, "cannot set the deadline: setitimer: %s",
+                            strerror(errno));
+    }
+    return VKW_OK;
+}
+
+vkw_stop vkw_stop_requested(void)
+{
+    return (vkw_stop)atomic_load_explicit(&stop_reason, memory_order_relaxed);
+}
+
+vkw_status vkw_stop_check(vkw_error *err)
+{
+    vkw_stop why = vkw_stop_requested();
+    if (why == VKW_STOP_NONE)
+        return VKW_OK;
+    if (why == VKW_STOP_DEADLINE)
+        return vkw_fail(err, VKW_E_INTERRUPTED, "the deadline of %.1f s passed",
+                        stop_deadline_ms / 1000.0);
+    return vkw_fail(err, VKW_E_INTERRUPTED, "interrupted by %s",
+                    why == VKW_STOP_INTERRUPT ? "SIGINT" : "SIGTERM");
+}
+
+void vkw_stop_ignore(void)
+{
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+}

@@ -1,0 +1,229 @@
+/* The report model: plain C structs filled by the probes, serialised in one
+ * place (report_json.c) and rendered as text by the CLI. */
+#ifndef VKW_REPORT_H
+#define VKW_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <vulkan/vulkan_core.h>
+
+#include "vk/handle_types.h"
+#include "vk/instance.h"
+#include "base/status.h"
+
+/* Bumped on any change a reader must know about; the JSON Schema file
+ * schema/vkwin32h-report.schema.json describes this version. */
+#define VKW_SCHEMA_VERSION 1
+#define VKW_TOOL_NAME "vkwin32h"
+#ifndef VKW_TOOL_VERSION /* from CMake's project(VERSION), for every target of libvkw */
+#error "VKW_TOOL_VERSION comes from the build (CMakeLists.txt, project VERSION)"
+#endif
+
+/* The state of one external-properties query. */
+typedef enum vkw_query_state {
+    VKW_QUERY_NOT_RUN = 0,        /* not reached (an earlier failure) */
+    VKW_QUERY_OK,                 /* the driver answered; flags below are its answer */
+    VKW_QUERY_NOT_APPLICABLE_OS,  /* a handle type of the other OS family */
+    VKW_QUERY_FORMAT_UNSUPPORTED, /* image: VK_ERROR_FORMAT_NOT_SUPPORTED for the combination */
+    VKW_QUERY_SKIPPED,            /* not asked, with a reason (e.g. no timeline semaphores) */
+    VKW_QUERY_FAILED,             /* the call returned an unexpected error */
+} vkw_query_state;
+
+/* What vkGetPhysicalDeviceExternal{Buffer,Semaphore,Fence}Properties or
+ * VkExternalImageFormatProperties say, reduced to one shape. */
+typedef struct vkw_external_props {
+    vkw_query_state state;
+    VkResult result;    /* for VKW_QUERY_FAILED / FORMAT_UNSUPPORTED */
+    const char *reason; /* static text for SKIPPED */
+    uint32_t features;  /* the raw externalMemoryFeatures / externalSemaphoreFeatures ... */
+    bool exportable, importable, dedicated_only;
+    uint32_t compatible; /* compatibleHandleTypes */
+    uint32_t export_from_imported;
+} vkw_external_props;
+
+/* The representative cases queried for memory. */
+typedef struct vkw_buffer_case {
+    const char *label;
+    VkBufferUsageFlags usage;
+} vkw_buffer_case;
+
+typedef struct vkw_image_case {
+    const char *label;
+    VkFormat format;
+    VkImageTiling tiling;
+    VkImageUsageFlags usage;
+    uint64_t drm_format_modifier; /* with VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT only */
+} vkw_image_case;
+
+#define VKW_BUFFER_CASE_COUNT 4
+#define VKW_IMAGE_CASE_COUNT 9
+extern const vkw_buffer_case vkw_buffer_cases[VKW_BUFFER_CASE_COUNT];
+extern const vkw_image_case vkw_image_cases[VKW_IMAGE_CASE_COUNT];
+
+typedef struct vkw_memory_caps {
+    vkw_external_props buffer[VKW_BUFFER_CASE_COUNT];
+    vkw_external_props image[VKW_IMAGE_CASE_COUNT];
+} vkw_memory_caps;
+
+typedef struct vkw_semaphore_caps {
+    vkw_external_props binary;
+    vkw_external_props timeline;
+} vkw_semaphore_caps;
+
+/* Why a handle type can or cannot share across processes, at a glance. */
+typedef enum vkw_verdict_code {
+    VKW_VERDICT_NOT_RUN = 0, /* the device's probes stopped before the verdict */
+    VKW_VERDICT_SHAREABLE,
+    VKW_VERDICT_SHAREABLE_DEDICATED, /* shareable, but only as a dedicated allocation */
+    VKW_VERDICT_NOT_ON_THIS_OS,
+    VKW_VERDICT_EXTENSION_MISSING,
+    VKW_VERDICT_DRIVER_SAYS_NO,
+    VKW_VERDICT_NOT_CROSS_PROCESS, /* host pointers: importable, but not a process-to-process handle
+                                    */
+    VKW_VERDICT_QUERY_FAILED,
+} vkw_verdict_code;
+
+typedef struct vkw_verdict {
+    vkw_verdict_code code;
+    char detail[192];
+} vkw_verdict;
+
+typedef struct vkw_queue_family {
+    VkQueueFlags flags;
+    uint32_t count;
+    uint32_t timestamp_valid_bits;
+} vkw_queue_family;
+
+/* Device extensions that matter for external handles; presence per device. */
+#define VKW_RELEVANT_EXTENSION_COUNT 24
+extern const char *const vkw_relevant_device_extensions[VKW_RELEVANT_EXTENSION_COUNT];
+
+typedef struct vkw_device_report {
+    uint32_t index; /* as vkEnumeratePhysicalDevices lists it */
+    bool complete;  /* every probe ran; false when one failed (the run's message says why) */
+
+    /* identity */
+    char name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
+    uint32_t vendor_id, device_id;
+    VkPhysicalDeviceType type;
+    uint32_t api_version;
+    uint32_t driver_version;
+    bool has_driver_properties;
+    VkDriverId driver_id;
+    char driver_name[VK_MAX_DRIVER_NAME_SIZE];
+    char driver_info[VK_MAX_DRIVER_INFO_SIZE];
+    VkConformanceVersion conformance;
+    bool has_id_properties;
+    uint8_t device_uuid[VK_UUID_SIZE];
+    uint8_t driver_uuid[VK_UUID_SIZE];
+    uint8_t device_luid[VK_LUID_SIZE];
+    bool device_luid_valid;
+    uint32_t device_node_mask;
+    bool has_pci;
+    VkPhysicalDevicePCIBusInfoPropertiesEXT pci;
+
+    /* queues and memory */
+    uint32_t queue_family_count;
+    vkw_queue_family *queue_families; /* owned */
+    VkPhysicalDeviceMemoryProperties memory;
+
+    /* extensions and features */
+    uint32_t extension_count;                                          /* all device extensions */
+    uint32_t relevant_extension_version[VKW_RELEVANT_EXTENSION_COUNT]; /* 0: absent */
+    bool timeline_semaphore;
+    const char
+        *timeline_semaphore_source; /* "Vulkan 1.2 core", "VK_KHR_timeline_semaphore", or why not */
+
+    /* external capabilities, indexed like the handle-type tables */
+    vkw_memory_caps memory_caps[VKW_MEMORY_HANDLE_TYPE_COUNT];
+    vkw_semaphore_caps semaphore_caps[VKW_SEMAPHORE_HANDLE_TYPE_COUNT];
+    vkw_external_props fence_caps[VKW_FENCE_HANDLE_TYPE_COUNT];
+
+    /* derived */
+    vkw_verdict memory_verdict[VKW_MEMORY_HANDLE_TYPE_COUNT];
+    vkw_verdict semaphore_verdict[VKW_SEMAPHORE_HANDLE_TYPE_COUNT][2]; /* binary, timeline */
+    vkw_verdict fence_verdict[VKW_FENCE_HANDLE_TYPE_COUNT];
+
+    /* Where the driver contradicts the spec or itself, one sentence each. */
+    uint32_t anomaly_count;
+    char anomalies[16][224];
+
+    double probe_ms;
+} vkw_device_report;
+
+/* Records the Vulkan 1.0 properties every device has, before any probe runs. */
+void vkw_device_set_base(vkw_device_report *dev, const VkPhysicalDeviceProperties *p);
+
+/* Records an anomaly (dropped silently past 16: the first ones matter most). */
+void vkw_device_add_anomaly(vkw_device_report *dev, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Whether a relevant device extension (by name) is offered. */
+bool vkw_device_has_extension(const vkw_device_report *dev, const char *name);
+
+typedef struct vkw_layer_info {
+    char name[VK_MAX_EXTENSION_NAME_SIZE];
+    char description[VK_MAX_DESCRIPTION_SIZE];
+    uint32_t spec_version, implementation_version;
+} vkw_layer_info;
+
+#define VKW_INSTANCE_CAP_EXTENSION_COUNT 4
+extern const char *const vkw_instance_capability_extensions[VKW_INSTANCE_CAP_EXTENSION_COUNT];
+
+typedef struct vkw_report {
+    /* run */
+    char generated_at[32];
+    const char *os;
+    char command[16];
+    char device_filter[256]; /* empty: all */
+
+    /* outcome */
+    vkw_status status;
+    char message[512];
+    bool interrupted; /* a stop request (a signal, the deadline) ended the run early */
+
+    /* loader and instance */
+    bool loader_loaded;
+    char loader_requested[1024];
+    char loader_path[1024];
+    uint32_t loader_version;
+    bool instance_created;
+    uint32_t instance_api_version;
+    uint32_t instance_cap_extension_version[VKW_INSTANCE_CAP_EXTENSION_COUNT]; /* 0: not offered */
+    uint32_t enabled_extension_count;
+    char enabled_extensions[16][VKW_NAME_LEN];
+    uint32_t layer_count;
+    vkw_layer_info *layers; /* owned: every layer the loader can enable */
+    uint32_t enabled_layer_count;
+    char enabled_layers[4][VKW_NAME_LEN];
+    bool validation_enabled; /* by --validate or by the environment */
+    bool validation_by_environment;
+    vkw_debug_log debug;
+
+    /* devices */
+    uint32_t physical_device_count; /* all the loader lists */
+    uint32_t device_count;          /* probed (after the filter) */
+    vkw_device_report *devices;     /* owned */
+
+    double total_ms;
+
+    /* bench only (NULL for probe): owned */
+    struct vkw_bench_report *bench;
+} vkw_report;
+
+void vkw_report_init(vkw_report *r, const char *command);
+void vkw_report_free(vkw_report *r);
+/* Records a failure as the report's outcome (keeps the first). */
+void vkw_report_set_error(vkw_report *r, const vkw_error *err);
+
+/* Derives the verdicts of a device from its capabilities. */
+void vkw_verdict_compute(vkw_device_report *dev);
+const char *vkw_verdict_code_name(vkw_verdict_code code);
+
+/* Serialises to JSON text (malloc'd; caller frees). */
+vkw_status vkw_report_to_json(const vkw_report *r, char **out, vkw_error *err);
+
+#endif

@@ -1,0 +1,145 @@
+/* Recognising the tool's own reports at output paths (report_file.h). */
+#include "report_file.h"
+
+#include <string.h>
+
+#include "platform/platform.h"
+#include "report.h"
+#include "base/text_buffer.h"
+
+/* What is read of a file to recognise it: every report says what it is
+ * within its first lines. */
+#define HEAD_BYTES 1024
+
+typedef struct cursor {
+    const char *p, *end;
+} cursor;
+
+static void skip_space(cursor *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+}
+
+/* Takes word (after blanks) when the text goes on with it. */
+static bool take(cursor *c, const char *word)
+{
+    skip_space(c);
+    size_t n = strlen(word);
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n) != 0)
+        return false;
+    c->p += n;
+    return true;
+}
+
+static bool take_digits(cursor *c)
+{
+    skip_space(c);
+    const char *from = c->p;
+    while (c->p < c->end && *c->p >= '0' && *c->p <= '9')
+        c->p++;
+    return c->p > from;
+}
+
+/* {"schema_version": N, "tool": {"name": "vkwin32h", ...: how the JSON writer
+ * starts every report (probe, bench, check). */
+static bool json_report(cursor c)
+{
+    return take(&c, "{") && take(&c, "\"schema_version\"") && take(&c, ":") && take_digits(&c) &&
+           take(&c, ",") && take(&c, "\"tool\"") && take(&c, ":") && take(&c, "{") &&
+           take(&c, "\"name\"") && take(&c, ":") && take(&c, "\"" VKW_TOOL_NAME "\"");
+}
+
+static bool junit_report(cursor c)
+{
+    if (!take(&c, "<?xml "))
+        return false;
+    const char *end = c.p;
+    while (end + 1 < c.end && !(end[0] == '?' && end[1] == '>'))
+        end++;
+    if (end + 1 >= c.end)
+        return false;
+    c.p = end + 2;
+    /* Files of earlier versions named the tool in the root. */
+    cursor named = c;
+    if (take(&named, "<testsuites name=\"" VKW_TOOL_NAME " check"))
+        return true;
+    /* The root has no attribute now (the Ant JUnit schema allows none): the
+     * comment before it says whose file it is. */
+    if (!take(&c, "<!-- " VKW_TOOL_NAME " check:"))
+        return false;
+    while (c.p + 2 < c.end && memcmp(c.p, "-->", 3) != 0)
+        c.p++;
+    if (c.p + 2 >= c.end)
+        return false;
+    c.p += 3;
+    return take(&c, "<testsuites>");
+}
+
+/* The first line: "vkwin32h 0.1.0 check: <name> (<config>) on ...". */
+static bool check_summary(cursor c)
+{
+    if (!take(&c, VKW_TOOL_NAME " "))
+        return false;
+    while (c.p < c.end && *c.p != ' ' && *c.p != '\n')
+        c.p++;
+    return c.p < c.end && *c.p == ' ' && take(&c, "check: ");
+}
+
+/* `report`'s renderings: "vkwin32h probe report" (text), "# vkwin32h probe
+ * report" (Markdown), an HTML page titled "vkwin32h probe report...". */
+static bool rendering(cursor c)
+{
+    if (take(&c, "<!DOCTYPE html>")) {
+        const char *title = "<title>" VKW_TOOL_NAME " ";
+        size_t n = strlen(title);
+        for (const char *p = c.p; p + n <= c.end; p++)
+            if (memcmp(p, title, n) == 0)
+                return true;
+        return false;
+    }
+    take(&c, "# ");
+    if (!take(&c, VKW_TOOL_NAME " "))
+        return false;
+    while (c.p < c.end && *c.p >= 'a' && *c.p <= 'z')
+        c.p++;
+    return take(&c, "report\n");
+}
+
+bool vkw_is_own_report(const char *text, size_t len)
+{
+    cursor c = {text, text + len};
+    return json_report(c) || junit_report(c) || check_summary(c) || rendering(c);
+}
+
+vkw_status vkw_report_replaceable(const char *path, vkw_error *err)
+{
+    char head[HEAD_BYTES], shown[200];
+    size_t len = 0;
+    vkw_file_kind kind;
+    vkw_error why;
+    vkw_error_clear(&why);
+    vkw_text_escape(path, shown, sizeof shown);
+    if (vkw_file_head(path, head, sizeof head, &len, &kind, &why) != VKW_OK)
+        return vkw_fail(err, VKW_E_IO,
+                        "cannot write report '%s': cannot tell whether it is "
+                        "a vkwin32h report (%s)",
+                        shown, why.message);
+    if (kind != VKW_FILE_REGULAR || len == 0 || vkw_is_own_report(head, len))
+        return VKW_OK;
+    return vkw_fail(err, VKW_E_IO,
+                    "cannot write report '%s': the file there is not a "
+                    "vkwin32h report, and it is not replaced (move it away or "
+                    "choose another path)",
+                    shown);
+}
+
+void vkw_remove_stale_report(const char *path)
+{
+    char head[HEAD_BYTES];
+    size_t len = 0;
+    vkw_file_kind kind;
+    if (vkw_file_head(path, head, sizeof head, &len, &kind, NULL) == VKW_OK &&
+        kind == VKW_FILE_REGULAR && vkw_is_own_report(head, len))
+        vkw_remove_report(path);
+}

@@ -1,0 +1,699 @@
+#include "shared_memory.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "external.h"
+#include "names.h"
+
+#define SHARED_USAGE_BUFFER (VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT)
+#define SHARED_USAGE_IMAGE (VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT)
+
+const char *vkw_resource_name(vkw_resource r)
+{
+    return r == VKW_RESOURCE_IMAGE ? "image" : "buffer";
+}
+
+const char *vkw_access_name(vkw_access a)
+{
+    return a == VKW_ACCESS_COPY ? "copy" : "map";
+}
+
+/* The 2D image of `size` bytes shared for an image scenario: a power-of-two
+ * width no larger than the square root, so both sides compute the same one. */
+static void image_extent(uint64_t size, uint32_t *w, uint32_t *h)
+{
+    uint64_t texels = size / VKW_SHARED_IMAGE_TEXEL;
+    uint64_t width = 1;
+    while ((width * 2) * (width * 2) <= texels)
+        width *= 2;
+    *w = (uint32_t)width;
+    *h = (uint32_t)(texels / width);
+}
+
+static vkw_status create_resource(vkw_shared_memory *sm, vkw_error *err)
+{
+    vkw_device *dev = sm->dev;
+    VkResult r;
+    if (sm->desc.resource == VKW_RESOURCE_BUFFER) {
+        VkExternalMemoryBufferCreateInfo ext = {
+            .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_BUFFER_CREATE_INFO,
+            .handleTypes = sm->desc.handle_type,
+        };
+        VkBufferCreateInfo bci = {
+            .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+            .pNext = &ext,
+            .size = sm->desc.size,
+            .usage = SHARED_USAGE_BUFFER,
+            .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+        };
+        r = dev->vkCreateBuffer(dev->handle, &bci, NULL, &sm->buffer);
+        if (r != VK_SUCCESS) {
+            sm->buffer = VK_NULL_HANDLE;
+            return vkw_fail_vk(err, r, "vkCreateBuffer", "%s buffer", sm->type->name);
+        }
+        return VKW_OK;
+    }
+    VkExternalMemoryImageCreateInfo ext = {
+        .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_IMAGE_CREATE_INFO,
+        .handleTypes = sm->desc.handle_type,
+    };
+    VkImageCreateInfo ici = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+        .pNext = &ext,
+        .imageType = VK_IMAGE_TYPE_2D,
+        .format = VKW_SHARED_IMAGE_FORMAT,
+        .extent = {sm->desc.image_width, sm->desc.image_height, 1},
+        .mipLevels = 1,
+        .arrayLayers = 1,
+        .samples = VK_SAMPLE_COUNT_1_BIT,
+        .tiling = VK_IMAGE_TILING_OPTIMAL,
+        .usage = SHARED_USAGE_IMAGE,
+        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+    };
+    r = dev->vkCreateImage(dev->handle, &ici, NULL, &sm->image);
+    if (r != VK_SUCCESS) {
+        sm->image = VK_NULL_HANDLE;
+        return vkw_fail_vk(err, r, "vkCreateImage", "%s %ux%u image", sm->type->name,
+                           sm->desc.image_width, sm->desc.image_height);
+    }
+    return VKW_OK;
+}
+
+static void requirements(const vkw_shared_memory *sm, VkMemoryRequirements *reqs,
+                         VkMemoryDedicatedRequirements *ded)
+{
+    vkw_device *dev = sm->dev;
+    *ded =
+        (VkMemoryDedicatedRequirements){.sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_REQUIREMENTS};
+    VkMemoryRequirements2 r2 = {.sType = VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2, .pNext = ded};
+    if (sm->buffer) {
+        VkBufferMemoryRequirementsInfo2 info = {
+            .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_REQUIREMENTS_INFO_2,
+            .buffer = sm->buffer,
+        };
+        dev->vkGetBufferMemoryRequirements2(dev->handle, &info, &r2);
+    } else {
+        VkImageMemoryRequirementsInfo2 info = {
+            .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_REQUIREMENTS_INFO_2,
+            .image = sm->image,
+        };
+        dev->vkGetImageMemoryRequirements2(dev->handle, &info, &r2);
+    }
+    *reqs = r2.memoryRequirements;
+}
+
+/* What the driver says of this exact use: exportable, importable, dedicated. */
+static vkw_status check_external_support(vkw_shared_memory *sm, vkw_error *err)
+{
+    const vkw_instance *inst = sm->dev->inst;
+    vkw_pd11_table fn;
+    vkw_instance_pd11_table(inst, sm->dev->info.api_version, &fn);
+    VkExternalMemoryProperties props;
+    const char *what = vkw_resource_name((vkw_resource)sm->desc.resource);
+    if (sm->desc.resource == VKW_RESOURCE_BUFFER) {
+        VkPhysicalDeviceExternalBufferInfo info = {
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_BUFFER_INFO,
+            .usage = SHARED_USAGE_BUFFER,
+            .handleType = (VkExternalMemoryHandleTypeFlagBits)sm->desc.handle_type,
+        };
+        VkExternalBufferProperties out = {.sType = VK_STRUCTURE_TYPE_EXTERNAL_BUFFER_PROPERTIES};
+        fn.vkGetPhysicalDeviceExternalBufferProperties(sm->dev->pd, &info, &out);
+        props = out.externalMemoryProperties;
+    } else {
+        VkPhysicalDeviceExternalImageFormatInfo ext = {
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_IMAGE_FORMAT_INFO,
+            .handleType = (VkExternalMemoryHandleTypeFlagBits)sm->desc.handle_type,
+        };
+        VkPhysicalDeviceImageFormatInfo2 info = {
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_FORMAT_INFO_2,
+            .pNext = &ext,
+            .format = VKW_SHARED_IMAGE_FORMAT,
+            .type = VK_IMAGE_TYPE_2D,
+            .tiling = VK_IMAGE_TILING_OPTIMAL,
+            .usage = SHARED_USAGE_IMAGE,
+        };
+        VkExternalImageFormatProperties eout = {
+            .sType = VK_STRUCTURE_TYPE_EXTERNAL_IMAGE_FORMAT_PROPERTIES,
+        };
+        VkImageFormatProperties2 out = {
+            .sType = VK_STRUCTURE_TYPE_IMAGE_FORMAT_PROPERTIES_2,
+            .pNext = &eout,
+        };
+        VkResult r = fn.vkGetPhysicalDeviceImageFormatProperties2(sm->dev->pd, &info, &out);
+        if (r == VK_ERROR_FORMAT_NOT_SUPPORTED)
+            return vkw_fail(err, VKW_E_UNSUPPORTED,
+                            "the driver does not support %s images (R32_UINT, optimal, transfer) "
+                            "with %s memory",
+                            "2D", sm->type->name);
+        if (r != VK_SUCCESS)
+            return vkw_fail_vk(err, r, "vkGetPhysicalDeviceImageFormatProperties2", "%s image",
+                               sm->type->name);
+        VkExtent3D max = out.imageFormatProperties.maxExtent;
+        if (sm->desc.image_width > max.width || sm->desc.image_height > max.height)
+            return vkw_fail(err, VKW_E_UNSUPPORTED,
+                            "a %ux%u image exceeds the driver's largest %ux%u for this format",
+                            sm->desc.image_width, sm->desc.image_height, max.width, max.height);
+        if (sm->desc.size > out.imageFormatProperties.maxResourceSize)
+            return vkw_fail(err, VKW_E_UNSUPPORTED,
+                            "the image exceeds the driver's maxResourceSize (%llu bytes)",
+                            (unsigned long long)out.imageFormatProperties.maxResourceSize);
+        props = eout.externalMemoryProperties;
+    }
+    VkExternalMemoryFeatureFlags f = props.externalMemoryFeatures;
+    if (!(f & VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT) ||
+        !(f & VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT))
+        return vkw_fail(
+            err, VKW_E_UNSUPPORTED, "the driver says %s memory of %ss is not %s", sm->type->name,
+            what, !(f & VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT) ? "exportable" : "importable");
+    sm->desc.dedicated_required = (f & VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT) != 0;
+    return VKW_OK;
+}
+
+/* A memory type among `bits` fit for the access: host-visible (coherent and
+ * cached preferred) to map; device-local (not host-visible preferred) to copy. */
+static int choose_memory_type(const VkPhysicalDeviceMemoryProperties *mp, uint32_t bits,
+                              vkw_access access)
+{
+    int best = -1, best_score = -1;
+    for (uint32_t i = 0; i < mp->memoryTypeCount; i++) {
+        VkMemoryPropertyFlags f = mp->memoryTypes[i].propertyFlags;
+        /* Types that need a feature this tool does not enable, or that no
+         * sharing use wants. */
+        const VkMemoryPropertyFlags never =
+            VK_MEMORY_PROPERTY_PROTECTED_BIT | VK_MEMORY_PROPERTY_LAZILY_ALLOCATED_BIT |
+            VK_MEMORY_PROPERTY_DEVICE_COHERENT_BIT_AMD | VK_MEMORY_PROPERTY_DEVICE_UNCACHED_BIT_AMD;
+        if (!(bits & (1u << i)) || (f & never))
+            continue;
+        int score;
+        if (access == VKW_ACCESS_MAP) {
+            if (!(f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT))
+                continue;
+            score = ((f & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) ? 2 : 0) +
+                    ((f & VK_MEMORY_PROPERTY_HOST_CACHED_BIT) ? 1 : 0);
+        } else {
+            score = ((f & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) ? 2 : 0) +
+                    ((f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) ? 0 : 1);
+        }
+        if (score > best_score) {
+            best = (int)i;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+static vkw_status allocate_and_bind(vkw_shared_memory *sm, const void *chain, const char *what,
+                                    vkw_error *err)
+{
+    vkw_device *dev = sm->dev;
+    VkMemoryDedicatedAllocateInfo ded = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO,
+        .pNext = chain,
+        .image = sm->image,
+        .buffer = sm->buffer,
+    };
+    VkMemoryAllocateInfo mai = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+        .pNext = sm->desc.dedicated ? (const void *)&ded : chain,
+        .allocationSize = sm->desc.allocation_size,
+        .memoryTypeIndex = sm->desc.memory_type_index,
+    };
+    VkResult r = dev->vkAllocateMemory(dev->handle, &mai, NULL, &sm->memory);
+    if (r != VK_SUCCESS) {
+        sm->memory = VK_NULL_HANDLE;
+        return vkw_fail_vk(err, r, "vkAllocateMemory", "%s %s memory, %llu bytes, type %u%s", what,
+                           sm->type->name, (unsigned long long)sm->desc.allocation_size,
+                           sm->desc.memory_type_index, sm->desc.dedicated ? ", dedicated" : "");
+    }
+    r = sm->buffer ? dev->vkBindBufferMemory(dev->handle, sm->buffer, sm->memory, 0)
+                   : dev->vkBindImageMemory(dev->handle, sm->image, sm->memory, 0);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, sm->buffer ? "vkBindBufferMemory" : "vkBindImageMemory",
+                           "%s memory", sm->type->name);
+    sm->memory_flags = dev->info.memory.memoryTypes[sm->desc.memory_type_index].propertyFlags;
+    return VKW_OK;
+}
+
+static void init_desc(vkw_shared_memory *sm, vkw_device *dev, const vkw_handle_type *t)
+{
+    memset(sm, 0, sizeof *sm);
+    sm->dev = dev;
+    sm->type = t;
+    sm->layout = VK_IMAGE_LAYOUT_UNDEFINED;
+}
+
+vkw_status vkw_shared_memory_create(vkw_device *dev, const vkw_handle_type *t, vkw_resource res,
+                                    vkw_access access, uint64_t size, const char *nt_name,
+                                    vkw_shared_memory *out, vkw_error *err)
+{
+    char sz[32];
+    init_desc(out, dev, t);
+    out->desc.handle_type = t->bit;
+    out->desc.resource = res;
+    out->desc.access = access;
+    out->desc.size = size;
+    /* Sizes no heap can hold are skipped before the driver is asked. */
+    VkDeviceSize largest = 0;
+    for (uint32_t h = 0; h < dev->info.memory.memoryHeapCount; h++)
+        if (dev->info.memory.memoryHeaps[h].size > largest)
+            largest = dev->info.memory.memoryHeaps[h].size;
+    if (size > largest) {
+        char hs[32];
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "%s is larger than the largest memory heap (%s)",
+                        vkw_size_string(size, sz, sizeof sz),
+                        vkw_size_string(largest, hs, sizeof hs));
+    }
+    if (res == VKW_RESOURCE_IMAGE) {
+        if (access == VKW_ACCESS_MAP)
+            return vkw_fail(err, VKW_E_INVALID_ARG,
+                            "optimal-tiling images are verified by copy, not by mapping");
+        image_extent(size, &out->desc.image_width, &out->desc.image_height);
+        uint32_t maxdim = dev->info.limits.maxImageDimension2D;
+        if (out->desc.image_width > maxdim || out->desc.image_height > maxdim ||
+            !out->desc.image_height)
+            return vkw_fail(
+                err, VKW_E_UNSUPPORTED,
+                "%s is no 2D image this device can make (%ux%u, maxImageDimension2D %u)",
+                vkw_size_string(size, sz, sizeof sz), out->desc.image_width, out->desc.image_height,
+                maxdim);
+        out->desc.size =
+            (uint64_t)out->desc.image_width * out->desc.image_height * VKW_SHARED_IMAGE_TEXEL;
+    }
+    vkw_status s = check_external_support(out, err);
+    if (s != VKW_OK)
+        goto cleanup;
+    s = create_resource(out, err);
+    if (s == VKW_E_VULKAN && (err->vk_result == VK_ERROR_OUT_OF_DEVICE_MEMORY ||
+                              err->vk_result == VK_ERROR_OUT_OF_HOST_MEMORY))
+        s = vkw_fail(err, VKW_E_UNSUPPORTED, "the driver cannot make a %s %s: %s",
+                     vkw_size_string(size, sz, sizeof sz), vkw_resource_name(res),
+                     vkw_result_name(err->vk_result));
+    if (s != VKW_OK)
+        goto cleanup;
+
+    VkMemoryRequirements reqs;
+    VkMemoryDedicatedRequirements ded;
+    requirements(out, &reqs, &ded);
+    out->desc.dedicated_required |= ded.requiresDedicatedAllocation;
+    /* Exported images always get their own allocation: what importers (and
+     * other APIs) expect, and what most drivers prefer. */
+    out->desc.dedicated =
+        out->desc.dedicated_required || ded.prefersDedicatedAllocation || res == VKW_RESOURCE_IMAGE;
+    int type = choose_memory_type(&dev->info.memory, reqs.memoryTypeBits, access);
+    if (type < 0) {
+        s = vkw_fail(err, VKW_E_UNSUPPORTED,
+                     "no %s memory type can back an exportable %s %s (memoryTypeBits 0x%x)",
+                     access == VKW_ACCESS_MAP ? "host-visible" : "usable", t->name,
+                     vkw_resource_name(res), reqs.memoryTypeBits);
+        goto cleanup;
+    }
+    out->desc.memory_type_index = (uint32_t)type;
+    out->desc.allocation_size = reqs.size;
+    const VkMemoryType *mt = &dev->info.memory.memoryTypes[type];
+    VkDeviceSize heap = dev->info.memory.memoryHeaps[mt->heapIndex].size;
+    if (reqs.size > heap) {
+        char hs[32];
+        s = vkw_fail(err, VKW_E_UNSUPPORTED, "%s does not fit memory heap %u (%s)",
+                     vkw_size_string(size, sz, sizeof sz), mt->heapIndex,
+                     vkw_size_string(heap, hs, sizeof hs));
+        goto cleanup;
+    }
+    if (dev->info.max_allocation_size && reqs.size > dev->info.max_allocation_size) {
+        char ms[32];
+        s = vkw_fail(err, VKW_E_UNSUPPORTED, "%s exceeds maxMemoryAllocationSize (%s)",
+                     vkw_size_string(size, sz, sizeof sz),
+                     vkw_size_string(dev->info.max_allocation_size, ms, sizeof ms));
+        goto cleanup;
+    }
+
+    vkw_chain_storage st;
+    VkExportMemoryAllocateInfo export_info = {
+        .sType = VK_STRUCTURE_TYPE_EXPORT_MEMORY_ALLOCATE_INFO,
+        .pNext = vkw_memory_export_chain(&st, t, nt_name, NULL),
+        .handleTypes = t->bit,
+    };
+    s = allocate_and_bind(out, &export_info, "exportable", err);
+    if (s == VKW_E_VULKAN && !out->memory &&
+        (err->vk_result == VK_ERROR_OUT_OF_DEVICE_MEMORY ||
+         err->vk_result == VK_ERROR_OUT_OF_HOST_MEMORY))
+        s = vkw_fail(err, VKW_E_UNSUPPORTED, "the driver could not allocate %s: %s",
+                     vkw_size_string(size, sz, sizeof sz), vkw_result_name(err->vk_result));
+    if (s != VKW_OK)
+        goto cleanup;
+    return VKW_OK;
+
+cleanup:
+    vkw_shared_memory_destroy(out);
+    return s;
+}
+
+vkw_status vkw_shared_memory_export(vkw_shared_memory *sm, vkw_handle *out, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    /* VkMemoryGetWin32HandleInfoKHR: an NT handle at most once per memory and
+     * handle type. Held for every type, so the two families behave alike. */
+    if (sm->exported)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "%s memory was already exported once",
+                        sm->type->name);
+    vkw_status s = vkw_memory_export(sm->dev, sm->memory, sm->type, out, err);
+    if (s == VKW_OK)
+        sm->exported = true;
+    return s;
+}
+
+vkw_status vkw_shared_memory_import(vkw_device *dev, const vkw_handle_type *t,
+                                    const vkw_memory_desc *desc, vkw_handle *handle,
+                                    const char *nt_name, vkw_shared_memory *out, vkw_error *err)
+{
+    init_desc(out, dev, t);
+    out->desc = *desc;
+    if (desc->memory_type_index >= dev->info.memory.memoryTypeCount)
+        return vkw_fail(err, VKW_E_PROTOCOL, "memory type %u does not exist here (%u types)",
+                        desc->memory_type_index, dev->info.memory.memoryTypeCount);
+    vkw_status s = create_resource(out, err);
+    if (s != VKW_OK)
+        goto cleanup;
+    VkMemoryRequirements reqs;
+    VkMemoryDedicatedRequirements ded;
+    requirements(out, &reqs, &ded);
+    uint32_t bits = ~0u; /* by name: no handle here to ask about, so the exporter's type */
+    bool queried = false;
+    if (!nt_name || !nt_name[0])
+        s = vkw_memory_handle_type_bits(dev, t, *handle, &bits, &queried, err);
+    if (s != VKW_OK)
+        goto cleanup;
+    uint32_t usable = bits & reqs.memoryTypeBits;
+    if (!(usable & (1u << desc->memory_type_index))) {
+        /* Types that are queried (DMA_BUF, D3D*) may import as another type. */
+        int type =
+            queried ? choose_memory_type(&dev->info.memory, usable, (vkw_access)desc->access) : -1;
+        if (type < 0) {
+            s = vkw_fail(err, VKW_E_SHARING,
+                         "the importer cannot use memory type %u (resource types 0x%x, handle "
+                         "types 0x%x)",
+                         desc->memory_type_index, reqs.memoryTypeBits, bits);
+            goto cleanup;
+        }
+        out->desc.memory_type_index = (uint32_t)type;
+    }
+    /* A dedicated allocation's size is its resource's (VUID-VkMemoryDedicatedAllocateInfo
+     * -buffer-01435, -image-01433); any other must at least hold it. */
+    if (desc->dedicated ? reqs.size != desc->allocation_size : reqs.size > desc->allocation_size) {
+        s = vkw_fail(err, VKW_E_SHARING,
+                     "the importer's %s needs %llu bytes, the exported allocation has %llu",
+                     vkw_resource_name((vkw_resource)desc->resource), (unsigned long long)reqs.size,
+                     (unsigned long long)desc->allocation_size);
+        goto cleanup;
+    }
+    vkw_chain_storage st;
+    s = allocate_and_bind(out, vkw_memory_import_chain(&st, t, *handle, nt_name, NULL), "importing",
+                          err);
+    /* The allocation consumed the fd, even if binding failed afterwards. */
+    if (out->memory && vkw_import_takes_ownership)
+        *handle = VKW_NO_HANDLE;
+    if (s != VKW_OK)
+        goto cleanup;
+    /* The exporter released the payload to VK_QUEUE_FAMILY_EXTERNAL. */
+    out->external_owned = true;
+    out->layout = VK_IMAGE_LAYOUT_GENERAL;
+    return VKW_OK;
+
+cleanup:
+    vkw_shared_memory_destroy(out);
+    return s;
+}
+
+static vkw_status ensure_mapped(vkw_shared_memory *sm, vkw_error *err)
+{
+    if (sm->map)
+        return VKW_OK;
+    VkResult r = sm->dev->vkMapMemory(sm->dev->handle, sm->memory, 0, VK_WHOLE_SIZE, 0, &sm->map);
+    if (r != VK_SUCCESS) {
+        sm->map = NULL;
+        return vkw_fail_vk(err, r, "vkMapMemory", "%s memory", sm->type->name);
+    }
+    return VKW_OK;
+}
+
+static vkw_status ensure_staging(vkw_shared_memory *sm, vkw_error *err)
+{
+    if (sm->staging_map)
+        return VKW_OK;
+    vkw_device *dev = sm->dev;
+    VkBufferCreateInfo bci = {
+        .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+        .size = sm->desc.size,
+        .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+    };
+    VkResult r = dev->vkCreateBuffer(dev->handle, &bci, NULL, &sm->staging);
+    if (r != VK_SUCCESS) {
+        sm->staging = VK_NULL_HANDLE;
+        return vkw_fail_vk(err, r, "vkCreateBuffer", "staging buffer");
+    }
+    VkMemoryRequirements2 r2 = {.sType = VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2};
+    VkBufferMemoryRequirementsInfo2 info = {
+        .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_REQUIREMENTS_INFO_2,
+        .buffer = sm->staging,
+    };
+    dev->vkGetBufferMemoryRequirements2(dev->handle, &info, &r2);
+    int type =
+        choose_memory_type(&dev->info.memory, r2.memoryRequirements.memoryTypeBits, VKW_ACCESS_MAP);
+    if (type < 0)
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "no host-visible memory for a staging buffer");
+    VkMemoryAllocateInfo mai = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+        .allocationSize = r2.memoryRequirements.size,
+        .memoryTypeIndex = (uint32_t)type,
+    };
+    r = dev->vkAllocateMemory(dev->handle, &mai, NULL, &sm->staging_memory);
+    if (r != VK_SUCCESS) {
+        sm->staging_memory = VK_NULL_HANDLE;
+        return vkw_fail_vk(err, r, "vkAllocateMemory", "staging buffer, %llu bytes",
+                           (unsigned long long)mai.allocationSize);
+    }
+    r = dev->vkBindBufferMemory(dev->handle, sm->staging, sm->staging_memory, 0);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkBindBufferMemory", "staging buffer");
+    r = dev->vkMapMemory(dev->handle, sm->staging_memory, 0, VK_WHOLE_SIZE, 0, &sm->staging_map);
+    if (r != VK_SUCCESS) {
+        sm->staging_map = NULL;
+        return vkw_fail_vk(err, r, "vkMapMemory", "staging buffer");
+    }
+    sm->staging_coherent = (dev->info.memory.memoryTypes[type].propertyFlags &
+                            VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0;
+    return VKW_OK;
+}
+
+static VkResult flush_or_invalidate(const vkw_device *dev, VkDeviceMemory mem, bool flush)
+{
+    VkMappedMemoryRange range = {
+        .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
+        .memory = mem,
+        .size = VK_WHOLE_SIZE,
+    };
+    return flush ? dev->vkFlushMappedMemoryRanges(dev->handle, 1, &range)
+                 : dev->vkInvalidateMappedMemoryRanges(dev->handle, 1, &range);
+}
+
+/* One copy between the shared resource and the staging buffer, with the
+ * ownership and layout changes around it. */
+typedef struct copy_job {
+    vkw_shared_memory *sm;
+    bool to_shared; /* staging -> shared (write), else shared -> staging (read) */
+} copy_job;
+
+static void barrier(const vkw_device *dev, VkCommandBuffer cmd, const vkw_shared_memory *sm,
+                    uint32_t src_qf, uint32_t dst_qf, VkAccessFlags src_access,
+                    VkAccessFlags dst_access, VkImageLayout old_layout, VkImageLayout new_layout,
+                    VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage)
+{
+    VkBufferMemoryBarrier bb = {
+        .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
+        .srcAccessMask = src_access,
+        .dstAccessMask = dst_access,
+        .srcQueueFamilyIndex = src_qf,
+        .dstQueueFamilyIndex = dst_qf,
+        .buffer = sm->buffer,
+        .size = VK_WHOLE_SIZE,
+    };
+    VkImageMemoryBarrier ib = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+        .srcAccessMask = src_access,
+        .dstAccessMask = dst_access,
+        .oldLayout = old_layout,
+        .newLayout = new_layout,
+        .srcQueueFamilyIndex = src_qf,
+        .dstQueueFamilyIndex = dst_qf,
+        .image = sm->image,
+        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+    };
+    dev->vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 0, NULL, sm->buffer ? 1 : 0, &bb,
+                              sm->image ? 1 : 0, &ib);
+}
+
+static void record_copy(const vkw_device *dev, VkCommandBuffer cmd, void *user)
+{
+    copy_job *job = user;
+    vkw_shared_memory *sm = job->sm;
+    uint32_t qf = dev->queue_family;
+    const VkImageLayout general = VK_IMAGE_LAYOUT_GENERAL;
+    VkImageLayout want = job->to_shared ? VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL
+                                        : VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    VkAccessFlags use = job->to_shared ? VK_ACCESS_TRANSFER_WRITE_BIT : VK_ACCESS_TRANSFER_READ_BIT;
+    VkImageLayout layout = sm->layout;
+    if (sm->external_owned) {
+        /* Acquire from the other process. The two halves of a queue family
+         * ownership transfer must name the same layouts: the protocol's is
+         * GENERAL to GENERAL, any transition is a barrier of its own. */
+        barrier(dev, cmd, sm, VK_QUEUE_FAMILY_EXTERNAL, qf, 0, use, general, general,
+                VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+        layout = general;
+    }
+    if (sm->image && layout != want)
+        barrier(dev, cmd, sm, VK_QUEUE_FAMILY_IGNORED, VK_QUEUE_FAMILY_IGNORED,
+                VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT, use, layout, want,
+                VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+    if (sm->buffer) {
+        VkBufferCopy region = {.size = sm->desc.size};
+        dev->vkCmdCopyBuffer(cmd, job->to_shared ? sm->staging : sm->buffer,
+                             job->to_shared ? sm->buffer : sm->staging, 1, &region);
+    } else {
+        VkBufferImageCopy region = {
+            .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+            .imageExtent = {sm->desc.image_width, sm->desc.image_height, 1},
+        };
+        if (job->to_shared)
+            dev->vkCmdCopyBufferToImage(cmd, sm->staging, sm->image, want, 1, &region);
+        else
+            dev->vkCmdCopyImageToBuffer(cmd, sm->image, want, sm->staging, 1, &region);
+    }
+    if (job->to_shared) {
+        if (sm->image)
+            barrier(dev, cmd, sm, VK_QUEUE_FAMILY_IGNORED, VK_QUEUE_FAMILY_IGNORED,
+                    VK_ACCESS_TRANSFER_WRITE_BIT, 0, want, general, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                    VK_PIPELINE_STAGE_TRANSFER_BIT);
+        /* Release to the other process (the acquire half runs there). */
+        barrier(dev, cmd, sm, qf, VK_QUEUE_FAMILY_EXTERNAL, VK_ACCESS_TRANSFER_WRITE_BIT, 0,
+                general, general, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
+    } else {
+        /* The staging copy must be visible to the host once the fence signals. */
+        VkBufferMemoryBarrier host = {
+            .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
+            .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+            .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
+            .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+            .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+            .buffer = sm->staging,
+            .size = VK_WHOLE_SIZE,
+        };
+        dev->vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT,
+                                  0, 0, NULL, 1, &host, 0, NULL);
+    }
+}
+
+static vkw_status run_copy(vkw_shared_memory *sm, bool to_shared, uint64_t timeout_ns,
+                           vkw_error *err)
+{
+    copy_job job = {sm, to_shared};
+    vkw_status s = vkw_device_submit_wait(
+        sm->dev, record_copy, &job, timeout_ns,
+        to_shared ? "the copy into shared memory" : "the copy out of shared memory", err);
+    if (s != VKW_OK)
+        return s;
+    sm->external_owned = to_shared;
+    if (sm->image)
+        sm->layout = to_shared ? VK_IMAGE_LAYOUT_GENERAL : VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    return VKW_OK;
+}
+
+vkw_status vkw_shared_memory_write(vkw_shared_memory *sm, const vkw_pattern *p, uint64_t timeout_ns,
+                                   vkw_error *err)
+{
+    if (p->len != sm->desc.size)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "a %llu-byte pattern for %llu bytes of memory",
+                        (unsigned long long)p->len, (unsigned long long)sm->desc.size);
+    vkw_status s;
+    VkResult r;
+    bool coherent;
+    VkDeviceMemory mem;
+    if (sm->desc.access == VKW_ACCESS_MAP) {
+        s = ensure_mapped(sm, err);
+        if (s != VKW_OK)
+            return s;
+        memcpy(sm->map, p->bytes, p->len);
+        coherent = (sm->memory_flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0;
+        mem = sm->memory;
+    } else {
+        s = ensure_staging(sm, err);
+        if (s != VKW_OK)
+            return s;
+        memcpy(sm->staging_map, p->bytes, p->len);
+        coherent = sm->staging_coherent;
+        mem = sm->staging_memory;
+    }
+    if (!coherent && (r = flush_or_invalidate(sm->dev, mem, true)) != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkFlushMappedMemoryRanges", "%s memory", sm->type->name);
+    if (sm->desc.access == VKW_ACCESS_COPY)
+        return run_copy(sm, true, timeout_ns, err);
+    return VKW_OK;
+}
+
+vkw_status vkw_shared_memory_read(vkw_shared_memory *sm, const void **bytes, uint64_t timeout_ns,
+                                  vkw_error *err)
+{
+    vkw_status s;
+    VkResult r;
+    *bytes = NULL;
+    if (sm->desc.access == VKW_ACCESS_MAP) {
+        s = ensure_mapped(sm, err);
+        if (s != VKW_OK)
+            return s;
+        if (!(sm->memory_flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) &&
+            (r = flush_or_invalidate(sm->dev, sm->memory, false)) != VK_SUCCESS)
+            return vkw_fail_vk(err, r, "vkInvalidateMappedMemoryRanges", "%s memory",
+                               sm->type->name);
+        *bytes = sm->map;
+        return VKW_OK;
+    }
+    s = ensure_staging(sm, err);
+    if (s != VKW_OK)
+        return s;
+    s = run_copy(sm, false, timeout_ns, err);
+    if (s != VKW_OK)
+        return s;
+    if (!sm->staging_coherent &&
+        (r = flush_or_invalidate(sm->dev, sm->staging_memory, false)) != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkInvalidateMappedMemoryRanges", "staging buffer");
+    *bytes = sm->staging_map;
+    return VKW_OK;
+}
+
+void vkw_shared_memory_destroy(vkw_shared_memory *sm)
+{
+    vkw_device *dev = sm->dev;
+    /* On a wedged device the GPU may still use these: they are left. */
+    if (dev && dev->handle && !dev->wedged) {
+        if (sm->staging_map)
+            dev->vkUnmapMemory(dev->handle, sm->staging_memory);
+        if (sm->staging)
+            dev->vkDestroyBuffer(dev->handle, sm->staging, NULL);
+        if (sm->staging_memory)
+            dev->vkFreeMemory(dev->handle, sm->staging_memory, NULL);
+        if (sm->map)
+            dev->vkUnmapMemory(dev->handle, sm->memory);
+        if (sm->buffer)
+            dev->vkDestroyBuffer(dev->handle, sm->buffer, NULL);
+        if (sm->image)
+            dev->vkDestroyImage(dev->handle, sm->image, NULL);
+        if (sm->memory)
+            dev->vkFreeMemory(dev->handle, sm->memory, NULL);
+    }
+    sm->staging_map = sm->map = NULL;
+    sm->staging = sm->buffer = VK_NULL_HANDLE;
+    sm->image = VK_NULL_HANDLE;
+    sm->staging_memory = sm->memory = VK_NULL_HANDLE;
+}

@@ -1,0 +1,101 @@
+/* One side's view of a piece of memory shared between two processes: the
+ * exporter allocates and exports it, the importer imports the handle; both
+ * write and read it, by mapping (host-visible memory) or by a GPU copy through
+ * a staging buffer (device-local memory). */
+#ifndef VKW_SHARED_MEMORY_H
+#define VKW_SHARED_MEMORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan_core.h>
+
+#include "device.h"
+#include "handle_types.h"
+#include "bench/pattern.h"
+#include "platform/platform.h"
+#include "base/status.h"
+
+typedef enum vkw_resource { VKW_RESOURCE_BUFFER, VKW_RESOURCE_IMAGE } vkw_resource;
+typedef enum vkw_access { VKW_ACCESS_MAP, VKW_ACCESS_COPY } vkw_access;
+
+const char *vkw_resource_name(vkw_resource r);
+const char *vkw_access_name(vkw_access a);
+
+/* The images shared are 2D, this format, optimal tiling. */
+#define VKW_SHARED_IMAGE_FORMAT VK_FORMAT_R32_UINT
+#define VKW_SHARED_IMAGE_TEXEL 4u
+
+/* What both sides must agree on to create the same resource and import the
+ * same payload (VkImportMemoryFdInfoKHR: for OPAQUE_FD, allocationSize and
+ * memoryTypeIndex must match the exporter's). Plain data: it travels. */
+typedef struct vkw_memory_desc {
+    uint32_t handle_type; /* VkExternalMemoryHandleTypeFlagBits */
+    uint32_t resource;    /* vkw_resource */
+    uint32_t access;      /* vkw_access */
+    uint32_t memory_type_index;
+    uint64_t size; /* bytes written and verified (image: width*height*4) */
+    uint64_t allocation_size;
+    uint32_t dedicated; /* a dedicated allocation (required, or preferred) */
+    uint32_t dedicated_required;
+    uint32_t image_width, image_height;
+} vkw_memory_desc;
+
+typedef struct vkw_shared_memory {
+    vkw_device *dev; /* not owned */
+    const vkw_handle_type *type;
+    vkw_memory_desc desc;
+    VkMemoryPropertyFlags memory_flags;
+    VkBuffer buffer;
+    VkImage image;
+    VkDeviceMemory memory;
+    bool exported; /* NT handles: at most one export per object and type */
+    void *map;     /* access MAP: the mapping of `memory` */
+    /* access COPY: a host-visible staging buffer */
+    VkBuffer staging;
+    VkDeviceMemory staging_memory;
+    void *staging_map;
+    bool staging_coherent;
+    /* Where the payload is: owned by VK_QUEUE_FAMILY_EXTERNAL between the two
+     * processes (released by one, acquired by the other); images travel in
+     * VK_IMAGE_LAYOUT_GENERAL. */
+    bool external_owned;
+    VkImageLayout layout;
+} vkw_shared_memory;
+
+/* Exporter: creates the resource with external memory of handle type t
+ * (named nt_name where not NULL: a Win32 NT handle type),
+ * allocates exportable memory (dedicated where the driver requires or
+ * prefers it) of a type fit for `access`, and binds it. VKW_E_UNSUPPORTED with
+ * the reason when the driver cannot (not exportable or importable for this
+ * use, no fitting memory type, larger than the heap or the limits, out of
+ * device memory). */
+vkw_status vkw_shared_memory_create(vkw_device *dev, const vkw_handle_type *t, vkw_resource res,
+                                    vkw_access access, uint64_t size, const char *nt_name,
+                                    vkw_shared_memory *out, vkw_error *err);
+
+/* Exports the memory once; the handle belongs to the caller. */
+vkw_status vkw_shared_memory_export(vkw_shared_memory *sm, vkw_handle *out, vkw_error *err);
+
+/* Importer: creates the same resource and imports *handle into it (or the
+ * object named nt_name, a Win32 NT name, when not NULL). On success, where
+ * import takes ownership (fds), *handle becomes VKW_NO_HANDLE; otherwise
+ * (failure, or Win32 handles) the caller still owns and closes it. */
+vkw_status vkw_shared_memory_import(vkw_device *dev, const vkw_handle_type *t,
+                                    const vkw_memory_desc *desc, vkw_handle *handle,
+                                    const char *nt_name, vkw_shared_memory *out, vkw_error *err);
+
+/* Writes the pattern (desc.size bytes of it) and makes it visible to the
+ * other process (flush, or copy + release to VK_QUEUE_FAMILY_EXTERNAL). */
+vkw_status vkw_shared_memory_write(vkw_shared_memory *sm, const vkw_pattern *p, uint64_t timeout_ns,
+                                   vkw_error *err);
+
+/* Makes what the other process wrote readable here (invalidate, or acquire +
+ * copy to staging) and points *bytes at desc.size bytes of it. */
+vkw_status vkw_shared_memory_read(vkw_shared_memory *sm, const void **bytes, uint64_t timeout_ns,
+                                  vkw_error *err);
+
+/* Frees everything; the device must be idle for this memory (it is, after
+ * every call above returns). */
+void vkw_shared_memory_destroy(vkw_shared_memory *sm);
+
+#endif
