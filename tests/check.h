@@ -1,5 +1,8 @@
 /* A minimal test harness: each test is a named function; the executable runs
- * the one named on its command line, so CTest lists each behaviour. */
+ * the one named on its command line, so CTest lists each behaviour. The case
+ * table in main() is the only list of a file's tests: tests/CMakeLists.txt
+ * registers one CTest test per CASE(name) line it finds there, and `--list`
+ * prints the table, which a CTest test compares with what was registered. */
 #ifndef VKW_CHECK_H
 #define VKW_CHECK_H
 
@@ -33,8 +36,13 @@ typedef struct check_case {
 static int check_main(int argc, char **argv, const check_case *cases, size_t n)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s TEST\n", argv[0]);
+        fprintf(stderr, "usage: %s TEST | --list\n", argv[0]);
         return 2;
+    }
+    if (strcmp(argv[1], "--list") == 0) {
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", cases[i].name);
+        return fflush(stdout) == 0 ? 0 : 1;
     }
     for (size_t i = 0; i < n; i++)
         if (strcmp(cases[i].name, argv[1]) == 0) {

@@ -3,6 +3,12 @@ script, checks that record failures and go on, and the real executable run
 with the environment the build asks for.
 
     e2e_<area>.py --exe PATH --schema PATH TEST_NAME
+    e2e_<area>.py --exe PATH --schema PATH --list
+
+A script's top-level `def test_NAME():` functions are its tests and the only
+list of them: tests/CMakeLists.txt registers one CTest test per such line, and
+--list prints the functions, which a CTest test compares with what was
+registered.
 """
 import argparse
 import json
@@ -154,8 +160,16 @@ def main(tests):
     ap.add_argument("--exe", required=True)
     ap.add_argument("--schema", required=True)
     ap.add_argument("--runner", default="", help="runs the executable (e.g. wine)")
-    ap.add_argument("test")
+    ap.add_argument("--list", action="store_true", help="print the names of the tests")
+    ap.add_argument("test", nargs="?")
     ARGS = ap.parse_args()
+    if ARGS.list:
+        for name, fn in tests.items():
+            if name.startswith("test_") and callable(fn):
+                print(name[len("test_"):])
+        return 0
+    if ARGS.test is None:
+        ap.error("a test name or --list is required")
     fn = tests.get("test_" + ARGS.test)
     if not fn:
         print(f"no test named {ARGS.test}", file=sys.stderr)

@@ -92,9 +92,10 @@ static void validation_missing_layer_is_reported(void)
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
-        {"validation_capture_counts_a_deliberate_error",
-         validation_capture_counts_a_deliberate_error},
-        {"validation_missing_layer_is_reported", validation_missing_layer_is_reported},
+#define CASE(fn) {#fn, fn}
+        CASE(validation_capture_counts_a_deliberate_error),
+        CASE(validation_missing_layer_is_reported),
+#undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
 }
