@@ -7,6 +7,7 @@
 #include "vk/names.h"
 #include "platform/platform.h"
 #include "base/text_buffer.h"
+#include "report/report_vocab.h"
 
 const char *vkw_shown(const char *s)
 {
@@ -29,35 +30,11 @@ static const char *bytes(uint64_t n, char *buf, size_t len)
     return buf;
 }
 
-/* The verdict in one word, then why. */
-static const char *word(vkw_verdict_code c)
-{
-    switch (c) {
-    case VKW_VERDICT_SHAREABLE: return "yes";
-    case VKW_VERDICT_SHAREABLE_DEDICATED: return "yes*";
-    case VKW_VERDICT_NOT_CROSS_PROCESS: return "local";
-    case VKW_VERDICT_EXTENSION_MISSING:
-    case VKW_VERDICT_DRIVER_SAYS_NO: return "no";
-    case VKW_VERDICT_QUERY_FAILED: return "error";
-    case VKW_VERDICT_NOT_ON_THIS_OS: return "n/a";
-    case VKW_VERDICT_NOT_RUN: return "-";
-    }
-    return "?";
-}
-
-static const char *why(vkw_verdict_code c)
-{
-    switch (c) {
-    case VKW_VERDICT_EXTENSION_MISSING: return "extension missing: ";
-    case VKW_VERDICT_DRIVER_SAYS_NO: return "driver says no: ";
-    default: return "";
-    }
-}
-
+/* The verdict in the words of `report` too, then why. */
 static void verdict_line(FILE *f, const char *group, const char *type, const char *kind,
                          const vkw_verdict *v)
 {
-    fprintf(f, "    %-10s %-26s %-9s %-6s %s%s\n", group, type, kind, word(v->code), why(v->code),
+    fprintf(f, "    %-10s %-26s %-9s %-17s  %s\n", group, type, kind, vkw_verdict_shown(v->code),
             vkw_shown(v->detail));
 }
 

@@ -540,6 +540,48 @@ def test_report_rejects_bad_input():
                   f"odd input, {fmt}: exit 0, got {p.returncode}: {p.stderr}")
 
 
+def test_report_says_the_live_verdict_words():
+    """One set of verdict words: the live text of a lavapipe probe and `report`
+    of the report it wrote say each verdict in the same words."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "probe.json")
+        live = run("probe", "--json", path)
+        check(live.returncode == 0, f"a lavapipe probe: exit 0, got {live.returncode}: {live.stderr}")
+        if not check(os.path.exists(path), "the probe wrote its report"):
+            return
+        rep = load(path)
+        text = render(path)
+    shown = {}  # (object, handle type) -> the report's word
+    for l in text.splitlines():
+        m = re.match(r"  (memory|semaphore \((?:binary|timeline)\)|fence)\s{2,}(\S+)\s{2,}"
+                     r"(.+?)(?:\s{2,}|$)", l)
+        if m:
+            shown[(m.group(1), m.group(2))] = m.group(3)
+    dev = rep["devices"][0]
+    native = 0
+    for group, key in (("memory", "external_memory"), ("semaphore", "external_semaphores"),
+                       ("fence", "external_fences")):
+        for e in dev[key]:
+            ht = e["handle_type"]
+            verdicts = ([("binary", e["verdict"]["binary"]), ("timeline", e["verdict"]["timeline"])]
+                        if group == "semaphore" else [("", e["verdict"])])
+            for kind, v in verdicts:
+                obj = f"{group} ({kind})" if kind else group
+                word = shown.get((obj, ht))
+                check(word is not None, f"report shows {obj} {ht}")
+                if v["code"] == "not_on_this_os" or word is None:
+                    continue
+                native += 1
+                # The live line: "memory  OPAQUE_FD  <word>", a semaphore's
+                # timeline line under its binary one without the type.
+                lead = (rf"semaphore\s+{ht}\s+binary" if kind == "binary" else
+                        rf"semaphore\s+{ht}\s+binary.*\n\s+timeline" if kind == "timeline" else
+                        rf"{group}\s+{ht}")
+                check(re.search(lead + r"\s+" + re.escape(word) + r"\s", live.stdout),
+                      f"the live text says {obj} {ht} is {word!r} as the report does")
+    check(native >= 8, f"every native handle type compared: {native}")
+
+
 def test_report_renders_a_lavapipe_bench_run():
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "bench.json")

@@ -11,6 +11,9 @@ WORDS(command_words, "probe", "bench", "check");
 /* In the order of vkw_verdict_code. */
 WORDS(verdict_words, "not_run", "shareable", "shareable_dedicated_only", "not_on_this_os",
       "extension_missing", "driver_says_no", "not_cross_process", "query_failed");
+/* What people read for each of them (the live text, `report`), same order. */
+WORDS(verdict_shown_words, "not run", "shareable", "dedicated only", "not on this OS",
+      "extension missing", "driver says no", "this process only", "query failed");
 /* In the order of vkw_outcome. */
 WORDS(outcome_words, "not_run", "passed", "failed", "skipped");
 /* In the order of vkw_expect_outcome. */
@@ -27,6 +30,9 @@ WORDS(phase_words, "allocate", "export", "parent_write", "transfer", "import", "
 
 VOCAB(vkw_vocab_command, "command", "#/properties/command", command_words);
 VOCAB(vkw_vocab_verdict, "verdict code", "#/$defs/verdict/properties/code", verdict_words);
+_Static_assert(sizeof verdict_shown_words == sizeof verdict_words, "a shown word per verdict");
+/* Not a word of the JSON: no schema pointer. */
+VOCAB(vkw_vocab_verdict_shown, "verdict shown", NULL, verdict_shown_words);
 VOCAB(vkw_vocab_outcome, "round-trip outcome", "#/$defs/sync_result/properties/outcome",
       outcome_words);
 VOCAB(vkw_vocab_memory_outcome, "scenario outcome", "#/$defs/memory_scenario/properties/outcome",
@@ -54,6 +60,11 @@ const vkw_key_entry vkw_report_keys[VKW_REPORT_KEY_COUNT] = {
 const char *vkw_vocab_word(const vkw_vocab *v, uint32_t i)
 {
     return i < v->count ? v->words[i] : "unknown";
+}
+
+const char *vkw_verdict_shown(uint32_t code)
+{
+    return vkw_vocab_word(&vkw_vocab_verdict_shown, code);
 }
 
 int32_t vkw_vocab_find(const vkw_vocab *v, const char *s)
