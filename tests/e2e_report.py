@@ -591,6 +591,13 @@ def test_report_renders_a_lavapipe_bench_run():
         if not check(os.path.exists(path), "the bench wrote its report"):
             return
         rep = load(path)
+        # Read back into the typed report and written again: the same JSON
+        # (tests/test_report_parse.c, built beside the tool).
+        reader = os.path.join(os.path.dirname(harness.ARGS.exe), "tests", "test_report_parse")
+        rt = subprocess.run([reader, path], capture_output=True, text=True,
+                            env=harness.tool_env(), timeout=120)
+        check(rt.returncode == 0 and "the same JSON after a round trip" in rt.stdout,
+              f"the bench report read back and written again is the same: {rt.stderr[-2000:]}")
         want = passed_results(rep)
         kinds = {(r["mode"], r["peer"]) for r in want}
         check(("os", "process") in kinds and ("host-timeline", "thread") in kinds,

@@ -34,6 +34,10 @@ void vkw_report_free(vkw_report *r)
         free(r->bench);
         r->bench = NULL;
     }
+    if (r->source_free)
+        r->source_free(r->source);
+    r->source = NULL;
+    r->source_free = NULL;
     r->devices = NULL;
     r->layers = NULL;
     r->device_count = 0;

@@ -119,23 +119,10 @@ static void flag_names(jw *w, cJSON *o, const char *key, vkw_flag_kind kind, uin
         push_str(w, a, name);
 }
 
-static const char *state_name(vkw_query_state s)
-{
-    switch (s) {
-    case VKW_QUERY_NOT_RUN: return "not_run";
-    case VKW_QUERY_OK: return "ok";
-    case VKW_QUERY_NOT_APPLICABLE_OS: return "not_applicable_on_this_os";
-    case VKW_QUERY_FORMAT_UNSUPPORTED: return "format_not_supported";
-    case VKW_QUERY_SKIPPED: return "skipped";
-    case VKW_QUERY_FAILED: return "failed";
-    }
-    return "unknown";
-}
-
 static void props(jw *w, cJSON *o, const vkw_external_props *p, const vkw_handle_type *table,
                   size_t count)
 {
-    str(w, o, "state", state_name(p->state));
+    str(w, o, "state", vkw_vocab_word(&vkw_vocab_query_state, p->state));
     boolean(w, o, "exportable", p->exportable);
     boolean(w, o, "importable", p->importable);
     boolean(w, o, "dedicated_only", p->dedicated_only);

@@ -24,6 +24,9 @@ WORDS(check_words, "passed", "failed", "error", "environment", "interrupted");
 WORDS(mode_words, "os", "host-timeline", "queue-timeline", "queue-binary", "fence", "gpu-chain");
 /* In the order of vkw_peer. */
 WORDS(peer_words, "process", "thread");
+/* In the order of vkw_query_state. */
+WORDS(query_state_words, "not_run", "ok", "not_applicable_on_this_os", "format_not_supported",
+      "skipped", "failed");
 /* In the order of vkw_phase. */
 WORDS(phase_words, "allocate", "export", "parent_write", "transfer", "import", "child_read",
       "child_verify", "child_write", "parent_read", "parent_verify");
@@ -42,12 +45,14 @@ VOCAB(vkw_vocab_expect_outcome, "expectation outcome",
 VOCAB(vkw_vocab_check_outcome, "check outcome", "#/$defs/check/properties/outcome", check_words);
 VOCAB(vkw_vocab_sync_mode, "round-trip mode", "#/$defs/sync_result/properties/mode", mode_words);
 VOCAB(vkw_vocab_peer, "peer", "#/$defs/sync_result/properties/peer", peer_words);
+VOCAB(vkw_vocab_query_state, "query state", "#/$defs/props/properties/state", query_state_words);
 VOCAB(vkw_vocab_phase, "phase", "#/$defs/memory_scenario/properties/phases_us", phase_words);
 
 const vkw_vocab *const vkw_vocabs[] = {
     &vkw_vocab_command,        &vkw_vocab_verdict,        &vkw_vocab_outcome,
     &vkw_vocab_memory_outcome, &vkw_vocab_expect_outcome, &vkw_vocab_check_outcome,
     &vkw_vocab_sync_mode,      &vkw_vocab_peer,           &vkw_vocab_phase,
+    &vkw_vocab_query_state,
 };
 const size_t vkw_vocab_count = sizeof vkw_vocabs / sizeof vkw_vocabs[0];
 

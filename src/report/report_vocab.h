@@ -29,6 +29,7 @@ extern const vkw_vocab vkw_vocab_check_outcome;  /* vkw_check_verdict */
 extern const vkw_vocab vkw_vocab_sync_mode;      /* vkw_sync_mode */
 extern const vkw_vocab vkw_vocab_peer;           /* vkw_peer */
 extern const vkw_vocab vkw_vocab_phase;          /* vkw_phase: the keys of phases_us */
+extern const vkw_vocab vkw_vocab_query_state;    /* vkw_query_state */
 
 /* Every vocabulary, for the schema test. */
 extern const vkw_vocab *const vkw_vocabs[];
