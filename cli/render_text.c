@@ -5,7 +5,6 @@
 
 #include "bench/bench.h"
 #include "vk/names.h"
-#include "platform/platform.h"
 #include "base/text_buffer.h"
 #include "report/report_vocab.h"
 
@@ -138,13 +137,13 @@ static void device(FILE *f, const vkw_report *r, const vkw_device_report *d, boo
         fprintf(f, "  %-14s %s (%s) %s\n", "Driver", vkw_shown(d->driver_name),
                 vkw_driver_id_name(d->driver_id), vkw_shown(d->driver_info));
         fprintf(f, "  %-14s %s, conformance %u.%u.%u.%u\n", "Driver version",
-                vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_platform_os(), a,
+                vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_report_os(r), a,
                                           sizeof a),
                 d->conformance.major, d->conformance.minor, d->conformance.subminor,
                 d->conformance.patch);
     } else {
         fprintf(f, "  %-14s %s (no VK_KHR_driver_properties)\n", "Driver version",
-                vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_platform_os(), a,
+                vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_report_os(r), a,
                                           sizeof a));
     }
     if (d->has_id_properties) {

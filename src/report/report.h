@@ -224,6 +224,11 @@ void vkw_report_free(vkw_report *r);
 /* Records a failure as the report's outcome (keeps the first). */
 void vkw_report_set_error(vkw_report *r, const vkw_error *err);
 
+/* The OS family the report was written on, by its os name (a report read
+ * back may come from another): how its driver versions decode, what clock
+ * timed it. */
+vkw_os vkw_report_os(const vkw_report *r);
+
 /* Derives the verdicts of a device from its capabilities. */
 void vkw_verdict_compute(vkw_device_report *dev);
 const char *vkw_verdict_code_name(vkw_verdict_code code);
