@@ -540,6 +540,23 @@ def test_report_rejects_bad_input():
                   f"odd input, {fmt}: exit 0, got {p.returncode}: {p.stderr}")
 
 
+def test_report_read_back_keeps_the_report_os():
+    """A report of another OS read back: written again as that OS wrote it (the
+    timer's clock, a driver version's decoding), not as this one would."""
+    rep = load(H100_BENCH)
+    rep["os"] = "Windows"
+    rep["bench"]["round_trips"]["timer"]["clock"] = "QueryPerformanceCounter"
+    with tempfile.TemporaryDirectory() as d:
+        path = write(d, "windows.json", rep)
+        reader = os.path.join(os.path.dirname(harness.ARGS.exe), "tests", "test_report_parse")
+        # --earlier: the recorded report is of an earlier version, without
+        # keys added since; every key it has keeps its value.
+        rt = subprocess.run([reader, "--earlier", path], capture_output=True, text=True,
+                            env=harness.tool_env(), timeout=120)
+    check(rt.returncode == 0 and "the same JSON after a round trip" in rt.stdout,
+          f"a Windows report read back on {sys.platform} and written again: {rt.stderr[-2000:]}")
+
+
 def test_report_says_the_live_verdict_words():
     """One set of verdict words: the live text of a lavapipe probe and `report`
     of the report it wrote say each verdict in the same words."""

@@ -3,7 +3,9 @@
  *
  *     test_report_parse                   a lavapipe probe run here, and the
  *                                         reports recorded in tests/data
- *     test_report_parse REPORT.json...    these reports (a lavapipe bench's)
+ *     test_report_parse [--earlier] REPORT.json...
+ *                                         these reports (a lavapipe bench's);
+ *                                         --earlier: of an earlier version
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -197,8 +199,9 @@ cleanup:
 int main(int argc, char **argv)
 {
     if (argc > 1) {
-        for (int i = 1; i < argc; i++)
-            round_trip(argv[i], true);
+        bool earlier = strcmp(argv[1], "--earlier") == 0;
+        for (int i = earlier ? 2 : 1; i < argc; i++)
+            round_trip(argv[i], !earlier);
     } else {
         live_probe();
         round_trip(VKW_TEST_DATA "/h100-probe.json", false);
