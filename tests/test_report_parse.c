@@ -1,7 +1,8 @@
 /* The report reader (report_parse.c) against the writer (report_json.c): a
  * report written, read back and written again is the same JSON.
  *
- *     test_report_parse                   a lavapipe probe run here, and the
+ *     test_report_parse report_read_back_writes_the_same_json
+ *                                         a lavapipe probe run here, and the
  *                                         reports recorded in tests/data
  *     test_report_parse [--earlier] REPORT.json...
  *                                         these reports (a lavapipe bench's);
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "report/json_file.h"
 #include "report/report.h"
 #include "vkw.h"
@@ -21,8 +23,6 @@
 #if !defined(VKW_TEST_DATA) || !defined(VKW_TEST_OUT)
 #error "VKW_TEST_DATA: the path of tests/data; VKW_TEST_OUT: a folder of the build"
 #endif
-
-static int failures;
 
 /* The first line where two texts differ, to say where they part. */
 static void first_difference(const char *what, const char *a, const char *b)
@@ -101,17 +101,17 @@ static void round_trip(const char *path, bool exact)
     memset(&r, 0, sizeof r);
     if (vkw_load_report_json(path, &tree, &err) != VKW_OK || !(want = cJSON_Print(tree))) {
         fprintf(stderr, "%s: cannot read: %s\n", path, err.message);
-        failures++;
+        check_failures++;
         goto cleanup;
     }
     if (vkw_report_parse(path, &r, &err) != VKW_OK) {
         fprintf(stderr, "%s: read back: %s\n", path, err.message);
-        failures++;
+        check_failures++;
         goto cleanup;
     }
     if (vkw_report_to_json(&r, &again, &err) != VKW_OK) {
         fprintf(stderr, "%s: written again: %s\n", path, err.message);
-        failures++;
+        check_failures++;
         goto cleanup;
     }
     /* Values compared as cJSON compares them: a number printed from a
@@ -140,7 +140,7 @@ static void round_trip(const char *path, bool exact)
         remove(copy);
         if (s != VKW_OK) {
             fprintf(stderr, "%s: written again, read back: %s\n", path, err.message);
-            failures++;
+            check_failures++;
             goto cleanup;
         }
         same = strcmp(want, again) == 0;
@@ -150,7 +150,7 @@ static void round_trip(const char *path, bool exact)
         fprintf(stderr, "%s: a value changed in the round trip (above)\n", path);
     }
     if (!same) {
-        failures++;
+        check_failures++;
     } else {
         printf("%s: the same JSON after a round trip (%zu bytes)\n", path, strlen(want));
     }
@@ -176,13 +176,13 @@ static void live_probe(void)
     vkw_status s = vkw_probe_run(&o, &r, &err);
     if (s != VKW_OK || vkw_report_to_json(&r, &json, &err) != VKW_OK) {
         fprintf(stderr, "a live probe: %s\n", err.message);
-        failures++;
+        check_failures++;
         goto cleanup;
     }
     f = fopen(path, "w");
     if (!f || fputs(json, f) < 0 || fclose(f) != 0) {
         fprintf(stderr, "cannot write %s\n", path);
-        failures++;
+        check_failures++;
         f = NULL;
         goto cleanup;
     }
@@ -196,16 +196,25 @@ cleanup:
     vkw_report_free(&r);
 }
 
+static void report_read_back_writes_the_same_json(void)
+{
+    live_probe();
+    round_trip(VKW_TEST_DATA "/h100-probe.json", false);
+    round_trip(VKW_TEST_DATA "/h100-bench.json", false);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc > 1) {
-        bool earlier = strcmp(argv[1], "--earlier") == 0;
+    bool earlier = argc > 1 && strcmp(argv[1], "--earlier") == 0;
+    if (earlier || (argc > 1 && strstr(argv[1], ".json"))) {
         for (int i = earlier ? 2 : 1; i < argc; i++)
             round_trip(argv[i], !earlier);
-    } else {
-        live_probe();
-        round_trip(VKW_TEST_DATA "/h100-probe.json", false);
-        round_trip(VKW_TEST_DATA "/h100-bench.json", false);
+        return check_failures ? 1 : 0;
     }
-    return failures ? 1 : 0;
+    static const check_case cases[] = {
+#define CASE(fn) {#fn, fn}
+        CASE(report_read_back_writes_the_same_json),
+#undef CASE
+    };
+    return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
 }
