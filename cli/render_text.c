@@ -5,8 +5,8 @@
 
 #include "bench/bench.h"
 #include "vk/names.h"
-#include "platform/platform.h"
 #include "base/text_buffer.h"
+#include "report/report_vocab.h"
 
 const char *vkw_shown(const char *s)
 {
@@ -29,35 +29,11 @@ static const char *bytes(uint64_t n, char *buf, size_t len)
     return buf;
 }
 
-/* The verdict in one word, then why. */
-static const char *word(vkw_verdict_code c)
-{
-    switch (c) {
-    case VKW_VERDICT_SHAREABLE: return "yes";
-    case VKW_VERDICT_SHAREABLE_DEDICATED: return "yes*";
-    case VKW_VERDICT_NOT_CROSS_PROCESS: return "local";
-    case VKW_VERDICT_EXTENSION_MISSING:
-    case VKW_VERDICT_DRIVER_SAYS_NO: return "no";
-    case VKW_VERDICT_QUERY_FAILED: return "error";
-    case VKW_VERDICT_NOT_ON_THIS_OS: return "n/a";
-    case VKW_VERDICT_NOT_RUN: return "-";
-    }
-    return "?";
-}
-
-static const char *why(vkw_verdict_code c)
-{
-    switch (c) {
-    case VKW_VERDICT_EXTENSION_MISSING: return "extension missing: ";
-    case VKW_VERDICT_DRIVER_SAYS_NO: return "driver says no: ";
-    default: return "";
-    }
-}
-
+/* The verdict in the words of `report` too, then why. */
 static void verdict_line(FILE *f, const char *group, const char *type, const char *kind,
                          const vkw_verdict *v)
 {
-    fprintf(f, "    %-10s %-26s %-9s %-6s %s%s\n", group, type, kind, word(v->code), why(v->code),
+    fprintf(f, "    %-10s %-26s %-9s %-17s  %s\n", group, type, kind, vkw_verdict_shown(v->code),
             vkw_shown(v->detail));
 }
 
@@ -161,13 +137,13 @@ static void device(FILE *f, const vkw_report *r, const vkw_device_report *d, boo
         fprintf(f, "  %-14s %s (%s) %s\n", "Driver", vkw_shown(d->driver_name),
                 vkw_driver_id_name(d->driver_id), vkw_shown(d->driver_info));
         fprintf(f, "  %-14s %s, conformance %u.%u.%u.%u\n", "Driver version",
-                vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_platform_os(), a,
+                vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_report_os(r), a,
                                           sizeof a),
                 d->conformance.major, d->conformance.minor, d->conformance.subminor,
                 d->conformance.patch);
     } else {
         fprintf(f, "  %-14s %s (no VK_KHR_driver_properties)\n", "Driver version",
-                vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_platform_os(), a,
+                vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_report_os(r), a,
                                           sizeof a));
     }
     if (d->has_id_properties) {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "base/text_buffer.h"
-#include "report_render.h"
+#include "render_format.h"
 
 #if defined(__GNUC__)
 #define VKW_PRINTF(f, a) __attribute__((format(printf, f, a)))

@@ -121,13 +121,8 @@ static void header(vkw_doc *d, const cJSON *root)
 
 static const char *verdict_words(const char *code)
 {
-    /* People's words for the report's verdict codes (report_vocab.c), in the
-     * order of vkw_verdict_code. */
-    static const char *const words[] = {"not run",           "shareable",         "dedicated only",
-                                        "not on this OS",    "extension missing", "driver says no",
-                                        "this process only", "query failed"};
     int32_t v = vkw_vocab_find(&vkw_vocab_verdict, code);
-    return v >= 0 && (size_t)v < sizeof words / sizeof words[0] ? words[v] : or_dash(code);
+    return v >= 0 ? vkw_verdict_shown((uint32_t)v) : or_dash(code);
 }
 
 static void capability_row(vkw_doc *d, const char *object, const cJSON *entry, const cJSON *verdict)

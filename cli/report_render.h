@@ -4,12 +4,7 @@
 #define VKW_REPORT_RENDER_H
 
 #include "base/status.h"
-
-typedef enum vkw_render_format {
-    VKW_RENDER_TEXT,
-    VKW_RENDER_MARKDOWN,
-    VKW_RENDER_HTML,
-} vkw_render_format;
+#include "render_format.h"
 
 /* Reads the vkwin32h report at json_path and renders it; *out is malloc'd
  * text (caller frees). VKW_E_INVALID_ARG, naming the file and the problem,

@@ -37,7 +37,7 @@ def test_probe_finds_llvmpipe():
     check(p.returncode == 0, f"exit 0, got {p.returncode}: {p.stderr}")
     check("llvmpipe" in p.stdout, "text output names llvmpipe")
     check("Sharing across processes on Linux" in p.stdout, "text output has the verdict section")
-    check(re.search(r"memory\s+OPAQUE_FD\s+yes", p.stdout) is not None,
+    check(re.search(r"memory\s+OPAQUE_FD\s+shareable\s", p.stdout) is not None,
           "text verdict says OPAQUE_FD memory is shareable")
     p, r = probe_json()
     check(p.returncode == 0, "JSON report written")

@@ -540,6 +540,65 @@ def test_report_rejects_bad_input():
                   f"odd input, {fmt}: exit 0, got {p.returncode}: {p.stderr}")
 
 
+def test_report_read_back_keeps_the_report_os():
+    """A report of another OS read back: written again as that OS wrote it (the
+    timer's clock, a driver version's decoding), not as this one would."""
+    rep = load(H100_BENCH)
+    rep["os"] = "Windows"
+    rep["bench"]["round_trips"]["timer"]["clock"] = "QueryPerformanceCounter"
+    with tempfile.TemporaryDirectory() as d:
+        path = write(d, "windows.json", rep)
+        reader = os.path.join(os.path.dirname(harness.ARGS.exe), "tests", "test_report_parse")
+        # --earlier: the recorded report is of an earlier version, without
+        # keys added since; every key it has keeps its value.
+        rt = subprocess.run([reader, "--earlier", path], capture_output=True, text=True,
+                            env=harness.tool_env(), timeout=120)
+    check(rt.returncode == 0 and "the same JSON after a round trip" in rt.stdout,
+          f"a Windows report read back on {sys.platform} and written again: {rt.stderr[-2000:]}")
+
+
+def test_report_says_the_live_verdict_words():
+    """One set of verdict words: the live text of a lavapipe probe and `report`
+    of the report it wrote say each verdict in the same words."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "probe.json")
+        live = run("probe", "--json", path)
+        check(live.returncode == 0, f"a lavapipe probe: exit 0, got {live.returncode}: {live.stderr}")
+        if not check(os.path.exists(path), "the probe wrote its report"):
+            return
+        rep = load(path)
+        text = render(path)
+    shown = {}  # (object, handle type) -> the report's word
+    for l in text.splitlines():
+        m = re.match(r"  (memory|semaphore \((?:binary|timeline)\)|fence)\s{2,}(\S+)\s{2,}"
+                     r"(.+?)(?:\s{2,}|$)", l)
+        if m:
+            shown[(m.group(1), m.group(2))] = m.group(3)
+    dev = rep["devices"][0]
+    native = 0
+    for group, key in (("memory", "external_memory"), ("semaphore", "external_semaphores"),
+                       ("fence", "external_fences")):
+        for e in dev[key]:
+            ht = e["handle_type"]
+            verdicts = ([("binary", e["verdict"]["binary"]), ("timeline", e["verdict"]["timeline"])]
+                        if group == "semaphore" else [("", e["verdict"])])
+            for kind, v in verdicts:
+                obj = f"{group} ({kind})" if kind else group
+                word = shown.get((obj, ht))
+                check(word is not None, f"report shows {obj} {ht}")
+                if v["code"] == "not_on_this_os" or word is None:
+                    continue
+                native += 1
+                # The live line: "memory  OPAQUE_FD  <word>", a semaphore's
+                # timeline line under its binary one without the type.
+                lead = (rf"semaphore\s+{ht}\s+binary" if kind == "binary" else
+                        rf"semaphore\s+{ht}\s+binary.*\n\s+timeline" if kind == "timeline" else
+                        rf"{group}\s+{ht}")
+                check(re.search(lead + r"\s+" + re.escape(word) + r"\s", live.stdout),
+                      f"the live text says {obj} {ht} is {word!r} as the report does")
+    check(native >= 8, f"every native handle type compared: {native}")
+
+
 def test_report_renders_a_lavapipe_bench_run():
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "bench.json")
@@ -549,6 +608,13 @@ def test_report_renders_a_lavapipe_bench_run():
         if not check(os.path.exists(path), "the bench wrote its report"):
             return
         rep = load(path)
+        # Read back into the typed report and written again: the same JSON
+        # (tests/test_report_parse.c, built beside the tool).
+        reader = os.path.join(os.path.dirname(harness.ARGS.exe), "tests", "test_report_parse")
+        rt = subprocess.run([reader, path], capture_output=True, text=True,
+                            env=harness.tool_env(), timeout=120)
+        check(rt.returncode == 0 and "the same JSON after a round trip" in rt.stdout,
+              f"the bench report read back and written again is the same: {rt.stderr[-2000:]}")
         want = passed_results(rep)
         kinds = {(r["mode"], r["peer"]) for r in want}
         check(("os", "process") in kinds and ("host-timeline", "thread") in kinds,

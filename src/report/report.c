@@ -34,10 +34,23 @@ void vkw_report_free(vkw_report *r)
         free(r->bench);
         r->bench = NULL;
     }
+    if (r->source_free)
+        r->source_free(r->source);
+    r->source = NULL;
+    r->source_free = NULL;
     r->devices = NULL;
     r->layers = NULL;
     r->device_count = 0;
     r->layer_count = 0;
+}
+
+vkw_os vkw_report_os(const vkw_report *r)
+{
+    if (!r->os)
+        return vkw_platform_os();
+    if (strcmp(r->os, "Windows") == 0)
+        return VKW_OS_WINDOWS;
+    return strcmp(r->os, "Linux") == 0 ? VKW_OS_LINUX : VKW_OS_OTHER_POSIX;
 }
 
 void vkw_report_set_error(vkw_report *r, const vkw_error *err)

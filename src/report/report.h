@@ -212,6 +212,11 @@ typedef struct vkw_report {
 
     /* bench only (NULL for probe): owned */
     struct vkw_bench_report *bench;
+
+    /* A report read back from a file (vkw_report_parse): what its strings
+     * kept by pointer point into, released by source_free; NULL for a run. */
+    void *source;
+    void (*source_free)(void *source);
 } vkw_report;
 
 void vkw_report_init(vkw_report *r, const char *command);
@@ -219,9 +224,22 @@ void vkw_report_free(vkw_report *r);
 /* Records a failure as the report's outcome (keeps the first). */
 void vkw_report_set_error(vkw_report *r, const vkw_error *err);
 
+/* The OS family the report was written on, by its os name (a report read
+ * back may come from another): how its driver versions decode, what clock
+ * timed it. */
+vkw_os vkw_report_os(const vkw_report *r);
+
 /* Derives the verdicts of a device from its capabilities. */
 void vkw_verdict_compute(vkw_device_report *dev);
 const char *vkw_verdict_code_name(vkw_verdict_code code);
+
+/* Reads a probe or bench report file back into r (report_parse.c), the
+ * inverse of vkw_report_to_json for everything it writes but what it derives
+ * from the OS it runs on (a driver version's decoding, the timer's clock
+ * name): written again on the same OS, it is the same JSON. r is then freed
+ * with vkw_report_free. VKW_E_INVALID_ARG, naming the file, when it cannot
+ * be read or is not a probe or bench report. */
+vkw_status vkw_report_parse(const char *path, vkw_report *r, vkw_error *err);
 
 /* Serialises to JSON text (malloc'd; caller frees). */
 vkw_status vkw_report_to_json(const vkw_report *r, char **out, vkw_error *err);

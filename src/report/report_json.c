@@ -119,23 +119,10 @@ static void flag_names(jw *w, cJSON *o, const char *key, vkw_flag_kind kind, uin
         push_str(w, a, name);
 }
 
-static const char *state_name(vkw_query_state s)
-{
-    switch (s) {
-    case VKW_QUERY_NOT_RUN: return "not_run";
-    case VKW_QUERY_OK: return "ok";
-    case VKW_QUERY_NOT_APPLICABLE_OS: return "not_applicable_on_this_os";
-    case VKW_QUERY_FORMAT_UNSUPPORTED: return "format_not_supported";
-    case VKW_QUERY_SKIPPED: return "skipped";
-    case VKW_QUERY_FAILED: return "failed";
-    }
-    return "unknown";
-}
-
 static void props(jw *w, cJSON *o, const vkw_external_props *p, const vkw_handle_type *table,
                   size_t count)
 {
-    str(w, o, "state", state_name(p->state));
+    str(w, o, "state", vkw_vocab_word(&vkw_vocab_query_state, p->state));
     boolean(w, o, "exportable", p->exportable);
     boolean(w, o, "importable", p->importable);
     boolean(w, o, "dedicated_only", p->dedicated_only);
@@ -169,7 +156,7 @@ static void handle_type_head(jw *w, cJSON *o, const vkw_device_report *dev,
     str(w, o, "transference", ht->transference == VKW_TRANSFERENCE_COPY ? "copy" : "reference");
 }
 
-static void identity(jw *w, cJSON *d, const vkw_device_report *dev)
+static void identity(jw *w, cJSON *d, const vkw_device_report *dev, vkw_os os)
 {
     char buf[64];
     cJSON *o = add_obj(w, d, VKW_K(IDENTITY));
@@ -181,7 +168,6 @@ static void identity(jw *w, cJSON *d, const vkw_device_report *dev)
     version(w, o, "api_version", dev->api_version);
 
     cJSON *dv = o ? add_obj(w, o, "driver_version") : NULL;
-    vkw_os os = vkw_platform_os();
     num(w, dv, "raw", dev->driver_version);
     str(w, dv, "decoded",
         vkw_driver_version_string(dev->vendor_id, dev->driver_version, os, buf, sizeof buf));
@@ -551,7 +537,7 @@ static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sy
     }
 }
 
-static void round_trips(jw *w, cJSON *o, const vkw_bench_report *b)
+static void round_trips(jw *w, cJSON *o, const vkw_bench_report *b, vkw_os os)
 {
     if (!b->options.run_sync) {
         null(w, o, VKW_K(ROUND_TRIPS));
@@ -571,8 +557,7 @@ static void round_trips(jw *w, cJSON *o, const vkw_bench_report *b)
         null(w, opt, "pin");
     }
     cJSON *timer = add_obj(w, rt, "timer");
-    str(w, timer, "clock",
-        vkw_platform_os() == VKW_OS_WINDOWS ? "QueryPerformanceCounter" : "CLOCK_MONOTONIC");
+    str(w, timer, "clock", os == VKW_OS_WINDOWS ? "QueryPerformanceCounter" : "CLOCK_MONOTONIC");
     num(w, timer, "resolution_ns", (double)b->timer_resolution_ns);
     num(w, timer, "overhead_ns", b->timer_overhead_ns);
     cJSON *ra = add_arr(w, rt, VKW_K(RESULTS));
@@ -589,7 +574,7 @@ static void round_trips(jw *w, cJSON *o, const vkw_bench_report *b)
     num(w, sum, "not_run", b->sync_not_run);
 }
 
-static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
+static void bench(jw *w, cJSON *root, const vkw_bench_report *b, vkw_os os)
 {
     cJSON *o = add_obj(w, root, VKW_K(BENCH));
     if (!o)
@@ -653,7 +638,7 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b)
     num(w, tot, "failed", b->failed);
     num(w, tot, "skipped", b->skipped);
     num(w, tot, "not_run", b->not_run);
-    round_trips(w, o, b);
+    round_trips(w, o, b, os);
     num(w, o, "bench_ms", b->bench_ms);
 }
 
@@ -689,7 +674,7 @@ vkw_status vkw_report_to_cjson(const vkw_report *r, cJSON **out, vkw_error *err)
         num(&w, d, VKW_K(INDEX), dev->index);
         boolean(&w, d, "complete", dev->complete);
         if (d) {
-            identity(&w, d, dev);
+            identity(&w, d, dev, vkw_report_os(r));
             topology(&w, d, dev);
             capabilities(&w, d, dev);
         }
@@ -699,7 +684,7 @@ vkw_status vkw_report_to_cjson(const vkw_report *r, cJSON **out, vkw_error *err)
         num(&w, d, "probe_ms", dev->probe_ms);
     }
     if (r->bench)
-        bench(&w, root, r->bench);
+        bench(&w, root, r->bench, vkw_report_os(r));
     cJSON *timing = add_obj(&w, root, "timing");
     num(&w, timing, "total_ms", r->total_ms);
     if (w.oom) {

@@ -11,6 +11,9 @@ WORDS(command_words, "probe", "bench", "check");
 /* In the order of vkw_verdict_code. */
 WORDS(verdict_words, "not_run", "shareable", "shareable_dedicated_only", "not_on_this_os",
       "extension_missing", "driver_says_no", "not_cross_process", "query_failed");
+/* What people read for each of them (the live text, `report`), same order. */
+WORDS(verdict_shown_words, "not run", "shareable", "dedicated only", "not on this OS",
+      "extension missing", "driver says no", "this process only", "query failed");
 /* In the order of vkw_outcome. */
 WORDS(outcome_words, "not_run", "passed", "failed", "skipped");
 /* In the order of vkw_expect_outcome. */
@@ -21,12 +24,18 @@ WORDS(check_words, "passed", "failed", "error", "environment", "interrupted");
 WORDS(mode_words, "os", "host-timeline", "queue-timeline", "queue-binary", "fence", "gpu-chain");
 /* In the order of vkw_peer. */
 WORDS(peer_words, "process", "thread");
+/* In the order of vkw_query_state. */
+WORDS(query_state_words, "not_run", "ok", "not_applicable_on_this_os", "format_not_supported",
+      "skipped", "failed");
 /* In the order of vkw_phase. */
 WORDS(phase_words, "allocate", "export", "parent_write", "transfer", "import", "child_read",
       "child_verify", "child_write", "parent_read", "parent_verify");
 
 VOCAB(vkw_vocab_command, "command", "#/properties/command", command_words);
 VOCAB(vkw_vocab_verdict, "verdict code", "#/$defs/verdict/properties/code", verdict_words);
+_Static_assert(sizeof verdict_shown_words == sizeof verdict_words, "a shown word per verdict");
+/* Not a word of the JSON: no schema pointer. */
+VOCAB(vkw_vocab_verdict_shown, "verdict shown", NULL, verdict_shown_words);
 VOCAB(vkw_vocab_outcome, "round-trip outcome", "#/$defs/sync_result/properties/outcome",
       outcome_words);
 VOCAB(vkw_vocab_memory_outcome, "scenario outcome", "#/$defs/memory_scenario/properties/outcome",
@@ -36,12 +45,14 @@ VOCAB(vkw_vocab_expect_outcome, "expectation outcome",
 VOCAB(vkw_vocab_check_outcome, "check outcome", "#/$defs/check/properties/outcome", check_words);
 VOCAB(vkw_vocab_sync_mode, "round-trip mode", "#/$defs/sync_result/properties/mode", mode_words);
 VOCAB(vkw_vocab_peer, "peer", "#/$defs/sync_result/properties/peer", peer_words);
+VOCAB(vkw_vocab_query_state, "query state", "#/$defs/props/properties/state", query_state_words);
 VOCAB(vkw_vocab_phase, "phase", "#/$defs/memory_scenario/properties/phases_us", phase_words);
 
 const vkw_vocab *const vkw_vocabs[] = {
     &vkw_vocab_command,        &vkw_vocab_verdict,        &vkw_vocab_outcome,
     &vkw_vocab_memory_outcome, &vkw_vocab_expect_outcome, &vkw_vocab_check_outcome,
     &vkw_vocab_sync_mode,      &vkw_vocab_peer,           &vkw_vocab_phase,
+    &vkw_vocab_query_state,
 };
 const size_t vkw_vocab_count = sizeof vkw_vocabs / sizeof vkw_vocabs[0];
 
@@ -54,6 +65,11 @@ const vkw_key_entry vkw_report_keys[VKW_REPORT_KEY_COUNT] = {
 const char *vkw_vocab_word(const vkw_vocab *v, uint32_t i)
 {
     return i < v->count ? v->words[i] : "unknown";
+}
+
+const char *vkw_verdict_shown(uint32_t code)
+{
+    return vkw_vocab_word(&vkw_vocab_verdict_shown, code);
 }
 
 int32_t vkw_vocab_find(const vkw_vocab *v, const char *s)

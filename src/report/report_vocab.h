@@ -29,10 +29,17 @@ extern const vkw_vocab vkw_vocab_check_outcome;  /* vkw_check_verdict */
 extern const vkw_vocab vkw_vocab_sync_mode;      /* vkw_sync_mode */
 extern const vkw_vocab vkw_vocab_peer;           /* vkw_peer */
 extern const vkw_vocab vkw_vocab_phase;          /* vkw_phase: the keys of phases_us */
+extern const vkw_vocab vkw_vocab_query_state;    /* vkw_query_state */
 
 /* Every vocabulary, for the schema test. */
 extern const vkw_vocab *const vkw_vocabs[];
 extern const size_t vkw_vocab_count;
+
+/* The words people read for a verdict code, in vkw_verdict_code's order: the
+ * live text and `vkwin32h report` both show these (vkw_verdict_shown). */
+extern const vkw_vocab vkw_vocab_verdict_shown;
+/* The people's word of a verdict code; "unknown" when out of range. */
+const char *vkw_verdict_shown(uint32_t code);
 
 /* The word of value i; "unknown" when out of range. */
 const char *vkw_vocab_word(const vkw_vocab *v, uint32_t i);

@@ -1,4 +1,5 @@
-/* The readers of reports: `report` (text, Markdown and HTML) and `compare`.
+/* The readers of reports: `report` (text, Markdown and HTML), the typed
+ * reader (vkw_report_parse, then written again) and `compare`.
  * The input is one report, or two split at the first NUL byte (OLD, NEW).
  * They go in as files, through the same path the tool reads, but the files
  * are memfds: memory, not the disk, and nothing left behind. */
@@ -10,6 +11,7 @@
 
 #include "../../cli/report_render.h"
 #include "report/compare.h"
+#include "report/report.h"
 #include "fuzz.h"
 
 /* A memfd holding exactly data, as a path; false when the OS says no. */
@@ -50,6 +52,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vkw_status s = vkw_render_report_file(new_path, formats[size % 3], &out, &render_err);
     fuzz_require(s == VKW_OK ? out != NULL : out == NULL && render_err.message[0] != '\0');
     free(out);
+
+    /* The typed reader: a report it takes is one the writer can write again,
+     * and the writer's text is one it takes again. */
+    vkw_report typed;
+    vkw_error parse_err = {0};
+    s = vkw_report_parse(new_path, &typed, &parse_err);
+    fuzz_require(s == VKW_OK || parse_err.message[0] != '\0');
+    if (s == VKW_OK) {
+        char *json = NULL;
+        s = vkw_report_to_json(&typed, &json, &parse_err);
+        fuzz_require(s == VKW_OK ? json != NULL : parse_err.message[0] != '\0');
+        free(json);
+    }
+    vkw_report_free(&typed);
 
     vkw_comparison cmp;
     vkw_error err = {0};
