@@ -60,12 +60,16 @@ static int wait_value(VkSemaphore s, uint64_t v)
     return wait_fn(device, &info, 10000000000ull) == VK_SUCCESS;
 }
 
+static int peer_lost; /* the peer's wait timed out */
+
 static void *peer(void *arg)
 {
     (void)arg;
     for (uint64_t i = 1; i <= rounds; i++) {
-        if (!wait_value(sem_a, i))
+        if (!wait_value(sem_a, i)) {
+            peer_lost = 1;
             return NULL;
+        }
         signal_value(sem_b, i);
     }
     return NULL;
@@ -241,7 +245,7 @@ static int peer_main(int sock)
     if (write(sock, &ready, 1) != 1)
         return 2;
     peer(NULL);
-    return 0;
+    return peer_lost;
 }
 
 int main(int argc, char **argv)
