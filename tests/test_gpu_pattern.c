@@ -176,7 +176,9 @@ static void fill_case(vkw_gpu_pattern *gp, const region_case *c)
     free(want);
 }
 
-static void gpu_pattern_fill_equals_the_c_pattern(void)
+/* run on every case, with windows as large as the device takes and with
+ * windows of SMALL_WINDOW bytes. */
+static void each_case(void (*run)(vkw_gpu_pattern *, const region_case *))
 {
     CHECK(setup() == 0);
     vkw_gpu_pattern big = {0}, small = {0};
@@ -185,13 +187,18 @@ static void gpu_pattern_fill_equals_the_c_pattern(void)
     CHECK(vkw_gpu_pattern_create(&dev, 2u << 20, SMALL_WINDOW, &small, &err) == VKW_OK);
     if (!check_failures)
         for (size_t i = 0; i < N_CASES; i++) {
-            fill_case(&big, &cases_[i]);
-            fill_case(&small, &cases_[i]);
+            run(&big, &cases_[i]);
+            run(&small, &cases_[i]);
         }
     vkw_gpu_pattern_destroy(&small);
     vkw_gpu_pattern_destroy(&big);
     CHECK(log_.validation_errors == 0);
     teardown();
+}
+
+static void gpu_pattern_fill_equals_the_c_pattern(void)
+{
+    each_case(fill_case);
 }
 
 static void verify_case(vkw_gpu_pattern *gp, const region_case *c)
@@ -216,20 +223,7 @@ static void verify_case(vkw_gpu_pattern *gp, const region_case *c)
 
 static void gpu_pattern_verify_passes_the_c_pattern(void)
 {
-    CHECK(setup() == 0);
-    vkw_gpu_pattern big = {0}, small = {0};
-    vkw_error err;
-    CHECK(vkw_gpu_pattern_create(&dev, 2u << 20, 0, &big, &err) == VKW_OK);
-    CHECK(vkw_gpu_pattern_create(&dev, 2u << 20, SMALL_WINDOW, &small, &err) == VKW_OK);
-    if (!check_failures)
-        for (size_t i = 0; i < N_CASES; i++) {
-            verify_case(&big, &cases_[i]);
-            verify_case(&small, &cases_[i]);
-        }
-    vkw_gpu_pattern_destroy(&small);
-    vkw_gpu_pattern_destroy(&big);
-    CHECK(log_.validation_errors == 0);
-    teardown();
+    each_case(verify_case);
 }
 
 /* A byte flipped at `at` (and at `also`, when not the same) is found by the

@@ -38,6 +38,20 @@ static double *mixture(size_t n, size_t k, const double *share, const double *ns
     return x;
 }
 
+/* The modes of such a mixture, drawn from the sequence started at seed. */
+static int modes_of_mixture(uint64_t seed, size_t n, size_t k, const double *share,
+                            const double *ns, const double *sd, vkw_modes *m)
+{
+    rng = seed;
+    double *x = mixture(n, k, share, ns, sd);
+    CHECK(x != NULL);
+    if (!x)
+        return -1;
+    vkw_modes_of(x, n, m);
+    free(x);
+    return 0;
+}
+
 static int near(double got, double want, double tolerance)
 {
     int ok = fabs(got - want) <= tolerance;
@@ -50,14 +64,10 @@ static void modes_half_5_5_us_half_8_us_are_two(void)
 {
     const double share[] = {0.5, 0.5}, ns[] = {5500, 8000}, sd[] = {0.03, 0.04};
     for (uint64_t seed = 1; seed <= 10; seed++) {
-        rng = seed;
         size_t n = seed % 2 ? 20000 : 1000;
-        double *x = mixture(n, 2, share, ns, sd);
         vkw_modes m;
-        CHECK(x != NULL);
-        if (!x)
+        if (modes_of_mixture(seed, n, 2, share, ns, sd, &m) != 0)
             return;
-        vkw_modes_of(x, n, &m);
         CHECK(m.count == 2);
         if (m.count == 2) {
             CHECK(near(m.mode[0].share, 0.5, 0.05) && near(m.mode[1].share, 0.5, 0.05));
@@ -65,7 +75,6 @@ static void modes_half_5_5_us_half_8_us_are_two(void)
             CHECK(m.mode[0].count + m.mode[1].count == n);
             CHECK(m.mode[0].max < m.mode[1].min);
         }
-        free(x);
     }
 }
 
@@ -75,26 +84,17 @@ static void modes_of_unequal_and_three_way_mixtures(void)
     const double share3[] = {0.4, 0.3, 0.3}, ns3[] = {3000, 5500, 12000},
                  sd3[] = {0.04, 0.04, 0.06};
     vkw_modes m;
-    rng = 99;
-    double *x = mixture(5000, 2, share2, ns2, sd2);
-    CHECK(x != NULL);
-    if (!x)
+    if (modes_of_mixture(99, 5000, 2, share2, ns2, sd2, &m) != 0)
         return;
-    vkw_modes_of(x, 5000, &m);
     CHECK(m.count == 2 && near(m.mode[0].share, 0.8, 0.03) && near(m.mode[1].share, 0.2, 0.03));
-    free(x);
-    x = mixture(5000, 3, share3, ns3, sd3);
-    CHECK(x != NULL);
-    if (!x)
+    if (modes_of_mixture(100, 5000, 3, share3, ns3, sd3, &m) != 0)
         return;
-    vkw_modes_of(x, 5000, &m);
     CHECK(m.count == 3);
     if (m.count == 3) {
         CHECK(near(m.mode[0].median, 3000, 60) && near(m.mode[1].median, 5500, 110) &&
               near(m.mode[2].median, 12000, 300));
         CHECK(near(m.mode[0].share, 0.4, 0.03) && near(m.mode[2].share, 0.3, 0.03));
     }
-    free(x);
 }
 
 /* One mode, with the noise of real round trips (a spread of 3 to 30 %, and a
@@ -107,21 +107,16 @@ static void modes_of_a_noisy_single_mode_is_one(void)
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
         for (size_t p = 0; p < sizeof spreads / sizeof spreads[0]; p++)
             for (uint64_t seed = 1; seed <= 20; seed++) {
-                rng = seed * 7919 + s * 31 + p;
                 size_t n = (size_t)sizes[s];
                 const double sd[] = {spreads[p], 0.2};
-                double *x = mixture(n, 2, share, ns, sd);
                 vkw_modes m;
-                CHECK(x != NULL);
-                if (!x)
+                if (modes_of_mixture(seed * 7919 + s * 31 + p, n, 2, share, ns, sd, &m) != 0)
                     return;
-                vkw_modes_of(x, n, &m);
                 if (m.count != 1)
                     fprintf(stderr, "n %zu, spread %g, seed %llu: %u modes\n", n, spreads[p],
                             (unsigned long long)seed, m.count);
                 CHECK(m.count == 1 && m.mode[0].share == 1.0 && m.mode[0].count == n);
                 CHECK(near(m.mode[0].median, 6800, 6800 * spreads[p]));
-                free(x);
             }
 }
 
