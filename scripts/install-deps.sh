@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config   # compiler and build
   libvulkan-dev                      # Vulkan headers (the loader is loaded at run time)
+  glslang-tools                      # glslangValidator: the compute shaders to SPIR-V at build time
   libcjson-dev                       # JSON reports
   libvulkan1 mesa-vulkan-drivers     # the loader and lavapipe, a real Vulkan on the CPU
   vulkan-validationlayers            # the oracle the tests run under

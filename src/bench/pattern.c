@@ -3,27 +3,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* splitmix64 of the seed and the word's index: position-addressable, so any
- * window of the pattern can be checked on its own. */
-static inline uint64_t word_at(uint64_t seed, uint64_t index)
+/* The pattern is a sequence of 32-bit little-endian words; word i of seed s
+ * is mix32(lo32(i) ^ key), where key = mix32(lo32(s) ^ mix32(hi32(s) ^
+ * mix32(hi32(i) + 0x9E3779B9))). mix32 is a bijection of 32-bit words
+ * (lowbias32: two xor-shift-multiply rounds), so within 2^32 words (16 GiB)
+ * no word repeats, and every word depends on the seed and its own index.
+ * Only 32-bit operations: shaders/pattern_common.glsl computes the very same
+ * words on the GPU (keep the two in step; the gpu_* tests compare them). */
+static inline uint32_t mix32(uint32_t x)
 {
-    uint64_t z = seed + (index + 1) * 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    x ^= x >> 16;
+    x *= 0x7feb352du;
+    x ^= x >> 15;
+    x *= 0x846ca68bu;
+    x ^= x >> 16;
+    return x;
+}
+
+static inline uint32_t key_of(uint64_t seed, uint32_t index_hi)
+{
+    return mix32((uint32_t)seed ^ mix32((uint32_t)(seed >> 32) ^ mix32(index_hi + 0x9E3779B9u)));
+}
+
+uint32_t vkw_pattern_word(uint64_t seed, uint64_t index)
+{
+    return mix32((uint32_t)index ^ key_of(seed, (uint32_t)(index >> 32)));
 }
 
 void vkw_pattern_fill(void *dst, size_t len, uint64_t seed)
 {
     unsigned char *p = dst;
-    size_t words = len / 8;
-    for (size_t i = 0; i < words; i++) {
-        uint64_t w = word_at(seed, i);
-        memcpy(p + i * 8, &w, 8);
+    uint64_t words = len / 4;
+    uint32_t key = key_of(seed, 0), key_hi = 0;
+    for (uint64_t i = 0; i < words; i++) {
+        if ((uint32_t)(i >> 32) != key_hi) {
+            key_hi = (uint32_t)(i >> 32);
+            key = key_of(seed, key_hi);
+        }
+        uint32_t w = mix32((uint32_t)i ^ key);
+        memcpy(p + i * 4, &w, 4);
     }
-    if (len % 8) {
-        uint64_t w = word_at(seed, words);
-        memcpy(p + words * 8, &w, len % 8);
+    if (len % 4) {
+        uint32_t w = vkw_pattern_word(seed, words);
+        memcpy(p + words * 4, &w, len % 4);
     }
 }
 

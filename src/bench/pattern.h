@@ -1,8 +1,9 @@
 /* Seeded byte patterns that prove two processes see the same memory: every
- * 8-byte word depends on the seed and its own offset, so a stale, shifted,
+ * 4-byte word depends on the seed and its own offset, so a stale, shifted,
  * zeroed or half-written buffer cannot pass. A pattern is generated into host
  * memory outside the timed part, so that writing it (memcpy) and verifying it
- * (memcmp) run at the speed of the memory under test, not of the generator. */
+ * (memcmp) run at the speed of the memory under test, not of the generator. The
+ * same pattern is written and checked on the GPU by vk/compute.h. */
 #ifndef VKW_PATTERN_H
 #define VKW_PATTERN_H
 
@@ -23,6 +24,10 @@ typedef struct vkw_pattern {
     size_t len, cap;
     uint64_t seed;
 } vkw_pattern;
+
+/* Word `index` (a 32-bit word, stored little-endian at byte 4 * index) of
+ * the pattern of seed: the function the GPU's shaders compute too. */
+uint32_t vkw_pattern_word(uint64_t seed, uint64_t index);
 
 /* Fills dst with the pattern of seed. */
 void vkw_pattern_fill(void *dst, size_t len, uint64_t seed);

@@ -193,3 +193,163 @@ double vkw_mann_whitney_greater(const double *x, size_t n, const double *y, size
     double z = (uy - mean - 0.5) / sqrt(var);
     return 0.5 * erfc(z / sqrt(2.0));
 }
+
+/* ---- Modes (stats.h: the method) ------------------------------------------ */
+
+#define MODE_BINS 1024
+
+typedef struct mode_histogram {
+    double smooth[MODE_BINS];
+    uint32_t bins;
+    double lo, width; /* log2 of the first bin's start, bin width in octaves */
+} mode_histogram;
+
+static uint32_t mode_bin(const mode_histogram *h, double v)
+{
+    double x = v > 0 ? (log2(v) - h->lo) / h->width : 0;
+    if (!(x > 0))
+        return 0;
+    return x >= h->bins - 1 ? h->bins - 1 : (uint32_t)x;
+}
+
+static void mode_histogram_of(const double *sorted, size_t n, mode_histogram *h)
+{
+    double first = sorted[0] > 0 ? sorted[0] : 1.0;
+    double q1 = sorted[n / 4] > first ? sorted[n / 4] : first;
+    double q3 = sorted[(3 * n) / 4] > q1 ? sorted[(3 * n) / 4] : q1;
+    double width = 2 * (log2(q3) - log2(q1)) / cbrt((double)n);
+    h->width = width < 1.0 / 64 ? 1.0 / 64 : width > 1.0 / 8 ? 1.0 / 8 : width;
+    h->lo = log2(first);
+    double span = (sorted[n - 1] > first ? log2(sorted[n - 1]) - h->lo : 0) / h->width;
+    h->bins = span + 2 >= MODE_BINS ? MODE_BINS : (uint32_t)span + 2;
+    uint32_t raw[MODE_BINS] = {0};
+    for (size_t i = 0; i < n; i++)
+        raw[mode_bin(h, sorted[i])]++;
+    for (uint32_t b = 0; b < h->bins; b++)
+        h->smooth[b] =
+            ((b ? raw[b - 1] : 0) + 2.0 * raw[b] + (b + 1 < h->bins ? raw[b + 1] : 0)) / 4;
+}
+
+/* The highest smoothed bin in [from, to]. */
+static double mode_peak(const mode_histogram *h, uint32_t from, uint32_t to)
+{
+    double m = 0;
+    for (uint32_t b = from; b <= to; b++)
+        m = h->smooth[b] > m ? h->smooth[b] : m;
+    return m;
+}
+
+/* How unclear cut k is: its bin over the lower of its sides' peaks (cut k
+ * ends a side: sides are [cuts[k-1] + 1, cuts[k]] and [cuts[k] + 1, ...]). */
+static double cut_ratio(const mode_histogram *h, const uint32_t *cuts, uint32_t ncuts, uint32_t k)
+{
+    uint32_t from = k ? cuts[k - 1] + 1 : 0, to = k + 1 < ncuts ? cuts[k + 1] : h->bins - 1;
+    double left = mode_peak(h, from, cuts[k]), right = mode_peak(h, cuts[k] + 1, to);
+    double low = left < right ? left : right;
+    return low > 0 ? h->smooth[cuts[k]] / low : 1.0;
+}
+
+static void remove_cut(uint32_t *cuts, uint32_t *ncuts, uint32_t k)
+{
+    memmove(cuts + k, cuts + k + 1, (*ncuts - k - 1) * sizeof *cuts);
+    (*ncuts)--;
+}
+
+/* The least clear cut (highest ratio). */
+static uint32_t least_clear_cut(const mode_histogram *h, const uint32_t *cuts, uint32_t ncuts,
+                                double *ratio)
+{
+    uint32_t worst = 0;
+    *ratio = -1;
+    for (uint32_t k = 0; k < ncuts; k++) {
+        double r = cut_ratio(h, cuts, ncuts, k);
+        if (r > *ratio) {
+            *ratio = r;
+            worst = k;
+        }
+    }
+    return worst;
+}
+
+/* The samples (sorted) of each side of the cuts: side k is [start[k], start[k + 1]). */
+static void side_starts(const mode_histogram *h, const double *sorted, size_t n,
+                        const uint32_t *cuts, uint32_t ncuts, size_t *start)
+{
+    size_t i = 0;
+    start[0] = 0;
+    for (uint32_t k = 0; k < ncuts; k++) {
+        while (i < n && mode_bin(h, sorted[i]) <= cuts[k])
+            i++;
+        start[k + 1] = i;
+    }
+    start[ncuts + 1] = n;
+}
+
+void vkw_modes_of(double *samples, size_t n, vkw_modes *out)
+{
+    mode_histogram h;
+    uint32_t cuts[MODE_BINS / 2];
+    size_t start[MODE_BINS / 2 + 2];
+    uint32_t ncuts = 0;
+    memset(out, 0, sizeof *out);
+    if (n == 0)
+        return;
+    qsort(samples, n, sizeof *samples, cmp_double);
+    if (n >= VKW_MODE_MIN_SAMPLES) {
+        mode_histogram_of(samples, n, &h);
+        /* 2. a cut at the lowest bin between neighbouring local maxima */
+        int32_t last_peak = -1;
+        for (uint32_t b = 0; b < h.bins; b++) {
+            double left = b ? h.smooth[b - 1] : 0, right = b + 1 < h.bins ? h.smooth[b + 1] : 0;
+            if (!(h.smooth[b] > left && h.smooth[b] >= right))
+                continue;
+            if (last_peak >= 0 && ncuts < MODE_BINS / 2) {
+                uint32_t low = (uint32_t)last_peak;
+                for (uint32_t v = (uint32_t)last_peak; v < b; v++)
+                    if (h.smooth[v] < h.smooth[low])
+                        low = v;
+                cuts[ncuts++] = low;
+            }
+            last_peak = (int32_t)b;
+        }
+        /* 3. only clear valleys stay */
+        double ratio;
+        while (ncuts) {
+            uint32_t k = least_clear_cut(&h, cuts, ncuts, &ratio);
+            if (ratio <= VKW_MODE_VALLEY)
+                break;
+            remove_cut(cuts, &ncuts, k);
+        }
+        /* 4. only modes with a share of their own stay, at most VKW_MODES_MAX */
+        while (ncuts) {
+            side_starts(&h, samples, n, cuts, ncuts, start);
+            uint32_t small = 0;
+            for (uint32_t k = 1; k <= ncuts; k++)
+                if (start[k + 1] - start[k] < start[small + 1] - start[small])
+                    small = k;
+            if ((double)(start[small + 1] - start[small]) >= VKW_MODE_MIN_SHARE * (double)n) {
+                if (ncuts + 1 <= VKW_MODES_MAX)
+                    break;
+                remove_cut(cuts, &ncuts, least_clear_cut(&h, cuts, ncuts, &ratio));
+                continue;
+            }
+            /* the cut on its side that is less clear (its only one at an end) */
+            uint32_t k = small == 0       ? 0
+                         : small == ncuts ? ncuts - 1
+                         : cut_ratio(&h, cuts, ncuts, small - 1) > cut_ratio(&h, cuts, ncuts, small)
+                             ? small - 1
+                             : small;
+            remove_cut(cuts, &ncuts, k);
+        }
+    }
+    side_starts(&h, samples, n, cuts, ncuts, start);
+    for (uint32_t m = 0; m <= ncuts; m++) {
+        size_t a = start[m], c = start[m + 1] - start[m];
+        vkw_mode *o = &out->mode[out->count++];
+        o->count = (uint32_t)c;
+        o->share = (double)c / (double)n;
+        o->min = samples[a];
+        o->max = samples[a + c - 1];
+        o->median = c % 2 ? samples[a + c / 2] : (samples[a + c / 2 - 1] + samples[a + c / 2]) / 2;
+    }
+}

@@ -45,7 +45,23 @@
     X(vkResetFences)                  \
     X(vkWaitForFences)                \
     X(vkCreateSemaphore)              \
-    X(vkDestroySemaphore)
+    X(vkDestroySemaphore)             \
+    X(vkCreateShaderModule)           \
+    X(vkDestroyShaderModule)          \
+    X(vkCreateDescriptorSetLayout)    \
+    X(vkDestroyDescriptorSetLayout)   \
+    X(vkCreatePipelineLayout)         \
+    X(vkDestroyPipelineLayout)        \
+    X(vkCreateComputePipelines)       \
+    X(vkDestroyPipeline)              \
+    X(vkCreateDescriptorPool)         \
+    X(vkDestroyDescriptorPool)        \
+    X(vkAllocateDescriptorSets)       \
+    X(vkUpdateDescriptorSets)         \
+    X(vkCmdBindPipeline)              \
+    X(vkCmdBindDescriptorSets)        \
+    X(vkCmdPushConstants)             \
+    X(vkCmdDispatch)
 
 /* Present only where their extension is enabled. The Win32 entry points live
  * in external_win32.c (their types need <windows.h>), resolved into ext_fn. */
