@@ -24,7 +24,9 @@ LAYERS = ["src/base", "src/platform", "src/vk", "src/report", "probes", "src/ben
 PUBLIC = {"src/vkw.h", "src/base/status.h", "src/base/text_buffer.h", "src/vk/names.h",
           "src/vk/device_filter.h", "src/report/report.h", "src/report/report_vocab.h",
           "src/report/report_file.h", "src/report/compare.h", "src/bench/bench.h",
-          "src/check/check.h"}
+          "src/check/check.h",
+          # the bench's options as data: cli/args.c parses argv and prints usage with them
+          "src/bench/bench_options.h"}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
