@@ -477,10 +477,13 @@ static int option_left(const vkw_option *o, char *buf, size_t len)
 static void option_help(const vkw_option *o, char *buf, size_t len)
 {
     int n = snprintf(buf, len, "%s", o->help);
-    char bounds[64] = "", def[64] = "";
+    char bounds[64] = "", def[64] = "", most[32];
     if (o->type == VKW_OPTION_UINT)
         snprintf(bounds, sizeof bounds, "%llu to %llu", (unsigned long long)o->min,
                  (unsigned long long)o->max);
+    if (o->type == VKW_OPTION_SIZES)
+        snprintf(bounds, sizeof bounds, "each at most %s, at most %u",
+                 vkw_option_size_text(o->max, most, sizeof most), o->max_items);
     if (o->has_default)
         snprintf(def, sizeof def, "default %llu", (unsigned long long)o->def);
     else if (o->def_text)

@@ -68,7 +68,7 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                        .key = "sizes",
                        .config = MEMORY,
                        .runs = VKW_RUN_BENCH,
-                       .help = "allocation sizes; 'K', 'M', 'G' binary, at most 64G"},
+                       .help = "allocation sizes; 'K', 'M', 'G' binary"},
     [VKW_OPT_HANDLE_TYPES] = {.flag = "--handle-types",
                               .metavar = "LIST",
                               .type = VKW_OPTION_NAMES,
@@ -231,6 +231,20 @@ const char *vkw_option_type_name(vkw_option_type t)
     return "unknown";
 }
 
+const char *vkw_option_size_text(uint64_t bytes, char *buf, size_t len)
+{
+    static const char units[] = "GMK";
+    for (unsigned u = 0; u < 3; u++) {
+        uint64_t unit = 1ull << (10 * (3 - u));
+        if (bytes >= unit && bytes % unit == 0) {
+            snprintf(buf, len, "%llu%c", (unsigned long long)(bytes / unit), units[u]);
+            return buf;
+        }
+    }
+    snprintf(buf, len, "%llu", (unsigned long long)bytes);
+    return buf;
+}
+
 bool vkw_option_find_name(const vkw_option *opt, const char *name, uint32_t *k)
 {
     for (uint32_t i = 0; opt->name && opt->name(i); i++)
@@ -374,10 +388,11 @@ static vkw_status list_item(const vkw_option *opt, const char *label, const char
     }
     if (vkw_size_parse(item, value))
         return VKW_OK;
-    char shown[96];
+    char shown[96], most[32];
     return vkw_fail(err, VKW_E_INVALID_ARG,
-                    "%s: '%s' is not a size from 1 byte to 64G (e.g. 64K, 16M, 1G)", label,
-                    vkw_text_escape(item, shown, sizeof shown));
+                    "%s: '%s' is not a size from 1 byte to %s (e.g. 64K, 16M, 1G)", label,
+                    vkw_text_escape(item, shown, sizeof shown),
+                    vkw_option_size_text(opt->max, most, sizeof most));
 }
 
 /* A comma-separated list; "all" (a default only) is every name. */

@@ -78,6 +78,8 @@ typedef enum vkw_bench_option_id {
 
 extern const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT];
 
+/* A size as an option takes it: "64G", "16M", "65536". */
+const char *vkw_option_size_text(uint64_t bytes, char *buf, size_t len);
 /* Any option: the index of a name of its set; its names as "a, b, c". */
 bool vkw_option_find_name(const vkw_option *opt, const char *name, uint32_t *k);
 const char *vkw_option_names(const vkw_option *opt, const char *sep, char *buf, size_t len);

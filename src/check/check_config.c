@@ -425,17 +425,10 @@ static vkw_status capability(reader *r, vkw_check_config *c, const cJSON *e,
     return s;
 }
 
-static vkw_status memory_type_item(reader *r, const vkw_check_config *c, const cJSON *e,
-                                   uint32_t *k)
-{
-    return handle_type(r, c, e, NULL, vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT,
-                       "memory", k);
-}
-
 /* A size: bytes, or a string with a binary unit ("64K"). */
 static vkw_status size_item(reader *r, const vkw_option *opt, const cJSON *e, uint64_t *bytes)
 {
-    char g[80];
+    char g[80], most[32];
     bool ok = cJSON_IsString(e) && vkw_size_parse(e->valuestring, bytes);
     if (cJSON_IsNumber(e) && e->valuedouble >= (double)opt->min &&
         e->valuedouble <= (double)opt->max && e->valuedouble == floor(e->valuedouble)) {
@@ -444,9 +437,9 @@ static vkw_status size_item(reader *r, const vkw_option *opt, const cJSON *e, ui
     }
     if (!ok)
         return bad(r, NULL,
-                   "expected a size from 1 byte to 64G (bytes, or a string like "
+                   "expected a size from 1 byte to %s (bytes, or a string like "
                    "\"64K\", \"16M\", \"1G\"), got %s",
-                   got(e, g, sizeof g));
+                   vkw_option_size_text(opt->max, most, sizeof most), got(e, g, sizeof g));
     return VKW_OK;
 }
 
@@ -466,7 +459,8 @@ static vkw_status option_list(reader *r, const vkw_check_config *c, const cJSON 
         if (opt->type == VKW_OPTION_SIZES)
             s = size_item(r, opt, e, &value);
         else if (id == VKW_OPT_HANDLE_TYPES)
-            s = memory_type_item(r, c, e, &k);
+            s = handle_type(r, c, e, NULL, vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT,
+                            "memory", &k);
         else
             s = option_one_of(r, e, NULL, opt, &k);
         value = opt->type == VKW_OPTION_SIZES ? value : k;
