@@ -1,3 +1,6 @@
+/* The command line: two tables of options, the library's bench options
+ * (bench/bench_options.h) and the tool's own below. Parsing, the check of
+ * which command takes which option, and the usage text all follow from them. */
 #include "args.h"
 
 #include <stdint.h>
@@ -5,27 +8,250 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/check_config.h"
-#include "vk/names.h"
 #include "base/text_buffer.h"
+#include "bench/bench_options.h"
+
+#define CMD(x) (1u << (x))
+#define RUNS (CMD(VKW_CMD_PROBE) | CMD(VKW_CMD_BENCH))
+
+static const char *progress_name(uint32_t k)
+{
+    static const char *const names[] = {"auto", "always", "never"}; /* vkw_progress_mode */
+    return k < 3 ? names[k] : NULL;
+}
+
+static const char *format_name(uint32_t k)
+{
+    static const char *const names[] = {"text", "markdown", "html"};
+    return k < 3 ? names[k] : NULL;
+}
+
+/* The tool's own options. */
+typedef enum cli_id {
+    ID_CONFIG,
+    ID_JSON,
+    ID_JUNIT,
+    ID_SUMMARY,
+    ID_DRY_RUN,
+    ID_DEVICE,
+    ID_LOADER,
+    ID_VALIDATE,
+    ID_PROGRESS,
+    ID_FORMAT,
+    ID_OUTPUT,
+    ID_TOLERANCE,
+    ID_QUIET,
+    ID_VERBOSE,
+    ID_HELP,
+    ID_VERSION,
+    ID_LIST_OPTIONS,
+    CLI_OPTION_COUNT
+} cli_id;
+
+typedef struct cli_option {
+    vkw_option opt;
+    uint32_t commands; /* bits of vkw_command that take it */
+    uint32_t required; /* bits of vkw_command that need it */
+} cli_option;
+
+static const cli_option cli_options[CLI_OPTION_COUNT] = {
+    [ID_CONFIG] = {{.flag = "--config",
+                    .metavar = "FILE",
+                    .type = VKW_OPTION_TEXT,
+                    .help = "the JSON config (sample_configs/README.md)"},
+                   CMD(VKW_CMD_CHECK),
+                   CMD(VKW_CMD_CHECK)},
+    [ID_JSON] = {{.flag = "--json",
+                  .metavar = "FILE|-",
+                  .type = VKW_OPTION_TEXT,
+                  .help = "also write the JSON report to FILE ('-': stdout, no text; check: "
+                          "instead of the config's reports.json)"},
+                 RUNS | CMD(VKW_CMD_CHECK) | CMD(VKW_CMD_COMPARE)},
+    [ID_JUNIT] = {{.flag = "--junit",
+                   .metavar = "FILE|-",
+                   .type = VKW_OPTION_TEXT,
+                   .help = "JUnit XML, one test case per expectation (overrides the config's "
+                           "reports.junit)"},
+                  CMD(VKW_CMD_CHECK)},
+    [ID_SUMMARY] = {{.flag = "--summary",
+                     .metavar = "FILE|-",
+                     .type = VKW_OPTION_TEXT,
+                     .help = "the text summary (overrides reports.summary); '-' (for one of "
+                             "--json, --junit, --summary): that report to stdout, no summary"},
+                    CMD(VKW_CMD_CHECK)},
+    [ID_DRY_RUN] = {{.flag = "--dry-run",
+                     .type = VKW_OPTION_FLAG,
+                     .help = "validate the config and list its expectations; run nothing"},
+                    CMD(VKW_CMD_CHECK)},
+    [ID_DEVICE] = {{.flag = "--device",
+                    .metavar = "SEL",
+                    .type = VKW_OPTION_TEXT,
+                    .help = "only the device with this index, this deviceUUID, or whose name "
+                            "contains SEL (case-insensitive); bench: default the first GPU"},
+                   RUNS},
+    [ID_LOADER] = {{.flag = "--loader",
+                    .metavar = "PATH",
+                    .type = VKW_OPTION_TEXT,
+                    .help = "load this Vulkan loader library instead of the system's (check: "
+                            "the config's)"},
+                   RUNS | CMD(VKW_CMD_CHECK)},
+    [ID_VALIDATE] = {{.flag = "--validate",
+                      .type = VKW_OPTION_FLAG,
+                      .help = "enable VK_LAYER_KHRONOS_validation (bench: in both processes); "
+                              "its errors fail the run (check: as \"validate\": true)"},
+                     RUNS | CMD(VKW_CMD_CHECK)},
+    [ID_PROGRESS] = {{.flag = "--progress",
+                      .metavar = "WHEN",
+                      .type = VKW_OPTION_ENUM,
+                      .name = progress_name,
+                      .noun = "progress mode",
+                      .def_text = "auto",
+                      .help = "auto: a live line on a terminal, else a line per step and every "
+                              "10 s; always: lines; never"},
+                     CMD(VKW_CMD_BENCH) | CMD(VKW_CMD_CHECK)},
+    [ID_FORMAT] = {{.flag = "--format",
+                    .metavar = "F",
+                    .type = VKW_OPTION_ENUM,
+                    .name = format_name,
+                    .noun = "format",
+                    .def_text = "text",
+                    .help = "text, markdown or html"},
+                   CMD(VKW_CMD_REPORT)},
+    [ID_OUTPUT] = {{.flag = "--output",
+                    .metavar = "FILE",
+                    .type = VKW_OPTION_TEXT,
+                    .help = "write there (atomically) instead of standard output"},
+                   CMD(VKW_CMD_REPORT)},
+    [ID_TOLERANCE] = {{.flag = "--tolerance",
+                       .metavar = "PCT",
+                       .type = VKW_OPTION_UINT,
+                       .min = 0,
+                       .max = 10000,
+                       .has_default = true,
+                       .def = 10,
+                       .help = "allowed change in times and throughput"},
+                      CMD(VKW_CMD_COMPARE)},
+    [ID_QUIET] = {{.flag = "--quiet",
+                   .short_flag = "-q",
+                   .type = VKW_OPTION_FLAG,
+                   .help = "no text output (check: no summary on stdout)"},
+                  RUNS | CMD(VKW_CMD_CHECK) | CMD(VKW_CMD_COMPARE)},
+    [ID_VERBOSE] = {{.flag = "--verbose",
+                     .short_flag = "-v",
+                     .type = VKW_OPTION_FLAG,
+                     .help = "probe: full per-case capability tables; bench: min/median/max per "
+                             "phase"},
+                    RUNS},
+    [ID_HELP] = {{.flag = "--help",
+                  .short_flag = "-h",
+                  .type = VKW_OPTION_FLAG,
+                  .hidden = true,
+                  .help = "this help"},
+                 ~0u},
+    [ID_VERSION] = {{.flag = "--version",
+                     .type = VKW_OPTION_FLAG,
+                     .hidden = true,
+                     .help = "print the version"},
+                    ~0u},
+    /* The option tables, for tests/e2e_options.py (README and schema against them). */
+    [ID_LIST_OPTIONS] = {{.flag = "--list-options",
+                          .type = VKW_OPTION_FLAG,
+                          .hidden = true,
+                          .help = "every option as tab-separated fields"},
+                         CMD(VKW_CMD_HELP)},
+};
+
+/* Both tables as one: the library's options first. */
+#define OPTION_COUNT ((size_t)VKW_BENCH_OPTION_COUNT + CLI_OPTION_COUNT)
+
+static const vkw_option *option_at(size_t i)
+{
+    return i < VKW_BENCH_OPTION_COUNT ? &vkw_bench_option_table[i]
+                                      : &cli_options[i - VKW_BENCH_OPTION_COUNT].opt;
+}
+
+static uint32_t commands_of(size_t i)
+{
+    if (i >= VKW_BENCH_OPTION_COUNT)
+        return cli_options[i - VKW_BENCH_OPTION_COUNT].commands;
+    uint32_t runs = vkw_bench_option_table[i].runs;
+    return (runs & VKW_RUN_BENCH ? CMD(VKW_CMD_BENCH) : 0) |
+           (runs & VKW_RUN_CHECK ? CMD(VKW_CMD_CHECK) : 0);
+}
+
+/* The order people see them in: the tool's own up to --validate, the
+ * library's, then the rest of the tool's. */
+static size_t shown_at(size_t p)
+{
+    if (p < ID_PROGRESS)
+        return VKW_BENCH_OPTION_COUNT + p;
+    if (p < ID_PROGRESS + (size_t)VKW_BENCH_OPTION_COUNT)
+        return p - ID_PROGRESS;
+    return p;
+}
+
+static bool is_cli(size_t i, cli_id id)
+{
+    return i == VKW_BENCH_OPTION_COUNT + (size_t)id;
+}
+
+/* The commands, in the order people are shown them. */
+static const struct command_doc {
+    vkw_command command;
+    const char *name;
+    const char *operands; /* before the options in the synopsis */
+    const char *about;
+} commands[] = {
+    {VKW_CMD_PROBE, "probe", "",
+     "Reports every physical device: identity (deviceUUID, driverUUID, deviceLUID,\n"
+     "node mask, driver, PCI), queues, memory, and the external memory, semaphore\n"
+     "and fence capabilities of every handle type, with a verdict per handle type.\n"},
+    {VKW_CMD_BENCH, "bench", "",
+     "Exports memory from this process, hands it to a child process (this same\n"
+     "executable), imports it there and verifies the bytes both ways, for every\n"
+     "memory handle type the driver can export and import; times every phase.\n"
+     "Then times round trips of every mode between this process and a peer.\n"},
+    {VKW_CMD_CHECK, "check", "",
+     "A hardware lab's smoke check: probes the machine, picks the devices the config\n"
+     "names, runs its benches on each and judges every expectation: capabilities,\n"
+     "memory verified both ways, leaked handles, round-trip latency and ratio to the\n"
+     "OS baseline. Writes the JSON report, JUnit XML (one test case per expectation)\n"
+     "and a text summary. The config's format: sample_configs/README.md and\n"
+     "schema/vkwin32h-check-config.schema.json.\n"},
+    {VKW_CMD_REPORT, "report", "FILE.json",
+     "Renders a JSON report (probe, bench or check) for people: plain text, Markdown,\n"
+     "or one self-contained HTML page (no network needed) with the capability table\n"
+     "and, per round-trip mode, an SVG latency histogram and CDF.\n"},
+    {VKW_CMD_COMPARE, "compare", "OLD.json NEW.json",
+     "Compares two reports of one kind (probe, bench or check): devices (paired by\n"
+     "deviceUUID, then name), handle types, scenarios, round-trip modes and\n"
+     "expectations that were there and are lost or fail now, and times that grew\n"
+     "beyond the tolerance and beyond the run-to-run spread both reports measured\n"
+     "(bench --repeat). Exit 0: no regression; 13: a regression; 2: reports of\n"
+     "different kinds or not reports.\n"},
+    {VKW_CMD_HELP, "help", "[COMMAND]", NULL},
+    {VKW_CMD_VERSION, "version", "", NULL},
+};
 
 static vkw_command command_named(const char *s)
 {
-    if (strcmp(s, "probe") == 0)
-        return VKW_CMD_PROBE;
-    if (strcmp(s, "bench") == 0)
-        return VKW_CMD_BENCH;
-    if (strcmp(s, "compare") == 0)
-        return VKW_CMD_COMPARE;
-    if (strcmp(s, "check") == 0)
-        return VKW_CMD_CHECK;
-    if (strcmp(s, "report") == 0)
-        return VKW_CMD_REPORT;
-    if (strcmp(s, "help") == 0)
-        return VKW_CMD_HELP;
-    if (strcmp(s, "version") == 0)
-        return VKW_CMD_VERSION;
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (strcmp(s, commands[k].name) == 0)
+            return commands[k].command;
     return VKW_CMD_NONE;
+}
+
+/* The option that arg names ("--opt", "--opt=VALUE", "-q"); OPTION_COUNT: none. */
+static size_t option_named(const char *arg)
+{
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        const vkw_option *o = option_at(i);
+        size_t n = strlen(o->flag);
+        if ((o->short_flag && strcmp(arg, o->short_flag) == 0) ||
+            (strncmp(arg, o->flag, n) == 0 && (!arg[n] || (arg[n] == '=' && o->metavar))))
+            return i;
+    }
+    return OPTION_COUNT;
 }
 
 /* "--opt VALUE" or "--opt=VALUE"; advances *i past a separate value. */
@@ -54,242 +280,90 @@ static bool take_value(int argc, char **argv, int *i, const char *opt, const cha
     return true;
 }
 
-static bool is_opt(const char *arg, const char *opt)
+/* Stores one of the tool's own options. */
+static bool take_own(cli_id id, const char *value, vkw_args *out, vkw_error *err)
 {
-    size_t n = strlen(opt);
-    return strncmp(arg, opt, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
-}
-
-/* A whole decimal number in [min, max]: digits only (vkw_uint_parse). */
-static bool parse_uint(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out,
-                       char *msg, size_t len)
-{
+    const vkw_option *o = &cli_options[id].opt;
     uint64_t v = 0;
-    if (!vkw_uint_parse(text, max, &v) || v < min) {
-        char shown[96];
-        snprintf(msg, len, "%s: expected a whole number from %llu to %llu, got '%s'", opt,
-                 (unsigned long long)min, (unsigned long long)max,
-                 vkw_text_escape(text, shown, sizeof shown));
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
-static bool parse_size(const char *text, uint64_t *out, char *msg, size_t len)
-{
-    if (vkw_size_parse(text, out))
-        return true;
-    snprintf(msg, len, "--sizes: '%s' is not a size from 1 byte to 64G (e.g. 64K, 16M, 1G)", text);
-    return false;
-}
-
-/* Calls item() for each comma-separated item of a list. */
-static bool each_item(const char *opt, const char *list,
-                      bool (*item)(vkw_args *, const char *, char *, size_t), vkw_args *out,
-                      char *msg, size_t len)
-{
-    char tok[128];
-    for (const char *p = list;;) {
-        size_t n = strcspn(p, ",");
-        if (n == 0 || n >= sizeof tok) {
-            snprintf(msg, len, "%s: %s item in '%s'", opt, n ? "an overlong" : "an empty", list);
+    uint32_t k = 0;
+    switch (id) {
+    case ID_CONFIG: out->config_path = value; break;
+    case ID_JSON: out->json_path = value; break;
+    case ID_JUNIT: out->junit_path = value; break;
+    case ID_SUMMARY: out->summary_path = value; break;
+    case ID_DRY_RUN: out->dry_run = true; break;
+    case ID_DEVICE:
+        if (vkw_device_filter_parse(value, &out->filter, err) != VKW_OK)
             return false;
-        }
-        memcpy(tok, p, n);
-        tok[n] = '\0';
-        if (!item(out, tok, msg, len))
+        out->has_device_filter = true;
+        break;
+    case ID_LOADER: out->loader_path = value; break;
+    case ID_VALIDATE: out->validate = true; break;
+    case ID_PROGRESS:
+        if (vkw_option_parse_name(o, o->flag, value, &k, err) != VKW_OK)
             return false;
-        if (!p[n])
-            return true;
-        p += n + 1;
-    }
-}
-
-static bool size_item(vkw_args *out, const char *tok, char *msg, size_t len)
-{
-    if (out->bench.size_count >= VKW_MAX_SIZES) {
-        snprintf(msg, len, "--sizes: at most %d sizes", VKW_MAX_SIZES);
-        return false;
-    }
-    return parse_size(tok, &out->bench.sizes[out->bench.size_count++], msg, len);
-}
-
-static bool handle_type_item(vkw_args *out, const char *tok, char *msg, size_t len)
-{
-    const vkw_handle_type *t =
-        vkw_handle_type_by_name(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, tok);
-    if (!t) {
-        char names[512], shown[96];
-        uint32_t every = 0; /* the table's types, not every bit of the mask */
-        for (size_t k = 0; k < VKW_MEMORY_HANDLE_TYPE_COUNT; k++)
-            every |= vkw_memory_handle_types[k].bit;
-        vkw_handle_mask_names(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, every, ", ",
-                              names, sizeof names);
-        snprintf(msg, len, "--handle-types: unknown memory handle type '%s' (known: %s)",
-                 vkw_text_escape(tok, shown, sizeof shown), names);
-        return false;
-    }
-    out->bench.handle_types |= t->bit;
-    return true;
-}
-
-static bool scenario_item(vkw_args *out, const char *tok, char *msg, size_t len)
-{
-    for (uint32_t k = 0; k < VKW_SCENARIO_KIND_COUNT; k++)
-        if (strcmp(tok, vkw_scenario_kind_name((vkw_scenario_kind)k)) == 0) {
-            out->bench.scenario_kinds |= 1u << k;
-            return true;
-        }
-    snprintf(msg, len,
-             "--scenarios: unknown scenario '%s' (known: buffer-map, buffer-copy, "
-             "image-copy)",
-             tok);
-    return false;
-}
-
-static bool mode_item(vkw_args *out, const char *tok, char *msg, size_t len)
-{
-    for (uint32_t m = 0; m < VKW_SYNC_MODE_COUNT; m++)
-        if (strcmp(tok, vkw_sync_mode_name((vkw_sync_mode)m)) == 0) {
-            out->bench.sync_modes |= 1u << m;
-            return true;
-        }
-    snprintf(msg, len,
-             "--modes: unknown mode '%s' (known: os, host-timeline, queue-timeline, "
-             "queue-binary, fence, gpu-chain)",
-             tok);
-    return false;
-}
-
-static bool part_item(vkw_args *out, const char *tok, char *msg, size_t len)
-{
-    if (strcmp(tok, "memory") == 0)
-        out->bench.run_memory = true;
-    else if (strcmp(tok, "round-trips") == 0)
-        out->bench.run_sync = true;
-    else {
-        snprintf(msg, len, "--parts: unknown part '%s' (known: memory, round-trips)", tok);
-        return false;
+        out->progress = (vkw_progress_mode)k;
+        break;
+    case ID_FORMAT:
+        if (vkw_option_parse_name(o, o->flag, value, &k, err) != VKW_OK)
+            return false;
+        out->format = value;
+        break;
+    case ID_OUTPUT: out->output_path = value; break;
+    case ID_TOLERANCE:
+        if (vkw_option_parse_uint(o, o->flag, value, &v, err) != VKW_OK)
+            return false;
+        out->tolerance_pct = (double)v;
+        break;
+    case ID_QUIET: out->quiet = true; break;
+    case ID_VERBOSE: out->verbose = true; break;
+    case ID_LIST_OPTIONS: out->list_options = true; break;
+    case ID_HELP:
+    case ID_VERSION:
+    case CLI_OPTION_COUNT: break;
     }
     return true;
 }
 
-static bool parse_bench_option(int argc, char **argv, int *i, vkw_args *out, bool *matched,
-                               char *msg, size_t len)
+/* Stores one option; false with the reason in msg. */
+static bool take(size_t i, const char *value, vkw_args *out, char *msg, size_t len)
 {
-    const char *a = argv[*i], *value = NULL;
-    uint64_t v = 0;
-    *matched = true;
-    if (is_opt(a, "--iterations")) {
-        if (!take_value(argc, argv, i, "--iterations", &value, msg, len) ||
-            !parse_uint("--iterations", value, 1, 1000000, &v, msg, len))
-            return false;
-        out->bench.iterations = (uint32_t)v;
-    } else if (is_opt(a, "--timeout")) {
-        if (!take_value(argc, argv, i, "--timeout", &value, msg, len) ||
-            !parse_uint("--timeout", value, 1, 3600, &v, msg, len))
-            return false;
-        out->bench.timeout_ms = (uint32_t)v * 1000u;
-    } else if (is_opt(a, "--timeout-ms")) {
-        if (!take_value(argc, argv, i, "--timeout-ms", &value, msg, len) ||
-            !parse_uint("--timeout-ms", value, 10, 3600000, &v, msg, len))
-            return false;
-        out->bench.timeout_ms = (uint32_t)v;
-    } else if (is_opt(a, "--sizes")) {
-        out->bench.size_count = 0;
-        if (!take_value(argc, argv, i, "--sizes", &value, msg, len) ||
-            !each_item("--sizes", value, size_item, out, msg, len))
-            return false;
-    } else if (is_opt(a, "--handle-types")) {
-        if (!take_value(argc, argv, i, "--handle-types", &value, msg, len) ||
-            !each_item("--handle-types", value, handle_type_item, out, msg, len))
-            return false;
-    } else if (is_opt(a, "--scenarios")) {
-        if (!take_value(argc, argv, i, "--scenarios", &value, msg, len) ||
-            !each_item("--scenarios", value, scenario_item, out, msg, len))
-            return false;
-    } else if (is_opt(a, "--round-trips")) {
-        if (!take_value(argc, argv, i, "--round-trips", &value, msg, len) ||
-            !parse_uint("--round-trips", value, 1, 10000000, &v, msg, len))
-            return false;
-        out->bench.round_trips = (uint32_t)v;
-    } else if (is_opt(a, "--warmup")) {
-        if (!take_value(argc, argv, i, "--warmup", &value, msg, len) ||
-            !parse_uint("--warmup", value, 0, 10000000, &v, msg, len))
-            return false;
-        out->bench.warmup = (uint32_t)v;
-    } else if (is_opt(a, "--peer")) {
-        if (!take_value(argc, argv, i, "--peer", &value, msg, len))
-            return false;
-        if (strcmp(value, "process") == 0)
-            out->bench.peers = 1u << VKW_PEER_PROCESS;
-        else if (strcmp(value, "thread") == 0)
-            out->bench.peers = 1u << VKW_PEER_THREAD;
-        else if (strcmp(value, "both") == 0)
-            out->bench.peers = (1u << VKW_PEER_COUNT) - 1;
-        else {
-            snprintf(msg, len, "--peer: expected process, thread or both, got '%s'", value);
-            return false;
-        }
-    } else if (is_opt(a, "--modes")) {
-        out->bench.sync_modes = 0;
-        if (!take_value(argc, argv, i, "--modes", &value, msg, len) ||
-            !each_item("--modes", value, mode_item, out, msg, len))
-            return false;
-    } else if (is_opt(a, "--parts")) {
-        out->bench.run_memory = out->bench.run_sync = false;
-        if (!take_value(argc, argv, i, "--parts", &value, msg, len) ||
-            !each_item("--parts", value, part_item, out, msg, len))
-            return false;
-    } else if (is_opt(a, "--repeat")) {
-        if (!take_value(argc, argv, i, "--repeat", &value, msg, len) ||
-            !parse_uint("--repeat", value, 1, VKW_BENCH_MAX_REPEAT, &v, msg, len))
-            return false;
-        out->bench.repeat = (uint32_t)v;
-    } else if (strcmp(a, "--samples") == 0) {
-        out->bench.keep_samples = true;
-    } else if (strcmp(a, "--nt-names") == 0) {
-        out->bench.nt_names = true;
-    } else if (is_opt(a, "--pin")) {
-        uint64_t p = 0, q = 0;
-        char first[16] = "";
-        if (!take_value(argc, argv, i, "--pin", &value, msg, len))
-            return false;
-        const char *comma = strchr(value, ',');
-        size_t n = comma ? (size_t)(comma - value) : 0;
-        if (n < sizeof first) {
-            memcpy(first, value, n);
-            first[n] = '\0';
-        }
-        if (!comma || n >= sizeof first || !vkw_uint_parse(first, 1023, &p) ||
-            !vkw_uint_parse(comma + 1, 1023, &q)) {
-            char shown[96];
-            snprintf(msg, len, "--pin: expected PARENT_CPU,PEER_CPU (e.g. 0,1), got '%s'",
-                     vkw_text_escape(value, shown, sizeof shown));
-            return false;
-        }
-        out->bench.pin_parent = (int32_t)p;
-        out->bench.pin_child = (int32_t)q;
-    } else if (is_opt(a, "--fault")) {
-        if (!take_value(argc, argv, i, "--fault", &value, msg, len))
-            return false;
-        if (!vkw_fault_parse(value, &out->bench.fault) || out->bench.fault == VKW_FAULT_NONE) {
-            snprintf(msg, len,
-                     "--fault: unknown fault '%s' (known: child-abort, child-hang, "
-                     "stale-handle, foreign-handle, lost-signal, leak, flip-byte, "
-                     "invalid-usage, double-round-trips)",
-                     value);
-            return false;
-        }
+    vkw_error err;
+    vkw_error_clear(&err);
+    bool ok = true;
+    if (i >= VKW_BENCH_OPTION_COUNT) {
+        ok = take_own((cli_id)(i - VKW_BENCH_OPTION_COUNT), value, out, &err);
+    } else if (i == VKW_OPT_DEADLINE) { /* the run's, not the bench's */
+        uint64_t v = 0;
+        ok = vkw_option_parse_uint(option_at(i), option_at(i)->flag, value, &v, &err) == VKW_OK;
+        out->deadline_s = (uint32_t)v;
     } else {
-        *matched = false;
-        return true;
+        ok = vkw_bench_option_parse((vkw_bench_option_id)i, option_at(i)->flag, value ? value : "",
+                                    &out->bench, &err) == VKW_OK;
     }
-    if (!out->bench_option)
-        out->bench_option = a;
-    return true;
+    if (!ok)
+        snprintf(msg, len, "%s", err.message);
+    return ok;
 }
+
+/* "probe', 'vkwin32h bench' and 'vkwin32h check": the commands of a mask. */
+static void commands_text(uint32_t mask, char *buf, size_t len)
+{
+    size_t n = 0, total = 0, seen = 0;
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        total += (mask & CMD(commands[k].command)) != 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0] && n < len; k++) {
+        if (!(mask & CMD(commands[k].command)))
+            continue;
+        const char *sep = seen == 0 ? "" : seen + 1 == total ? "' and 'vkwin32h " : "', 'vkwin32h ";
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", sep, commands[k].name);
+        seen++;
+    }
+}
+
+/* Options that write one setting: one of them at most. */
+static const vkw_bench_option_id same_setting[][2] = {{VKW_OPT_TIMEOUT, VKW_OPT_TIMEOUT_MS}};
 
 bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
 {
@@ -301,93 +375,40 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
         out->child_token = argv[2];
         return true;
     }
-    out->tolerance_pct = 10;
+    out->tolerance_pct = (double)cli_options[ID_TOLERANCE].opt.def;
+    const char *given[OPTION_COUNT] = {0}; /* as written first */
     for (int i = 1; i < argc; i++) {
-        bool bench_opt = false;
-        if (!parse_bench_option(argc, argv, &i, out, &bench_opt, msg, len))
-            return false;
-        if (bench_opt)
-            continue;
         const char *a = argv[i];
-        const char *value = NULL;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            out->help_topic = out->command;
-            out->command = VKW_CMD_HELP;
-            return true;
-        } else if (strcmp(a, "--version") == 0) {
-            out->command = VKW_CMD_VERSION;
-            return true;
-        } else if (is_opt(a, "--json")) {
-            if (!take_value(argc, argv, &i, "--json", &out->json_path, msg, len))
-                return false;
-        } else if (is_opt(a, "--loader")) {
-            if (!take_value(argc, argv, &i, "--loader", &out->loader_path, msg, len))
-                return false;
-        } else if (is_opt(a, "--tolerance")) {
-            uint64_t v = 0;
-            if (!take_value(argc, argv, &i, "--tolerance", &value, msg, len) ||
-                !parse_uint("--tolerance", value, 0, 10000, &v, msg, len))
-                return false;
-            out->tolerance_pct = (double)v;
-            out->tolerance_given = true;
-        } else if (is_opt(a, "--device")) {
-            if (!take_value(argc, argv, &i, "--device", &value, msg, len))
-                return false;
-            vkw_error err;
-            if (vkw_device_filter_parse(value, &out->filter, &err) != VKW_OK) {
-                snprintf(msg, len, "%s", err.message);
+        size_t k = option_named(a);
+        if (k < OPTION_COUNT) {
+            const vkw_option *o = option_at(k);
+            const char *value = NULL;
+            if (is_cli(k, ID_HELP)) {
+                out->help_topic = out->command;
+                out->command = VKW_CMD_HELP;
+                return true;
+            }
+            if (is_cli(k, ID_VERSION)) {
+                out->command = VKW_CMD_VERSION;
+                return true;
+            }
+            /* Given twice is an error: the second would silently win. */
+            if (given[k]) {
+                snprintf(msg, len, "option '%s' given twice: give it once", o->flag);
                 return false;
             }
-            out->has_device_filter = true;
-        } else if (is_opt(a, "--config")) {
-            if (!take_value(argc, argv, &i, "--config", &out->config_path, msg, len))
+            given[k] = o->flag;
+            for (size_t s = 0; s < sizeof same_setting / sizeof same_setting[0]; s++)
+                for (int side = 0; side < 2; side++)
+                    if (k == (size_t)same_setting[s][side] && given[same_setting[s][!side]]) {
+                        snprintf(msg, len, "options '%s' and '%s' set the same thing: give one",
+                                 given[same_setting[s][!side]], o->flag);
+                        return false;
+                    }
+            if (o->metavar && !take_value(argc, argv, &i, o->flag, &value, msg, len))
                 return false;
-        } else if (is_opt(a, "--junit")) {
-            if (!take_value(argc, argv, &i, "--junit", &out->junit_path, msg, len))
+            if (!take(k, value, out, msg, len))
                 return false;
-        } else if (is_opt(a, "--summary")) {
-            if (!take_value(argc, argv, &i, "--summary", &out->summary_path, msg, len))
-                return false;
-        } else if (strcmp(a, "--dry-run") == 0) {
-            out->dry_run = true;
-        } else if (is_opt(a, "--deadline")) {
-            uint64_t v = 0;
-            if (!take_value(argc, argv, &i, "--deadline", &value, msg, len) ||
-                !parse_uint("--deadline", value, 1, VKW_CHECK_DEADLINE_MAX_S, &v, msg, len))
-                return false;
-            out->deadline_s = (uint32_t)v;
-        } else if (is_opt(a, "--progress")) {
-            if (!take_value(argc, argv, &i, "--progress", &value, msg, len))
-                return false;
-            if (strcmp(value, "auto") == 0)
-                out->progress = VKW_PROGRESS_AUTO;
-            else if (strcmp(value, "always") == 0)
-                out->progress = VKW_PROGRESS_ALWAYS;
-            else if (strcmp(value, "never") == 0)
-                out->progress = VKW_PROGRESS_NEVER;
-            else {
-                snprintf(msg, len, "--progress: expected auto, always or never, got '%s'", value);
-                return false;
-            }
-            out->progress_given = true;
-        } else if (is_opt(a, "--format")) {
-            if (!take_value(argc, argv, &i, "--format", &out->format, msg, len))
-                return false;
-            if (strcmp(out->format, "text") && strcmp(out->format, "markdown") &&
-                strcmp(out->format, "html")) {
-                snprintf(msg, len, "--format: expected text, markdown or html, got '%s'",
-                         out->format);
-                return false;
-            }
-        } else if (is_opt(a, "--output")) {
-            if (!take_value(argc, argv, &i, "--output", &out->output_path, msg, len))
-                return false;
-        } else if (strcmp(a, "--validate") == 0) {
-            out->validate = true;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            out->quiet = true;
-        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-            out->verbose = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             snprintf(msg, len, "unknown option '%s' (see 'vkwin32h --help')", a);
             return false;
@@ -432,183 +453,200 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
         return false;
     }
     /* Options that some commands take and others would silently ignore. */
-#define CMDS(x) (1u << (x))
-    const uint32_t runs = CMDS(VKW_CMD_PROBE) | CMDS(VKW_CMD_BENCH);
-    struct only {
-        bool given;
-        const char *opt;
-        uint32_t cmds;
-        const char *which;
-    } only[] = {
-        {out->config_path != NULL, "--config", CMDS(VKW_CMD_CHECK), "check"},
-        {out->junit_path != NULL, "--junit", CMDS(VKW_CMD_CHECK), "check"},
-        {out->summary_path != NULL, "--summary", CMDS(VKW_CMD_CHECK), "check"},
-        {out->dry_run, "--dry-run", CMDS(VKW_CMD_CHECK), "check"},
-        {out->deadline_s != 0, "--deadline", CMDS(VKW_CMD_BENCH) | CMDS(VKW_CMD_CHECK),
-         "bench' and 'vkwin32h check"},
-        {out->progress_given, "--progress", CMDS(VKW_CMD_BENCH) | CMDS(VKW_CMD_CHECK),
-         "bench' and 'vkwin32h check"},
-        {out->format != NULL, "--format", CMDS(VKW_CMD_REPORT), "report"},
-        {out->output_path != NULL, "--output", CMDS(VKW_CMD_REPORT), "report"},
-        {out->has_device_filter, "--device", runs, "probe' and 'vkwin32h bench"},
-        {out->verbose, "--verbose", runs, "probe' and 'vkwin32h bench"},
-        {out->json_path != NULL, "--json", runs | CMDS(VKW_CMD_CHECK) | CMDS(VKW_CMD_COMPARE),
-         "probe', 'vkwin32h bench', 'vkwin32h check' and 'vkwin32h compare"},
-        {out->loader_path != NULL, "--loader", runs | CMDS(VKW_CMD_CHECK),
-         "probe', 'vkwin32h bench' and 'vkwin32h check"},
-        {out->validate, "--validate", runs | CMDS(VKW_CMD_CHECK),
-         "probe', 'vkwin32h bench' and 'vkwin32h check"},
-        {out->quiet, "--quiet", runs | CMDS(VKW_CMD_CHECK) | CMDS(VKW_CMD_COMPARE),
-         "probe', 'vkwin32h bench', 'vkwin32h check' and 'vkwin32h compare"},
-    };
-#undef CMDS
-    for (size_t k = 0; k < sizeof only / sizeof only[0]; k++)
-        if (only[k].given && !(only[k].cmds & (1u << out->command))) {
-            snprintf(msg, len, "option '%s' is for 'vkwin32h %s' only", only[k].opt, only[k].which);
+    for (size_t k = 0; k < OPTION_COUNT; k++)
+        if (given[k] && !(commands_of(k) & CMD(out->command))) {
+            char which[160];
+            commands_text(commands_of(k), which, sizeof which);
+            snprintf(msg, len, "option '%s' is for 'vkwin32h %s' only", given[k], which);
             return false;
         }
-    if (out->tolerance_given && out->command != VKW_CMD_COMPARE) {
-        snprintf(msg, len, "option '--tolerance' is for 'vkwin32h compare' only");
-        return false;
-    }
-    if (out->bench_option && out->command != VKW_CMD_BENCH) {
-        snprintf(msg, len, "option '%s' is for 'vkwin32h bench' only", out->bench_option);
-        return false;
-    }
     return true;
 }
 
-void vkw_print_usage(FILE *f, vkw_command topic)
+/* ---- the usage text, from the tables ---- */
+
+/* "  -q, --quiet", "  --iterations N". */
+static int option_left(const vkw_option *o, char *buf, size_t len)
 {
-    if (topic == VKW_CMD_PROBE) {
-        fputs("usage: vkwin32h probe [--json FILE|-] [--device INDEX|UUID|NAME] [--loader PATH]\n"
-              "                      [--validate] [--quiet] [--verbose]\n"
-              "\n"
-              "Reports every physical device: identity (deviceUUID, driverUUID, deviceLUID,\n"
-              "node mask, driver, PCI), queues, memory, and the external memory, semaphore\n"
-              "and fence capabilities of every handle type, with a verdict per handle type.\n"
-              "\n"
-              "  --json FILE   also write the JSON report to FILE ('-': stdout, no text)\n"
-              "  --device SEL  only the device with this index, this deviceUUID, or whose\n"
-              "                name contains SEL (case-insensitive)\n"
-              "  --loader PATH load this Vulkan loader library instead of the system's\n"
-              "  --validate    enable VK_LAYER_KHRONOS_validation; its errors fail the run\n"
-              "  -q, --quiet   no text output\n"
-              "  -v, --verbose full per-case capability tables\n",
-              f);
+    return snprintf(buf, len, "  %s%s%s%s%s", o->short_flag ? o->short_flag : "",
+                    o->short_flag ? ", " : "", o->flag, o->metavar ? " " : "",
+                    o->metavar ? o->metavar : "");
+}
+
+/* The help line and what the table says of bounds and default. */
+static void option_help(const vkw_option *o, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%s", o->help);
+    char bounds[64] = "", def[64] = "", most[32];
+    if (o->type == VKW_OPTION_UINT)
+        snprintf(bounds, sizeof bounds, "%llu to %llu", (unsigned long long)o->min,
+                 (unsigned long long)o->max);
+    if (o->type == VKW_OPTION_SIZES)
+        snprintf(bounds, sizeof bounds, "each at most %s, at most %u",
+                 vkw_option_size_text(o->max, most, sizeof most), o->max_items);
+    if (o->has_default)
+        snprintf(def, sizeof def, "default %llu", (unsigned long long)o->def);
+    else if (o->def_text)
+        snprintf(def, sizeof def, "default %s", o->def_text);
+    if ((*bounds || *def) && n > 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, " (%s%s%s)", bounds, *bounds && *def ? ", " : "", def);
+}
+
+/* Words of text from column col, wrapped before column 80. */
+static void print_wrapped(FILE *f, const char *text, int at, int col)
+{
+    const char *p = text;
+    while (*p) {
+        size_t word = strcspn(p, " ");
+        if (at > col && at + 1 + (int)word > 79) {
+            fprintf(f, "\n%*s", col, "");
+            at = col;
+        } else if (at > col) {
+            fputc(' ', f);
+            at++;
+        }
+        fprintf(f, "%.*s", (int)word, p);
+        at += (int)word;
+        p += word;
+        p += strspn(p, " ");
+    }
+    fputc('\n', f);
+}
+
+static bool shown_for(size_t i, vkw_command c)
+{
+    return !option_at(i)->hidden && (commands_of(i) & CMD(c));
+}
+
+/* "[--iterations N]", "--config FILE" (required), "[--peer process|thread|both]". */
+static void synopsis_word(size_t i, vkw_command c, char *buf, size_t len)
+{
+    const vkw_option *o = option_at(i);
+    bool required =
+        i >= VKW_BENCH_OPTION_COUNT && (cli_options[i - VKW_BENCH_OPTION_COUNT].required & CMD(c));
+    char names[128] = "";
+    if (o->type == VKW_OPTION_ENUM && o->name && !o->name(3))
+        vkw_option_names(o, "|", names, sizeof names);
+    snprintf(buf, len, "%s%s%s%s%s", required ? "" : "[", o->flag, o->metavar ? " " : "",
+             *names       ? names
+             : o->metavar ? o->metavar
+                          : "",
+             required ? "" : "]");
+}
+
+static void print_synopsis(FILE *f, const struct command_doc *d)
+{
+    char head[64];
+    int col = snprintf(head, sizeof head, "usage: vkwin32h %s", d->name), at = col;
+    fputs(head, f);
+    if (*d->operands)
+        at += fprintf(f, " %s", d->operands);
+    for (int pass = 0; pass < 2; pass++) /* the required options first */
+        for (size_t p = 0; p < OPTION_COUNT; p++) {
+            size_t i = shown_at(p);
+            char word[160];
+            if (!shown_for(i, d->command))
+                continue;
+            synopsis_word(i, d->command, word, sizeof word);
+            if ((word[0] == '[') != (pass == 1))
+                continue;
+            if (at + 1 + (int)strlen(word) > 79) {
+                fprintf(f, "\n%*s", col, "");
+                at = col;
+            }
+            at += fprintf(f, " %s", word);
+        }
+    fputc('\n', f);
+}
+
+static void print_command(FILE *f, const struct command_doc *d)
+{
+    print_synopsis(f, d);
+    if (d->about)
+        fprintf(f, "\n%s", d->about);
+    int width = 0;
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        char left[96];
+        int n = option_left(option_at(i), left, sizeof left);
+        if (shown_for(i, d->command) && n > width)
+            width = n;
+    }
+    int col = width + 2 > 24 ? 24 : width + 2;
+    bool first = true;
+    for (size_t p = 0; p < OPTION_COUNT; p++) {
+        size_t i = shown_at(p);
+        char left[96], help[512];
+        if (!shown_for(i, d->command))
+            continue;
+        int n = option_left(option_at(i), left, sizeof left);
+        option_help(option_at(i), help, sizeof help);
+        fprintf(f, "%s%s", first ? "\n" : "", left);
+        first = false;
+        if (n + 1 > col) {
+            fprintf(f, "\n%*s", col, "");
+            n = col;
+        } else {
+            fprintf(f, "%*s", col - n, "");
+            n = col;
+        }
+        print_wrapped(f, help, n, col);
+    }
+}
+
+/* Every option, one a line, tab-separated: commands, short flag, flag, value,
+ * type, min, max, max items, default, config key, where in a config, the
+ * config's default, names, help. For tests/e2e_options.py. */
+static void list_options(FILE *f)
+{
+    for (size_t p = 0; p < OPTION_COUNT; p++) {
+        size_t i = shown_at(p);
+        const vkw_option *o = option_at(i);
+        char cmds[128] = "", names[512] = "", def[32] = "";
+        size_t n = 0;
+        for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+            if (commands_of(i) & CMD(commands[k].command) && n < sizeof cmds)
+                n += (size_t)snprintf(cmds + n, sizeof cmds - n, "%s%s", n ? "," : "",
+                                      commands[k].name);
+        if (o->has_default)
+            snprintf(def, sizeof def, "%llu", (unsigned long long)o->def);
+        vkw_option_names(o, ",", names, sizeof names);
+        fprintf(f, "%s\t%s\t%s\t%s\t%s\t%llu\t%llu\t%u\t%s\t%s\t%s%s%s\t%s\t%s\t%s%s\n", cmds,
+                o->short_flag ? o->short_flag : "", o->flag, o->metavar ? o->metavar : "",
+                vkw_option_type_name(o->type), (unsigned long long)o->min,
+                (unsigned long long)o->max, o->max_items,
+                *def          ? def
+                : o->def_text ? o->def_text
+                              : "",
+                o->key ? o->key : "", o->config & VKW_CONFIG_TOP ? "top," : "",
+                o->config & VKW_CONFIG_MEMORY ? "memory," : "",
+                o->config & VKW_CONFIG_ROUND_TRIPS ? "round-trips," : "",
+                o->config_def ? o->config_def : "", names, o->help, o->hidden ? " (hidden)" : "");
+    }
+}
+
+void vkw_print_usage(FILE *f, vkw_command topic, bool list)
+{
+    if (list) {
+        list_options(f);
         return;
     }
-    if (topic == VKW_CMD_CHECK) {
-        fputs("usage: vkwin32h check --config FILE [--json FILE|-] [--junit FILE|-]\n"
-              "                      [--summary FILE|-] [--dry-run] [--loader PATH] [--validate]\n"
-              "                      [--quiet] [--deadline SECONDS]\n"
-              "                      [--progress auto|always|never]\n"
-              "\n"
-              "A hardware lab's smoke check: probes the machine, picks the devices the config\n"
-              "names, runs its benches on each and judges every expectation: capabilities,\n"
-              "memory verified both ways, leaked handles, round-trip latency and ratio to the\n"
-              "OS baseline. Writes the JSON report, JUnit XML (one test case per expectation)\n"
-              "and a text summary. The config's format: sample_configs/README.md and\n"
-              "schema/vkwin32h-check-config.schema.json.\n"
-              "\n"
-              "  --config FILE   the JSON config (required)\n"
-              "  --json FILE     the full JSON report (overrides the config's reports.json)\n"
-              "  --junit FILE    JUnit XML (overrides reports.junit)\n"
-              "  --summary FILE  the text summary (overrides reports.summary)\n"
-              "                  '-' (one of the three): that report to stdout, no summary\n"
-              "  --dry-run       validate the config and list its expectations; run nothing\n"
-              "  --loader PATH   load this Vulkan loader library (overrides the config's)\n"
-              "  --validate      as the config's \"validate\": true\n"
-              "  --deadline SECONDS  end the run after this long, as an interrupted run\n"
-              "                  (overrides the config's deadline_s)\n"
-              "  --progress WHEN auto (default: a live line on a terminal, else a line per\n"
-              "                  step and every 10 s), always (lines), never\n"
-              "  -q, --quiet     no summary on stdout\n"
-              "\n"
-              "exit codes: 0 every expectation passed, 14 an expectation failed,\n"
-              "            2 bad usage or config (the message names the place),\n"
-              "            15 the machine lacks what the config needs (loader, driver, layer,\n"
-              "               matching device, OS), 1 an expectation could not be judged\n"
-              "               (a crashed child, a failed call) or an internal error,\n"
-              "            6 standard output cannot be written,\n"
-              "            130 SIGINT, 143 SIGTERM, 16 the deadline passed (interrupted\n"
-              "               reports are written: what ran is judged, the rest is an error)\n",
-              f);
-        return;
-    }
-    if (topic == VKW_CMD_REPORT) {
-        fputs("usage: vkwin32h report FILE.json [--format text|markdown|html] [--output FILE]\n"
-              "\n"
-              "Renders a JSON report (probe, bench or check) for people: plain text, Markdown,\n"
-              "or one self-contained HTML page (no network needed) with the capability table\n"
-              "and, per round-trip mode, an SVG latency histogram and CDF.\n"
-              "\n"
-              "  --format F     text (default), markdown or html\n"
-              "  --output FILE  write there (atomically) instead of standard output\n",
-              f);
-        return;
-    }
-    if (topic == VKW_CMD_COMPARE) {
-        fputs("usage: vkwin32h compare OLD.json NEW.json [--tolerance PCT] [--json FILE|-]\n"
-              "\n"
-              "Compares two reports of one kind (probe, bench or check): devices (paired by\n"
-              "deviceUUID, then name), handle types, scenarios, round-trip modes and\n"
-              "expectations that were there and are lost or fail now, and times that grew\n"
-              "beyond the tolerance and beyond the run-to-run spread both reports measured\n"
-              "(bench --repeat). Exit 0: no regression; 13: a regression; 2: reports of\n"
-              "different kinds or not reports.\n"
-              "\n"
-              "  --tolerance PCT  allowed change in times and throughput (default 10)\n"
-              "  --json FILE      the decision and its evidence as JSON ('-': stdout, no text)\n",
-              f);
-        return;
-    }
-    if (topic == VKW_CMD_BENCH) {
-        fputs("usage: vkwin32h bench [--iterations N] [--sizes LIST] [--handle-types LIST]\n"
-              "                      [--scenarios LIST] [--timeout SECONDS] [--json FILE|-]\n"
-              "                      [--parts LIST] [--round-trips N] [--warmup N] [--modes LIST]\n"
-              "                      [--peer process|thread|both] [--pin P,C] [--samples]\n"
-              "                      [--repeat N]\n"
-              "                      [--device INDEX|UUID|NAME] [--loader PATH] [--validate]\n"
-              "                      [--quiet] [--verbose] [--fault FAULT]\n"
-              "                      [--deadline SECONDS] [--progress auto|always|never]\n"
-              "\n"
-              "Exports memory from this process, hands it to a child process (this same\n"
-              "executable), imports it there and verifies the bytes both ways, for every\n"
-              "memory handle type the driver can export and import; times every phase.\n"
-              "\n"
-              "  --iterations N     export -> import -> verify cycles per scenario (default 5)\n"
-              "  --sizes LIST       sizes, e.g. 64K,16M,256M (default); 'K', 'M', 'G' binary\n"
-              "  --handle-types L   memory handle types, e.g. OPAQUE_FD (default: all of this OS)\n"
-              "  --scenarios LIST   buffer-map, buffer-copy, image-copy (default: all)\n"
-              "  --timeout SECONDS  limit of every wait: each step of the child, a fence,\n"
-              "                     a semaphore (default 30)\n"
-              "  --deadline SECONDS end the whole run after this long: an interrupted report,\n"
-              "                     exit 16 (SIGINT: 130, SIGTERM: 143)\n"
-              "  --progress WHEN    auto (default: a live line on a terminal, else a line per\n"
-              "                     step and every 10 s), always (lines), never\n"
-              "  --parts LIST       memory, round-trips (default: both)\n"
-              "  --round-trips N    timed round trips per mode (default 2000)\n"
-              "  --warmup N         untimed round trips before them (default 200)\n"
-              "  --modes LIST       os, host-timeline, queue-timeline, queue-binary, fence,\n"
-              "                     gpu-chain (default: all)\n"
-              "  --peer WHO         process, thread or both (default): the other side\n"
-              "  --pin P,C          pin this process's thread to CPU P, the other side to C\n"
-              "  --samples          every raw round-trip sample into the JSON report\n"
-              "  --repeat N         run each round-trip mode N times (default 1); each\n"
-              "                     repeat's p50/p99 is kept: compare needs 5 to judge times\n"
-              "  --nt-names         Windows: NT handles travel by name, not duplicated\n"
-              "  --json FILE        also write the JSON report to FILE ('-': stdout, no text)\n"
-              "  --device SEL       the device to bench (default: the first GPU)\n"
-              "  --loader PATH      load this Vulkan loader library instead of the system's\n"
-              "  --validate         enable VK_LAYER_KHRONOS_validation in both processes\n"
-              "  -q, --quiet        no text output;  -v, --verbose  min/median/max per phase\n"
-              "  --fault FAULT      test the tool's own fault handling: child-abort,\n"
-              "                     child-hang, stale-handle, foreign-handle, lost-signal,\n"
-              "                     leak, flip-byte, invalid-usage (needs --validate)\n",
-              f);
-        return;
-    }
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (commands[k].command == topic && commands[k].about) {
+            print_command(f, &commands[k]);
+            if (topic == VKW_CMD_CHECK)
+                fputs("\n"
+                      "exit codes: 0 every expectation passed, 14 an expectation failed,\n"
+                      "            2 bad usage or config (the message names the place),\n"
+                      "            15 the machine lacks what the config needs (loader, driver,\n"
+                      "               layer, matching device, OS), 1 an expectation could not\n"
+                      "               be judged (a crashed child, a failed call) or an internal\n"
+                      "               error, 6 standard output cannot be written,\n"
+                      "            130 SIGINT, 143 SIGTERM, 16 the deadline passed (interrupted\n"
+                      "               reports are written: what ran is judged, the rest is an "
+                      "error)\n",
+                      f);
+            return;
+        }
     fputs("usage: vkwin32h <command> [options]\n"
           "\n"
           "A diagnostic for Vulkan external handles: what this machine's drivers can\n"

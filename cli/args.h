@@ -38,12 +38,10 @@ typedef struct vkw_args {
     bool validate;
     bool quiet;
     bool verbose;
-    vkw_bench_options bench;  /* bench options (defaults unless given) */
-    const char *bench_option; /* the first bench-only option given, for a usage error */
+    vkw_bench_options bench; /* bench options (defaults unless given) */
     const char *child_token;
     const char *compare_old, *compare_new; /* compare OLD NEW */
     double tolerance_pct;
-    bool tolerance_given;
     const char *config_path;    /* check --config */
     const char *junit_path;     /* check --junit: overrides the config's reports.junit */
     const char *summary_path;   /* check --summary: overrides the config's reports.summary */
@@ -53,11 +51,14 @@ typedef struct vkw_args {
     const char *output_path;    /* report --output: NULL: stdout */
     uint32_t deadline_s;        /* bench, check --deadline: 0: none (check: the config's) */
     vkw_progress_mode progress; /* bench, check --progress */
-    bool progress_given;
+    bool list_options;          /* help --list-options: every option, tab-separated */
 } vkw_args;
 
-/* Parses argv; on error fills msg with one line and returns false. */
+/* Parses argv; on error fills msg with one line and returns false. An
+ * option given twice is an error, and so is a list item given twice. */
 bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len);
-void vkw_print_usage(FILE *f, vkw_command topic);
+/* The usage of a command (VKW_CMD_NONE: of the tool), or with list every
+ * option of the tables, one a line. */
+void vkw_print_usage(FILE *f, vkw_command topic, bool list);
 
 #endif

@@ -590,7 +590,9 @@ static int close_stdout(int rc)
 static int run_command(vkw_args *args)
 {
     switch (args->command) {
-    case VKW_CMD_HELP: vkw_print_usage(stdout, args->help_topic); return VKW_EXIT_OK;
+    case VKW_CMD_HELP:
+        vkw_print_usage(stdout, args->help_topic, args->list_options);
+        return VKW_EXIT_OK;
     case VKW_CMD_VERSION:
         printf("%s %s (report schema %d)\n", VKW_TOOL_NAME, VKW_TOOL_VERSION, VKW_SCHEMA_VERSION);
         return VKW_EXIT_OK;
@@ -602,7 +604,7 @@ static int run_command(vkw_args *args)
     case VKW_CMD_CHILD: return child(args);
     case VKW_CMD_NONE: break;
     }
-    vkw_print_usage(stderr, VKW_CMD_NONE);
+    vkw_print_usage(stderr, VKW_CMD_NONE, false);
     return VKW_EXIT_USAGE;
 }
 

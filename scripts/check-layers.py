@@ -27,7 +27,9 @@ PUBLIC = {"src/vkw.h", "src/base/status.h", "src/base/text_buffer.h", "src/vk/na
           "src/check/check.h",
           # `report` walks the JSON tree of any report (a check report has no
           # typed reader yet); vkw_load_report_json is how it gets one.
-          "src/report/json_file.h"}
+          "src/report/json_file.h",
+          # the bench's options as data: cli/args.c parses argv and prints usage with them
+          "src/bench/bench_options.h"}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

@@ -55,24 +55,6 @@ const char *vkw_outcome_name(vkw_outcome o)
     return vkw_vocab_word(&vkw_vocab_outcome, (uint32_t)o);
 }
 
-void vkw_bench_options_default(vkw_bench_options *o)
-{
-    memset(o, 0, sizeof *o);
-    o->iterations = VKW_BENCH_DEFAULT_ITERATIONS;
-    o->timeout_ms = VKW_BENCH_DEFAULT_TIMEOUT_MS;
-    o->size_count = 3;
-    o->sizes[0] = 64ull << 10;
-    o->sizes[1] = 16ull << 20;
-    o->sizes[2] = 256ull << 20;
-    o->run_memory = o->run_sync = true;
-    o->round_trips = VKW_BENCH_DEFAULT_ROUND_TRIPS;
-    o->warmup = VKW_BENCH_DEFAULT_WARMUP;
-    o->repeat = 1;
-    o->peers = (1u << VKW_PEER_COUNT) - 1;
-    o->sync_modes = (1u << VKW_SYNC_MODE_COUNT) - 1;
-    o->pin_parent = o->pin_child = -1;
-}
-
 const vkw_handle_type *vkw_sync_result_type(const vkw_sync_result *r)
 {
     if (r->type_index < 0)

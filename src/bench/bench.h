@@ -32,12 +32,8 @@ const char *vkw_fault_name(vkw_fault f); /* "none", "child-abort", ... */
 bool vkw_fault_parse(const char *name, vkw_fault *out);
 
 #define VKW_MAX_SIZES 16
-#define VKW_BENCH_DEFAULT_ITERATIONS 5
-#define VKW_BENCH_DEFAULT_TIMEOUT_MS 30000u
-#define VKW_BENCH_WARMUP_ITERATIONS 1 /* per scenario, untimed, before the handle count */
-#define VKW_BENCH_DEFAULT_ROUND_TRIPS 2000u
-#define VKW_BENCH_DEFAULT_WARMUP 200u
-#define VKW_BENCH_MAX_REPEAT 100u
+#define VKW_BENCH_DEFAULT_TIMEOUT_MS 30000u /* also the child's, before the parent says */
+#define VKW_BENCH_WARMUP_ITERATIONS 1       /* per scenario, untimed, before the handle count */
 #define VKW_BENCH_CHAINS 5u /* GPU chains per mode: each gives one sample, its mean */
 
 typedef struct vkw_bench_options {
@@ -68,7 +64,7 @@ typedef struct vkw_bench_options {
     void *progress_user;
 } vkw_bench_options;
 
-void vkw_bench_options_default(vkw_bench_options *o);
+/* vkw_bench_options_default(): bench_options.h, with the options' table. */
 
 typedef enum vkw_phase {
     VKW_PHASE_ALLOCATE,      /* parent: resource + exportable memory + bind */

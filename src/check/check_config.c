@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/bench_options.h"
 #include "report/json_file.h"
 #include "vk/names.h"
 #include "base/text_buffer.h"
@@ -212,6 +213,24 @@ static vkw_status one_of(reader *r, const cJSON *v, const char *key, const char 
     return bad(r, key, "expected one of %s, got %s", list, got(v, g, sizeof g));
 }
 
+/* A whole number in the option's bounds; one of its names. */
+static vkw_status option_whole(reader *r, const cJSON *v, const char *key, const vkw_option *opt,
+                               uint32_t *out)
+{
+    return whole(r, v, key, (double)opt->min, (double)opt->max, out);
+}
+
+static vkw_status option_one_of(reader *r, const cJSON *v, const char *key, const vkw_option *opt,
+                                uint32_t *out)
+{
+    const char *names[65];
+    uint32_t n = 0;
+    for (; n + 1 < sizeof names / sizeof names[0] && opt->name(n); n++)
+        names[n] = opt->name(n);
+    names[n] = NULL;
+    return one_of(r, v, key, names, out);
+}
+
 static vkw_status object(reader *r, const cJSON *v, const char *key)
 {
     char g[80];
@@ -406,85 +425,75 @@ static vkw_status capability(reader *r, vkw_check_config *c, const cJSON *e,
     return s;
 }
 
-/* A list of names, each parsed by item(); sets bits of *mask. */
-static vkw_status name_list(reader *r, const cJSON *v, const char *key,
-                            vkw_status (*item)(reader *, const vkw_check_config *, const cJSON *,
-                                               uint32_t *),
-                            const vkw_check_config *c, uint32_t *mask)
+/* A size: bytes, or a string with a binary unit ("64K"). */
+static vkw_status size_item(reader *r, const vkw_option *opt, const cJSON *e, uint64_t *bytes)
 {
-    vkw_status s = array(r, v, key, 64, true);
-    size_t was = enter(r, key, 0);
-    int i = 0;
-    for (const cJSON *e = s == VKW_OK ? v->child : NULL; e && s == VKW_OK; e = e->next, i++) {
-        size_t at = enter(r, NULL, i);
-        uint32_t bit = 0;
-        s = item(r, c, e, &bit);
-        if (s == VKW_OK && (*mask & bit))
-            s = bad(r, NULL, "given twice");
-        *mask |= bit;
-        leave(r, at);
+    char g[80], most[32];
+    bool ok = cJSON_IsString(e) && vkw_size_parse(e->valuestring, bytes);
+    if (cJSON_IsNumber(e) && e->valuedouble >= (double)opt->min &&
+        e->valuedouble <= (double)opt->max && e->valuedouble == floor(e->valuedouble)) {
+        *bytes = (uint64_t)e->valuedouble;
+        ok = true;
     }
-    leave(r, was);
-    return s;
+    if (!ok)
+        return bad(r, NULL,
+                   "expected a size from 1 byte to %s (bytes, or a string like "
+                   "\"64K\", \"16M\", \"1G\"), got %s",
+                   vkw_option_size_text(opt->max, most, sizeof most), got(e, g, sizeof g));
+    return VKW_OK;
 }
 
-static vkw_status memory_type_item(reader *r, const vkw_check_config *c, const cJSON *e,
-                                   uint32_t *bit)
+/* A list option of the bench table (sizes or names), each item once. */
+static vkw_status option_list(reader *r, const vkw_check_config *c, const cJSON *v,
+                              vkw_bench_option_id id, vkw_bench_options *o)
 {
-    uint32_t t = 0;
-    vkw_status s = handle_type(r, c, e, NULL, vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT,
-                               "memory", &t);
-    *bit = vkw_memory_handle_types[t].bit;
-    return s;
-}
-
-static vkw_status scenario_item(reader *r, const vkw_check_config *c, const cJSON *e, uint32_t *bit)
-{
-    (void)c;
-    static const char *const names[] = {"buffer-map", "buffer-copy", "image-copy", NULL};
-    uint32_t k = 0;
-    vkw_status s = one_of(r, e, NULL, names, &k);
-    *bit = 1u << k;
-    return s;
-}
-
-static vkw_status mode_item(reader *r, const vkw_check_config *c, const cJSON *e, uint32_t *bit)
-{
-    (void)c;
-    static const char *const names[] = {
-        "os", "host-timeline", "queue-timeline", "queue-binary", "fence", "gpu-chain", NULL};
-    uint32_t k = 0;
-    vkw_status s = one_of(r, e, NULL, names, &k);
-    *bit = 1u << k;
-    return s;
-}
-
-static vkw_status sizes(reader *r, const cJSON *v, vkw_bench_options *o)
-{
-    char g[80];
-    vkw_status s = array(r, v, "sizes", VKW_MAX_SIZES, true);
-    size_t was = enter(r, "sizes", 0);
+    const vkw_option *opt = &vkw_bench_option_table[id];
+    vkw_status s = array(r, v, opt->key, (int)opt->max_items, true);
+    size_t was = enter(r, opt->key, 0);
     int i = 0;
-    o->size_count = 0;
+    vkw_bench_option_reset(id, o);
     for (const cJSON *e = s == VKW_OK ? v->child : NULL; e && s == VKW_OK; e = e->next, i++) {
         size_t at = enter(r, NULL, i);
-        uint64_t bytes = 0;
-        bool ok = cJSON_IsString(e) && vkw_size_parse(e->valuestring, &bytes);
-        if (cJSON_IsNumber(e) && e->valuedouble >= 1 && e->valuedouble <= 68719476736.0 &&
-            e->valuedouble == floor(e->valuedouble)) {
-            bytes = (uint64_t)e->valuedouble;
-            ok = true;
-        }
-        if (!ok)
-            s = bad(r, NULL,
-                    "expected a size from 1 byte to 64G (bytes, or a string like "
-                    "\"64K\", \"16M\", \"1G\"), got %s",
-                    got(e, g, sizeof g));
+        uint64_t value = 0;
+        uint32_t k = 0;
+        if (opt->type == VKW_OPTION_SIZES)
+            s = size_item(r, opt, e, &value);
+        else if (id == VKW_OPT_HANDLE_TYPES)
+            s = handle_type(r, c, e, NULL, vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT,
+                            "memory", &k);
         else
-            o->sizes[o->size_count++] = bytes;
+            s = option_one_of(r, e, NULL, opt, &k);
+        value = opt->type == VKW_OPTION_SIZES ? value : k;
+        if (s == VKW_OK && vkw_bench_option_store(id, o, value) == VKW_OPTION_TWICE)
+            s = bad(r, NULL, "given twice");
         leave(r, at);
     }
     leave(r, was);
+    return s;
+}
+
+/* A bench's key of the bench table. */
+static vkw_status option(reader *r, const vkw_check_config *c, const cJSON *f,
+                         vkw_bench_option_id id, vkw_bench_options *o)
+{
+    const vkw_option *opt = &vkw_bench_option_table[id];
+    uint32_t v = 0;
+    bool b = false;
+    vkw_status s = VKW_OK;
+    switch (opt->type) {
+    case VKW_OPTION_UINT: s = option_whole(r, f, opt->key, opt, &v); break;
+    case VKW_OPTION_FLAG:
+        s = boolean(r, f, opt->key, &b);
+        v = b;
+        break;
+    case VKW_OPTION_ENUM: s = option_one_of(r, f, opt->key, opt, &v); break;
+    case VKW_OPTION_SIZES:
+    case VKW_OPTION_NAMES: return option_list(r, c, f, id, o);
+    case VKW_OPTION_CPUS:
+    case VKW_OPTION_TEXT: break; /* none has a key */
+    }
+    if (s == VKW_OK)
+        vkw_bench_option_store(id, o, v);
     return s;
 }
 
@@ -564,30 +573,13 @@ static vkw_status sync_handle_type(reader *r, const vkw_check_config *c, const c
     return s;
 }
 
-/* Test only: a fault of `bench --fault`, to prove that an expectation fails. */
-static vkw_status fault(reader *r, const cJSON *v, vkw_fault *out)
-{
-    const char *names[VKW_FAULT_COUNT];
-    for (uint32_t i = 1; i < VKW_FAULT_COUNT; i++)
-        names[i - 1] = vkw_fault_name((vkw_fault)i);
-    names[VKW_FAULT_COUNT - 1] = NULL;
-    uint32_t k = 0;
-    vkw_status s = one_of(r, v, "fault", names, &k);
-    if (s == VKW_OK)
-        *out = (vkw_fault)(k + 1);
-    return s;
-}
+/* The keys of a bench beside its options': for memory benches, for round-trip benches. */
+static const char *const bench_keys[2][4] = {{"name", "part", "expect", NULL},
+                                             {"name", "part", "expect", "handle_type"}};
 
 static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_check_bench *b)
 {
-    static const char *const memory_keys[] = {"name",  "part",       "handle_types", "scenarios",
-                                              "sizes", "iterations", "nt_names",     "expect",
-                                              "fault", NULL};
-    static const char *const sync_keys[] = {"name",        "part",        "modes",  "peer",
-                                            "handle_type", "round_trips", "warmup", "repeat",
-                                            "expect",      "fault",       NULL};
-    static const char *const parts[] = {"memory", "round-trips", NULL};
-    static const char *const peers[] = {"process", "thread", "both", NULL};
+    const vkw_option *parts = &vkw_bench_option_table[VKW_OPT_PARTS];
     snprintf(b->source, sizeof b->source, "%.31s", r->place);
     vkw_bench_options_default(&b->options);
     const cJSON *f = NULL;
@@ -596,53 +588,45 @@ static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_chec
     if (s == VKW_OK)
         s = need(r, e, "part", &f);
     if (s == VKW_OK)
-        s = one_of(r, f, "part", parts, &part);
+        s = option_one_of(r, f, "part", parts, &part);
     if (s != VKW_OK)
         return s;
     b->memory = part == 0;
     vkw_bench_options *o = &b->options;
-    o->run_memory = b->memory;
-    o->run_sync = !b->memory;
-    if ((s = known_keys(r, e, b->memory ? memory_keys : sync_keys,
-                        b->memory ? "a memory bench" : "a round-trips bench")) != VKW_OK)
+    vkw_bench_option_reset(VKW_OPT_PARTS, o);
+    vkw_bench_option_store(VKW_OPT_PARTS, o, part);
+    /* Its keys: the bench table's for its part, and its own. */
+    const uint32_t where = b->memory ? VKW_CONFIG_MEMORY : VKW_CONFIG_ROUND_TRIPS;
+    const char *keys[VKW_BENCH_OPTION_COUNT + 5];
+    size_t n = 0;
+    for (size_t k = 0; k < 4 && bench_keys[!b->memory][k]; k++)
+        keys[n++] = bench_keys[!b->memory][k];
+    for (uint32_t id = 0; id < VKW_BENCH_OPTION_COUNT; id++)
+        if (vkw_bench_option_table[id].key && (vkw_bench_option_table[id].config & where))
+            keys[n++] = vkw_bench_option_table[id].key;
+    keys[n] = NULL;
+    if ((s = known_keys(r, e, keys, b->memory ? "a memory bench" : "a round-trips bench")) !=
+        VKW_OK)
         return s;
     if ((s = need(r, e, "name", &f)) != VKW_OK ||
         (s = text(r, f, "name", b->name, sizeof b->name)) != VKW_OK)
         return s;
-    if ((f = member(e, "handle_types")))
-        s = name_list(r, f, "handle_types", memory_type_item, c, &o->handle_types);
-    if (s == VKW_OK && (f = member(e, "scenarios")))
-        s = name_list(r, f, "scenarios", scenario_item, c, &o->scenario_kinds);
-    if (s == VKW_OK && (f = member(e, "sizes")))
-        s = sizes(r, f, o);
-    if (s == VKW_OK && (f = member(e, "iterations")))
-        s = whole(r, f, "iterations", 1, 1000000, &o->iterations);
-    if (s == VKW_OK && (f = member(e, "nt_names")))
-        s = boolean(r, f, "nt_names", &o->nt_names);
+    if (!b->memory && (s = need(r, e, "modes", &f)) != VKW_OK)
+        return s;
+    for (uint32_t id = 0; id < VKW_BENCH_OPTION_COUNT && s == VKW_OK; id++) {
+        const vkw_option *opt = &vkw_bench_option_table[id];
+        if (!opt->key || !(opt->config & where))
+            continue;
+        if ((f = member(e, opt->key)))
+            s = option(r, c, f, (vkw_bench_option_id)id, o);
+        else if (opt->config_def) /* a config's default of its own */
+            s = vkw_bench_option_parse((vkw_bench_option_id)id, opt->key, opt->config_def, o,
+                                       r->err);
+    }
     if (s == VKW_OK && o->nt_names && !(c->has_os && c->os == VKW_OS_WINDOWS))
         s = bad(r, "nt_names", "NT handles exist on Windows only: give \"os\": \"windows\"");
-    if (s == VKW_OK && !b->memory) {
-        o->sync_modes = 0;
-        if ((s = need(r, e, "modes", &f)) == VKW_OK)
-            s = name_list(r, f, "modes", mode_item, c, &o->sync_modes);
-    }
-    if (s == VKW_OK && (f = member(e, "peer"))) {
-        uint32_t p = 0;
-        s = one_of(r, f, "peer", peers, &p);
-        o->peers = p == 2 ? (1u << VKW_PEER_COUNT) - 1 : 1u << p;
-    } else if (!b->memory) {
-        o->peers = 1u << VKW_PEER_PROCESS;
-    }
     if (s == VKW_OK && (f = member(e, "handle_type")))
         s = sync_handle_type(r, c, f, b);
-    if (s == VKW_OK && (f = member(e, "round_trips")))
-        s = whole(r, f, "round_trips", 1, 10000000, &o->round_trips);
-    if (s == VKW_OK && (f = member(e, "warmup")))
-        s = whole(r, f, "warmup", 0, 10000000, &o->warmup);
-    if (s == VKW_OK && (f = member(e, "fault")))
-        s = fault(r, f, &o->fault);
-    if (s == VKW_OK && (f = member(e, "repeat")))
-        s = whole(r, f, "repeat", 1, VKW_BENCH_MAX_REPEAT, &o->repeat);
     if (s == VKW_OK && (s = need(r, e, "expect", &f)) == VKW_OK)
         s = expectations(r, f, b);
     b->listed_modes = o->sync_modes;
@@ -721,15 +705,17 @@ static vkw_status document(reader *r, vkw_check_config *c, const cJSON *root)
         return s;
     if ((f = member(root, "validate")) && (s = boolean(r, f, "validate", &c->validate)))
         return s;
-    c->timeout_ms = VKW_BENCH_DEFAULT_TIMEOUT_MS;
-    if ((f = member(root, "timeout_s"))) {
-        uint32_t secs = 0;
-        if ((s = whole(r, f, "timeout_s", 1, 3600, &secs)) != VKW_OK)
-            return s;
-        c->timeout_ms = secs * 1000u;
-    }
+    /* The bench table's top-level keys: the timeout (in the options of every
+     * bench the check runs) and the deadline. */
+    vkw_bench_options timeout;
+    vkw_bench_options_default(&timeout);
+    if ((f = member(root, "timeout_s")) &&
+        (s = option(r, c, f, VKW_OPT_TIMEOUT, &timeout)) != VKW_OK)
+        return s;
+    c->timeout_ms = timeout.timeout_ms;
     if ((f = member(root, "deadline_s")) &&
-        (s = whole(r, f, "deadline_s", 1, VKW_CHECK_DEADLINE_MAX_S, &c->deadline_s)) != VKW_OK)
+        (s = option_whole(r, f, "deadline_s", &vkw_bench_option_table[VKW_OPT_DEADLINE],
+                          &c->deadline_s)) != VKW_OK)
         return s;
     if ((s = need(r, root, "devices", &f)) != VKW_OK || (s = devices(r, c, f)) != VKW_OK)
         return s;

@@ -18,8 +18,6 @@
 #define VKW_CHECK_MAX_CAPABILITIES 64
 #define VKW_CHECK_MAX_BENCHES 16
 #define VKW_CHECK_MAX_THRESHOLDS 8
-/* The longest deadline_s (and bench/check --deadline): a week. */
-#define VKW_CHECK_DEADLINE_MAX_S 604800u
 /* Strings are limited in characters (code points, as the schema counts);
  * their buffers hold that many of the longest UTF-8 characters. */
 #define VKW_CHECK_TEXT_BYTES(chars) (4 * (chars) + 1)

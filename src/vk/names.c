@@ -108,7 +108,7 @@ bool vkw_size_parse(const char *text, uint64_t *out)
             (strcmp(rest, "") != 0 && strcmp(rest, "iB") != 0 && strcmp(rest, "B") != 0))
             return false;
     }
-    if (v == 0 || v > (UINT64_MAX >> shift) || (v << shift) > (64ull << 30))
+    if (v == 0 || v > (UINT64_MAX >> shift) || (v << shift) > VKW_SIZE_MAX)
         return false;
     *out = v << shift;
     return true;

@@ -27,6 +27,7 @@ bool vkw_uint_parse(const char *text, uint64_t max, uint64_t *out);
  * 1 byte to 64 GiB; false when text is not such a size (the same digits as
  * vkw_uint_parse: no blank, sign or trailing junk). */
 bool vkw_size_parse(const char *text, uint64_t *out);
+#define VKW_SIZE_MAX (64ull << 30) /* the largest size vkw_size_parse takes */
 /* Parses a UUID written with or without dashes; 0 on success. */
 int vkw_uuid_parse(const char *text, uint8_t out[VK_UUID_SIZE]);
 
