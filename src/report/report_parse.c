@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bench/bench.h"
+#include "bench/bench_options.h"
 #include "json_file.h"
 #include "platform/platform.h"
 #include "report.h"
