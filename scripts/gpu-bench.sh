@@ -6,8 +6,10 @@
 #   machine.txt           the GPU and driver; probe vs vulkaninfo --summary, five runs each
 #   bench-validate.*      memory up to $SIZES and every round trip, under the validation layer
 #   bench.*               the same without the layer, for timings (--verbose, more round trips)
-#   cycles-and-faults.txt 1000 memory cycles for leaks, what the driver says to bad handles,
-#                         and the tool's host-timeline loop against a minimal hand-written one
+#   cycles-and-faults.txt 1000 memory cycles for leaks, what the driver says to bad handles
+#   overhead-*.json/.txt  the tool's host-timeline round trip against the reference loop
+#                         (bench/minimal_timeline.c), process and thread peers, ten
+#                         alternating pairs each (scripts/round-trip-overhead.py)
 set -uo pipefail
 out=${OUT:-/tmp/vkw-gpu}
 mkdir -p "$out"
@@ -46,11 +48,12 @@ echo "bench: exit $?"
   echo "== --fault lost-signal (round trips, 2 s timeout)"
   $exe bench --parts round-trips --modes host-timeline --peer process --round-trips 1000 \
     --timeout 2 --fault lost-signal 2>&1 | grep -E "host-timeline|vkwin32h:"
-  echo "== the tool's host-timeline loop vs a minimal hand-written one (thread peer, $trips)"
-  for i in 1 2 3; do
-    build/default/vkw_minimal_timeline "$trips" 200
-    $exe bench --parts round-trips --peer thread --modes host-timeline --round-trips "$trips" \
-      --json - 2>/dev/null | python3 -c 'import json,sys; r=json.load(sys.stdin)["bench"]["round_trips"]["results"][0]["round_trip_ns"]; print("vkwin32h host-timeline thread round trip: p50 %.0f ns, p99 %.0f ns" % (r["p50"], r["p99"]))'
-  done
 } 2>&1 | tee "$out/cycles-and-faults.txt"
+
+# The tool's own overhead against the reference loop (bench/minimal_timeline.c):
+# ten alternating pairs, process peer and thread peer, the ratio of medians.
+for peer in process thread; do
+  python3 scripts/round-trip-overhead.py --tool $exe --reference build/default/vkw_minimal_timeline \
+    --peer $peer --pairs 10 --round-trips "$trips" --json "$out/overhead-$peer.json"
+done 2>&1 | tee "$out/overhead.txt"
 exit $rc
