@@ -1,6 +1,6 @@
 /* POSIX implementation of platform.h (Linux first; other Unix where it costs nothing). */
 #define _GNU_SOURCE
-#include "platform.h"
+#include "platform_os.h"
 #include "base/text_buffer.h"
 
 #include <dirent.h>
@@ -639,8 +639,7 @@ struct vkw_channel {
 
 struct vkw_child {
     pid_t pid;
-    bool reaped; /* end holds how it ended; the pid is no longer ours */
-    vkw_child_end end;
+    vkw_child_record rec; /* once reaped: how it ended; the pid is no longer ours */
 };
 
 static vkw_status channel_new(int fd, vkw_channel **out, vkw_error *err)
@@ -831,84 +830,32 @@ static const char *signal_name(int sig)
     }
 }
 
-/* Reaps the child if it has ended (waiting for that when block); true once
- * reaped. Later calls return the recorded end: the pid may be reused. */
-static bool reap(vkw_child *c, bool block, bool killed)
+vkw_child_record *vkw_os_child_record(vkw_child *child)
 {
-    if (c->reaped)
+    return &child->rec;
+}
+
+/* Reaps the child if it has ended; true once reaped. Later calls return the
+ * recorded end: the pid may be reused. */
+static bool reap_now(vkw_child *c, bool killed)
+{
+    if (c->rec.reaped)
         return true;
     int ws = 0;
     pid_t r;
     do
-        r = waitpid(c->pid, &ws, block ? 0 : WNOHANG);
+        r = waitpid(c->pid, &ws, WNOHANG);
     while (r < 0 && errno == EINTR);
     if (r == 0)
         return false;
-    vkw_child_end *e = &c->end;
-    memset(e, 0, sizeof *e);
-    e->ended = true;
-    e->killed_by_parent = killed;
-    if (r < 0) {
-        /* ECHILD: reaped elsewhere (SIGCHLD ignored, or a waitpid(-1) in the program). */
-        e->code = -1;
-        snprintf(e->text, sizeof e->text, "ended, status unknown (%s)", strerror(errno));
-    } else if (WIFSIGNALED(ws)) {
-        const char *name = signal_name(WTERMSIG(ws));
-        e->signaled = true;
-        e->code = WTERMSIG(ws);
-        if (name)
-            snprintf(e->text, sizeof e->text, "signal %d (%s)", e->code, name);
-        else
-            snprintf(e->text, sizeof e->text, "signal %d", e->code);
-    } else {
-        e->code = WEXITSTATUS(ws);
-        snprintf(e->text, sizeof e->text, "exit code %d", e->code);
-    }
-    c->reaped = true;
+    if (r < 0) /* ECHILD: reaped elsewhere (SIGCHLD ignored, or a waitpid(-1) in the program). */
+        vkw_child_end_unknown(&c->rec.end, killed, strerror(errno));
+    else if (WIFSIGNALED(ws))
+        vkw_child_end_signaled(&c->rec.end, killed, WTERMSIG(ws), signal_name(WTERMSIG(ws)));
+    else
+        vkw_child_end_exited(&c->rec.end, killed, (uint32_t)WEXITSTATUS(ws));
+    c->rec.reaped = true;
     return true;
-}
-
-static void report_end(const vkw_child *c, vkw_child_end *end)
-{
-    if (c->reaped) {
-        *end = c->end;
-    } else {
-        memset(end, 0, sizeof *end);
-        snprintf(end->text, sizeof end->text, "running");
-    }
-}
-
-void vkw_child_poll(vkw_child *child, vkw_child_end *end)
-{
-    reap(child, false, false);
-    report_end(child, end);
-}
-
-static void wait_for_exit(vkw_child *c, uint64_t deadline);
-
-/* A killed child stuck in the kernel (a GPU driver's uninterruptible wait)
- * is not waited for past this: the report says so instead of the parent
- * hanging with it. */
-#define KILL_REAP_MS 10000u
-
-void vkw_child_kill(vkw_child *child, vkw_child_end *end)
-{
-    /* An unreaped child cannot be replaced by another process with its pid,
-     * so the kill always reaches it. */
-    if (!reap(child, false, false)) {
-        kill(child->pid, SIGKILL);
-        wait_for_exit(child, deadline_after(KILL_REAP_MS));
-        if (!reap(child, false, true)) {
-            memset(end, 0, sizeof *end);
-            end->killed_by_parent = true;
-            end->signaled = true;
-            end->code = SIGKILL;
-            snprintf(end->text, sizeof end->text, "SIGKILL sent, not ended within %u s",
-                     KILL_REAP_MS / 1000);
-            return;
-        }
-    }
-    report_end(child, end);
 }
 
 /* Returns when the child has ended or the deadline has passed (it does not reap). */
@@ -930,7 +877,7 @@ static void wait_for_exit(vkw_child *c, uint64_t deadline)
     for (;;) {
         siginfo_t si;
         memset(&si, 0, sizeof si);
-        if (c->reaped ||
+        if (c->rec.reaped ||
             (waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid) ||
             vkw_clock_ns() >= deadline)
             return;
@@ -938,11 +885,20 @@ static void wait_for_exit(vkw_child *c, uint64_t deadline)
     }
 }
 
-void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end)
+bool vkw_os_child_reap(vkw_child *child, uint32_t wait_ms, bool killed)
 {
-    if (!reap(child, false, false))
-        wait_for_exit(child, deadline_after(timeout_ms));
-    vkw_child_kill(child, end);
+    if (reap_now(child, killed) || wait_ms == 0)
+        return child->rec.reaped;
+    wait_for_exit(child, deadline_after(wait_ms));
+    return reap_now(child, killed);
+}
+
+const char *vkw_os_child_kill(vkw_child *child, vkw_child_end *stuck)
+{
+    kill(child->pid, SIGKILL);
+    stuck->signaled = true;
+    stuck->code = SIGKILL;
+    return "SIGKILL sent";
 }
 
 void vkw_child_free(vkw_child *child)
@@ -1332,150 +1288,16 @@ bool vkw_pingpong_kind_available(vkw_os_pingpong_kind k)
     return k == VKW_PINGPONG_FUTEX || k == VKW_PINGPONG_EVENTFD || k == VKW_PINGPONG_PIPE;
 }
 
-#define FUTEX_SECTION 4096u
-
-struct vkw_pingpong {
-    vkw_os_pingpong_kind kind;
-    bool peer;   /* the ponging end */
-    int a, b;    /* eventfd: the two events; pipe: this end's write (a) and read (b) fds */
-    int section; /* futex */
-    void *map;   /* futex: the section's mapping */
-    _Atomic uint32_t *words; /* in it: [0] A, [1] B, each the last round signalled */
-    uint32_t sent, seen;     /* signals given, and the other end's seen */
-};
-
-static vkw_pingpong *pingpong_new(vkw_os_pingpong_kind k, bool peer)
-{
-    vkw_pingpong *pp = calloc(1, sizeof *pp);
-    if (pp) {
-        pp->kind = k;
-        pp->peer = peer;
-        pp->a = pp->b = pp->section = -1;
-    }
-    return pp;
-}
-
-void vkw_pingpong_free(vkw_pingpong *pp)
-{
-    if (!pp)
-        return;
-    vkw_section_unmap(pp->map, FUTEX_SECTION);
-    if (pp->a >= 0)
-        close(pp->a);
-    if (pp->b >= 0)
-        close(pp->b);
-    if (pp->section >= 0)
-        close(pp->section);
-    free(pp);
-}
-
-static vkw_status map_futex_words(vkw_pingpong *pp, vkw_error *err)
-{
-    vkw_status s = vkw_section_map(pp->section, FUTEX_SECTION, &pp->map, err);
-    pp->words = pp->map;
-    return s;
-}
-
-vkw_status vkw_pingpong_create(vkw_os_pingpong_kind k, vkw_pingpong **out, vkw_handle *peer,
-                               uint32_t *peer_count, vkw_error *err)
-{
-    *out = NULL;
-    *peer_count = 0;
-    if (!vkw_pingpong_kind_available(k))
-        return vkw_fail(err, VKW_E_UNSUPPORTED, "no %s on %s", vkw_pingpong_kind_name(k),
-                        vkw_platform_os_name());
-    vkw_pingpong *pp = pingpong_new(k, false);
-    if (!pp)
-        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
-    vkw_status s = VKW_OK;
-    vkw_handle h;
-    if (k == VKW_PINGPONG_FUTEX) {
-        s = vkw_section_create(FUTEX_SECTION, &h, err);
-        if (s == VKW_OK) {
-            pp->section = (int)h;
-            s = map_futex_words(pp, err);
-        }
-        if (s == VKW_OK && (s = vkw_handle_dup(h, &peer[0], err)) == VKW_OK)
-            *peer_count = 1;
-    } else if (k == VKW_PINGPONG_EVENTFD) {
-        vkw_handle a = VKW_NO_HANDLE, b = VKW_NO_HANDLE;
-        s = vkw_event_create(&a, err);
-        pp->a = (int)a;
-        if (s == VKW_OK)
-            s = vkw_event_create(&b, err);
-        pp->b = (int)b;
-        if (s == VKW_OK && (s = vkw_handle_dup(a, &peer[0], err)) == VKW_OK) {
-            *peer_count = 1;
-            if ((s = vkw_handle_dup(b, &peer[1], err)) == VKW_OK)
-                *peer_count = 2;
-        }
-    } else {
-        int ab[2] = {-1, -1}, ba[2] = {-1, -1};
-        if (pipe2(ab, O_CLOEXEC) != 0 || pipe2(ba, O_CLOEXEC) != 0) {
-            s = vkw_fail(err, VKW_E_OS, "cannot create a pipe: %s", strerror(errno));
-            if (ab[0] >= 0) {
-                close(ab[0]);
-                close(ab[1]);
-            }
-        } else {
-            pp->a = ab[1]; /* ping writes A */
-            pp->b = ba[0]; /* and reads B */
-            peer[0] = ab[0];
-            peer[1] = ba[1];
-            *peer_count = 2;
-        }
-    }
-    if (s != VKW_OK) {
-        for (uint32_t i = 0; i < *peer_count; i++)
-            vkw_handle_close(peer[i]);
-        *peer_count = 0;
-        vkw_pingpong_free(pp);
-        return s;
-    }
-    *out = pp;
-    return VKW_OK;
-}
-
-vkw_status vkw_pingpong_open_peer(vkw_os_pingpong_kind k, const vkw_handle *peer,
-                                  uint32_t peer_count, vkw_pingpong **out, vkw_error *err)
-{
-    *out = NULL;
-    uint32_t want = k == VKW_PINGPONG_FUTEX ? 1 : 2;
-    vkw_pingpong *pp = vkw_pingpong_kind_available(k) ? pingpong_new(k, true) : NULL;
-    if (!pp || peer_count != want) {
-        for (uint32_t i = 0; i < peer_count; i++)
-            vkw_handle_close(peer[i]);
-        vkw_pingpong_free(pp);
-        return pp ? vkw_fail(err, VKW_E_PROTOCOL, "%s ping-pong: %u handle(s), %u expected",
-                             vkw_pingpong_kind_name(k), peer_count, want)
-                  : vkw_fail(err, VKW_E_UNSUPPORTED, "no %s here", vkw_pingpong_kind_name(k));
-    }
-    if (k == VKW_PINGPONG_FUTEX) {
-        pp->section = (int)peer[0];
-        vkw_status s = map_futex_words(pp, err);
-        if (s != VKW_OK) {
-            vkw_pingpong_free(pp);
-            return s;
-        }
-    } else {
-        /* eventfd: A and B; pipe: A's read end and B's write end. */
-        pp->a = (int)peer[0];
-        pp->b = (int)peer[1];
-    }
-    *out = pp;
-    return VKW_OK;
-}
-
 static long futex(_Atomic uint32_t *addr, int op, uint32_t val, const struct timespec *ts)
 {
     /* Not FUTEX_PRIVATE_FLAG: the word is shared with another process. */
     return syscall(SYS_futex, (uintptr_t)addr, op, val, ts, NULL, 0);
 }
 
-/* Waits until *word reaches round (it only grows). */
-static vkw_status futex_wait_for(_Atomic uint32_t *word, uint32_t round, wait_limit *l,
-                                 vkw_error *err)
+vkw_status vkw_os_futex_wait(_Atomic uint32_t *word, uint32_t round, uint32_t timeout_ms,
+                             vkw_error *err)
 {
+    wait_limit lim = {timeout_ms, 0}, *l = &lim;
     for (;;) {
         uint32_t seen = atomic_load_explicit(word, memory_order_acquire);
         if ((int32_t)(seen - round) >= 0) /* reached (or passed), across wrap-around */
@@ -1495,7 +1317,7 @@ static vkw_status futex_wait_for(_Atomic uint32_t *word, uint32_t round, wait_li
     }
 }
 
-static vkw_status futex_signal(_Atomic uint32_t *word, uint32_t round, vkw_error *err)
+vkw_status vkw_os_futex_signal(_Atomic uint32_t *word, uint32_t round, vkw_error *err)
 {
     atomic_store_explicit(word, round, memory_order_release);
     if (futex(word, FUTEX_WAKE, 1, NULL) < 0)
@@ -1503,8 +1325,20 @@ static vkw_status futex_signal(_Atomic uint32_t *word, uint32_t round, vkw_error
     return VKW_OK;
 }
 
-static vkw_status pipe_signal(int fd, vkw_error *err)
+vkw_status vkw_os_pipe_create(vkw_handle *read_end, vkw_handle *write_end, vkw_error *err)
 {
+    int fds[2];
+    *read_end = *write_end = VKW_NO_HANDLE;
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot create a pipe: %s", strerror(errno));
+    *read_end = fds[0];
+    *write_end = fds[1];
+    return VKW_OK;
+}
+
+vkw_status vkw_os_pipe_signal(vkw_handle write_end, vkw_error *err)
+{
+    int fd = (int)write_end;
     char c = 1;
     ssize_t n;
     do
@@ -1516,8 +1350,10 @@ static vkw_status pipe_signal(int fd, vkw_error *err)
     return VKW_OK;
 }
 
-static vkw_status pipe_wait(int fd, wait_limit *l, vkw_error *err)
+vkw_status vkw_os_pipe_wait(vkw_handle read_end, uint32_t timeout_ms, vkw_error *err)
 {
+    int fd = (int)read_end;
+    wait_limit lim = {timeout_ms, 0}, *l = &lim;
     for (;;) {
         short revents = 0;
         int r = poll_or_stop(fd, POLLIN, limit_ms(l), &revents);
@@ -1538,46 +1374,6 @@ static vkw_status pipe_wait(int fd, wait_limit *l, vkw_error *err)
         if (errno != EINTR && errno != EAGAIN)
             return vkw_fail(err, VKW_E_OS, "pipe read: %s", strerror(errno));
     }
-}
-
-/* One signal of ours, or one wait for theirs. Each end counts what it sent
- * and what it saw, so signals and waits can also be used one at a time. */
-static vkw_status half_step(vkw_pingpong *pp, bool signal, wait_limit *l, vkw_error *err)
-{
-    vkw_status s;
-    uint32_t round = (signal ? pp->sent : pp->seen) + 1;
-    /* The pinging end signals A and waits on B; the ponging end the reverse. */
-    switch (pp->kind) {
-    case VKW_PINGPONG_FUTEX: {
-        _Atomic uint32_t *mine = &pp->words[pp->peer ? 1 : 0];
-        _Atomic uint32_t *theirs = &pp->words[pp->peer ? 0 : 1];
-        s = signal ? futex_signal(mine, round, err) : futex_wait_for(theirs, round, l, err);
-        break;
-    }
-    case VKW_PINGPONG_EVENTFD: {
-        vkw_handle mine = pp->peer ? pp->b : pp->a, theirs = pp->peer ? pp->a : pp->b;
-        s = signal ? vkw_event_signal(mine, err) : event_wait((int)theirs, l, err);
-        break;
-    }
-    default: /* pipe: a writes, b reads, on either end */
-        s = signal ? pipe_signal(pp->peer ? pp->b : pp->a, err)
-                   : pipe_wait(pp->peer ? pp->a : pp->b, l, err);
-        break;
-    }
-    if (s == VKW_OK)
-        *(signal ? &pp->sent : &pp->seen) = round;
-    return s;
-}
-
-vkw_status vkw_pingpong_signal(vkw_pingpong *pp, vkw_error *err)
-{
-    return half_step(pp, true, NULL, err);
-}
-
-vkw_status vkw_pingpong_wait(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
-{
-    wait_limit l = {timeout_ms, 0};
-    return half_step(pp, false, &l, err);
 }
 
 uint32_t vkw_platform_process_id(void)

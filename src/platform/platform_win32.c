@@ -3,7 +3,7 @@
 #include <windows.h>
 #include <ntsecapi.h> /* RtlGenRandom */
 
-#include "platform.h"
+#include "platform_os.h"
 #include "base/text_buffer.h"
 
 #include <stdio.h>
@@ -585,8 +585,7 @@ struct vkw_child {
     HANDLE process;
     HANDLE job; /* kill-on-close: the child ends when this (or the parent) does */
     DWORD pid;
-    bool reaped; /* end holds how it ended */
-    vkw_child_end end;
+    vkw_child_record rec; /* once reaped: how it ended */
 };
 
 /* Takes pipe and peer only on success. */
@@ -1017,72 +1016,31 @@ uint32_t vkw_child_pid(const vkw_child *child)
     return child->pid;
 }
 
-/* Records how the child ended once it has (waiting up to wait_ms); true once ended. */
-static bool reap(vkw_child *c, DWORD wait_ms, bool killed)
+vkw_child_record *vkw_os_child_record(vkw_child *child)
 {
-    if (c->reaped)
+    return &child->rec;
+}
+
+bool vkw_os_child_reap(vkw_child *c, uint32_t wait_ms, bool killed)
+{
+    if (c->rec.reaped)
         return true;
-    if (WaitForSingleObject(c->process, wait_ms) != WAIT_OBJECT_0)
+    if (WaitForSingleObject(c->process, wait_ms) != WAIT_OBJECT_0) /* UINT32_MAX is INFINITE */
         return false;
     DWORD code = 0;
-    vkw_child_end *e = &c->end;
-    memset(e, 0, sizeof *e);
-    e->ended = true;
-    e->killed_by_parent = killed;
-    if (!GetExitCodeProcess(c->process, &code)) {
-        e->code = -1;
-        snprintf(e->text, sizeof e->text, "ended, status unknown");
-    } else {
-        e->code = (int)code;
-        /* 0xC0000005 reads as an NTSTATUS (an access violation); -1073741819 does not. */
-        if (code >= 0xC0000000u)
-            snprintf(e->text, sizeof e->text, "exit code 0x%08lX", (unsigned long)code);
-        else
-            snprintf(e->text, sizeof e->text, "exit code %lu", (unsigned long)code);
-    }
-    c->reaped = true;
+    if (!GetExitCodeProcess(c->process, &code))
+        vkw_child_end_unknown(&c->rec.end, killed, NULL);
+    else
+        vkw_child_end_exited(&c->rec.end, killed, code);
+    c->rec.reaped = true;
     return true;
 }
 
-static void report_end(const vkw_child *c, vkw_child_end *end)
+const char *vkw_os_child_kill(vkw_child *child, vkw_child_end *stuck)
 {
-    if (c->reaped) {
-        *end = c->end;
-    } else {
-        memset(end, 0, sizeof *end);
-        snprintf(end->text, sizeof end->text, "running");
-    }
-}
-
-void vkw_child_poll(vkw_child *child, vkw_child_end *end)
-{
-    reap(child, 0, false);
-    report_end(child, end);
-}
-
-/* A terminated child stuck in a driver is not waited for past this. */
-#define KILL_REAP_MS 10000u
-
-void vkw_child_kill(vkw_child *child, vkw_child_end *end)
-{
-    if (!reap(child, 0, false)) {
-        TerminateProcess(child->process, KILLED_EXIT_CODE);
-        if (!reap(child, KILL_REAP_MS, true)) {
-            memset(end, 0, sizeof *end);
-            end->killed_by_parent = true;
-            end->code = KILLED_EXIT_CODE;
-            snprintf(end->text, sizeof end->text, "terminated, not ended within %u s",
-                     KILL_REAP_MS / 1000);
-            return;
-        }
-    }
-    report_end(child, end);
-}
-
-void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end)
-{
-    reap(child, timeout_ms, false); /* UINT32_MAX is INFINITE */
-    vkw_child_kill(child, end);
+    TerminateProcess(child->process, KILLED_EXIT_CODE);
+    stuck->code = KILLED_EXIT_CODE;
+    return "terminated";
 }
 
 void vkw_child_free(vkw_child *child)
@@ -1483,89 +1441,53 @@ uint64_t vkw_clock_resolution_ns(void)
                : 0;
 }
 
-/* ---- OS ping-pong: an event pair ------------------------------------------- */
+/* ---- OS ping-pong: an event pair (os_pingpong.c) ---------------------------- */
 
 bool vkw_pingpong_kind_available(vkw_os_pingpong_kind k)
 {
     return k == VKW_PINGPONG_EVENT;
 }
 
-struct vkw_pingpong {
-    bool peer;
-    HANDLE a, b;
-};
-
-void vkw_pingpong_free(vkw_pingpong *pp)
+/* The pipe and the futex are POSIX's kinds: vkw_pingpong_kind_available
+ * says no, so these are never reached through the ping-pong. */
+static vkw_status no_kind(vkw_error *err, vkw_os_pingpong_kind k)
 {
-    if (!pp)
-        return;
-    if (pp->a)
-        CloseHandle(pp->a);
-    if (pp->b)
-        CloseHandle(pp->b);
-    free(pp);
+    return vkw_fail(err, VKW_E_UNSUPPORTED, "no %s on Windows", vkw_pingpong_kind_name(k));
 }
 
-vkw_status vkw_pingpong_create(vkw_os_pingpong_kind k, vkw_pingpong **out, vkw_handle *peer,
-                               uint32_t *peer_count, vkw_error *err)
+vkw_status vkw_os_pipe_create(vkw_handle *read_end, vkw_handle *write_end, vkw_error *err)
 {
-    *out = NULL;
-    *peer_count = 0;
-    if (k != VKW_PINGPONG_EVENT)
-        return vkw_fail(err, VKW_E_UNSUPPORTED, "no %s on Windows", vkw_pingpong_kind_name(k));
-    vkw_pingpong *pp = calloc(1, sizeof *pp);
-    if (!pp)
-        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
-    vkw_handle a = VKW_NO_HANDLE, b = VKW_NO_HANDLE;
-    vkw_status s = vkw_event_create(&a, err);
-    if (s == VKW_OK)
-        pp->a = (HANDLE)a;
-    if (s == VKW_OK && (s = vkw_event_create(&b, err)) == VKW_OK)
-        pp->b = (HANDLE)b;
-    if (s == VKW_OK && (s = vkw_handle_dup(a, &peer[0], err)) == VKW_OK) {
-        *peer_count = 1;
-        if ((s = vkw_handle_dup(b, &peer[1], err)) == VKW_OK)
-            *peer_count = 2;
-    }
-    if (s != VKW_OK) {
-        for (uint32_t i = 0; i < *peer_count; i++)
-            vkw_handle_close(peer[i]);
-        *peer_count = 0;
-        vkw_pingpong_free(pp);
-        return s;
-    }
-    *out = pp;
-    return VKW_OK;
+    *read_end = *write_end = VKW_NO_HANDLE;
+    return no_kind(err, VKW_PINGPONG_PIPE);
 }
 
-vkw_status vkw_pingpong_open_peer(vkw_os_pingpong_kind k, const vkw_handle *peer,
-                                  uint32_t peer_count, vkw_pingpong **out, vkw_error *err)
+vkw_status vkw_os_pipe_signal(vkw_handle write_end, vkw_error *err)
 {
-    *out = NULL;
-    vkw_pingpong *pp = k == VKW_PINGPONG_EVENT ? calloc(1, sizeof *pp) : NULL;
-    if (!pp || peer_count != 2) {
-        for (uint32_t i = 0; i < peer_count; i++)
-            vkw_handle_close(peer[i]);
-        free(pp);
-        return pp ? vkw_fail(err, VKW_E_PROTOCOL, "event ping-pong: %u handle(s), 2 expected",
-                             peer_count)
-                  : vkw_fail(err, VKW_E_UNSUPPORTED, "no %s on Windows", vkw_pingpong_kind_name(k));
-    }
-    pp->peer = true;
-    pp->a = (HANDLE)peer[0];
-    pp->b = (HANDLE)peer[1];
-    *out = pp;
-    return VKW_OK;
+    (void)write_end;
+    return no_kind(err, VKW_PINGPONG_PIPE);
 }
 
-vkw_status vkw_pingpong_signal(vkw_pingpong *pp, vkw_error *err)
+vkw_status vkw_os_pipe_wait(vkw_handle read_end, uint32_t timeout_ms, vkw_error *err)
 {
-    return vkw_event_signal((vkw_handle)(pp->peer ? pp->b : pp->a), err);
+    (void)read_end;
+    (void)timeout_ms;
+    return no_kind(err, VKW_PINGPONG_PIPE);
 }
 
-vkw_status vkw_pingpong_wait(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
+vkw_status vkw_os_futex_signal(_Atomic uint32_t *word, uint32_t round, vkw_error *err)
 {
-    return vkw_event_wait((vkw_handle)(pp->peer ? pp->a : pp->b), timeout_ms, err);
+    (void)word;
+    (void)round;
+    return no_kind(err, VKW_PINGPONG_FUTEX);
+}
+
+vkw_status vkw_os_futex_wait(_Atomic uint32_t *word, uint32_t round, uint32_t timeout_ms,
+                             vkw_error *err)
+{
+    (void)word;
+    (void)round;
+    (void)timeout_ms;
+    return no_kind(err, VKW_PINGPONG_FUTEX);
 }
 
 uint32_t vkw_platform_process_id(void)

@@ -1,0 +1,92 @@
+/* The parts of platform.h that are the same on every OS, written once over
+ * the primitives of platform_os.h: how a child's end is told and the order
+ * of waiting for, killing and reaping it. */
+#include "platform_os.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void vkw_child_end_exited(vkw_child_end *e, bool killed, uint32_t code)
+{
+    memset(e, 0, sizeof *e);
+    e->ended = true;
+    e->killed_by_parent = killed;
+    e->code = (int)code;
+    if (code >= 0xC0000000u)
+        snprintf(e->text, sizeof e->text, "exit code 0x%08lX", (unsigned long)code);
+    else
+        snprintf(e->text, sizeof e->text, "exit code %lu", (unsigned long)code);
+}
+
+void vkw_child_end_signaled(vkw_child_end *e, bool killed, int sig, const char *name)
+{
+    memset(e, 0, sizeof *e);
+    e->ended = true;
+    e->killed_by_parent = killed;
+    e->signaled = true;
+    e->code = sig;
+    if (name)
+        snprintf(e->text, sizeof e->text, "signal %d (%s)", sig, name);
+    else
+        snprintf(e->text, sizeof e->text, "signal %d", sig);
+}
+
+void vkw_child_end_unknown(vkw_child_end *e, bool killed, const char *why)
+{
+    memset(e, 0, sizeof *e);
+    e->ended = true;
+    e->killed_by_parent = killed;
+    e->code = -1;
+    if (why)
+        snprintf(e->text, sizeof e->text, "ended, status unknown (%s)", why);
+    else
+        snprintf(e->text, sizeof e->text, "ended, status unknown");
+}
+
+static void report_end(vkw_child *child, vkw_child_end *end)
+{
+    const vkw_child_record *rec = vkw_os_child_record(child);
+    if (rec->reaped) {
+        *end = rec->end;
+    } else {
+        memset(end, 0, sizeof *end);
+        snprintf(end->text, sizeof end->text, "running");
+    }
+}
+
+void vkw_child_poll(vkw_child *child, vkw_child_end *end)
+{
+    vkw_os_child_reap(child, 0, false);
+    report_end(child, end);
+}
+
+/* A killed child stuck in the kernel (a GPU driver's uninterruptible wait)
+ * is not waited for past this: the report says so instead of the parent
+ * hanging with it. */
+#define KILL_REAP_MS 10000u
+
+void vkw_child_kill(vkw_child *child, vkw_child_end *end)
+{
+    /* An unreaped child cannot be replaced by another process with its pid,
+     * so the kill always reaches it. */
+    if (!vkw_os_child_reap(child, 0, false)) {
+        vkw_child_end stuck;
+        memset(&stuck, 0, sizeof stuck);
+        const char *done = vkw_os_child_kill(child, &stuck);
+        if (!vkw_os_child_reap(child, KILL_REAP_MS, true)) {
+            *end = stuck;
+            end->ended = false;
+            end->killed_by_parent = true;
+            snprintf(end->text, sizeof end->text, "%s, not ended within %u s", done,
+                     KILL_REAP_MS / 1000);
+            return;
+        }
+    }
+    report_end(child, end);
+}
+
+void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end)
+{
+    vkw_os_child_reap(child, timeout_ms, false); /* UINT32_MAX: no limit */
+    vkw_child_kill(child, end);
+}
