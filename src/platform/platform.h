@@ -56,14 +56,6 @@ void vkw_platform_utc_now(char *buf, size_t len);
  * that say where they ran (JUnit's hostname). */
 void vkw_platform_hostname(char *buf, size_t len);
 
-/* Writes len bytes to path atomically: a temporary file in the same folder,
- * flushed, then renamed over path. Nothing is left behind on failure. */
-vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err);
-
-/* Checks early that a file can be created next to path (so a long run does
- * not fail only at the end); creates and removes a probe file. */
-vkw_status vkw_check_writable(const char *path, vkw_error *err);
-
 /* Reads a whole regular file (NUL-terminated, malloc'd) of at most max bytes.
  * Opened without blocking and checked with fstat (GetFileType) before any
  * read: a FIFO, a device, a socket or a directory is refused, never waited
@@ -72,11 +64,6 @@ vkw_status vkw_check_writable(const char *path, vkw_error *err);
  * cut in the message, never the reason. */
 vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
                                  size_t *len, vkw_error *err);
-
-/* Removes the regular file path names, following symbolic links (the link
- * stays); never a directory or anything else. The caller has made sure it is
- * one of the tool's own reports (report_file.h). */
-void vkw_remove_report(const char *path);
 
 /* Which file a path names, to tell when two spellings name one file ("./a",
  * "a", an absolute path, a symbolic or a hard link): the device and inode
@@ -95,14 +82,21 @@ vkw_status vkw_file_identity(const char *path, vkw_file_id *out, vkw_error *err)
 /* Whether two identities name the same file (Win32 compares names without case). */
 bool vkw_file_same(const vkw_file_id *a, const vkw_file_id *b);
 
-/* What is at path (links followed), and up to cap bytes from its start when
- * it is a regular file; only a regular file is opened, so a FIFO or a device
- * never blocks or is disturbed. VKW_E_IO when it cannot be asked or read. */
+/* What is at path, links followed. */
 typedef enum vkw_file_kind {
-    VKW_FILE_ABSENT,  /* nothing there */
-    VKW_FILE_REGULAR, /* a regular file: buf and *len hold its head */
-    VKW_FILE_OTHER,   /* a directory, a device, a FIFO, a socket */
+    VKW_FILE_ABSENT,    /* nothing there */
+    VKW_FILE_REGULAR,   /* a regular file */
+    VKW_FILE_DIRECTORY, /* a directory */
+    VKW_FILE_OTHER,     /* a device, a FIFO, a socket; on Win32 also a link (a reparse point) */
 } vkw_file_kind;
+
+/* The kind of what is at path; *what says what an OTHER is ("a FIFO"). */
+vkw_file_kind vkw_file_kind_at(const char *path, const char **what);
+
+/* The kind of what is at path, and up to cap bytes from its start when it
+ * is a regular file (buf and *len hold its head); only a regular file is
+ * opened, so a FIFO or a device never blocks or is disturbed. VKW_E_IO when
+ * it cannot be asked or read. */
 vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, vkw_file_kind *kind,
                          vkw_error *err);
 
@@ -179,6 +173,32 @@ vkw_status vkw_handle_duplicate(vkw_handle h, vkw_handle *out, vkw_error *err);
  * is a leak. Where no count can be had it fails, saying "not measured": it
  * never gives 0. */
 vkw_status vkw_handle_count(uint32_t *out, vkw_error *err);
+
+/* ---- Files: what writing a file whole is made of --------------------------
+ * Which file may be written and how (beside, flushed, renamed over) is the
+ * report layer's (report/report_file.h); these are the OS's steps. Each
+ * fails with VKW_E_IO and the OS's reason alone ("fsync: No space left on
+ * device"), for the caller to say which file it was writing. */
+
+/* Where a file written at path lands: the end of a chain of symbolic links
+ * (POSIX; a link to a folder that does not exist is refused), or path itself
+ * where links are not followed (Win32: vkw_file_kind_at calls a reparse point
+ * OTHER). Copied into out (len bytes). */
+vkw_status vkw_file_resolve(const char *path, char *out, size_t len, vkw_error *err);
+/* Creates a new file with a unique name "<beside>.tmp.<unique>" (in tmp), in
+ * beside's folder, with beside's permission bits where it exists (POSIX;
+ * else 0644), open for writing; the caller closes it with vkw_file_close. */
+vkw_status vkw_file_create_temp(const char *beside, vkw_handle *out, char *tmp, size_t tmplen,
+                                vkw_error *err);
+vkw_status vkw_file_write_all(vkw_handle file, const void *data, size_t len, vkw_error *err);
+/* Flushes the file to its device (fsync, FlushFileBuffers). */
+vkw_status vkw_file_sync(vkw_handle file, vkw_error *err);
+/* Closes it, saying when the OS reports a failure then (a late write error). */
+vkw_status vkw_file_close(vkw_handle file, vkw_error *err);
+/* Renames from over to, replacing it (rename, MoveFileEx). */
+vkw_status vkw_file_rename(const char *from, const char *to, vkw_error *err);
+/* Removes the file path names (a link itself, not what it points to). */
+void vkw_file_remove(const char *path);
 
 /* ---- The child process and its channel ------------------------------------
  * The parent starts this same executable as a child with the command line

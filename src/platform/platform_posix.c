@@ -139,27 +139,71 @@ void vkw_platform_hostname(char *buf, size_t len)
     buf[len - 1] = '\0';
 }
 
-/* "<path>.tmp.XXXXXX", unique (mkostemp), in the same folder so that rename()
- * is atomic on one file system. */
-static vkw_status create_temp(const char *path, mode_t mode, char *tmp, size_t tmplen, int *fd_out,
-                              vkw_error *err)
+vkw_status vkw_file_create_temp(const char *beside, vkw_handle *out, char *tmp, size_t tmplen,
+                                vkw_error *err)
 {
-    int n = snprintf(tmp, tmplen, "%s.tmp.XXXXXX", path);
+    *out = VKW_NO_HANDLE;
+    /* "<path>.tmp.XXXXXX", unique, in the same folder so that rename() is
+     * atomic on one file system. */
+    int n = snprintf(tmp, tmplen, "%s.tmp.XXXXXX", beside);
     if (n < 0 || (size_t)n >= tmplen)
-        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
+        return vkw_fail(err, VKW_E_IO, "path too long");
+    struct stat st;
+    mode_t mode = stat(beside, &st) == 0 ? st.st_mode & 07777 : 0644;
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
-        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': %s", path, strerror(errno));
-    /* mkostemp makes the file 0600: the rename gives path the mode asked for. */
+        return vkw_fail(err, VKW_E_IO, "%s", strerror(errno));
+    /* mkostemp makes the file 0600: the rename gives it the mode asked for. */
     if (fchmod(fd, mode) != 0) {
-        vkw_status s =
-            vkw_fail(err, VKW_E_IO, "cannot write report '%s': chmod: %s", path, strerror(errno));
+        vkw_status s = vkw_fail(err, VKW_E_IO, "chmod: %s", strerror(errno));
         close(fd);
         unlink(tmp);
         return s;
     }
-    *fd_out = fd;
+    *out = fd;
     return VKW_OK;
+}
+
+vkw_status vkw_file_write_all(vkw_handle file, const void *data, size_t len, vkw_error *err)
+{
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write((int)file, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return vkw_fail(err, VKW_E_IO, "%s", w < 0 ? strerror(errno) : "short write");
+        p += w;
+        left -= (size_t)w;
+    }
+    return VKW_OK;
+}
+
+vkw_status vkw_file_sync(vkw_handle file, vkw_error *err)
+{
+    if (fsync((int)file) != 0)
+        return vkw_fail(err, VKW_E_IO, "fsync: %s", strerror(errno));
+    return VKW_OK;
+}
+
+vkw_status vkw_file_close(vkw_handle file, vkw_error *err)
+{
+    if (close((int)file) != 0)
+        return vkw_fail(err, VKW_E_IO, "close: %s", strerror(errno));
+    return VKW_OK;
+}
+
+vkw_status vkw_file_rename(const char *from, const char *to, vkw_error *err)
+{
+    if (rename(from, to) != 0)
+        return vkw_fail(err, VKW_E_IO, "rename: %s", strerror(errno));
+    return VKW_OK;
+}
+
+void vkw_file_remove(const char *path)
+{
+    unlink(path);
 }
 
 /* Where a symbolic link points, as a path from here (NULL when it cannot be
@@ -181,9 +225,6 @@ static char *link_target(const char *path)
     return out;
 }
 
-/* The file a report at path replaces: a symbolic link is followed (the report
- * goes where it points, the link stays); a directory, a device, a FIFO or a
- * socket is refused, since a rename would replace it. */
 /* Where a chain of symbolic links ends, each maybe at a file not written yet,
  * followed a few deep: *out is NULL when path is no link; false when the
  * chain cannot be followed. */
@@ -202,38 +243,25 @@ static bool follow_links(const char *path, char **out)
     return lstat(target ? target : path, &st) != 0 || !S_ISLNK(st.st_mode);
 }
 
-static vkw_status report_target(const char *path, char *out, size_t len, vkw_error *err)
+vkw_status vkw_file_resolve(const char *path, char *out, size_t len, vkw_error *err)
 {
     struct stat st;
     char *target = NULL;
     vkw_status s = VKW_OK;
     if (!follow_links(path, &target)) {
         free(target);
-        return vkw_fail(err, VKW_E_IO,
-                        "cannot write report '%s': a symbolic link that "
-                        "cannot be followed",
-                        path);
+        return vkw_fail(err, VKW_E_IO, "a symbolic link that cannot be followed");
     }
     const char *t = target ? target : path;
-    char *parent = strdup(t), *slash = parent ? strrchr(parent, '/') : NULL;
+    char *parent = target ? strdup(t) : NULL, *slash = parent ? strrchr(parent, '/') : NULL;
     if (slash)
         *slash = '\0';
-    if (!parent)
-        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory checking report '%s'", path);
-    else if (target && slash && *parent && stat(parent, &st) != 0)
-        s = vkw_fail(err, VKW_E_IO,
-                     "cannot write report '%s': a symbolic link to nothing "
-                     "('%s' does not exist)",
-                     path, parent);
-    else if (stat(t, &st) == 0 && S_ISDIR(st.st_mode))
-        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': it is a directory", path);
-    else if (stat(t, &st) == 0 && !S_ISREG(st.st_mode))
-        s = vkw_fail(err, VKW_E_IO,
-                     "cannot write report '%s': not a regular file (a device, "
-                     "a FIFO or a socket)",
-                     path);
+    if (target && !parent)
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
+    else if (slash && *parent && stat(parent, &st) != 0)
+        s = vkw_fail(err, VKW_E_IO, "a symbolic link to nothing ('%s' does not exist)", parent);
     else if (strlen(t) >= len)
-        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
+        s = vkw_fail(err, VKW_E_IO, "path too long");
     else
         snprintf(out, len, "%s", t);
     free(parent);
@@ -241,34 +269,32 @@ static vkw_status report_target(const char *path, char *out, size_t len, vkw_err
     return s;
 }
 
-vkw_status vkw_check_writable(const char *path, vkw_error *err)
+/* What a file that is neither a regular one nor a directory is. */
+static const char *kind_name(mode_t m)
 {
-    char target[PATH_MAX], tmp[PATH_MAX + 32];
-    int fd = -1;
-    vkw_status s = report_target(path, target, sizeof target, err);
-    if (s == VKW_OK)
-        s = create_temp(target, 0600, tmp, sizeof tmp, &fd, err);
-    if (s != VKW_OK)
-        return s;
-    close(fd);
-    unlink(tmp);
-    return VKW_OK;
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    return "neither a file nor a directory";
 }
 
-/* What a file that is not a regular one is, for the message. */
-static const char *file_kind(mode_t m)
+vkw_file_kind vkw_file_kind_at(const char *path, const char **what)
 {
-    if (S_ISDIR(m))
-        return strerror(EISDIR);
-    if (S_ISFIFO(m))
-        return "not a regular file (a FIFO)";
-    if (S_ISCHR(m))
-        return "not a regular file (a character device)";
-    if (S_ISBLK(m))
-        return "not a regular file (a block device)";
-    if (S_ISSOCK(m))
-        return "not a regular file (a socket)";
-    return "not a regular file";
+    struct stat st;
+    *what = NULL;
+    if (stat(path, &st) != 0)
+        return VKW_FILE_ABSENT;
+    if (S_ISREG(st.st_mode))
+        return VKW_FILE_REGULAR;
+    if (S_ISDIR(st.st_mode))
+        return VKW_FILE_DIRECTORY;
+    *what = kind_name(st.st_mode);
+    return VKW_FILE_OTHER;
 }
 
 vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
@@ -291,9 +317,14 @@ vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max,
                      strerror(errno));
         goto cleanup;
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) {
         s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
-                     file_kind(st.st_mode));
+                     strerror(EISDIR));
+        goto cleanup;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': not a regular file (%s)", what,
+                     shown, kind_name(st.st_mode));
         goto cleanup;
     }
     if ((uint64_t)st.st_size > max) {
@@ -348,16 +379,6 @@ cleanup:
     free(text);
     close(fd);
     return s;
-}
-
-void vkw_remove_report(const char *path)
-{
-    struct stat st;
-    char *target = NULL;
-    if (follow_links(path, &target) && lstat(target ? target : path, &st) == 0 &&
-        S_ISREG(st.st_mode))
-        unlink(target ? target : path);
-    free(target);
 }
 
 vkw_status vkw_file_identity(const char *path, vkw_file_id *out, vkw_error *err)
@@ -427,7 +448,7 @@ vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, v
         return errno == ENOENT
                    ? VKW_OK
                    : vkw_fail(err, VKW_E_IO, "cannot look at '%s': %s", path, strerror(errno));
-    *kind = VKW_FILE_OTHER;
+    *kind = S_ISDIR(st.st_mode) ? VKW_FILE_DIRECTORY : VKW_FILE_OTHER;
     if (!S_ISREG(st.st_mode))
         return VKW_OK; /* never opened: a FIFO would block, a device might act */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -452,56 +473,6 @@ vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, v
 
 cleanup:
     close(fd);
-    return s;
-}
-
-vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err)
-{
-    char target[PATH_MAX], tmp[PATH_MAX + 32];
-    int fd = -1;
-    struct stat st;
-    vkw_status s = report_target(path, target, sizeof target, err);
-    /* A file replaced keeps its permission bits (a 0600 report stays 0600);
-     * a new one is for everyone to read. */
-    if (s == VKW_OK)
-        s = create_temp(target, stat(target, &st) == 0 ? st.st_mode & 07777 : 0644, tmp, sizeof tmp,
-                        &fd, err);
-    if (s != VKW_OK)
-        return s;
-    const char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': %s", path,
-                         w < 0 ? strerror(errno) : "short write");
-            goto cleanup;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (fsync(fd) != 0) {
-        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': fsync: %s", path, strerror(errno));
-        goto cleanup;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
-        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': close: %s", path, strerror(errno));
-        goto cleanup;
-    }
-    fd = -1;
-    if (rename(tmp, target) != 0) {
-        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': rename: %s", path, strerror(errno));
-        goto cleanup;
-    }
-    return VKW_OK;
-
-cleanup:
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
     return s;
 }
 

@@ -136,33 +136,100 @@ void vkw_platform_hostname(char *buf, size_t len)
         snprintf(buf, len, "localhost");
 }
 
-static vkw_status io_fail(vkw_error *err, const char *path, const char *what)
+/* "<what><the system's reason>", from GetLastError, as a file primitive's error. */
+static vkw_status file_fail(vkw_error *err, const char *what)
 {
     char why[256];
     last_error_text(GetLastError(), why, sizeof why);
-    return vkw_fail(err, VKW_E_IO, "cannot write report '%s': %s%s", path, what, why);
+    return vkw_fail(err, VKW_E_IO, "%s%s", what, why);
 }
 
-static vkw_status create_temp(const char *path, char *tmp, size_t tmplen, HANDLE *out,
-                              vkw_error *err)
+vkw_status vkw_file_create_temp(const char *beside, vkw_handle *out, char *tmp, size_t tmplen,
+                                vkw_error *err)
 {
+    *out = VKW_NO_HANDLE;
     /* A unique name: process, time and attempt; CREATE_NEW never reuses one. */
     for (unsigned attempt = 0; attempt < 16; attempt++) {
-        int n =
-            snprintf(tmp, tmplen, "%s.tmp.%lu.%llu.%u", path, (unsigned long)GetCurrentProcessId(),
-                     (unsigned long long)GetTickCount64(), attempt);
+        int n = snprintf(tmp, tmplen, "%s.tmp.%lu.%llu.%u", beside,
+                         (unsigned long)GetCurrentProcessId(), (unsigned long long)GetTickCount64(),
+                         attempt);
         if (n < 0 || (size_t)n >= tmplen)
-            return vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
+            return vkw_fail(err, VKW_E_IO, "path too long");
         HANDLE h =
             CreateFileA(tmp, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
         if (h != INVALID_HANDLE_VALUE) {
-            *out = h;
+            *out = (vkw_handle)h;
             return VKW_OK;
         }
         if (GetLastError() != ERROR_FILE_EXISTS)
             break;
     }
-    return io_fail(err, path, "");
+    return file_fail(err, "");
+}
+
+vkw_status vkw_file_write_all(vkw_handle file, const void *data, size_t len, vkw_error *err)
+{
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        DWORD chunk = left > 0x40000000u ? 0x40000000u : (DWORD)left, wrote = 0;
+        if (!WriteFile((HANDLE)file, p, chunk, &wrote, NULL) || wrote == 0)
+            return file_fail(err, "");
+        p += wrote;
+        left -= wrote;
+    }
+    return VKW_OK;
+}
+
+vkw_status vkw_file_sync(vkw_handle file, vkw_error *err)
+{
+    if (!FlushFileBuffers((HANDLE)file))
+        return file_fail(err, "flush: ");
+    return VKW_OK;
+}
+
+vkw_status vkw_file_close(vkw_handle file, vkw_error *err)
+{
+    if (!CloseHandle((HANDLE)file))
+        return file_fail(err, "close: ");
+    return VKW_OK;
+}
+
+vkw_status vkw_file_rename(const char *from, const char *to, vkw_error *err)
+{
+    if (!MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+        return file_fail(err, "rename: ");
+    return VKW_OK;
+}
+
+void vkw_file_remove(const char *path)
+{
+    DeleteFileA(path);
+}
+
+/* Links are not followed here: a reparse point is refused as not a regular
+ * file (vkw_file_kind_at), so a file lands at path itself. */
+vkw_status vkw_file_resolve(const char *path, char *out, size_t len, vkw_error *err)
+{
+    if (strlen(path) >= len)
+        return vkw_fail(err, VKW_E_IO, "path too long");
+    snprintf(out, len, "%s", path);
+    return VKW_OK;
+}
+
+vkw_file_kind vkw_file_kind_at(const char *path, const char **what)
+{
+    *what = NULL;
+    DWORD attr = GetFileAttributesA(path);
+    if (attr == INVALID_FILE_ATTRIBUTES)
+        return VKW_FILE_ABSENT;
+    if (attr & FILE_ATTRIBUTE_DIRECTORY)
+        return VKW_FILE_DIRECTORY;
+    if (attr & (FILE_ATTRIBUTE_DEVICE | FILE_ATTRIBUTE_REPARSE_POINT)) {
+        *what = "a device or a link";
+        return VKW_FILE_OTHER;
+    }
+    return VKW_FILE_REGULAR;
 }
 
 vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
@@ -237,14 +304,6 @@ cleanup:
     free(text);
     CloseHandle(h);
     return s;
-}
-
-void vkw_remove_report(const char *path)
-{
-    DWORD attr = GetFileAttributesA(path);
-    if (attr != INVALID_FILE_ATTRIBUTES &&
-        !(attr & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DEVICE)))
-        DeleteFileA(path);
 }
 
 /* The identity of what h names: the volume serial number and file index. */
@@ -327,7 +386,7 @@ vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, v
         last_error_text(code, why, sizeof why);
         return vkw_fail(err, VKW_E_IO, "cannot look at '%s': %s", path, why);
     }
-    *kind = VKW_FILE_OTHER;
+    *kind = attr & FILE_ATTRIBUTE_DIRECTORY ? VKW_FILE_DIRECTORY : VKW_FILE_OTHER;
     if (attr & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE))
         return VKW_OK;
     HANDLE h = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
@@ -354,76 +413,6 @@ vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, v
 
 cleanup:
     CloseHandle(h);
-    return s;
-}
-
-/* A report replaces a regular file or nothing: a directory, a device or a
- * reparse point (a link) is refused, since the final move would replace it. */
-static vkw_status report_target(const char *path, vkw_error *err)
-{
-    DWORD attr = GetFileAttributesA(path);
-    if (attr == INVALID_FILE_ATTRIBUTES)
-        return VKW_OK;
-    if (attr & FILE_ATTRIBUTE_DIRECTORY)
-        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': it is a directory", path);
-    if (attr & (FILE_ATTRIBUTE_DEVICE | FILE_ATTRIBUTE_REPARSE_POINT))
-        return vkw_fail(err, VKW_E_IO,
-                        "cannot write report '%s': not a regular file (a device "
-                        "or a link)",
-                        path);
-    return VKW_OK;
-}
-
-vkw_status vkw_check_writable(const char *path, vkw_error *err)
-{
-    char tmp[MAX_PATH + 64];
-    HANDLE h;
-    vkw_status s = report_target(path, err);
-    if (s == VKW_OK)
-        s = create_temp(path, tmp, sizeof tmp, &h, err);
-    if (s != VKW_OK)
-        return s;
-    CloseHandle(h);
-    DeleteFileA(tmp);
-    return VKW_OK;
-}
-
-vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err)
-{
-    char tmp[MAX_PATH + 64];
-    HANDLE h = INVALID_HANDLE_VALUE;
-    vkw_status s = report_target(path, err);
-    if (s == VKW_OK)
-        s = create_temp(path, tmp, sizeof tmp, &h, err);
-    if (s != VKW_OK)
-        return s;
-    const char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        DWORD chunk = left > 0x40000000u ? 0x40000000u : (DWORD)left, wrote = 0;
-        if (!WriteFile(h, p, chunk, &wrote, NULL) || wrote == 0) {
-            s = io_fail(err, path, "");
-            goto cleanup;
-        }
-        p += wrote;
-        left -= wrote;
-    }
-    if (!FlushFileBuffers(h)) {
-        s = io_fail(err, path, "flush: ");
-        goto cleanup;
-    }
-    CloseHandle(h);
-    h = INVALID_HANDLE_VALUE;
-    if (!MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-        s = io_fail(err, path, "rename: ");
-        goto cleanup;
-    }
-    return VKW_OK;
-
-cleanup:
-    if (h != INVALID_HANDLE_VALUE)
-        CloseHandle(h);
-    DeleteFileA(tmp);
     return s;
 }
 
