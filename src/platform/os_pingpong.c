@@ -66,7 +66,7 @@ static vkw_status create_objects(vkw_pingpong *pp, vkw_handle *peer, uint32_t *p
         s = vkw_section_create(FUTEX_SECTION, &pp->section, err);
         if (s == VKW_OK)
             s = map_futex_words(pp, err);
-        if (s == VKW_OK && (s = vkw_handle_dup(pp->section, &peer[0], err)) == VKW_OK)
+        if (s == VKW_OK && (s = vkw_handle_duplicate(pp->section, &peer[0], err)) == VKW_OK)
             *peer_count = 1;
         return s;
     case VKW_PINGPONG_PIPE:
@@ -82,9 +82,9 @@ static vkw_status create_objects(vkw_pingpong *pp, vkw_handle *peer, uint32_t *p
         s = vkw_event_create(&pp->a, err);
         if (s == VKW_OK)
             s = vkw_event_create(&pp->b, err);
-        if (s == VKW_OK && (s = vkw_handle_dup(pp->a, &peer[0], err)) == VKW_OK) {
+        if (s == VKW_OK && (s = vkw_handle_duplicate(pp->a, &peer[0], err)) == VKW_OK) {
             *peer_count = 1;
-            if ((s = vkw_handle_dup(pp->b, &peer[1], err)) == VKW_OK)
+            if ((s = vkw_handle_duplicate(pp->b, &peer[1], err)) == VKW_OK)
                 *peer_count = 2;
         }
         return s;

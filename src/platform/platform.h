@@ -1,6 +1,12 @@
-/* The platform layer: everything that differs between POSIX and Win32.
- * Nothing above this header contains an #ifdef for the operating system;
- * platform_posix.c and platform_win32.c implement it. */
+/* The platform layer: the operating system's primitives (libraries, clocks,
+ * files, native handles, stop requests, the child and its channel, events,
+ * sections, threads), implemented by platform_posix.c and platform_win32.c,
+ * which hold only what differs between the OSes. What is the same on both is
+ * written once beside them over their primitives (platform_os.h, internal):
+ * platform_common.c and os_pingpong.c (os_pingpong.h). Policy lives above
+ * (which file a report may replace and how: report/report_file.c).
+ * May include: base/ only (and the OS's headers in the two OS files).
+ * Nothing above this header contains an #ifdef for the operating system. */
 #ifndef VKW_PLATFORM_H
 #define VKW_PLATFORM_H
 
@@ -93,10 +99,8 @@ typedef enum vkw_file_kind {
 /* The kind of what is at path; *what says what an OTHER is ("a FIFO"). */
 vkw_file_kind vkw_file_kind_at(const char *path, const char **what);
 
-/* The kind of what is at path, and up to cap bytes from its start when it
- * is a regular file (buf and *len hold its head); only a regular file is
- * opened, so a FIFO or a device never blocks or is disturbed. VKW_E_IO when
- * it cannot be asked or read. */
+/* The kind, and up to cap bytes from the start of a regular file (only that
+ * is opened: a FIFO or a device is never blocked on). VKW_E_IO: cannot ask. */
 vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, vkw_file_kind *kind,
                          vkw_error *err);
 
@@ -174,31 +178,22 @@ vkw_status vkw_handle_duplicate(vkw_handle h, vkw_handle *out, vkw_error *err);
  * never gives 0. */
 vkw_status vkw_handle_count(uint32_t *out, vkw_error *err);
 
-/* ---- Files: what writing a file whole is made of --------------------------
- * Which file may be written and how (beside, flushed, renamed over) is the
- * report layer's (report/report_file.h); these are the OS's steps. Each
- * fails with VKW_E_IO and the OS's reason alone ("fsync: No space left on
- * device"), for the caller to say which file it was writing. */
+/* ---- Files: the steps of writing one whole (report/report_file.c) --------
+ * Each fails with VKW_E_IO and the OS's reason alone ("fsync: ..."). */
 
-/* Where a file written at path lands: the end of a chain of symbolic links
- * (POSIX; a link to a folder that does not exist is refused), or path itself
- * where links are not followed (Win32: vkw_file_kind_at calls a reparse point
- * OTHER). Copied into out (len bytes). */
+/* Where a file written at path lands, into out: where a chain of symbolic
+ * links ends (POSIX; a link into a missing folder is refused), or path itself
+ * (Win32, where a link is vkw_file_kind_at's OTHER). */
 vkw_status vkw_file_resolve(const char *path, char *out, size_t len, vkw_error *err);
-/* Creates a new file with a unique name "<beside>.tmp.<unique>" (in tmp), in
- * beside's folder, with beside's permission bits where it exists (POSIX;
- * else 0644), open for writing; the caller closes it with vkw_file_close. */
+/* A new file "<beside>.tmp.<unique>" (its name in tmp) open for writing, with
+ * beside's permission bits where it exists (else 0644; POSIX). */
 vkw_status vkw_file_create_temp(const char *beside, vkw_handle *out, char *tmp, size_t tmplen,
                                 vkw_error *err);
 vkw_status vkw_file_write_all(vkw_handle file, const void *data, size_t len, vkw_error *err);
-/* Flushes the file to its device (fsync, FlushFileBuffers). */
-vkw_status vkw_file_sync(vkw_handle file, vkw_error *err);
-/* Closes it, saying when the OS reports a failure then (a late write error). */
-vkw_status vkw_file_close(vkw_handle file, vkw_error *err);
-/* Renames from over to, replacing it (rename, MoveFileEx). */
-vkw_status vkw_file_rename(const char *from, const char *to, vkw_error *err);
-/* Removes the file path names (a link itself, not what it points to). */
-void vkw_file_remove(const char *path);
+vkw_status vkw_file_sync(vkw_handle file, vkw_error *err);  /* fsync, FlushFileBuffers */
+vkw_status vkw_file_close(vkw_handle file, vkw_error *err); /* and says a late failure */
+vkw_status vkw_file_rename(const char *from, const char *to, vkw_error *err); /* replacing to */
+void vkw_file_remove(const char *path); /* a link itself, not what it points to */
 
 /* ---- The child process and its channel ------------------------------------
  * The parent starts this same executable as a child with the command line
@@ -280,9 +275,6 @@ vkw_status vkw_event_wait(vkw_handle ev, uint32_t timeout_ms, vkw_error *err);
 vkw_status vkw_section_create(size_t size, vkw_handle *out, vkw_error *err);
 vkw_status vkw_section_map(vkw_handle section, size_t size, void **out, vkw_error *err);
 void vkw_section_unmap(void *p, size_t size);
-
-/* A second handle to the same object (dup, DuplicateHandle), owned by the caller. */
-vkw_status vkw_handle_dup(vkw_handle h, vkw_handle *out, vkw_error *err);
 
 /* ---- Threads and the clock's own limits ------------------------------------ */
 typedef struct vkw_thread vkw_thread;

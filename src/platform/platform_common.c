@@ -1,6 +1,6 @@
 /* The parts of platform.h that are the same on every OS, written once over
- * the primitives of platform_os.h: how a child's end is told and the order
- * of waiting for, killing and reaping it. */
+ * the primitives of platform_os.h: how a child's end is told, the order of
+ * waiting for, killing and reaping it, and what the channel accepts. */
 #include "platform_os.h"
 
 #include <stdio.h>
@@ -89,4 +89,30 @@ void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end)
 {
     vkw_os_child_reap(child, timeout_ms, false); /* UINT32_MAX: no limit */
     vkw_child_kill(child, end);
+}
+
+vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len, const vkw_handle *handles,
+                            uint32_t handle_count, vkw_error *err)
+{
+    if (!ch || !msg || len == 0 || len > VKW_CHANNEL_MAX_MESSAGE)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot send a message of %llu bytes to the peer (1 to %u allowed)",
+                        (unsigned long long)len, VKW_CHANNEL_MAX_MESSAGE);
+    if (handle_count > VKW_CHANNEL_MAX_HANDLES || (handle_count > 0 && !handles))
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot send %u handles in one message to the peer (at most %u)",
+                        handle_count, VKW_CHANNEL_MAX_HANDLES);
+    return vkw_os_channel_send(ch, msg, len, handles, handle_count, err);
+}
+
+vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
+                            vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
+                            vkw_error *err)
+{
+    if (!ch || !buf || cap == 0 || !len || !handles || !handle_count)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot receive from the peer: no buffer or output given");
+    *len = 0;
+    *handle_count = 0;
+    return vkw_os_channel_recv(ch, buf, cap, len, handles, handle_count, timeout_ms, err);
 }

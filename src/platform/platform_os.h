@@ -39,6 +39,17 @@ void vkw_child_end_signaled(vkw_child_end *e, bool killed, int sig, const char *
 /* why may be NULL. */
 void vkw_child_end_unknown(vkw_child_end *e, bool killed, const char *why);
 
+/* ---- The channel: the OS's half ------------------------------------------- */
+
+/* vkw_channel_send and vkw_channel_recv once their arguments are checked
+ * (platform_common.c): a message of 1..VKW_CHANNEL_MAX_MESSAGE bytes with at
+ * most VKW_CHANNEL_MAX_HANDLES handles; *len and *handle_count start at 0. */
+vkw_status vkw_os_channel_send(vkw_channel *ch, const void *msg, size_t len,
+                               const vkw_handle *handles, uint32_t handle_count, vkw_error *err);
+vkw_status vkw_os_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
+                               vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
+                               vkw_error *err);
+
 /* ---- OS ping-pong: each kind's signal and wait ---------------------------- */
 
 /* A pipe: one byte written, one byte read (POSIX; VKW_E_UNSUPPORTED on

@@ -881,17 +881,9 @@ void vkw_child_free(vkw_child *child)
     free(child);
 }
 
-vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len, const vkw_handle *handles,
-                            uint32_t handle_count, vkw_error *err)
+vkw_status vkw_os_channel_send(vkw_channel *ch, const void *msg, size_t len,
+                               const vkw_handle *handles, uint32_t handle_count, vkw_error *err)
 {
-    if (!ch || !msg || len == 0 || len > VKW_CHANNEL_MAX_MESSAGE)
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "cannot send a message of %zu bytes to the peer (1 to %u allowed)", len,
-                        VKW_CHANNEL_MAX_MESSAGE);
-    if (handle_count > VKW_CHANNEL_MAX_HANDLES || (handle_count > 0 && !handles))
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "cannot send %u handles in one message to the peer (at most %u)",
-                        handle_count, VKW_CHANNEL_MAX_HANDLES);
     union {
         struct cmsghdr align;
         char buf[CMSG_SPACE(sizeof(int) * VKW_CHANNEL_MAX_HANDLES)];
@@ -952,14 +944,10 @@ static vkw_status wait_readable(int fd, uint64_t deadline, vkw_error *err)
     }
 }
 
-vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
-                            vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
-                            vkw_error *err)
+vkw_status vkw_os_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
+                               vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
+                               vkw_error *err)
 {
-    if (!ch || !buf || cap == 0 || !len || !handles || !handle_count)
-        return vkw_fail(err, VKW_E_INVALID_ARG, "vkw_channel_recv: missing buffer or output");
-    *len = 0;
-    *handle_count = 0;
     uint64_t deadline = deadline_after(timeout_ms);
     /* Room for one fd more than allowed: too many then shows as too many,
      * not as a truncated control message. */
@@ -1154,15 +1142,6 @@ void vkw_section_unmap(void *p, size_t size)
 }
 
 /* ---- Handles, threads, the clock ------------------------------------------- */
-
-vkw_status vkw_handle_dup(vkw_handle h, vkw_handle *out, vkw_error *err)
-{
-    int fd = fcntl((int)h, F_DUPFD_CLOEXEC, 0);
-    *out = fd < 0 ? VKW_NO_HANDLE : fd;
-    if (fd < 0)
-        return vkw_fail(err, VKW_E_OS, "cannot duplicate fd %d: %s", (int)h, strerror(errno));
-    return VKW_OK;
-}
 
 struct vkw_thread {
     pthread_t id;

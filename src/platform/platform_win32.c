@@ -1068,17 +1068,9 @@ static bool is_peer_gone(DWORD e)
     return e == ERROR_BROKEN_PIPE || e == ERROR_NO_DATA || e == ERROR_PIPE_NOT_CONNECTED;
 }
 
-vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len, const vkw_handle *handles,
-                            uint32_t handle_count, vkw_error *err)
+vkw_status vkw_os_channel_send(vkw_channel *ch, const void *msg, size_t len,
+                               const vkw_handle *handles, uint32_t handle_count, vkw_error *err)
 {
-    if (!ch || !msg || len == 0 || len > VKW_CHANNEL_MAX_MESSAGE)
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "cannot send a message of %llu bytes to the peer (1 to %u allowed)",
-                        (unsigned long long)len, VKW_CHANNEL_MAX_MESSAGE);
-    if (handle_count > VKW_CHANNEL_MAX_HANDLES || (handle_count > 0 && !handles))
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "cannot send %u handles in one message to the peer (at most %u)",
-                        handle_count, VKW_CHANNEL_MAX_HANDLES);
     /* VKW_NO_HANDLE is also this process's pseudo-handle: duplicated, it
      * would hand the peer full access to this process. */
     for (uint32_t i = 0; i < handle_count; i++)
@@ -1153,15 +1145,10 @@ cleanup:
     return s;
 }
 
-vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
-                            vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
-                            vkw_error *err)
+vkw_status vkw_os_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
+                               vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
+                               vkw_error *err)
 {
-    if (!ch || !buf || cap == 0 || !len || !handles || !handle_count)
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "cannot receive from the peer: no buffer or output given");
-    *len = 0;
-    *handle_count = 0;
     vkw_status s = VKW_OK;
     vkw_handle got_handles[VKW_CHANNEL_MAX_HANDLES];
     uint32_t nh = 0;
@@ -1339,17 +1326,6 @@ void vkw_section_unmap(void *p, size_t size)
 }
 
 /* ---- Handles, threads, the clock ------------------------------------------- */
-
-vkw_status vkw_handle_dup(vkw_handle h, vkw_handle *out, vkw_error *err)
-{
-    HANDLE dup = NULL;
-    HANDLE self = GetCurrentProcess();
-    *out = VKW_NO_HANDLE;
-    if (!DuplicateHandle(self, (HANDLE)h, self, &dup, 0, FALSE, DUPLICATE_SAME_ACCESS))
-        return os_fail(err, VKW_E_OS, "cannot duplicate a handle: DuplicateHandle");
-    *out = (vkw_handle)dup;
-    return VKW_OK;
-}
 
 struct vkw_thread {
     HANDLE handle;
