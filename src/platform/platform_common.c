@@ -43,6 +43,32 @@ void vkw_child_end_unknown(vkw_child_end *e, bool killed, const char *why)
         snprintf(e->text, sizeof e->text, "ended, status unknown");
 }
 
+bool vkw_token_field(const char **p, const char *name, unsigned base, unsigned long long max,
+                     unsigned long long *out)
+{
+    size_t n = strlen(name);
+    if (strncmp(*p, name, n) != 0)
+        return false;
+    const char *c = *p + n;
+    unsigned long long v = 0;
+    bool any = false;
+    for (;; c++, any = true) {
+        unsigned d;
+        if (*c >= '0' && *c <= '9')
+            d = (unsigned)(*c - '0');
+        else if (base == 16 && *c >= 'a' && *c <= 'f')
+            d = (unsigned)(*c - 'a' + 10);
+        else
+            break;
+        if (v > (max - d) / base)
+            return false;
+        v = v * base + d;
+    }
+    *p = c;
+    *out = v;
+    return any;
+}
+
 static void report_end(vkw_child *child, vkw_child_end *end)
 {
     const vkw_child_record *rec = vkw_os_child_record(child);
@@ -115,4 +141,36 @@ vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
     *len = 0;
     *handle_count = 0;
     return vkw_os_channel_recv(ch, buf, cap, len, handles, handle_count, timeout_ms, err);
+}
+
+/* As many CPUs as the largest affinity mask asked about (CPU_SETSIZE). */
+#define MAX_CPUS 1024u
+
+vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err)
+{
+    bool allowed[MAX_CPUS];
+    uint32_t count = 0;
+    vkw_status s = vkw_os_cpu_affinity(allowed, MAX_CPUS, &count, err);
+    if (s != VKW_OK)
+        return s;
+    if (cpu < count && allowed[cpu])
+        return VKW_OK;
+    /* The allowed CPUs as ranges: "0-3,8". */
+    char list[160] = "";
+    size_t used = 0;
+    for (uint32_t c = 0; c < count && used + 24 < sizeof list; c++) {
+        if (!allowed[c] || (c > 0 && allowed[c - 1]))
+            continue;
+        uint32_t last = c;
+        while (last + 1 < count && allowed[last + 1])
+            last++;
+        int n = last > c
+                    ? snprintf(list + used, sizeof list - used, "%s%u-%u", used ? "," : "", c, last)
+                    : snprintf(list + used, sizeof list - used, "%s%u", used ? "," : "", c);
+        if (n > 0)
+            used += (size_t)n;
+    }
+    return vkw_fail(err, VKW_E_INVALID_ARG,
+                    "CPU %u does not exist or is not one this process may run on (allowed: %s)",
+                    cpu, list);
 }

@@ -21,6 +21,12 @@ typedef struct vkw_child_record {
 } vkw_child_record;
 vkw_child_record *vkw_os_child_record(vkw_child *child);
 
+/* Reads "<name><number>" of the child's token at *p (base 10, or 16 in
+ * lower case), the number at most max, and moves *p past it; false when the
+ * text is not that. */
+bool vkw_token_field(const char **p, const char *name, unsigned base, unsigned long long max,
+                     unsigned long long *out);
+
 /* Records how the child ended (with vkw_child_end_exited/_signaled/_unknown)
  * once it has, waiting up to wait_ms for that (0: not at all, UINT32_MAX: no
  * limit); killed says it was this process that killed it. True once recorded. */
@@ -38,6 +44,13 @@ void vkw_child_end_exited(vkw_child_end *e, bool killed, uint32_t code);
 void vkw_child_end_signaled(vkw_child_end *e, bool killed, int sig, const char *name);
 /* why may be NULL. */
 void vkw_child_end_unknown(vkw_child_end *e, bool killed, const char *why);
+
+/* ---- CPUs ------------------------------------------------------------------ */
+
+/* Which of the first cap CPUs this process may run on (sched_getaffinity,
+ * GetProcessAffinityMask): allowed[c] for c < *count, *count being as many
+ * as the OS's mask holds (at most cap). */
+vkw_status vkw_os_cpu_affinity(bool *allowed, uint32_t cap, uint32_t *count, vkw_error *err);
 
 /* ---- The channel: the OS's half ------------------------------------------- */
 

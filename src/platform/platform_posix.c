@@ -725,45 +725,20 @@ cleanup:
 }
 
 /* A decimal number up to max, advancing *p; no sign, no blanks. */
-static bool parse_decimal(const char **p, long long max, long long *out)
-{
-    const char *c = *p;
-    long long v = 0;
-    if (*c < '0' || *c > '9')
-        return false;
-    for (; *c >= '0' && *c <= '9'; c++) {
-        v = v * 10 + (*c - '0');
-        if (v > max)
-            return false;
-    }
-    *p = c;
-    *out = v;
-    return true;
-}
-
-static bool parse_field(const char **p, const char *name, long long max, long long *out)
-{
-    size_t n = strlen(name);
-    if (strncmp(*p, name, n) != 0)
-        return false;
-    *p += n;
-    return parse_decimal(p, max, out);
-}
-
 vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_error *err)
 {
     *child_end = NULL;
-    long long fd = -1, ppid = 0;
+    unsigned long long fd = 0, ppid = 0;
     const char *p = token ? token : "";
-    if (!parse_field(&p, "fd=", INT_MAX, &fd) || !parse_field(&p, ",ppid=", INT_MAX, &ppid) ||
-        *p != '\0' || ppid < 1)
+    if (!vkw_token_field(&p, "fd=", 10, INT_MAX, &fd) ||
+        !vkw_token_field(&p, ",ppid=", 10, INT_MAX, &ppid) || *p != '\0' || ppid < 1)
         return vkw_fail(err, VKW_E_INVALID_ARG,
                         "malformed child token '%.64s' (expected fd=N,ppid=N)",
                         token ? token : "(none)");
     struct stat st;
     if (fstat((int)fd, &st) != 0 || !S_ISSOCK(st.st_mode))
         return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "child token names fd %lld, which is not an open socket", fd);
+                        "child token names fd %llu, which is not an open socket", fd);
 #if defined(__linux__)
     /* The signal follows the parent *thread* that spawned us: the parent must
      * spawn from a thread that lives as long as the child (the main thread). */
@@ -773,9 +748,9 @@ vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_erro
 #endif
     /* After the prctl: a parent that died before it took effect has already
      * handed us to another process. */
-    if ((long long)getppid() != ppid)
+    if ((unsigned long long)getppid() != ppid)
         return vkw_fail(err, VKW_E_PEER_GONE,
-                        "the parent process %lld ended before the child attached", ppid);
+                        "the parent process %llu ended before the child attached", ppid);
     /* Our own children (none today) must not inherit the channel. */
     if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) != 0)
         return vkw_fail(err, VKW_E_OS, "cannot attach to the parent: fcntl: %s", strerror(errno));
@@ -1194,33 +1169,17 @@ vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
     return VKW_OK;
 }
 
-vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err)
+vkw_status vkw_os_cpu_affinity(bool *allowed, uint32_t cap, uint32_t *count, vkw_error *err)
 {
     cpu_set_t set;
     CPU_ZERO(&set);
+    *count = 0;
     if (sched_getaffinity(0, sizeof set, &set) != 0)
         return vkw_fail(err, VKW_E_OS, "cannot read this process's CPU affinity: %s",
                         strerror(errno));
-    if (cpu < CPU_SETSIZE && CPU_ISSET(cpu, &set))
-        return VKW_OK;
-    /* The allowed CPUs as ranges: "0-3,8". */
-    char list[160] = "";
-    size_t used = 0;
-    for (int c = 0; c < CPU_SETSIZE && used + 24 < sizeof list; c++) {
-        if (!CPU_ISSET(c, &set) || (c > 0 && CPU_ISSET(c - 1, &set)))
-            continue;
-        int last = c;
-        while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &set))
-            last++;
-        int n = last > c
-                    ? snprintf(list + used, sizeof list - used, "%s%d-%d", used ? "," : "", c, last)
-                    : snprintf(list + used, sizeof list - used, "%s%d", used ? "," : "", c);
-        if (n > 0)
-            used += (size_t)n;
-    }
-    return vkw_fail(err, VKW_E_INVALID_ARG,
-                    "CPU %u does not exist or is not one this process may run on (allowed: %s)",
-                    cpu, list);
+    for (; *count < cap && *count < CPU_SETSIZE; (*count)++)
+        allowed[*count] = CPU_ISSET(*count, &set);
+    return VKW_OK;
 }
 
 uint64_t vkw_clock_resolution_ns(void)

@@ -936,48 +936,15 @@ cleanup:
 }
 
 /* A number in base 10 or 16 up to max, advancing *p; no sign, no blanks. */
-static bool parse_number(const char **p, unsigned base, unsigned long long max,
-                         unsigned long long *out)
-{
-    const char *c = *p;
-    unsigned long long v = 0;
-    bool any = false;
-    for (;; c++, any = true) {
-        unsigned d;
-        if (*c >= '0' && *c <= '9')
-            d = (unsigned)(*c - '0');
-        else if (base == 16 && *c >= 'a' && *c <= 'f')
-            d = (unsigned)(*c - 'a' + 10);
-        else
-            break;
-        if (v > (max - d) / base)
-            return false;
-        v = v * base + d;
-    }
-    *p = c;
-    *out = v;
-    return any;
-}
-
-static bool parse_field(const char **p, const char *name, unsigned base, unsigned long long max,
-                        unsigned long long *out)
-{
-    size_t n = strlen(name);
-    if (strncmp(*p, name, n) != 0)
-        return false;
-    *p += n;
-    return parse_number(p, base, max, out);
-}
-
 vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_error *err)
 {
     *child_end = NULL;
     unsigned long long h = 0, proc = 0, ppid = 0;
     const char *p = token ? token : "";
-    if (!parse_field(&p, "h=", 16, UINTPTR_MAX, &h) ||
-        !parse_field(&p, ",p=", 16, UINTPTR_MAX, &proc) ||
-        !parse_field(&p, ",ppid=", 10, 0xFFFFFFFFu, &ppid) || *p != '\0' || h == 0 || proc == 0 ||
-        ppid == 0)
+    if (!vkw_token_field(&p, "h=", 16, UINTPTR_MAX, &h) ||
+        !vkw_token_field(&p, ",p=", 16, UINTPTR_MAX, &proc) ||
+        !vkw_token_field(&p, ",ppid=", 10, 0xFFFFFFFFu, &ppid) || *p != '\0' || h == 0 ||
+        proc == 0 || ppid == 0)
         return vkw_fail(err, VKW_E_INVALID_ARG,
                         "malformed child token '%.64s' (expected h=HEX,p=HEX,ppid=N)",
                         token ? token : "(none)");
@@ -1375,26 +1342,17 @@ vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
     return VKW_OK;
 }
 
-vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err)
+vkw_status vkw_os_cpu_affinity(bool *allowed, uint32_t cap, uint32_t *count, vkw_error *err)
 {
     DWORD_PTR process = 0, system = 0;
+    *count = 0;
     if (!GetProcessAffinityMask(GetCurrentProcess(), &process, &system))
         return os_fail(err, VKW_E_OS,
                        "cannot read this process's CPU affinity: "
                        "GetProcessAffinityMask");
-    if (cpu < 8 * sizeof process && ((process >> cpu) & 1u))
-        return VKW_OK;
-    char list[160] = "";
-    size_t used = 0;
-    for (unsigned c = 0; c < 8 * sizeof process && used + 8 < sizeof list; c++)
-        if ((process >> c) & 1u) {
-            int n = snprintf(list + used, sizeof list - used, "%s%u", used ? "," : "", c);
-            if (n > 0)
-                used += (size_t)n;
-        }
-    return vkw_fail(err, VKW_E_INVALID_ARG,
-                    "CPU %u does not exist or is not one this process may run on (allowed: %s)",
-                    cpu, list);
+    for (; *count < cap && *count < 8 * sizeof process; (*count)++)
+        allowed[*count] = (process >> *count) & 1u;
+    return VKW_OK;
 }
 
 uint64_t vkw_clock_resolution_ns(void)
