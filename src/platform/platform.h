@@ -178,8 +178,14 @@ vkw_status vkw_handle_duplicate(vkw_handle h, vkw_handle *out, vkw_error *err);
  * never gives 0. */
 vkw_status vkw_handle_count(uint32_t *out, vkw_error *err);
 
-/* ---- Files: the steps of writing one whole (report/report_file.c) --------
- * Each fails with VKW_E_IO and the OS's reason alone ("fsync: ..."). */
+/* ---- Files: the steps of reading and writing one whole --------------------
+ * (vkw_read_regular_file, report/report_file.c). Each fails with VKW_E_IO and
+ * the OS's reason alone ("fsync: ..."). */
+
+/* Opens a regular file to read (anything else refused, without blocking),
+ * giving its size; reads up to cap bytes (*got 0: the end). */
+vkw_status vkw_file_open_read(const char *path, vkw_handle *out, uint64_t *size, vkw_error *err);
+vkw_status vkw_file_read(vkw_handle file, void *buf, size_t cap, size_t *got, vkw_error *err);
 
 /* Where a file written at path lands, into out: where a chain of symbolic
  * links ends (POSIX; a link into a missing folder is refused), or path itself

@@ -1,10 +1,14 @@
 /* The parts of platform.h that are the same on every OS, written once over
  * the primitives of platform_os.h: how a child's end is told, the order of
- * waiting for, killing and reaping it, and what the channel accepts. */
+ * waiting for, killing and reaping it, what the channel accepts, which CPUs
+ * may be pinned, and reading a whole regular file. */
 #include "platform_os.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "base/text_buffer.h"
 
 void vkw_child_end_exited(vkw_child_end *e, bool killed, uint32_t code)
 {
@@ -173,4 +177,72 @@ vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err)
     return vkw_fail(err, VKW_E_INVALID_ARG,
                     "CPU %u does not exist or is not one this process may run on (allowed: %s)",
                     cpu, list);
+}
+
+vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
+                                 size_t *len, vkw_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    char shown[200];
+    vkw_text_escape(path, shown, sizeof shown);
+    vkw_error why;
+    vkw_error_clear(&why);
+    vkw_handle file;
+    uint64_t size;
+    if (vkw_file_open_read(path, &file, &size, &why) != VKW_OK)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
+                        why.message);
+    vkw_status s = VKW_OK;
+    char *text = NULL;
+    if (size > max) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
+                     shown, (unsigned long)max);
+        goto cleanup;
+    }
+    /* A file that grows while read is read up to max + 1 bytes, then refused. */
+    size_t cap = (size_t)size + 1 + 4096 > max + 2 ? max + 2 : (size_t)size + 1 + 4096;
+    text = malloc(cap);
+    if (!text) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what, shown);
+        goto cleanup;
+    }
+    size_t n = 0;
+    for (;;) {
+        if (n + 1 == cap) {
+            if (n > max)
+                break;
+            size_t bigger_cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
+            char *bigger = realloc(text, bigger_cap);
+            if (!bigger) {
+                s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what,
+                             shown);
+                goto cleanup;
+            }
+            text = bigger;
+            cap = bigger_cap;
+        }
+        size_t got = 0;
+        if (vkw_file_read(file, text + n, cap - 1 - n, &got, &why) != VKW_OK) {
+            s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
+                         why.message);
+            goto cleanup;
+        }
+        if (got == 0)
+            break;
+        n += got;
+    }
+    if (n > max) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
+                     shown, (unsigned long)max);
+        goto cleanup;
+    }
+    text[n] = '\0';
+    *out = text;
+    *len = n;
+    text = NULL;
+cleanup:
+    free(text);
+    vkw_handle_close(file);
+    return s;
 }

@@ -297,88 +297,41 @@ vkw_file_kind vkw_file_kind_at(const char *path, const char **what)
     return VKW_FILE_OTHER;
 }
 
-vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
-                                 size_t *len, vkw_error *err)
+vkw_status vkw_file_open_read(const char *path, vkw_handle *out, uint64_t *size, vkw_error *err)
 {
-    *out = NULL;
-    *len = 0;
-    char shown[200];
-    vkw_text_escape(path, shown, sizeof shown);
+    *out = VKW_NO_HANDLE;
+    *size = 0;
     /* O_NONBLOCK: opening a FIFO without a writer would wait for one. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
-        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
-                        strerror(errno));
-    vkw_status s = VKW_OK;
-    char *text = NULL;
+        return vkw_fail(err, VKW_E_IO, "%s", strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
-                     strerror(errno));
-        goto cleanup;
+    vkw_status s = VKW_OK;
+    if (fstat(fd, &st) != 0)
+        s = vkw_fail(err, VKW_E_IO, "%s", strerror(errno));
+    else if (S_ISDIR(st.st_mode))
+        s = vkw_fail(err, VKW_E_IO, "%s", strerror(EISDIR));
+    else if (!S_ISREG(st.st_mode))
+        s = vkw_fail(err, VKW_E_IO, "not a regular file (%s)", kind_name(st.st_mode));
+    if (s != VKW_OK) {
+        close(fd);
+        return s;
     }
-    if (S_ISDIR(st.st_mode)) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
-                     strerror(EISDIR));
-        goto cleanup;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': not a regular file (%s)", what,
-                     shown, kind_name(st.st_mode));
-        goto cleanup;
-    }
-    if ((uint64_t)st.st_size > max) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
-                     shown, (unsigned long)max);
-        goto cleanup;
-    }
-    /* A file that grows while read is read up to max + 1 bytes, then refused. */
-    size_t cap = (size_t)st.st_size + 1 + 4096 > max + 2 ? max + 2 : (size_t)st.st_size + 1 + 4096;
-    text = malloc(cap);
-    if (!text) {
-        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what, shown);
-        goto cleanup;
-    }
-    size_t n = 0;
-    for (;;) {
-        if (n + 1 == cap) {
-            if (n > max)
-                break;
-            size_t bigger_cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
-            char *bigger = realloc(text, bigger_cap);
-            if (!bigger) {
-                s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what,
-                             shown);
-                goto cleanup;
-            }
-            text = bigger;
-            cap = bigger_cap;
-        }
-        ssize_t got = read(fd, text + n, cap - 1 - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
-                         strerror(errno));
-            goto cleanup;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    if (n > max) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
-                     shown, (unsigned long)max);
-        goto cleanup;
-    }
-    text[n] = '\0';
-    *out = text;
-    *len = n;
-    text = NULL;
-cleanup:
-    free(text);
-    close(fd);
-    return s;
+    *out = fd;
+    *size = (uint64_t)st.st_size;
+    return VKW_OK;
+}
+
+vkw_status vkw_file_read(vkw_handle file, void *buf, size_t cap, size_t *got, vkw_error *err)
+{
+    ssize_t n;
+    do
+        n = read((int)file, buf, cap);
+    while (n < 0 && errno == EINTR);
+    *got = n > 0 ? (size_t)n : 0;
+    if (n < 0)
+        return vkw_fail(err, VKW_E_IO, "%s", strerror(errno));
+    return VKW_OK;
 }
 
 vkw_status vkw_file_identity(const char *path, vkw_file_id *out, vkw_error *err)

@@ -232,78 +232,46 @@ vkw_file_kind vkw_file_kind_at(const char *path, const char **what)
     return VKW_FILE_REGULAR;
 }
 
-vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
-                                 size_t *len, vkw_error *err)
+vkw_status vkw_file_open_read(const char *path, vkw_handle *out, uint64_t *size, vkw_error *err)
 {
-    *out = NULL;
-    *len = 0;
-    char shown[200], why[256];
-    vkw_text_escape(path, shown, sizeof shown);
+    *out = VKW_NO_HANDLE;
+    *size = 0;
     DWORD attr = GetFileAttributesA(path);
     if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY))
-        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': is a directory", what, shown);
+        return vkw_fail(err, VKW_E_IO, "is a directory");
     /* Opening a pipe or a console never waits; reading one would, so only a
      * disk file is read (GetFileType). */
     HANDLE h = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                            OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (h == INVALID_HANDLE_VALUE) {
-        last_error_text(GetLastError(), why, sizeof why);
-        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown, why);
-    }
-    vkw_status s = VKW_OK;
-    char *text = NULL;
-    LARGE_INTEGER size;
+    if (h == INVALID_HANDLE_VALUE)
+        return file_fail(err, "");
+    LARGE_INTEGER sz;
     DWORD type = GetFileType(h);
-    if (type != FILE_TYPE_DISK) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': not a regular file (%s)", what,
-                     shown,
+    vkw_status s = VKW_OK;
+    if (type != FILE_TYPE_DISK)
+        s = vkw_fail(err, VKW_E_IO, "not a regular file (%s)",
                      type == FILE_TYPE_PIPE   ? "a pipe"
                      : type == FILE_TYPE_CHAR ? "a character device"
                                               : "not a disk file");
-        goto cleanup;
+    else if (!GetFileSizeEx(h, &sz))
+        s = file_fail(err, "");
+    if (s != VKW_OK) {
+        CloseHandle(h);
+        return s;
     }
-    if (!GetFileSizeEx(h, &size)) {
-        last_error_text(GetLastError(), why, sizeof why);
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown, why);
-        goto cleanup;
-    }
-    if ((uint64_t)size.QuadPart > max) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
-                     shown, (unsigned long)max);
-        goto cleanup;
-    }
-    /* One byte more than the size: a file that grew while read is refused. */
-    size_t cap = (size_t)size.QuadPart + 2;
-    text = malloc(cap);
-    if (!text) {
-        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what, shown);
-        goto cleanup;
-    }
-    size_t n = 0;
-    while (n + 1 < cap) {
-        DWORD got = 0, want = cap - 1 - n > 0x40000000u ? 0x40000000u : (DWORD)(cap - 1 - n);
-        if (!ReadFile(h, text + n, want, &got, NULL)) {
-            last_error_text(GetLastError(), why, sizeof why);
-            s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown, why);
-            goto cleanup;
-        }
-        if (got == 0)
-            break;
-        n += got;
-    }
-    if (n > (size_t)size.QuadPart || n > max) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': it changed while read", what,
-                     shown);
-        goto cleanup;
-    }
-    text[n] = '\0';
-    *out = text;
-    *len = n;
-    text = NULL;
-cleanup:
-    free(text);
-    CloseHandle(h);
-    return s;
+    *out = (vkw_handle)h;
+    *size = (uint64_t)sz.QuadPart;
+    return VKW_OK;
+}
+
+vkw_status vkw_file_read(vkw_handle file, void *buf, size_t cap, size_t *got, vkw_error *err)
+{
+    DWORD n = 0, want = cap > 0x40000000u ? 0x40000000u : (DWORD)cap;
+    *got = 0;
+    if (!ReadFile((HANDLE)file, buf, want, &n, NULL))
+        return file_fail(err, "");
+    *got = n;
+    return VKW_OK;
 }
 
 /* The identity of what h names: the volume serial number and file index. */
