@@ -1,6 +1,12 @@
-/* The platform layer: everything that differs between POSIX and Win32.
- * Nothing above this header contains an #ifdef for the operating system;
- * platform_posix.c and platform_win32.c implement it. */
+/* The platform layer: the operating system's primitives (libraries, clocks,
+ * files, native handles, stop requests, the child and its channel, events,
+ * sections, threads), implemented by platform_posix.c and platform_win32.c,
+ * which hold only what differs between the OSes. What is the same on both is
+ * written once beside them over their primitives (platform_os.h, internal):
+ * platform_common.c and os_pingpong.c (os_pingpong.h). Policy lives above
+ * (which file a report may replace and how: report/report_file.c).
+ * May include: base/ only (and the OS's headers in the two OS files).
+ * Nothing above this header contains an #ifdef for the operating system. */
 #ifndef VKW_PLATFORM_H
 #define VKW_PLATFORM_H
 
@@ -56,14 +62,6 @@ void vkw_platform_utc_now(char *buf, size_t len);
  * that say where they ran (JUnit's hostname). */
 void vkw_platform_hostname(char *buf, size_t len);
 
-/* Writes len bytes to path atomically: a temporary file in the same folder,
- * flushed, then renamed over path. Nothing is left behind on failure. */
-vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err);
-
-/* Checks early that a file can be created next to path (so a long run does
- * not fail only at the end); creates and removes a probe file. */
-vkw_status vkw_check_writable(const char *path, vkw_error *err);
-
 /* Reads a whole regular file (NUL-terminated, malloc'd) of at most max bytes.
  * Opened without blocking and checked with fstat (GetFileType) before any
  * read: a FIFO, a device, a socket or a directory is refused, never waited
@@ -72,11 +70,6 @@ vkw_status vkw_check_writable(const char *path, vkw_error *err);
  * cut in the message, never the reason. */
 vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
                                  size_t *len, vkw_error *err);
-
-/* Removes the regular file path names, following symbolic links (the link
- * stays); never a directory or anything else. The caller has made sure it is
- * one of the tool's own reports (report_file.h). */
-void vkw_remove_report(const char *path);
 
 /* Which file a path names, to tell when two spellings name one file ("./a",
  * "a", an absolute path, a symbolic or a hard link): the device and inode
@@ -95,14 +88,19 @@ vkw_status vkw_file_identity(const char *path, vkw_file_id *out, vkw_error *err)
 /* Whether two identities name the same file (Win32 compares names without case). */
 bool vkw_file_same(const vkw_file_id *a, const vkw_file_id *b);
 
-/* What is at path (links followed), and up to cap bytes from its start when
- * it is a regular file; only a regular file is opened, so a FIFO or a device
- * never blocks or is disturbed. VKW_E_IO when it cannot be asked or read. */
+/* What is at path, links followed. */
 typedef enum vkw_file_kind {
-    VKW_FILE_ABSENT,  /* nothing there */
-    VKW_FILE_REGULAR, /* a regular file: buf and *len hold its head */
-    VKW_FILE_OTHER,   /* a directory, a device, a FIFO, a socket */
+    VKW_FILE_ABSENT,    /* nothing there */
+    VKW_FILE_REGULAR,   /* a regular file */
+    VKW_FILE_DIRECTORY, /* a directory */
+    VKW_FILE_OTHER,     /* a device, a FIFO, a socket; on Win32 also a link (a reparse point) */
 } vkw_file_kind;
+
+/* The kind of what is at path; *what says what an OTHER is ("a FIFO"). */
+vkw_file_kind vkw_file_kind_at(const char *path, const char **what);
+
+/* The kind, and up to cap bytes from the start of a regular file (only that
+ * is opened: a FIFO or a device is never blocked on). VKW_E_IO: cannot ask. */
 vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, vkw_file_kind *kind,
                          vkw_error *err);
 
@@ -179,6 +177,29 @@ vkw_status vkw_handle_duplicate(vkw_handle h, vkw_handle *out, vkw_error *err);
  * is a leak. Where no count can be had it fails, saying "not measured": it
  * never gives 0. */
 vkw_status vkw_handle_count(uint32_t *out, vkw_error *err);
+
+/* ---- Files: the steps of reading and writing one whole --------------------
+ * (vkw_read_regular_file, report/report_file.c). Each fails with VKW_E_IO and
+ * the OS's reason alone ("fsync: ..."). */
+
+/* Opens a regular file to read (anything else refused, without blocking),
+ * giving its size; reads up to cap bytes (*got 0: the end). */
+vkw_status vkw_file_open_read(const char *path, vkw_handle *out, uint64_t *size, vkw_error *err);
+vkw_status vkw_file_read(vkw_handle file, void *buf, size_t cap, size_t *got, vkw_error *err);
+
+/* Where a file written at path lands, into out: where a chain of symbolic
+ * links ends (POSIX; a link into a missing folder is refused), or path itself
+ * (Win32, where a link is vkw_file_kind_at's OTHER). */
+vkw_status vkw_file_resolve(const char *path, char *out, size_t len, vkw_error *err);
+/* A new file "<beside>.tmp.<unique>" (its name in tmp) open for writing, with
+ * beside's permission bits where it exists (else 0644; POSIX). */
+vkw_status vkw_file_create_temp(const char *beside, vkw_handle *out, char *tmp, size_t tmplen,
+                                vkw_error *err);
+vkw_status vkw_file_write_all(vkw_handle file, const void *data, size_t len, vkw_error *err);
+vkw_status vkw_file_sync(vkw_handle file, vkw_error *err);  /* fsync, FlushFileBuffers */
+vkw_status vkw_file_close(vkw_handle file, vkw_error *err); /* and says a late failure */
+vkw_status vkw_file_rename(const char *from, const char *to, vkw_error *err); /* replacing to */
+void vkw_file_remove(const char *path); /* a link itself, not what it points to */
 
 /* ---- The child process and its channel ------------------------------------
  * The parent starts this same executable as a child with the command line
@@ -261,9 +282,6 @@ vkw_status vkw_section_create(size_t size, vkw_handle *out, vkw_error *err);
 vkw_status vkw_section_map(vkw_handle section, size_t size, void **out, vkw_error *err);
 void vkw_section_unmap(void *p, size_t size);
 
-/* A second handle to the same object (dup, DuplicateHandle), owned by the caller. */
-vkw_status vkw_handle_dup(vkw_handle h, vkw_handle *out, vkw_error *err);
-
 /* ---- Threads and the clock's own limits ------------------------------------ */
 typedef struct vkw_thread vkw_thread;
 vkw_status vkw_thread_start(void (*fn)(void *arg), void *arg, vkw_thread **out, vkw_error *err);
@@ -292,26 +310,7 @@ typedef enum vkw_os_pingpong_kind {
 const char *vkw_pingpong_kind_name(vkw_os_pingpong_kind k); /* "futex", ... */
 bool vkw_pingpong_kind_available(vkw_os_pingpong_kind k);   /* on this OS */
 
-typedef struct vkw_pingpong vkw_pingpong;
-#define VKW_PINGPONG_MAX_HANDLES 2u
-
-/* Creates the pinging end and the handles the ponging end needs (owned by
- * the caller: sent to a child, or given to vkw_pingpong_open_peer). */
-vkw_status vkw_pingpong_create(vkw_os_pingpong_kind k, vkw_pingpong **out, vkw_handle *peer,
-                               uint32_t *peer_count, vkw_error *err);
-/* The ponging end, from those handles (it takes them, also on failure). */
-vkw_status vkw_pingpong_open_peer(vkw_os_pingpong_kind k, const vkw_handle *peer,
-                                  uint32_t peer_count, vkw_pingpong **out, vkw_error *err);
-/* One signal of this end's (A for the pinging end, B for the other), or one
- * wait for the other end's next: the halves, for protocols that do work in
- * between. */
-vkw_status vkw_pingpong_signal(vkw_pingpong *pp, vkw_error *err);
-vkw_status vkw_pingpong_wait(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err);
-/* Signal A, then wait for B; VKW_E_TIMEOUT after timeout_ms. */
-vkw_status vkw_pingpong_ping(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err);
-/* Wait for A, then signal B. */
-vkw_status vkw_pingpong_pong(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err);
-void vkw_pingpong_free(vkw_pingpong *pp);
+/* The ping-pong itself, the same on every OS: os_pingpong.h. */
 
 /* ---- Test support: handles of a kind no Vulkan driver exports -------------
  * A pipe's read end (POSIX) or an event (Win32): what a confused or hostile

@@ -1,6 +1,6 @@
 /* POSIX implementation of platform.h (Linux first; other Unix where it costs nothing). */
 #define _GNU_SOURCE
-#include "platform.h"
+#include "platform_os.h"
 #include "base/text_buffer.h"
 
 #include <dirent.h>
@@ -139,27 +139,71 @@ void vkw_platform_hostname(char *buf, size_t len)
     buf[len - 1] = '\0';
 }
 
-/* "<path>.tmp.XXXXXX", unique (mkostemp), in the same folder so that rename()
- * is atomic on one file system. */
-static vkw_status create_temp(const char *path, mode_t mode, char *tmp, size_t tmplen, int *fd_out,
-                              vkw_error *err)
+vkw_status vkw_file_create_temp(const char *beside, vkw_handle *out, char *tmp, size_t tmplen,
+                                vkw_error *err)
 {
-    int n = snprintf(tmp, tmplen, "%s.tmp.XXXXXX", path);
+    *out = VKW_NO_HANDLE;
+    /* "<path>.tmp.XXXXXX", unique, in the same folder so that rename() is
+     * atomic on one file system. */
+    int n = snprintf(tmp, tmplen, "%s.tmp.XXXXXX", beside);
     if (n < 0 || (size_t)n >= tmplen)
-        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
+        return vkw_fail(err, VKW_E_IO, "path too long");
+    struct stat st;
+    mode_t mode = stat(beside, &st) == 0 ? st.st_mode & 07777 : 0644;
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
-        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': %s", path, strerror(errno));
-    /* mkostemp makes the file 0600: the rename gives path the mode asked for. */
+        return vkw_fail(err, VKW_E_IO, "%s", strerror(errno));
+    /* mkostemp makes the file 0600: the rename gives it the mode asked for. */
     if (fchmod(fd, mode) != 0) {
-        vkw_status s =
-            vkw_fail(err, VKW_E_IO, "cannot write report '%s': chmod: %s", path, strerror(errno));
+        vkw_status s = vkw_fail(err, VKW_E_IO, "chmod: %s", strerror(errno));
         close(fd);
         unlink(tmp);
         return s;
     }
-    *fd_out = fd;
+    *out = fd;
     return VKW_OK;
+}
+
+vkw_status vkw_file_write_all(vkw_handle file, const void *data, size_t len, vkw_error *err)
+{
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write((int)file, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return vkw_fail(err, VKW_E_IO, "%s", w < 0 ? strerror(errno) : "short write");
+        p += w;
+        left -= (size_t)w;
+    }
+    return VKW_OK;
+}
+
+vkw_status vkw_file_sync(vkw_handle file, vkw_error *err)
+{
+    if (fsync((int)file) != 0)
+        return vkw_fail(err, VKW_E_IO, "fsync: %s", strerror(errno));
+    return VKW_OK;
+}
+
+vkw_status vkw_file_close(vkw_handle file, vkw_error *err)
+{
+    if (close((int)file) != 0)
+        return vkw_fail(err, VKW_E_IO, "close: %s", strerror(errno));
+    return VKW_OK;
+}
+
+vkw_status vkw_file_rename(const char *from, const char *to, vkw_error *err)
+{
+    if (rename(from, to) != 0)
+        return vkw_fail(err, VKW_E_IO, "rename: %s", strerror(errno));
+    return VKW_OK;
+}
+
+void vkw_file_remove(const char *path)
+{
+    unlink(path);
 }
 
 /* Where a symbolic link points, as a path from here (NULL when it cannot be
@@ -181,9 +225,6 @@ static char *link_target(const char *path)
     return out;
 }
 
-/* The file a report at path replaces: a symbolic link is followed (the report
- * goes where it points, the link stays); a directory, a device, a FIFO or a
- * socket is refused, since a rename would replace it. */
 /* Where a chain of symbolic links ends, each maybe at a file not written yet,
  * followed a few deep: *out is NULL when path is no link; false when the
  * chain cannot be followed. */
@@ -202,38 +243,25 @@ static bool follow_links(const char *path, char **out)
     return lstat(target ? target : path, &st) != 0 || !S_ISLNK(st.st_mode);
 }
 
-static vkw_status report_target(const char *path, char *out, size_t len, vkw_error *err)
+vkw_status vkw_file_resolve(const char *path, char *out, size_t len, vkw_error *err)
 {
     struct stat st;
     char *target = NULL;
     vkw_status s = VKW_OK;
     if (!follow_links(path, &target)) {
         free(target);
-        return vkw_fail(err, VKW_E_IO,
-                        "cannot write report '%s': a symbolic link that "
-                        "cannot be followed",
-                        path);
+        return vkw_fail(err, VKW_E_IO, "a symbolic link that cannot be followed");
     }
     const char *t = target ? target : path;
-    char *parent = strdup(t), *slash = parent ? strrchr(parent, '/') : NULL;
+    char *parent = target ? strdup(t) : NULL, *slash = parent ? strrchr(parent, '/') : NULL;
     if (slash)
         *slash = '\0';
-    if (!parent)
-        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory checking report '%s'", path);
-    else if (target && slash && *parent && stat(parent, &st) != 0)
-        s = vkw_fail(err, VKW_E_IO,
-                     "cannot write report '%s': a symbolic link to nothing "
-                     "('%s' does not exist)",
-                     path, parent);
-    else if (stat(t, &st) == 0 && S_ISDIR(st.st_mode))
-        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': it is a directory", path);
-    else if (stat(t, &st) == 0 && !S_ISREG(st.st_mode))
-        s = vkw_fail(err, VKW_E_IO,
-                     "cannot write report '%s': not a regular file (a device, "
-                     "a FIFO or a socket)",
-                     path);
+    if (target && !parent)
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
+    else if (slash && *parent && stat(parent, &st) != 0)
+        s = vkw_fail(err, VKW_E_IO, "a symbolic link to nothing ('%s' does not exist)", parent);
     else if (strlen(t) >= len)
-        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
+        s = vkw_fail(err, VKW_E_IO, "path too long");
     else
         snprintf(out, len, "%s", t);
     free(parent);
@@ -241,123 +269,69 @@ static vkw_status report_target(const char *path, char *out, size_t len, vkw_err
     return s;
 }
 
-vkw_status vkw_check_writable(const char *path, vkw_error *err)
+/* What a file that is neither a regular one nor a directory is. */
+static const char *kind_name(mode_t m)
 {
-    char target[PATH_MAX], tmp[PATH_MAX + 32];
-    int fd = -1;
-    vkw_status s = report_target(path, target, sizeof target, err);
-    if (s == VKW_OK)
-        s = create_temp(target, 0600, tmp, sizeof tmp, &fd, err);
-    if (s != VKW_OK)
-        return s;
-    close(fd);
-    unlink(tmp);
-    return VKW_OK;
-}
-
-/* What a file that is not a regular one is, for the message. */
-static const char *file_kind(mode_t m)
-{
-    if (S_ISDIR(m))
-        return strerror(EISDIR);
     if (S_ISFIFO(m))
-        return "not a regular file (a FIFO)";
+        return "a FIFO";
     if (S_ISCHR(m))
-        return "not a regular file (a character device)";
+        return "a character device";
     if (S_ISBLK(m))
-        return "not a regular file (a block device)";
+        return "a block device";
     if (S_ISSOCK(m))
-        return "not a regular file (a socket)";
-    return "not a regular file";
+        return "a socket";
+    return "neither a file nor a directory";
 }
 
-vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
-                                 size_t *len, vkw_error *err)
+vkw_file_kind vkw_file_kind_at(const char *path, const char **what)
 {
-    *out = NULL;
-    *len = 0;
-    char shown[200];
-    vkw_text_escape(path, shown, sizeof shown);
+    struct stat st;
+    *what = NULL;
+    if (stat(path, &st) != 0)
+        return VKW_FILE_ABSENT;
+    if (S_ISREG(st.st_mode))
+        return VKW_FILE_REGULAR;
+    if (S_ISDIR(st.st_mode))
+        return VKW_FILE_DIRECTORY;
+    *what = kind_name(st.st_mode);
+    return VKW_FILE_OTHER;
+}
+
+vkw_status vkw_file_open_read(const char *path, vkw_handle *out, uint64_t *size, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    *size = 0;
     /* O_NONBLOCK: opening a FIFO without a writer would wait for one. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
-        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
-                        strerror(errno));
-    vkw_status s = VKW_OK;
-    char *text = NULL;
+        return vkw_fail(err, VKW_E_IO, "%s", strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
-                     strerror(errno));
-        goto cleanup;
+    vkw_status s = VKW_OK;
+    if (fstat(fd, &st) != 0)
+        s = vkw_fail(err, VKW_E_IO, "%s", strerror(errno));
+    else if (S_ISDIR(st.st_mode))
+        s = vkw_fail(err, VKW_E_IO, "%s", strerror(EISDIR));
+    else if (!S_ISREG(st.st_mode))
+        s = vkw_fail(err, VKW_E_IO, "not a regular file (%s)", kind_name(st.st_mode));
+    if (s != VKW_OK) {
+        close(fd);
+        return s;
     }
-    if (!S_ISREG(st.st_mode)) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
-                     file_kind(st.st_mode));
-        goto cleanup;
-    }
-    if ((uint64_t)st.st_size > max) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
-                     shown, (unsigned long)max);
-        goto cleanup;
-    }
-    /* A file that grows while read is read up to max + 1 bytes, then refused. */
-    size_t cap = (size_t)st.st_size + 1 + 4096 > max + 2 ? max + 2 : (size_t)st.st_size + 1 + 4096;
-    text = malloc(cap);
-    if (!text) {
-        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what, shown);
-        goto cleanup;
-    }
-    size_t n = 0;
-    for (;;) {
-        if (n + 1 == cap) {
-            if (n > max)
-                break;
-            size_t bigger_cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
-            char *bigger = realloc(text, bigger_cap);
-            if (!bigger) {
-                s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what,
-                             shown);
-                goto cleanup;
-            }
-            text = bigger;
-            cap = bigger_cap;
-        }
-        ssize_t got = read(fd, text + n, cap - 1 - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
-                         strerror(errno));
-            goto cleanup;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    if (n > max) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
-                     shown, (unsigned long)max);
-        goto cleanup;
-    }
-    text[n] = '\0';
-    *out = text;
-    *len = n;
-    text = NULL;
-cleanup:
-    free(text);
-    close(fd);
-    return s;
+    *out = fd;
+    *size = (uint64_t)st.st_size;
+    return VKW_OK;
 }
 
-void vkw_remove_report(const char *path)
+vkw_status vkw_file_read(vkw_handle file, void *buf, size_t cap, size_t *got, vkw_error *err)
 {
-    struct stat st;
-    char *target = NULL;
-    if (follow_links(path, &target) && lstat(target ? target : path, &st) == 0 &&
-        S_ISREG(st.st_mode))
-        unlink(target ? target : path);
-    free(target);
+    ssize_t n;
+    do
+        n = read((int)file, buf, cap);
+    while (n < 0 && errno == EINTR);
+    *got = n > 0 ? (size_t)n : 0;
+    if (n < 0)
+        return vkw_fail(err, VKW_E_IO, "%s", strerror(errno));
+    return VKW_OK;
 }
 
 vkw_status vkw_file_identity(const char *path, vkw_file_id *out, vkw_error *err)
@@ -427,7 +401,7 @@ vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, v
         return errno == ENOENT
                    ? VKW_OK
                    : vkw_fail(err, VKW_E_IO, "cannot look at '%s': %s", path, strerror(errno));
-    *kind = VKW_FILE_OTHER;
+    *kind = S_ISDIR(st.st_mode) ? VKW_FILE_DIRECTORY : VKW_FILE_OTHER;
     if (!S_ISREG(st.st_mode))
         return VKW_OK; /* never opened: a FIFO would block, a device might act */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -452,56 +426,6 @@ vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, v
 
 cleanup:
     close(fd);
-    return s;
-}
-
-vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err)
-{
-    char target[PATH_MAX], tmp[PATH_MAX + 32];
-    int fd = -1;
-    struct stat st;
-    vkw_status s = report_target(path, target, sizeof target, err);
-    /* A file replaced keeps its permission bits (a 0600 report stays 0600);
-     * a new one is for everyone to read. */
-    if (s == VKW_OK)
-        s = create_temp(target, stat(target, &st) == 0 ? st.st_mode & 07777 : 0644, tmp, sizeof tmp,
-                        &fd, err);
-    if (s != VKW_OK)
-        return s;
-    const char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': %s", path,
-                         w < 0 ? strerror(errno) : "short write");
-            goto cleanup;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (fsync(fd) != 0) {
-        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': fsync: %s", path, strerror(errno));
-        goto cleanup;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
-        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': close: %s", path, strerror(errno));
-        goto cleanup;
-    }
-    fd = -1;
-    if (rename(tmp, target) != 0) {
-        s = vkw_fail(err, VKW_E_IO, "cannot write report '%s': rename: %s", path, strerror(errno));
-        goto cleanup;
-    }
-    return VKW_OK;
-
-cleanup:
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
     return s;
 }
 
@@ -639,8 +563,7 @@ struct vkw_channel {
 
 struct vkw_child {
     pid_t pid;
-    bool reaped; /* end holds how it ended; the pid is no longer ours */
-    vkw_child_end end;
+    vkw_child_record rec; /* once reaped: how it ended; the pid is no longer ours */
 };
 
 static vkw_status channel_new(int fd, vkw_channel **out, vkw_error *err)
@@ -755,45 +678,20 @@ cleanup:
 }
 
 /* A decimal number up to max, advancing *p; no sign, no blanks. */
-static bool parse_decimal(const char **p, long long max, long long *out)
-{
-    const char *c = *p;
-    long long v = 0;
-    if (*c < '0' || *c > '9')
-        return false;
-    for (; *c >= '0' && *c <= '9'; c++) {
-        v = v * 10 + (*c - '0');
-        if (v > max)
-            return false;
-    }
-    *p = c;
-    *out = v;
-    return true;
-}
-
-static bool parse_field(const char **p, const char *name, long long max, long long *out)
-{
-    size_t n = strlen(name);
-    if (strncmp(*p, name, n) != 0)
-        return false;
-    *p += n;
-    return parse_decimal(p, max, out);
-}
-
 vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_error *err)
 {
     *child_end = NULL;
-    long long fd = -1, ppid = 0;
+    unsigned long long fd = 0, ppid = 0;
     const char *p = token ? token : "";
-    if (!parse_field(&p, "fd=", INT_MAX, &fd) || !parse_field(&p, ",ppid=", INT_MAX, &ppid) ||
-        *p != '\0' || ppid < 1)
+    if (!vkw_token_field(&p, "fd=", 10, INT_MAX, &fd) ||
+        !vkw_token_field(&p, ",ppid=", 10, INT_MAX, &ppid) || *p != '\0' || ppid < 1)
         return vkw_fail(err, VKW_E_INVALID_ARG,
                         "malformed child token '%.64s' (expected fd=N,ppid=N)",
                         token ? token : "(none)");
     struct stat st;
     if (fstat((int)fd, &st) != 0 || !S_ISSOCK(st.st_mode))
         return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "child token names fd %lld, which is not an open socket", fd);
+                        "child token names fd %llu, which is not an open socket", fd);
 #if defined(__linux__)
     /* The signal follows the parent *thread* that spawned us: the parent must
      * spawn from a thread that lives as long as the child (the main thread). */
@@ -803,9 +701,9 @@ vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_erro
 #endif
     /* After the prctl: a parent that died before it took effect has already
      * handed us to another process. */
-    if ((long long)getppid() != ppid)
+    if ((unsigned long long)getppid() != ppid)
         return vkw_fail(err, VKW_E_PEER_GONE,
-                        "the parent process %lld ended before the child attached", ppid);
+                        "the parent process %llu ended before the child attached", ppid);
     /* Our own children (none today) must not inherit the channel. */
     if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) != 0)
         return vkw_fail(err, VKW_E_OS, "cannot attach to the parent: fcntl: %s", strerror(errno));
@@ -831,84 +729,32 @@ static const char *signal_name(int sig)
     }
 }
 
-/* Reaps the child if it has ended (waiting for that when block); true once
- * reaped. Later calls return the recorded end: the pid may be reused. */
-static bool reap(vkw_child *c, bool block, bool killed)
+vkw_child_record *vkw_os_child_record(vkw_child *child)
 {
-    if (c->reaped)
+    return &child->rec;
+}
+
+/* Reaps the child if it has ended; true once reaped. Later calls return the
+ * recorded end: the pid may be reused. */
+static bool reap_now(vkw_child *c, bool killed)
+{
+    if (c->rec.reaped)
         return true;
     int ws = 0;
     pid_t r;
     do
-        r = waitpid(c->pid, &ws, block ? 0 : WNOHANG);
+        r = waitpid(c->pid, &ws, WNOHANG);
     while (r < 0 && errno == EINTR);
     if (r == 0)
         return false;
-    vkw_child_end *e = &c->end;
-    memset(e, 0, sizeof *e);
-    e->ended = true;
-    e->killed_by_parent = killed;
-    if (r < 0) {
-        /* ECHILD: reaped elsewhere (SIGCHLD ignored, or a waitpid(-1) in the program). */
-        e->code = -1;
-        snprintf(e->text, sizeof e->text, "ended, status unknown (%s)", strerror(errno));
-    } else if (WIFSIGNALED(ws)) {
-        const char *name = signal_name(WTERMSIG(ws));
-        e->signaled = true;
-        e->code = WTERMSIG(ws);
-        if (name)
-            snprintf(e->text, sizeof e->text, "signal %d (%s)", e->code, name);
-        else
-            snprintf(e->text, sizeof e->text, "signal %d", e->code);
-    } else {
-        e->code = WEXITSTATUS(ws);
-        snprintf(e->text, sizeof e->text, "exit code %d", e->code);
-    }
-    c->reaped = true;
+    if (r < 0) /* ECHILD: reaped elsewhere (SIGCHLD ignored, or a waitpid(-1) in the program). */
+        vkw_child_end_unknown(&c->rec.end, killed, strerror(errno));
+    else if (WIFSIGNALED(ws))
+        vkw_child_end_signaled(&c->rec.end, killed, WTERMSIG(ws), signal_name(WTERMSIG(ws)));
+    else
+        vkw_child_end_exited(&c->rec.end, killed, (uint32_t)WEXITSTATUS(ws));
+    c->rec.reaped = true;
     return true;
-}
-
-static void report_end(const vkw_child *c, vkw_child_end *end)
-{
-    if (c->reaped) {
-        *end = c->end;
-    } else {
-        memset(end, 0, sizeof *end);
-        snprintf(end->text, sizeof end->text, "running");
-    }
-}
-
-void vkw_child_poll(vkw_child *child, vkw_child_end *end)
-{
-    reap(child, false, false);
-    report_end(child, end);
-}
-
-static void wait_for_exit(vkw_child *c, uint64_t deadline);
-
-/* A killed child stuck in the kernel (a GPU driver's uninterruptible wait)
- * is not waited for past this: the report says so instead of the parent
- * hanging with it. */
-#define KILL_REAP_MS 10000u
-
-void vkw_child_kill(vkw_child *child, vkw_child_end *end)
-{
-    /* An unreaped child cannot be replaced by another process with its pid,
-     * so the kill always reaches it. */
-    if (!reap(child, false, false)) {
-        kill(child->pid, SIGKILL);
-        wait_for_exit(child, deadline_after(KILL_REAP_MS));
-        if (!reap(child, false, true)) {
-            memset(end, 0, sizeof *end);
-            end->killed_by_parent = true;
-            end->signaled = true;
-            end->code = SIGKILL;
-            snprintf(end->text, sizeof end->text, "SIGKILL sent, not ended within %u s",
-                     KILL_REAP_MS / 1000);
-            return;
-        }
-    }
-    report_end(child, end);
 }
 
 /* Returns when the child has ended or the deadline has passed (it does not reap). */
@@ -930,7 +776,7 @@ static void wait_for_exit(vkw_child *c, uint64_t deadline)
     for (;;) {
         siginfo_t si;
         memset(&si, 0, sizeof si);
-        if (c->reaped ||
+        if (c->rec.reaped ||
             (waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid) ||
             vkw_clock_ns() >= deadline)
             return;
@@ -938,11 +784,20 @@ static void wait_for_exit(vkw_child *c, uint64_t deadline)
     }
 }
 
-void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end)
+bool vkw_os_child_reap(vkw_child *child, uint32_t wait_ms, bool killed)
 {
-    if (!reap(child, false, false))
-        wait_for_exit(child, deadline_after(timeout_ms));
-    vkw_child_kill(child, end);
+    if (reap_now(child, killed) || wait_ms == 0)
+        return child->rec.reaped;
+    wait_for_exit(child, deadline_after(wait_ms));
+    return reap_now(child, killed);
+}
+
+const char *vkw_os_child_kill(vkw_child *child, vkw_child_end *stuck)
+{
+    kill(child->pid, SIGKILL);
+    stuck->signaled = true;
+    stuck->code = SIGKILL;
+    return "SIGKILL sent";
 }
 
 void vkw_child_free(vkw_child *child)
@@ -954,17 +809,9 @@ void vkw_child_free(vkw_child *child)
     free(child);
 }
 
-vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len, const vkw_handle *handles,
-                            uint32_t handle_count, vkw_error *err)
+vkw_status vkw_os_channel_send(vkw_channel *ch, const void *msg, size_t len,
+                               const vkw_handle *handles, uint32_t handle_count, vkw_error *err)
 {
-    if (!ch || !msg || len == 0 || len > VKW_CHANNEL_MAX_MESSAGE)
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "cannot send a message of %zu bytes to the peer (1 to %u allowed)", len,
-                        VKW_CHANNEL_MAX_MESSAGE);
-    if (handle_count > VKW_CHANNEL_MAX_HANDLES || (handle_count > 0 && !handles))
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "cannot send %u handles in one message to the peer (at most %u)",
-                        handle_count, VKW_CHANNEL_MAX_HANDLES);
     union {
         struct cmsghdr align;
         char buf[CMSG_SPACE(sizeof(int) * VKW_CHANNEL_MAX_HANDLES)];
@@ -1025,14 +872,10 @@ static vkw_status wait_readable(int fd, uint64_t deadline, vkw_error *err)
     }
 }
 
-vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
-                            vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
-                            vkw_error *err)
+vkw_status vkw_os_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
+                               vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
+                               vkw_error *err)
 {
-    if (!ch || !buf || cap == 0 || !len || !handles || !handle_count)
-        return vkw_fail(err, VKW_E_INVALID_ARG, "vkw_channel_recv: missing buffer or output");
-    *len = 0;
-    *handle_count = 0;
     uint64_t deadline = deadline_after(timeout_ms);
     /* Room for one fd more than allowed: too many then shows as too many,
      * not as a truncated control message. */
@@ -1228,15 +1071,6 @@ void vkw_section_unmap(void *p, size_t size)
 
 /* ---- Handles, threads, the clock ------------------------------------------- */
 
-vkw_status vkw_handle_dup(vkw_handle h, vkw_handle *out, vkw_error *err)
-{
-    int fd = fcntl((int)h, F_DUPFD_CLOEXEC, 0);
-    *out = fd < 0 ? VKW_NO_HANDLE : fd;
-    if (fd < 0)
-        return vkw_fail(err, VKW_E_OS, "cannot duplicate fd %d: %s", (int)h, strerror(errno));
-    return VKW_OK;
-}
-
 struct vkw_thread {
     pthread_t id;
     void (*fn)(void *);
@@ -1288,33 +1122,17 @@ vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
     return VKW_OK;
 }
 
-vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err)
+vkw_status vkw_os_cpu_affinity(bool *allowed, uint32_t cap, uint32_t *count, vkw_error *err)
 {
     cpu_set_t set;
     CPU_ZERO(&set);
+    *count = 0;
     if (sched_getaffinity(0, sizeof set, &set) != 0)
         return vkw_fail(err, VKW_E_OS, "cannot read this process's CPU affinity: %s",
                         strerror(errno));
-    if (cpu < CPU_SETSIZE && CPU_ISSET(cpu, &set))
-        return VKW_OK;
-    /* The allowed CPUs as ranges: "0-3,8". */
-    char list[160] = "";
-    size_t used = 0;
-    for (int c = 0; c < CPU_SETSIZE && used + 24 < sizeof list; c++) {
-        if (!CPU_ISSET(c, &set) || (c > 0 && CPU_ISSET(c - 1, &set)))
-            continue;
-        int last = c;
-        while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &set))
-            last++;
-        int n = last > c
-                    ? snprintf(list + used, sizeof list - used, "%s%d-%d", used ? "," : "", c, last)
-                    : snprintf(list + used, sizeof list - used, "%s%d", used ? "," : "", c);
-        if (n > 0)
-            used += (size_t)n;
-    }
-    return vkw_fail(err, VKW_E_INVALID_ARG,
-                    "CPU %u does not exist or is not one this process may run on (allowed: %s)",
-                    cpu, list);
+    for (; *count < cap && *count < CPU_SETSIZE; (*count)++)
+        allowed[*count] = CPU_ISSET(*count, &set);
+    return VKW_OK;
 }
 
 uint64_t vkw_clock_resolution_ns(void)
@@ -1332,150 +1150,16 @@ bool vkw_pingpong_kind_available(vkw_os_pingpong_kind k)
     return k == VKW_PINGPONG_FUTEX || k == VKW_PINGPONG_EVENTFD || k == VKW_PINGPONG_PIPE;
 }
 
-#define FUTEX_SECTION 4096u
-
-struct vkw_pingpong {
-    vkw_os_pingpong_kind kind;
-    bool peer;   /* the ponging end */
-    int a, b;    /* eventfd: the two events; pipe: this end's write (a) and read (b) fds */
-    int section; /* futex */
-    void *map;   /* futex: the section's mapping */
-    _Atomic uint32_t *words; /* in it: [0] A, [1] B, each the last round signalled */
-    uint32_t sent, seen;     /* signals given, and the other end's seen */
-};
-
-static vkw_pingpong *pingpong_new(vkw_os_pingpong_kind k, bool peer)
-{
-    vkw_pingpong *pp = calloc(1, sizeof *pp);
-    if (pp) {
-        pp->kind = k;
-        pp->peer = peer;
-        pp->a = pp->b = pp->section = -1;
-    }
-    return pp;
-}
-
-void vkw_pingpong_free(vkw_pingpong *pp)
-{
-    if (!pp)
-        return;
-    vkw_section_unmap(pp->map, FUTEX_SECTION);
-    if (pp->a >= 0)
-        close(pp->a);
-    if (pp->b >= 0)
-        close(pp->b);
-    if (pp->section >= 0)
-        close(pp->section);
-    free(pp);
-}
-
-static vkw_status map_futex_words(vkw_pingpong *pp, vkw_error *err)
-{
-    vkw_status s = vkw_section_map(pp->section, FUTEX_SECTION, &pp->map, err);
-    pp->words = pp->map;
-    return s;
-}
-
-vkw_status vkw_pingpong_create(vkw_os_pingpong_kind k, vkw_pingpong **out, vkw_handle *peer,
-                               uint32_t *peer_count, vkw_error *err)
-{
-    *out = NULL;
-    *peer_count = 0;
-    if (!vkw_pingpong_kind_available(k))
-        return vkw_fail(err, VKW_E_UNSUPPORTED, "no %s on %s", vkw_pingpong_kind_name(k),
-                        vkw_platform_os_name());
-    vkw_pingpong *pp = pingpong_new(k, false);
-    if (!pp)
-        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
-    vkw_status s = VKW_OK;
-    vkw_handle h;
-    if (k == VKW_PINGPONG_FUTEX) {
-        s = vkw_section_create(FUTEX_SECTION, &h, err);
-        if (s == VKW_OK) {
-            pp->section = (int)h;
-            s = map_futex_words(pp, err);
-        }
-        if (s == VKW_OK && (s = vkw_handle_dup(h, &peer[0], err)) == VKW_OK)
-            *peer_count = 1;
-    } else if (k == VKW_PINGPONG_EVENTFD) {
-        vkw_handle a = VKW_NO_HANDLE, b = VKW_NO_HANDLE;
-        s = vkw_event_create(&a, err);
-        pp->a = (int)a;
-        if (s == VKW_OK)
-            s = vkw_event_create(&b, err);
-        pp->b = (int)b;
-        if (s == VKW_OK && (s = vkw_handle_dup(a, &peer[0], err)) == VKW_OK) {
-            *peer_count = 1;
-            if ((s = vkw_handle_dup(b, &peer[1], err)) == VKW_OK)
-                *peer_count = 2;
-        }
-    } else {
-        int ab[2] = {-1, -1}, ba[2] = {-1, -1};
-        if (pipe2(ab, O_CLOEXEC) != 0 || pipe2(ba, O_CLOEXEC) != 0) {
-            s = vkw_fail(err, VKW_E_OS, "cannot create a pipe: %s", strerror(errno));
-            if (ab[0] >= 0) {
-                close(ab[0]);
-                close(ab[1]);
-            }
-        } else {
-            pp->a = ab[1]; /* ping writes A */
-            pp->b = ba[0]; /* and reads B */
-            peer[0] = ab[0];
-            peer[1] = ba[1];
-            *peer_count = 2;
-        }
-    }
-    if (s != VKW_OK) {
-        for (uint32_t i = 0; i < *peer_count; i++)
-            vkw_handle_close(peer[i]);
-        *peer_count = 0;
-        vkw_pingpong_free(pp);
-        return s;
-    }
-    *out = pp;
-    return VKW_OK;
-}
-
-vkw_status vkw_pingpong_open_peer(vkw_os_pingpong_kind k, const vkw_handle *peer,
-                                  uint32_t peer_count, vkw_pingpong **out, vkw_error *err)
-{
-    *out = NULL;
-    uint32_t want = k == VKW_PINGPONG_FUTEX ? 1 : 2;
-    vkw_pingpong *pp = vkw_pingpong_kind_available(k) ? pingpong_new(k, true) : NULL;
-    if (!pp || peer_count != want) {
-        for (uint32_t i = 0; i < peer_count; i++)
-            vkw_handle_close(peer[i]);
-        vkw_pingpong_free(pp);
-        return pp ? vkw_fail(err, VKW_E_PROTOCOL, "%s ping-pong: %u handle(s), %u expected",
-                             vkw_pingpong_kind_name(k), peer_count, want)
-                  : vkw_fail(err, VKW_E_UNSUPPORTED, "no %s here", vkw_pingpong_kind_name(k));
-    }
-    if (k == VKW_PINGPONG_FUTEX) {
-        pp->section = (int)peer[0];
-        vkw_status s = map_futex_words(pp, err);
-        if (s != VKW_OK) {
-            vkw_pingpong_free(pp);
-            return s;
-        }
-    } else {
-        /* eventfd: A and B; pipe: A's read end and B's write end. */
-        pp->a = (int)peer[0];
-        pp->b = (int)peer[1];
-    }
-    *out = pp;
-    return VKW_OK;
-}
-
 static long futex(_Atomic uint32_t *addr, int op, uint32_t val, const struct timespec *ts)
 {
     /* Not FUTEX_PRIVATE_FLAG: the word is shared with another process. */
     return syscall(SYS_futex, (uintptr_t)addr, op, val, ts, NULL, 0);
 }
 
-/* Waits until *word reaches round (it only grows). */
-static vkw_status futex_wait_for(_Atomic uint32_t *word, uint32_t round, wait_limit *l,
-                                 vkw_error *err)
+vkw_status vkw_os_futex_wait(_Atomic uint32_t *word, uint32_t round, uint32_t timeout_ms,
+                             vkw_error *err)
 {
+    wait_limit lim = {timeout_ms, 0}, *l = &lim;
     for (;;) {
         uint32_t seen = atomic_load_explicit(word, memory_order_acquire);
         if ((int32_t)(seen - round) >= 0) /* reached (or passed), across wrap-around */
@@ -1495,7 +1179,7 @@ static vkw_status futex_wait_for(_Atomic uint32_t *word, uint32_t round, wait_li
     }
 }
 
-static vkw_status futex_signal(_Atomic uint32_t *word, uint32_t round, vkw_error *err)
+vkw_status vkw_os_futex_signal(_Atomic uint32_t *word, uint32_t round, vkw_error *err)
 {
     atomic_store_explicit(word, round, memory_order_release);
     if (futex(word, FUTEX_WAKE, 1, NULL) < 0)
@@ -1503,8 +1187,20 @@ static vkw_status futex_signal(_Atomic uint32_t *word, uint32_t round, vkw_error
     return VKW_OK;
 }
 
-static vkw_status pipe_signal(int fd, vkw_error *err)
+vkw_status vkw_os_pipe_create(vkw_handle *read_end, vkw_handle *write_end, vkw_error *err)
 {
+    int fds[2];
+    *read_end = *write_end = VKW_NO_HANDLE;
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return vkw_fail(err, VKW_E_OS, "cannot create a pipe: %s", strerror(errno));
+    *read_end = fds[0];
+    *write_end = fds[1];
+    return VKW_OK;
+}
+
+vkw_status vkw_os_pipe_signal(vkw_handle write_end, vkw_error *err)
+{
+    int fd = (int)write_end;
     char c = 1;
     ssize_t n;
     do
@@ -1516,8 +1212,10 @@ static vkw_status pipe_signal(int fd, vkw_error *err)
     return VKW_OK;
 }
 
-static vkw_status pipe_wait(int fd, wait_limit *l, vkw_error *err)
+vkw_status vkw_os_pipe_wait(vkw_handle read_end, uint32_t timeout_ms, vkw_error *err)
 {
+    int fd = (int)read_end;
+    wait_limit lim = {timeout_ms, 0}, *l = &lim;
     for (;;) {
         short revents = 0;
         int r = poll_or_stop(fd, POLLIN, limit_ms(l), &revents);
@@ -1538,46 +1236,6 @@ static vkw_status pipe_wait(int fd, wait_limit *l, vkw_error *err)
         if (errno != EINTR && errno != EAGAIN)
             return vkw_fail(err, VKW_E_OS, "pipe read: %s", strerror(errno));
     }
-}
-
-/* One signal of ours, or one wait for theirs. Each end counts what it sent
- * and what it saw, so signals and waits can also be used one at a time. */
-static vkw_status half_step(vkw_pingpong *pp, bool signal, wait_limit *l, vkw_error *err)
-{
-    vkw_status s;
-    uint32_t round = (signal ? pp->sent : pp->seen) + 1;
-    /* The pinging end signals A and waits on B; the ponging end the reverse. */
-    switch (pp->kind) {
-    case VKW_PINGPONG_FUTEX: {
-        _Atomic uint32_t *mine = &pp->words[pp->peer ? 1 : 0];
-        _Atomic uint32_t *theirs = &pp->words[pp->peer ? 0 : 1];
-        s = signal ? futex_signal(mine, round, err) : futex_wait_for(theirs, round, l, err);
-        break;
-    }
-    case VKW_PINGPONG_EVENTFD: {
-        vkw_handle mine = pp->peer ? pp->b : pp->a, theirs = pp->peer ? pp->a : pp->b;
-        s = signal ? vkw_event_signal(mine, err) : event_wait((int)theirs, l, err);
-        break;
-    }
-    default: /* pipe: a writes, b reads, on either end */
-        s = signal ? pipe_signal(pp->peer ? pp->b : pp->a, err)
-                   : pipe_wait(pp->peer ? pp->a : pp->b, l, err);
-        break;
-    }
-    if (s == VKW_OK)
-        *(signal ? &pp->sent : &pp->seen) = round;
-    return s;
-}
-
-vkw_status vkw_pingpong_signal(vkw_pingpong *pp, vkw_error *err)
-{
-    return half_step(pp, true, NULL, err);
-}
-
-vkw_status vkw_pingpong_wait(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
-{
-    wait_limit l = {timeout_ms, 0};
-    return half_step(pp, false, &l, err);
 }
 
 uint32_t vkw_platform_process_id(void)

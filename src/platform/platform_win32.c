@@ -3,7 +3,7 @@
 #include <windows.h>
 #include <ntsecapi.h> /* RtlGenRandom */
 
-#include "platform.h"
+#include "platform_os.h"
 #include "base/text_buffer.h"
 
 #include <stdio.h>
@@ -136,115 +136,142 @@ void vkw_platform_hostname(char *buf, size_t len)
         snprintf(buf, len, "localhost");
 }
 
-static vkw_status io_fail(vkw_error *err, const char *path, const char *what)
+/* "<what><the system's reason>", from GetLastError, as a file primitive's error. */
+static vkw_status file_fail(vkw_error *err, const char *what)
 {
     char why[256];
     last_error_text(GetLastError(), why, sizeof why);
-    return vkw_fail(err, VKW_E_IO, "cannot write report '%s': %s%s", path, what, why);
+    return vkw_fail(err, VKW_E_IO, "%s%s", what, why);
 }
 
-static vkw_status create_temp(const char *path, char *tmp, size_t tmplen, HANDLE *out,
-                              vkw_error *err)
+vkw_status vkw_file_create_temp(const char *beside, vkw_handle *out, char *tmp, size_t tmplen,
+                                vkw_error *err)
 {
+    *out = VKW_NO_HANDLE;
     /* A unique name: process, time and attempt; CREATE_NEW never reuses one. */
     for (unsigned attempt = 0; attempt < 16; attempt++) {
-        int n =
-            snprintf(tmp, tmplen, "%s.tmp.%lu.%llu.%u", path, (unsigned long)GetCurrentProcessId(),
-                     (unsigned long long)GetTickCount64(), attempt);
+        int n = snprintf(tmp, tmplen, "%s.tmp.%lu.%llu.%u", beside,
+                         (unsigned long)GetCurrentProcessId(), (unsigned long long)GetTickCount64(),
+                         attempt);
         if (n < 0 || (size_t)n >= tmplen)
-            return vkw_fail(err, VKW_E_IO, "cannot write report '%s': path too long", path);
+            return vkw_fail(err, VKW_E_IO, "path too long");
         HANDLE h =
             CreateFileA(tmp, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
         if (h != INVALID_HANDLE_VALUE) {
-            *out = h;
+            *out = (vkw_handle)h;
             return VKW_OK;
         }
         if (GetLastError() != ERROR_FILE_EXISTS)
             break;
     }
-    return io_fail(err, path, "");
+    return file_fail(err, "");
 }
 
-vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
-                                 size_t *len, vkw_error *err)
+vkw_status vkw_file_write_all(vkw_handle file, const void *data, size_t len, vkw_error *err)
 {
-    *out = NULL;
-    *len = 0;
-    char shown[200], why[256];
-    vkw_text_escape(path, shown, sizeof shown);
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        DWORD chunk = left > 0x40000000u ? 0x40000000u : (DWORD)left, wrote = 0;
+        if (!WriteFile((HANDLE)file, p, chunk, &wrote, NULL) || wrote == 0)
+            return file_fail(err, "");
+        p += wrote;
+        left -= wrote;
+    }
+    return VKW_OK;
+}
+
+vkw_status vkw_file_sync(vkw_handle file, vkw_error *err)
+{
+    if (!FlushFileBuffers((HANDLE)file))
+        return file_fail(err, "flush: ");
+    return VKW_OK;
+}
+
+vkw_status vkw_file_close(vkw_handle file, vkw_error *err)
+{
+    if (!CloseHandle((HANDLE)file))
+        return file_fail(err, "close: ");
+    return VKW_OK;
+}
+
+vkw_status vkw_file_rename(const char *from, const char *to, vkw_error *err)
+{
+    if (!MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+        return file_fail(err, "rename: ");
+    return VKW_OK;
+}
+
+void vkw_file_remove(const char *path)
+{
+    DeleteFileA(path);
+}
+
+/* Links are not followed here: a reparse point is refused as not a regular
+ * file (vkw_file_kind_at), so a file lands at path itself. */
+vkw_status vkw_file_resolve(const char *path, char *out, size_t len, vkw_error *err)
+{
+    if (strlen(path) >= len)
+        return vkw_fail(err, VKW_E_IO, "path too long");
+    snprintf(out, len, "%s", path);
+    return VKW_OK;
+}
+
+vkw_file_kind vkw_file_kind_at(const char *path, const char **what)
+{
+    *what = NULL;
+    DWORD attr = GetFileAttributesA(path);
+    if (attr == INVALID_FILE_ATTRIBUTES)
+        return VKW_FILE_ABSENT;
+    if (attr & FILE_ATTRIBUTE_DIRECTORY)
+        return VKW_FILE_DIRECTORY;
+    if (attr & (FILE_ATTRIBUTE_DEVICE | FILE_ATTRIBUTE_REPARSE_POINT)) {
+        *what = "a device or a link";
+        return VKW_FILE_OTHER;
+    }
+    return VKW_FILE_REGULAR;
+}
+
+vkw_status vkw_file_open_read(const char *path, vkw_handle *out, uint64_t *size, vkw_error *err)
+{
+    *out = VKW_NO_HANDLE;
+    *size = 0;
     DWORD attr = GetFileAttributesA(path);
     if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY))
-        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': is a directory", what, shown);
+        return vkw_fail(err, VKW_E_IO, "is a directory");
     /* Opening a pipe or a console never waits; reading one would, so only a
      * disk file is read (GetFileType). */
     HANDLE h = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                            OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (h == INVALID_HANDLE_VALUE) {
-        last_error_text(GetLastError(), why, sizeof why);
-        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown, why);
-    }
-    vkw_status s = VKW_OK;
-    char *text = NULL;
-    LARGE_INTEGER size;
+    if (h == INVALID_HANDLE_VALUE)
+        return file_fail(err, "");
+    LARGE_INTEGER sz;
     DWORD type = GetFileType(h);
-    if (type != FILE_TYPE_DISK) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': not a regular file (%s)", what,
-                     shown,
+    vkw_status s = VKW_OK;
+    if (type != FILE_TYPE_DISK)
+        s = vkw_fail(err, VKW_E_IO, "not a regular file (%s)",
                      type == FILE_TYPE_PIPE   ? "a pipe"
                      : type == FILE_TYPE_CHAR ? "a character device"
                                               : "not a disk file");
-        goto cleanup;
+    else if (!GetFileSizeEx(h, &sz))
+        s = file_fail(err, "");
+    if (s != VKW_OK) {
+        CloseHandle(h);
+        return s;
     }
-    if (!GetFileSizeEx(h, &size)) {
-        last_error_text(GetLastError(), why, sizeof why);
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown, why);
-        goto cleanup;
-    }
-    if ((uint64_t)size.QuadPart > max) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
-                     shown, (unsigned long)max);
-        goto cleanup;
-    }
-    /* One byte more than the size: a file that grew while read is refused. */
-    size_t cap = (size_t)size.QuadPart + 2;
-    text = malloc(cap);
-    if (!text) {
-        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what, shown);
-        goto cleanup;
-    }
-    size_t n = 0;
-    while (n + 1 < cap) {
-        DWORD got = 0, want = cap - 1 - n > 0x40000000u ? 0x40000000u : (DWORD)(cap - 1 - n);
-        if (!ReadFile(h, text + n, want, &got, NULL)) {
-            last_error_text(GetLastError(), why, sizeof why);
-            s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown, why);
-            goto cleanup;
-        }
-        if (got == 0)
-            break;
-        n += got;
-    }
-    if (n > (size_t)size.QuadPart || n > max) {
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': it changed while read", what,
-                     shown);
-        goto cleanup;
-    }
-    text[n] = '\0';
-    *out = text;
-    *len = n;
-    text = NULL;
-cleanup:
-    free(text);
-    CloseHandle(h);
-    return s;
+    *out = (vkw_handle)h;
+    *size = (uint64_t)sz.QuadPart;
+    return VKW_OK;
 }
 
-void vkw_remove_report(const char *path)
+vkw_status vkw_file_read(vkw_handle file, void *buf, size_t cap, size_t *got, vkw_error *err)
 {
-    DWORD attr = GetFileAttributesA(path);
-    if (attr != INVALID_FILE_ATTRIBUTES &&
-        !(attr & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DEVICE)))
-        DeleteFileA(path);
+    DWORD n = 0, want = cap > 0x40000000u ? 0x40000000u : (DWORD)cap;
+    *got = 0;
+    if (!ReadFile((HANDLE)file, buf, want, &n, NULL))
+        return file_fail(err, "");
+    *got = n;
+    return VKW_OK;
 }
 
 /* The identity of what h names: the volume serial number and file index. */
@@ -327,7 +354,7 @@ vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, v
         last_error_text(code, why, sizeof why);
         return vkw_fail(err, VKW_E_IO, "cannot look at '%s': %s", path, why);
     }
-    *kind = VKW_FILE_OTHER;
+    *kind = attr & FILE_ATTRIBUTE_DIRECTORY ? VKW_FILE_DIRECTORY : VKW_FILE_OTHER;
     if (attr & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE))
         return VKW_OK;
     HANDLE h = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
@@ -354,76 +381,6 @@ vkw_status vkw_file_head(const char *path, char *buf, size_t cap, size_t *len, v
 
 cleanup:
     CloseHandle(h);
-    return s;
-}
-
-/* A report replaces a regular file or nothing: a directory, a device or a
- * reparse point (a link) is refused, since the final move would replace it. */
-static vkw_status report_target(const char *path, vkw_error *err)
-{
-    DWORD attr = GetFileAttributesA(path);
-    if (attr == INVALID_FILE_ATTRIBUTES)
-        return VKW_OK;
-    if (attr & FILE_ATTRIBUTE_DIRECTORY)
-        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': it is a directory", path);
-    if (attr & (FILE_ATTRIBUTE_DEVICE | FILE_ATTRIBUTE_REPARSE_POINT))
-        return vkw_fail(err, VKW_E_IO,
-                        "cannot write report '%s': not a regular file (a device "
-                        "or a link)",
-                        path);
-    return VKW_OK;
-}
-
-vkw_status vkw_check_writable(const char *path, vkw_error *err)
-{
-    char tmp[MAX_PATH + 64];
-    HANDLE h;
-    vkw_status s = report_target(path, err);
-    if (s == VKW_OK)
-        s = create_temp(path, tmp, sizeof tmp, &h, err);
-    if (s != VKW_OK)
-        return s;
-    CloseHandle(h);
-    DeleteFileA(tmp);
-    return VKW_OK;
-}
-
-vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err)
-{
-    char tmp[MAX_PATH + 64];
-    HANDLE h = INVALID_HANDLE_VALUE;
-    vkw_status s = report_target(path, err);
-    if (s == VKW_OK)
-        s = create_temp(path, tmp, sizeof tmp, &h, err);
-    if (s != VKW_OK)
-        return s;
-    const char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        DWORD chunk = left > 0x40000000u ? 0x40000000u : (DWORD)left, wrote = 0;
-        if (!WriteFile(h, p, chunk, &wrote, NULL) || wrote == 0) {
-            s = io_fail(err, path, "");
-            goto cleanup;
-        }
-        p += wrote;
-        left -= wrote;
-    }
-    if (!FlushFileBuffers(h)) {
-        s = io_fail(err, path, "flush: ");
-        goto cleanup;
-    }
-    CloseHandle(h);
-    h = INVALID_HANDLE_VALUE;
-    if (!MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-        s = io_fail(err, path, "rename: ");
-        goto cleanup;
-    }
-    return VKW_OK;
-
-cleanup:
-    if (h != INVALID_HANDLE_VALUE)
-        CloseHandle(h);
-    DeleteFileA(tmp);
     return s;
 }
 
@@ -585,8 +542,7 @@ struct vkw_child {
     HANDLE process;
     HANDLE job; /* kill-on-close: the child ends when this (or the parent) does */
     DWORD pid;
-    bool reaped; /* end holds how it ended */
-    vkw_child_end end;
+    vkw_child_record rec; /* once reaped: how it ended */
 };
 
 /* Takes pipe and peer only on success. */
@@ -948,48 +904,15 @@ cleanup:
 }
 
 /* A number in base 10 or 16 up to max, advancing *p; no sign, no blanks. */
-static bool parse_number(const char **p, unsigned base, unsigned long long max,
-                         unsigned long long *out)
-{
-    const char *c = *p;
-    unsigned long long v = 0;
-    bool any = false;
-    for (;; c++, any = true) {
-        unsigned d;
-        if (*c >= '0' && *c <= '9')
-            d = (unsigned)(*c - '0');
-        else if (base == 16 && *c >= 'a' && *c <= 'f')
-            d = (unsigned)(*c - 'a' + 10);
-        else
-            break;
-        if (v > (max - d) / base)
-            return false;
-        v = v * base + d;
-    }
-    *p = c;
-    *out = v;
-    return any;
-}
-
-static bool parse_field(const char **p, const char *name, unsigned base, unsigned long long max,
-                        unsigned long long *out)
-{
-    size_t n = strlen(name);
-    if (strncmp(*p, name, n) != 0)
-        return false;
-    *p += n;
-    return parse_number(p, base, max, out);
-}
-
 vkw_status vkw_child_attach(const char *token, vkw_channel **child_end, vkw_error *err)
 {
     *child_end = NULL;
     unsigned long long h = 0, proc = 0, ppid = 0;
     const char *p = token ? token : "";
-    if (!parse_field(&p, "h=", 16, UINTPTR_MAX, &h) ||
-        !parse_field(&p, ",p=", 16, UINTPTR_MAX, &proc) ||
-        !parse_field(&p, ",ppid=", 10, 0xFFFFFFFFu, &ppid) || *p != '\0' || h == 0 || proc == 0 ||
-        ppid == 0)
+    if (!vkw_token_field(&p, "h=", 16, UINTPTR_MAX, &h) ||
+        !vkw_token_field(&p, ",p=", 16, UINTPTR_MAX, &proc) ||
+        !vkw_token_field(&p, ",ppid=", 10, 0xFFFFFFFFu, &ppid) || *p != '\0' || h == 0 ||
+        proc == 0 || ppid == 0)
         return vkw_fail(err, VKW_E_INVALID_ARG,
                         "malformed child token '%.64s' (expected h=HEX,p=HEX,ppid=N)",
                         token ? token : "(none)");
@@ -1017,72 +940,31 @@ uint32_t vkw_child_pid(const vkw_child *child)
     return child->pid;
 }
 
-/* Records how the child ended once it has (waiting up to wait_ms); true once ended. */
-static bool reap(vkw_child *c, DWORD wait_ms, bool killed)
+vkw_child_record *vkw_os_child_record(vkw_child *child)
 {
-    if (c->reaped)
+    return &child->rec;
+}
+
+bool vkw_os_child_reap(vkw_child *c, uint32_t wait_ms, bool killed)
+{
+    if (c->rec.reaped)
         return true;
-    if (WaitForSingleObject(c->process, wait_ms) != WAIT_OBJECT_0)
+    if (WaitForSingleObject(c->process, wait_ms) != WAIT_OBJECT_0) /* UINT32_MAX is INFINITE */
         return false;
     DWORD code = 0;
-    vkw_child_end *e = &c->end;
-    memset(e, 0, sizeof *e);
-    e->ended = true;
-    e->killed_by_parent = killed;
-    if (!GetExitCodeProcess(c->process, &code)) {
-        e->code = -1;
-        snprintf(e->text, sizeof e->text, "ended, status unknown");
-    } else {
-        e->code = (int)code;
-        /* 0xC0000005 reads as an NTSTATUS (an access violation); -1073741819 does not. */
-        if (code >= 0xC0000000u)
-            snprintf(e->text, sizeof e->text, "exit code 0x%08lX", (unsigned long)code);
-        else
-            snprintf(e->text, sizeof e->text, "exit code %lu", (unsigned long)code);
-    }
-    c->reaped = true;
+    if (!GetExitCodeProcess(c->process, &code))
+        vkw_child_end_unknown(&c->rec.end, killed, NULL);
+    else
+        vkw_child_end_exited(&c->rec.end, killed, code);
+    c->rec.reaped = true;
     return true;
 }
 
-static void report_end(const vkw_child *c, vkw_child_end *end)
+const char *vkw_os_child_kill(vkw_child *child, vkw_child_end *stuck)
 {
-    if (c->reaped) {
-        *end = c->end;
-    } else {
-        memset(end, 0, sizeof *end);
-        snprintf(end->text, sizeof end->text, "running");
-    }
-}
-
-void vkw_child_poll(vkw_child *child, vkw_child_end *end)
-{
-    reap(child, 0, false);
-    report_end(child, end);
-}
-
-/* A terminated child stuck in a driver is not waited for past this. */
-#define KILL_REAP_MS 10000u
-
-void vkw_child_kill(vkw_child *child, vkw_child_end *end)
-{
-    if (!reap(child, 0, false)) {
-        TerminateProcess(child->process, KILLED_EXIT_CODE);
-        if (!reap(child, KILL_REAP_MS, true)) {
-            memset(end, 0, sizeof *end);
-            end->killed_by_parent = true;
-            end->code = KILLED_EXIT_CODE;
-            snprintf(end->text, sizeof end->text, "terminated, not ended within %u s",
-                     KILL_REAP_MS / 1000);
-            return;
-        }
-    }
-    report_end(child, end);
-}
-
-void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end)
-{
-    reap(child, timeout_ms, false); /* UINT32_MAX is INFINITE */
-    vkw_child_kill(child, end);
+    TerminateProcess(child->process, KILLED_EXIT_CODE);
+    stuck->code = KILLED_EXIT_CODE;
+    return "terminated";
 }
 
 void vkw_child_free(vkw_child *child)
@@ -1121,17 +1003,9 @@ static bool is_peer_gone(DWORD e)
     return e == ERROR_BROKEN_PIPE || e == ERROR_NO_DATA || e == ERROR_PIPE_NOT_CONNECTED;
 }
 
-vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len, const vkw_handle *handles,
-                            uint32_t handle_count, vkw_error *err)
+vkw_status vkw_os_channel_send(vkw_channel *ch, const void *msg, size_t len,
+                               const vkw_handle *handles, uint32_t handle_count, vkw_error *err)
 {
-    if (!ch || !msg || len == 0 || len > VKW_CHANNEL_MAX_MESSAGE)
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "cannot send a message of %llu bytes to the peer (1 to %u allowed)",
-                        (unsigned long long)len, VKW_CHANNEL_MAX_MESSAGE);
-    if (handle_count > VKW_CHANNEL_MAX_HANDLES || (handle_count > 0 && !handles))
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "cannot send %u handles in one message to the peer (at most %u)",
-                        handle_count, VKW_CHANNEL_MAX_HANDLES);
     /* VKW_NO_HANDLE is also this process's pseudo-handle: duplicated, it
      * would hand the peer full access to this process. */
     for (uint32_t i = 0; i < handle_count; i++)
@@ -1206,15 +1080,10 @@ cleanup:
     return s;
 }
 
-vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
-                            vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
-                            vkw_error *err)
+vkw_status vkw_os_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
+                               vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
+                               vkw_error *err)
 {
-    if (!ch || !buf || cap == 0 || !len || !handles || !handle_count)
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "cannot receive from the peer: no buffer or output given");
-    *len = 0;
-    *handle_count = 0;
     vkw_status s = VKW_OK;
     vkw_handle got_handles[VKW_CHANNEL_MAX_HANDLES];
     uint32_t nh = 0;
@@ -1393,17 +1262,6 @@ void vkw_section_unmap(void *p, size_t size)
 
 /* ---- Handles, threads, the clock ------------------------------------------- */
 
-vkw_status vkw_handle_dup(vkw_handle h, vkw_handle *out, vkw_error *err)
-{
-    HANDLE dup = NULL;
-    HANDLE self = GetCurrentProcess();
-    *out = VKW_NO_HANDLE;
-    if (!DuplicateHandle(self, (HANDLE)h, self, &dup, 0, FALSE, DUPLICATE_SAME_ACCESS))
-        return os_fail(err, VKW_E_OS, "cannot duplicate a handle: DuplicateHandle");
-    *out = (vkw_handle)dup;
-    return VKW_OK;
-}
-
 struct vkw_thread {
     HANDLE handle;
     void (*fn)(void *);
@@ -1452,26 +1310,17 @@ vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
     return VKW_OK;
 }
 
-vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err)
+vkw_status vkw_os_cpu_affinity(bool *allowed, uint32_t cap, uint32_t *count, vkw_error *err)
 {
     DWORD_PTR process = 0, system = 0;
+    *count = 0;
     if (!GetProcessAffinityMask(GetCurrentProcess(), &process, &system))
         return os_fail(err, VKW_E_OS,
                        "cannot read this process's CPU affinity: "
                        "GetProcessAffinityMask");
-    if (cpu < 8 * sizeof process && ((process >> cpu) & 1u))
-        return VKW_OK;
-    char list[160] = "";
-    size_t used = 0;
-    for (unsigned c = 0; c < 8 * sizeof process && used + 8 < sizeof list; c++)
-        if ((process >> c) & 1u) {
-            int n = snprintf(list + used, sizeof list - used, "%s%u", used ? "," : "", c);
-            if (n > 0)
-                used += (size_t)n;
-        }
-    return vkw_fail(err, VKW_E_INVALID_ARG,
-                    "CPU %u does not exist or is not one this process may run on (allowed: %s)",
-                    cpu, list);
+    for (; *count < cap && *count < 8 * sizeof process; (*count)++)
+        allowed[*count] = (process >> *count) & 1u;
+    return VKW_OK;
 }
 
 uint64_t vkw_clock_resolution_ns(void)
@@ -1483,89 +1332,53 @@ uint64_t vkw_clock_resolution_ns(void)
                : 0;
 }
 
-/* ---- OS ping-pong: an event pair ------------------------------------------- */
+/* ---- OS ping-pong: an event pair (os_pingpong.c) ---------------------------- */
 
 bool vkw_pingpong_kind_available(vkw_os_pingpong_kind k)
 {
     return k == VKW_PINGPONG_EVENT;
 }
 
-struct vkw_pingpong {
-    bool peer;
-    HANDLE a, b;
-};
-
-void vkw_pingpong_free(vkw_pingpong *pp)
+/* The pipe and the futex are POSIX's kinds: vkw_pingpong_kind_available
+ * says no, so these are never reached through the ping-pong. */
+static vkw_status no_kind(vkw_error *err, vkw_os_pingpong_kind k)
 {
-    if (!pp)
-        return;
-    if (pp->a)
-        CloseHandle(pp->a);
-    if (pp->b)
-        CloseHandle(pp->b);
-    free(pp);
+    return vkw_fail(err, VKW_E_UNSUPPORTED, "no %s on Windows", vkw_pingpong_kind_name(k));
 }
 
-vkw_status vkw_pingpong_create(vkw_os_pingpong_kind k, vkw_pingpong **out, vkw_handle *peer,
-                               uint32_t *peer_count, vkw_error *err)
+vkw_status vkw_os_pipe_create(vkw_handle *read_end, vkw_handle *write_end, vkw_error *err)
 {
-    *out = NULL;
-    *peer_count = 0;
-    if (k != VKW_PINGPONG_EVENT)
-        return vkw_fail(err, VKW_E_UNSUPPORTED, "no %s on Windows", vkw_pingpong_kind_name(k));
-    vkw_pingpong *pp = calloc(1, sizeof *pp);
-    if (!pp)
-        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
-    vkw_handle a = VKW_NO_HANDLE, b = VKW_NO_HANDLE;
-    vkw_status s = vkw_event_create(&a, err);
-    if (s == VKW_OK)
-        pp->a = (HANDLE)a;
-    if (s == VKW_OK && (s = vkw_event_create(&b, err)) == VKW_OK)
-        pp->b = (HANDLE)b;
-    if (s == VKW_OK && (s = vkw_handle_dup(a, &peer[0], err)) == VKW_OK) {
-        *peer_count = 1;
-        if ((s = vkw_handle_dup(b, &peer[1], err)) == VKW_OK)
-            *peer_count = 2;
-    }
-    if (s != VKW_OK) {
-        for (uint32_t i = 0; i < *peer_count; i++)
-            vkw_handle_close(peer[i]);
-        *peer_count = 0;
-        vkw_pingpong_free(pp);
-        return s;
-    }
-    *out = pp;
-    return VKW_OK;
+    *read_end = *write_end = VKW_NO_HANDLE;
+    return no_kind(err, VKW_PINGPONG_PIPE);
 }
 
-vkw_status vkw_pingpong_open_peer(vkw_os_pingpong_kind k, const vkw_handle *peer,
-                                  uint32_t peer_count, vkw_pingpong **out, vkw_error *err)
+vkw_status vkw_os_pipe_signal(vkw_handle write_end, vkw_error *err)
 {
-    *out = NULL;
-    vkw_pingpong *pp = k == VKW_PINGPONG_EVENT ? calloc(1, sizeof *pp) : NULL;
-    if (!pp || peer_count != 2) {
-        for (uint32_t i = 0; i < peer_count; i++)
-            vkw_handle_close(peer[i]);
-        free(pp);
-        return pp ? vkw_fail(err, VKW_E_PROTOCOL, "event ping-pong: %u handle(s), 2 expected",
-                             peer_count)
-                  : vkw_fail(err, VKW_E_UNSUPPORTED, "no %s on Windows", vkw_pingpong_kind_name(k));
-    }
-    pp->peer = true;
-    pp->a = (HANDLE)peer[0];
-    pp->b = (HANDLE)peer[1];
-    *out = pp;
-    return VKW_OK;
+    (void)write_end;
+    return no_kind(err, VKW_PINGPONG_PIPE);
 }
 
-vkw_status vkw_pingpong_signal(vkw_pingpong *pp, vkw_error *err)
+vkw_status vkw_os_pipe_wait(vkw_handle read_end, uint32_t timeout_ms, vkw_error *err)
 {
-    return vkw_event_signal((vkw_handle)(pp->peer ? pp->b : pp->a), err);
+    (void)read_end;
+    (void)timeout_ms;
+    return no_kind(err, VKW_PINGPONG_PIPE);
 }
 
-vkw_status vkw_pingpong_wait(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
+vkw_status vkw_os_futex_signal(_Atomic uint32_t *word, uint32_t round, vkw_error *err)
 {
-    return vkw_event_wait((vkw_handle)(pp->peer ? pp->a : pp->b), timeout_ms, err);
+    (void)word;
+    (void)round;
+    return no_kind(err, VKW_PINGPONG_FUTEX);
+}
+
+vkw_status vkw_os_futex_wait(_Atomic uint32_t *word, uint32_t round, uint32_t timeout_ms,
+                             vkw_error *err)
+{
+    (void)word;
+    (void)round;
+    (void)timeout_ms;
+    return no_kind(err, VKW_PINGPONG_FUTEX);
 }
 
 uint32_t vkw_platform_process_id(void)

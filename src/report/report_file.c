@@ -1,6 +1,8 @@
-/* Recognising the tool's own reports at output paths (report_file.h). */
+/* The files at output paths (report_file.h): recognising the tool's own
+ * reports, and writing one whole, over the platform's file primitives. */
 #include "report_file.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "platform/platform.h"
@@ -134,6 +136,94 @@ vkw_status vkw_report_replaceable(const char *path, vkw_error *err)
                     shown);
 }
 
+/* Room for a report's path, and for its temporary file's beside it. */
+#define PATH_ROOM 4096
+#define TEMP_ROOM (PATH_ROOM + 64)
+
+/* The file a report at path replaces: where symbolic links end (the link
+ * stays), or nothing yet. A directory, a device, a FIFO or a socket is
+ * refused, since the final rename would replace it. */
+static vkw_status report_target(const char *path, char *target, vkw_error *err)
+{
+    vkw_error why;
+    vkw_error_clear(&why);
+    vkw_status s = vkw_file_resolve(path, target, PATH_ROOM, &why);
+    if (s != VKW_OK)
+        return vkw_fail(err, s, "cannot write report '%s': %s", path, why.message);
+    const char *what = NULL;
+    switch (vkw_file_kind_at(target, &what)) {
+    case VKW_FILE_DIRECTORY:
+        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': it is a directory", path);
+    case VKW_FILE_OTHER:
+        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': not a regular file (%s)", path,
+                        what);
+    default: return VKW_OK;
+    }
+}
+
+/* A temporary file beside the target, open for writing. */
+static vkw_status create_temp(const char *path, const char *target, char *tmp, vkw_handle *file,
+                              vkw_error *err)
+{
+    vkw_error why;
+    vkw_error_clear(&why);
+    if (vkw_file_create_temp(target, file, tmp, TEMP_ROOM, &why) != VKW_OK)
+        return vkw_fail(err, VKW_E_IO, "cannot write report '%s': %s", path, why.message);
+    return VKW_OK;
+}
+
+vkw_status vkw_check_writable(const char *path, vkw_error *err)
+{
+    char target[PATH_ROOM], tmp[TEMP_ROOM];
+    vkw_handle file = VKW_NO_HANDLE;
+    vkw_status s = report_target(path, target, err);
+    if (s == VKW_OK)
+        s = create_temp(path, target, tmp, &file, err);
+    if (s != VKW_OK)
+        return s;
+    vkw_handle_close(file);
+    vkw_file_remove(tmp);
+    return VKW_OK;
+}
+
+vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err)
+{
+    char target[PATH_ROOM], tmp[TEMP_ROOM];
+    vkw_handle file = VKW_NO_HANDLE;
+    vkw_error why;
+    vkw_error_clear(&why);
+    vkw_status closed, s = report_target(path, target, err);
+    if (s == VKW_OK)
+        s = create_temp(path, target, tmp, &file, err);
+    if (s != VKW_OK)
+        return s;
+    /* Written whole and flushed before the rename: the path never holds half
+     * a report, even if the machine stops. */
+    if (vkw_file_write_all(file, data, len, &why) != VKW_OK || vkw_file_sync(file, &why) != VKW_OK)
+        goto cleanup;
+    closed = vkw_file_close(file, &why);
+    file = VKW_NO_HANDLE;
+    if (closed != VKW_OK || vkw_file_rename(tmp, target, &why) != VKW_OK)
+        goto cleanup;
+    return VKW_OK;
+
+cleanup:
+    vkw_handle_close(file);
+    vkw_file_remove(tmp);
+    return vkw_fail(err, VKW_E_IO, "cannot write report '%s': %s", path, why.message);
+}
+
+/* Removes the regular file path names, following symbolic links (the link
+ * stays); never a directory or anything else. */
+static void remove_report(const char *path)
+{
+    char target[PATH_ROOM];
+    const char *what;
+    if (vkw_file_resolve(path, target, sizeof target, NULL) == VKW_OK &&
+        vkw_file_kind_at(target, &what) == VKW_FILE_REGULAR)
+        vkw_file_remove(target);
+}
+
 void vkw_remove_stale_report(const char *path)
 {
     char head[HEAD_BYTES];
@@ -141,5 +231,5 @@ void vkw_remove_stale_report(const char *path)
     vkw_file_kind kind;
     if (vkw_file_head(path, head, sizeof head, &len, &kind, NULL) == VKW_OK &&
         kind == VKW_FILE_REGULAR && vkw_is_own_report(head, len))
-        vkw_remove_report(path);
+        remove_report(path);
 }

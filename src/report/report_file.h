@@ -23,6 +23,18 @@ bool vkw_is_own_report(const char *text, size_t len);
  * refuse. */
 vkw_status vkw_report_replaceable(const char *path, vkw_error *err);
 
+/* Writes len bytes to path atomically: a temporary file in the same folder
+ * (where symbolic links end: the link stays), written whole, flushed, then
+ * renamed over path. A directory, a device, a FIFO or a socket at path is
+ * refused, since the rename would replace it. VKW_E_IO "cannot write report
+ * 'PATH': REASON"; nothing is left behind on failure. */
+vkw_status vkw_write_file_atomic(const char *path, const void *data, size_t len, vkw_error *err);
+
+/* Checks early that a report can be written at path (so a long run does not
+ * fail only at the end): what vkw_write_file_atomic refuses, and whether a
+ * file can be created beside it (a temporary one, removed at once). */
+vkw_status vkw_check_writable(const char *path, vkw_error *err);
+
 /* Removes what an earlier run left at path when it is one of the tool's own
  * reports (through a symbolic link: the file it points to); anything else
  * stays. */

@@ -63,8 +63,8 @@
     X(vkCmdPushConstants)             \
     X(vkCmdDispatch)
 
-/* Present only where their extension is enabled. The Win32 entry points live
- * in external_win32.c (their types need <windows.h>), resolved into ext_fn. */
+/* Present only where their extension is enabled. The Win32 family's are
+ * VKW_DEVICE_WIN32_FUNCTIONS below. */
 #define VKW_DEVICE_OPTIONAL_FUNCTIONS(X) \
     X(vkGetMemoryFdKHR)                  \
     X(vkGetMemoryFdPropertiesKHR)        \
@@ -73,7 +73,22 @@
     X(vkGetFenceFdKHR)                   \
     X(vkImportFenceFdKHR)
 
-#define VKW_DEVICE_EXT_FN_SLOTS 8
+/* The Win32 family's entry points, present where their extension is enabled
+ * and resolved by vkw_external_resolve (external_win32.c; NULL on POSIX).
+ * Their PFN types are declared by vulkan_win32.h, which needs <windows.h>,
+ * and no header above the platform seam includes that: the device keeps each
+ * under its own name as a PFN_vkVoidFunction, and external_win32.c, the only
+ * file that calls them, reads each through one typed accessor generated from
+ * this same list (PFN_vkGetMemoryWin32HandleKHR fn_vkGetMemoryWin32HandleKHR
+ * (dev), ...). A name or a type can then not be mixed up with another's. */
+#define VKW_DEVICE_WIN32_FUNCTIONS(X)      \
+    X(vkGetMemoryWin32HandleKHR)           \
+    X(vkGetMemoryWin32HandlePropertiesKHR) \
+    X(vkGetSemaphoreWin32HandleKHR)        \
+    X(vkImportSemaphoreWin32HandleKHR)     \
+    X(vkGetFenceWin32HandleKHR)            \
+    X(vkImportFenceWin32HandleKHR)
+#define VKW_DECLARE_UNTYPED_PFN(name) PFN_vkVoidFunction name;
 
 /* What the bench needs to know of the physical device. */
 typedef struct vkw_device_info {
@@ -110,7 +125,9 @@ typedef struct vkw_device {
     char enabled_extensions[8][VKW_NAME_LEN];
     VKW_DEVICE_FUNCTIONS(VKW_DECLARE_PFN)
     VKW_DEVICE_OPTIONAL_FUNCTIONS(VKW_DECLARE_PFN)
-    PFN_vkVoidFunction ext_fn[VKW_DEVICE_EXT_FN_SLOTS]; /* the handle family's own */
+    struct {
+        VKW_DEVICE_WIN32_FUNCTIONS(VKW_DECLARE_UNTYPED_PFN)
+    } win32; /* the Win32 family's, by name: see VKW_DEVICE_WIN32_FUNCTIONS */
 } vkw_device;
 
 /* Reads what the bench needs of a physical device. */

@@ -33,7 +33,7 @@ bool vkw_handle_travels_by_value(const vkw_handle_type *t);
  * CloseHandle(); nothing for KMT values, which are not the process's to close. */
 void vkw_external_handle_release(const vkw_handle_type *t, vkw_handle h);
 
-/* Resolves the family's device-level entry points into dev->ext_fn. */
+/* Resolves the family's device-level entry points (dev->win32 on Win32). */
 void vkw_external_resolve(vkw_device *dev);
 
 /* Named NT handles (Win32): "Local\\vkwin32h-<pid>-<n>", at most this long. */

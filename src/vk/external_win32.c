@@ -21,14 +21,19 @@ const char *const vkw_external_wanted_extensions[] = {
  * implementation": the importer closes its NT handle itself. */
 const bool vkw_import_takes_ownership = false;
 
-enum {
-    SLOT_GET_HANDLE,
-    SLOT_GET_HANDLE_PROPERTIES,
-    SLOT_GET_SEMAPHORE,
-    SLOT_IMPORT_SEMAPHORE,
-    SLOT_GET_FENCE,
-    SLOT_IMPORT_FENCE,
-};
+/* One typed accessor per entry point of dev->win32 (device.h says why they
+ * are stored untyped): fn_vkGetMemoryWin32HandleKHR(dev) and so on. */
+#define TYPED_ACCESSOR(name)                                         \
+    static PFN_##name fn_##name(const vkw_device *dev)               \
+    {                                                                \
+        _Static_assert(sizeof(PFN_##name) == sizeof dev->win32.name, \
+                       "a function pointer is a function pointer");  \
+        PFN_##name f;                                                \
+        memcpy(&f, &dev->win32.name, sizeof f);                      \
+        return f;                                                    \
+    }
+VKW_DEVICE_WIN32_FUNCTIONS(TYPED_ACCESSOR)
+#undef TYPED_ACCESSOR
 
 /* From <dxgi1_2.h>, which this file does not otherwise need. */
 #define DXGI_SHARED_RESOURCE_READ_ 0x80000000ul
@@ -88,18 +93,9 @@ void vkw_external_handle_release(const vkw_handle_type *t, vkw_handle h)
 
 void vkw_external_resolve(vkw_device *dev)
 {
-    dev->ext_fn[SLOT_GET_HANDLE] =
-        dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetMemoryWin32HandleKHR");
-    dev->ext_fn[SLOT_GET_HANDLE_PROPERTIES] =
-        dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetMemoryWin32HandlePropertiesKHR");
-    dev->ext_fn[SLOT_GET_SEMAPHORE] =
-        dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetSemaphoreWin32HandleKHR");
-    dev->ext_fn[SLOT_IMPORT_SEMAPHORE] =
-        dev->inst->vkGetDeviceProcAddr(dev->handle, "vkImportSemaphoreWin32HandleKHR");
-    dev->ext_fn[SLOT_GET_FENCE] =
-        dev->inst->vkGetDeviceProcAddr(dev->handle, "vkGetFenceWin32HandleKHR");
-    dev->ext_fn[SLOT_IMPORT_FENCE] =
-        dev->inst->vkGetDeviceProcAddr(dev->handle, "vkImportFenceWin32HandleKHR");
+#define RESOLVE(name) dev->win32.name = dev->inst->vkGetDeviceProcAddr(dev->handle, #name);
+    VKW_DEVICE_WIN32_FUNCTIONS(RESOLVE)
+#undef RESOLVE
 }
 
 const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
@@ -159,9 +155,7 @@ vkw_status vkw_memory_export(const vkw_device *dev, VkDeviceMemory mem, const vk
                              vkw_handle *out, vkw_error *err)
 {
     *out = VKW_NO_HANDLE;
-    PFN_vkGetMemoryWin32HandleKHR get;
-    PFN_vkVoidFunction f = dev->ext_fn[SLOT_GET_HANDLE];
-    memcpy(&get, &f, sizeof get);
+    PFN_vkGetMemoryWin32HandleKHR get = fn_vkGetMemoryWin32HandleKHR(dev);
     if (!get)
         return vkw_fail(err, VKW_E_VULKAN,
                         "vkGetMemoryWin32HandleKHR is not available (exporting %s)", t->name);
@@ -208,9 +202,7 @@ vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_t
     if (t->bit == VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT ||
         t->bit == VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT)
         return VKW_OK;
-    PFN_vkGetMemoryWin32HandlePropertiesKHR get;
-    PFN_vkVoidFunction f = dev->ext_fn[SLOT_GET_HANDLE_PROPERTIES];
-    memcpy(&get, &f, sizeof get);
+    PFN_vkGetMemoryWin32HandlePropertiesKHR get = fn_vkGetMemoryWin32HandlePropertiesKHR(dev);
     if (!get)
         return vkw_fail(err, VKW_E_VULKAN,
                         "vkGetMemoryWin32HandlePropertiesKHR is not available (importing %s)",
@@ -228,18 +220,9 @@ vkw_status vkw_memory_handle_type_bits(const vkw_device *dev, const vkw_handle_t
     return VKW_OK;
 }
 
-#define FN(type, slot, var)                        \
-    type var;                                      \
-    do {                                           \
-        PFN_vkVoidFunction f_ = dev->ext_fn[slot]; \
-        memcpy(&var, &f_, sizeof var);             \
-    } while (0)
-
 vkw_status vkw_memory_break_valid_usage(const vkw_device *dev, vkw_handle h, vkw_error *err)
 {
-    PFN_vkGetMemoryWin32HandlePropertiesKHR get;
-    PFN_vkVoidFunction f = dev->ext_fn[SLOT_GET_HANDLE_PROPERTIES];
-    memcpy(&get, &f, sizeof get);
+    PFN_vkGetMemoryWin32HandlePropertiesKHR get = fn_vkGetMemoryWin32HandlePropertiesKHR(dev);
     if (!get)
         return vkw_fail(err, VKW_E_UNSUPPORTED,
                         "vkGetMemoryWin32HandlePropertiesKHR is not "
@@ -257,7 +240,7 @@ vkw_status vkw_semaphore_export(const vkw_device *dev, VkSemaphore sem, const vk
                                 vkw_handle *out, vkw_error *err)
 {
     *out = VKW_NO_HANDLE;
-    FN(PFN_vkGetSemaphoreWin32HandleKHR, SLOT_GET_SEMAPHORE, get);
+    PFN_vkGetSemaphoreWin32HandleKHR get = fn_vkGetSemaphoreWin32HandleKHR(dev);
     if (!get)
         return vkw_fail(err, VKW_E_UNSUPPORTED, "vkGetSemaphoreWin32HandleKHR is not available");
     /* VkSemaphoreGetWin32HandleInfoKHR: an NT handle at most once per semaphore
@@ -285,7 +268,7 @@ vkw_status vkw_semaphore_import(const vkw_device *dev, VkSemaphore sem, const vk
                                 vkw_handle *h, const char *name, vkw_error *err)
 {
     vkw_chain_storage st;
-    FN(PFN_vkImportSemaphoreWin32HandleKHR, SLOT_IMPORT_SEMAPHORE, import);
+    PFN_vkImportSemaphoreWin32HandleKHR import = fn_vkImportSemaphoreWin32HandleKHR(dev);
     if (!import)
         return vkw_fail(err, VKW_E_UNSUPPORTED, "vkImportSemaphoreWin32HandleKHR is not available");
     VkImportSemaphoreWin32HandleInfoKHR info = {
@@ -309,7 +292,7 @@ vkw_status vkw_fence_export(const vkw_device *dev, VkFence fence, const vkw_hand
                             vkw_handle *out, vkw_error *err)
 {
     *out = VKW_NO_HANDLE;
-    FN(PFN_vkGetFenceWin32HandleKHR, SLOT_GET_FENCE, get);
+    PFN_vkGetFenceWin32HandleKHR get = fn_vkGetFenceWin32HandleKHR(dev);
     if (!get)
         return vkw_fail(err, VKW_E_UNSUPPORTED, "vkGetFenceWin32HandleKHR is not available");
     VkFenceGetWin32HandleInfoKHR info = {
@@ -334,7 +317,7 @@ vkw_status vkw_fence_import(const vkw_device *dev, VkFence fence, const vkw_hand
                             vkw_handle *h, const char *name, vkw_error *err)
 {
     vkw_chain_storage st;
-    FN(PFN_vkImportFenceWin32HandleKHR, SLOT_IMPORT_FENCE, import);
+    PFN_vkImportFenceWin32HandleKHR import = fn_vkImportFenceWin32HandleKHR(dev);
     if (!import)
         return vkw_fail(err, VKW_E_UNSUPPORTED, "vkImportFenceWin32HandleKHR is not available");
     VkImportFenceWin32HandleInfoKHR info = {

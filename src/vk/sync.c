@@ -16,20 +16,6 @@ const char *vkw_peer_name(vkw_peer p)
     return vkw_vocab_word(&vkw_vocab_peer, (uint32_t)p);
 }
 
-/* Declared with the ping-pong in platform.h: the same on every OS, built on
- * each OS's halves. */
-vkw_status vkw_pingpong_ping(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
-{
-    vkw_status s = vkw_pingpong_signal(pp, err);
-    return s == VKW_OK ? vkw_pingpong_wait(pp, timeout_ms, err) : s;
-}
-
-vkw_status vkw_pingpong_pong(vkw_pingpong *pp, uint32_t timeout_ms, vkw_error *err)
-{
-    vkw_status s = vkw_pingpong_wait(pp, timeout_ms, err);
-    return s == VKW_OK ? vkw_pingpong_signal(pp, err) : s;
-}
-
 bool vkw_sync_mode_uses_fences(vkw_sync_mode m)
 {
     return m == VKW_SYNC_FENCE;

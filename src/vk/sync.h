@@ -11,6 +11,7 @@
 
 #include "device.h"
 #include "handle_types.h"
+#include "platform/os_pingpong.h"
 #include "platform/platform.h"
 #include "base/status.h"
 

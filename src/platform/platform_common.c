@@ -1,0 +1,248 @@
+/* The parts of platform.h that are the same on every OS, written once over
+ * the primitives of platform_os.h: how a child's end is told, the order of
+ * waiting for, killing and reaping it, what the channel accepts, which CPUs
+ * may be pinned, and reading a whole regular file. */
+#include "platform_os.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/text_buffer.h"
+
+void vkw_child_end_exited(vkw_child_end *e, bool killed, uint32_t code)
+{
+    memset(e, 0, sizeof *e);
+    e->ended = true;
+    e->killed_by_parent = killed;
+    e->code = (int)code;
+    if (code >= 0xC0000000u)
+        snprintf(e->text, sizeof e->text, "exit code 0x%08lX", (unsigned long)code);
+    else
+        snprintf(e->text, sizeof e->text, "exit code %lu", (unsigned long)code);
+}
+
+void vkw_child_end_signaled(vkw_child_end *e, bool killed, int sig, const char *name)
+{
+    memset(e, 0, sizeof *e);
+    e->ended = true;
+    e->killed_by_parent = killed;
+    e->signaled = true;
+    e->code = sig;
+    if (name)
+        snprintf(e->text, sizeof e->text, "signal %d (%s)", sig, name);
+    else
+        snprintf(e->text, sizeof e->text, "signal %d", sig);
+}
+
+void vkw_child_end_unknown(vkw_child_end *e, bool killed, const char *why)
+{
+    memset(e, 0, sizeof *e);
+    e->ended = true;
+    e->killed_by_parent = killed;
+    e->code = -1;
+    if (why)
+        snprintf(e->text, sizeof e->text, "ended, status unknown (%s)", why);
+    else
+        snprintf(e->text, sizeof e->text, "ended, status unknown");
+}
+
+bool vkw_token_field(const char **p, const char *name, unsigned base, unsigned long long max,
+                     unsigned long long *out)
+{
+    size_t n = strlen(name);
+    if (strncmp(*p, name, n) != 0)
+        return false;
+    const char *c = *p + n;
+    unsigned long long v = 0;
+    bool any = false;
+    for (;; c++, any = true) {
+        unsigned d;
+        if (*c >= '0' && *c <= '9')
+            d = (unsigned)(*c - '0');
+        else if (base == 16 && *c >= 'a' && *c <= 'f')
+            d = (unsigned)(*c - 'a' + 10);
+        else
+            break;
+        if (v > (max - d) / base)
+            return false;
+        v = v * base + d;
+    }
+    *p = c;
+    *out = v;
+    return any;
+}
+
+static void report_end(vkw_child *child, vkw_child_end *end)
+{
+    const vkw_child_record *rec = vkw_os_child_record(child);
+    if (rec->reaped) {
+        *end = rec->end;
+    } else {
+        memset(end, 0, sizeof *end);
+        snprintf(end->text, sizeof end->text, "running");
+    }
+}
+
+void vkw_child_poll(vkw_child *child, vkw_child_end *end)
+{
+    vkw_os_child_reap(child, 0, false);
+    report_end(child, end);
+}
+
+/* A killed child stuck in the kernel (a GPU driver's uninterruptible wait)
+ * is not waited for past this: the report says so instead of the parent
+ * hanging with it. */
+#define KILL_REAP_MS 10000u
+
+void vkw_child_kill(vkw_child *child, vkw_child_end *end)
+{
+    /* An unreaped child cannot be replaced by another process with its pid,
+     * so the kill always reaches it. */
+    if (!vkw_os_child_reap(child, 0, false)) {
+        vkw_child_end stuck;
+        memset(&stuck, 0, sizeof stuck);
+        const char *done = vkw_os_child_kill(child, &stuck);
+        if (!vkw_os_child_reap(child, KILL_REAP_MS, true)) {
+            *end = stuck;
+            end->ended = false;
+            end->killed_by_parent = true;
+            snprintf(end->text, sizeof end->text, "%s, not ended within %u s", done,
+                     KILL_REAP_MS / 1000);
+            return;
+        }
+    }
+    report_end(child, end);
+}
+
+void vkw_child_wait(vkw_child *child, uint32_t timeout_ms, vkw_child_end *end)
+{
+    vkw_os_child_reap(child, timeout_ms, false); /* UINT32_MAX: no limit */
+    vkw_child_kill(child, end);
+}
+
+vkw_status vkw_channel_send(vkw_channel *ch, const void *msg, size_t len, const vkw_handle *handles,
+                            uint32_t handle_count, vkw_error *err)
+{
+    if (!ch || !msg || len == 0 || len > VKW_CHANNEL_MAX_MESSAGE)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot send a message of %llu bytes to the peer (1 to %u allowed)",
+                        (unsigned long long)len, VKW_CHANNEL_MAX_MESSAGE);
+    if (handle_count > VKW_CHANNEL_MAX_HANDLES || (handle_count > 0 && !handles))
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot send %u handles in one message to the peer (at most %u)",
+                        handle_count, VKW_CHANNEL_MAX_HANDLES);
+    return vkw_os_channel_send(ch, msg, len, handles, handle_count, err);
+}
+
+vkw_status vkw_channel_recv(vkw_channel *ch, void *buf, size_t cap, size_t *len,
+                            vkw_handle *handles, uint32_t *handle_count, uint32_t timeout_ms,
+                            vkw_error *err)
+{
+    if (!ch || !buf || cap == 0 || !len || !handles || !handle_count)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "cannot receive from the peer: no buffer or output given");
+    *len = 0;
+    *handle_count = 0;
+    return vkw_os_channel_recv(ch, buf, cap, len, handles, handle_count, timeout_ms, err);
+}
+
+/* As many CPUs as the largest affinity mask asked about (CPU_SETSIZE). */
+#define MAX_CPUS 1024u
+
+vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err)
+{
+    bool allowed[MAX_CPUS];
+    uint32_t count = 0;
+    vkw_status s = vkw_os_cpu_affinity(allowed, MAX_CPUS, &count, err);
+    if (s != VKW_OK)
+        return s;
+    if (cpu < count && allowed[cpu])
+        return VKW_OK;
+    /* The allowed CPUs as ranges: "0-3,8". */
+    char list[160] = "";
+    size_t used = 0;
+    for (uint32_t c = 0; c < count && used + 24 < sizeof list; c++) {
+        if (!allowed[c] || (c > 0 && allowed[c - 1]))
+            continue;
+        uint32_t last = c;
+        while (last + 1 < count && allowed[last + 1])
+            last++;
+        int n = last > c
+                    ? snprintf(list + used, sizeof list - used, "%s%u-%u", used ? "," : "", c, last)
+                    : snprintf(list + used, sizeof list - used, "%s%u", used ? "," : "", c);
+        if (n > 0)
+            used += (size_t)n;
+    }
+    return vkw_fail(err, VKW_E_INVALID_ARG,
+                    "CPU %u does not exist or is not one this process may run on (allowed: %s)",
+                    cpu, list);
+}
+
+vkw_status vkw_read_regular_file(const char *path, const char *what, size_t max, char **out,
+                                 size_t *len, vkw_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    char shown[200];
+    vkw_text_escape(path, shown, sizeof shown);
+    vkw_error why;
+    vkw_error_clear(&why);
+    vkw_handle file;
+    uint64_t size;
+    if (vkw_file_open_read(path, &file, &size, &why) != VKW_OK)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
+                        why.message);
+    vkw_status s = VKW_OK;
+    char *text = NULL;
+    if (size > max) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
+                     shown, (unsigned long)max);
+        goto cleanup;
+    }
+    /* A file that grows while read is read up to max + 1 bytes, then refused. */
+    size_t cap = (size_t)size + 1 + 4096 > max + 2 ? max + 2 : (size_t)size + 1 + 4096;
+    text = malloc(cap);
+    if (!text) {
+        s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what, shown);
+        goto cleanup;
+    }
+    size_t n = 0;
+    for (;;) {
+        if (n + 1 == cap) {
+            if (n > max)
+                break;
+            size_t bigger_cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
+            char *bigger = realloc(text, bigger_cap);
+            if (!bigger) {
+                s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory reading %s '%s'", what,
+                             shown);
+                goto cleanup;
+            }
+            text = bigger;
+            cap = bigger_cap;
+        }
+        size_t got = 0;
+        if (vkw_file_read(file, text + n, cap - 1 - n, &got, &why) != VKW_OK) {
+            s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': %s", what, shown,
+                         why.message);
+            goto cleanup;
+        }
+        if (got == 0)
+            break;
+        n += got;
+    }
+    if (n > max) {
+        s = vkw_fail(err, VKW_E_INVALID_ARG, "cannot read %s '%s': larger than %lu bytes", what,
+                     shown, (unsigned long)max);
+        goto cleanup;
+    }
+    text[n] = '\0';
+    *out = text;
+    *len = n;
+    text = NULL;
+cleanup:
+    free(text);
+    vkw_handle_close(file);
+    return s;
+}
