@@ -5,7 +5,7 @@
 
 #include "probe.h"
 #include "base/text_buffer.h"
-#include "vkw.h"
+#include "probe_run.h"
 
 static const vkw_probe *const probes[] = {
     &vkw_probe_extensions,   &vkw_probe_identity,      &vkw_probe_queues,

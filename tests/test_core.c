@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "bench/pattern.h"
+#include "base/pattern.h"
 #include "report/report_file.h"
-#include "bench/stats.h"
+#include "base/stats.h"
 #include "base/text_buffer.h"
 #include "vkw.h"
 

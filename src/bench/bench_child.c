@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "protocol.h"
 #include "vk/device.h"
 #include "vk/external.h"
 #include "vk/instance.h"

@@ -7,12 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/bench.h"
-#include "check/check.h"
+#include "bench_report.h"
 #include "report.h"
 #include "report_read.h"
 #include "report_vocab.h"
-#include "bench/stats.h"
+#include "base/stats.h"
 
 const char *vkw_finding_kind_name(vkw_finding_kind k)
 {
