@@ -371,6 +371,25 @@ def test_check_config_fault_is_strict():
         check(config_schema_errors(cfg), "the config schema rejects it too")
 
 
+def test_check_bench_errors_name_no_command_line_flag():
+    """A check config has keys, not flags: what the library says of a bench
+    that cannot run names the setting, never a command-line option."""
+    cfg = {"devices": "all", "benches": [
+        memory_bench("unvalidated", {"verified": True}, fault="invalid-usage"),
+        memory_bench("nothing to lose", {"verified": True}, fault="lost-signal")]}
+    with tempfile.TemporaryDirectory() as d:
+        p, out = run_check(d, cfg)
+        check(p.returncode == EXIT_ERROR, f"exit 1 (not judged), got {p.returncode}: {p.stderr}")
+        r, cases = sane_reports(out, cfg, EXIT_ERROR)
+        ex = r["check"]["expectations"]
+        check([e["outcome"] for e in ex] == ["error", "error"], f"two errors: {ex}")
+        check("the invalid-usage fault needs the validation layer enabled" in message(ex[0]),
+              f"the fault is named: {message(ex[0])}")
+        check("the fault lost-signal was not injected" in message(ex[1]),
+              f"the fault is named: {message(ex[1])}")
+        check(not any("--" in message(e) for e in ex), f"no flag: {[message(e) for e in ex]}")
+
+
 # --- malformed configs -------------------------------------------------------------
 
 MINIMAL = {"devices": "all", "capabilities": [

@@ -549,9 +549,7 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     c.report = report;
 
     if (opts->nt_names && vkw_platform_os() != VKW_OS_WINDOWS)
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "--nt-names: named handles are Win32 NT "
-                        "handles; %s moves fds",
+        return vkw_fail(err, VKW_E_INVALID_ARG, "named handles are Win32 NT handles; %s moves fds",
                         vkw_platform_os_name());
     /* A CPU that does not exist or is outside the affinity mask fails now,
      * not as a failed pin (or a peer's timeout) in every mode later. */
@@ -559,13 +557,13 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     for (size_t i = 0; i < 2; i++) {
         vkw_error why;
         if (pins[i] >= 0 && vkw_cpu_allowed((uint32_t)pins[i], &why) != VKW_OK)
-            return vkw_fail(err, why.status, "--pin: %s", why.message);
+            return vkw_fail(err, why.status, "cannot pin a thread: %s", why.message);
     }
     if (opts->fault == VKW_FAULT_INVALID_USAGE && !opts->validate &&
         !vkw_validation_requested_by_environment())
         return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "--fault invalid-usage needs the validation "
-                        "layer (--validate): nothing else reports the rule it breaks");
+                        "the invalid-usage fault needs the validation "
+                        "layer enabled: nothing else reports the rule it breaks");
     vkw_probe_options po = {
         .loader_path = opts->loader_path,
         .validate = opts->validate,
@@ -645,7 +643,7 @@ done:
     /* A fault asked for and never committed must not pass for a clean run. */
     if (s == VKW_OK && c.fault_pending)
         s = vkw_fail(err, VKW_E_INVALID_ARG,
-                     "--fault %s was not injected: nothing it applies to "
+                     "the fault %s was not injected: nothing it applies to "
                      "ran (%s)",
                      vkw_fault_name(opts->fault),
                      opts->fault == VKW_FAULT_LOST_SIGNAL ? "a round-trip mode with a peer that "
