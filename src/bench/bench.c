@@ -11,7 +11,6 @@
 #include "vk/external.h"
 #include "vk/names.h"
 #include "report/report.h"
-#include "report/report_vocab.h"
 #include "bench_sync.h"
 #include "session.h"
 #include "probes/probe_run.h"
