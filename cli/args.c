@@ -1,5 +1,5 @@
 /* The command line: two tables of options, the library's bench options
- * (bench/bench_options.h) and the tool's own below. Parsing, the check of
+ * (report/bench_options.h) and the tool's own below. Parsing, the check of
  * which command takes which option, and the usage text all follow from them. */
 #include "args.h"
 
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "base/text_buffer.h"
-#include "bench/bench_options.h"
+#include "report/bench_options.h"
 
 #define CMD(x) (1u << (x))
 #define RUNS (CMD(VKW_CMD_PROBE) | CMD(VKW_CMD_BENCH))

@@ -4,7 +4,7 @@
 #define VKW_EXIT_CODES_H
 
 #include "check/check.h"
-#include "platform/platform.h"
+#include "platform/stop.h"
 #include "base/status.h"
 
 enum vkw_exit_code {

@@ -5,7 +5,7 @@
 
 #include "probe.h"
 #include "base/text_buffer.h"
-#include "vkw.h"
+#include "probe_run.h"
 
 static const vkw_probe *const probes[] = {
     &vkw_probe_extensions,   &vkw_probe_identity,      &vkw_probe_queues,
@@ -115,7 +115,7 @@ static void no_match_message(const vkw_report *report, const VkPhysicalDevice *p
             used += (size_t)n;
     }
     char shown[96], listed[sizeof names];
-    vkw_fail(err, VKW_E_NO_DEVICE_MATCH, "no device matches --device '%s' (devices: %s)",
+    vkw_fail(err, VKW_E_NO_DEVICE_MATCH, "no device matches '%s' (devices: %s)",
              vkw_text_escape(report->device_filter, shown, sizeof shown),
              vkw_text_escape(names, listed, sizeof listed));
 }
@@ -202,7 +202,7 @@ vkw_status vkw_probe_run(const vkw_probe_options *opts, vkw_report *report, vkw_
         report->device_count > 1) {
         char shown[96];
         s = vkw_fail(err, VKW_E_INVALID_ARG,
-                     "--device '%s' begins the deviceUUID of %u devices: give more of it",
+                     "device selector '%s' begins the deviceUUID of %u devices: give more of it",
                      vkw_text_escape(filter->text, shown, sizeof shown), report->device_count);
         goto cleanup;
     }

@@ -21,15 +21,17 @@ LAYERS = ["src/base", "src/platform", "src/vk", "src/report", "probes", "src/ben
           "src", "cli"]
 
 # The library's public headers: the only ones the command line may include.
-PUBLIC = {"src/vkw.h", "src/base/status.h", "src/base/text_buffer.h", "src/vk/names.h",
-          "src/vk/device_filter.h", "src/report/report.h", "src/report/report_vocab.h",
-          "src/report/report_file.h", "src/report/compare.h", "src/bench/bench.h",
+# src/vkw.h lists them too.
+PUBLIC = {"src/vkw.h", "src/base/status.h", "src/base/text_buffer.h", "src/platform/stop.h",
+          "src/vk/names.h", "src/vk/device_filter.h", "src/report/report.h",
+          "src/report/bench_report.h", "src/report/report_vocab.h", "src/report/report_file.h",
+          "src/report/compare.h", "probes/probe_run.h", "src/bench/bench.h",
           "src/check/check.h",
           # `report` walks the JSON tree of any report (a check report has no
           # typed reader yet); vkw_load_report_json is how it gets one.
           "src/report/json_file.h",
           # the bench's options as data: cli/args.c parses argv and prints usage with them
-          "src/bench/bench_options.h"}
+          "src/report/bench_options.h"}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
@@ -42,8 +44,8 @@ def sources():
 
 def resolve(frm, inc, known):
     """The repository path an #include names: next to the file first, then
-    under src/ (the library's include directory)."""
-    for base in (os.path.dirname(frm), "src"):
+    under src/ and the top (the library's include directories)."""
+    for base in (os.path.dirname(frm), "src", ""):
         p = os.path.normpath(os.path.join(base, inc))
         if p in known:
             return p

@@ -314,7 +314,7 @@ def test_bench_invalid_usage_fault_gives_exit_8():
     check(r["bench"]["summary"]["passed"] == 1, "the memory was still shared")
     p = run("bench", "--sizes", "64K", "--parts", "memory", "--fault", "invalid-usage")
     check(p.returncode == 2, f"without the layer: exit 2, got {p.returncode}")
-    one_stderr_line(p, "--fault invalid-usage needs the validation layer (--validate)")
+    one_stderr_line(p, "the invalid-usage fault needs the validation layer enabled")
 
 
 def test_bench_unsupported_handle_type_skipped():
@@ -465,7 +465,7 @@ def test_bench_cli_rejects_bad_options():
         (["bench", "--round-trips", "0"], "--round-trips"),
         (["bench", "--nt-names", "--sizes", "64K"], "named handles are Win32 NT handles"),
         (["bench", "-q", "--parts", "round-trips", "--round-trips", "20", "--fault", "child-abort"],
-         "--fault child-abort was not injected"),
+         "the fault child-abort was not injected"),
     ]
     for argv, needle in cases:
         p = run(*argv)

@@ -245,13 +245,14 @@ def test_check_two_devices_one_test_suite_each():
 
 # --- every expectation kind, on its failing side -------------------------------------------
 
-def judged(cfg, want_outcomes, timeout=300):
-    """Runs cfg; checks exit 14, the reports' agreement, and the outcome of each
-    expectation in order; returns the expectations."""
+def judged(cfg, want_outcomes, timeout=300, exit_code=EXIT_FAILED):
+    """Runs cfg; checks the exit code (14: an expectation failed), the reports'
+    agreement, and the outcome of each expectation in order; returns the
+    expectations."""
     with tempfile.TemporaryDirectory() as d:
         p, out = run_check(d, cfg, timeout=timeout)
-        check(p.returncode == EXIT_FAILED, f"exit 14, got {p.returncode}: {p.stderr}")
-        r, cases = sane_reports(out, cfg, EXIT_FAILED)
+        check(p.returncode == exit_code, f"exit {exit_code}, got {p.returncode}: {p.stderr}")
+        r, cases = sane_reports(out, cfg, exit_code)
         ex = r["check"]["expectations"]
         got = [(e["name"], e["outcome"]) for e in ex]
         check([o for _, o in got] == want_outcomes, f"outcomes {want_outcomes}, got {got}")
@@ -369,6 +370,20 @@ def test_check_config_fault_is_strict():
                            'stale-handle, foreign-handle, lost-signal, leak, flip-byte, '
                            'invalid-usage, double-round-trips, got "spill"')
         check(config_schema_errors(cfg), "the config schema rejects it too")
+
+
+def test_check_bench_errors_name_no_command_line_flag():
+    """A check config has keys, not flags: what the library says of a bench
+    that cannot run names the setting, never a command-line option."""
+    cfg = {"devices": "all", "benches": [
+        memory_bench("unvalidated", {"verified": True}, fault="invalid-usage"),
+        memory_bench("nothing to lose", {"verified": True}, fault="lost-signal")]}
+    ex, r = judged(cfg, ["error", "error"], exit_code=EXIT_ERROR)
+    check("the invalid-usage fault needs the validation layer enabled" in message(ex[0]),
+          f"the fault is named: {message(ex[0])}")
+    check("the fault lost-signal was not injected" in message(ex[1]),
+          f"the fault is named: {message(ex[1])}")
+    check(not any("--" in message(e) for e in ex), f"no flag: {[message(e) for e in ex]}")
 
 
 # --- malformed configs -------------------------------------------------------------

@@ -296,8 +296,8 @@ def test_inputs_pin_to_a_missing_cpu_fails_at_once():
             check(p.returncode == EXIT_USAGE, f"--pin {pin}: exit 2, got {p.returncode}: "
                                               f"{p.stderr}")
             check(p.elapsed < 10, f"--pin {pin}: at once, took {p.elapsed:.1f} s")
-            one_line(p, f"--pin {pin}", f"--pin: CPU {cpu} does not exist or is not one this "
-                                        "process may run on (allowed: ")
+            one_line(p, f"--pin {pin}", f"cannot pin a thread: CPU {cpu} does not exist or is "
+                                        "not one this process may run on (allowed: ")
     # An allowed CPU still runs (an OS-only bench, whose exit code is item
     # 18's: the round trips themselves must pass).
     with tempfile.TemporaryDirectory() as d:

@@ -10,7 +10,7 @@
 #include "check.h"
 #include "report/json_file.h"
 #include "report/report_vocab.h"
-#include "bench/stats.h"
+#include "base/stats.h"
 
 #ifndef VKW_REPORT_SCHEMA
 #error "VKW_REPORT_SCHEMA: the path of schema/vkwin32h-report.schema.json"

@@ -7,7 +7,7 @@
 #include "check.h"
 #include "vkw.h"
 #include "bench/gpu_pattern.h"
-#include "bench/pattern.h"
+#include "base/pattern.h"
 #include "platform/platform.h"
 
 #define TIMEOUT_NS 120000000000ull

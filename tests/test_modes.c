@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "bench/stats.h"
+#include "base/stats.h"
 
 /* A fixed pseudo-random sequence (xorshift64*), so every run sees the same
  * samples, and normal deviates from it (Box-Muller). */

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "bench/pattern.h"
+#include "base/pattern.h"
 #include "platform/platform.h"
 #include "report/report_file.h"
-#include "bench/stats.h"
+#include "base/stats.h"
 
 #if defined(_WIN32)
 #define WIN32_LEAN_AND_MEAN

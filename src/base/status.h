@@ -1,4 +1,11 @@
-/* Status codes and the error context every fallible core function fills. */
+/* src/base/: what every layer uses and that knows neither the OS nor Vulkan's
+ * devices: statuses and error messages (this header), growable text
+ * (text_buffer.h), statistics of timed samples (stats.h) and the seeded byte
+ * patterns that prove two processes see the same memory (pattern.h).
+ * May include: nothing of the project but itself. Public: this header and
+ * text_buffer.h.
+ *
+ * Status codes and the error context every fallible core function fills. */
 #ifndef VKW_STATUS_H
 #define VKW_STATUS_H
 

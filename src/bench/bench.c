@@ -11,88 +11,9 @@
 #include "vk/external.h"
 #include "vk/names.h"
 #include "report/report.h"
-#include "report/report_vocab.h"
-#include "bench_internal.h"
-#include "vkw.h"
-
-const char *vkw_scenario_kind_name(vkw_scenario_kind k)
-{
-    switch (k) {
-    case VKW_SCENARIO_BUFFER_MAP: return "buffer-map";
-    case VKW_SCENARIO_BUFFER_COPY: return "buffer-copy";
-    case VKW_SCENARIO_IMAGE_COPY: return "image-copy";
-    case VKW_SCENARIO_KIND_COUNT: break;
-    }
-    return "unknown";
-}
-
-static const char *const fault_names[] = {
-    "none",        "child-abort", "child-hang", "stale-handle",  "foreign-handle",
-    "lost-signal", "leak",        "flip-byte",  "invalid-usage", "double-round-trips"};
-
-const char *vkw_fault_name(vkw_fault f)
-{
-    return (size_t)f < sizeof fault_names / sizeof fault_names[0] ? fault_names[f] : "unknown";
-}
-
-bool vkw_fault_parse(const char *name, vkw_fault *out)
-{
-    for (size_t k = 0; k < sizeof fault_names / sizeof fault_names[0]; k++)
-        if (strcmp(name, fault_names[k]) == 0) {
-            *out = (vkw_fault)k;
-            return true;
-        }
-    return false;
-}
-
-const char *vkw_phase_name(vkw_phase p)
-{
-    return vkw_vocab_word(&vkw_vocab_phase, (uint32_t)p);
-}
-
-const char *vkw_outcome_name(vkw_outcome o)
-{
-    return vkw_vocab_word(&vkw_vocab_outcome, (uint32_t)o);
-}
-
-const vkw_handle_type *vkw_sync_result_type(const vkw_sync_result *r)
-{
-    if (r->type_index < 0)
-        return NULL;
-    return vkw_sync_mode_uses_fences(r->mode) ? &vkw_fence_handle_types[r->type_index]
-                                              : &vkw_semaphore_handle_types[r->type_index];
-}
-
-double vkw_memory_scenario_gbps(const vkw_memory_scenario *sc, vkw_phase verify)
-{
-    const vkw_summary *sm = &sc->phase_us[verify];
-    return sm->count && sm->median > 0 ? (double)sc->desc.size / (sm->median * 1e3) : 0;
-}
-
-uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc)
-{
-    uint32_t n = 0;
-    if (sc->parent_counted && sc->parent_handles_after > sc->parent_handles_before)
-        n += sc->parent_handles_after - sc->parent_handles_before;
-    if (sc->child_counted && sc->child_handles_after > sc->child_handles_before)
-        n += sc->child_handles_after - sc->child_handles_before;
-    return n;
-}
-
-void vkw_bench_report_free(vkw_bench_report *b)
-{
-    for (uint32_t i = 0; i < b->sync_count; i++) {
-        free(b->sync[i].samples);
-        free(b->sync[i].repeat_p50);
-        free(b->sync[i].repeat_p99);
-    }
-    free(b->sync);
-    b->sync = NULL;
-    b->sync_count = 0;
-    free(b->scenarios);
-    b->scenarios = NULL;
-    b->scenario_count = 0;
-}
+#include "bench_sync.h"
+#include "session.h"
+#include "probes/probe_run.h"
 
 /* The device to bench: the filter's first match, else the first GPU. */
 static uint32_t choose_device(const vkw_report *r, bool filtered)
@@ -164,164 +85,6 @@ static vkw_status plan_types(bench_ctx *c, const vkw_device_report *dev, vkw_err
                         sc->size_requested = c->opts->sizes[z];
                     }
     return VKW_OK;
-}
-
-void vkw_bench_progress(bench_ctx *c, const char *step, const char *fmt, ...)
-{
-    if (!c->opts->progress)
-        return;
-    char detail[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
-    va_end(ap);
-    /* The step that runs is one of the total: never past it. */
-    uint32_t total = c->steps_total > c->steps_done ? c->steps_total : c->steps_done + 1;
-    c->opts->progress(c->opts->progress_user, c->steps_done, total, step, detail);
-}
-
-/* The child stopped answering or broke the protocol: find out how it ended
- * (killing it if it still runs) and say what it was doing. */
-vkw_status vkw_bench_child_failed(bench_ctx *c, vkw_status why, vkw_error *err)
-{
-    vkw_bench_report *b = c->b;
-    c->child_failed = true;
-    if (why == VKW_E_INTERRUPTED) {
-        /* Stopped, not failed: the child is killed and reaped, the stop
-         * request's message stays the run's. */
-        vkw_child_kill(c->child, &b->child_end);
-        return why;
-    }
-    if (why == VKW_E_PEER_GONE) {
-        vkw_child_wait(c->child, c->opts->timeout_ms, &b->child_end);
-        return vkw_fail(err, VKW_E_CHILD, "the child process (pid %u) ended with %s while %s",
-                        b->child_pid, b->child_end.text, b->child_activity);
-    }
-    char reason[512];
-    snprintf(reason, sizeof reason, "%s", err->message);
-    vkw_child_kill(c->child, &b->child_end);
-    return vkw_fail(err, VKW_E_CHILD, "the child process (pid %u) %s: %s; the parent killed it",
-                    b->child_pid,
-                    why == VKW_E_TIMEOUT    ? "hung"
-                    : why == VKW_E_PROTOCOL ? "broke the protocol"
-                                            : "could not be reached",
-                    reason);
-}
-
-/* One request, one reply (within reply_ms), with the child's failure handled:
- * any failure to send or receive leaves the channel out of step, so it ends
- * the child's part in the bench. */
-vkw_status vkw_bench_request(bench_ctx *c, const void *msg, size_t len, const vkw_handle *handles,
-                             uint32_t handle_count, vkw_msg_type reply_type, void *reply,
-                             size_t reply_len, uint32_t reply_ms, vkw_error *err)
-{
-    const vkw_msg_header *h = msg;
-    vkw_status s = vkw_channel_send(c->ch, msg, len, handles, handle_count, err);
-    if (s == VKW_OK)
-        s = vkw_msg_recv(c->ch, reply_type | VKW_MSG_REPLY, h->seq, reply, reply_len, NULL, 0,
-                         &(uint32_t){0}, reply_ms, c->b->child_activity, err);
-    if (s != VKW_OK)
-        return vkw_bench_child_failed(c, s, err);
-    return VKW_OK;
-}
-
-static vkw_status child_handle_count(bench_ctx *c, uint32_t *out, vkw_error *err)
-{
-    vkw_msg_header q;
-    vkw_msg_count_reply rep;
-    vkw_msg_init(&q, VKW_MSG_COUNT, ++c->seq, sizeof q);
-    snprintf(c->b->child_activity, sizeof c->b->child_activity, "counting its open handles");
-    vkw_status s = vkw_bench_request(c, &q, sizeof q, NULL, 0, VKW_MSG_COUNT, &rep, sizeof rep,
-                                     c->opts->timeout_ms, err);
-    if (s != VKW_OK)
-        return s;
-    s = vkw_msg_outcome_get(&rep.outcome, err);
-    *out = rep.handle_count;
-    return s;
-}
-
-static vkw_status start_child(bench_ctx *c, vkw_error *err)
-{
-    vkw_bench_report *b = c->b;
-    snprintf(b->child_activity, sizeof b->child_activity, "starting");
-    vkw_status s = vkw_child_spawn(&c->child, &c->ch, err);
-    if (s != VKW_OK)
-        return s;
-    b->child_started = true;
-    b->child_pid = vkw_child_pid(c->child);
-
-    vkw_msg_hello hello;
-    vkw_msg_init(&hello.h, VKW_MSG_HELLO, ++c->seq, sizeof hello);
-    snprintf(hello.tool_version, sizeof hello.tool_version, "%s", VKW_TOOL_VERSION);
-    snprintf(hello.loader_path, sizeof hello.loader_path, "%s",
-             c->opts->loader_path ? c->opts->loader_path : "");
-    hello.validate = c->opts->validate;
-    hello.timeout_ms = c->opts->timeout_ms;
-    vkw_device_identity_of(&c->dev.info, &hello.device);
-    vkw_msg_hello_reply rep;
-    snprintf(b->child_activity, sizeof b->child_activity, "opening the device");
-    s = vkw_bench_request(c, &hello, sizeof hello, NULL, 0, VKW_MSG_HELLO, &rep, sizeof rep,
-                          c->opts->timeout_ms, err);
-    if (s != VKW_OK)
-        return s;
-    snprintf(b->child_device_name, sizeof b->child_device_name, "%s", rep.device_name);
-    b->child_validation_enabled = rep.validation_enabled != 0;
-    b->child_luid_matched = rep.luid_matched != 0;
-    s = vkw_msg_outcome_get(&rep.outcome, err);
-    if (s != VKW_OK) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", err->message);
-        return vkw_fail(err, s == VKW_E_NO_DEVICE_MATCH ? VKW_E_CHILD : s,
-                        "the child could not open the device: %s", why);
-    }
-    return VKW_OK;
-}
-
-static void stop_child(bench_ctx *c)
-{
-    vkw_bench_report *b = c->b;
-    if (!c->child)
-        return;
-    if (!c->child_failed && vkw_stop_requested() != VKW_STOP_NONE)
-        c->child_failed = true; /* stopping: killed below, and reaped */
-    if (!c->child_failed) {
-        vkw_msg_header q;
-        vkw_msg_quit_reply rep;
-        vkw_error err;
-        vkw_msg_init(&q, VKW_MSG_QUIT, ++c->seq, sizeof q);
-        snprintf(b->child_activity, sizeof b->child_activity, "closing its device");
-        vkw_error_clear(&err);
-        if (vkw_bench_request(c, &q, sizeof q, NULL, 0, VKW_MSG_QUIT, &rep, sizeof rep,
-                              c->opts->timeout_ms, &err) != VKW_OK) {
-            snprintf(b->quit_error, sizeof b->quit_error, "%s", err.message);
-        } else {
-            b->child_validation_errors = rep.validation_errors;
-            vkw_debug_log *log = &c->report->debug;
-            log->validation_errors += rep.validation_errors;
-            log->other_errors += rep.other_errors;
-            log->warnings += rep.warnings;
-            for (uint32_t i = 0; i < rep.message_count && log->stored < VKW_MAX_MESSAGES; i++) {
-                vkw_debug_message *m = &log->messages[log->stored++];
-                m->severity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
-                m->type = VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT;
-                snprintf(m->id, sizeof m->id, "child");
-                snprintf(m->text, sizeof m->text, "%.*s", (int)sizeof m->text - 1, rep.messages[i]);
-            }
-        }
-        if (!c->child_failed)
-            vkw_child_wait(c->child, c->opts->timeout_ms, &b->child_end);
-    }
-    if (!b->child_end.ended)
-        vkw_child_kill(c->child, &b->child_end);
-    vkw_channel_close(c->ch);
-    c->ch = NULL;
-    vkw_child_free(c->child);
-    c->child = NULL;
-}
-
-void vkw_bench_nt_name(bench_ctx *c, char *buf, size_t len)
-{
-    snprintf(buf, len, "Local\\vkwin32h-%u-%u", vkw_platform_process_id(), ++c->names);
 }
 
 /* The warm-up's seeds differ from every timed iteration's. */
@@ -566,7 +329,7 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
 
     s = vkw_handle_count(&sc->parent_handles_before, err);
     if (s == VKW_OK)
-        s = child_handle_count(c, &sc->child_handles_before, err);
+        s = vkw_bench_child_handle_count(c, &sc->child_handles_before, err);
     if (s != VKW_OK) {
         fail_scenario(sc, VKW_OUTCOME_FAILED, err);
         goto cleanup;
@@ -610,7 +373,7 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     vkw_status cs = vkw_handle_count(&sc->parent_handles_after, &cerr);
     sc->parent_counted = cs == VKW_OK;
     if (cs == VKW_OK && !c->child_failed) {
-        cs = child_handle_count(c, &sc->child_handles_after, &cerr);
+        cs = vkw_bench_child_handle_count(c, &sc->child_handles_after, &cerr);
         sc->child_counted = cs == VKW_OK;
     }
     if (cs != VKW_OK) {
@@ -691,7 +454,7 @@ static void bench_close(bench_ctx *c)
 {
     vkw_pattern_free(&c->mine);
     vkw_pattern_free(&c->theirs);
-    stop_child(c);
+    vkw_bench_session_stop(c);
     vkw_bench_close_device(&c->loader, &c->inst, &c->dev);
 }
 
@@ -785,9 +548,7 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     c.report = report;
 
     if (opts->nt_names && vkw_platform_os() != VKW_OS_WINDOWS)
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "--nt-names: named handles are Win32 NT "
-                        "handles; %s moves fds",
+        return vkw_fail(err, VKW_E_INVALID_ARG, "named handles are Win32 NT handles; %s moves fds",
                         vkw_platform_os_name());
     /* A CPU that does not exist or is outside the affinity mask fails now,
      * not as a failed pin (or a peer's timeout) in every mode later. */
@@ -795,13 +556,13 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     for (size_t i = 0; i < 2; i++) {
         vkw_error why;
         if (pins[i] >= 0 && vkw_cpu_allowed((uint32_t)pins[i], &why) != VKW_OK)
-            return vkw_fail(err, why.status, "--pin: %s", why.message);
+            return vkw_fail(err, why.status, "cannot pin a thread: %s", why.message);
     }
     if (opts->fault == VKW_FAULT_INVALID_USAGE && !opts->validate &&
         !vkw_validation_requested_by_environment())
         return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "--fault invalid-usage needs the validation "
-                        "layer (--validate): nothing else reports the rule it breaks");
+                        "the invalid-usage fault needs the validation "
+                        "layer enabled: nothing else reports the rule it breaks");
     vkw_probe_options po = {
         .loader_path = opts->loader_path,
         .validate = opts->validate,
@@ -857,7 +618,7 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     if (s == VKW_OK)
         s = vkw_stop_check(err);
     if (s == VKW_OK && want_child)
-        s = start_child(&c, err);
+        s = vkw_bench_session_start(&c, err);
     for (uint32_t i = 0; s == VKW_OK && !c.dev.wedged && i < c.b->scenario_count; i++)
         if ((s = vkw_stop_check(err)) == VKW_OK)
             s = run_scenario(&c, i, err);
@@ -881,7 +642,7 @@ done:
     /* A fault asked for and never committed must not pass for a clean run. */
     if (s == VKW_OK && c.fault_pending)
         s = vkw_fail(err, VKW_E_INVALID_ARG,
-                     "--fault %s was not injected: nothing it applies to "
+                     "the fault %s was not injected: nothing it applies to "
                      "ran (%s)",
                      vkw_fault_name(opts->fault),
                      opts->fault == VKW_FAULT_LOST_SIGNAL ? "a round-trip mode with a peer that "

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "protocol.h"
 #include "vk/device.h"
 #include "vk/external.h"
 #include "vk/instance.h"
@@ -160,7 +161,7 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
         goto done;
     if (req->fault == VKW_FAULT_CHILD_HANG) {
         hang(c);
-        s = vkw_fail(&err, VKW_E_TIMEOUT, "hung on purpose (--fault child-hang)");
+        s = vkw_fail(&err, VKW_E_TIMEOUT, "hung on purpose (the child-hang fault)");
         goto done;
     }
     bool stale = req->fault == VKW_FAULT_STALE_HANDLE && !vkw_handle_travels_by_value(t) && !named;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench_internal.h"
+#include "bench_sync.h"
 #include "vk/external.h"
 #include "vk/sync.h"
 

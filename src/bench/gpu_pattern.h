@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#include "pattern.h"
+#include "base/pattern.h"
 #include "base/status.h"
 #include "vk/device.h"
 

@@ -7,10 +7,11 @@
 #include <vulkan/vulkan_core.h>
 
 #include "vk/device.h"
-#include "pattern.h"
+#include "base/pattern.h"
 #include "platform/platform.h"
 #include "vk/shared_memory.h"
 #include "base/status.h"
+#include "report/bench_report.h"
 
 #define VKW_PROTOCOL_MAGIC 0x31574B56u /* "VKW1" */
 #define VKW_PROTOCOL_VERSION 2u
@@ -32,22 +33,6 @@ typedef struct vkw_msg_header {
     uint32_t seq;  /* the reply echoes the request's */
     uint32_t size; /* of the whole message */
 } vkw_msg_header;
-
-/* Faults the parent can ask the child to commit, to prove the tool reports them. */
-typedef enum vkw_fault {
-    VKW_FAULT_NONE = 0,
-    VKW_FAULT_CHILD_ABORT,    /* the child aborts after receiving the handle */
-    VKW_FAULT_CHILD_HANG,     /* the child never replies */
-    VKW_FAULT_STALE_HANDLE,   /* the child closes the handle, then imports the stale value */
-    VKW_FAULT_FOREIGN_HANDLE, /* the parent sends a handle that is not Vulkan memory */
-    VKW_FAULT_LOST_SIGNAL,    /* the other side of a round trip stops signalling after warm-up */
-    VKW_FAULT_LEAK,           /* every timed cycle, each side keeps one handle open */
-    VKW_FAULT_FLIP_BYTE,      /* the parent writes its pattern with one byte flipped */
-    VKW_FAULT_INVALID_USAGE,  /* the child breaks one valid-usage rule in a real Vulkan call */
-    VKW_FAULT_DOUBLE_ROUND_TRIPS, /* every timed round trip is done twice: a true 2x slowdown
-                                     (compare's own tests); the parent alone commits it */
-    VKW_FAULT_COUNT
-} vkw_fault;
 
 typedef struct vkw_msg_hello {
     vkw_msg_header h;

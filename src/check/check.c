@@ -8,7 +8,7 @@
 
 #include "bench/bench.h"
 #include "report/report_vocab.h"
-#include "vkw.h"
+#include "probes/probe_run.h"
 
 const char *vkw_expect_outcome_name(vkw_expect_outcome o)
 {

@@ -1,7 +1,11 @@
-/* `check`: a lab's smoke check. Probes the machine, picks the devices a
- * config names, runs its benches on each, and judges every expectation of
- * the config on every device: one expectation, one verdict (and one JUnit
- * test case). */
+/* src/check/: `check`, a lab's smoke check. Probes the machine, picks the
+ * devices a config names, runs its benches on each, and judges every
+ * expectation of the config on every device: one expectation, one verdict (and
+ * one JUnit test case).
+ * Owns: the config and its reader (check_config.c), the runs and the judging
+ * (check.c), the check's JSON, JUnit and summary (check_report.c).
+ * May include: every folder of the library below it (src/base, src/platform,
+ * src/vk, src/report, probes/, src/bench); never cli/. Public: this header. */
 #ifndef VKW_CHECK_H
 #define VKW_CHECK_H
 
@@ -10,6 +14,7 @@
 
 #include "check_config.h"
 #include "report/report.h"
+#include "report/report_vocab.h"
 #include "base/status.h"
 
 /* What the config expects of each device, in order: its capabilities, then
@@ -38,11 +43,6 @@ void vkw_check_item_source(const vkw_check_config *c, const vkw_check_item *it, 
 void vkw_check_item_name(const vkw_check_config *c, const vkw_check_item *it, char *buf,
                          size_t len);
 
-typedef enum vkw_expect_outcome {
-    VKW_EXPECT_PASSED,
-    VKW_EXPECT_FAILED, /* measured, and not as expected */
-    VKW_EXPECT_ERROR,  /* not measured: the child crashed, a call failed, ... */
-} vkw_expect_outcome;
 const char *vkw_expect_outcome_name(vkw_expect_outcome o); /* "passed", ... */
 
 /* Room for an expectation's name: its bench's longest name, mode, handle type,
@@ -64,13 +64,6 @@ typedef struct vkw_expectation {
     double seconds;    /* its share of the time spent measuring it */
 } vkw_expectation;
 
-typedef enum vkw_check_verdict {
-    VKW_CHECK_PASSED,
-    VKW_CHECK_FAILED,      /* an expectation was not met */
-    VKW_CHECK_ERROR,       /* one could not be judged: a crashed child, a failed call */
-    VKW_CHECK_ENVIRONMENT, /* the machine lacks what the config needs */
-    VKW_CHECK_INTERRUPTED, /* a stop request (a signal, the deadline) ended it early */
-} vkw_check_verdict;
 const char *vkw_check_verdict_name(vkw_check_verdict v); /* "passed", ... */
 
 /* One bench run on one device: the bench's whole report. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/bench_options.h"
+#include "report/bench_options.h"
 #include "report/json_file.h"
 #include "vk/names.h"
 #include "base/text_buffer.h"

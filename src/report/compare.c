@@ -7,12 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/bench.h"
-#include "check/check.h"
+#include "bench_report.h"
 #include "report.h"
 #include "report_read.h"
 #include "report_vocab.h"
-#include "bench/stats.h"
+#include "base/stats.h"
 
 const char *vkw_finding_kind_name(vkw_finding_kind k)
 {
@@ -236,7 +235,7 @@ static bool judge(ctx *x, vkw_evidence *ev, const spread *os, const spread *ns, 
         if (a->count < MIN_RANGE_COUNT || b->count < MIN_RANGE_COUNT) {
             ev->kind = VKW_EVIDENCE_NO_SPREAD;
             snprintf(ev->why, sizeof ev->why,
-                     "fewer than %d iterations on a side: no spread to judge by (--iterations)",
+                     "fewer than %d iterations on a side: no spread to judge by (run more)",
                      MIN_RANGE_COUNT);
             return false;
         }
@@ -257,7 +256,7 @@ static bool judge(ctx *x, vkw_evidence *ev, const spread *os, const spread *ns, 
         ev->kind = VKW_EVIDENCE_NO_SPREAD;
         snprintf(ev->why, sizeof ev->why,
                  "%u and %u repeat(s): too few to tell a change from the run-to-run spread "
-                 "(--repeat 5 on both)",
+                 "(5 repeats or more on both)",
                  os->repeat_count, ns->repeat_count);
         return false;
     }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/bench.h"
+#include "bench_report.h"
 #include "platform/platform.h"
 
 const char *const vkw_instance_capability_extensions[VKW_INSTANCE_CAP_EXTENSION_COUNT] = {

@@ -1,5 +1,15 @@
-/* The report model: plain C structs filled by the probes, serialised in one
- * place (report_json.c) and rendered as text by the CLI. */
+/* src/report/: the report model and everything that reads or writes it: the
+ * model (this header; the bench's results in bench_report.h), the verdicts
+ * (verdict.c), its words and keys (report_vocab.h), its JSON written
+ * (report_json.c) and read back (report_read.c, json_file.c), report files
+ * (report_file.c) and the comparison of two reports (compare.c).
+ * May include: src/base, src/platform and src/vk; never probes/, the bench,
+ * check or cli/ (they fill and read the model, it knows none of them).
+ * Public: this header, bench_report.h, report_vocab.h, report_file.h,
+ * compare.h.
+ *
+ * The report model: plain C structs filled by the probes and the bench,
+ * serialised in one place (report_json.c) and rendered as text by the CLI. */
 #ifndef VKW_REPORT_H
 #define VKW_REPORT_H
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "vk/names.h"
-#include "bench/bench.h"
+#include "bench_report.h"
 #include "platform/platform.h"
 #include "report.h"
 #include "report_json.h"

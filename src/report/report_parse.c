@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/bench.h"
-#include "bench/bench_options.h"
+#include "bench_report.h"
+#include "bench_options.h"
 #include "json_file.h"
 #include "platform/platform.h"
 #include "report.h"

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "vk/sync.h"
+
 #define WORDS(var, ...) static const char *const var[] = {__VA_ARGS__}
 #define VOCAB(var, label, pointer, words) \
     const vkw_vocab var = {label, pointer, (uint32_t)(sizeof words / sizeof words[0]), words}
@@ -20,10 +22,6 @@ WORDS(outcome_words, "not_run", "passed", "failed", "skipped");
 WORDS(expect_words, "passed", "failed", "error");
 /* In the order of vkw_check_verdict. */
 WORDS(check_words, "passed", "failed", "error", "environment", "interrupted");
-/* In the order of vkw_sync_mode. */
-WORDS(mode_words, "os", "host-timeline", "queue-timeline", "queue-binary", "fence", "gpu-chain");
-/* In the order of vkw_peer. */
-WORDS(peer_words, "process", "thread");
 /* In the order of vkw_query_state. */
 WORDS(query_state_words, "not_run", "ok", "not_applicable_on_this_os", "format_not_supported",
       "skipped", "failed");
@@ -43,8 +41,9 @@ VOCAB(vkw_vocab_memory_outcome, "scenario outcome", "#/$defs/memory_scenario/pro
 VOCAB(vkw_vocab_expect_outcome, "expectation outcome",
       "#/$defs/check/properties/expectations/items/properties/outcome", expect_words);
 VOCAB(vkw_vocab_check_outcome, "check outcome", "#/$defs/check/properties/outcome", check_words);
-VOCAB(vkw_vocab_sync_mode, "round-trip mode", "#/$defs/sync_result/properties/mode", mode_words);
-VOCAB(vkw_vocab_peer, "peer", "#/$defs/sync_result/properties/peer", peer_words);
+VOCAB(vkw_vocab_sync_mode, "round-trip mode", "#/$defs/sync_result/properties/mode",
+      vkw_sync_mode_words);
+VOCAB(vkw_vocab_peer, "peer", "#/$defs/sync_result/properties/peer", vkw_peer_words);
 VOCAB(vkw_vocab_query_state, "query state", "#/$defs/props/properties/state", query_state_words);
 VOCAB(vkw_vocab_phase, "phase", "#/$defs/memory_scenario/properties/phases_us", phase_words);
 

@@ -3,7 +3,8 @@
  * the reader (report_read.c) and the CLI's renderers take their words from
  * here, and a unit test holds these tables against
  * schema/vkwin32h-report.schema.json, so a misspelt word fails a test instead
- * of compiling into a false verdict. Depends on nothing. */
+ * of compiling into a false verdict. The round-trip words come from vk/sync.h,
+ * which owns their enums; nothing else. */
 #ifndef VKW_REPORT_VOCAB_H
 #define VKW_REPORT_VOCAB_H
 
@@ -30,6 +31,21 @@ extern const vkw_vocab vkw_vocab_sync_mode;      /* vkw_sync_mode */
 extern const vkw_vocab vkw_vocab_peer;           /* vkw_peer */
 extern const vkw_vocab vkw_vocab_phase;          /* vkw_phase: the keys of phases_us */
 extern const vkw_vocab vkw_vocab_query_state;    /* vkw_query_state */
+
+/* A check's outcomes (check/check.h), as its report carries them: their
+ * values are the indexes of their words above. */
+typedef enum vkw_expect_outcome {
+    VKW_EXPECT_PASSED,
+    VKW_EXPECT_FAILED, /* measured, and not as expected */
+    VKW_EXPECT_ERROR,  /* not measured: the child crashed, a call failed, ... */
+} vkw_expect_outcome;
+typedef enum vkw_check_verdict {
+    VKW_CHECK_PASSED,
+    VKW_CHECK_FAILED,      /* an expectation was not met */
+    VKW_CHECK_ERROR,       /* one could not be judged: a crashed child, a failed call */
+    VKW_CHECK_ENVIRONMENT, /* the machine lacks what the config needs */
+    VKW_CHECK_INTERRUPTED, /* a stop request (a signal, the deadline) ended it early */
+} vkw_check_verdict;
 
 /* Every vocabulary, for the schema test. */
 extern const vkw_vocab *const vkw_vocabs[];

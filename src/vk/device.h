@@ -1,4 +1,13 @@
-/* A logical device for the bench: one queue, a command pool, a fence, and the
+/* src/vk/: Vulkan itself, loaded at run time: the loader and instance
+ * (instance.h), this header, the names of Vulkan's values (names.h), the
+ * device filter, the tables of external handle types (handle_types.h), export
+ * and import per OS (external.h, external_posix.c, external_win32.c), one
+ * side of a shared allocation (shared_memory.h) and the semaphore, fence and
+ * OS round trips (sync.h, which owns their words).
+ * May include: src/base and src/platform; never the report, probes, bench,
+ * check or cli/. Public: names.h and device_filter.h.
+ *
+ * A logical device for the bench: one queue, a command pool, a fence, and the
  * device-level dispatch table (only what the tool calls). */
 #ifndef VKW_DEVICE_H
 #define VKW_DEVICE_H

@@ -12,10 +12,10 @@ vkw_status vkw_device_filter_parse(const char *text, vkw_device_filter *out, vkw
     memset(out, 0, sizeof *out);
     if (!text || !*text)
         return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "--device needs a value: an index, a deviceUUID "
+                        "a device selector needs a value: an index, a deviceUUID "
                         "or part of the device name");
     if (strlen(text) >= sizeof out->text)
-        return vkw_fail(err, VKW_E_INVALID_ARG, "--device value '%.40s...' is too long", text);
+        return vkw_fail(err, VKW_E_INVALID_ARG, "device selector '%.40s...' is too long", text);
     snprintf(out->text, sizeof out->text, "%s", text);
     bool digits = true;
     size_t hex = 0, dashes = 0;
@@ -27,7 +27,7 @@ vkw_status vkw_device_filter_parse(const char *text, vkw_device_filter *out, vkw
     if (digits) {
         uint64_t v = 0;
         if (!vkw_uint_parse(text, UINT32_MAX, &v))
-            return vkw_fail(err, VKW_E_INVALID_ARG, "--device index '%s' is out of range", text);
+            return vkw_fail(err, VKW_E_INVALID_ARG, "device index '%s' is out of range", text);
         out->kind = VKW_FILTER_INDEX;
         out->index = (uint32_t)v;
         return VKW_OK;

@@ -127,7 +127,7 @@ vkw_status vkw_memory_break_valid_usage(const vkw_device *dev, vkw_handle h, vkw
     if (!dev->vkGetMemoryFdPropertiesKHR)
         return vkw_fail(err, VKW_E_UNSUPPORTED,
                         "vkGetMemoryFdPropertiesKHR is not available "
-                        "(--fault invalid-usage)");
+                        "(the invalid-usage fault)");
     VkMemoryFdPropertiesKHR props = {.sType = VK_STRUCTURE_TYPE_MEMORY_FD_PROPERTIES_KHR};
     /* Invalid on purpose: VUID-vkGetMemoryFdPropertiesKHR-handleType-parameter
      * (no handle type at all). */

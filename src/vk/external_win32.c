@@ -226,7 +226,7 @@ vkw_status vkw_memory_break_valid_usage(const vkw_device *dev, vkw_handle h, vkw
     if (!get)
         return vkw_fail(err, VKW_E_UNSUPPORTED,
                         "vkGetMemoryWin32HandlePropertiesKHR is not "
-                        "available (--fault invalid-usage)");
+                        "available (the invalid-usage fault)");
     VkMemoryWin32HandlePropertiesKHR props = {
         .sType = VK_STRUCTURE_TYPE_MEMORY_WIN32_HANDLE_PROPERTIES_KHR,
     };

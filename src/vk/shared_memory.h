@@ -11,7 +11,7 @@
 
 #include "device.h"
 #include "handle_types.h"
-#include "bench/pattern.h"
+#include "base/pattern.h"
 #include "platform/platform.h"
 #include "base/status.h"
 

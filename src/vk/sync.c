@@ -4,16 +4,19 @@
 #include <string.h>
 
 #include "external.h"
-#include "report/report_vocab.h"
+
+const char *const vkw_sync_mode_words[VKW_SYNC_MODE_COUNT] = {
+    "os", "host-timeline", "queue-timeline", "queue-binary", "fence", "gpu-chain"};
+const char *const vkw_peer_words[VKW_PEER_COUNT] = {"process", "thread"};
 
 const char *vkw_sync_mode_name(vkw_sync_mode m)
 {
-    return vkw_vocab_word(&vkw_vocab_sync_mode, (uint32_t)m);
+    return (uint32_t)m < VKW_SYNC_MODE_COUNT ? vkw_sync_mode_words[m] : "unknown";
 }
 
 const char *vkw_peer_name(vkw_peer p)
 {
-    return vkw_vocab_word(&vkw_vocab_peer, (uint32_t)p);
+    return (uint32_t)p < VKW_PEER_COUNT ? vkw_peer_words[p] : "unknown";
 }
 
 bool vkw_sync_mode_uses_fences(vkw_sync_mode m)

@@ -25,12 +25,16 @@ typedef enum vkw_sync_mode {
     VKW_SYNC_GPU_CHAIN,      /* both sides pre-submit wait->signal batches; no host in the loop */
     VKW_SYNC_MODE_COUNT
 } vkw_sync_mode;
-const char *vkw_sync_mode_name(vkw_sync_mode m); /* "os", "host-timeline", ... */
+/* The modes' words, in the order of vkw_sync_mode: written here, once, and
+ * taken into the report's vocabulary (report/report_vocab.c). */
+extern const char *const vkw_sync_mode_words[VKW_SYNC_MODE_COUNT];
+const char *vkw_sync_mode_name(vkw_sync_mode m); /* "os", "host-timeline", ...; "unknown" */
 /* Whether the mode's objects are fences (else semaphores; none for os). */
 bool vkw_sync_mode_uses_fences(vkw_sync_mode m);
 
 typedef enum vkw_peer { VKW_PEER_PROCESS, VKW_PEER_THREAD, VKW_PEER_COUNT } vkw_peer;
-const char *vkw_peer_name(vkw_peer p); /* "process", "thread" */
+extern const char *const vkw_peer_words[VKW_PEER_COUNT]; /* in the order of vkw_peer */
+const char *vkw_peer_name(vkw_peer p);                   /* "process", "thread"; "unknown" */
 
 /* One side. The pinging side signals A and waits for B; the ponging side waits
  * for A and signals B. Semaphores and fences belong to the side that created

@@ -5,7 +5,9 @@
  * it; tests/e2e_options.py holds the README's option tables and
  * schema/vkwin32h-check-config.schema.json to it. The command line's own
  * options (--json, --help, ...) are described with the same vkw_option.
- * Owns: vkw_bench_options' defaults. May include base/, vk/ and bench/. */
+ * Owns: vkw_bench_options' defaults. In src/report/ beside the options'
+ * struct (bench_report.h): a report read back takes its defaults from here
+ * too. May include base/, platform/, vk/ and report/. */
 #ifndef VKW_BENCH_OPTIONS_H
 #define VKW_BENCH_OPTIONS_H
 
@@ -13,7 +15,7 @@
 #include <stdint.h>
 
 #include "base/status.h"
-#include "bench.h"
+#include "bench_report.h"
 
 typedef enum vkw_option_type {
     VKW_OPTION_FLAG,  /* argv: no value; a config: true or false */

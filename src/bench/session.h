@@ -1,15 +1,16 @@
-/* What the bench's parts share inside libvkw: the run's context and the
- * request/reply helpers of the parent. Not part of the library's interface. */
-#ifndef VKW_BENCH_INTERNAL_H
-#define VKW_BENCH_INTERNAL_H
+/* The parent's session with its child: what the memory half (bench.c) and
+ * the round-trip half (bench_sync.c) of a bench share, the run's context and
+ * the child's start, stop, requests and failure. Inside libvkw only. */
+#ifndef VKW_BENCH_SESSION_H
+#define VKW_BENCH_SESSION_H
 
-#include "bench.h"
-#include "vk/device.h"
-#include "vk/instance.h"
-#include "pattern.h"
+#include "base/pattern.h"
 #include "platform/platform.h"
 #include "protocol.h"
+#include "report/bench_report.h"
 #include "report/report.h"
+#include "vk/device.h"
+#include "vk/instance.h"
 
 /* Everything one bench run holds; released in one place (bench_close). */
 typedef struct bench_ctx {
@@ -29,6 +30,12 @@ typedef struct bench_ctx {
     uint32_t names; /* NT names given out */
 } bench_ctx;
 
+/* Starts the child and has it open the run's device (c->dev): the session's
+ * start. Its end, vkw_bench_session_stop, asks the child to quit (or kills
+ * it), reaps it and closes the channel; safe when it never started. */
+vkw_status vkw_bench_session_start(bench_ctx *c, vkw_error *err);
+void vkw_bench_session_stop(bench_ctx *c);
+
 /* One request, one reply within reply_ms; any failure ends the child's part. */
 vkw_status vkw_bench_request(bench_ctx *c, const void *msg, size_t len, const vkw_handle *handles,
                              uint32_t handle_count, vkw_msg_type reply_type, void *reply,
@@ -43,10 +50,10 @@ void vkw_bench_progress(bench_ctx *c, const char *step, const char *fmt, ...)
 #endif
     ;
 
+/* The child's count of its open handles. */
+vkw_status vkw_bench_child_handle_count(bench_ctx *c, uint32_t *out, vkw_error *err);
+
 /* A fresh name for a named NT handle: "Local\\vkwin32h-<pid>-<n>". */
 void vkw_bench_nt_name(bench_ctx *c, char *buf, size_t len);
-
-/* The round-trip half of the bench (bench_sync.c). */
-vkw_status vkw_bench_sync_run(bench_ctx *c, vkw_error *err);
 
 #endif

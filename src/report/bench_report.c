@@ -1,0 +1,87 @@
+/* The bench's results in the report model (see bench_report.h): their names,
+ * what is derived from a result, and their release. */
+#include "bench_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_vocab.h"
+
+const char *vkw_scenario_kind_name(vkw_scenario_kind k)
+{
+    switch (k) {
+    case VKW_SCENARIO_BUFFER_MAP: return "buffer-map";
+    case VKW_SCENARIO_BUFFER_COPY: return "buffer-copy";
+    case VKW_SCENARIO_IMAGE_COPY: return "image-copy";
+    case VKW_SCENARIO_KIND_COUNT: break;
+    }
+    return "unknown";
+}
+
+static const char *const fault_names[] = {
+    "none",        "child-abort", "child-hang", "stale-handle",  "foreign-handle",
+    "lost-signal", "leak",        "flip-byte",  "invalid-usage", "double-round-trips"};
+
+const char *vkw_fault_name(vkw_fault f)
+{
+    return (size_t)f < sizeof fault_names / sizeof fault_names[0] ? fault_names[f] : "unknown";
+}
+
+bool vkw_fault_parse(const char *name, vkw_fault *out)
+{
+    for (size_t k = 0; k < sizeof fault_names / sizeof fault_names[0]; k++)
+        if (strcmp(name, fault_names[k]) == 0) {
+            *out = (vkw_fault)k;
+            return true;
+        }
+    return false;
+}
+
+const char *vkw_phase_name(vkw_phase p)
+{
+    return vkw_vocab_word(&vkw_vocab_phase, (uint32_t)p);
+}
+
+const char *vkw_outcome_name(vkw_outcome o)
+{
+    return vkw_vocab_word(&vkw_vocab_outcome, (uint32_t)o);
+}
+
+const vkw_handle_type *vkw_sync_result_type(const vkw_sync_result *r)
+{
+    if (r->type_index < 0)
+        return NULL;
+    return vkw_sync_mode_uses_fences(r->mode) ? &vkw_fence_handle_types[r->type_index]
+                                              : &vkw_semaphore_handle_types[r->type_index];
+}
+
+double vkw_memory_scenario_gbps(const vkw_memory_scenario *sc, vkw_phase verify)
+{
+    const vkw_summary *sm = &sc->phase_us[verify];
+    return sm->count && sm->median > 0 ? (double)sc->desc.size / (sm->median * 1e3) : 0;
+}
+
+uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc)
+{
+    uint32_t n = 0;
+    if (sc->parent_counted && sc->parent_handles_after > sc->parent_handles_before)
+        n += sc->parent_handles_after - sc->parent_handles_before;
+    if (sc->child_counted && sc->child_handles_after > sc->child_handles_before)
+        n += sc->child_handles_after - sc->child_handles_before;
+    return n;
+}
+
+void vkw_bench_report_free(vkw_bench_report *b)
+{
+    for (uint32_t i = 0; i < b->sync_count; i++) {
+        free(b->sync[i].samples);
+        free(b->sync[i].repeat_p50);
+        free(b->sync[i].repeat_p99);
+    }
+    free(b->sync);
+    b->sync = NULL;
+    b->sync_count = 0;
+    free(b->scenarios);
+    b->scenarios = NULL;
+    b->scenario_count = 0;
+}
