@@ -599,6 +599,22 @@ def test_bench_statistics_match_python_on_raw_samples():
         got = {(b["from_ns"], b["below_ns"]): b["count"] for b in x["histogram"]}
         check(got == want, f"{what}: histogram buckets {sorted(got.items())[:6]} vs "
                            f"{sorted(want.items())[:6]}")
+        # The modes cut the sorted samples into runs, lowest first: each run's
+        # count, share, ends and median are those of its samples.
+        modes = x.get("modes") or []
+        check(1 <= len(modes) <= 4, f"{what}: one to four modes: {modes}")
+        at = 0
+        for m in modes:
+            run = s[at:at + m["count"]]
+            check(run and m["min_ns"] == run[0] and m["max_ns"] == run[-1]
+                  and m["median_ns"] == statistics.median(run)
+                  and math.isclose(m["share"], len(run) / len(s), rel_tol=1e-12),
+                  f"{what}: mode {m} is the run s[{at}:{at + m['count']}] of the samples")
+            at += m["count"]
+        check(at == len(s), f"{what}: the modes hold every sample: {at} of {len(s)}")
+        meds = [m["median_ns"] for m in modes]
+        check(all(b >= 1.2 * a for a, b in zip(meds, meds[1:])),
+              f"{what}: neighbouring modes at least 1.2 times apart: {meds}")
 
 
 def test_bench_os_round_trips_only_pass_showing_what_ran():

@@ -120,6 +120,23 @@ static void modes_of_a_noisy_single_mode_is_one(void)
             }
 }
 
+/* Two tight clusters 10 % apart, with a clear valley between them: the fine
+ * structure of one behaviour, not two modes; 30 % apart, two. */
+static void modes_closer_than_the_separation_are_one(void)
+{
+    const double share[] = {0.5, 0.5}, near_ns[] = {10000, 11000}, far_ns[] = {10000, 13000},
+                 sd[] = {0.01, 0.01};
+    vkw_modes m;
+    if (modes_of_mixture(7, 5000, 2, share, near_ns, sd, &m) != 0)
+        return;
+    CHECK(m.count == 1 && m.mode[0].count == 5000);
+    if (modes_of_mixture(7, 5000, 2, share, far_ns, sd, &m) != 0)
+        return;
+    CHECK(m.count == 2);
+    if (m.count == 2)
+        CHECK(near(m.mode[0].median, 10000, 200) && near(m.mode[1].median, 13000, 260));
+}
+
 static void modes_of_few_samples_claim_nothing(void)
 {
     const double share[] = {0.5, 0.5}, ns[] = {1000, 8000}, sd[] = {0.01, 0.01};
@@ -146,9 +163,8 @@ int main(int argc, char **argv)
 {
     static const check_case cases[] = {
 #define CASE(fn) {#fn, fn}
-        CASE(modes_half_5_5_us_half_8_us_are_two),
-        CASE(modes_of_unequal_and_three_way_mixtures),
-        CASE(modes_of_a_noisy_single_mode_is_one),
+        CASE(modes_half_5_5_us_half_8_us_are_two), CASE(modes_of_unequal_and_three_way_mixtures),
+        CASE(modes_of_a_noisy_single_mode_is_one), CASE(modes_closer_than_the_separation_are_one),
         CASE(modes_of_few_samples_claim_nothing),
 #undef CASE
     };

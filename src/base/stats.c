@@ -80,6 +80,7 @@ void vkw_distribution_of(double *samples, size_t n, vkw_distribution *out)
     out->p999 = percentile(samples, n, 0.999);
     out->mean = mean;
     out->stddev = n > 1 ? sqrt(sq / (double)(n - 1)) : 0;
+    vkw_modes_of(samples, n, &out->modes);
 }
 
 /* Arrangements of n x's and m y's with each U from 0 to n*m, divided by
@@ -285,6 +286,13 @@ static void side_starts(const mode_histogram *h, const double *sorted, size_t n,
     start[ncuts + 1] = n;
 }
 
+/* The median of sorted[a, b), which is not empty. */
+static double side_median(const double *sorted, size_t a, size_t b)
+{
+    size_t c = b - a;
+    return c % 2 ? sorted[a + c / 2] : (sorted[a + c / 2 - 1] + sorted[a + c / 2]) / 2;
+}
+
 void vkw_modes_of(double *samples, size_t n, vkw_modes *out)
 {
     mode_histogram h;
@@ -341,6 +349,24 @@ void vkw_modes_of(double *samples, size_t n, vkw_modes *out)
                              : small;
             remove_cut(cuts, &ncuts, k);
         }
+        /* 5. neighbours closer than VKW_MODE_MIN_SEPARATION are one mode */
+        while (ncuts) {
+            side_starts(&h, samples, n, cuts, ncuts, start);
+            uint32_t closest = 0;
+            double closest_ratio = INFINITY;
+            for (uint32_t k = 0; k < ncuts; k++) {
+                double lo = side_median(samples, start[k], start[k + 1]);
+                double hi = side_median(samples, start[k + 1], start[k + 2]);
+                double r = lo > 0 ? hi / lo : INFINITY;
+                if (r < closest_ratio) {
+                    closest_ratio = r;
+                    closest = k;
+                }
+            }
+            if (closest_ratio >= VKW_MODE_MIN_SEPARATION)
+                break;
+            remove_cut(cuts, &ncuts, closest);
+        }
     }
     side_starts(&h, samples, n, cuts, ncuts, start);
     for (uint32_t m = 0; m <= ncuts; m++) {
@@ -350,6 +376,6 @@ void vkw_modes_of(double *samples, size_t n, vkw_modes *out)
         o->share = (double)c / (double)n;
         o->min = samples[a];
         o->max = samples[a + c - 1];
-        o->median = c % 2 ? samples[a + c / 2] : (samples[a + c / 2 - 1] + samples[a + c / 2]) / 2;
+        o->median = side_median(samples, a, a + c);
     }
 }

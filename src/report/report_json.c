@@ -507,6 +507,18 @@ static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sy
         num(w, bk, "below_ns", below);
         num(w, bk, "count", d->histogram[k]);
     }
+    /* The clear modes (vkw_modes_of): one when the latencies gather around one
+     * value; two or more are what a p50 alone would hide. */
+    cJSON *ms = d->count ? add_arr(w, o, "modes") : NULL;
+    for (uint32_t k = 0; ms && k < d->modes.count; k++) {
+        const vkw_mode *m = &d->modes.mode[k];
+        cJSON *mo = push_obj(w, ms);
+        num(w, mo, "count", m->count);
+        num(w, mo, "share", m->share);
+        num(w, mo, "median_ns", m->median);
+        num(w, mo, "min_ns", m->min);
+        num(w, mo, "max_ns", m->max);
+    }
     if (r->baseline >= 0 && r->outcome == VKW_OUTCOME_PASSED) {
         const vkw_sync_result *base = &b->sync[r->baseline];
         cJSON *ra = add_obj(w, o, "ratio_to_best_baseline");

@@ -556,6 +556,17 @@ static void sync_result(rp *c, const cJSON *o, vkw_sync_result *r)
             }
         }
     }
+    cJSON_ArrayForEach(e, at(o, "modes"))
+    {
+        if (d->modes.count == VKW_MODES_MAX)
+            break;
+        vkw_mode *m = &d->modes.mode[d->modes.count++];
+        m->count = u32(e, "count");
+        m->share = real(e, "share");
+        m->median = real(e, "median_ns");
+        m->min = real(e, "min_ns");
+        m->max = real(e, "max_ns");
+    }
     const cJSON *ra = at(o, "ratio_to_best_baseline");
     r->baseline = -1;
     r->ratio_p50 = real(ra, "p50");
