@@ -218,6 +218,19 @@ static void identity(jw *w, cJSON *d, const vkw_device_report *dev, vkw_os os)
     }
 }
 
+/* The extensions of a fixed list, each with its name, whether the driver has
+ * it (under the key `have`) and its spec version (0: absent). */
+static void extension_list(jw *w, cJSON *arr, const char *const *names, const uint32_t *versions,
+                           size_t n, const char *have)
+{
+    for (size_t i = 0; arr && i < n; i++) {
+        cJSON *e = push_obj(w, arr);
+        str(w, e, "name", names[i]);
+        boolean(w, e, have, versions[i] != 0);
+        num(w, e, "spec_version", versions[i]);
+    }
+}
+
 static void topology(jw *w, cJSON *d, const vkw_device_report *dev)
 {
     cJSON *qa = add_arr(w, d, "queue_families");
@@ -245,13 +258,8 @@ static void topology(jw *w, cJSON *d, const vkw_device_report *dev)
     }
     cJSON *ext = add_obj(w, d, "extensions");
     num(w, ext, "total", dev->extension_count);
-    cJSON *ea = ext ? add_arr(w, ext, "external") : NULL;
-    for (size_t i = 0; ea && i < VKW_RELEVANT_EXTENSION_COUNT; i++) {
-        cJSON *e = push_obj(w, ea);
-        str(w, e, "name", vkw_relevant_device_extensions[i]);
-        boolean(w, e, "present", dev->relevant_extension_version[i] != 0);
-        num(w, e, "spec_version", dev->relevant_extension_version[i]);
-    }
+    extension_list(w, ext ? add_arr(w, ext, "external") : NULL, vkw_relevant_device_extensions,
+                   dev->relevant_extension_version, VKW_RELEVANT_EXTENSION_COUNT, "present");
     cJSON *f = add_obj(w, d, "features");
     boolean(w, f, "timeline_semaphore", dev->timeline_semaphore);
     str(w, f, "timeline_semaphore_source", dev->timeline_semaphore_source);
@@ -330,13 +338,9 @@ static void instance(jw *w, cJSON *root, const vkw_report *r)
         version(w, in, "api_version", r->instance_api_version);
     else
         null(w, in, "api_version");
-    cJSON *ce = in ? add_arr(w, in, "capability_extensions") : NULL;
-    for (size_t i = 0; ce && i < VKW_INSTANCE_CAP_EXTENSION_COUNT; i++) {
-        cJSON *e = push_obj(w, ce);
-        str(w, e, "name", vkw_instance_capability_extensions[i]);
-        boolean(w, e, "offered", r->instance_cap_extension_version[i] != 0);
-        num(w, e, "spec_version", r->instance_cap_extension_version[i]);
-    }
+    extension_list(w, in ? add_arr(w, in, "capability_extensions") : NULL,
+                   vkw_instance_capability_extensions, r->instance_cap_extension_version,
+                   VKW_INSTANCE_CAP_EXTENSION_COUNT, "offered");
     cJSON *ee = in ? add_arr(w, in, "enabled_extensions") : NULL;
     for (uint32_t i = 0; ee && i < r->enabled_extension_count; i++)
         push_str(w, ee, r->enabled_extensions[i]);
