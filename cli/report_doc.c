@@ -129,6 +129,20 @@ static void spaces(vkw_buf *b, size_t n)
 
 /* ---- the document ---- */
 
+/* The mark of a row that is a note under the row before it. */
+static const char note_mark[] = "\x1f";
+
+static bool compact_text(const vkw_doc *d)
+{
+    return d->compact && d->format == VKW_RENDER_TEXT;
+}
+
+/* Compact text: the columns a block is indented by under its heading. */
+static size_t indent_of(const vkw_doc *d)
+{
+    return compact_text(d) && d->level > 1 ? 2 * (size_t)(d->level - 1) : 0;
+}
+
 void vkw_doc_init(vkw_doc *d, vkw_render_format format)
 {
     memset(d, 0, sizeof *d);
@@ -191,10 +205,17 @@ void vkw_doc_heading(vkw_doc *d, int level, const char *fmt, ...)
     const char *s = format_into(&tmp, fmt, ap);
     va_end(ap);
     d->failed |= tmp.failed;
+    d->level = level;
     switch (d->format) {
     case VKW_RENDER_TEXT: {
         if (level > 1)
             vkw_buf_puts(&d->out, "\n");
+        if (d->compact) {
+            spaces(&d->out, level > 2 ? 2 * (size_t)(level - 2) : 0);
+            put(d, s);
+            vkw_buf_puts(&d->out, "\n");
+            break;
+        }
         put(d, s);
         vkw_buf_puts(&d->out, "\n");
         if (level <= 2) {
@@ -235,6 +256,15 @@ void vkw_doc_field(vkw_doc *d, const char *key, const char *fmt, ...)
     d->in_fields = true;
     switch (d->format) {
     case VKW_RENDER_TEXT: {
+        if (d->compact) {
+            size_t kw = display_width(key), want = d->key_width > 0 ? (size_t)d->key_width : 0;
+            spaces(&d->out, indent_of(d));
+            put(d, key);
+            spaces(&d->out, (want > kw ? want - kw : 0) + 1);
+            put(d, s);
+            vkw_buf_puts(&d->out, "\n");
+            break;
+        }
         /* Keys padded to one column so the values line up under each other. */
         size_t w = display_width(key) + 1;
         vkw_buf_puts(&d->out, "  ");
@@ -246,9 +276,9 @@ void vkw_doc_field(vkw_doc *d, const char *key, const char *fmt, ...)
         break;
     }
     case VKW_RENDER_MARKDOWN:
-        vkw_buf_puts(&d->out, "- **");
+        vkw_buf_puts(&d->out, *key ? "- **" : "  ");
         put(d, key);
-        vkw_buf_puts(&d->out, ":** ");
+        vkw_buf_puts(&d->out, *key ? ":** " : "");
         put(d, s);
         vkw_buf_puts(&d->out, "\n");
         break;
@@ -278,6 +308,7 @@ void vkw_doc_para(vkw_doc *d, const char *tone, const char *fmt, ...)
     switch (d->format) {
     case VKW_RENDER_TEXT:
         vkw_buf_puts(&d->out, "\n");
+        spaces(&d->out, indent_of(d));
         put(d, s);
         vkw_buf_puts(&d->out, "\n");
         break;
@@ -299,6 +330,40 @@ void vkw_doc_para(vkw_doc *d, const char *tone, const char *fmt, ...)
         break;
     }
     vkw_buf_free(&tmp);
+}
+
+void vkw_doc_line(vkw_doc *d, const char *fmt, ...)
+{
+    vkw_doc_flush(d);
+    vkw_buf tmp = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = format_into(&tmp, fmt, ap);
+    va_end(ap);
+    d->failed |= tmp.failed;
+    switch (d->format) {
+    case VKW_RENDER_TEXT:
+        spaces(&d->out, indent_of(d));
+        put(d, s);
+        vkw_buf_puts(&d->out, "\n");
+        break;
+    case VKW_RENDER_MARKDOWN:
+        put(d, s);
+        vkw_buf_puts(&d->out, "\n\n");
+        break;
+    case VKW_RENDER_HTML:
+        vkw_buf_puts(&d->out, "<p>");
+        put(d, s);
+        vkw_buf_puts(&d->out, "</p>\n");
+        break;
+    }
+    vkw_buf_free(&tmp);
+}
+
+void vkw_doc_section_end(vkw_doc *d)
+{
+    vkw_doc_flush(d);
+    d->level = 1;
 }
 
 void vkw_doc_raw(vkw_doc *d, const char *s)
@@ -360,6 +425,29 @@ void vkw_doc_row(vkw_doc *d, const char *mark)
     t->row_cells = 0;
 }
 
+void vkw_doc_table_bare(vkw_doc *d)
+{
+    d->table.bare = true;
+}
+
+void vkw_doc_note(vkw_doc *d, const char *fmt, ...)
+{
+    vkw_table_draft *t = &d->table;
+    if (!t->open)
+        return;
+    vkw_buf tmp = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = format_into(&tmp, fmt, ap);
+    va_end(ap);
+    d->failed |= tmp.failed;
+    finish_row(d);
+    add_string(d, note_mark);
+    add_string(d, s);
+    t->row_cells = 1;
+    vkw_buf_free(&tmp);
+}
+
 void vkw_doc_cell(vkw_doc *d, const char *fmt, ...)
 {
     vkw_table_draft *t = &d->table;
@@ -385,6 +473,11 @@ static const char *cell(const vkw_table_draft *t, size_t ncols, size_t r, int c)
     return t->cells.data + t->offsets[i];
 }
 
+static bool is_note(const vkw_table_draft *t, size_t ncols, size_t r)
+{
+    return strcmp(cell(t, ncols, r, -1), note_mark) == 0;
+}
+
 static void pad_cell(vkw_doc *d, const char *s, size_t width, char align, bool last)
 {
     size_t w = display_width(s);
@@ -407,16 +500,21 @@ static void table_text(vkw_doc *d, size_t ncols, size_t nrows)
 {
     vkw_table_draft *t = &d->table;
     size_t widths[sizeof t->align] = {0};
+    bool compact = d->compact, header = !(compact && t->bare);
+    size_t indent = compact ? indent_of(d) : 2;
     for (size_t c = 0; c < ncols; c++) {
-        widths[c] = display_width(t->headers[c]);
+        widths[c] = header ? display_width(t->headers[c]) : 0;
         for (size_t r = 0; r < nrows; r++) {
+            if (is_note(t, ncols, r))
+                continue;
             size_t w = display_width(cell(t, ncols, r, (int)c));
             widths[c] = w > widths[c] ? w : widths[c];
         }
     }
-    vkw_buf_puts(&d->out, "\n");
-    for (int pass = 0; pass < 2; pass++) {
-        vkw_buf_puts(&d->out, "  ");
+    if (!compact)
+        vkw_buf_puts(&d->out, "\n");
+    for (int pass = 0; header && pass < (compact ? 1 : 2); pass++) {
+        spaces(&d->out, indent);
         for (size_t c = 0; c < ncols; c++) {
             bool last = c + 1 == ncols;
             if (pass == 0) {
@@ -432,13 +530,19 @@ static void table_text(vkw_doc *d, size_t ncols, size_t nrows)
         vkw_buf_puts(&d->out, "\n");
     }
     for (size_t r = 0; r < nrows; r++) {
+        if (is_note(t, ncols, r)) {
+            spaces(&d->out, indent + 4);
+            put(d, cell(t, ncols, r, 0));
+            vkw_buf_puts(&d->out, "\n");
+            continue;
+        }
         /* A row whose cells before the last are empty from some column on (a
          * skipped result: no figures, a reason) moves the last cell left to
          * that column, which keeps such rows readable within the width. */
         size_t first_empty = ncols - 1;
         while (first_empty > 0 && !*cell(t, ncols, r, (int)first_empty - 1))
             first_empty--;
-        vkw_buf_puts(&d->out, "  ");
+        spaces(&d->out, indent);
         for (size_t c = 0; c < ncols; c++) {
             if (c >= first_empty && c + 1 < ncols)
                 continue;
@@ -466,6 +570,14 @@ static void table_markdown(vkw_doc *d, size_t ncols, size_t nrows)
     vkw_buf_puts(&d->out, "\n");
     for (size_t r = 0; r < nrows; r++) {
         vkw_buf_puts(&d->out, "|");
+        if (is_note(t, ncols, r)) {
+            vkw_buf_puts(&d->out, " ");
+            put(d, cell(t, ncols, r, 0));
+            for (size_t c = 0; c < ncols; c++)
+                vkw_buf_puts(&d->out, " |");
+            vkw_buf_puts(&d->out, "\n");
+            continue;
+        }
         for (size_t c = 0; c < ncols; c++) {
             const char *s = cell(t, ncols, r, (int)c);
             bool strong = (int)c == t->outcome_col && strcmp(cell(t, ncols, r, -1), "failed") == 0;
@@ -492,6 +604,12 @@ static void table_html(vkw_doc *d, size_t ncols, size_t nrows)
     vkw_buf_puts(&d->out, "</tr></thead>\n<tbody>\n");
     for (size_t r = 0; r < nrows; r++) {
         const char *mark = cell(t, ncols, r, -1);
+        if (is_note(t, ncols, r)) {
+            vkw_buf_printf(&d->out, "<tr class=\"note\"><td colspan=\"%u\">", (unsigned)ncols);
+            put(d, cell(t, ncols, r, 0));
+            vkw_buf_puts(&d->out, "</td></tr>\n");
+            continue;
+        }
         if (*mark) {
             vkw_buf_puts(&d->out, "<tr class=\"row-");
             put_class(&d->out, mark);
