@@ -3,6 +3,7 @@
  * back (vkw_report_parse), all through the document writer (report_doc.h). */
 #include "render_text.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +19,18 @@ const char *vkw_shown(const char *s)
     static unsigned next;
     char *buf = ring[next++ % 8];
     return vkw_text_escape(s, buf, sizeof ring[0]);
+}
+
+/* A figure settled to 12 significant digits before it is printed: the JSON
+ * keeps 15, so a figure read back from a report, a bit off the run's own in
+ * its last binary digit, prints as the run printed it even where it lies on
+ * a rounding boundary (a median of two samples: 121.05 us). */
+static double settled(double v)
+{
+    if (v == 0 || !isfinite(v))
+        return v;
+    double scale = pow(10.0, 11.0 - floor(log10(fabs(v))));
+    return isfinite(v * scale) && scale > 0 ? round(v * scale) / scale : v;
 }
 
 static const char *bytes(uint64_t n, char *buf, size_t len)
@@ -278,7 +291,7 @@ static void device(vkw_doc *d, const vkw_report *r, const vkw_device_report *dev
 static void probe_doc(vkw_doc *d, const vkw_report *r, bool verbose)
 {
     char a[48], b[48];
-    vkw_doc_heading(d, 1, "%s %s probe on %s, %s", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->os,
+    vkw_doc_heading(d, 1, "%s %s %s on %s, %s", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->command, r->os,
                     r->generated_at);
     d->key_width = 10;
     if (!r->loader_loaded) {
@@ -312,7 +325,7 @@ static void probe_doc(vkw_doc *d, const vkw_report *r, bool verbose)
         vkw_doc_field(d, "Validation", "%u errors, %u other errors, %u warnings",
                       r->debug.validation_errors, r->debug.other_errors, r->debug.warnings);
     vkw_doc_field(d, "Devices", "%u found, %u probed in %.1f ms", r->physical_device_count,
-                  r->device_count, r->total_ms);
+                  r->device_count, settled(r->total_ms));
     for (uint32_t i = 0; i < r->device_count; i++)
         device(d, r, &r->devices[i], verbose);
     vkw_doc_section_end(d);
@@ -325,6 +338,7 @@ static void probe_doc(vkw_doc *d, const vkw_report *r, bool verbose)
 /* A duration given in microseconds, in a unit that keeps it short. */
 static const char *dur(double us, char *buf, size_t len)
 {
+    us = settled(us);
     if (us < 1000.0)
         snprintf(buf, len, "%.1fus", us);
     else if (us < 1e6)
@@ -334,9 +348,16 @@ static const char *dur(double us, char *buf, size_t len)
     return buf;
 }
 
+/* A phase's median; a phase that no iteration of a failed scenario reached
+ * has none, not one of 0. */
+static const char *median(const vkw_summary *s, char *buf, size_t len)
+{
+    return s->count ? dur(s->median, buf, len) : "not measured";
+}
+
 static const char *rate(const vkw_memory_scenario *sc, vkw_phase p, char *buf, size_t len)
 {
-    double g = vkw_memory_scenario_gbps(sc, p);
+    double g = settled(vkw_memory_scenario_gbps(sc, p));
     if (g > 0)
         snprintf(buf, len, "%.2f", g);
     else
@@ -371,9 +392,9 @@ static void scenario_row(vkw_doc *d, const vkw_memory_scenario *sc, bool verbose
     static const vkw_phase shown[] = {VKW_PHASE_ALLOCATE, VKW_PHASE_EXPORT, VKW_PHASE_TRANSFER,
                                       VKW_PHASE_IMPORT, VKW_PHASE_CHILD_READ};
     for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
-        vkw_doc_cell(d, "%s", dur(p[shown[i]].median, t[i], sizeof t[i]));
+        vkw_doc_cell(d, "%s", median(&p[shown[i]], t[i], sizeof t[i]));
     vkw_doc_cell(d, "%s", rate(sc, VKW_PHASE_CHILD_VERIFY, t[5], sizeof t[5]));
-    vkw_doc_cell(d, "%s", dur(p[VKW_PHASE_PARENT_READ].median, t[6], sizeof t[6]));
+    vkw_doc_cell(d, "%s", median(&p[VKW_PHASE_PARENT_READ], t[6], sizeof t[6]));
     vkw_doc_cell(d, "%s", rate(sc, VKW_PHASE_PARENT_VERIFY, t[7], sizeof t[7]));
     vkw_doc_cell(d, "%s", leaked ? "LEAK" : sc->parent_counted && sc->child_counted ? "0" : "?");
     if (sc->outcome == VKW_OUTCOME_FAILED)
@@ -408,13 +429,19 @@ static void scenario_row(vkw_doc *d, const vkw_memory_scenario *sc, bool verbose
     vkw_doc_note(d, "handles open: parent %s, child %s", counts[0], counts[1]);
 }
 
+/* What a round trip goes through: the OS primitive, else the handle type,
+ * else nothing but the one process. */
+static const char *through(const vkw_sync_result *r)
+{
+    if (r->mode == VKW_SYNC_OS)
+        return vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind);
+    return vkw_sync_result_type(r) ? vkw_sync_result_type(r)->name : "in-process";
+}
+
 static void round_trips_doc(vkw_doc *d, const vkw_bench_report *b, bool verbose);
 
-static void bench_doc(vkw_doc *d, const vkw_report *r, bool verbose)
+void vkw_render_bench_doc(vkw_doc *d, const vkw_report *r, const vkw_bench_report *b, bool verbose)
 {
-    const vkw_bench_report *b = r->bench;
-    vkw_doc_heading(d, 1, "%s %s bench on %s, %s", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->os,
-                    r->generated_at);
     d->key_width = 10;
     const vkw_device_report *dev = &r->devices[b->device_index];
     vkw_doc_field(d, "Device", "%u  %s", dev->index, dev->name);
@@ -458,7 +485,7 @@ static void bench_doc(vkw_doc *d, const vkw_report *r, bool verbose)
                      b->skipped, b->not_run);
     round_trips_doc(d, b, verbose);
     vkw_doc_section_end(d);
-    vkw_doc_para(d, NULL, "bench done in %.2f s", b->bench_ms / 1000.0);
+    vkw_doc_para(d, NULL, "bench done in %.2f s", settled(b->bench_ms / 1000.0));
 }
 
 /* Nanoseconds, short. */
@@ -470,17 +497,11 @@ static const char *ns_text(double ns, char *buf, size_t len)
 static void round_trip_row(vkw_doc *d, const vkw_bench_report *b, const vkw_sync_result *r,
                            bool verbose)
 {
-    char what[40], t[6][24];
-    if (r->mode == VKW_SYNC_OS)
-        snprintf(what, sizeof what, "%s", vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind));
-    else if (vkw_sync_result_type(r))
-        snprintf(what, sizeof what, "%s", vkw_sync_result_type(r)->name);
-    else
-        snprintf(what, sizeof what, "in-process");
+    char t[6][24];
     const char *outcome = vkw_outcome_name(r->outcome);
     vkw_doc_row(d, outcome);
     vkw_doc_cell(d, "%s", vkw_sync_mode_name(r->mode));
-    vkw_doc_cell(d, "%s", what);
+    vkw_doc_cell(d, "%s", through(r));
     vkw_doc_cell(d, "%s", vkw_peer_name(r->peer));
     vkw_doc_cell(d, "%s", outcome);
     if (r->outcome != VKW_OUTCOME_PASSED) {
@@ -496,7 +517,7 @@ static void round_trip_row(vkw_doc *d, const vkw_bench_report *b, const vkw_sync
     vkw_doc_cell(d, "%s", ns_text(rt->p999, t[3], sizeof t[3]));
     vkw_doc_cell(d, "%s", ns_text(rt->max, t[4], sizeof t[4]));
     if (r->baseline >= 0)
-        vkw_doc_cell(d, "%.2fx %s", r->ratio_p50,
+        vkw_doc_cell(d, "%.2fx %s", settled(r->ratio_p50),
                      vkw_pingpong_kind_name((vkw_os_pingpong_kind)b->sync[r->baseline].os_kind));
     else
         vkw_doc_cell(d, "%s", "-");
@@ -527,7 +548,7 @@ static void round_trips_doc(vkw_doc *d, const vkw_bench_report *b, bool verbose)
                     "Round trips (%u timed after %u warm-up; GPU chains: %u chains, mean per "
                     "round; clock resolution %llu ns, a read costs %.0f ns)",
                     b->options.round_trips, b->options.warmup, VKW_BENCH_CHAINS,
-                    (unsigned long long)b->timer_resolution_ns, b->timer_overhead_ns);
+                    (unsigned long long)b->timer_resolution_ns, settled(b->timer_overhead_ns));
     vkw_doc_table(d, "vkw-round-trips", "llllrrrrrl", headers, 3);
     for (uint32_t i = 0; i < b->sync_count; i++)
         round_trip_row(d, b, &b->sync[i], verbose);
@@ -535,13 +556,23 @@ static void round_trips_doc(vkw_doc *d, const vkw_bench_report *b, bool verbose)
     vkw_doc_section_end(d);
     vkw_doc_line(d, "%u passed, %u failed, %u skipped, %u not run", b->sync_passed, b->sync_failed,
                  b->sync_skipped, b->sync_not_run);
+    if (d->format != VKW_RENDER_HTML || !b->sync_passed)
+        return;
+    vkw_doc_heading(d, 3, "Latency plots");
+    vkw_doc_raw(d, "<div class=\"plots\">\n");
+    for (uint32_t i = 0; i < b->sync_count; i++)
+        if (b->sync[i].outcome == VKW_OUTCOME_PASSED)
+            vkw_html_round_trip_plots(d, &b->sync[i], through(&b->sync[i]));
+    vkw_doc_raw(d, "</div>\n");
 }
 
 void vkw_render_doc(vkw_doc *d, const vkw_report *r, bool verbose)
 {
-    if (r->bench)
-        bench_doc(d, r, verbose);
-    else
+    if (r->bench) {
+        vkw_doc_heading(d, 1, "%s %s %s on %s, %s", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->command,
+                        r->os, r->generated_at);
+        vkw_render_bench_doc(d, r, r->bench, verbose);
+    } else
         probe_doc(d, r, verbose);
     vkw_doc_flush(d);
 }

@@ -683,15 +683,6 @@ bool vkw_jnum(const cJSON *o, const char *key, double *out)
     return true;
 }
 
-bool vkw_jbool(const cJSON *o, const char *key, bool *out)
-{
-    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-    if (!cJSON_IsBool(v))
-        return false;
-    *out = cJSON_IsTrue(v);
-    return true;
-}
-
 const char *vkw_fmt_ns(double ns, bool ascii, char *buf, size_t len)
 {
     static const char *const units[] = {"ns", "\xC2\xB5s", "ms", "s"};

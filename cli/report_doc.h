@@ -88,16 +88,16 @@ const cJSON *vkw_jobj(const cJSON *o, const char *key);
 const cJSON *vkw_jarr(const cJSON *o, const char *key);
 const char *vkw_jstr(const cJSON *o, const char *key);
 bool vkw_jnum(const cJSON *o, const char *key, double *v);
-bool vkw_jbool(const cJSON *o, const char *key, bool *v);
 
 /* A duration in nanoseconds with three significant digits in the unit that
  * keeps it short: "850 ns", "12.3 µs", "1.03 ms" (ascii, for plain text: "12.3us"). */
 const char *vkw_fmt_ns(double ns, bool ascii, char *buf, size_t len);
 
 /* HTML: the page around the document, and the two plots of one round-trip
- * result (a passed element of bench.round_trips.results). */
+ * result that passed (through: its OS primitive or handle type). */
 void vkw_html_begin(vkw_doc *d, const char *title);
 void vkw_html_end(vkw_doc *d);
-void vkw_html_round_trip_plots(vkw_doc *d, const cJSON *result);
+struct vkw_sync_result;
+void vkw_html_round_trip_plots(vkw_doc *d, const struct vkw_sync_result *r, const char *through);
 
 #endif
