@@ -577,12 +577,11 @@ void vkw_render_doc(vkw_doc *d, const vkw_report *r, bool verbose)
     vkw_doc_flush(d);
 }
 
-/* The live text: the walk in compact text, written to f. */
+/* The live text: the walk in text, written to f. */
 static void live_text(FILE *f, const vkw_report *r, bool verbose)
 {
     vkw_doc d;
     vkw_doc_init(&d, VKW_RENDER_TEXT);
-    d.compact = true;
     vkw_render_doc(&d, r, verbose);
     if (d.out.data)
         fputs(d.out.data, f);

@@ -132,15 +132,10 @@ static void spaces(vkw_buf *b, size_t n)
 /* The mark of a row that is a note under the row before it. */
 static const char note_mark[] = "\x1f";
 
-static bool compact_text(const vkw_doc *d)
-{
-    return d->compact && d->format == VKW_RENDER_TEXT;
-}
-
-/* Compact text: the columns a block is indented by under its heading. */
+/* Text: the columns a block is indented by under its heading. */
 static size_t indent_of(const vkw_doc *d)
 {
-    return compact_text(d) && d->level > 1 ? 2 * (size_t)(d->level - 1) : 0;
+    return d->format == VKW_RENDER_TEXT && d->level > 1 ? 2 * (size_t)(d->level - 1) : 0;
 }
 
 void vkw_doc_init(vkw_doc *d, vkw_render_format format)
@@ -208,22 +203,12 @@ void vkw_doc_heading(vkw_doc *d, int level, const char *fmt, ...)
     d->level = level;
     switch (d->format) {
     case VKW_RENDER_TEXT: {
+        /* A blank line before a section, which is indented under the one above. */
         if (level > 1)
             vkw_buf_puts(&d->out, "\n");
-        if (d->compact) {
-            spaces(&d->out, level > 2 ? 2 * (size_t)(level - 2) : 0);
-            put(d, s);
-            vkw_buf_puts(&d->out, "\n");
-            break;
-        }
+        spaces(&d->out, level > 2 ? 2 * (size_t)(level - 2) : 0);
         put(d, s);
         vkw_buf_puts(&d->out, "\n");
-        if (level <= 2) {
-            size_t w = display_width(s);
-            for (size_t i = 0; i < w; i++)
-                vkw_buf_puts(&d->out, level == 1 ? "=" : "-");
-            vkw_buf_puts(&d->out, "\n");
-        }
         break;
     }
     case VKW_RENDER_MARKDOWN:
@@ -256,21 +241,11 @@ void vkw_doc_field(vkw_doc *d, const char *key, const char *fmt, ...)
     d->in_fields = true;
     switch (d->format) {
     case VKW_RENDER_TEXT: {
-        if (d->compact) {
-            size_t kw = display_width(key), want = d->key_width > 0 ? (size_t)d->key_width : 0;
-            spaces(&d->out, indent_of(d));
-            put(d, key);
-            spaces(&d->out, (want > kw ? want - kw : 0) + 1);
-            put(d, s);
-            vkw_buf_puts(&d->out, "\n");
-            break;
-        }
-        /* Keys padded to one column so the values line up under each other. */
-        size_t w = display_width(key) + 1;
-        vkw_buf_puts(&d->out, "  ");
+        /* Keys padded to key_width, so the values line up under each other. */
+        size_t kw = display_width(key), want = d->key_width > 0 ? (size_t)d->key_width : 0;
+        spaces(&d->out, indent_of(d));
         put(d, key);
-        vkw_buf_puts(&d->out, ":");
-        spaces(&d->out, w < 22 ? 22 - w : 1);
+        spaces(&d->out, (want > kw ? want - kw : 0) + 1);
         put(d, s);
         vkw_buf_puts(&d->out, "\n");
         break;
@@ -295,19 +270,14 @@ void vkw_doc_field(vkw_doc *d, const char *key, const char *fmt, ...)
     vkw_buf_free(&tmp);
 }
 
-void vkw_doc_para(vkw_doc *d, const char *tone, const char *fmt, ...)
+/* A paragraph (gap: after a blank line in text) or a line. */
+static void block(vkw_doc *d, const char *tone, bool gap, const char *s)
 {
     vkw_doc_flush(d);
-    vkw_buf tmp = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    const char *s = format_into(&tmp, fmt, ap);
-    va_end(ap);
-    d->failed |= tmp.failed;
     bool failed = tone && strcmp(tone, "failed") == 0;
     switch (d->format) {
     case VKW_RENDER_TEXT:
-        vkw_buf_puts(&d->out, "\n");
+        vkw_buf_puts(&d->out, gap ? "\n" : "");
         spaces(&d->out, indent_of(d));
         put(d, s);
         vkw_buf_puts(&d->out, "\n");
@@ -329,35 +299,36 @@ void vkw_doc_para(vkw_doc *d, const char *tone, const char *fmt, ...)
         vkw_buf_puts(&d->out, "</p>\n");
         break;
     }
+}
+
+static void vblock(vkw_doc *d, const char *tone, bool gap, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 0)))
+#endif
+    ;
+static void vblock(vkw_doc *d, const char *tone, bool gap, const char *fmt, va_list ap)
+{
+    vkw_buf tmp = {0};
+    const char *s = format_into(&tmp, fmt, ap);
+    d->failed |= tmp.failed;
+    block(d, tone, gap, s);
     vkw_buf_free(&tmp);
+}
+
+void vkw_doc_para(vkw_doc *d, const char *tone, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vblock(d, tone, true, fmt, ap);
+    va_end(ap);
 }
 
 void vkw_doc_line(vkw_doc *d, const char *fmt, ...)
 {
-    vkw_doc_flush(d);
-    vkw_buf tmp = {0};
     va_list ap;
     va_start(ap, fmt);
-    const char *s = format_into(&tmp, fmt, ap);
+    vblock(d, NULL, false, fmt, ap);
     va_end(ap);
-    d->failed |= tmp.failed;
-    switch (d->format) {
-    case VKW_RENDER_TEXT:
-        spaces(&d->out, indent_of(d));
-        put(d, s);
-        vkw_buf_puts(&d->out, "\n");
-        break;
-    case VKW_RENDER_MARKDOWN:
-        put(d, s);
-        vkw_buf_puts(&d->out, "\n\n");
-        break;
-    case VKW_RENDER_HTML:
-        vkw_buf_puts(&d->out, "<p>");
-        put(d, s);
-        vkw_buf_puts(&d->out, "</p>\n");
-        break;
-    }
-    vkw_buf_free(&tmp);
 }
 
 void vkw_doc_section_end(vkw_doc *d)
@@ -430,22 +401,33 @@ void vkw_doc_table_bare(vkw_doc *d)
     d->table.bare = true;
 }
 
+/* fmt and its arguments as the table's next string. */
+static void add_formatted(vkw_doc *d, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
+static void add_formatted(vkw_doc *d, const char *fmt, va_list ap)
+{
+    vkw_buf tmp = {0};
+    const char *s = format_into(&tmp, fmt, ap);
+    d->failed |= tmp.failed;
+    add_string(d, s);
+    vkw_buf_free(&tmp);
+}
+
 void vkw_doc_note(vkw_doc *d, const char *fmt, ...)
 {
     vkw_table_draft *t = &d->table;
     if (!t->open)
         return;
-    vkw_buf tmp = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    const char *s = format_into(&tmp, fmt, ap);
-    va_end(ap);
-    d->failed |= tmp.failed;
     finish_row(d);
     add_string(d, note_mark);
-    add_string(d, s);
+    va_list ap;
+    va_start(ap, fmt);
+    add_formatted(d, fmt, ap);
+    va_end(ap);
     t->row_cells = 1;
-    vkw_buf_free(&tmp);
 }
 
 void vkw_doc_cell(vkw_doc *d, const char *fmt, ...)
@@ -453,15 +435,11 @@ void vkw_doc_cell(vkw_doc *d, const char *fmt, ...)
     vkw_table_draft *t = &d->table;
     if (!t->open || t->row_cells < 0 || t->row_cells >= (int)strlen(t->align))
         return;
-    vkw_buf tmp = {0};
     va_list ap;
     va_start(ap, fmt);
-    const char *s = format_into(&tmp, fmt, ap);
+    add_formatted(d, fmt, ap);
     va_end(ap);
-    d->failed |= tmp.failed;
-    add_string(d, s);
     t->row_cells++;
-    vkw_buf_free(&tmp);
 }
 
 /* Cell c of row r (the row's mark is cell -1). */
@@ -500,8 +478,8 @@ static void table_text(vkw_doc *d, size_t ncols, size_t nrows)
 {
     vkw_table_draft *t = &d->table;
     size_t widths[sizeof t->align] = {0};
-    bool compact = d->compact, header = !(compact && t->bare);
-    size_t indent = compact ? indent_of(d) : 2;
+    bool header = !t->bare;
+    size_t indent = indent_of(d);
     for (size_t c = 0; c < ncols; c++) {
         widths[c] = header ? display_width(t->headers[c]) : 0;
         for (size_t r = 0; r < nrows; r++) {
@@ -511,19 +489,11 @@ static void table_text(vkw_doc *d, size_t ncols, size_t nrows)
             widths[c] = w > widths[c] ? w : widths[c];
         }
     }
-    if (!compact)
-        vkw_buf_puts(&d->out, "\n");
-    for (int pass = 0; header && pass < (compact ? 1 : 2); pass++) {
+    if (header) {
         spaces(&d->out, indent);
         for (size_t c = 0; c < ncols; c++) {
             bool last = c + 1 == ncols;
-            if (pass == 0) {
-                pad_cell(d, t->headers[c], widths[c], t->align[c], last);
-            } else {
-                size_t n = last ? display_width(t->headers[c]) : widths[c];
-                for (size_t i = 0; i < n; i++)
-                    vkw_buf_puts(&d->out, "-");
-            }
+            pad_cell(d, t->headers[c], widths[c], t->align[c], last);
             vkw_buf_puts(&d->out, last ? "" : "  ");
         }
         trim_line(&d->out);

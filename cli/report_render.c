@@ -178,7 +178,6 @@ vkw_status vkw_render_report_file(const char *json_path, vkw_render_format forma
     vkw_report r;
     vkw_doc doc;
     vkw_doc_init(&doc, format);
-    doc.compact = true; /* text as the live run says it */
     vkw_status s = vkw_report_parse(json_path, &r, err);
     if (s != VKW_OK)
         goto cleanup_doc;
