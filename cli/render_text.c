@@ -1,5 +1,9 @@
+/* The one walk over a typed report for people: the live text of probe and
+ * bench, and `vkwin32h report`'s text, Markdown and HTML of a report read
+ * back (vkw_report_parse), all through the document writer (report_doc.h). */
 #include "render_text.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,6 +11,7 @@
 #include "vk/names.h"
 #include "base/text_buffer.h"
 #include "report/report_vocab.h"
+#include "report_doc.h"
 
 const char *vkw_shown(const char *s)
 {
@@ -14,6 +19,18 @@ const char *vkw_shown(const char *s)
     static unsigned next;
     char *buf = ring[next++ % 8];
     return vkw_text_escape(s, buf, sizeof ring[0]);
+}
+
+/* A figure settled to 12 significant digits before it is printed: the JSON
+ * keeps 15, so a figure read back from a report, a bit off the run's own in
+ * its last binary digit, prints as the run printed it even where it lies on
+ * a rounding boundary (a median of two samples: 121.05 us). */
+static double settled(double v)
+{
+    if (v == 0 || !isfinite(v))
+        return v;
+    double scale = pow(10.0, 11.0 - floor(log10(fabs(v))));
+    return isfinite(v * scale) && scale > 0 ? round(v * scale) / scale : v;
 }
 
 static const char *bytes(uint64_t n, char *buf, size_t len)
@@ -30,21 +47,25 @@ static const char *bytes(uint64_t n, char *buf, size_t len)
 }
 
 /* The verdict in the words of `report` too, then why. */
-static void verdict_line(FILE *f, const char *group, const char *type, const char *kind,
-                         const vkw_verdict *v)
+static void verdict_row(vkw_doc *d, const char *group, const char *type, const char *kind,
+                        const vkw_verdict *v)
 {
-    fprintf(f, "    %-10s %-26s %-9s %-17s  %s\n", group, type, kind, vkw_verdict_shown(v->code),
-            vkw_shown(v->detail));
+    vkw_doc_row(d, vkw_vocab_word(&vkw_vocab_verdict, v->code));
+    vkw_doc_cell(d, "%s", group);
+    vkw_doc_cell(d, "%s", type);
+    vkw_doc_cell(d, "%s", kind);
+    vkw_doc_cell(d, "%s", vkw_verdict_shown(v->code));
+    vkw_doc_cell(d, "%s", v->detail);
 }
 
-static void not_here_list(FILE *f, const char *what, const vkw_handle_type *t, size_t n,
+static void not_here_list(vkw_buf *b, const char *what, const vkw_handle_type *t, size_t n,
                           bool *first)
 {
     bool any = false;
     for (size_t i = 0; i < n; i++) {
         if (vkw_handle_family_native(t[i].family))
             continue;
-        fprintf(f, "%s%s%s", any ? ", " : (*first ? "" : "; "), any ? "" : what, t[i].name);
+        vkw_buf_printf(b, "%s%s%s", any ? ", " : (*first ? "" : "; "), any ? "" : what, t[i].name);
         if (!any)
             *first = false;
         any = true;
@@ -69,200 +90,255 @@ static const char *efd(const vkw_external_props *p, char *buf)
     return "?";
 }
 
-static void verbose_tables(FILE *f, const vkw_device_report *d)
+/* The column headers of the capability grid: "", b0.., i0.., "compatible with". */
+#define GRID_COLUMNS (VKW_BUFFER_CASE_COUNT + VKW_IMAGE_CASE_COUNT + 2)
+static const char *const *grid_headers(void)
 {
-    char e[8], names[256];
-    fprintf(f, "\n  Memory capabilities (E exportable, I importable, D dedicated only, "
-               "fmt image combination unsupported)\n");
-    fprintf(f, "    %-26s", "");
+    static char names[GRID_COLUMNS][8];
+    static const char *headers[GRID_COLUMNS];
+    headers[0] = "";
     for (size_t c = 0; c < VKW_BUFFER_CASE_COUNT; c++)
-        fprintf(f, " b%-3zu ", c);
+        snprintf(names[1 + c], sizeof names[0], "b%u", (unsigned)c);
     for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++)
-        fprintf(f, " i%-3zu ", c);
-    fprintf(f, " compatible with\n");
+        snprintf(names[1 + VKW_BUFFER_CASE_COUNT + c], sizeof names[0], "i%u", (unsigned)c);
+    for (size_t c = 1; c + 1 < GRID_COLUMNS; c++)
+        headers[c] = names[c];
+    headers[GRID_COLUMNS - 1] = "compatible with";
+    return headers;
+}
+
+static void verbose_tables(vkw_doc *d, const vkw_device_report *dev)
+{
+    char e[8], names[256], align[GRID_COLUMNS + 1];
+    vkw_doc_heading(d, 3,
+                    "Memory capabilities (E exportable, I importable, D dedicated only, "
+                    "fmt image combination unsupported)");
+    memset(align, 'l', GRID_COLUMNS);
+    align[GRID_COLUMNS] = '\0';
+    vkw_doc_table(d, "vkw-memory-caps", align, grid_headers(), -1);
     for (size_t t = 0; t < VKW_MEMORY_HANDLE_TYPE_COUNT; t++) {
         const vkw_handle_type *ht = &vkw_memory_handle_types[t];
         if (!vkw_handle_family_native(ht->family))
             continue;
         uint32_t compat = 0;
-        fprintf(f, "    %-26s", ht->name);
+        vkw_doc_row(d, NULL);
+        vkw_doc_cell(d, "%s", ht->name);
         for (size_t c = 0; c < VKW_BUFFER_CASE_COUNT; c++) {
-            fprintf(f, " %-4s ", efd(&d->memory_caps[t].buffer[c], e));
-            compat |= d->memory_caps[t].buffer[c].compatible;
+            vkw_doc_cell(d, "%s", efd(&dev->memory_caps[t].buffer[c], e));
+            compat |= dev->memory_caps[t].buffer[c].compatible;
         }
         for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++) {
-            fprintf(f, " %-4s ", efd(&d->memory_caps[t].image[c], e));
-            compat |= d->memory_caps[t].image[c].compatible;
+            vkw_doc_cell(d, "%s", efd(&dev->memory_caps[t].image[c], e));
+            compat |= dev->memory_caps[t].image[c].compatible;
         }
-        fprintf(f, " %s\n",
-                compat
-                    ? vkw_handle_mask_names(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT,
-                                            compat, "|", names, sizeof names)
-                    : "-");
+        vkw_doc_cell(d, "%s",
+                     compat ? vkw_handle_mask_names(vkw_memory_handle_types,
+                                                    VKW_MEMORY_HANDLE_TYPE_COUNT, compat, "|",
+                                                    names, sizeof names)
+                            : "-");
     }
-    fprintf(f, "    buffers:");
+    vkw_doc_table_end(d);
+    vkw_buf legend = {0};
     for (size_t c = 0; c < VKW_BUFFER_CASE_COUNT; c++)
-        fprintf(f, "%s b%zu %s", c ? "," : "", c, vkw_buffer_cases[c].label);
-    fprintf(f, "\n    images: ");
-    for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c++)
-        fprintf(f, "%s%s i%zu %s (%s %s)", c ? "," : "", c && c % 3 == 0 ? "\n            " : "", c,
-                vkw_image_cases[c].label, vkw_format_name(vkw_image_cases[c].format),
-                vkw_tiling_name(vkw_image_cases[c].tiling));
-    fprintf(f, "\n\n  Semaphore and fence capabilities (E exportable, I importable)\n");
+        vkw_buf_printf(&legend, "%s b%u %s", c ? "," : "", (unsigned)c, vkw_buffer_cases[c].label);
+    vkw_doc_line(d, "buffers:%s", legend.data ? legend.data : "");
+    /* Three image cases a line. */
+    for (size_t c = 0; c < VKW_IMAGE_CASE_COUNT; c += 3) {
+        legend.len = 0;
+        for (size_t k = c; k < c + 3 && k < VKW_IMAGE_CASE_COUNT; k++)
+            vkw_buf_printf(&legend, "%s i%u %s (%s %s)", k > c ? "," : "", (unsigned)k,
+                           vkw_image_cases[k].label, vkw_format_name(vkw_image_cases[k].format),
+                           vkw_tiling_name(vkw_image_cases[k].tiling));
+        vkw_doc_line(d, "%s%s%s", c ? "        " : "images: ", legend.data ? legend.data : "",
+                     c + 3 < VKW_IMAGE_CASE_COUNT ? "," : "");
+    }
+    d->failed |= legend.failed;
+    vkw_buf_free(&legend);
+    vkw_doc_heading(d, 3, "Semaphore and fence capabilities (E exportable, I importable)");
     for (size_t t = 0; t < VKW_SEMAPHORE_HANDLE_TYPE_COUNT; t++) {
         const vkw_handle_type *ht = &vkw_semaphore_handle_types[t];
         if (!vkw_handle_family_native(ht->family))
             continue;
         char e2[8];
-        fprintf(f, "    semaphore %-16s binary %-4s timeline %s\n", ht->name,
-                efd(&d->semaphore_caps[t].binary, e), efd(&d->semaphore_caps[t].timeline, e2));
+        vkw_doc_line(d, "semaphore %-16s binary %-4s timeline %s", ht->name,
+                     efd(&dev->semaphore_caps[t].binary, e),
+                     efd(&dev->semaphore_caps[t].timeline, e2));
     }
     for (size_t t = 0; t < VKW_FENCE_HANDLE_TYPE_COUNT; t++) {
         const vkw_handle_type *ht = &vkw_fence_handle_types[t];
         if (vkw_handle_family_native(ht->family))
-            fprintf(f, "    fence     %-16s %s\n", ht->name, efd(&d->fence_caps[t], e));
+            vkw_doc_line(d, "fence     %-16s %s", ht->name, efd(&dev->fence_caps[t], e));
     }
 }
 
-static void device(FILE *f, const vkw_report *r, const vkw_device_report *d, bool verbose)
+static void device(vkw_doc *d, const vkw_report *r, const vkw_device_report *dev, bool verbose)
 {
     char a[96], c[256];
-    fprintf(f, "\nDevice %u  %s\n", d->index, vkw_shown(d->name));
-    fprintf(f, "  %-14s %s, Vulkan %s\n", "Type", vkw_device_type_name(d->type),
-            vkw_version_string(d->api_version, a, sizeof a));
-    const char *vendor = vkw_vendor_name(d->vendor_id);
-    fprintf(f, "  %-14s 0x%04x%s%s%s, device 0x%04x\n", "Vendor", d->vendor_id, vendor ? " (" : "",
-            vendor ? vendor : "", vendor ? ")" : "", d->device_id);
-    if (d->has_driver_properties) {
-        fprintf(f, "  %-14s %s (%s) %s\n", "Driver", vkw_shown(d->driver_name),
-                vkw_driver_id_name(d->driver_id), vkw_shown(d->driver_info));
-        fprintf(f, "  %-14s %s, conformance %u.%u.%u.%u\n", "Driver version",
-                vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_report_os(r), a,
-                                          sizeof a),
-                d->conformance.major, d->conformance.minor, d->conformance.subminor,
-                d->conformance.patch);
+    vkw_doc_heading(d, 2, "Device %u  %s", dev->index, dev->name);
+    d->key_width = 14;
+    vkw_doc_field(d, "Type", "%s, Vulkan %s", vkw_device_type_name(dev->type),
+                  vkw_version_string(dev->api_version, a, sizeof a));
+    const char *vendor = vkw_vendor_name(dev->vendor_id);
+    vkw_doc_field(d, "Vendor", "0x%04x%s%s%s, device 0x%04x", dev->vendor_id, vendor ? " (" : "",
+                  vendor ? vendor : "", vendor ? ")" : "", dev->device_id);
+    const char *version = vkw_driver_version_string(dev->vendor_id, dev->driver_version,
+                                                    vkw_report_os(r), a, sizeof a);
+    if (dev->has_driver_properties) {
+        vkw_doc_field(d, "Driver", "%s (%s) %s", dev->driver_name,
+                      vkw_driver_id_name(dev->driver_id), dev->driver_info);
+        vkw_doc_field(d, "Driver version", "%s, conformance %u.%u.%u.%u", version,
+                      dev->conformance.major, dev->conformance.minor, dev->conformance.subminor,
+                      dev->conformance.patch);
     } else {
-        fprintf(f, "  %-14s %s (no VK_KHR_driver_properties)\n", "Driver version",
-                vkw_driver_version_string(d->vendor_id, d->driver_version, vkw_report_os(r), a,
-                                          sizeof a));
+        vkw_doc_field(d, "Driver version", "%s (no VK_KHR_driver_properties)", version);
     }
-    if (d->has_id_properties) {
-        fprintf(f, "  %-14s %s\n", "deviceUUID", vkw_uuid_string(d->device_uuid, 16, a, sizeof a));
-        fprintf(f, "  %-14s %s\n", "driverUUID", vkw_uuid_string(d->driver_uuid, 16, a, sizeof a));
-        if (d->device_luid_valid)
-            fprintf(f, "  %-14s %s, node mask 0x%x\n", "deviceLUID",
-                    vkw_uuid_string(d->device_luid, 8, a, sizeof a), d->device_node_mask);
+    if (dev->has_id_properties) {
+        vkw_doc_field(d, "deviceUUID", "%s", vkw_uuid_string(dev->device_uuid, 16, a, sizeof a));
+        vkw_doc_field(d, "driverUUID", "%s", vkw_uuid_string(dev->driver_uuid, 16, a, sizeof a));
+        if (dev->device_luid_valid)
+            vkw_doc_field(d, "deviceLUID", "%s, node mask 0x%x",
+                          vkw_uuid_string(dev->device_luid, 8, a, sizeof a), dev->device_node_mask);
         else
-            fprintf(f, "  %-14s not valid on this OS/driver (node mask 0x%x)\n", "deviceLUID",
-                    d->device_node_mask);
+            vkw_doc_field(d, "deviceLUID", "not valid on this OS/driver (node mask 0x%x)",
+                          dev->device_node_mask);
     } else {
-        fprintf(f,
-                "  %-14s not reported (Vulkan 1.0 without the external capabilities "
-                "extensions)\n",
-                "deviceUUID");
+        vkw_doc_field(d, "deviceUUID",
+                      "not reported (Vulkan 1.0 without the external capabilities extensions)");
     }
-    if (d->has_pci)
-        fprintf(f, "  %-14s %04x:%02x:%02x.%x\n", "PCI", d->pci.pciDomain, d->pci.pciBus,
-                d->pci.pciDevice, d->pci.pciFunction);
+    if (dev->has_pci)
+        vkw_doc_field(d, "PCI", "%04x:%02x:%02x.%x", dev->pci.pciDomain, dev->pci.pciBus,
+                      dev->pci.pciDevice, dev->pci.pciFunction);
     else
-        fprintf(f, "  %-14s not reported (no VK_EXT_pci_bus_info)\n", "PCI");
+        vkw_doc_field(d, "PCI", "not reported (no VK_EXT_pci_bus_info)");
 
-    for (uint32_t i = 0; i < d->queue_family_count; i++)
-        fprintf(f, "  %-14s #%u %s x%u, timestamps %u bits\n", i ? "" : "Queue families", i,
-                vkw_queue_flags_names(d->queue_families[i].flags, "|", c, sizeof c),
-                d->queue_families[i].count, d->queue_families[i].timestamp_valid_bits);
-    for (uint32_t i = 0; i < d->memory.memoryHeapCount; i++)
-        fprintf(f, "  %-14s #%u %s %s\n", i ? "" : "Memory heaps", i,
-                bytes(d->memory.memoryHeaps[i].size, a, sizeof a),
-                vkw_memory_heap_names(d->memory.memoryHeaps[i].flags, "|", c, sizeof c));
-    for (uint32_t i = 0; i < d->memory.memoryTypeCount; i++)
-        fprintf(
-            f, "  %-14s #%u heap %u %s\n", i ? "" : "Memory types", i,
-            d->memory.memoryTypes[i].heapIndex,
-            vkw_memory_property_names(d->memory.memoryTypes[i].propertyFlags, "|", c, sizeof c));
-    fprintf(f, "  %-14s %u in all; for external handles:", "Extensions", d->extension_count);
-    int shown = 0;
+    for (uint32_t i = 0; i < dev->queue_family_count; i++)
+        vkw_doc_field(d, i ? "" : "Queue families", "#%u %s x%u, timestamps %u bits", i,
+                      vkw_queue_flags_names(dev->queue_families[i].flags, "|", c, sizeof c),
+                      dev->queue_families[i].count, dev->queue_families[i].timestamp_valid_bits);
+    for (uint32_t i = 0; i < dev->memory.memoryHeapCount; i++)
+        vkw_doc_field(d, i ? "" : "Memory heaps", "#%u %s %s", i,
+                      bytes(dev->memory.memoryHeaps[i].size, a, sizeof a),
+                      vkw_memory_heap_names(dev->memory.memoryHeaps[i].flags, "|", c, sizeof c));
+    for (uint32_t i = 0; i < dev->memory.memoryTypeCount; i++)
+        vkw_doc_field(
+            d, i ? "" : "Memory types", "#%u heap %u %s", i, dev->memory.memoryTypes[i].heapIndex,
+            vkw_memory_property_names(dev->memory.memoryTypes[i].propertyFlags, "|", c, sizeof c));
+    bool any = false;
     for (size_t i = 0; i < VKW_RELEVANT_EXTENSION_COUNT; i++)
-        if (d->relevant_extension_version[i])
-            fprintf(f, "%s%s", shown++ % 3 ? ", " : "\n                   ",
-                    vkw_relevant_device_extensions[i] + 3 /* drop "VK_" */);
-    fprintf(f, "%s\n", shown ? "" : " none");
-    fprintf(f, "  %-14s %s (%s)\n", "Timeline sems", d->timeline_semaphore ? "supported" : "no",
-            d->timeline_semaphore_source ? d->timeline_semaphore_source : "-");
-    if (!d->complete) {
-        fprintf(f, "\n  The probe of this device stopped early: %s\n", vkw_shown(r->message));
+        any |= dev->relevant_extension_version[i] != 0;
+    vkw_doc_field(d, "Extensions", "%u in all; for external handles:%s", dev->extension_count,
+                  any ? "" : " none");
+    /* Three a line, under the value column. */
+    vkw_buf line = {0};
+    int shown = 0;
+    for (size_t i = 0; i < VKW_RELEVANT_EXTENSION_COUNT; i++) {
+        if (!dev->relevant_extension_version[i])
+            continue;
+        vkw_buf_printf(&line, "%s%s", shown % 3 ? ", " : "  ",
+                       vkw_relevant_device_extensions[i] + 3 /* drop "VK_" */);
+        if (++shown % 3 == 0) {
+            vkw_doc_field(d, "", "%s", line.data);
+            line.len = 0;
+        }
+    }
+    if (shown % 3)
+        vkw_doc_field(d, "", "%s", line.data);
+    d->failed |= line.failed;
+    vkw_buf_free(&line);
+    vkw_doc_field(d, "Timeline sems", "%s (%s)", dev->timeline_semaphore ? "supported" : "no",
+                  dev->timeline_semaphore_source ? dev->timeline_semaphore_source : "-");
+    if (!dev->complete) {
+        vkw_doc_para(d, "failed", "The probe of this device stopped early: %s", r->message);
         return;
     }
 
-    fprintf(f, "\n  Sharing across processes on %s\n", r->os);
+    static const char *const headers[] = {"Object", "Handle type", "Kind", "Verdict", "Detail"};
+    vkw_doc_heading(d, 3, "Sharing across processes on %s", r->os);
+    vkw_doc_table(d, "vkw-capabilities", "lllll", headers, 3);
+    vkw_doc_table_bare(d);
     for (size_t t = 0; t < VKW_MEMORY_HANDLE_TYPE_COUNT; t++)
         if (vkw_handle_family_native(vkw_memory_handle_types[t].family))
-            verdict_line(f, "memory", vkw_memory_handle_types[t].name, "", &d->memory_verdict[t]);
+            verdict_row(d, "memory", vkw_memory_handle_types[t].name, "", &dev->memory_verdict[t]);
     for (size_t t = 0; t < VKW_SEMAPHORE_HANDLE_TYPE_COUNT; t++)
         if (vkw_handle_family_native(vkw_semaphore_handle_types[t].family)) {
-            verdict_line(f, "semaphore", vkw_semaphore_handle_types[t].name, "binary",
-                         &d->semaphore_verdict[t][0]);
-            verdict_line(f, "", "", "timeline", &d->semaphore_verdict[t][1]);
+            verdict_row(d, "semaphore", vkw_semaphore_handle_types[t].name, "binary",
+                        &dev->semaphore_verdict[t][0]);
+            verdict_row(d, "", "", "timeline", &dev->semaphore_verdict[t][1]);
         }
     for (size_t t = 0; t < VKW_FENCE_HANDLE_TYPE_COUNT; t++)
         if (vkw_handle_family_native(vkw_fence_handle_types[t].family))
-            verdict_line(f, "fence", vkw_fence_handle_types[t].name, "", &d->fence_verdict[t]);
+            verdict_row(d, "fence", vkw_fence_handle_types[t].name, "", &dev->fence_verdict[t]);
+    vkw_doc_table_end(d);
     bool first = true;
-    fprintf(f, "    not applicable on %s: ", r->os);
-    not_here_list(f, "memory ", vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, &first);
-    not_here_list(f, "semaphore ", vkw_semaphore_handle_types, VKW_SEMAPHORE_HANDLE_TYPE_COUNT,
+    vkw_buf list = {0};
+    not_here_list(&list, "memory ", vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, &first);
+    not_here_list(&list, "semaphore ", vkw_semaphore_handle_types, VKW_SEMAPHORE_HANDLE_TYPE_COUNT,
                   &first);
-    not_here_list(f, "fence ", vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT, &first);
-    fprintf(f, "%s\n", first ? "none" : "");
+    not_here_list(&list, "fence ", vkw_fence_handle_types, VKW_FENCE_HANDLE_TYPE_COUNT, &first);
+    vkw_doc_line(d, "not applicable on %s: %s", r->os, first ? "none" : list.data);
+    d->failed |= list.failed;
+    vkw_buf_free(&list);
 
     if (verbose)
-        verbose_tables(f, d);
-    if (d->anomaly_count) {
-        fprintf(f, "\n  Driver anomalies (the driver contradicts the spec or itself)\n");
-        for (uint32_t i = 0; i < d->anomaly_count; i++)
-            fprintf(f, "    - %s\n", vkw_shown(d->anomalies[i]));
+        verbose_tables(d, dev);
+    if (dev->anomaly_count) {
+        vkw_doc_heading(d, 3, "Driver anomalies (the driver contradicts the spec or itself)");
+        for (uint32_t i = 0; i < dev->anomaly_count; i++)
+            vkw_doc_line(d, "- %s", dev->anomalies[i]);
     }
 }
 
-void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose)
+static void probe_doc(vkw_doc *d, const vkw_report *r, bool verbose)
 {
     char a[48], b[48];
-    fprintf(f, "%s %s probe on %s, %s\n", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->os, r->generated_at);
+    vkw_doc_heading(d, 1, "%s %s %s on %s, %s", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->command, r->os,
+                    r->generated_at);
+    d->key_width = 10;
     if (!r->loader_loaded) {
-        fprintf(f, "%-10s not loaded (%s)\n", "Loader", vkw_shown(r->loader_requested));
+        vkw_doc_field(d, "Loader", "not loaded (%s)", r->loader_requested);
         return;
     }
-    fprintf(f, "%-10s %s, Vulkan %s\n", "Loader", vkw_shown(r->loader_path),
-            vkw_version_string(r->loader_version, a, sizeof a));
+    vkw_doc_field(d, "Loader", "%s, Vulkan %s", r->loader_path,
+                  vkw_version_string(r->loader_version, a, sizeof a));
     if (r->instance_created) {
-        fprintf(f, "%-10s Vulkan %s; capability extensions:", "Instance",
-                vkw_version_string(r->instance_api_version, b, sizeof b));
+        vkw_buf ext = {0};
         for (size_t i = 0; i < VKW_INSTANCE_CAP_EXTENSION_COUNT; i++)
-            fprintf(f, " %s%s", vkw_instance_capability_extensions[i] + 7 /* drop "VK_KHR_" */,
-                    r->instance_cap_extension_version[i] ? "" : " (missing)");
-        fprintf(f, "\n");
+            vkw_buf_printf(&ext, " %s%s",
+                           vkw_instance_capability_extensions[i] + 7 /* drop "VK_KHR_" */,
+                           r->instance_cap_extension_version[i] ? "" : " (missing)");
+        vkw_doc_field(d, "Instance", "Vulkan %s; capability extensions:%s",
+                      vkw_version_string(r->instance_api_version, b, sizeof b),
+                      ext.data ? ext.data : "");
+        d->failed |= ext.failed;
+        vkw_buf_free(&ext);
     }
-    fprintf(f, "%-10s %u available; enabled:", "Layers", r->layer_count);
+    vkw_buf layers = {0};
     for (uint32_t i = 0; i < r->enabled_layer_count; i++)
-        fprintf(f, " %s", vkw_shown(r->enabled_layers[i]));
-    fprintf(f, "%s%s\n", r->enabled_layer_count ? "" : " none by this tool",
-            r->validation_by_environment ? " (validation asked for by the environment)" : "");
+        vkw_buf_printf(&layers, " %s", r->enabled_layers[i]);
+    vkw_doc_field(d, "Layers", "%u available; enabled:%s%s%s", r->layer_count,
+                  layers.data ? layers.data : "",
+                  r->enabled_layer_count ? "" : " none by this tool",
+                  r->validation_by_environment ? " (validation asked for by the environment)" : "");
+    d->failed |= layers.failed;
+    vkw_buf_free(&layers);
     if (r->validation_enabled)
-        fprintf(f, "%-10s %u errors, %u other errors, %u warnings\n", "Validation",
-                r->debug.validation_errors, r->debug.other_errors, r->debug.warnings);
-    fprintf(f, "%-10s %u found, %u probed in %.1f ms\n", "Devices", r->physical_device_count,
-            r->device_count, r->total_ms);
+        vkw_doc_field(d, "Validation", "%u errors, %u other errors, %u warnings",
+                      r->debug.validation_errors, r->debug.other_errors, r->debug.warnings);
+    vkw_doc_field(d, "Devices", "%u found, %u probed in %.1f ms", r->physical_device_count,
+                  r->device_count, settled(r->total_ms));
     for (uint32_t i = 0; i < r->device_count; i++)
-        device(f, r, &r->devices[i], verbose);
+        device(d, r, &r->devices[i], verbose);
+    vkw_doc_section_end(d);
     for (uint32_t i = 0; i < r->debug.stored; i++)
         if (r->debug.messages[i].severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT)
-            fprintf(f, "\nlayer error: %s %s\n", vkw_shown(r->debug.messages[i].id),
-                    vkw_shown(r->debug.messages[i].text));
+            vkw_doc_para(d, "failed", "layer error: %s %s", r->debug.messages[i].id,
+                         r->debug.messages[i].text);
 }
 
 /* A duration given in microseconds, in a unit that keeps it short. */
 static const char *dur(double us, char *buf, size_t len)
 {
+    us = settled(us);
     if (us < 1000.0)
         snprintf(buf, len, "%.1fus", us);
     else if (us < 1e6)
@@ -272,9 +348,16 @@ static const char *dur(double us, char *buf, size_t len)
     return buf;
 }
 
+/* A phase's median; a phase that no iteration of a failed scenario reached
+ * has none, not one of 0. */
+static const char *median(const vkw_summary *s, char *buf, size_t len)
+{
+    return s->count ? dur(s->median, buf, len) : "not measured";
+}
+
 static const char *rate(const vkw_memory_scenario *sc, vkw_phase p, char *buf, size_t len)
 {
-    double g = vkw_memory_scenario_gbps(sc, p);
+    double g = settled(vkw_memory_scenario_gbps(sc, p));
     if (g > 0)
         snprintf(buf, len, "%.2f", g);
     else
@@ -282,53 +365,57 @@ static const char *rate(const vkw_memory_scenario *sc, vkw_phase p, char *buf, s
     return buf;
 }
 
-static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
+static void scenario_row(vkw_doc *d, const vkw_memory_scenario *sc, bool verbose)
 {
     char sz[32], t[10][24];
     const vkw_handle_type *ht = &vkw_memory_handle_types[sc->type_index];
-    fprintf(f, "  %-18s %-11s %9s  ", ht->name, vkw_scenario_kind_name(sc->kind),
-            vkw_size_string(sc->size_requested, sz, sizeof sz));
+    const char *outcome = vkw_outcome_name(sc->outcome);
+    vkw_doc_row(d, outcome);
+    vkw_doc_cell(d, "%s", ht->name);
+    vkw_doc_cell(d, "%s", vkw_scenario_kind_name(sc->kind));
+    vkw_doc_cell(d, "%s", vkw_size_string(sc->size_requested, sz, sizeof sz));
+    vkw_doc_cell(d, "%s", outcome);
     if (sc->outcome == VKW_OUTCOME_SKIPPED || sc->outcome == VKW_OUTCOME_NOT_RUN ||
         !sc->iterations_done) {
-        fprintf(f, "%-7s %s\n", vkw_outcome_name(sc->outcome), vkw_shown(sc->reason));
+        /* No figures: the reason in the last column, which text moves left. */
+        for (int i = 0; i < 10; i++)
+            vkw_doc_cell(d, "%s", "");
+        vkw_doc_cell(d, "%s", sc->reason);
         if (sc->driver_closed_handle)
-            fprintf(f, "      driver anomaly: %s\n", vkw_shown(sc->driver_anomaly));
+            vkw_doc_note(d, "driver anomaly: %s", sc->driver_anomaly);
         return;
     }
     const vkw_summary *p = sc->phase_us;
     uint32_t leaked = vkw_memory_scenario_leaked(sc);
-    fprintf(f, "%-7s #%-2u %-3s %8s %8s %8s %8s %8s %7s %8s %7s %s\n",
-            vkw_outcome_name(sc->outcome), sc->desc.memory_type_index,
-            sc->desc.dedicated ? "yes" : "no", dur(p[VKW_PHASE_ALLOCATE].median, t[0], sizeof t[0]),
-            dur(p[VKW_PHASE_EXPORT].median, t[1], sizeof t[1]),
-            dur(p[VKW_PHASE_TRANSFER].median, t[2], sizeof t[2]),
-            dur(p[VKW_PHASE_IMPORT].median, t[3], sizeof t[3]),
-            dur(p[VKW_PHASE_CHILD_READ].median, t[4], sizeof t[4]),
-            rate(sc, VKW_PHASE_CHILD_VERIFY, t[5], sizeof t[5]),
-            dur(p[VKW_PHASE_PARENT_READ].median, t[6], sizeof t[6]),
-            rate(sc, VKW_PHASE_PARENT_VERIFY, t[7], sizeof t[7]),
-            leaked                                    ? "LEAK"
-            : sc->parent_counted && sc->child_counted ? "0"
-                                                      : "?");
+    vkw_doc_cell(d, "#%u", sc->desc.memory_type_index);
+    vkw_doc_cell(d, "%s", sc->desc.dedicated ? "yes" : "no");
+    static const vkw_phase shown[] = {VKW_PHASE_ALLOCATE, VKW_PHASE_EXPORT, VKW_PHASE_TRANSFER,
+                                      VKW_PHASE_IMPORT, VKW_PHASE_CHILD_READ};
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+        vkw_doc_cell(d, "%s", median(&p[shown[i]], t[i], sizeof t[i]));
+    vkw_doc_cell(d, "%s", rate(sc, VKW_PHASE_CHILD_VERIFY, t[5], sizeof t[5]));
+    vkw_doc_cell(d, "%s", median(&p[VKW_PHASE_PARENT_READ], t[6], sizeof t[6]));
+    vkw_doc_cell(d, "%s", rate(sc, VKW_PHASE_PARENT_VERIFY, t[7], sizeof t[7]));
+    vkw_doc_cell(d, "%s", leaked ? "LEAK" : sc->parent_counted && sc->child_counted ? "0" : "?");
     if (sc->outcome == VKW_OUTCOME_FAILED)
-        fprintf(f, "      %s\n", vkw_shown(sc->reason));
+        vkw_doc_note(d, "%s", sc->reason);
     if (sc->driver_closed_handle)
-        fprintf(f, "      driver anomaly: %s\n", vkw_shown(sc->driver_anomaly));
+        vkw_doc_note(d, "driver anomaly: %s", sc->driver_anomaly);
     if (!verbose)
         return;
     char mf[160];
-    fprintf(f, "      memory type #%u %s, %llu bytes allocated, %llu verified%s\n",
-            sc->desc.memory_type_index,
-            vkw_memory_property_names(sc->memory_flags, "|", mf, sizeof mf),
-            (unsigned long long)sc->desc.allocation_size, (unsigned long long)sc->desc.size,
-            sc->desc.dedicated_required ? ", dedicated required" : "");
+    vkw_doc_note(d, "memory type #%u %s, %llu bytes allocated, %llu verified%s",
+                 sc->desc.memory_type_index,
+                 vkw_memory_property_names(sc->memory_flags, "|", mf, sizeof mf),
+                 (unsigned long long)sc->desc.allocation_size, (unsigned long long)sc->desc.size,
+                 sc->desc.dedicated_required ? ", dedicated required" : "");
     if (sc->kind == VKW_SCENARIO_IMAGE_COPY)
-        fprintf(f, "      image %ux%u R32_UINT optimal\n", sc->desc.image_width,
-                sc->desc.image_height);
+        vkw_doc_note(d, "image %ux%u R32_UINT optimal", sc->desc.image_width,
+                     sc->desc.image_height);
     for (uint32_t i = 0; i < VKW_PHASE_COUNT; i++)
-        fprintf(f, "      %-14s min %9s  median %9s  max %9s\n", vkw_phase_name((vkw_phase)i),
-                dur(p[i].min, t[0], sizeof t[0]), dur(p[i].median, t[1], sizeof t[1]),
-                dur(p[i].max, t[2], sizeof t[2]));
+        vkw_doc_note(d, "%-14s min %9s  median %9s  max %9s", vkw_phase_name((vkw_phase)i),
+                     dur(p[i].min, t[0], sizeof t[0]), dur(p[i].median, t[1], sizeof t[1]),
+                     dur(p[i].max, t[2], sizeof t[2]));
     char counts[2][48];
     const bool counted[2] = {sc->parent_counted, sc->child_counted};
     const uint32_t before[2] = {sc->parent_handles_before, sc->child_handles_before};
@@ -339,50 +426,66 @@ static void scenario_line(FILE *f, const vkw_memory_scenario *sc, bool verbose)
         else
             snprintf(counts[i], sizeof counts[i], "not measured");
     }
-    fprintf(f, "      handles open: parent %s, child %s\n", counts[0], counts[1]);
+    vkw_doc_note(d, "handles open: parent %s, child %s", counts[0], counts[1]);
 }
 
-void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose)
+/* What a round trip goes through: the OS primitive, else the handle type,
+ * else nothing but the one process. */
+static const char *through(const vkw_sync_result *r)
 {
-    const vkw_bench_report *b = r->bench;
-    fprintf(f, "%s %s bench on %s, %s\n", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->os, r->generated_at);
-    const vkw_device_report *d = &r->devices[b->device_index];
-    fprintf(f, "Device     %u  %s\n", d->index, vkw_shown(d->name));
-    if (d->has_driver_properties)
-        fprintf(f, "Driver     %s %s\n", vkw_shown(d->driver_name), vkw_shown(d->driver_info));
+    if (r->mode == VKW_SYNC_OS)
+        return vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind);
+    return vkw_sync_result_type(r) ? vkw_sync_result_type(r)->name : "in-process";
+}
+
+static void round_trips_doc(vkw_doc *d, const vkw_bench_report *b, bool verbose);
+
+void vkw_render_bench_doc(vkw_doc *d, const vkw_report *r, const vkw_bench_report *b, bool verbose)
+{
+    d->key_width = 10;
+    const vkw_device_report *dev = &r->devices[b->device_index];
+    vkw_doc_field(d, "Device", "%u  %s", dev->index, dev->name);
+    if (dev->has_driver_properties)
+        vkw_doc_field(d, "Driver", "%s %s", dev->driver_name, dev->driver_info);
     if (b->child_started)
-        fprintf(f, "Child      pid %u, opened '%s', %s%s\n", b->child_pid,
-                b->child_device_name[0] ? vkw_shown(b->child_device_name) : "(no device)",
-                b->child_end.ended ? "ended with " : "still running",
-                b->child_end.ended ? b->child_end.text : "");
+        vkw_doc_field(d, "Child", "pid %u, opened '%s', %s%s", b->child_pid,
+                      b->child_device_name[0] ? b->child_device_name : "(no device)",
+                      b->child_end.ended ? "ended with " : "still running",
+                      b->child_end.ended ? b->child_end.text : "");
     else
-        fprintf(f, "Child      not started\n");
+        vkw_doc_field(d, "Child", "not started");
     /* Only what ran: a round-trips-only run has no memory part to show. */
-    fprintf(f, "Runs       ");
+    char it[96] = "";
     if (b->options.run_memory)
-        fprintf(f, "%u iteration(s) per scenario after %d warm-up, ", b->options.iterations,
-                VKW_BENCH_WARMUP_ITERATIONS);
-    fprintf(f, "every wait limited to %.1f s%s%s\n", b->options.timeout_ms / 1000.0,
-            b->options.fault ? ", fault injected: " : "",
-            b->options.fault ? vkw_fault_name(b->options.fault) : "");
+        snprintf(it, sizeof it, "%u iteration(s) per scenario after %d warm-up, ",
+                 b->options.iterations, VKW_BENCH_WARMUP_ITERATIONS);
+    vkw_doc_field(d, "Runs", "%severy wait limited to %.1f s%s%s", it,
+                  b->options.timeout_ms / 1000.0, b->options.fault ? ", fault injected: " : "",
+                  b->options.fault ? vkw_fault_name(b->options.fault) : "");
     if (b->options.run_memory)
-        fprintf(f, "\nMemory handle types of %s\n", r->os);
+        vkw_doc_heading(d, 2, "Memory handle types of %s", r->os);
+    d->key_width = 18;
     for (uint32_t i = 0; i < b->type_count; i++)
-        fprintf(f, "  %-18s %s%s\n", vkw_memory_handle_types[b->types[i].type_index].name,
-                b->types[i].tested ? "tested" : "not tested: ", vkw_shown(b->types[i].reason));
+        vkw_doc_field(d, vkw_memory_handle_types[b->types[i].type_index].name, "%s%s",
+                      b->types[i].tested ? "tested" : "not tested: ", b->types[i].reason);
     if (b->scenario_count) {
-        fprintf(f, "\nScenarios (medians; verify in GB/s; c. child, p. parent)\n");
-        fprintf(f, "  %-18s %-11s %9s  %-7s %-3s %-3s %8s %8s %8s %8s %8s %7s %8s %7s %s\n",
-                "handle type", "scenario", "size", "result", "mem", "ded", "allocate", "export",
-                "transfer", "import", "c.read", "c.verif", "p.read", "p.verif", "leaks");
+        static const char *const headers[] = {"handle type", "scenario", "size",     "result",
+                                              "mem",         "ded",      "allocate", "export",
+                                              "transfer",    "import",   "c.read",   "c.verif",
+                                              "p.read",      "p.verif",  "leaks"};
+        vkw_doc_heading(d, 2, "Scenarios (medians; verify in GB/s; c. child, p. parent)");
+        vkw_doc_table(d, "vkw-memory", "llrlllrrrrrrrrl", headers, 3);
         for (uint32_t i = 0; i < b->scenario_count; i++)
-            scenario_line(f, &b->scenarios[i], verbose);
+            scenario_row(d, &b->scenarios[i], verbose);
+        vkw_doc_table_end(d);
     }
+    vkw_doc_section_end(d);
     if (b->options.run_memory)
-        fprintf(f, "%u passed, %u failed, %u skipped, %u not run\n", b->passed, b->failed,
-                b->skipped, b->not_run);
-    vkw_render_round_trips_text(f, b, verbose);
-    fprintf(f, "\nbench done in %.2f s\n", b->bench_ms / 1000.0);
+        vkw_doc_line(d, "%u passed, %u failed, %u skipped, %u not run", b->passed, b->failed,
+                     b->skipped, b->not_run);
+    round_trips_doc(d, b, verbose);
+    vkw_doc_section_end(d);
+    vkw_doc_para(d, NULL, "bench done in %.2f s", settled(b->bench_ms / 1000.0));
 }
 
 /* Nanoseconds, short. */
@@ -391,55 +494,108 @@ static const char *ns_text(double ns, char *buf, size_t len)
     return dur(ns / 1000.0, buf, len);
 }
 
-static void round_trip_line(FILE *f, const vkw_bench_report *b, const vkw_sync_result *r,
-                            bool verbose)
+static void round_trip_row(vkw_doc *d, const vkw_bench_report *b, const vkw_sync_result *r,
+                           bool verbose)
 {
-    char what[40], t[6][24];
-    if (r->mode == VKW_SYNC_OS)
-        snprintf(what, sizeof what, "%s", vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind));
-    else if (vkw_sync_result_type(r))
-        snprintf(what, sizeof what, "%s", vkw_sync_result_type(r)->name);
-    else
-        snprintf(what, sizeof what, "in-process");
-    fprintf(f, "  %-15s %-12s %-8s ", vkw_sync_mode_name(r->mode), what, vkw_peer_name(r->peer));
+    char t[6][24];
+    const char *outcome = vkw_outcome_name(r->outcome);
+    vkw_doc_row(d, outcome);
+    vkw_doc_cell(d, "%s", vkw_sync_mode_name(r->mode));
+    vkw_doc_cell(d, "%s", through(r));
+    vkw_doc_cell(d, "%s", vkw_peer_name(r->peer));
+    vkw_doc_cell(d, "%s", outcome);
     if (r->outcome != VKW_OUTCOME_PASSED) {
-        fprintf(f, "%-7s %s\n", vkw_outcome_name(r->outcome), vkw_shown(r->reason));
+        for (int i = 0; i < 5; i++)
+            vkw_doc_cell(d, "%s", "");
+        vkw_doc_cell(d, "%s", r->reason);
         return;
     }
-    const vkw_distribution *d = &r->rt;
-    char ratio[24] = "-";
+    const vkw_distribution *rt = &r->rt;
+    vkw_doc_cell(d, "%s", ns_text(rt->min, t[0], sizeof t[0]));
+    vkw_doc_cell(d, "%s", ns_text(rt->p50, t[1], sizeof t[1]));
+    vkw_doc_cell(d, "%s", ns_text(rt->p99, t[2], sizeof t[2]));
+    vkw_doc_cell(d, "%s", ns_text(rt->p999, t[3], sizeof t[3]));
+    vkw_doc_cell(d, "%s", ns_text(rt->max, t[4], sizeof t[4]));
     if (r->baseline >= 0)
-        snprintf(ratio, sizeof ratio, "%.2fx %s", r->ratio_p50,
-                 vkw_pingpong_kind_name((vkw_os_pingpong_kind)b->sync[r->baseline].os_kind));
-    fprintf(f, "%-7s %9s %9s %9s %9s %9s  %s\n", "passed", ns_text(d->min, t[0], sizeof t[0]),
-            ns_text(d->p50, t[1], sizeof t[1]), ns_text(d->p99, t[2], sizeof t[2]),
-            ns_text(d->p999, t[3], sizeof t[3]), ns_text(d->max, t[4], sizeof t[4]), ratio);
+        vkw_doc_cell(d, "%.2fx %s", settled(r->ratio_p50),
+                     vkw_pingpong_kind_name((vkw_os_pingpong_kind)b->sync[r->baseline].os_kind));
+    else
+        vkw_doc_cell(d, "%s", "-");
     if (!verbose)
         return;
-    fprintf(f, "      mean %s, stddev %s, p90 %s over %u; histogram:", ns_text(d->mean, t[0], 24),
-            ns_text(d->stddev, t[1], 24), ns_text(d->p90, t[2], 24), d->count);
+    vkw_buf hist = {0};
     for (uint32_t k = 0; k < VKW_HISTOGRAM_BUCKETS; k++) {
         double from = 0, below = 0;
         vkw_histogram_bucket_range(k, &from, &below);
-        if (d->histogram[k])
-            fprintf(f, " [%s..) %u", ns_text(from, t[5], 24), d->histogram[k]);
+        if (rt->histogram[k])
+            vkw_buf_printf(&hist, " [%s..) %u", ns_text(from, t[5], 24), rt->histogram[k]);
     }
-    fputc('\n', f);
+    vkw_doc_note(d, "mean %s, stddev %s, p90 %s over %u; histogram:%s", ns_text(rt->mean, t[0], 24),
+                 ns_text(rt->stddev, t[1], 24), ns_text(rt->p90, t[2], 24), rt->count,
+                 hist.data ? hist.data : "");
+    d->failed |= hist.failed;
+    vkw_buf_free(&hist);
 }
 
-void vkw_render_round_trips_text(FILE *f, const vkw_bench_report *b, bool verbose)
+static void round_trips_doc(vkw_doc *d, const vkw_bench_report *b, bool verbose)
 {
+    static const char *const headers[] = {
+        "mode", "handle", "peer",  "result", "min",
+        "p50",  "p99",    "p99.9", "max",    "p50 / best OS baseline"};
     if (!b->options.run_sync || !b->sync_count)
         return;
-    fprintf(f,
-            "\nRound trips (%u timed after %u warm-up; GPU chains: %u chains, mean per "
-            "round; clock resolution %llu ns, a read costs %.0f ns)\n",
-            b->options.round_trips, b->options.warmup, VKW_BENCH_CHAINS,
-            (unsigned long long)b->timer_resolution_ns, b->timer_overhead_ns);
-    fprintf(f, "  %-15s %-12s %-8s %-7s %9s %9s %9s %9s %9s  %s\n", "mode", "handle", "peer",
-            "result", "min", "p50", "p99", "p99.9", "max", "p50 / best OS baseline");
+    vkw_doc_heading(d, 2,
+                    "Round trips (%u timed after %u warm-up; GPU chains: %u chains, mean per "
+                    "round; clock resolution %llu ns, a read costs %.0f ns)",
+                    b->options.round_trips, b->options.warmup, VKW_BENCH_CHAINS,
+                    (unsigned long long)b->timer_resolution_ns, settled(b->timer_overhead_ns));
+    vkw_doc_table(d, "vkw-round-trips", "llllrrrrrl", headers, 3);
     for (uint32_t i = 0; i < b->sync_count; i++)
-        round_trip_line(f, b, &b->sync[i], verbose);
-    fprintf(f, "%u passed, %u failed, %u skipped, %u not run\n", b->sync_passed, b->sync_failed,
-            b->sync_skipped, b->sync_not_run);
+        round_trip_row(d, b, &b->sync[i], verbose);
+    vkw_doc_table_end(d);
+    vkw_doc_section_end(d);
+    vkw_doc_line(d, "%u passed, %u failed, %u skipped, %u not run", b->sync_passed, b->sync_failed,
+                 b->sync_skipped, b->sync_not_run);
+    if (d->format != VKW_RENDER_HTML || !b->sync_passed)
+        return;
+    vkw_doc_heading(d, 3, "Latency plots");
+    vkw_doc_raw(d, "<div class=\"plots\">\n");
+    for (uint32_t i = 0; i < b->sync_count; i++)
+        if (b->sync[i].outcome == VKW_OUTCOME_PASSED)
+            vkw_html_round_trip_plots(d, &b->sync[i], through(&b->sync[i]));
+    vkw_doc_raw(d, "</div>\n");
+}
+
+void vkw_render_doc(vkw_doc *d, const vkw_report *r, bool verbose)
+{
+    if (r->bench) {
+        vkw_doc_heading(d, 1, "%s %s %s on %s, %s", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->command,
+                        r->os, r->generated_at);
+        vkw_render_bench_doc(d, r, r->bench, verbose);
+    } else
+        probe_doc(d, r, verbose);
+    vkw_doc_flush(d);
+}
+
+/* The live text: the walk in text, written to f. */
+static void live_text(FILE *f, const vkw_report *r, bool verbose)
+{
+    vkw_doc d;
+    vkw_doc_init(&d, VKW_RENDER_TEXT);
+    vkw_render_doc(&d, r, verbose);
+    if (d.out.data)
+        fputs(d.out.data, f);
+    if (d.failed || d.out.failed)
+        fprintf(f, "(out of memory while writing the text)\n");
+    vkw_doc_free(&d);
+}
+
+void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose)
+{
+    live_text(f, r, verbose);
+}
+
+void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose)
+{
+    live_text(f, r, verbose);
 }

@@ -1,4 +1,5 @@
-/* The one place a report becomes text for people. */
+/* The one place a typed report becomes a document for people: the live text
+ * of probe and bench, and `vkwin32h report` of a probe or bench report. */
 #ifndef VKW_RENDER_TEXT_H
 #define VKW_RENDER_TEXT_H
 
@@ -12,11 +13,17 @@
  * one printf can show a few. */
 const char *vkw_shown(const char *s);
 
-void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose);
-/* The bench: its device, child, and one line per scenario (more with verbose). */
-void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose);
+struct vkw_doc;
+/* The walk: a probe report (its devices and verdicts), or a bench report (its
+ * device, child, one row per scenario and round trip; more with verbose), as
+ * calls on the document writer, whatever its format. */
+void vkw_render_doc(struct vkw_doc *d, const vkw_report *r, bool verbose);
 struct vkw_bench_report;
-/* The round-trip part of a bench. */
-void vkw_render_round_trips_text(FILE *f, const struct vkw_bench_report *b, bool verbose);
+/* The bench part alone, under the caller's heading (a check report's runs). */
+void vkw_render_bench_doc(struct vkw_doc *d, const vkw_report *r, const struct vkw_bench_report *b,
+                          bool verbose);
+/* The live text: the walk in the writer's text, written to f. */
+void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose);
+void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose);
 
 #endif

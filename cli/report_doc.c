@@ -129,6 +129,15 @@ static void spaces(vkw_buf *b, size_t n)
 
 /* ---- the document ---- */
 
+/* The mark of a row that is a note under the row before it. */
+static const char note_mark[] = "\x1f";
+
+/* Text: the columns a block is indented by under its heading. */
+static size_t indent_of(const vkw_doc *d)
+{
+    return d->format == VKW_RENDER_TEXT && d->level > 1 ? 2 * (size_t)(d->level - 1) : 0;
+}
+
 void vkw_doc_init(vkw_doc *d, vkw_render_format format)
 {
     memset(d, 0, sizeof *d);
@@ -191,18 +200,15 @@ void vkw_doc_heading(vkw_doc *d, int level, const char *fmt, ...)
     const char *s = format_into(&tmp, fmt, ap);
     va_end(ap);
     d->failed |= tmp.failed;
+    d->level = level;
     switch (d->format) {
     case VKW_RENDER_TEXT: {
+        /* A blank line before a section, which is indented under the one above. */
         if (level > 1)
             vkw_buf_puts(&d->out, "\n");
+        spaces(&d->out, level > 2 ? 2 * (size_t)(level - 2) : 0);
         put(d, s);
         vkw_buf_puts(&d->out, "\n");
-        if (level <= 2) {
-            size_t w = display_width(s);
-            for (size_t i = 0; i < w; i++)
-                vkw_buf_puts(&d->out, level == 1 ? "=" : "-");
-            vkw_buf_puts(&d->out, "\n");
-        }
         break;
     }
     case VKW_RENDER_MARKDOWN:
@@ -235,20 +241,19 @@ void vkw_doc_field(vkw_doc *d, const char *key, const char *fmt, ...)
     d->in_fields = true;
     switch (d->format) {
     case VKW_RENDER_TEXT: {
-        /* Keys padded to one column so the values line up under each other. */
-        size_t w = display_width(key) + 1;
-        vkw_buf_puts(&d->out, "  ");
+        /* Keys padded to key_width, so the values line up under each other. */
+        size_t kw = display_width(key), want = d->key_width > 0 ? (size_t)d->key_width : 0;
+        spaces(&d->out, indent_of(d));
         put(d, key);
-        vkw_buf_puts(&d->out, ":");
-        spaces(&d->out, w < 22 ? 22 - w : 1);
+        spaces(&d->out, (want > kw ? want - kw : 0) + 1);
         put(d, s);
         vkw_buf_puts(&d->out, "\n");
         break;
     }
     case VKW_RENDER_MARKDOWN:
-        vkw_buf_puts(&d->out, "- **");
+        vkw_buf_puts(&d->out, *key ? "- **" : "  ");
         put(d, key);
-        vkw_buf_puts(&d->out, ":** ");
+        vkw_buf_puts(&d->out, *key ? ":** " : "");
         put(d, s);
         vkw_buf_puts(&d->out, "\n");
         break;
@@ -265,19 +270,15 @@ void vkw_doc_field(vkw_doc *d, const char *key, const char *fmt, ...)
     vkw_buf_free(&tmp);
 }
 
-void vkw_doc_para(vkw_doc *d, const char *tone, const char *fmt, ...)
+/* A paragraph (gap: after a blank line in text) or a line. */
+static void block(vkw_doc *d, const char *tone, bool gap, const char *s)
 {
     vkw_doc_flush(d);
-    vkw_buf tmp = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    const char *s = format_into(&tmp, fmt, ap);
-    va_end(ap);
-    d->failed |= tmp.failed;
     bool failed = tone && strcmp(tone, "failed") == 0;
     switch (d->format) {
     case VKW_RENDER_TEXT:
-        vkw_buf_puts(&d->out, "\n");
+        vkw_buf_puts(&d->out, gap ? "\n" : "");
+        spaces(&d->out, indent_of(d));
         put(d, s);
         vkw_buf_puts(&d->out, "\n");
         break;
@@ -298,7 +299,42 @@ void vkw_doc_para(vkw_doc *d, const char *tone, const char *fmt, ...)
         vkw_buf_puts(&d->out, "</p>\n");
         break;
     }
+}
+
+static void vblock(vkw_doc *d, const char *tone, bool gap, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 0)))
+#endif
+    ;
+static void vblock(vkw_doc *d, const char *tone, bool gap, const char *fmt, va_list ap)
+{
+    vkw_buf tmp = {0};
+    const char *s = format_into(&tmp, fmt, ap);
+    d->failed |= tmp.failed;
+    block(d, tone, gap, s);
     vkw_buf_free(&tmp);
+}
+
+void vkw_doc_para(vkw_doc *d, const char *tone, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vblock(d, tone, true, fmt, ap);
+    va_end(ap);
+}
+
+void vkw_doc_line(vkw_doc *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vblock(d, NULL, false, fmt, ap);
+    va_end(ap);
+}
+
+void vkw_doc_section_end(vkw_doc *d)
+{
+    vkw_doc_flush(d);
+    d->level = 1;
 }
 
 void vkw_doc_raw(vkw_doc *d, const char *s)
@@ -360,20 +396,50 @@ void vkw_doc_row(vkw_doc *d, const char *mark)
     t->row_cells = 0;
 }
 
+void vkw_doc_table_bare(vkw_doc *d)
+{
+    d->table.bare = true;
+}
+
+/* fmt and its arguments as the table's next string. */
+static void add_formatted(vkw_doc *d, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
+static void add_formatted(vkw_doc *d, const char *fmt, va_list ap)
+{
+    vkw_buf tmp = {0};
+    const char *s = format_into(&tmp, fmt, ap);
+    d->failed |= tmp.failed;
+    add_string(d, s);
+    vkw_buf_free(&tmp);
+}
+
+void vkw_doc_note(vkw_doc *d, const char *fmt, ...)
+{
+    vkw_table_draft *t = &d->table;
+    if (!t->open)
+        return;
+    finish_row(d);
+    add_string(d, note_mark);
+    va_list ap;
+    va_start(ap, fmt);
+    add_formatted(d, fmt, ap);
+    va_end(ap);
+    t->row_cells = 1;
+}
+
 void vkw_doc_cell(vkw_doc *d, const char *fmt, ...)
 {
     vkw_table_draft *t = &d->table;
     if (!t->open || t->row_cells < 0 || t->row_cells >= (int)strlen(t->align))
         return;
-    vkw_buf tmp = {0};
     va_list ap;
     va_start(ap, fmt);
-    const char *s = format_into(&tmp, fmt, ap);
+    add_formatted(d, fmt, ap);
     va_end(ap);
-    d->failed |= tmp.failed;
-    add_string(d, s);
     t->row_cells++;
-    vkw_buf_free(&tmp);
 }
 
 /* Cell c of row r (the row's mark is cell -1). */
@@ -383,6 +449,11 @@ static const char *cell(const vkw_table_draft *t, size_t ncols, size_t r, int c)
     if (i >= t->noffsets || !t->cells.data)
         return "";
     return t->cells.data + t->offsets[i];
+}
+
+static bool is_note(const vkw_table_draft *t, size_t ncols, size_t r)
+{
+    return strcmp(cell(t, ncols, r, -1), note_mark) == 0;
 }
 
 static void pad_cell(vkw_doc *d, const char *s, size_t width, char align, bool last)
@@ -407,38 +478,41 @@ static void table_text(vkw_doc *d, size_t ncols, size_t nrows)
 {
     vkw_table_draft *t = &d->table;
     size_t widths[sizeof t->align] = {0};
+    bool header = !t->bare;
+    size_t indent = indent_of(d);
     for (size_t c = 0; c < ncols; c++) {
-        widths[c] = display_width(t->headers[c]);
+        widths[c] = header ? display_width(t->headers[c]) : 0;
         for (size_t r = 0; r < nrows; r++) {
+            if (is_note(t, ncols, r))
+                continue;
             size_t w = display_width(cell(t, ncols, r, (int)c));
             widths[c] = w > widths[c] ? w : widths[c];
         }
     }
-    vkw_buf_puts(&d->out, "\n");
-    for (int pass = 0; pass < 2; pass++) {
-        vkw_buf_puts(&d->out, "  ");
+    if (header) {
+        spaces(&d->out, indent);
         for (size_t c = 0; c < ncols; c++) {
             bool last = c + 1 == ncols;
-            if (pass == 0) {
-                pad_cell(d, t->headers[c], widths[c], t->align[c], last);
-            } else {
-                size_t n = last ? display_width(t->headers[c]) : widths[c];
-                for (size_t i = 0; i < n; i++)
-                    vkw_buf_puts(&d->out, "-");
-            }
+            pad_cell(d, t->headers[c], widths[c], t->align[c], last);
             vkw_buf_puts(&d->out, last ? "" : "  ");
         }
         trim_line(&d->out);
         vkw_buf_puts(&d->out, "\n");
     }
     for (size_t r = 0; r < nrows; r++) {
+        if (is_note(t, ncols, r)) {
+            spaces(&d->out, indent + 4);
+            put(d, cell(t, ncols, r, 0));
+            vkw_buf_puts(&d->out, "\n");
+            continue;
+        }
         /* A row whose cells before the last are empty from some column on (a
          * skipped result: no figures, a reason) moves the last cell left to
          * that column, which keeps such rows readable within the width. */
         size_t first_empty = ncols - 1;
         while (first_empty > 0 && !*cell(t, ncols, r, (int)first_empty - 1))
             first_empty--;
-        vkw_buf_puts(&d->out, "  ");
+        spaces(&d->out, indent);
         for (size_t c = 0; c < ncols; c++) {
             if (c >= first_empty && c + 1 < ncols)
                 continue;
@@ -466,6 +540,14 @@ static void table_markdown(vkw_doc *d, size_t ncols, size_t nrows)
     vkw_buf_puts(&d->out, "\n");
     for (size_t r = 0; r < nrows; r++) {
         vkw_buf_puts(&d->out, "|");
+        if (is_note(t, ncols, r)) {
+            vkw_buf_puts(&d->out, " ");
+            put(d, cell(t, ncols, r, 0));
+            for (size_t c = 0; c < ncols; c++)
+                vkw_buf_puts(&d->out, " |");
+            vkw_buf_puts(&d->out, "\n");
+            continue;
+        }
         for (size_t c = 0; c < ncols; c++) {
             const char *s = cell(t, ncols, r, (int)c);
             bool strong = (int)c == t->outcome_col && strcmp(cell(t, ncols, r, -1), "failed") == 0;
@@ -492,6 +574,12 @@ static void table_html(vkw_doc *d, size_t ncols, size_t nrows)
     vkw_buf_puts(&d->out, "</tr></thead>\n<tbody>\n");
     for (size_t r = 0; r < nrows; r++) {
         const char *mark = cell(t, ncols, r, -1);
+        if (is_note(t, ncols, r)) {
+            vkw_buf_printf(&d->out, "<tr class=\"note\"><td colspan=\"%u\">", (unsigned)ncols);
+            put(d, cell(t, ncols, r, 0));
+            vkw_buf_puts(&d->out, "</td></tr>\n");
+            continue;
+        }
         if (*mark) {
             vkw_buf_puts(&d->out, "<tr class=\"row-");
             put_class(&d->out, mark);
@@ -562,15 +650,6 @@ bool vkw_jnum(const cJSON *o, const char *key, double *out)
     if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
         return false;
     *out = v->valuedouble;
-    return true;
-}
-
-bool vkw_jbool(const cJSON *o, const char *key, bool *out)
-{
-    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-    if (!cJSON_IsBool(v))
-        return false;
-    *out = cJSON_IsTrue(v);
     return true;
 }
 

@@ -24,7 +24,8 @@
 typedef struct vkw_table_draft {
     bool open;
     char cls[48];
-    char align[24];  /* one 'l' or 'r' per column; its length is the column count */
+    char align[32];  /* one 'l' or 'r' per column; its length is the column count */
+    bool bare;       /* text: no header line */
     int outcome_col; /* a column whose cells are outcomes (styled in HTML), or -1 */
     const char *const *headers;
     int row_cells; /* cells given in the current row; -1 before the first row */
@@ -40,6 +41,12 @@ typedef struct vkw_doc {
     bool in_fields; /* a run of vkw_doc_field calls is open (HTML <dl>, a Markdown list) */
     vkw_table_draft table;
     bool failed; /* out of memory somewhere */
+    /* Text is the live output's layout: a heading as a line (a blank line
+     * before a section), each block indented under its heading, fields keyed
+     * in key_width columns, a table's header line without rules, lines
+     * without a blank line between them. */
+    int level;     /* of the last heading: what follows is indented under it */
+    int key_width; /* text: the columns a field's key is padded to */
 } vkw_doc;
 
 void vkw_doc_init(vkw_doc *d, vkw_render_format format);
@@ -49,16 +56,27 @@ void vkw_doc_heading(vkw_doc *d, int level, const char *fmt, ...) VKW_PRINTF(3, 
 /* One "key: value" line of a run of them. */
 void vkw_doc_field(vkw_doc *d, const char *key, const char *fmt, ...) VKW_PRINTF(3, 4);
 /* A paragraph; tone (NULL, "passed", "failed", "note") colours it in HTML and
- * is written in front of it in capitals in text when it is "failed". */
+ * is in bold in Markdown when it is "failed". */
 void vkw_doc_para(vkw_doc *d, const char *tone, const char *fmt, ...) VKW_PRINTF(3, 4);
+/* One line of text (a paragraph in Markdown and HTML); in text without the
+ * blank line that vkw_doc_para leaves before it. */
+void vkw_doc_line(vkw_doc *d, const char *fmt, ...) VKW_PRINTF(2, 3);
+/* What follows belongs to the whole document again, not to the last heading
+ * (text: no longer indented under it). */
+void vkw_doc_section_end(vkw_doc *d);
 /* Starts a table: align holds one 'l' or 'r' per column, headers as many
  * strings (kept by pointer until vkw_doc_table_end). */
 void vkw_doc_table(vkw_doc *d, const char *cls, const char *align, const char *const *headers,
                    int outcome_col);
+/* Text shows no header line for the table just started. */
+void vkw_doc_table_bare(vkw_doc *d);
 /* Starts a row; mark (NULL or a word such as "failed") classes it in HTML. */
 void vkw_doc_row(vkw_doc *d, const char *mark);
 /* The next cell of the current row; "" for none. */
 void vkw_doc_cell(vkw_doc *d, const char *fmt, ...) VKW_PRINTF(2, 3);
+/* A line of text under the current row (a reason, details): in text
+ * indented below it, in Markdown and HTML a row of its own. */
+void vkw_doc_note(vkw_doc *d, const char *fmt, ...) VKW_PRINTF(2, 3);
 void vkw_doc_table_end(vkw_doc *d);
 /* Markup written as is, in HTML only (the plots). */
 void vkw_doc_raw(vkw_doc *d, const char *s);
@@ -70,16 +88,16 @@ const cJSON *vkw_jobj(const cJSON *o, const char *key);
 const cJSON *vkw_jarr(const cJSON *o, const char *key);
 const char *vkw_jstr(const cJSON *o, const char *key);
 bool vkw_jnum(const cJSON *o, const char *key, double *v);
-bool vkw_jbool(const cJSON *o, const char *key, bool *v);
 
 /* A duration in nanoseconds with three significant digits in the unit that
  * keeps it short: "850 ns", "12.3 µs", "1.03 ms" (ascii, for plain text: "12.3us"). */
 const char *vkw_fmt_ns(double ns, bool ascii, char *buf, size_t len);
 
 /* HTML: the page around the document, and the two plots of one round-trip
- * result (a passed element of bench.round_trips.results). */
+ * result that passed (through: its OS primitive or handle type). */
 void vkw_html_begin(vkw_doc *d, const char *title);
 void vkw_html_end(vkw_doc *d);
-void vkw_html_round_trip_plots(vkw_doc *d, const cJSON *result);
+struct vkw_sync_result;
+void vkw_html_round_trip_plots(vkw_doc *d, const struct vkw_sync_result *r, const char *through);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/bench.h"
 #include "report_doc.h"
 
 static const char page_css[] =
@@ -136,18 +137,16 @@ static const char *tick_label(double ns, char *buf, size_t len)
     return buf;
 }
 
-static size_t read_buckets(const cJSON *result, bucket *out, size_t max)
+/* The non-empty buckets of the histogram. */
+static size_t read_buckets(const vkw_distribution *rt, bucket *out, size_t max)
 {
     size_t n = 0;
-    const cJSON *h;
-    cJSON_ArrayForEach(h, vkw_jarr(result, "histogram"))
-    {
-        bucket k;
-        if (n == max || !vkw_jnum(h, "from_ns", &k.from) || !vkw_jnum(h, "below_ns", &k.below) ||
-            !vkw_jnum(h, "count", &k.count) || k.below <= k.from || k.count <= 0 || k.from < 0 ||
-            k.below > MAX_PLOT_NS || k.count > MAX_PLOT_COUNT)
+    for (uint32_t k = 0; k < VKW_HISTOGRAM_BUCKETS && n < max; k++) {
+        bucket b = {0, 0, rt->histogram[k]};
+        vkw_histogram_bucket_range(k, &b.from, &b.below);
+        if (b.count <= 0 || b.below <= b.from || b.below > MAX_PLOT_NS)
             continue;
-        out[n++] = k;
+        out[n++] = b;
     }
     return n;
 }
@@ -159,31 +158,26 @@ static int compare_doubles(const void *a, const void *b)
 }
 
 /* The raw samples, sorted, when the report kept them (bench --samples). */
-static double *read_samples(vkw_doc *d, const cJSON *result, size_t *n)
+static double *read_samples(vkw_doc *d, const vkw_sync_result *r, size_t *n)
 {
     *n = 0;
-    const cJSON *arr = vkw_jarr(result, "samples_ns");
-    int size = cJSON_GetArraySize(arr);
-    if (size <= 0)
+    if (!r->samples || !r->sample_count)
         return NULL;
-    double *s = malloc((size_t)size * sizeof *s);
+    double *s = malloc((size_t)r->sample_count * sizeof *s);
     if (!s) {
         d->failed = true;
         return NULL;
     }
-    const cJSON *x;
-    cJSON_ArrayForEach(x, arr)
-    {
-        if (cJSON_IsNumber(x) && x->valuedouble >= 0 && x->valuedouble <= MAX_PLOT_NS)
-            s[(*n)++] = x->valuedouble;
-    }
+    for (uint32_t i = 0; i < r->sample_count; i++)
+        if (r->samples[i] >= 0 && r->samples[i] <= MAX_PLOT_NS)
+            s[(*n)++] = r->samples[i];
     qsort(s, *n, sizeof *s, compare_doubles);
     return s;
 }
 
 /* One range for both plots of a result, so they read side by side. */
-static bool time_axis(const bucket *k, size_t nk, const double *s, size_t ns, const cJSON *rt,
-                      axis *a)
+static bool time_axis(const bucket *k, size_t nk, const double *s, size_t ns,
+                      const vkw_distribution *rt, axis *a)
 {
     double lo = INFINITY, hi = 0, v;
     for (size_t i = 0; i < nk; i++) {
@@ -197,9 +191,11 @@ static bool time_axis(const bucket *k, size_t nk, const double *s, size_t ns, co
         lo = s[0] < lo ? s[0] : lo;
         hi = s[ns - 1] > hi ? s[ns - 1] : hi;
     }
-    if (vkw_jnum(rt, "min", &v) && v > 0 && v < lo)
+    v = rt->min;
+    if (v > 0 && v < lo)
         lo = v;
-    if (vkw_jnum(rt, "max", &v) && v > hi && v <= MAX_PLOT_NS)
+    v = rt->max;
+    if (v > hi && v <= MAX_PLOT_NS)
         hi = v;
     if (!(hi > 0) || !isfinite(lo))
         return false;
@@ -244,36 +240,20 @@ static void time_ticks(vkw_buf *b, const axis *a)
                    PLOT_H - BOTTOM, (LEFT + PLOT_W - RIGHT) / 2, PLOT_H - 8);
 }
 
-static const char *or_dash(const char *s)
-{
-    return s && *s ? s : "-";
-}
+/* What a plot measures: its mode, peer and what the round trip goes through. */
+typedef struct plot_of {
+    const char *mode, *peer, *through;
+} plot_of;
 
-/* "os · process · futex": what the plot measures, for titles and captions. */
-static void describe(vkw_buf *b, const cJSON *r)
-{
-    const char *through = vkw_jstr(r, "os_primitive");
-    if (!through)
-        through = vkw_jstr(r, "handle_type");
-    const char *object = vkw_jstr(r, "object");
-    vkw_buf_printf(b, "%s \xC2\xB7 %s peer \xC2\xB7 %s", or_dash(vkw_jstr(r, "mode")),
-                   or_dash(vkw_jstr(r, "peer")), through ? through : "in-process");
-    if (object && !vkw_jstr(r, "os_primitive"))
-        vkw_buf_printf(b, " (%s)", object);
-}
-
-static void svg_open(vkw_buf *b, const char *cls, const cJSON *r, const char *title,
+static void svg_open(vkw_buf *b, const char *cls, const plot_of *p, const char *title,
                      const char *what)
 {
-    const char *through = vkw_jstr(r, "os_primitive");
-    if (!through)
-        through = vkw_jstr(r, "handle_type");
     vkw_buf_printf(b, "<svg class=\"%s\" data-mode=\"", cls);
-    vkw_buf_markup(b, or_dash(vkw_jstr(r, "mode")));
+    vkw_buf_markup(b, p->mode);
     vkw_buf_puts(b, "\" data-peer=\"");
-    vkw_buf_markup(b, or_dash(vkw_jstr(r, "peer")));
+    vkw_buf_markup(b, p->peer);
     vkw_buf_puts(b, "\" data-through=\"");
-    vkw_buf_markup(b, through ? through : "in-process");
+    vkw_buf_markup(b, p->through);
     vkw_buf_printf(b,
                    "\" role=\"img\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n"
                    "<title>",
@@ -286,8 +266,8 @@ static void svg_open(vkw_buf *b, const char *cls, const cJSON *r, const char *ti
     vkw_buf_puts(b, "</text>\n");
 }
 
-static void histogram(vkw_buf *b, const cJSON *r, const char *title, const axis *a, const bucket *k,
-                      size_t nk)
+static void histogram(vkw_buf *b, const plot_of *r, const char *title, const axis *a,
+                      const bucket *k, size_t nk)
 {
     svg_open(b, "vkw-histogram", r, title, "latency histogram");
     double max = 0;
@@ -328,11 +308,10 @@ static void histogram(vkw_buf *b, const cJSON *r, const char *title, const axis 
     vkw_buf_puts(b, "</svg>\n");
 }
 
-static void percentile_mark(vkw_buf *b, const axis *a, const cJSON *rt, const char *key,
-                            const char *name, double frac, int row)
+static void percentile_mark(vkw_buf *b, const axis *a, double v, const char *name, double frac,
+                            int row)
 {
-    double v;
-    if (!vkw_jnum(rt, key, &v) || v <= 0)
+    if (!(v > 0))
         return;
     double x = x_of(a, v);
     char t[32];
@@ -347,8 +326,8 @@ static void percentile_mark(vkw_buf *b, const axis *a, const cJSON *rt, const ch
     vkw_buf_puts(b, "</text>\n");
 }
 
-static void cdf(vkw_buf *b, const cJSON *r, const char *title, const axis *a, const bucket *k,
-                size_t nk, const double *s, size_t ns)
+static void cdf(vkw_buf *b, const plot_of *r, const vkw_distribution *rt, const char *title,
+                const axis *a, const bucket *k, size_t nk, const double *s, size_t ns)
 {
     svg_open(b, "vkw-cdf", r, title, ns ? "CDF of the samples" : "CDF from the histogram");
     for (int pct = 0; pct <= 100; pct += 25) {
@@ -391,41 +370,37 @@ static void cdf(vkw_buf *b, const cJSON *r, const char *title, const axis *a, co
         vkw_buf_printf(b, "<text x=\"%d\" y=\"%d\">no data in the report</text>\n", LEFT + 10,
                        TOP + 20);
     }
-    const cJSON *rt = vkw_jobj(r, "round_trip_ns");
-    percentile_mark(b, a, rt, "p50", "p50", 0.50, 1);
-    percentile_mark(b, a, rt, "p99", "p99", 0.99, 0);
+    percentile_mark(b, a, rt->p50, "p50", 0.50, 1);
+    percentile_mark(b, a, rt->p99, "p99", 0.99, 0);
     vkw_buf_puts(b, "</svg>\n");
 }
 
-void vkw_html_round_trip_plots(vkw_doc *d, const cJSON *result)
+void vkw_html_round_trip_plots(vkw_doc *d, const vkw_sync_result *r, const char *through)
 {
     vkw_doc_flush(d);
     vkw_buf *b = &d->out;
-    bucket *k = NULL;
     double *s = NULL;
     vkw_buf title = {0};
-    int nb = cJSON_GetArraySize(vkw_jarr(result, "histogram"));
-    if (nb > 0) {
-        k = malloc((size_t)nb * sizeof *k);
-        if (!k) {
-            d->failed = true;
-            goto cleanup;
-        }
+    plot_of what = {vkw_sync_mode_name(r->mode), vkw_peer_name(r->peer), through};
+    bucket *k = malloc(VKW_HISTOGRAM_BUCKETS * sizeof *k);
+    if (!k) {
+        d->failed = true;
+        goto cleanup;
     }
-    size_t nk = k ? read_buckets(result, k, (size_t)nb) : 0, ns = 0;
-    s = read_samples(d, result, &ns);
-    describe(&title, result);
+    size_t nk = read_buckets(&r->rt, k, VKW_HISTOGRAM_BUCKETS), ns = 0;
+    s = read_samples(d, r, &ns);
+    vkw_buf_printf(&title, "%s \xC2\xB7 %s peer \xC2\xB7 %s", what.mode, what.peer, through);
     if (d->failed || title.failed) {
         d->failed = true;
         goto cleanup;
     }
     axis a = {1e3, 1e6}; /* 1 µs to 1 ms when the result holds no figure at all */
-    time_axis(k, nk, s, ns, vkw_jobj(result, "round_trip_ns"), &a);
+    time_axis(k, nk, s, ns, &r->rt, &a);
     vkw_buf_puts(b, "<figure class=\"plot-pair\"><figcaption>");
     vkw_buf_markup(b, title.data);
     vkw_buf_puts(b, "</figcaption>\n");
-    histogram(b, result, title.data, &a, k, nk);
-    cdf(b, result, title.data, &a, k, nk, s, ns);
+    histogram(b, &what, title.data, &a, k, nk);
+    cdf(b, &what, &r->rt, title.data, &a, k, nk, s, ns);
     vkw_buf_puts(b, "</figure>\n");
 cleanup:
     vkw_buf_free(&title);

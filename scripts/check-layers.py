@@ -27,9 +27,6 @@ PUBLIC = {"src/vkw.h", "src/base/status.h", "src/base/text_buffer.h", "src/platf
           "src/report/bench_report.h", "src/report/report_vocab.h", "src/report/report_file.h",
           "src/report/compare.h", "probes/probe_run.h", "src/bench/bench.h",
           "src/check/check.h",
-          # `report` walks the JSON tree of any report (a check report has no
-          # typed reader yet); vkw_load_report_json is how it gets one.
-          "src/report/json_file.h",
           # the bench's options as data: cli/args.c parses argv and prints usage with them
           "src/report/bench_options.h"}
 

@@ -204,25 +204,36 @@ def test_report_of_recorded_h100_probe_agrees_with_its_raw_fields():
     check(p.returncode == 0, f"report exits 0: {p.stderr}")
     lines = p.stdout.splitlines()
 
+    # The live layout: "Key    value", keys padded to one column.
     def field(name):
-        got = [l.split(":", 1)[1].strip() for l in lines if l.strip().startswith(name + ":")]
+        got = [l.strip()[len(name):].strip() for l in lines if l.strip().startswith(name + " ")]
         return got[0] if got else None
 
     d = r["devices"][0]
     idt = d["identity"]
     raw = idt["driver_version"]["raw"]
-    check(field("Driver version") == f"{nvidia_version(raw)} (raw {raw}, nvidia encoding)"
-          == "580.159.04 (raw 2435301632, nvidia encoding)",
-          f"the version from its raw bits: {field('Driver version')}")
-    check(field("Vendor") == f"NVIDIA (0x{idt['vendor_id']:04x})", f"vendor: {field('Vendor')}")
+    conf = idt["conformance_version"]
+    check(field("Driver version") == f"{nvidia_version(raw)}, conformance {conf}"
+          == "580.159.04, conformance 1.4.1.3",
+          f"the version from its raw bits ({raw}): {field('Driver version')}")
+    check(field("Vendor") == f"0x{idt['vendor_id']:04x} (NVIDIA), device 0x{idt['device_id']:04x}",
+          f"vendor: {field('Vendor')}")
     pci = idt["pci"]
     check(field("PCI") == f"{pci['domain']:04x}:{pci['bus']:02x}:{pci['device']:02x}."
                           f"{pci['function']:x}", f"PCI from its parts: {field('PCI')}")
-    rows = {}
-    for l in lines:
-        m = re.match(r"  (memory|semaphore \((?:binary|timeline)\)|fence)\s+(\S+)\s+(.+?)\s{2,}(.*)$", l)
-        if m:
-            rows[(m.group(1), m.group(2))] = (m.group(3), m.group(4))
+    rows, last = {}, None
+    start = next((i for i, l in enumerate(lines) if l.startswith("  Sharing across processes")), 0)
+    end = next((i for i, l in enumerate(lines) if "not applicable on" in l), len(lines))
+    for l in lines[start + 1:end]:
+        # "memory  OPAQUE_FD  <verdict>  <detail>"; a semaphore's binary row
+        # names its type, the timeline row under it does not.
+        m = re.match(r"    (memory|semaphore|fence|)\s+((?!timeline)\S+)?\s*(binary|timeline)?\s+(.+?)\s{2,}(.*)$", l)
+        if not m:
+            continue
+        group, ht = (m.group(1), m.group(2)) if m.group(1) else ("semaphore", last)
+        last = ht
+        rows[(f"{group} ({m.group(3)})" if group == "semaphore" else group, ht)] = \
+            (m.group(4), m.group(5))
     # Every answered case: its booleans are its feature bits.
     for e in d["external_memory"]:
         for c in e.get("buffers", []) + e.get("images", []):
@@ -258,7 +269,7 @@ def test_report_of_recorded_h100_probe_agrees_with_its_raw_fields():
     check(rows.get(("semaphore (timeline)", "OPAQUE_FD"), ("",))[0] == "shareable" and
           rows.get(("fence", "SYNC_FD"), ("",))[0] == "driver says no",
           "OPAQUE_FD timelines shared, no SYNC_FD fence on the H100")
-    check(field("Validation") == "on: 0 validation error(s), 0 other error(s), 0 warning(s)",
+    check(field("Validation") == "0 errors, 0 other errors, 0 warnings",
           f"recorded under the validation layer: {field('Validation')}")
 
 

@@ -197,6 +197,9 @@ static void own_reports_recognised_by_their_start(void)
         "device, one test case per expectation -->\n<testsuites>\n  <testsuite",
         "vkwin32h 0.1.0 check: lab (lab.json) on Linux, 2026-11-23T18:52:09Z\nDevices ...",
         "vkwin32h bench report\n=====================\n",
+        /* report's text is the live text: a run's text kept in a file is one too */
+        "vkwin32h 0.1.0 bench on Linux, 2026-11-23T18:52:09Z\n",
+        "# vkwin32h 0.1.0 probe on Linux, 2026-11-23T18:52:09Z\n\n",
         "# vkwin32h check report\n\n",
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>vkwin32h probe report: x</title>",
     };
@@ -212,7 +215,8 @@ static void own_reports_recognised_by_their_start(void)
         "<?xml version=\"1.0\"?>\n<!-- vkwin32h check: notes -->\n<testsuite name=\"mine\">",
         "<?xml version=\"1.0\"?>\n<!-- vkwin32h check: no end\n<testsuites>",
         "vkwin32h check: notes about the tool\n",
-        "vkwin32h 0.1.0 bench on Linux, 2026-11-23T18:52:09Z\n", /* bench's text: never a file */
+        "vkwin32h 0.1.0 notes on the bench\n",
+        "vkwin32h bench on Linux\n",
         "<!DOCTYPE html>\n<title>My page about vkwin32h</title>",
     };
     for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)

@@ -243,13 +243,25 @@ vkw_os vkw_report_os(const vkw_report *r);
 void vkw_verdict_compute(vkw_device_report *dev);
 const char *vkw_verdict_code_name(vkw_verdict_code code);
 
-/* Reads a probe or bench report file back into r (report_parse.c), the
+/* Reads a probe, bench or check report file back into r (report_parse.c), the
  * inverse of vkw_report_to_json for everything it writes but what it derives
  * from the OS it runs on (a driver version's decoding, the timer's clock
  * name): written again on the same OS, it is the same JSON. r is then freed
  * with vkw_report_free. VKW_E_INVALID_ARG, naming the file, when it cannot
- * be read or is not a probe or bench report. */
+ * be read or is not a vkwin32h report. */
 vkw_status vkw_report_parse(const char *path, vkw_report *r, vkw_error *err);
+
+/* A check report read back: its runs (the check's "runs"), each with the
+ * bench it ran, read as vkw_report_parse reads a bench report's. */
+typedef struct vkw_check_run_read {
+    const char *name;               /* NULL: none */
+    int32_t device;                 /* the device index; -1: none */
+    struct vkw_bench_report *bench; /* NULL: the run has no bench (owned) */
+} vkw_check_run_read;
+uint32_t vkw_report_check_run_count(const vkw_report *r);
+vkw_status vkw_report_check_run(const vkw_report *r, uint32_t i, vkw_check_run_read *out,
+                                vkw_error *err);
+void vkw_check_run_read_free(vkw_check_run_read *run);
 
 /* Serialises to JSON text (malloc'd; caller frees). */
 vkw_status vkw_report_to_json(const vkw_report *r, char **out, vkw_error *err);

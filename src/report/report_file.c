@@ -88,8 +88,9 @@ static bool check_summary(cursor c)
     return c.p < c.end && *c.p == ' ' && take(&c, "check: ");
 }
 
-/* `report`'s renderings: "vkwin32h probe report" (text), "# vkwin32h probe
- * report" (Markdown), an HTML page titled "vkwin32h probe report...". */
+/* `report`'s renderings: the live text's first line "vkwin32h 0.1.0 probe on
+ * Linux, <date>" (text; "# " before it in Markdown), "vkwin32h probe report"
+ * (of earlier versions), an HTML page titled "vkwin32h probe report...". */
 static bool rendering(cursor c)
 {
     if (take(&c, "<!DOCTYPE html>")) {
@@ -103,9 +104,17 @@ static bool rendering(cursor c)
     take(&c, "# ");
     if (!take(&c, VKW_TOOL_NAME " "))
         return false;
-    while (c.p < c.end && *c.p >= 'a' && *c.p <= 'z')
+    cursor earlier = c;
+    while (earlier.p < earlier.end && *earlier.p >= 'a' && *earlier.p <= 'z')
+        earlier.p++;
+    if (take(&earlier, "report\n"))
+        return true;
+    if (!take_digits(&c) || !take(&c, "."))
+        return false;
+    while (c.p < c.end && *c.p != ' ' && *c.p != '\n')
         c.p++;
-    return take(&c, "report\n");
+    /* The command that ran, and where. */
+    return take(&c, "probe on ") || take(&c, "bench on ") || take(&c, "check on ");
 }
 
 bool vkw_is_own_report(const char *text, size_t len)

@@ -720,6 +720,46 @@ static void bench(rp *c, const cJSON *o, const vkw_report *r, vkw_bench_report *
     b->bench_ms = real(o, "bench_ms");
 }
 
+static const cJSON *check_run(const vkw_report *r, uint32_t i)
+{
+    const cJSON *runs = at(at(r->source, VKW_K(CHECK)), "runs");
+    return cJSON_IsArray(runs) ? cJSON_GetArrayItem(runs, (int)i) : NULL;
+}
+
+uint32_t vkw_report_check_run_count(const vkw_report *r)
+{
+    return count_of(at(at(r->source, VKW_K(CHECK)), "runs"), UINT32_MAX);
+}
+
+vkw_status vkw_report_check_run(const vkw_report *r, uint32_t i, vkw_check_run_read *out,
+                                vkw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const cJSON *run = check_run(r, i), *b = at(run, VKW_K(BENCH));
+    out->name = text(run, "name");
+    out->device = present(run, VKW_K(DEVICE_INDEX))
+                      ? (int32_t)whole(run, VKW_K(DEVICE_INDEX), 0, INT32_MAX)
+                      : -1;
+    if (!cJSON_IsObject(b) || !r->device_count)
+        return VKW_OK;
+    rp c = {"the check report", err, VKW_OK};
+    out->bench = table(&c, 1, sizeof *out->bench);
+    if (out->bench)
+        bench(&c, b, r, out->bench);
+    if (c.s != VKW_OK)
+        vkw_check_run_read_free(out);
+    return c.s;
+}
+
+void vkw_check_run_read_free(vkw_check_run_read *run)
+{
+    if (run->bench) {
+        vkw_bench_report_free(run->bench);
+        free(run->bench);
+    }
+    run->bench = NULL;
+}
+
 static void free_tree(void *tree)
 {
     cJSON_Delete(tree);
@@ -737,9 +777,10 @@ vkw_status vkw_report_parse(const char *path, vkw_report *r, vkw_error *err)
     rp c = {path, err, VKW_OK};
     const char *command = text(root, VKW_K(COMMAND));
     int32_t kind = vkw_vocab_find(&vkw_vocab_command, command);
-    if (kind != 0 && kind != 1) {
+    if (kind < 0) {
         char shown[200], what[64];
-        s = vkw_fail(err, VKW_E_INVALID_ARG, "'%s' is not a probe or bench report (command %s)",
+        s = vkw_fail(err, VKW_E_INVALID_ARG,
+                     "'%s' is not a probe, bench or check report (command %s)",
                      vkw_text_escape(path, shown, sizeof shown),
                      command ? vkw_text_escape(command, what, sizeof what) : "missing");
         goto fail;
