@@ -140,6 +140,12 @@ static vkw_status render(vkw_doc *d, const vkw_report *r, vkw_error *err)
              r->device_count ? r->devices[0].name : "");
     if (d->format == VKW_RENDER_HTML)
         vkw_html_begin(d, title);
+    /* Text: one line first that says what this is, so that the tool knows the
+     * file as its own (report_file.c) while a run's text someone kept is not;
+     * below it, the live text. */
+    if (d->format == VKW_RENDER_TEXT)
+        vkw_doc_line(d, "%s %s report: the run's text, read back from its JSON report",
+                     VKW_TOOL_NAME, VKW_TOOL_VERSION);
     /* All the report holds: the live run's --verbose. */
     vkw_render_doc(d, r, true);
     vkw_doc_section_end(d);

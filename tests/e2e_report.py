@@ -163,8 +163,11 @@ def test_report_text_and_markdown_show_capabilities_and_round_trips():
     probe = load(H100_PROBE)
     text = render(H100_PROBE)
     check("NVIDIA H100 80GB HBM3" in text, "the device name")
-    check(text.startswith(f"vkwin32h 0.1.0 probe on Linux, {probe['generated_at']}\n"),
-          "tool, command, OS and date")
+    first, _, rest = text.partition("\n")
+    check(first.startswith("vkwin32h ") and first.endswith(
+        " report: the run's text, read back from its JSON report"), f"the report's line: {first}")
+    check(rest.startswith(f"vkwin32h {probe['tool']['version']} probe on Linux, "
+                          f"{probe['generated_at']}\n"), "tool, command, OS and date")
     check("580.159.04" in text and "0000:00:06.0" in text, "driver version and PCI address")
     check(probe["devices"][0]["identity"]["device_uuid"] in text, "the deviceUUID")
     lines = text.splitlines()
@@ -212,7 +215,8 @@ def test_report_text_and_markdown_show_capabilities_and_round_trips():
     check(len(passed) == rs["passed"] and len(ends) == 1, f"p50 right-aligned: {ends}")
 
     md = render(H100_BENCH, "markdown")
-    check(md.startswith("# vkwin32h 0.1.0 bench on Linux"), "a Markdown title")
+    check(md.startswith(f"# vkwin32h {load(H100_BENCH)['tool']['version']} bench on Linux"),
+          "a Markdown title")
     check("## Round trips" in md and "## Scenarios" in md, "headings")
     tables = markdown_tables(md)
     check([len(t[0]) for t in tables] == [15, 10], f"memory and round-trip tables: "
@@ -622,9 +626,14 @@ def test_report_text_is_the_live_text():
                   f"{live.stderr[-1000:]}")
             if not check(os.path.exists(path), f"the {command} wrote its report"):
                 continue
-            text = render(path)
+            text = render(path).splitlines()
             check(len(live.stdout.splitlines()) > 20, f"{command}: a live text to compare")
-            diff = list(difflib.unified_diff(live.stdout.splitlines(), text.splitlines(),
+            # Its first line says what it is (so that the tool knows the file
+            # as its own, and a run's text someone kept is not); then the live text.
+            check(text[:1] == [f"vkwin32h {load(path)['tool']['version']} report: the run's "
+                               f"text, read back from its JSON report"],
+                  f"{command}: the report's own first line: {text[:1]}")
+            diff = list(difflib.unified_diff(live.stdout.splitlines(), text[1:],
                                              "live", "report", lineterm="", n=1))
             check(not diff, f"{command}: `report --format text` is the live text:\n" +
                   "\n".join(diff[:40]))

@@ -197,7 +197,8 @@ static void own_reports_recognised_by_their_start(void)
         "device, one test case per expectation -->\n<testsuites>\n  <testsuite",
         "vkwin32h 0.1.0 check: lab (lab.json) on Linux, 2026-11-23T18:52:09Z\nDevices ...",
         "vkwin32h bench report\n=====================\n",
-        /* report's text is the live text: a run's text kept in a file is one too */
+        /* report's text: its own first line, then the live text; Markdown: its heading */
+        "vkwin32h 0.1.0 report: the run's text, read back from its JSON report\n"
         "vkwin32h 0.1.0 bench on Linux, 2026-11-23T18:52:09Z\n",
         "# vkwin32h 0.1.0 probe on Linux, 2026-11-23T18:52:09Z\n\n",
         "# vkwin32h check report\n\n",
@@ -216,6 +217,8 @@ static void own_reports_recognised_by_their_start(void)
         "<?xml version=\"1.0\"?>\n<!-- vkwin32h check: no end\n<testsuites>",
         "vkwin32h check: notes about the tool\n",
         "vkwin32h 0.1.0 notes on the bench\n",
+        "vkwin32h 0.1.0 bench on Linux, 2026-11-23T18:52:09Z\n", /* a run's text: never a file */
+        "vkwin32h 0.1.0 probe on Linux, 2026-11-23T18:52:09Z\nLoader ...\n",
         "vkwin32h bench on Linux\n",
         "<!DOCTYPE html>\n<title>My page about vkwin32h</title>",
     };

@@ -88,9 +88,11 @@ static bool check_summary(cursor c)
     return c.p < c.end && *c.p == ' ' && take(&c, "check: ");
 }
 
-/* `report`'s renderings: the live text's first line "vkwin32h 0.1.0 probe on
- * Linux, <date>" (text; "# " before it in Markdown), "vkwin32h probe report"
- * (of earlier versions), an HTML page titled "vkwin32h probe report...". */
+/* `report`'s renderings: text starting "vkwin32h 0.1.0 report: " (its first
+ * line; the live text follows), Markdown starting "# vkwin32h 0.1.0 probe on "
+ * (its heading: "# " is never the start of a run's own text), "vkwin32h probe
+ * report" (of earlier versions), an HTML page titled "vkwin32h probe report...".
+ * A run's text kept in a file ("vkwin32h 0.1.0 probe on ...") is not one. */
 static bool rendering(cursor c)
 {
     if (take(&c, "<!DOCTYPE html>")) {
@@ -101,7 +103,7 @@ static bool rendering(cursor c)
                 return true;
         return false;
     }
-    take(&c, "# ");
+    bool markdown = take(&c, "# ");
     if (!take(&c, VKW_TOOL_NAME " "))
         return false;
     cursor earlier = c;
@@ -113,7 +115,9 @@ static bool rendering(cursor c)
         return false;
     while (c.p < c.end && *c.p != ' ' && *c.p != '\n')
         c.p++;
-    /* The command that ran, and where. */
+    if (!markdown)
+        return take(&c, "report: ");
+    /* Markdown: the command that ran, and where. */
     return take(&c, "probe on ") || take(&c, "bench on ") || take(&c, "check on ");
 }
 
