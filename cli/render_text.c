@@ -521,6 +521,19 @@ static void round_trip_row(vkw_doc *d, const vkw_bench_report *b, const vkw_sync
                      vkw_pingpong_kind_name((vkw_os_pingpong_kind)b->sync[r->baseline].os_kind));
     else
         vkw_doc_cell(d, "%s", "-");
+    /* Two or more clear modes: the p50 alone would hide them (or jump between
+     * them from run to run). */
+    if (rt->modes.count >= 2) {
+        vkw_buf modes = {0};
+        for (uint32_t k = 0; k < rt->modes.count; k++) {
+            const vkw_mode *m = &rt->modes.mode[k];
+            vkw_buf_printf(&modes, "%s%.0f %% near %s", k ? ", " : "", settled(100 * m->share),
+                           ns_text(m->median, t[5], sizeof t[5]));
+        }
+        vkw_doc_note(d, "%u modes: %s", rt->modes.count, modes.data ? modes.data : "");
+        d->failed |= modes.failed;
+        vkw_buf_free(&modes);
+    }
     if (!verbose)
         return;
     vkw_buf hist = {0};

@@ -610,6 +610,34 @@ def test_report_says_the_live_verdict_words():
     check(native >= 8, f"every native handle type compared: {native}")
 
 
+def test_report_says_when_round_trips_have_two_modes():
+    """A round trip whose latencies gather around two values (NVIDIA's host
+    wait spins or sleeps) is said to have two modes, each with its share and
+    median, in every format; one mode says nothing more."""
+    rep = load(H100_BENCH)
+    results = [x for x in rep["bench"]["round_trips"]["results"] if x["outcome"] == "passed"]
+    two, one = results[0], results[1]
+    n = two["round_trip_ns"]["count"]
+    two["modes"] = [
+        {"count": n * 3 // 5, "share": (n * 3 // 5) / n, "median_ns": 5500, "min_ns": 5000,
+         "max_ns": 6100},
+        {"count": n - n * 3 // 5, "share": (n - n * 3 // 5) / n, "median_ns": 8000,
+         "min_ns": 7000, "max_ns": 9000}]
+    m = one["round_trip_ns"]
+    one["modes"] = [{"count": m["count"], "share": 1, "median_ns": m["p50"], "min_ns": m["min"],
+                     "max_ns": m["max"]}]
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "bench.json")
+        with open(path, "w") as f:
+            json.dump(rep, f)
+        for fmt in ("text", "markdown", "html"):
+            out = render(path, fmt)
+            check(out.count("2 modes: 60 % near 5.5") == 1 and "40 % near 8.0" in out,
+                  f"{fmt}: the two modes, each with its share and median, said once")
+            check("1 modes" not in out and out.count(" modes: ") == 1,
+                  f"{fmt}: a round trip of one mode says nothing more")
+
+
 def test_report_text_is_the_live_text():
     """One walk for people: `report` of a lavapipe probe's and a short bench's
     report says, line for line, what the run that wrote it said (with
