@@ -66,14 +66,15 @@ signal_run() { # NAME SIGNAL AFTER_S, then the tool's arguments
 
 {
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
-  mem=(bench --parts memory --sizes 64K --iterations 3 --scenarios buffer-copy --timeout 10)
-  run fault-leak "${mem[@]}" --fault leak
-  run fault-flip-byte "${mem[@]}" --fault flip-byte
-  run fault-foreign-handle "${mem[@]}" --fault foreign-handle
-  run fault-stale-handle "${mem[@]}" --fault stale-handle
-  run fault-invalid-usage "${mem[@]}" --fault invalid-usage --validate
-  run fault-child-abort "${mem[@]}" --fault child-abort
-  run fault-child-hang "${mem[@]}" --fault child-hang --timeout 3
+  # (an option is given once: a second --timeout is an error)
+  mem=(bench --parts memory --sizes 64K --iterations 3 --scenarios buffer-copy)
+  run fault-leak "${mem[@]}" --timeout 10 --fault leak
+  run fault-flip-byte "${mem[@]}" --timeout 10 --fault flip-byte
+  run fault-foreign-handle "${mem[@]}" --timeout 10 --fault foreign-handle
+  run fault-stale-handle "${mem[@]}" --timeout 10 --fault stale-handle
+  run fault-invalid-usage "${mem[@]}" --timeout 10 --fault invalid-usage --validate
+  run fault-child-abort "${mem[@]}" --timeout 10 --fault child-abort
+  run fault-child-hang "${mem[@]}" --timeout 3 --fault child-hang
   run fault-lost-signal bench --parts round-trips --modes host-timeline --peer process \
     --round-trips 1000 --timeout 2 --fault lost-signal
   rt=(bench --parts round-trips --modes host-timeline,queue-timeline,queue-binary,fence
