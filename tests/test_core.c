@@ -331,6 +331,36 @@ static void verdict_semaphore_and_fence_reasons(void)
     CHECK(d.semaphore_verdict[2][0].code == VKW_VERDICT_NOT_ON_THIS_OS); /* OPAQUE_WIN32 */
 }
 
+/* A piece of the pattern made alone is the same bytes as that piece of the
+ * whole: at any offset (aligned or not), any length, across the 2^32-word
+ * line where the key changes. */
+static void pattern_pieces_are_the_whole_pattern(void)
+{
+    enum { LEN = 4099 };
+    unsigned char whole[LEN], piece[LEN];
+    vkw_pattern_fill(whole, LEN, 42);
+    static const size_t offs[] = {0, 1, 3, 4, 7, 1000, 4095, 4098};
+    for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++) {
+        size_t len = LEN - offs[i];
+        memset(piece, 0, sizeof piece);
+        vkw_pattern_fill_at(piece, len, 42, offs[i]);
+        CHECK(memcmp(piece, whole + offs[i], len) == 0);
+        vkw_pattern_fill_at(piece, 5, 42, offs[i] / 2); /* a short one, inside */
+        CHECK(memcmp(piece, whole + offs[i] / 2, 5) == 0);
+    }
+    /* Words 2^32 - 2 .. 2^32 + 1: bytes 16 GiB - 8 .. 16 GiB + 8. */
+    uint64_t at = ((uint64_t)1 << 34) - 8;
+    vkw_pattern_fill_at(piece, 16, 7, at);
+    for (uint32_t w = 0; w < 4; w++) {
+        uint32_t want = vkw_pattern_word(7, at / 4 + w), got;
+        memcpy(&got, piece + 4 * w, 4);
+        CHECK(got == want);
+    }
+    vkw_pattern_fill_at(piece, 7, 7, at + 2); /* unaligned across the line */
+    uint32_t w1 = vkw_pattern_word(7, at / 4), w2 = vkw_pattern_word(7, at / 4 + 1);
+    CHECK(memcmp(piece, (unsigned char *)&w1 + 2, 2) == 0 && memcmp(piece + 2, &w2, 4) == 0);
+}
+
 static void pattern_catches_any_changed_byte_and_stale_seed(void)
 {
     vkw_pattern p = {0}, q = {0};
@@ -662,6 +692,7 @@ int main(int argc, char **argv)
         CASE(verdict_memory_reasons),
         CASE(verdict_semaphore_and_fence_reasons),
         CASE(pattern_catches_any_changed_byte_and_stale_seed),
+        CASE(pattern_pieces_are_the_whole_pattern),
         CASE(summary_orders_and_takes_the_median),
         CASE(summary_median_of_one_two_ties_and_outliers),
         CASE(distribution_percentiles_by_nearest_rank),

@@ -49,6 +49,37 @@ void vkw_pattern_fill(void *dst, size_t len, uint64_t seed)
     }
 }
 
+void vkw_pattern_fill_at(void *dst, size_t len, uint64_t seed, uint64_t offset)
+{
+    unsigned char *p = dst;
+    if (len == 0)
+        return;
+    uint32_t head = (uint32_t)(offset % 4);
+    if (head) { /* the rest of a word begun before dst */
+        uint32_t w = vkw_pattern_word(seed, offset / 4);
+        size_t n = 4 - head < len ? 4 - head : len;
+        memcpy(p, (const unsigned char *)&w + head, n);
+        p += n;
+        len -= n;
+        offset += n;
+    }
+    uint64_t first = offset / 4, words = len / 4;
+    uint32_t key_hi = (uint32_t)(first >> 32), key = key_of(seed, key_hi);
+    for (uint64_t k = 0; k < words; k++) {
+        uint64_t i = first + k;
+        if ((uint32_t)(i >> 32) != key_hi) {
+            key_hi = (uint32_t)(i >> 32);
+            key = key_of(seed, key_hi);
+        }
+        uint32_t w = mix32((uint32_t)i ^ key);
+        memcpy(p + k * 4, &w, 4);
+    }
+    if (len % 4) {
+        uint32_t w = vkw_pattern_word(seed, first + words);
+        memcpy(p + words * 4, &w, len % 4);
+    }
+}
+
 vkw_status vkw_pattern_make(vkw_pattern *p, size_t len, uint64_t seed, vkw_error *err)
 {
     if (p->cap < len) {

@@ -32,6 +32,10 @@ uint32_t vkw_pattern_word(uint64_t seed, uint64_t index);
 /* Fills dst with the pattern of seed. */
 void vkw_pattern_fill(void *dst, size_t len, uint64_t seed);
 
+/* Fills dst with bytes [offset, offset + len) of the pattern of seed: a
+ * piece of a larger pattern, generated without the rest. */
+void vkw_pattern_fill_at(void *dst, size_t len, uint64_t seed, uint64_t offset);
+
 /* (Re)generates p as len bytes of the pattern of seed, reusing its memory. */
 vkw_status vkw_pattern_make(vkw_pattern *p, size_t len, uint64_t seed, vkw_error *err);
 void vkw_pattern_free(vkw_pattern *p);

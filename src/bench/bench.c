@@ -156,23 +156,22 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
         c->fault_pending = false;
     }
 
-    /* Both patterns exist before the clock starts: writing is a copy,
-     * verifying a compare, each at the speed of the memory. */
-    s = vkw_pattern_make(&c->mine, (size_t)sm.desc.size, msg.parent_seed, err);
-    if (s == VKW_OK)
-        s = vkw_pattern_make(&c->theirs, (size_t)sm.desc.size, msg.child_seed, err);
+    /* One-time setup (the mapping, or the staging ring) is its own phase,
+     * in both processes. */
+    t0 = vkw_clock_ns();
+    s = vkw_shared_memory_prepare(&sm, 0, err);
+    samples[VKW_PHASE_PARENT_STAGING] = us(vkw_clock_ns() - t0);
     if (s != VKW_OK)
         goto cleanup;
     /* --fault flip-byte: the bytes in shared memory differ from the pattern
      * in one place, which the child must find. */
-    size_t flip_at = (size_t)sm.desc.size / 2;
-    if (msg.fault == VKW_FAULT_FLIP_BYTE)
-        c->mine.bytes[flip_at] ^= 0xFF;
-    t0 = vkw_clock_ns();
-    s = vkw_shared_memory_write(&sm, &c->mine, timeout_ns, err);
-    samples[VKW_PHASE_PARENT_WRITE] = us(vkw_clock_ns() - t0);
-    if (msg.fault == VKW_FAULT_FLIP_BYTE)
-        c->mine.bytes[flip_at] ^= 0xFF;
+    uint64_t flip_at = msg.fault == VKW_FAULT_FLIP_BYTE ? sm.desc.size / 2 : UINT64_MAX;
+    msg.threads = c->threads;
+    vkw_memory_times times;
+    s = vkw_shared_memory_write_pattern(&sm, msg.parent_seed, flip_at, c->threads, &times,
+                                        timeout_ns, err);
+    samples[VKW_PHASE_PARENT_WRITE] = us(times.host_ns);
+    samples[VKW_PHASE_PARENT_COPY_IN] = us(times.copy_ns);
     if (s != VKW_OK)
         goto cleanup;
 
@@ -226,9 +225,13 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
         goto cleanup;
     samples[VKW_PHASE_TRANSFER] = us(rep.received_ns - msg.sent_ns);
     samples[VKW_PHASE_IMPORT] = us(rep.import_ns);
+    samples[VKW_PHASE_CHILD_STAGING] = us(rep.staging_ns);
     samples[VKW_PHASE_CHILD_READ] = us(rep.read_ns);
     samples[VKW_PHASE_CHILD_VERIFY] = us(rep.verify_ns);
     samples[VKW_PHASE_CHILD_WRITE] = us(rep.write_ns);
+    samples[VKW_PHASE_CHILD_COPY_IN] = us(rep.copy_in_ns);
+    if (rep.peak_resident > sc->child_peak_resident)
+        sc->child_peak_resident = rep.peak_resident;
     sc->child_memory_type_index = rep.memory_type_index;
     if (rep.driver_closed && !sc->driver_closed_handle) {
         sc->driver_closed_handle = true;
@@ -258,16 +261,14 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
         goto cleanup;
     }
 
-    const void *bytes = NULL;
-    t0 = vkw_clock_ns();
-    s = vkw_shared_memory_read(&sm, &bytes, timeout_ns, err);
-    samples[VKW_PHASE_PARENT_READ] = us(vkw_clock_ns() - t0);
+    vkw_mismatch mm;
+    bool ok = false;
+    s = vkw_shared_memory_check_pattern(&sm, msg.child_seed, c->threads, &ok, &mm, &times,
+                                        timeout_ns, err);
+    samples[VKW_PHASE_PARENT_READ] = us(times.copy_ns);
+    samples[VKW_PHASE_PARENT_VERIFY] = us(times.host_ns);
     if (s != VKW_OK)
         goto cleanup;
-    vkw_mismatch mm;
-    t0 = vkw_clock_ns();
-    bool ok = vkw_pattern_matches(&c->theirs, bytes, &mm);
-    samples[VKW_PHASE_PARENT_VERIFY] = us(vkw_clock_ns() - t0);
     if (!ok) {
         sc->mismatch = true;
         snprintf(sc->mismatch_side, sizeof sc->mismatch_side, "parent");
@@ -362,6 +363,10 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
             column[it] = samples[(size_t)it * VKW_PHASE_COUNT + p];
         vkw_summarize(column, sc->iterations_done, &sc->phase_us[p]);
     }
+    /* The parent's peak so far (the child's came with each reply). */
+    vkw_error perr;
+    if (vkw_peak_resident_bytes(&sc->parent_peak_resident, &perr) != VKW_OK)
+        sc->parent_peak_resident = 0;
     sc->parent_to_child_ok = sc->iterations_done == n;
     sc->child_to_parent_ok = sc->iterations_done == n;
     if (sc->mismatch && strcmp(sc->mismatch_side, "parent") == 0)
@@ -452,8 +457,6 @@ void vkw_bench_close_device(vkw_loader *loader, vkw_instance *inst, vkw_device *
 
 static void bench_close(bench_ctx *c)
 {
-    vkw_pattern_free(&c->mine);
-    vkw_pattern_free(&c->theirs);
     vkw_bench_session_stop(c);
     vkw_bench_close_device(&c->loader, &c->inst, &c->dev);
 }
@@ -581,6 +584,12 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     c.b->options.progress_user = NULL;
     c.b->options.filter = NULL;
     c.b->options.loader_path = NULL;
+    /* --threads: the online CPUs, at most 16, unless given. */
+    if (!c.b->options.threads) {
+        uint32_t cpus = vkw_cpu_count();
+        c.b->options.threads = cpus < 16 ? cpus : 16;
+    }
+    c.threads = c.b->options.threads;
     c.b->device_index = choose_device(report, opts->filter != NULL);
     const vkw_device_report *dr = &report->devices[c.b->device_index];
     snprintf(c.b->device_name, sizeof c.b->device_name, "%s", dr->name);

@@ -20,7 +20,6 @@ typedef struct child_state {
     vkw_instance inst;
     vkw_device dev;
     vkw_debug_log log;
-    vkw_pattern mine, theirs; /* what this side writes, what the parent wrote */
     bool luid_matched;
 } child_state;
 
@@ -100,7 +99,7 @@ static void tell_step(child_state *c, const vkw_msg_memory_reply *rep, vkw_memor
 static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle attached,
                          uint64_t received_ns, vkw_msg_memory_reply *rep)
 {
-    vkw_error err;
+    vkw_error err, perr;
     vkw_error_clear(&err);
     vkw_shared_memory sm = {0};
     vkw_status s = VKW_OK;
@@ -174,13 +173,6 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
         handle = VKW_NO_HANDLE;
     }
 
-    /* Before the clock starts: see the parent's run_iteration. */
-    s = vkw_pattern_make(&c->theirs, (size_t)req->desc.size, req->parent_seed, &err);
-    if (s == VKW_OK)
-        s = vkw_pattern_make(&c->mine, (size_t)req->desc.size, req->child_seed, &err);
-    if (s != VKW_OK)
-        goto done;
-
     uint64_t t0 = vkw_clock_ns();
     s = vkw_shared_memory_import(&c->dev, t, &req->desc, &import_value, named ? nt_name : NULL, &sm,
                                  &err);
@@ -208,24 +200,31 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
     rep->memory_type_index = sm.desc.memory_type_index;
     tell_step(c, rep, VKW_MEMORY_IMPORTED);
 
-    const void *bytes = NULL;
+    /* One-time setup (the mapping, or the staging ring): its own phase. */
     t0 = vkw_clock_ns();
-    s = vkw_shared_memory_read(&sm, &bytes, timeout_ns, &err);
-    rep->read_ns = vkw_clock_ns() - t0;
+    s = vkw_shared_memory_prepare(&sm, 0, &err);
+    rep->staging_ns = vkw_clock_ns() - t0;
     if (s != VKW_OK)
         goto done;
-    t0 = vkw_clock_ns();
-    rep->verified = vkw_pattern_matches(&c->theirs, bytes, &rep->mismatch);
-    rep->verify_ns = vkw_clock_ns() - t0;
-    if (!rep->verified)
+    vkw_memory_times times;
+    bool ok = false;
+    s = vkw_shared_memory_check_pattern(&sm, req->parent_seed, req->threads, &ok, &rep->mismatch,
+                                        &times, timeout_ns, &err);
+    rep->read_ns = times.copy_ns;
+    rep->verify_ns = times.host_ns;
+    rep->verified = ok;
+    if (s != VKW_OK || !ok)
         goto done; /* the parent reports the mismatch; nothing to write back */
     tell_step(c, rep, VKW_MEMORY_VERIFIED);
-    t0 = vkw_clock_ns();
-    s = vkw_shared_memory_write(&sm, &c->mine, timeout_ns, &err);
-    rep->write_ns = vkw_clock_ns() - t0;
+    s = vkw_shared_memory_write_pattern(&sm, req->child_seed, UINT64_MAX, req->threads, &times,
+                                        timeout_ns, &err);
+    rep->write_ns = times.host_ns;
+    rep->copy_in_ns = times.copy_ns;
 
 done:
     vkw_shared_memory_destroy(&sm);
+    if (vkw_peak_resident_bytes(&rep->peak_resident, &perr) != VKW_OK)
+        rep->peak_resident = 0;
     if (t)
         vkw_external_handle_release(t, handle);
     vkw_msg_outcome_set(&rep->outcome, s, &err);
@@ -355,8 +354,6 @@ static void fill_quit_reply(const child_state *c, vkw_msg_quit_reply *rep)
 
 static void teardown(child_state *c)
 {
-    vkw_pattern_free(&c->mine);
-    vkw_pattern_free(&c->theirs);
     vkw_bench_close_device(&c->loader, &c->inst, &c->dev);
 }
 

@@ -74,7 +74,8 @@ typedef struct vkw_msg_memory {
     uint64_t handle_value; /* handles that travel by value (Win32 KMT); else unused */
     char nt_name[64];      /* a named NT handle: import by this name ("" : by handle) */
     uint32_t iteration;
-    uint32_t fault; /* vkw_fault */
+    uint32_t fault;   /* vkw_fault */
+    uint32_t threads; /* host writes and CPU verification */
 } vkw_msg_memory;
 
 /* A memory request is answered step by step, so that the parent waits at
@@ -91,7 +92,8 @@ typedef struct vkw_msg_memory_reply {
     uint32_t step; /* vkw_memory_step */
     vkw_msg_outcome outcome;
     uint64_t received_ns; /* the child's monotonic clock (the same clock) on receipt */
-    uint64_t import_ns, read_ns, verify_ns, write_ns;
+    uint64_t import_ns, staging_ns, read_ns, verify_ns, write_ns, copy_in_ns;
+    uint64_t peak_resident;     /* the child's peak resident memory so far (bytes); 0: unknown */
     uint32_t memory_type_index; /* the type the child imported as */
     uint32_t verified;          /* the parent's pattern was there */
     uint32_t driver_closed;     /* a failed import: the driver closed the handle it did not own */

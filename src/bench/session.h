@@ -24,7 +24,7 @@ typedef struct bench_ctx {
     vkw_channel *ch;
     bool child_failed; /* crashed, hung or broke the protocol: no more requests */
     bool fault_pending;
-    vkw_pattern mine, theirs; /* what this side writes, what the child must write */
+    uint32_t threads; /* host writes and CPU verification (--threads, resolved) */
     uint32_t seq;
     uint32_t steps_done, steps_total;
     uint32_t names; /* NT names given out */

@@ -270,6 +270,17 @@ vkw_status vkw_cpu_allowed(uint32_t cpu, vkw_error *err);
 vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err);
 /* The monotonic clock's resolution (clock_getres, 1/QueryPerformanceFrequency). */
 uint64_t vkw_clock_resolution_ns(void);
+/* The CPUs online (sysconf(_SC_NPROCESSORS_ONLN), GetActiveProcessorCount); at least 1. */
+uint32_t vkw_cpu_count(void);
+/* Runs fn(arg, i, n) for i in 0..n-1 at once: n - 1 new threads and the
+ * calling one; returns when all have. n == 0 counts as 1. A thread that
+ * cannot start has its share run by the caller. */
+void vkw_parallel(uint32_t n, void (*fn)(void *arg, uint32_t i, uint32_t n), void *arg);
+
+/* ---- Memory the process holds ---------------------------------------------- */
+/* The process's peak resident memory so far, in bytes (getrusage ru_maxrss,
+ * the VmHWM of /proc/self/status; GetProcessMemoryInfo's PeakWorkingSetSize). */
+vkw_status vkw_peak_resident_bytes(uint64_t *out, vkw_error *err);
 
 /* ---- OS ping-pong: the baselines a Vulkan round trip is compared with ------
  * One side pings (signals A, waits for B), the other pongs (waits for A,

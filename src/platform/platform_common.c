@@ -246,3 +246,40 @@ cleanup:
     vkw_handle_close(file);
     return s;
 }
+
+#define VKW_PARALLEL_MAX 64u
+
+typedef struct parallel_part {
+    void (*fn)(void *arg, uint32_t i, uint32_t n);
+    void *arg;
+    uint32_t i, n;
+} parallel_part;
+
+static void parallel_entry(void *p)
+{
+    parallel_part *part = p;
+    part->fn(part->arg, part->i, part->n);
+}
+
+void vkw_parallel(uint32_t n, void (*fn)(void *arg, uint32_t i, uint32_t n), void *arg)
+{
+    if (n == 0)
+        n = 1;
+    if (n > VKW_PARALLEL_MAX)
+        n = VKW_PARALLEL_MAX;
+    parallel_part parts[VKW_PARALLEL_MAX];
+    vkw_thread *threads[VKW_PARALLEL_MAX] = {0};
+    for (uint32_t i = 1; i < n; i++) {
+        parts[i] = (parallel_part){fn, arg, i, n};
+        vkw_error err;
+        if (vkw_thread_start(parallel_entry, &parts[i], &threads[i], &err) != VKW_OK)
+            threads[i] = NULL;
+    }
+    fn(arg, 0, n);
+    for (uint32_t i = 1; i < n; i++) {
+        if (threads[i])
+            vkw_thread_join(threads[i]);
+        else
+            fn(arg, i, n);
+    }
+}

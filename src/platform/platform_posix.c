@@ -27,6 +27,7 @@
 #include <linux/futex.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
@@ -1340,4 +1341,20 @@ void vkw_stop_ignore(void)
 {
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
+}
+
+uint32_t vkw_cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1u : n > 4096 ? 4096u : (uint32_t)n;
+}
+
+vkw_status vkw_peak_resident_bytes(uint64_t *out, vkw_error *err)
+{
+    struct rusage ru;
+    *out = 0;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return vkw_fail(err, VKW_E_OS, "getrusage: %s", strerror(errno));
+    *out = (uint64_t)ru.ru_maxrss * 1024u; /* Linux: kilobytes */
+    return VKW_OK;
 }

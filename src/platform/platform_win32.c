@@ -2,6 +2,7 @@
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
 #include <ntsecapi.h> /* RtlGenRandom */
+#include <psapi.h>    /* K32GetProcessMemoryInfo (kernel32) */
 
 #include "platform_os.h"
 #include "base/text_buffer.h"
@@ -1467,4 +1468,21 @@ void vkw_stop_ignore(void)
     /* Ctrl+C is ignored; the others cannot be, and the child's job object
      * ends it with the parent anyway. */
     SetConsoleCtrlHandler(NULL, TRUE);
+}
+
+uint32_t vkw_cpu_count(void)
+{
+    DWORD n = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+    return n < 1 ? 1u : (uint32_t)n;
+}
+
+vkw_status vkw_peak_resident_bytes(uint64_t *out, vkw_error *err)
+{
+    PROCESS_MEMORY_COUNTERS pmc = {.cb = sizeof pmc};
+    *out = 0;
+    if (!K32GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc))
+        return vkw_fail(err, VKW_E_OS, "GetProcessMemoryInfo: error %lu",
+                        (unsigned long)GetLastError());
+    *out = (uint64_t)pmc.PeakWorkingSetSize;
+    return VKW_OK;
 }

@@ -90,6 +90,16 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                            .config = MEMORY,
                            .runs = VKW_RUN_BENCH,
                            .help = "buffer-map, buffer-copy, image-copy (default: all)"},
+    [VKW_OPT_THREADS] = {.flag = "--threads",
+                         .metavar = "N",
+                         .type = VKW_OPTION_UINT,
+                         .min = 1,
+                         .max = 64,
+                         .key = "threads",
+                         .config = MEMORY,
+                         .runs = VKW_RUN_BENCH,
+                         .help = "threads for host writes and CPU verification; default: the "
+                                 "online CPUs, at most 16"},
     [VKW_OPT_TIMEOUT] = {.flag = "--timeout",
                          .metavar = "SECONDS",
                          .type = VKW_OPTION_UINT,
@@ -318,6 +328,7 @@ vkw_option_store vkw_bench_option_store(vkw_bench_option_id id, vkw_bench_option
     uint32_t v = (uint32_t)value;
     switch (id) {
     case VKW_OPT_ITERATIONS: o->iterations = v; break;
+    case VKW_OPT_THREADS: o->threads = v; break;
     case VKW_OPT_SIZES:
         for (uint32_t i = 0; i < o->size_count; i++)
             if (o->sizes[i] == value)

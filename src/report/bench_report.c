@@ -61,6 +61,31 @@ double vkw_memory_scenario_gbps(const vkw_memory_scenario *sc, vkw_phase verify)
     return sm->count && sm->median > 0 ? (double)sc->desc.size / (sm->median * 1e3) : 0;
 }
 
+bool vkw_phase_moves_bytes(vkw_phase p)
+{
+    switch (p) {
+    case VKW_PHASE_PARENT_WRITE:
+    case VKW_PHASE_PARENT_COPY_IN:
+    case VKW_PHASE_CHILD_READ:
+    case VKW_PHASE_CHILD_VERIFY:
+    case VKW_PHASE_CHILD_WRITE:
+    case VKW_PHASE_CHILD_COPY_IN:
+    case VKW_PHASE_PARENT_READ:
+    case VKW_PHASE_PARENT_VERIFY: return true;
+    default: return false;
+    }
+}
+
+double vkw_memory_phase_gbps(const vkw_memory_scenario *sc, vkw_phase p)
+{
+    /* Mapped memory is not copied: its read is an invalidate, it has no copy in. */
+    bool copies = p == VKW_PHASE_PARENT_COPY_IN || p == VKW_PHASE_CHILD_COPY_IN ||
+                  p == VKW_PHASE_CHILD_READ || p == VKW_PHASE_PARENT_READ;
+    if (!vkw_phase_moves_bytes(p) || (copies && sc->kind == VKW_SCENARIO_BUFFER_MAP))
+        return 0;
+    return vkw_memory_scenario_gbps(sc, p);
+}
+
 uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc)
 {
     uint32_t n = 0;

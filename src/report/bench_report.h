@@ -57,6 +57,7 @@ typedef struct vkw_bench_options {
     bool validate;
     const vkw_device_filter *filter; /* NULL: the first GPU (else the first device) */
     uint32_t iterations;             /* export -> import -> verify cycles per scenario */
+    uint32_t threads;                /* host writes and CPU verification; 0: online CPUs, <= 16 */
     uint32_t size_count;
     uint64_t sizes[VKW_MAX_SIZES];
     uint32_t handle_types;   /* memory handle type bits; 0: all of this OS */
@@ -83,19 +84,25 @@ typedef struct vkw_bench_options {
 /* vkw_bench_options_default(): bench_options.h, with the options' table. */
 
 typedef enum vkw_phase {
-    VKW_PHASE_ALLOCATE,      /* parent: resource + exportable memory + bind */
-    VKW_PHASE_EXPORT,        /* parent: vkGetMemoryFdKHR / vkGetMemoryWin32HandleKHR */
-    VKW_PHASE_PARENT_WRITE,  /* parent: pattern in (map, or staging + copy + release) */
-    VKW_PHASE_TRANSFER,      /* the handle's trip: parent's send to child's receipt */
-    VKW_PHASE_IMPORT,        /* child: resource + import + bind */
-    VKW_PHASE_CHILD_READ,    /* child: map, or acquire + copy out */
-    VKW_PHASE_CHILD_VERIFY,  /* child: check the parent's pattern */
-    VKW_PHASE_CHILD_WRITE,   /* child: its own pattern in */
-    VKW_PHASE_PARENT_READ,   /* parent: map, or acquire + copy out */
-    VKW_PHASE_PARENT_VERIFY, /* parent: check the child's pattern */
+    VKW_PHASE_ALLOCATE,       /* parent: resource + exportable memory + bind */
+    VKW_PHASE_EXPORT,         /* parent: vkGetMemoryFdKHR / vkGetMemoryWin32HandleKHR */
+    VKW_PHASE_PARENT_STAGING, /* parent, one-time: map, or staging ring + map */
+    VKW_PHASE_PARENT_WRITE,   /* parent: pattern into the mapping or the ring (host write) */
+    VKW_PHASE_PARENT_COPY_IN, /* parent: ring -> memory copies + release (copy access) */
+    VKW_PHASE_TRANSFER,       /* the handle's trip: parent's send to child's receipt */
+    VKW_PHASE_IMPORT,         /* child: resource + import + bind */
+    VKW_PHASE_CHILD_STAGING,  /* child, one-time: map, or staging ring + map */
+    VKW_PHASE_CHILD_READ,     /* child: invalidate, or acquire + memory -> ring copies */
+    VKW_PHASE_CHILD_VERIFY,   /* child: host read and check of the parent's pattern */
+    VKW_PHASE_CHILD_WRITE,    /* child: its own pattern into the mapping or the ring */
+    VKW_PHASE_CHILD_COPY_IN,  /* child: ring -> memory copies + release (copy access) */
+    VKW_PHASE_PARENT_READ,    /* parent: invalidate, or acquire + memory -> ring copies */
+    VKW_PHASE_PARENT_VERIFY,  /* parent: host read and check of the child's pattern */
     VKW_PHASE_COUNT
 } vkw_phase;
 const char *vkw_phase_name(vkw_phase p); /* "allocate", ... */
+/* Whether a phase moves the scenario's bytes (its GB/s means something). */
+bool vkw_phase_moves_bytes(vkw_phase p);
 
 typedef enum vkw_outcome {
     VKW_OUTCOME_NOT_RUN = 0, /* the bench stopped before it (the child ended, say) */
@@ -125,6 +132,10 @@ typedef struct vkw_memory_scenario {
     char mismatch_side[8]; /* "child" (it saw wrong bytes) or "parent" */
     uint32_t mismatch_iteration;
     vkw_mismatch mismatch_at;
+
+    /* Peak resident memory of each process (bytes) by the scenario's end; 0:
+     * not measured. */
+    uint64_t parent_peak_resident, child_peak_resident;
 
     /* Open handles (fds) of each process before and after the scenario; the
      * child's are unknown when it ended. */
@@ -164,6 +175,8 @@ const vkw_handle_type *vkw_sync_result_type(const vkw_sync_result *r);
 /* GB/s (10^9 bytes a second) of a scenario's verify phase (its median); 0
  * when it did not run. */
 double vkw_memory_scenario_gbps(const vkw_memory_scenario *sc, vkw_phase verify);
+/* The same of any phase that moves bytes; 0 for the others. */
+double vkw_memory_phase_gbps(const vkw_memory_scenario *sc, vkw_phase p);
 
 /* Handles a scenario leaked: the growth of each process's count, where counted
  * (a process that closed more than it opened does not cancel the other's). */

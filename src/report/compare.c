@@ -13,6 +13,8 @@
 #include "report_vocab.h"
 #include "base/stats.h"
 
+_Static_assert(VKW_READ_PHASE_COUNT == VKW_PHASE_COUNT, "the reader holds every phase");
+
 const char *vkw_finding_kind_name(vkw_finding_kind k)
 {
     switch (k) {
@@ -461,7 +463,7 @@ static void memory(ctx *x, const char *prefix, const vkw_read_bench *ob, const v
         if (!still_passes(x, what, ns != NULL, ns ? ns->outcome : -1, ns ? ns->outcome_text : NULL,
                           ns ? ns->reason : NULL, VKW_OUTCOME_PASSED, VKW_OUTCOME_FAILED, -1))
             continue;
-        for (uint32_t p = 0; p < vkw_vocab_phase.count && p < 10; p++) {
+        for (uint32_t p = 0; p < vkw_vocab_phase.count && p < VKW_READ_PHASE_COUNT; p++) {
             if (!os->phases[p].present || !ns->phases[p].present)
                 continue;
             char w[240];

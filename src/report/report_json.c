@@ -397,6 +397,13 @@ static void gbps(jw *w, cJSON *o, const char *key, const vkw_memory_scenario *sc
         null(w, o, key);
 }
 
+/* Phases that older reports do not have (measured inside others then). */
+static bool phase_is_split(vkw_phase p)
+{
+    return p == VKW_PHASE_PARENT_STAGING || p == VKW_PHASE_PARENT_COPY_IN ||
+           p == VKW_PHASE_CHILD_STAGING || p == VKW_PHASE_CHILD_COPY_IN;
+}
+
 static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
 {
     const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
@@ -432,8 +439,26 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
     }
     num(w, o, "iterations", sc->iterations_done);
     cJSON *ph = add_obj(w, o, VKW_K(PHASES_US));
+    /* The one-time setups and the copies in are phases of reports made since
+     * they were measured apart: written where they ran. */
+    bool split = sc->phase_us[VKW_PHASE_PARENT_STAGING].count > 0;
     for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++)
-        summary(w, ph, vkw_phase_name((vkw_phase)p), &sc->phase_us[p]);
+        if (split || !phase_is_split((vkw_phase)p))
+            summary(w, ph, vkw_phase_name((vkw_phase)p), &sc->phase_us[p]);
+    if (split) {
+        cJSON *g = add_obj(w, o, "phase_gbps");
+        for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++)
+            if (vkw_memory_phase_gbps(sc, (vkw_phase)p) > 0)
+                num(w, g, vkw_phase_name((vkw_phase)p), vkw_memory_phase_gbps(sc, (vkw_phase)p));
+    }
+    if (sc->parent_peak_resident) {
+        cJSON *pr = add_obj(w, o, "peak_resident");
+        num(w, pr, "parent", (double)sc->parent_peak_resident);
+        if (sc->child_peak_resident)
+            num(w, pr, "child", (double)sc->child_peak_resident);
+        else
+            null(w, pr, "child");
+    }
     cJSON *v = add_obj(w, o, VKW_K(VERIFY));
     boolean(w, v, "parent_to_child", sc->parent_to_child_ok);
     boolean(w, v, "child_to_parent", sc->child_to_parent_ok);
@@ -599,6 +624,8 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b, vkw_os os)
     num(w, opt, "iterations", b->options.iterations);
     num(w, opt, "warmup", VKW_BENCH_WARMUP_ITERATIONS);
     num(w, opt, "timeout_ms", b->options.timeout_ms);
+    if (b->options.threads)
+        num(w, opt, "threads", b->options.threads);
     cJSON *sizes = add_arr(w, opt, "sizes");
     for (uint32_t i = 0; sizes && i < b->options.size_count; i++)
         attach(w, sizes, NULL, cJSON_CreateNumber((double)b->options.sizes[i]));

@@ -473,6 +473,9 @@ static void scenario(const cJSON *o, vkw_memory_scenario *sc)
     const cJSON *ph = at(o, VKW_K(PHASES_US));
     for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++)
         summary(at(ph, vkw_phase_name((vkw_phase)p)), &sc->phase_us[p]);
+    const cJSON *pr = at(o, "peak_resident");
+    sc->parent_peak_resident = u64(pr, "parent");
+    sc->child_peak_resident = u64(pr, "child");
     const cJSON *v = at(o, VKW_K(VERIFY));
     sc->parent_to_child_ok = flag(v, "parent_to_child");
     sc->child_to_parent_ok = flag(v, "child_to_parent");
@@ -643,6 +646,7 @@ static void bench(rp *c, const cJSON *o, const vkw_report *r, vkw_bench_report *
     const cJSON *opt = at(o, "options"), *e;
     b->options.iterations = u32(opt, "iterations");
     b->options.timeout_ms = u32(opt, "timeout_ms");
+    b->options.threads = u32(opt, "threads");
     b->options.size_count = 0;
     cJSON_ArrayForEach(e, at(opt, "sizes"))
     {

@@ -126,7 +126,7 @@ static void scenario(const cJSON *o, vkw_read_scenario *sc)
     sc->outcome = vkw_vocab_find(&vkw_vocab_memory_outcome, sc->outcome_text);
     sc->reason = text(o, VKW_KEY_REASON);
     const cJSON *ph = get(o, VKW_KEY_PHASES_US);
-    for (uint32_t p = 0; p < vkw_vocab_phase.count && p < 10; p++)
+    for (uint32_t p = 0; p < vkw_vocab_phase.count && p < VKW_READ_PHASE_COUNT; p++)
         summary(cJSON_IsObject(ph) ? cJSON_GetObjectItemCaseSensitive(ph, vkw_vocab_phase.words[p])
                                    : NULL,
                 &sc->phases[p]);

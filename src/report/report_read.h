@@ -39,6 +39,9 @@ typedef struct vkw_read_device {
     vkw_read_cap *caps;
 } vkw_read_device;
 
+/* The phases a memory scenario has (bench_report.h's VKW_PHASE_COUNT). */
+#define VKW_READ_PHASE_COUNT 14
+
 /* A time summary (microseconds) of a scenario's phase. */
 typedef struct vkw_read_summary {
     bool present;
@@ -51,8 +54,8 @@ typedef struct vkw_read_scenario {
     double size;
     int32_t outcome; /* vkw_outcome; -1: unknown word */
     const char *outcome_text, *reason;
-    vkw_read_summary phases[10];    /* vkw_vocab_phase's order */
-    double child_gbps, parent_gbps; /* 0: not measured */
+    vkw_read_summary phases[VKW_READ_PHASE_COUNT]; /* vkw_vocab_phase's order */
+    double child_gbps, parent_gbps;                /* 0: not measured */
 } vkw_read_scenario;
 
 typedef struct vkw_read_round_trip {

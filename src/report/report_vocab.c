@@ -26,8 +26,9 @@ WORDS(check_words, "passed", "failed", "error", "environment", "interrupted");
 WORDS(query_state_words, "not_run", "ok", "not_applicable_on_this_os", "format_not_supported",
       "skipped", "failed");
 /* In the order of vkw_phase. */
-WORDS(phase_words, "allocate", "export", "parent_write", "transfer", "import", "child_read",
-      "child_verify", "child_write", "parent_read", "parent_verify");
+WORDS(phase_words, "allocate", "export", "parent_staging", "parent_write", "parent_copy_in",
+      "transfer", "import", "child_staging", "child_read", "child_verify", "child_write",
+      "child_copy_in", "parent_read", "parent_verify");
 
 VOCAB(vkw_vocab_command, "command", "#/properties/command", command_words);
 VOCAB(vkw_vocab_verdict, "verdict code", "#/$defs/verdict/properties/code", verdict_words);

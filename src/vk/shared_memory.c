@@ -1,6 +1,7 @@
 #include "shared_memory.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "external.h"
@@ -437,14 +438,25 @@ static vkw_status ensure_mapped(vkw_shared_memory *sm, vkw_error *err)
     return VKW_OK;
 }
 
-static vkw_status ensure_staging(vkw_shared_memory *sm, vkw_error *err)
+/* The bytes of the shared resource one ring load covers: the ring's size,
+ * whole rows for an image (at least one), at most the resource. */
+static uint64_t chunk_bytes(const vkw_shared_memory *sm, uint64_t ring)
 {
-    if (sm->staging_map)
-        return VKW_OK;
+    uint64_t size = sm->desc.size;
+    uint64_t c = ring ? ring : VKW_STAGING_RING_BYTES;
+    if (sm->desc.resource == VKW_RESOURCE_IMAGE) {
+        uint64_t row = (uint64_t)sm->desc.image_width * VKW_SHARED_IMAGE_TEXEL;
+        c = c < row ? row : c / row * row;
+    }
+    return c < size ? c : size;
+}
+
+static vkw_status create_staging(vkw_shared_memory *sm, uint64_t bytes, vkw_error *err)
+{
     vkw_device *dev = sm->dev;
     VkBufferCreateInfo bci = {
         .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-        .size = sm->desc.size,
+        .size = bytes,
         .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
         .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
     };
@@ -487,6 +499,28 @@ static vkw_status ensure_staging(vkw_shared_memory *sm, vkw_error *err)
     return VKW_OK;
 }
 
+vkw_status vkw_shared_memory_prepare(vkw_shared_memory *sm, uint64_t ring_bytes, vkw_error *err)
+{
+    if (sm->scratch)
+        return VKW_OK;
+    vkw_status s;
+    if (sm->desc.access == VKW_ACCESS_MAP) {
+        s = ensure_mapped(sm, err);
+    } else {
+        sm->chunk = chunk_bytes(sm, ring_bytes);
+        s = create_staging(sm, sm->chunk, err);
+    }
+    if (s != VKW_OK)
+        return s;
+    sm->scratch_len =
+        VKW_PATTERN_CHUNK_BYTES < sm->desc.size ? VKW_PATTERN_CHUNK_BYTES : (size_t)sm->desc.size;
+    sm->scratch = malloc(sm->scratch_len ? sm->scratch_len : 1);
+    if (!sm->scratch)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory for a %llu-byte pattern chunk",
+                        (unsigned long long)sm->scratch_len);
+    return VKW_OK;
+}
+
 static VkResult flush_or_invalidate(const vkw_device *dev, VkDeviceMemory mem, bool flush)
 {
     VkMappedMemoryRange range = {
@@ -498,11 +532,15 @@ static VkResult flush_or_invalidate(const vkw_device *dev, VkDeviceMemory mem, b
                  : dev->vkInvalidateMappedMemoryRanges(dev->handle, 1, &range);
 }
 
-/* One copy between the shared resource and the staging buffer, with the
- * ownership and layout changes around it. */
+/* One copy of bytes [offset, offset + size) between the shared resource and
+ * the staging ring, with the ownership and layout changes around it: the
+ * first chunk acquires (and moves the image's layout), the last chunk of a
+ * write releases. */
 typedef struct copy_job {
     vkw_shared_memory *sm;
     bool to_shared; /* staging -> shared (write), else shared -> staging (read) */
+    bool release;   /* the last chunk of a write */
+    uint64_t offset, size;
 } copy_job;
 
 static void barrier(const vkw_device *dev, VkCommandBuffer cmd, const vkw_shared_memory *sm,
@@ -557,13 +595,19 @@ static void record_copy(const vkw_device *dev, VkCommandBuffer cmd, void *user)
                 VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT, use, layout, want,
                 VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
     if (sm->buffer) {
-        VkBufferCopy region = {.size = sm->desc.size};
+        VkBufferCopy region = {
+            .srcOffset = job->to_shared ? 0 : job->offset,
+            .dstOffset = job->to_shared ? job->offset : 0,
+            .size = job->size,
+        };
         dev->vkCmdCopyBuffer(cmd, job->to_shared ? sm->staging : sm->buffer,
                              job->to_shared ? sm->buffer : sm->staging, 1, &region);
     } else {
+        uint64_t row = (uint64_t)sm->desc.image_width * VKW_SHARED_IMAGE_TEXEL;
         VkBufferImageCopy region = {
             .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-            .imageExtent = {sm->desc.image_width, sm->desc.image_height, 1},
+            .imageOffset = {0, (int32_t)(job->offset / row), 0},
+            .imageExtent = {sm->desc.image_width, (uint32_t)(job->size / row), 1},
         };
         if (job->to_shared)
             dev->vkCmdCopyBufferToImage(cmd, sm->staging, sm->image, want, 1, &region);
@@ -571,6 +615,8 @@ static void record_copy(const vkw_device *dev, VkCommandBuffer cmd, void *user)
             dev->vkCmdCopyImageToBuffer(cmd, sm->image, want, sm->staging, 1, &region);
     }
     if (job->to_shared) {
+        if (!job->release)
+            return;
         if (sm->image)
             barrier(dev, cmd, sm, VK_QUEUE_FAMILY_IGNORED, VK_QUEUE_FAMILY_IGNORED,
                     VK_ACCESS_TRANSFER_WRITE_BIT, 0, want, general, VK_PIPELINE_STAGE_TRANSFER_BIT,
@@ -595,80 +641,185 @@ static void record_copy(const vkw_device *dev, VkCommandBuffer cmd, void *user)
     }
 }
 
-static vkw_status run_copy(vkw_shared_memory *sm, bool to_shared, uint64_t timeout_ns,
-                           vkw_error *err)
+static vkw_status run_copy(vkw_shared_memory *sm, bool to_shared, uint64_t offset, uint64_t size,
+                           uint64_t timeout_ns, vkw_error *err)
 {
-    copy_job job = {sm, to_shared};
+    copy_job job = {sm, to_shared, to_shared && offset + size >= sm->desc.size, offset, size};
     vkw_status s = vkw_device_submit_wait(
         sm->dev, record_copy, &job, timeout_ns,
         to_shared ? "the copy into shared memory" : "the copy out of shared memory", err);
     if (s != VKW_OK)
         return s;
-    sm->external_owned = to_shared;
+    sm->external_owned = job.release;
     if (sm->image)
-        sm->layout = to_shared ? VK_IMAGE_LAYOUT_GENERAL : VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+        sm->layout = job.release ? VK_IMAGE_LAYOUT_GENERAL
+                     : to_shared ? VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL
+                                 : VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
     return VKW_OK;
 }
 
-vkw_status vkw_shared_memory_write(vkw_shared_memory *sm, const vkw_pattern *p, uint64_t timeout_ns,
-                                   vkw_error *err)
+/* Host work on one piece, split over threads: each takes a slice (whole
+ * 64-byte lines) and generates, copies or compares it. */
+typedef enum host_op { HOST_GENERATE, HOST_COPY, HOST_COMPARE } host_op;
+
+typedef struct host_job {
+    host_op op;
+    unsigned char *dst;       /* GENERATE, COPY */
+    const unsigned char *src; /* COPY: the pattern; COMPARE: the bytes read */
+    const unsigned char *expected;
+    size_t len;
+    uint64_t seed, offset;         /* GENERATE: which bytes of the pattern */
+    uint64_t bad[VKW_MAX_THREADS]; /* COMPARE: each slice's first difference; UINT64_MAX: none */
+} host_job;
+
+static void host_slice(void *arg, uint32_t i, uint32_t n)
 {
-    if (p->len != sm->desc.size)
-        return vkw_fail(err, VKW_E_INVALID_ARG, "a %llu-byte pattern for %llu bytes of memory",
-                        (unsigned long long)p->len, (unsigned long long)sm->desc.size);
-    vkw_status s;
-    VkResult r;
-    bool coherent;
-    VkDeviceMemory mem;
-    if (sm->desc.access == VKW_ACCESS_MAP) {
-        s = ensure_mapped(sm, err);
-        if (s != VKW_OK)
-            return s;
-        memcpy(sm->map, p->bytes, p->len);
-        coherent = (sm->memory_flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0;
-        mem = sm->memory;
+    host_job *j = arg;
+    size_t per = (j->len / n + 63) / 64 * 64;
+    size_t from = (size_t)i * per;
+    if (from > j->len)
+        from = j->len;
+    size_t to = from + per < j->len ? from + per : j->len;
+    size_t len = to - from;
+    if (j->op == HOST_GENERATE) {
+        vkw_pattern_fill_at(j->dst + from, len, j->seed, j->offset + from);
+    } else if (j->op == HOST_COPY) {
+        memcpy(j->dst + from, j->src + from, len);
     } else {
-        s = ensure_staging(sm, err);
+        j->bad[i] = UINT64_MAX;
+        if (memcmp(j->src + from, j->expected + from, len) != 0)
+            for (size_t b = from; b < to; b++)
+                if (j->src[b] != j->expected[b]) {
+                    j->bad[i] = b;
+                    break;
+                }
+    }
+}
+
+static uint32_t threads_for(uint32_t threads, size_t len)
+{
+    uint32_t n = threads ? threads : 1;
+    if (n > VKW_MAX_THREADS)
+        n = VKW_MAX_THREADS;
+    /* A slice under 256 KiB is not worth a thread. */
+    size_t most = len / (256u << 10);
+    if (most < n)
+        n = most ? (uint32_t)most : 1;
+    return n;
+}
+
+static void run_host(host_job *j, uint32_t threads)
+{
+    vkw_parallel(threads_for(threads, j->len), host_slice, j);
+}
+
+vkw_status vkw_shared_memory_write_pattern(vkw_shared_memory *sm, uint64_t seed, uint64_t flip_at,
+                                           uint32_t threads, vkw_memory_times *times,
+                                           uint64_t timeout_ns, vkw_error *err)
+{
+    memset(times, 0, sizeof *times);
+    vkw_status s = vkw_shared_memory_prepare(sm, 0, err);
+    if (s != VKW_OK)
+        return s;
+    bool map = sm->desc.access == VKW_ACCESS_MAP;
+    uint64_t size = sm->desc.size, chunk = map ? size : sm->chunk;
+    bool coherent =
+        map ? (sm->memory_flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0 : sm->staging_coherent;
+    VkDeviceMemory mem = map ? sm->memory : sm->staging_memory;
+    VkResult r;
+    for (uint64_t off = 0; off < size; off += chunk) {
+        uint64_t n = size - off < chunk ? size - off : chunk;
+        unsigned char *base = map ? (unsigned char *)sm->map + off : sm->staging_map;
+        for (uint64_t sub = 0; sub < n; sub += sm->scratch_len) {
+            size_t m = (size_t)(n - sub < sm->scratch_len ? n - sub : sm->scratch_len);
+            /* The pattern is made before the clock starts: the timed part is the copy. */
+            host_job gen = {.op = HOST_GENERATE,
+                            .dst = sm->scratch,
+                            .len = m,
+                            .seed = seed,
+                            .offset = off + sub};
+            run_host(&gen, threads);
+            if (flip_at >= off + sub && flip_at < off + sub + m)
+                sm->scratch[flip_at - off - sub] ^= 0xFF;
+            uint64_t t0 = vkw_clock_ns();
+            host_job cp = {.op = HOST_COPY, .dst = base + sub, .src = sm->scratch, .len = m};
+            run_host(&cp, threads);
+            times->host_ns += vkw_clock_ns() - t0;
+        }
+        uint64_t t0 = vkw_clock_ns();
+        if (!coherent && (map ? off + n >= size : true) &&
+            (r = flush_or_invalidate(sm->dev, mem, true)) != VK_SUCCESS)
+            return vkw_fail_vk(err, r, "vkFlushMappedMemoryRanges", "%s memory", sm->type->name);
+        times->host_ns += vkw_clock_ns() - t0;
+        if (map)
+            continue;
+        t0 = vkw_clock_ns();
+        s = run_copy(sm, true, off, n, timeout_ns, err);
+        times->copy_ns += vkw_clock_ns() - t0;
         if (s != VKW_OK)
             return s;
-        memcpy(sm->staging_map, p->bytes, p->len);
-        coherent = sm->staging_coherent;
-        mem = sm->staging_memory;
     }
-    if (!coherent && (r = flush_or_invalidate(sm->dev, mem, true)) != VK_SUCCESS)
-        return vkw_fail_vk(err, r, "vkFlushMappedMemoryRanges", "%s memory", sm->type->name);
-    if (sm->desc.access == VKW_ACCESS_COPY)
-        return run_copy(sm, true, timeout_ns, err);
     return VKW_OK;
 }
 
-vkw_status vkw_shared_memory_read(vkw_shared_memory *sm, const void **bytes, uint64_t timeout_ns,
-                                  vkw_error *err)
+vkw_status vkw_shared_memory_check_pattern(vkw_shared_memory *sm, uint64_t seed, uint32_t threads,
+                                           bool *matches, vkw_mismatch *mm, vkw_memory_times *times,
+                                           uint64_t timeout_ns, vkw_error *err)
 {
-    vkw_status s;
+    memset(times, 0, sizeof *times);
+    *matches = false;
+    vkw_status s = vkw_shared_memory_prepare(sm, 0, err);
+    if (s != VKW_OK)
+        return s;
+    bool map = sm->desc.access == VKW_ACCESS_MAP;
+    uint64_t size = sm->desc.size, chunk = map ? size : sm->chunk;
     VkResult r;
-    *bytes = NULL;
-    if (sm->desc.access == VKW_ACCESS_MAP) {
-        s = ensure_mapped(sm, err);
-        if (s != VKW_OK)
-            return s;
-        if (!(sm->memory_flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) &&
-            (r = flush_or_invalidate(sm->dev, sm->memory, false)) != VK_SUCCESS)
-            return vkw_fail_vk(err, r, "vkInvalidateMappedMemoryRanges", "%s memory",
-                               sm->type->name);
-        *bytes = sm->map;
-        return VKW_OK;
+    for (uint64_t off = 0; off < size; off += chunk) {
+        uint64_t n = size - off < chunk ? size - off : chunk;
+        const unsigned char *base;
+        uint64_t t0 = vkw_clock_ns();
+        if (map) {
+            if (!(sm->memory_flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) &&
+                (r = flush_or_invalidate(sm->dev, sm->memory, false)) != VK_SUCCESS)
+                return vkw_fail_vk(err, r, "vkInvalidateMappedMemoryRanges", "%s memory",
+                                   sm->type->name);
+            base = (const unsigned char *)sm->map;
+        } else {
+            s = run_copy(sm, false, off, n, timeout_ns, err);
+            if (s == VKW_OK && !sm->staging_coherent &&
+                (r = flush_or_invalidate(sm->dev, sm->staging_memory, false)) != VK_SUCCESS)
+                s = vkw_fail_vk(err, r, "vkInvalidateMappedMemoryRanges", "staging buffer");
+            if (s != VKW_OK)
+                return s;
+            base = sm->staging_map;
+        }
+        times->copy_ns += vkw_clock_ns() - t0;
+        for (uint64_t sub = 0; sub < n; sub += sm->scratch_len) {
+            size_t m = (size_t)(n - sub < sm->scratch_len ? n - sub : sm->scratch_len);
+            host_job gen = {.op = HOST_GENERATE,
+                            .dst = sm->scratch,
+                            .len = m,
+                            .seed = seed,
+                            .offset = off + sub};
+            run_host(&gen, threads);
+            t0 = vkw_clock_ns();
+            host_job cmp = {
+                .op = HOST_COMPARE, .src = base + sub, .expected = sm->scratch, .len = m};
+            uint32_t nt = threads_for(threads, m);
+            vkw_parallel(nt, host_slice, &cmp);
+            times->host_ns += vkw_clock_ns() - t0;
+            for (uint32_t i = 0; i < nt; i++)
+                if (cmp.bad[i] != UINT64_MAX) {
+                    if (mm) {
+                        mm->offset = off + sub + cmp.bad[i];
+                        mm->expected = sm->scratch[cmp.bad[i]];
+                        mm->got = base[sub + cmp.bad[i]];
+                    }
+                    return VKW_OK;
+                }
+        }
     }
-    s = ensure_staging(sm, err);
-    if (s != VKW_OK)
-        return s;
-    s = run_copy(sm, false, timeout_ns, err);
-    if (s != VKW_OK)
-        return s;
-    if (!sm->staging_coherent &&
-        (r = flush_or_invalidate(sm->dev, sm->staging_memory, false)) != VK_SUCCESS)
-        return vkw_fail_vk(err, r, "vkInvalidateMappedMemoryRanges", "staging buffer");
-    *bytes = sm->staging_map;
+    *matches = true;
     return VKW_OK;
 }
 
@@ -692,6 +843,8 @@ void vkw_shared_memory_destroy(vkw_shared_memory *sm)
         if (sm->memory)
             dev->vkFreeMemory(dev->handle, sm->memory, NULL);
     }
+    free(sm->scratch);
+    sm->scratch = NULL;
     sm->staging_map = sm->map = NULL;
     sm->staging = sm->buffer = VK_NULL_HANDLE;
     sm->image = VK_NULL_HANDLE;

@@ -55,6 +55,9 @@ typedef struct vkw_shared_memory {
     VkDeviceMemory staging_memory;
     void *staging_map;
     bool staging_coherent;
+    uint64_t chunk;         /* copy: the bytes of the resource one ring load holds */
+    unsigned char *scratch; /* a piece of the pattern, generated before it is timed */
+    size_t scratch_len;
     /* Where the payload is: owned by VK_QUEUE_FAMILY_EXTERNAL between the two
      * processes (released by one, acquired by the other); images travel in
      * VK_IMAGE_LAYOUT_GENERAL. */
@@ -84,15 +87,43 @@ vkw_status vkw_shared_memory_import(vkw_device *dev, const vkw_handle_type *t,
                                     const vkw_memory_desc *desc, vkw_handle *handle,
                                     const char *nt_name, vkw_shared_memory *out, vkw_error *err);
 
-/* Writes the pattern (desc.size bytes of it) and makes it visible to the
- * other process (flush, or copy + release to VK_QUEUE_FAMILY_EXTERNAL). */
-vkw_status vkw_shared_memory_write(vkw_shared_memory *sm, const vkw_pattern *p, uint64_t timeout_ns,
-                                   vkw_error *err);
+/* The staging ring: copies between device-local memory and the host pass
+ * through a host-visible buffer of at most this many bytes, chunk by chunk,
+ * so a process holds the object and a bounded constant, whatever its size. */
+#define VKW_STAGING_RING_BYTES ((uint64_t)64 << 20)
+/* The pattern is generated (untimed) in pieces of at most this many bytes. */
+#define VKW_PATTERN_CHUNK_BYTES ((size_t)8 << 20)
+/* The most threads host writes and verification are split over. */
+#define VKW_MAX_THREADS 64u
+
+/* Where one pass over the memory spent its time. */
+typedef struct vkw_memory_times {
+    uint64_t host_ns; /* write: the pattern copied into the mapping or the ring (and flushed);
+                         check: the compare of what is read (the host read itself) */
+    uint64_t copy_ns; /* copy access: the GPU copies through the ring with their acquire,
+                         release and invalidate; map access: check's invalidate */
+} vkw_memory_times;
+
+/* One-time setup, before any write or check: the mapping (map access), or
+ * the staging ring (copy access: at most ring_bytes, 0 for
+ * VKW_STAGING_RING_BYTES), and the pattern piece. Write and check call it if
+ * it was not. */
+vkw_status vkw_shared_memory_prepare(vkw_shared_memory *sm, uint64_t ring_bytes, vkw_error *err);
+
+/* Writes the pattern of seed (desc.size bytes; byte flip_at inverted, a
+ * fault, unless flip_at >= desc.size) and makes it visible to the other
+ * process (flush, or copies + release to VK_QUEUE_FAMILY_EXTERNAL). Host work
+ * is split over `threads`. */
+vkw_status vkw_shared_memory_write_pattern(vkw_shared_memory *sm, uint64_t seed, uint64_t flip_at,
+                                           uint32_t threads, vkw_memory_times *times,
+                                           uint64_t timeout_ns, vkw_error *err);
 
 /* Makes what the other process wrote readable here (invalidate, or acquire +
- * copy to staging) and points *bytes at desc.size bytes of it. */
-vkw_status vkw_shared_memory_read(vkw_shared_memory *sm, const void **bytes, uint64_t timeout_ns,
-                                  vkw_error *err);
+ * copies through the ring) and checks it holds the pattern of seed:
+ * *matches, else *mm names the first difference. */
+vkw_status vkw_shared_memory_check_pattern(vkw_shared_memory *sm, uint64_t seed, uint32_t threads,
+                                           bool *matches, vkw_mismatch *mm, vkw_memory_times *times,
+                                           uint64_t timeout_ns, vkw_error *err);
 
 /* Frees everything; the device must be idle for this memory (it is, after
  * every call above returns). */
