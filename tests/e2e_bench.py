@@ -358,6 +358,24 @@ def test_bench_peak_resident_bounded_by_the_ring():
               f"{got / 1e9:.3f} GB")
 
 
+def test_bench_peak_resident_is_each_scenarios_own():
+    """On Linux the peaks start anew for each scenario: a 16 MiB scenario run
+    after a 256 MiB one reports its own peak, not the larger one's."""
+    os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=1"
+    p, r = bench_json("--sizes", "256M,16M", "--iterations", "1", "--parts", "memory",
+                      "--scenarios", "buffer-copy")
+    big, small = ([sc for sc in r["bench"]["memory"] if sc["size_requested"] == size][0]
+                  for size in (256 << 20, 16 << 20))
+    for side in ("parent", "child"):
+        b = (big.get("peak_resident") or {}).get(side) or 0
+        s = (small.get("peak_resident") or {}).get(side) or 0
+        check(small["peak_resident"].get("scenario_only") is True,
+              "Linux starts the peaks anew for each scenario")
+        check(0 < s < b - (128 << 20),
+              f"the {side}'s 16 MiB scenario has its own peak ({s / 1e6:.0f} MB), well under "
+              f"the 256 MiB one's ({b / 1e6:.0f} MB)")
+
+
 def test_bench_threads_option():
     """--threads N: 1 to 64, once; the number run is in the report (default:
     the online CPUs, at most 16)."""

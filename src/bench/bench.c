@@ -308,6 +308,8 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
         s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
         goto cleanup;
     }
+    /* The peaks are this scenario's where the OS can start them anew. */
+    sc->peak_resident_per_scenario = vkw_peak_resident_reset();
     char sz[32], step[96];
     vkw_size_string(sc->size_requested, sz, sizeof sz);
     snprintf(step, sizeof step, "%s %s %s", t->name, vkw_scenario_kind_name(sc->kind), sz);
@@ -363,7 +365,7 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
             column[it] = samples[(size_t)it * VKW_PHASE_COUNT + p];
         vkw_summarize(column, sc->iterations_done, &sc->phase_us[p]);
     }
-    /* The parent's peak so far (the child's came with each reply). */
+    /* The parent's peak over the scenario (the child's came with each reply). */
     vkw_error perr;
     if (vkw_peak_resident_bytes(&sc->parent_peak_resident, &perr) != VKW_OK)
         sc->parent_peak_resident = 0;

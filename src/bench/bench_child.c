@@ -104,6 +104,7 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
     vkw_shared_memory sm = {0};
     vkw_status s = VKW_OK;
     uint64_t timeout_ns = (uint64_t)c->timeout_ms * 1000000u;
+    (void)vkw_peak_resident_reset(); /* this request's peak (the parent knows whether it could) */
     rep->received_ns = received_ns;
 
     const vkw_handle_type *t = memory_type_by_bit(req->desc.handle_type);

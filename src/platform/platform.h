@@ -278,9 +278,16 @@ uint32_t vkw_cpu_count(void);
 void vkw_parallel(uint32_t n, void (*fn)(void *arg, uint32_t i, uint32_t n), void *arg);
 
 /* ---- Memory the process holds ---------------------------------------------- */
-/* The process's peak resident memory so far, in bytes (getrusage ru_maxrss,
- * the VmHWM of /proc/self/status; GetProcessMemoryInfo's PeakWorkingSetSize). */
+/* The process's peak resident memory, in bytes, since it started or since
+ * vkw_peak_resident_reset (Linux: VmHWM of /proc/self/status; Win32:
+ * GetProcessMemoryInfo's PeakWorkingSetSize). */
 vkw_status vkw_peak_resident_bytes(uint64_t *out, vkw_error *err);
+
+/* Starts the peak anew at what the process holds now, so that a peak read
+ * later is that of what ran in between (Linux: "5" to /proc/self/clear_refs).
+ * False where the OS keeps one peak for the process's life (Win32): a peak
+ * read later is then the process's so far. */
+bool vkw_peak_resident_reset(void);
 
 /* ---- OS ping-pong: the baselines a Vulkan round trip is compared with ------
  * One side pings (signals A, waits for B), the other pongs (waits for A,

@@ -1351,10 +1351,30 @@ uint32_t vkw_cpu_count(void)
 
 vkw_status vkw_peak_resident_bytes(uint64_t *out, vkw_error *err)
 {
-    struct rusage ru;
+    /* VmHWM, which clear_refs starts anew (getrusage's ru_maxrss also keeps
+     * the peak of threads that have ended, and is never reset). */
     *out = 0;
-    if (getrusage(RUSAGE_SELF, &ru) != 0)
-        return vkw_fail(err, VKW_E_OS, "getrusage: %s", strerror(errno));
-    *out = (uint64_t)ru.ru_maxrss * 1024u; /* Linux: kilobytes */
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return vkw_fail(err, VKW_E_OS, "/proc/self/status: %s", strerror(errno));
+    char line[256];
+    unsigned long long kb = 0;
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f))
+        found = sscanf(line, "VmHWM: %llu kB", &kb) == 1;
+    fclose(f);
+    if (!found)
+        return vkw_fail(err, VKW_E_OS, "/proc/self/status has no VmHWM line");
+    *out = (uint64_t)kb * 1024u;
     return VKW_OK;
+}
+
+bool vkw_peak_resident_reset(void)
+{
+    int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = write(fd, "5", 1) == 1;
+    close(fd);
+    return ok;
 }

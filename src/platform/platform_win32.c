@@ -1486,3 +1486,8 @@ vkw_status vkw_peak_resident_bytes(uint64_t *out, vkw_error *err)
     *out = (uint64_t)pmc.PeakWorkingSetSize;
     return VKW_OK;
 }
+
+bool vkw_peak_resident_reset(void)
+{
+    return false; /* Windows keeps one peak working set for the process's life */
+}

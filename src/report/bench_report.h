@@ -136,6 +136,7 @@ typedef struct vkw_memory_scenario {
     /* Peak resident memory of each process (bytes) by the scenario's end; 0:
      * not measured. */
     uint64_t parent_peak_resident, child_peak_resident;
+    bool peak_resident_per_scenario; /* the peaks were started anew for it (Linux) */
 
     /* Open handles (fds) of each process before and after the scenario; the
      * child's are unknown when it ended. */

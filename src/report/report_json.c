@@ -458,6 +458,8 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
             num(w, pr, "child", (double)sc->child_peak_resident);
         else
             null(w, pr, "child");
+        /* false: each process's peak since it started (Windows keeps no other) */
+        boolean(w, pr, "scenario_only", sc->peak_resident_per_scenario);
     }
     cJSON *v = add_obj(w, o, VKW_K(VERIFY));
     boolean(w, v, "parent_to_child", sc->parent_to_child_ok);

@@ -476,6 +476,7 @@ static void scenario(const cJSON *o, vkw_memory_scenario *sc)
     const cJSON *pr = at(o, "peak_resident");
     sc->parent_peak_resident = u64(pr, "parent");
     sc->child_peak_resident = u64(pr, "child");
+    sc->peak_resident_per_scenario = flag(pr, "scenario_only");
     const cJSON *v = at(o, VKW_K(VERIFY));
     sc->parent_to_child_ok = flag(v, "parent_to_child");
     sc->child_to_parent_ok = flag(v, "child_to_parent");
