@@ -37,6 +37,30 @@ bool vkw_fault_parse(const char *name, vkw_fault *out)
     return false;
 }
 
+static const char *const verify_names[] = {"auto", "cpu", "gpu", "both"};
+_Static_assert(sizeof verify_names / sizeof verify_names[0] == VKW_VERIFY_COUNT,
+               "a name per verify method");
+
+const char *vkw_verify_method_name(vkw_verify_method m)
+{
+    return (size_t)m < VKW_VERIFY_COUNT ? verify_names[m] : "unknown";
+}
+
+bool vkw_verify_method_parse(const char *name, vkw_verify_method *out)
+{
+    for (size_t k = 0; k < VKW_VERIFY_COUNT; k++)
+        if (strcmp(name, verify_names[k]) == 0) {
+            *out = (vkw_verify_method)k;
+            return true;
+        }
+    return false;
+}
+
+const char *vkw_direction_name(vkw_direction d)
+{
+    return d == VKW_DIRECTION_READ ? "read" : "write";
+}
+
 const char *vkw_phase_name(vkw_phase p)
 {
     return vkw_vocab_word(&vkw_vocab_phase, (uint32_t)p);
@@ -66,10 +90,14 @@ bool vkw_phase_moves_bytes(vkw_phase p)
     switch (p) {
     case VKW_PHASE_PARENT_WRITE:
     case VKW_PHASE_PARENT_COPY_IN:
+    case VKW_PHASE_PARENT_FILL:
+    case VKW_PHASE_CHILD_GPU_VERIFY:
     case VKW_PHASE_CHILD_READ:
     case VKW_PHASE_CHILD_VERIFY:
     case VKW_PHASE_CHILD_WRITE:
     case VKW_PHASE_CHILD_COPY_IN:
+    case VKW_PHASE_CHILD_FILL:
+    case VKW_PHASE_PARENT_GPU_VERIFY:
     case VKW_PHASE_PARENT_READ:
     case VKW_PHASE_PARENT_VERIFY: return true;
     default: return false;
@@ -84,6 +112,37 @@ double vkw_memory_phase_gbps(const vkw_memory_scenario *sc, vkw_phase p)
     if (!vkw_phase_moves_bytes(p) || (copies && sc->kind == VKW_SCENARIO_BUFFER_MAP))
         return 0;
     return vkw_memory_scenario_gbps(sc, p);
+}
+
+vkw_phase vkw_memory_verify_phase(const vkw_memory_scenario *sc, bool child)
+{
+    vkw_phase gpu = child ? VKW_PHASE_CHILD_GPU_VERIFY : VKW_PHASE_PARENT_GPU_VERIFY;
+    return sc->phase_us[gpu].count ? gpu : child ? VKW_PHASE_CHILD_VERIFY : VKW_PHASE_PARENT_VERIFY;
+}
+
+double vkw_ivl_gbps(const vkw_memory_scenario *sc, vkw_direction d, bool imported)
+{
+    if (!sc->ivl.measured || (unsigned)d >= VKW_DIRECTION_COUNT)
+        return 0;
+    const vkw_summary *sm = imported ? &sc->ivl.imported_us[d] : &sc->ivl.local_us[d];
+    return sm->count && sm->median > 0 ? (double)sc->desc.size / (sm->median * 1e3) : 0;
+}
+
+double vkw_ivl_ratio(const vkw_memory_scenario *sc, vkw_direction d)
+{
+    double imported = vkw_ivl_gbps(sc, d, true), local = vkw_ivl_gbps(sc, d, false);
+    return imported > 0 && local > 0 ? imported / local : 0;
+}
+
+double vkw_ivl_ratio_min(const vkw_memory_scenario *sc)
+{
+    double lo = 0;
+    for (uint32_t d = 0; d < VKW_DIRECTION_COUNT; d++) {
+        double r = vkw_ivl_ratio(sc, (vkw_direction)d);
+        if (r > 0 && (lo == 0 || r < lo))
+            lo = r;
+    }
+    return lo;
 }
 
 uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc)

@@ -47,6 +47,18 @@ typedef enum vkw_scenario_kind {
 } vkw_scenario_kind;
 const char *vkw_scenario_kind_name(vkw_scenario_kind k); /* "buffer-map", ... */
 
+/* How the pattern is written and checked (--verify). AUTO: on the device
+ * where it can run the compute shaders, else on the host. */
+typedef enum vkw_verify_method {
+    VKW_VERIFY_AUTO = 0,
+    VKW_VERIFY_CPU,  /* host writes and compares, through the mapping or the staging ring */
+    VKW_VERIFY_GPU,  /* compute shaders fill and check the memory where it is */
+    VKW_VERIFY_BOTH, /* the device fills; both check, and must find the same */
+    VKW_VERIFY_COUNT
+} vkw_verify_method;
+const char *vkw_verify_method_name(vkw_verify_method m); /* "auto", "cpu", "gpu", "both" */
+bool vkw_verify_method_parse(const char *name, vkw_verify_method *out);
+
 #define VKW_MAX_SIZES 16
 #define VKW_BENCH_DEFAULT_TIMEOUT_MS 30000u /* also the child's, before the parent says */
 #define VKW_BENCH_WARMUP_ITERATIONS 1       /* per scenario, untimed, before the handle count */
@@ -58,6 +70,7 @@ typedef struct vkw_bench_options {
     const vkw_device_filter *filter; /* NULL: the first GPU (else the first device) */
     uint32_t iterations;             /* export -> import -> verify cycles per scenario */
     uint32_t threads;                /* host writes and CPU verification; 0: online CPUs, <= 16 */
+    vkw_verify_method verify;        /* --verify; AUTO: gpu where the device can */
     uint32_t size_count;
     uint64_t sizes[VKW_MAX_SIZES];
     uint32_t handle_types;   /* memory handle type bits; 0: all of this OS */
@@ -84,20 +97,26 @@ typedef struct vkw_bench_options {
 /* vkw_bench_options_default(): bench_options.h, with the options' table. */
 
 typedef enum vkw_phase {
-    VKW_PHASE_ALLOCATE,       /* parent: resource + exportable memory + bind */
-    VKW_PHASE_EXPORT,         /* parent: vkGetMemoryFdKHR / vkGetMemoryWin32HandleKHR */
-    VKW_PHASE_PARENT_STAGING, /* parent, one-time: map, or staging ring + map */
-    VKW_PHASE_PARENT_WRITE,   /* parent: pattern into the mapping or the ring (host write) */
-    VKW_PHASE_PARENT_COPY_IN, /* parent: ring -> memory copies + release (copy access) */
-    VKW_PHASE_TRANSFER,       /* the handle's trip: parent's send to child's receipt */
-    VKW_PHASE_IMPORT,         /* child: resource + import + bind */
-    VKW_PHASE_CHILD_STAGING,  /* child, one-time: map, or staging ring + map */
-    VKW_PHASE_CHILD_READ,     /* child: invalidate, or acquire + memory -> ring copies */
-    VKW_PHASE_CHILD_VERIFY,   /* child: host read and check of the parent's pattern */
-    VKW_PHASE_CHILD_WRITE,    /* child: its own pattern into the mapping or the ring */
-    VKW_PHASE_CHILD_COPY_IN,  /* child: ring -> memory copies + release (copy access) */
-    VKW_PHASE_PARENT_READ,    /* parent: invalidate, or acquire + memory -> ring copies */
-    VKW_PHASE_PARENT_VERIFY,  /* parent: host read and check of the child's pattern */
+    VKW_PHASE_ALLOCATE,          /* parent: resource + exportable memory + bind */
+    VKW_PHASE_EXPORT,            /* parent: vkGetMemoryFdKHR / vkGetMemoryWin32HandleKHR */
+    VKW_PHASE_PARENT_STAGING,    /* parent, one-time: map, or staging ring + map */
+    VKW_PHASE_PARENT_WRITE,      /* parent: pattern into the mapping or the ring (host write) */
+    VKW_PHASE_PARENT_COPY_IN,    /* parent: ring -> memory copies + release (copy access) */
+    VKW_PHASE_PARENT_FILL,       /* parent, --verify gpu/both: the device writes the pattern
+                                    (an image: into a device buffer, copied into the image) */
+    VKW_PHASE_TRANSFER,          /* the handle's trip: parent's send to child's receipt */
+    VKW_PHASE_IMPORT,            /* child: resource + import + bind */
+    VKW_PHASE_CHILD_STAGING,     /* child, one-time: map, or staging ring + map */
+    VKW_PHASE_CHILD_GPU_VERIFY,  /* child, --verify gpu/both: the device checks the parent's
+                                    pattern where it is (an image: through a device buffer) */
+    VKW_PHASE_CHILD_READ,        /* child: invalidate, or acquire + memory -> ring copies */
+    VKW_PHASE_CHILD_VERIFY,      /* child: host read and check of the parent's pattern */
+    VKW_PHASE_CHILD_WRITE,       /* child: its own pattern into the mapping or the ring */
+    VKW_PHASE_CHILD_COPY_IN,     /* child: ring -> memory copies + release (copy access) */
+    VKW_PHASE_CHILD_FILL,        /* child, --verify gpu/both: the device writes its pattern */
+    VKW_PHASE_PARENT_GPU_VERIFY, /* parent, --verify gpu/both: the device checks the child's */
+    VKW_PHASE_PARENT_READ,       /* parent: invalidate, or acquire + memory -> ring copies */
+    VKW_PHASE_PARENT_VERIFY,     /* parent: host read and check of the child's pattern */
     VKW_PHASE_COUNT
 } vkw_phase;
 const char *vkw_phase_name(vkw_phase p); /* "allocate", ... */
@@ -112,6 +131,25 @@ typedef enum vkw_outcome {
 } vkw_outcome;
 const char *vkw_outcome_name(vkw_outcome o);
 
+/* Imported vs local: in the importing process, the same device-side write
+ * (fill) and read (verify) of the same size, on the imported memory and on
+ * memory that process allocated itself (the same resource and memory type,
+ * not exported). Each timed iteration gives one sample of each, the best of
+ * VKW_IVL_REPEATS runs. */
+#define VKW_IVL_REPEATS 3u
+typedef enum vkw_direction {
+    VKW_DIRECTION_WRITE,
+    VKW_DIRECTION_READ,
+    VKW_DIRECTION_COUNT
+} vkw_direction;
+const char *vkw_direction_name(vkw_direction d); /* "write", "read" */
+
+typedef struct vkw_imported_vs_local {
+    bool measured; /* false: reason says why not */
+    char reason[192];
+    vkw_summary imported_us[VKW_DIRECTION_COUNT], local_us[VKW_DIRECTION_COUNT];
+} vkw_imported_vs_local;
+
 typedef struct vkw_memory_scenario {
     uint32_t type_index; /* into vkw_memory_handle_types */
     vkw_scenario_kind kind;
@@ -125,6 +163,8 @@ typedef struct vkw_memory_scenario {
     char reason[512];
     uint32_t iterations_done;
     vkw_summary phase_us[VKW_PHASE_COUNT]; /* microseconds */
+    vkw_verify_method verify;              /* as run: cpu, gpu or both */
+    vkw_imported_vs_local ivl;
 
     /* Verification, over every iteration done. */
     bool parent_to_child_ok, child_to_parent_ok;
@@ -179,6 +219,17 @@ double vkw_memory_scenario_gbps(const vkw_memory_scenario *sc, vkw_phase verify)
 /* The same of any phase that moves bytes; 0 for the others. */
 double vkw_memory_phase_gbps(const vkw_memory_scenario *sc, vkw_phase p);
 
+/* The verify phase of a side (child: the parent's bytes; parent: the
+ * child's): the device's where it ran, else the host's. */
+vkw_phase vkw_memory_verify_phase(const vkw_memory_scenario *sc, bool child);
+
+/* Imported vs local, in GB/s of the medians (0: not measured), and their
+ * ratio imported / local (0: not measured); the lower of the two
+ * directions' ratios is the scenario's headline. */
+double vkw_ivl_gbps(const vkw_memory_scenario *sc, vkw_direction d, bool imported);
+double vkw_ivl_ratio(const vkw_memory_scenario *sc, vkw_direction d);
+double vkw_ivl_ratio_min(const vkw_memory_scenario *sc);
+
 /* Handles a scenario leaked: the growth of each process's count, where counted
  * (a process that closed more than it opened does not cancel the other's). */
 uint32_t vkw_memory_scenario_leaked(const vkw_memory_scenario *sc);
@@ -204,6 +255,11 @@ typedef struct vkw_bench_report {
     bool child_validation_enabled; /* the child runs under the validation layer too */
     bool child_luid_matched;       /* the child's device matched by deviceLUID as well */
     uint32_t child_validation_errors;
+
+    /* How the patterns were written and checked (--verify as run): cpu
+     * where auto found the device unable, with the reason. */
+    vkw_verify_method verify;
+    char verify_reason[256];
 
     uint32_t type_count;
     vkw_bench_type types[VKW_MEMORY_HANDLE_TYPE_COUNT];

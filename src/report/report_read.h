@@ -40,7 +40,7 @@ typedef struct vkw_read_device {
 } vkw_read_device;
 
 /* The phases a memory scenario has (bench_report.h's VKW_PHASE_COUNT). */
-#define VKW_READ_PHASE_COUNT 14
+#define VKW_READ_PHASE_COUNT 18
 
 /* A time summary (microseconds) of a scenario's phase. */
 typedef struct vkw_read_summary {

@@ -27,8 +27,9 @@ WORDS(query_state_words, "not_run", "ok", "not_applicable_on_this_os", "format_n
       "skipped", "failed");
 /* In the order of vkw_phase. */
 WORDS(phase_words, "allocate", "export", "parent_staging", "parent_write", "parent_copy_in",
-      "transfer", "import", "child_staging", "child_read", "child_verify", "child_write",
-      "child_copy_in", "parent_read", "parent_verify");
+      "parent_fill", "transfer", "import", "child_staging", "child_gpu_verify", "child_read",
+      "child_verify", "child_write", "child_copy_in", "child_fill", "parent_gpu_verify",
+      "parent_read", "parent_verify");
 
 VOCAB(vkw_vocab_command, "command", "#/properties/command", command_words);
 VOCAB(vkw_vocab_verdict, "verdict code", "#/$defs/verdict/properties/code", verdict_words);
