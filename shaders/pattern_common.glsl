@@ -1,4 +1,4 @@
-// The seeded pattern of src/bench/pattern.c, word for word: word i of seed s
+// The seeded pattern of src/base/pattern.c, word for word: word i of seed s
 // is mix32(lo32(i) ^ key), key = mix32(lo32(s) ^ mix32(hi32(s) ^ mix32(hi32(i)
 // + 0x9E3779B9))), stored little-endian at byte 4 * i. Keep the two in step:
 // the gpu_pattern_* tests compare them byte for byte.

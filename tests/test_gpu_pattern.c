@@ -1,4 +1,4 @@
-/* The pattern written and checked on the device (bench/gpu_pattern.h) against
+/* The pattern written and checked on the device (vk/gpu_pattern.h) against
  * the C pattern (bench/pattern.h), on the real driver, under the validation
  * layer: every test ends with no validation error. */
 #define _POSIX_C_SOURCE 200809L
@@ -6,7 +6,7 @@
 
 #include "check.h"
 #include "vkw.h"
-#include "bench/gpu_pattern.h"
+#include "vk/gpu_pattern.h"
 #include "base/pattern.h"
 #include "platform/platform.h"
 
@@ -150,6 +150,10 @@ static const region_case cases_[] = {
 #define N_CASES (sizeof cases_ / sizeof cases_[0])
 #define SMALL_WINDOW 4096 /* several windows in every region above 4 KiB */
 
+/* The byte a fill inverts (the flip-byte fault), in the region; none when
+ * not below the region's length. */
+static uint64_t flip_at_ = UINT64_MAX;
+
 static void fill_case(vkw_gpu_pattern *gp, const region_case *c)
 {
     host_buffer b;
@@ -157,9 +161,16 @@ static void fill_case(vkw_gpu_pattern *gp, const region_case *c)
     unsigned char *want = malloc(c->len);
     CHECK(want != NULL);
     CHECK(buffer_make(&b, c->offset + c->len + 8) == 0);
-    vkw_gpu_region r = {b.buf, c->offset, c->len, c->pattern_offset};
+    vkw_gpu_region r = {.buffer = b.buf,
+                        .offset = c->offset,
+                        .len = c->len,
+                        .pattern_offset = c->pattern_offset,
+                        .flip = flip_at_ < c->len,
+                        .flip_at = flip_at_};
     if (want && b.map && vkw_gpu_pattern_fill(gp, &r, c->seed, TIMEOUT_NS, &err) == VKW_OK) {
         cpu_pattern_at(want, c->len, c->seed, c->pattern_offset);
+        if (flip_at_ < c->len)
+            want[flip_at_] ^= 0xFF;
         int same = memcmp(b.map + c->offset, want, c->len) == 0;
         if (!same)
             fprintf(stderr, "fill of %llu bytes at %llu (pattern byte %llu) differs\n",
@@ -196,6 +207,24 @@ static void each_case(void (*run)(vkw_gpu_pattern *, const region_case *))
     teardown();
 }
 
+/* --fault flip-byte on the device: the fill inverts exactly the byte asked,
+ * in a word of the shader's, in each byte of a word, and in a tail. */
+static void flip_last(vkw_gpu_pattern *gp, const region_case *c)
+{
+    flip_at_ = c->len - 1; /* in the tail where the length is no multiple of 4 */
+    fill_case(gp, c);
+    flip_at_ = c->len / 2; /* inside the words */
+    fill_case(gp, c);
+    flip_at_ = c->len > 4 ? (c->len / 2) / 4 * 4 + 2 : 0;
+    fill_case(gp, c);
+    flip_at_ = UINT64_MAX;
+}
+
+static void gpu_pattern_fill_flips_the_byte_asked(void)
+{
+    each_case(flip_last);
+}
+
 static void gpu_pattern_fill_equals_the_c_pattern(void)
 {
     each_case(fill_case);
@@ -210,7 +239,8 @@ static void verify_case(vkw_gpu_pattern *gp, const region_case *c)
         buffer_free(&b);
         return;
     }
-    vkw_gpu_region r = {b.buf, c->offset, c->len, c->pattern_offset};
+    vkw_gpu_region r = {
+        .buffer = b.buf, .offset = c->offset, .len = c->len, .pattern_offset = c->pattern_offset};
     vkw_gpu_check got;
     cpu_pattern_at(b.map + c->offset, c->len, c->seed, c->pattern_offset);
     CHECK(vkw_gpu_pattern_verify(gp, &r, c->seed, TIMEOUT_NS, &got, &err) == VKW_OK);
@@ -237,7 +267,7 @@ static void flip_case(vkw_gpu_pattern *gp, host_buffer *b, size_t len, uint64_t 
     b->map[also] ^= 0x01;
     vkw_mismatch cpu;
     CHECK(!vkw_pattern_matches(p, b->map, &cpu));
-    vkw_gpu_region r = {b->buf, 0, len, 0};
+    vkw_gpu_region r = {.buffer = b->buf, .len = len};
     vkw_gpu_check gpu;
     CHECK(vkw_gpu_pattern_verify(gp, &r, seed, TIMEOUT_NS, &gpu, &err) == VKW_OK);
     if (gpu.first.offset != cpu.offset || gpu.mismatches != (at == also ? 1u : 2u))
@@ -297,8 +327,9 @@ static void gpu_pattern_refuses_unaligned_and_oversized_regions(void)
     vkw_gpu_check got;
     CHECK(vkw_gpu_pattern_create(&dev, 4096, 0, &gp, &err) == VKW_OK);
     CHECK(buffer_make(&b, 8192) == 0);
-    vkw_gpu_region odd = {b.buf, 2, 16, 0}, odd_pattern = {b.buf, 0, 16, 6},
-                   big = {b.buf, 0, 4100, 0};
+    vkw_gpu_region odd = {.buffer = b.buf, .offset = 2, .len = 16},
+                   odd_pattern = {.buffer = b.buf, .len = 16, .pattern_offset = 6},
+                   big = {.buffer = b.buf, .len = 4100};
     CHECK(vkw_gpu_pattern_fill(&gp, &odd, 1, TIMEOUT_NS, &err) == VKW_E_INVALID_ARG);
     CHECK(strstr(err.message, "multiple of 4") != NULL);
     CHECK(vkw_gpu_pattern_verify(&gp, &odd_pattern, 1, TIMEOUT_NS, &got, &err) ==
@@ -327,7 +358,7 @@ static void gpu_pattern_64mib_throughput(void)
     CHECK(vkw_gpu_pattern_create(&dev, len, 0, &gp, &err) == VKW_OK);
     CHECK(vkw_pattern_make(&p, len, seed, &err) == VKW_OK);
     CHECK(buffer_make(&b, len) == 0);
-    vkw_gpu_region r = {b.buf, 0, len, 0};
+    vkw_gpu_region r = {.buffer = b.buf, .len = len};
     if (!check_failures) {
         uint64_t t0 = vkw_clock_ns();
         CHECK(vkw_gpu_pattern_fill(&gp, &r, seed, TIMEOUT_NS, &err) == VKW_OK);
@@ -353,6 +384,7 @@ int main(int argc, char **argv)
     static const check_case cases[] = {
 #define CASE(fn) {#fn, fn}
         CASE(gpu_pattern_fill_equals_the_c_pattern),
+        CASE(gpu_pattern_fill_flips_the_byte_asked),
         CASE(gpu_pattern_verify_passes_the_c_pattern),
         CASE(gpu_pattern_verify_finds_a_flipped_byte_where_the_cpu_does),
         CASE(gpu_pattern_refuses_unaligned_and_oversized_regions),

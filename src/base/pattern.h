@@ -3,7 +3,7 @@
  * zeroed or half-written buffer cannot pass. A pattern is generated into host
  * memory outside the timed part, so that writing it (memcpy) and verifying it
  * (memcmp) run at the speed of the memory under test, not of the generator. The
- * same pattern is written and checked on the GPU by bench/gpu_pattern.h. */
+ * same pattern is written and checked on the GPU by vk/gpu_pattern.h. */
 #ifndef VKW_PATTERN_H
 #define VKW_PATTERN_H
 

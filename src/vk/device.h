@@ -2,7 +2,8 @@
  * (instance.h), this header, the names of Vulkan's values (names.h), the
  * device filter, the tables of external handle types (handle_types.h), export
  * and import per OS (external.h, external_posix.c, external_win32.c), one
- * side of a shared allocation (shared_memory.h) and the semaphore, fence and
+ * side of a shared allocation (shared_memory.h), the seeded pattern written and
+ * checked by compute shaders (gpu_pattern.h), and the semaphore, fence and
  * OS round trips (sync.h, which owns their words).
  * May include: src/base and src/platform; never the report, probes, bench,
  * check or cli/. Public: names.h and device_filter.h.
@@ -45,6 +46,7 @@
     X(vkBeginCommandBuffer)           \
     X(vkEndCommandBuffer)             \
     X(vkCmdCopyBuffer)                \
+    X(vkCmdUpdateBuffer)              \
     X(vkCmdCopyBufferToImage)         \
     X(vkCmdCopyImageToBuffer)         \
     X(vkCmdPipelineBarrier)           \

@@ -305,7 +305,29 @@ typedef struct job {
     uint32_t windows;
     VkBufferCopy copy; /* size 0: none */
     bool copy_to_buf;  /* result -> buf (a fill's tail), else buf -> result */
+    bool flip;         /* a fill: word flip_word at flip_offset afterwards */
+    VkDeviceSize flip_offset;
+    uint32_t flip_word;
 } job;
+
+/* Half of a queue family ownership transfer of the whole buffer with
+ * VK_QUEUE_FAMILY_EXTERNAL (the other process holds the other half). */
+static void ownership(VkCommandBuffer cmd, const vkw_device *dev, VkBuffer buf, bool acquire,
+                      VkPipelineStageFlags work, VkAccessFlags access)
+{
+    VkBufferMemoryBarrier bb = {
+        .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
+        .srcAccessMask = acquire ? 0 : access,
+        .dstAccessMask = acquire ? access : 0,
+        .srcQueueFamilyIndex = acquire ? VK_QUEUE_FAMILY_EXTERNAL : dev->queue_family,
+        .dstQueueFamilyIndex = acquire ? dev->queue_family : VK_QUEUE_FAMILY_EXTERNAL,
+        .buffer = buf,
+        .size = VK_WHOLE_SIZE,
+    };
+    dev->vkCmdPipelineBarrier(cmd, acquire ? VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT : work,
+                              acquire ? work : VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0, NULL, 1,
+                              &bb, 0, NULL);
+}
 
 static void barrier(VkCommandBuffer cmd, const vkw_device *dev, VkPipelineStageFlags src,
                     VkAccessFlags src_access, VkPipelineStageFlags dst, VkAccessFlags dst_access)
@@ -324,6 +346,10 @@ static void record_job(const vkw_device *dev, VkCommandBuffer cmd, void *user)
     const vkw_gpu_pattern *gp = j->gp;
     const VkPipelineStageFlags work =
         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+    const VkAccessFlags all = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+                              VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+    if (j->region.acquire)
+        ownership(cmd, dev, j->region.buffer, true, work, all);
     /* Whatever wrote the buffer before (a copy, another queue's work handed
      * over by the caller) is seen by the shaders and the copy. */
     barrier(cmd, dev, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_ACCESS_MEMORY_WRITE_BIT, work,
@@ -352,10 +378,18 @@ static void record_job(const vkw_device *dev, VkCommandBuffer cmd, void *user)
         else
             dev->vkCmdCopyBuffer(cmd, j->region.buffer, gp->result, 1, &j->copy);
     }
+    if (j->flip) {
+        barrier(cmd, dev, work, VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
+                VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
+        dev->vkCmdUpdateBuffer(cmd, j->region.buffer, j->flip_offset, 4, &j->flip_word);
+    }
     /* The results are seen by the host, the buffer by whatever comes next. */
     barrier(cmd, dev, work, VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
             VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
             VK_ACCESS_HOST_READ_BIT | VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT);
+    if (j->region.release)
+        ownership(cmd, dev, j->region.buffer, false, work,
+                  VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT);
 }
 
 static vkw_status check_region(const vkw_gpu_pattern *gp, const vkw_gpu_region *r, const char *what,
@@ -427,13 +461,24 @@ vkw_status vkw_gpu_pattern_fill(vkw_gpu_pattern *gp, const vkw_gpu_region *regio
     vkw_status s = check_region(gp, region, "fill", err);
     if (s != VKW_OK || region->len == 0)
         return s;
-    job j = {gp, gp->fill, *region, seed, window_count(gp, region->len), {0}, true};
+    job j = {gp, gp->fill, *region, seed, window_count(gp, region->len), {0}, true, false, 0, 0};
     prepare_windows(gp, &j);
     VkDeviceSize words = region->len / 4;
+    bool flip = region->flip && region->flip_at < region->len;
     if (region->len % 4) {
         uint32_t w = vkw_pattern_word(seed, region->pattern_offset / 4 + words);
-        memcpy((unsigned char *)gp->result_map + tail_at(gp), &w, 4);
+        unsigned char *tail = (unsigned char *)gp->result_map + tail_at(gp);
+        memcpy(tail, &w, 4);
+        if (flip && region->flip_at >= words * 4)
+            tail[region->flip_at - words * 4] ^= 0xFF;
         j.copy = (VkBufferCopy){tail_at(gp), region->offset + words * 4, region->len % 4};
+    }
+    if (flip && region->flip_at < words * 4) {
+        uint64_t at = region->flip_at / 4;
+        j.flip = true;
+        j.flip_offset = region->offset + at * 4;
+        j.flip_word = vkw_pattern_word(seed, region->pattern_offset / 4 + at) ^
+                      (0xFFu << (8 * (region->flip_at % 4)));
     }
     return run_job(gp, &j, timeout_ns, "the GPU pattern fill", err);
 }
@@ -445,7 +490,7 @@ vkw_status vkw_gpu_pattern_verify(vkw_gpu_pattern *gp, const vkw_gpu_region *reg
     vkw_status s = check_region(gp, region, "verify", err);
     if (s != VKW_OK || region->len == 0)
         return s;
-    job j = {gp, gp->verify, *region, seed, window_count(gp, region->len), {0}, false};
+    job j = {gp, gp->verify, *region, seed, window_count(gp, region->len), {0}, false, false, 0, 0};
     prepare_windows(gp, &j);
     VkDeviceSize words = region->len / 4, tail_len = region->len % 4;
     const unsigned char *tail = (const unsigned char *)gp->result_map + tail_at(gp);
@@ -482,10 +527,13 @@ vkw_status vkw_gpu_pattern_verify(vkw_gpu_pattern *gp, const vkw_gpu_region *reg
     if (at >= words * 4)
         return VKW_OK; /* in the tail: its byte is already here */
     /* The byte the shader found, read back on its own. */
-    job got = {gp,      VK_NULL_HANDLE,
-               *region, seed,
-               0,       (VkBufferCopy){region->offset + at, tail_at(gp) + 4, 1},
-               false};
+    vkw_gpu_region plain = *region; /* ownership was taken above */
+    plain.acquire = plain.release = false;
+    job got = {gp,    VK_NULL_HANDLE,
+               plain, seed,
+               0,     (VkBufferCopy){region->offset + at, tail_at(gp) + 4, 1},
+               false, false,
+               0,     0};
     s = run_job(gp, &got, timeout_ns, "reading the first mismatching byte", err);
     if (s == VKW_OK)
         out->first.got = tail[4];

@@ -1,4 +1,4 @@
-/* The seeded pattern of pattern.h written and checked on the device by
+/* src/vk/gpu_pattern.h: the seeded pattern of pattern.h written and checked on the device by
  * compute shaders (shaders/pattern_fill.comp, shaders/pattern_verify.comp,
  * embedded as SPIR-V at build time), so that verifying device memory runs at
  * the device's speed, not at one CPU thread's.
@@ -16,6 +16,7 @@
 #ifndef VKW_GPU_PATTERN_H
 #define VKW_GPU_PATTERN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/pattern.h"
@@ -41,11 +42,20 @@ typedef struct vkw_gpu_pattern {
 
 /* A region of a buffer and where in the pattern it lies: its byte 0 holds the
  * pattern's byte pattern_offset (so a chunk of a larger object can be written
- * or checked on its own). offset and pattern_offset are multiples of 4. */
+ * or checked on its own). offset and pattern_offset are multiples of 4.
+ *
+ * Memory shared with another process moves between the two as a queue family
+ * ownership transfer with VK_QUEUE_FAMILY_EXTERNAL: `acquire` takes the whole
+ * buffer from it before the work, `release` gives it back after. A fill with
+ * `flip` inverts the region's byte flip_at afterwards (the flip-byte fault:
+ * the buffer then needs TRANSFER_DST). */
 typedef struct vkw_gpu_region {
     VkBuffer buffer;
     VkDeviceSize offset, len;
     uint64_t pattern_offset;
+    bool acquire, release;
+    bool flip;
+    VkDeviceSize flip_at;
 } vkw_gpu_region;
 
 /* Builds the pipelines and the result buffer for regions of up to max_len
