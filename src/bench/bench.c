@@ -100,6 +100,12 @@ static double us(uint64_t ns)
     return (double)ns / 1000.0;
 }
 
+/* An iteration's samples: each phase's, then imported vs local's (by
+ * direction: imported, local). A phase that did not run holds NOT_RUN. */
+#define IVL_AT(d, local) (VKW_PHASE_COUNT + 2 * (d) + (local))
+#define SAMPLE_WIDTH (VKW_PHASE_COUNT + 2 * VKW_DIRECTION_COUNT)
+#define NOT_RUN (-1.0)
+
 /* One export -> transfer -> import -> verify both ways cycle. */
 static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenario *sc, uint32_t it,
                                 bool warmup, double *samples, vkw_error *err)
@@ -125,7 +131,7 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     char nt_name[64] = "";
     if (c->opts->nt_names && vkw_handle_type_nameable(t))
         vkw_bench_nt_name(c, nt_name, sizeof nt_name);
-    s = vkw_shared_memory_create(&c->dev, t, res, acc, sc->size_requested,
+    s = vkw_shared_memory_create(&c->dev, t, res, acc, sc->size_requested, c->how.gpu != NULL,
                                  nt_name[0] ? nt_name : NULL, &sm, err);
     samples[VKW_PHASE_ALLOCATE] = us(vkw_clock_ns() - t0);
     if (s != VKW_OK)
@@ -145,6 +151,11 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     msg.parent_seed = seed_for(index, it, 1);
     msg.child_seed = seed_for(index, it, 2);
     msg.iteration = it;
+    msg.verify = c->b->verify;
+    /* Imported vs local in each timed iteration, where the device writes
+     * and checks. */
+    msg.compare = !warmup && c->how.gpu;
+    sc->verify = c->b->verify;
     /* A fault once, in the first timed cycle; a leak in every timed cycle
      * (the warm-up is not counted). */
     if (!warmup && c->opts->fault == VKW_FAULT_LEAK) {
@@ -159,7 +170,7 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     /* One-time setup (the mapping, or the staging ring) is its own phase,
      * in both processes. */
     t0 = vkw_clock_ns();
-    s = vkw_shared_memory_prepare(&sm, 0, err);
+    s = vkw_shared_memory_prepare(&sm, 0, &c->how, err);
     samples[VKW_PHASE_PARENT_STAGING] = us(vkw_clock_ns() - t0);
     if (s != VKW_OK)
         goto cleanup;
@@ -168,10 +179,15 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     uint64_t flip_at = msg.fault == VKW_FAULT_FLIP_BYTE ? sm.desc.size / 2 : UINT64_MAX;
     msg.threads = c->threads;
     vkw_memory_times times;
-    s = vkw_shared_memory_write_pattern(&sm, msg.parent_seed, flip_at, c->threads, &times,
-                                        timeout_ns, err);
-    samples[VKW_PHASE_PARENT_WRITE] = us(times.host_ns);
-    samples[VKW_PHASE_PARENT_COPY_IN] = us(times.copy_ns);
+    s = vkw_shared_memory_write_pattern(&sm, msg.parent_seed, flip_at, &c->how, &times, timeout_ns,
+                                        err);
+    bool host_writes = !c->how.gpu, host_checks = !c->how.gpu || c->how.host_check;
+    if (host_writes) {
+        samples[VKW_PHASE_PARENT_WRITE] = us(times.host_ns);
+        samples[VKW_PHASE_PARENT_COPY_IN] = us(times.copy_ns);
+    } else {
+        samples[VKW_PHASE_PARENT_FILL] = us(times.device_ns);
+    }
     if (s != VKW_OK)
         goto cleanup;
 
@@ -189,8 +205,9 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     snprintf(msg.nt_name, sizeof msg.nt_name, "%s", send == exported ? nt_name : "");
     if (msg.nt_name[0])
         by_value = true; /* nothing attached */
-    snprintf(c->b->child_activity, sizeof c->b->child_activity, "importing %s %s %s memory (%s)",
-             sz, t->name, vkw_scenario_kind_name(sc->kind), when);
+    snprintf(c->b->child_activity, sizeof c->b->child_activity, "%s %s %s %s memory (%s)",
+             msg.compare ? "measuring local memory, then importing" : "importing", sz, t->name,
+             vkw_scenario_kind_name(sc->kind), when);
     vkw_msg_memory_reply rep;
     msg.sent_ns = vkw_clock_ns();
     /* The child answers after each step (import, read and verify, write):
@@ -205,8 +222,10 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
             break;
         }
         snprintf(c->b->child_activity, sizeof c->b->child_activity, "%s %s %s %s memory (%s)",
-                 rep.step == VKW_MEMORY_IMPORTED ? "reading and verifying" : "writing to", sz,
-                 t->name, vkw_scenario_kind_name(sc->kind), when);
+                 rep.step == VKW_MEMORY_LOCAL      ? "importing"
+                 : rep.step == VKW_MEMORY_IMPORTED ? "reading and verifying"
+                                                   : "writing to",
+                 sz, t->name, vkw_scenario_kind_name(sc->kind), when);
         uint32_t got = 0;
         s = vkw_msg_recv(c->ch, VKW_MSG_MEMORY | VKW_MSG_REPLY, msg.h.seq, &rep, sizeof rep, NULL,
                          0, &got, c->opts->timeout_ms, c->b->child_activity, err);
@@ -226,10 +245,26 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     samples[VKW_PHASE_TRANSFER] = us(rep.received_ns - msg.sent_ns);
     samples[VKW_PHASE_IMPORT] = us(rep.import_ns);
     samples[VKW_PHASE_CHILD_STAGING] = us(rep.staging_ns);
-    samples[VKW_PHASE_CHILD_READ] = us(rep.read_ns);
-    samples[VKW_PHASE_CHILD_VERIFY] = us(rep.verify_ns);
-    samples[VKW_PHASE_CHILD_WRITE] = us(rep.write_ns);
-    samples[VKW_PHASE_CHILD_COPY_IN] = us(rep.copy_in_ns);
+    if (c->how.gpu)
+        samples[VKW_PHASE_CHILD_GPU_VERIFY] = us(rep.gpu_verify_ns);
+    if (host_checks) {
+        samples[VKW_PHASE_CHILD_READ] = us(rep.read_ns);
+        samples[VKW_PHASE_CHILD_VERIFY] = us(rep.verify_ns);
+    }
+    if (host_writes) {
+        samples[VKW_PHASE_CHILD_WRITE] = us(rep.write_ns);
+        samples[VKW_PHASE_CHILD_COPY_IN] = us(rep.copy_in_ns);
+    } else {
+        samples[VKW_PHASE_CHILD_FILL] = us(rep.fill_ns);
+    }
+    if (msg.compare && rep.ivl_measured) {
+        for (uint32_t d = 0; d < VKW_DIRECTION_COUNT; d++)
+            for (uint32_t k = 0; k < 2; k++)
+                samples[IVL_AT(d, k)] = us(rep.ivl_ns[d][k]);
+    } else if (msg.compare && !sc->ivl.reason[0]) {
+        snprintf(sc->ivl.reason, sizeof sc->ivl.reason, "%.*s", (int)sizeof rep.ivl_reason,
+                 rep.ivl_reason);
+    }
     if (rep.peak_resident > sc->child_peak_resident)
         sc->child_peak_resident = rep.peak_resident;
     sc->child_memory_type_index = rep.memory_type_index;
@@ -263,10 +298,14 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
 
     vkw_mismatch mm;
     bool ok = false;
-    s = vkw_shared_memory_check_pattern(&sm, msg.child_seed, c->threads, &ok, &mm, &times,
-                                        timeout_ns, err);
-    samples[VKW_PHASE_PARENT_READ] = us(times.copy_ns);
-    samples[VKW_PHASE_PARENT_VERIFY] = us(times.host_ns);
+    s = vkw_shared_memory_check_pattern(&sm, msg.child_seed, &c->how, &ok, &mm, &times, timeout_ns,
+                                        err);
+    if (c->how.gpu)
+        samples[VKW_PHASE_PARENT_GPU_VERIFY] = us(times.device_ns);
+    if (host_checks) {
+        samples[VKW_PHASE_PARENT_READ] = us(times.copy_ns);
+        samples[VKW_PHASE_PARENT_VERIFY] = us(times.host_ns);
+    }
     if (s != VKW_OK)
         goto cleanup;
     if (!ok) {
@@ -302,7 +341,7 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
     uint32_t n = c->opts->iterations;
     vkw_status s = VKW_OK;
-    double *samples = calloc((size_t)n * VKW_PHASE_COUNT, sizeof *samples);
+    double *samples = malloc((size_t)n * SAMPLE_WIDTH * sizeof *samples);
     double *column = calloc(n, sizeof *column);
     if (!samples || !column) {
         s = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory");
@@ -317,7 +356,11 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     /* One untimed, uncounted cycle first: what a driver opens once, lazily
      * (a device node, a cache), is not a leak; what grows per cycle is. It
      * also tells early whether the driver can make this memory at all. */
-    double warm[VKW_PHASE_COUNT];
+    for (size_t k = 0; k < (size_t)n * SAMPLE_WIDTH; k++)
+        samples[k] = NOT_RUN;
+    double warm[SAMPLE_WIDTH];
+    for (size_t k = 0; k < SAMPLE_WIDTH; k++)
+        warm[k] = NOT_RUN;
     vkw_bench_progress(c, step, "warm-up");
     s = run_iteration(c, index, sc, VKW_WARMUP_SEED_ITERATION, true, warm, err);
     if (s == VKW_E_UNSUPPORTED) {
@@ -342,7 +385,7 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
         vkw_bench_progress(c, step, "iteration %u of %u", it + 1, n);
         s = vkw_stop_check(err);
         if (s == VKW_OK)
-            s = run_iteration(c, index, sc, it, false, samples + (size_t)it * VKW_PHASE_COUNT, err);
+            s = run_iteration(c, index, sc, it, false, samples + (size_t)it * SAMPLE_WIDTH, err);
         if (s == VKW_E_INTERRUPTED) {
             /* What was measured stays; the scenario did not finish. */
             char why[400];
@@ -360,11 +403,26 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
         }
         sc->iterations_done++;
     }
-    for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++) {
+    for (uint32_t p = 0; p < SAMPLE_WIDTH; p++) {
+        uint32_t m = 0; /* the iterations that ran the phase */
         for (uint32_t it = 0; it < sc->iterations_done; it++)
-            column[it] = samples[(size_t)it * VKW_PHASE_COUNT + p];
-        vkw_summarize(column, sc->iterations_done, &sc->phase_us[p]);
+            if (samples[(size_t)it * SAMPLE_WIDTH + p] >= 0)
+                column[m++] = samples[(size_t)it * SAMPLE_WIDTH + p];
+        vkw_summary *out = p < VKW_PHASE_COUNT ? &sc->phase_us[p]
+                           : (p - VKW_PHASE_COUNT) % 2
+                               ? &sc->ivl.local_us[(p - VKW_PHASE_COUNT) / 2]
+                               : &sc->ivl.imported_us[(p - VKW_PHASE_COUNT) / 2];
+        vkw_summarize(column, m, out);
     }
+    /* Imported vs local: measured in every timed iteration done, or why not. */
+    sc->ivl.measured = sc->iterations_done > 0 && !sc->ivl.reason[0] &&
+                       sc->ivl.imported_us[VKW_DIRECTION_READ].count == sc->iterations_done;
+    if (!sc->ivl.measured && !sc->ivl.reason[0])
+        snprintf(sc->ivl.reason, sizeof sc->ivl.reason, "%s",
+                 !c->how.gpu           ? "measured where the device writes and checks the pattern "
+                                         "(--verify gpu or both); this run checked on the host"
+                 : sc->iterations_done ? "not every timed iteration measured it"
+                                       : "no timed iteration ran");
     /* The parent's peak over the scenario (the child's came with each reply). */
     vkw_error perr;
     if (vkw_peak_resident_bytes(&sc->parent_peak_resident, &perr) != VKW_OK)
@@ -457,9 +515,38 @@ void vkw_bench_close_device(vkw_loader *loader, vkw_instance *inst, vkw_device *
         vkw_loader_close(loader);
 }
 
+/* --verify as it runs: the device writes and checks where it can run the
+ * pattern's compute shaders (auto, gpu, both), else the host (auto says why). */
+static vkw_status choose_verify(bench_ctx *c, vkw_error *err)
+{
+    vkw_verify_method asked = c->opts->verify;
+    c->how = (vkw_memory_method){.threads = c->threads};
+    c->b->verify = VKW_VERIFY_CPU;
+    if (asked == VKW_VERIFY_CPU || c->b->scenario_count == 0)
+        return VKW_OK;
+    uint64_t largest = 0;
+    for (uint32_t i = 0; i < c->b->scenario_count; i++)
+        if (c->b->scenarios[i].size_requested > largest)
+            largest = c->b->scenarios[i].size_requested;
+    vkw_error why;
+    vkw_status s = vkw_gpu_pattern_create(&c->dev, largest, 0, &c->gp, &why);
+    if (s == VKW_OK) {
+        c->how.gpu = &c->gp;
+        c->how.host_check = asked == VKW_VERIFY_BOTH;
+        c->b->verify = asked == VKW_VERIFY_BOTH ? VKW_VERIFY_BOTH : VKW_VERIFY_GPU;
+        return VKW_OK;
+    }
+    if (asked == VKW_VERIFY_AUTO && s == VKW_E_UNSUPPORTED) {
+        snprintf(c->b->verify_reason, sizeof c->b->verify_reason, "%.250s", why.message);
+        return VKW_OK;
+    }
+    return vkw_fail(err, s, "--verify %s: %s", vkw_verify_method_name(asked), why.message);
+}
+
 static void bench_close(bench_ctx *c)
 {
     vkw_bench_session_stop(c);
+    vkw_gpu_pattern_destroy(&c->gp);
     vkw_bench_close_device(&c->loader, &c->inst, &c->dev);
 }
 
@@ -624,6 +711,8 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     bool luid_matched = false;
     s = vkw_bench_open_device(opts->loader_path, &io, &id, &c.loader, &c.inst, &c.dev,
                               &luid_matched, err);
+    if (s == VKW_OK)
+        s = choose_verify(&c, err);
     bool want_child =
         c.b->scenario_count > 0 || (opts->run_sync && (opts->peers & (1u << VKW_PEER_PROCESS)));
     if (s == VKW_OK)

@@ -21,6 +21,7 @@ typedef struct child_state {
     vkw_device dev;
     vkw_debug_log log;
     bool luid_matched;
+    vkw_gpu_pattern gp; /* the device's pattern, made for the largest memory so far */
 } child_state;
 
 /* Between requests the parent may be busy for a while (allocating and
@@ -87,6 +88,56 @@ static vkw_handle request_handle(const vkw_handle_type *t, const vkw_msg_memory 
     return h;
 }
 
+/* The device's pattern, for memory of up to len bytes. */
+static vkw_status gpu_pattern_for(child_state *c, uint64_t len, vkw_error *err)
+{
+    if (c->gp.dev && c->gp.max_len >= len)
+        return VKW_OK;
+    vkw_gpu_pattern_destroy(&c->gp);
+    return vkw_gpu_pattern_create(&c->dev, len, 0, &c->gp, err);
+}
+
+static void keep_best(uint64_t *best, uint64_t ns)
+{
+    if (*best == 0 || ns < *best)
+        *best = ns;
+}
+
+/* Imported vs local, the local half: the same resource in memory of the same
+ * type that this process allocates itself, written and checked by the
+ * device as the imported one is, the best of VKW_IVL_REPEATS. Made and freed
+ * before the import, so the two are never held at once. What fails here is
+ * no failure of the sharing: the reply says why nothing was measured. */
+static void measure_local(child_state *c, const vkw_handle_type *t, const vkw_memory_desc *desc,
+                          const vkw_memory_method *how, uint64_t seed, uint64_t timeout_ns,
+                          vkw_msg_memory_reply *rep)
+{
+    vkw_shared_memory local;
+    vkw_error err;
+    vkw_status s = vkw_shared_memory_create_local(&c->dev, t, desc, &local, &err);
+    for (uint32_t r = 0; s == VKW_OK && r < VKW_IVL_REPEATS; r++) {
+        vkw_memory_times wt, ct;
+        bool ok = false;
+        vkw_mismatch mm = {0};
+        s = vkw_shared_memory_write_pattern(&local, seed, UINT64_MAX, how, &wt, timeout_ns, &err);
+        if (s == VKW_OK)
+            s = vkw_shared_memory_check_pattern(&local, seed, how, &ok, &mm, &ct, timeout_ns, &err);
+        if (s == VKW_OK && !ok)
+            s = vkw_fail(&err, VKW_E_SHARING,
+                         "memory of this process's own did not hold what the device wrote "
+                         "(offset %llu)",
+                         (unsigned long long)mm.offset);
+        if (s != VKW_OK)
+            break;
+        keep_best(&rep->ivl_ns[VKW_DIRECTION_WRITE][1], wt.device_ns);
+        keep_best(&rep->ivl_ns[VKW_DIRECTION_READ][1], ct.device_ns);
+    }
+    vkw_shared_memory_destroy(&local);
+    rep->ivl_measured = s == VKW_OK;
+    if (s != VKW_OK)
+        snprintf(rep->ivl_reason, sizeof rep->ivl_reason, "local memory: %.140s", err.message);
+}
+
 /* A step done: the parent hears from the child within --timeout of the last. */
 static void tell_step(child_state *c, const vkw_msg_memory_reply *rep, vkw_memory_step step)
 {
@@ -138,6 +189,11 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
         s = vkw_fail(&err, VKW_E_PROTOCOL, "memory sent before the device was opened");
         goto done;
     }
+    if (req->verify != VKW_VERIFY_CPU && req->verify != VKW_VERIFY_GPU &&
+        req->verify != VKW_VERIFY_BOTH) {
+        s = vkw_fail(&err, VKW_E_PROTOCOL, "unknown verify method %u", req->verify);
+        goto done;
+    }
     if (handle == VKW_NO_HANDLE && !named) {
         s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s memory request came without a handle", t->name);
         goto done;
@@ -174,6 +230,26 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
         handle = VKW_NO_HANDLE;
     }
 
+    /* The parent's way of writing and checking is the child's. */
+    vkw_memory_method how = {.threads = req->threads, .host_check = req->verify == VKW_VERIFY_BOTH};
+    if (req->verify != VKW_VERIFY_CPU) {
+        if ((s = gpu_pattern_for(c, req->desc.size, &err)) != VKW_OK)
+            goto done;
+        how.gpu = &c->gp;
+    }
+    /* Measured on the device alone: the host's check would only add its own time. */
+    vkw_memory_method device_only = how;
+    device_only.host_check = false;
+    bool compare = req->compare && how.gpu;
+    if (compare)
+        measure_local(c, t, &req->desc, &device_only, req->child_seed, timeout_ns, rep);
+    else
+        snprintf(rep->ivl_reason, sizeof rep->ivl_reason, "%s",
+                 how.gpu ? "not asked for in this iteration"
+                         : "measured where the device writes and checks the pattern");
+    compare = compare && rep->ivl_measured;
+    tell_step(c, rep, VKW_MEMORY_LOCAL);
+
     uint64_t t0 = vkw_clock_ns();
     s = vkw_shared_memory_import(&c->dev, t, &req->desc, &import_value, named ? nt_name : NULL, &sm,
                                  &err);
@@ -203,24 +279,57 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
 
     /* One-time setup (the mapping, or the staging ring): its own phase. */
     t0 = vkw_clock_ns();
-    s = vkw_shared_memory_prepare(&sm, 0, &err);
+    s = vkw_shared_memory_prepare(&sm, 0, &how, &err);
     rep->staging_ns = vkw_clock_ns() - t0;
     if (s != VKW_OK)
         goto done;
     vkw_memory_times times;
     bool ok = false;
-    s = vkw_shared_memory_check_pattern(&sm, req->parent_seed, req->threads, &ok, &rep->mismatch,
-                                        &times, timeout_ns, &err);
+    s = vkw_shared_memory_check_pattern(&sm, req->parent_seed, &how, &ok, &rep->mismatch, &times,
+                                        timeout_ns, &err);
     rep->read_ns = times.copy_ns;
     rep->verify_ns = times.host_ns;
+    rep->gpu_verify_ns = times.device_ns;
     rep->verified = ok;
     if (s != VKW_OK || !ok)
         goto done; /* the parent reports the mismatch; nothing to write back */
+    /* Imported vs local, the imported half: the same check again (the
+     * memory is this process's now), then the same fill, kept here until the
+     * last, which goes back to the parent. */
+    if (compare) {
+        keep_best(&rep->ivl_ns[VKW_DIRECTION_READ][0], times.device_ns);
+        for (uint32_t r = 1; s == VKW_OK && r < VKW_IVL_REPEATS; r++) {
+            s = vkw_shared_memory_check_pattern(&sm, req->parent_seed, &device_only, &ok,
+                                                &rep->mismatch, &times, timeout_ns, &err);
+            if (s == VKW_OK && !ok)
+                s = vkw_fail(&err, VKW_E_SHARING,
+                             "the parent's bytes changed between two checks: offset %llu",
+                             (unsigned long long)rep->mismatch.offset);
+            keep_best(&rep->ivl_ns[VKW_DIRECTION_READ][0], times.device_ns);
+        }
+        if (s != VKW_OK) {
+            rep->verified = ok;
+            goto done;
+        }
+    }
     tell_step(c, rep, VKW_MEMORY_VERIFIED);
-    s = vkw_shared_memory_write_pattern(&sm, req->child_seed, UINT64_MAX, req->threads, &times,
-                                        timeout_ns, &err);
+    if (compare) {
+        device_only.keep = true;
+        for (uint32_t r = 1; s == VKW_OK && r < VKW_IVL_REPEATS; r++) {
+            s = vkw_shared_memory_write_pattern(&sm, req->child_seed, UINT64_MAX, &device_only,
+                                                &times, timeout_ns, &err);
+            keep_best(&rep->ivl_ns[VKW_DIRECTION_WRITE][0], times.device_ns);
+        }
+        if (s != VKW_OK)
+            goto done;
+    }
+    s = vkw_shared_memory_write_pattern(&sm, req->child_seed, UINT64_MAX, &how, &times, timeout_ns,
+                                        &err);
     rep->write_ns = times.host_ns;
     rep->copy_in_ns = times.copy_ns;
+    rep->fill_ns = times.device_ns;
+    if (compare)
+        keep_best(&rep->ivl_ns[VKW_DIRECTION_WRITE][0], times.device_ns);
 
 done:
     vkw_shared_memory_destroy(&sm);
@@ -355,6 +464,7 @@ static void fill_quit_reply(const child_state *c, vkw_msg_quit_reply *rep)
 
 static void teardown(child_state *c)
 {
+    vkw_gpu_pattern_destroy(&c->gp);
     vkw_bench_close_device(&c->loader, &c->inst, &c->dev);
 }
 

@@ -14,7 +14,7 @@
 #include "report/bench_report.h"
 
 #define VKW_PROTOCOL_MAGIC 0x31574B56u /* "VKW1" */
-#define VKW_PROTOCOL_VERSION 2u
+#define VKW_PROTOCOL_VERSION 3u
 
 typedef enum vkw_msg_type {
     VKW_MSG_HELLO = 1,    /* parent: who I am, which device; child: which device I opened */
@@ -76,6 +76,8 @@ typedef struct vkw_msg_memory {
     uint32_t iteration;
     uint32_t fault;   /* vkw_fault */
     uint32_t threads; /* host writes and CPU verification */
+    uint32_t verify;  /* vkw_verify_method as run: cpu, gpu or both */
+    uint32_t compare; /* measure imported vs local (a timed iteration, the device's pattern) */
 } vkw_msg_memory;
 
 /* A memory request is answered step by step, so that the parent waits at
@@ -83,6 +85,7 @@ typedef struct vkw_msg_memory {
  * its own): the same reply, sent after each step with the next one named. */
 typedef enum vkw_memory_step {
     VKW_MEMORY_DONE = 0, /* the answer */
+    VKW_MEMORY_LOCAL,    /* local memory measured (or nothing to measure); importing next */
     VKW_MEMORY_IMPORTED, /* imported; reading and verifying the parent's bytes next */
     VKW_MEMORY_VERIFIED, /* verified; writing the child's bytes next */
 } vkw_memory_step;
@@ -93,6 +96,13 @@ typedef struct vkw_msg_memory_reply {
     vkw_msg_outcome outcome;
     uint64_t received_ns; /* the child's monotonic clock (the same clock) on receipt */
     uint64_t import_ns, staging_ns, read_ns, verify_ns, write_ns, copy_in_ns;
+    uint64_t gpu_verify_ns, fill_ns; /* the device's check and fill (--verify gpu, both) */
+    /* Imported vs local: the best of VKW_IVL_REPEATS runs of each, by
+     * [vkw_direction][0: imported, 1: local]; ivl_measured 0: ivl_reason says
+     * why not. */
+    uint64_t ivl_ns[2][2];
+    uint32_t ivl_measured;
+    char ivl_reason[160];
     uint64_t peak_resident;     /* the child's peak resident memory so far (bytes); 0: unknown */
     uint32_t memory_type_index; /* the type the child imported as */
     uint32_t verified;          /* the parent's pattern was there */

@@ -10,7 +10,9 @@
 #include "report/bench_report.h"
 #include "report/report.h"
 #include "vk/device.h"
+#include "vk/gpu_pattern.h"
 #include "vk/instance.h"
+#include "vk/shared_memory.h"
 
 /* Everything one bench run holds; released in one place (bench_close). */
 typedef struct bench_ctx {
@@ -24,7 +26,9 @@ typedef struct bench_ctx {
     vkw_channel *ch;
     bool child_failed; /* crashed, hung or broke the protocol: no more requests */
     bool fault_pending;
-    uint32_t threads; /* host writes and CPU verification (--threads, resolved) */
+    uint32_t threads;      /* host writes and CPU verification (--threads, resolved) */
+    vkw_gpu_pattern gp;    /* the device's pattern, where --verify uses it */
+    vkw_memory_method how; /* how this process writes and checks (--verify, resolved) */
     uint32_t seq;
     uint32_t steps_done, steps_total;
     uint32_t names; /* NT names given out */

@@ -243,8 +243,8 @@ static void judge_memory(const vkw_check_threshold *t, const vkw_bench_report *b
         leaked += vkw_memory_scenario_leaked(sc);
         uncounted += !sc->parent_counted || !sc->child_counted;
         if (sc->outcome == VKW_OUTCOME_PASSED) {
-            double g = fmin(vkw_memory_scenario_gbps(sc, VKW_PHASE_CHILD_VERIFY),
-                            vkw_memory_scenario_gbps(sc, VKW_PHASE_PARENT_VERIFY));
+            double g = fmin(vkw_memory_scenario_gbps(sc, vkw_memory_verify_phase(sc, true)),
+                            vkw_memory_scenario_gbps(sc, vkw_memory_verify_phase(sc, false)));
             slowest = fmin(slowest, g);
         }
     }

@@ -37,6 +37,12 @@ static const char *peer_name(uint32_t k)
     return k < 3 ? names[k] : NULL;
 }
 
+/* "auto" is the default, given by leaving the option out. */
+static const char *verify_name(uint32_t k)
+{
+    return k + 1 < VKW_VERIFY_COUNT ? vkw_verify_method_name((vkw_verify_method)(k + 1)) : NULL;
+}
+
 /* Every fault but "none". */
 static const char *fault_name(uint32_t k)
 {
@@ -100,6 +106,17 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                          .runs = VKW_RUN_BENCH,
                          .help = "threads for host writes and CPU verification; default: the "
                                  "online CPUs, at most 16"},
+    [VKW_OPT_VERIFY] = {.flag = "--verify",
+                        .metavar = "HOW",
+                        .type = VKW_OPTION_ENUM,
+                        .name = verify_name,
+                        .noun = "verify method",
+                        .key = "verify",
+                        .config = MEMORY,
+                        .runs = VKW_RUN_BENCH,
+                        .help = "who writes and checks the pattern: gpu (compute shaders, where "
+                                "the memory is), cpu (the host), or both (they must agree); "
+                                "default: gpu where the device can run them, else cpu"},
     [VKW_OPT_TIMEOUT] = {.flag = "--timeout",
                          .metavar = "SECONDS",
                          .type = VKW_OPTION_UINT,
@@ -329,6 +346,7 @@ vkw_option_store vkw_bench_option_store(vkw_bench_option_id id, vkw_bench_option
     switch (id) {
     case VKW_OPT_ITERATIONS: o->iterations = v; break;
     case VKW_OPT_THREADS: o->threads = v; break;
+    case VKW_OPT_VERIFY: o->verify = (vkw_verify_method)(v + 1); break;
     case VKW_OPT_SIZES:
         for (uint32_t i = 0; i < o->size_count; i++)
             if (o->sizes[i] == value)

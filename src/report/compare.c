@@ -439,6 +439,12 @@ static void scenario_key(ctx *x, keys *k, uint32_t i, const vkw_read_scenario *s
     keys_set(x, k, i, "%s|%s|%.0f", or_dash(s->handle_type), or_dash(s->scenario), s->size);
 }
 
+/* The verify phase a report's GB/s came from: the device's where it ran. */
+static vkw_phase verify_phase(const vkw_read_scenario *sc, vkw_phase gpu, vkw_phase host)
+{
+    return sc->phases[gpu].present && sc->phases[gpu].count ? gpu : host;
+}
+
 static void memory(ctx *x, const char *prefix, const vkw_read_bench *ob, const vkw_read_bench *nb)
 {
     keys ok = {0}, nk = {0};
@@ -475,8 +481,10 @@ static void memory(ctx *x, const char *prefix, const vkw_read_bench *ob, const v
             const char *name;
             double o, n;
             vkw_phase phase;
-        } rates[] = {{"child_gbps", os->child_gbps, ns->child_gbps, VKW_PHASE_CHILD_VERIFY},
-                     {"parent_gbps", os->parent_gbps, ns->parent_gbps, VKW_PHASE_PARENT_VERIFY}};
+        } rates[] = {{"child_gbps", os->child_gbps, ns->child_gbps,
+                      verify_phase(ns, VKW_PHASE_CHILD_GPU_VERIFY, VKW_PHASE_CHILD_VERIFY)},
+                     {"parent_gbps", os->parent_gbps, ns->parent_gbps,
+                      verify_phase(ns, VKW_PHASE_PARENT_GPU_VERIFY, VKW_PHASE_PARENT_VERIFY)}};
         for (size_t r = 0; r < 2; r++) {
             char w[240];
             snprintf(w, sizeof w, "%s verify %s", what, rates[r].name);

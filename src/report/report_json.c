@@ -464,8 +464,8 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
     cJSON *v = add_obj(w, o, VKW_K(VERIFY));
     boolean(w, v, "parent_to_child", sc->parent_to_child_ok);
     boolean(w, v, "child_to_parent", sc->child_to_parent_ok);
-    gbps(w, v, VKW_K(CHILD_GBPS), sc, VKW_PHASE_CHILD_VERIFY);
-    gbps(w, v, VKW_K(PARENT_GBPS), sc, VKW_PHASE_PARENT_VERIFY);
+    gbps(w, v, VKW_K(CHILD_GBPS), sc, vkw_memory_verify_phase(sc, true));
+    gbps(w, v, VKW_K(PARENT_GBPS), sc, vkw_memory_verify_phase(sc, false));
     if (sc->mismatch) {
         cJSON *mm = add_obj(w, v, "mismatch");
         str(w, mm, "seen_by", sc->mismatch_side);

@@ -9,6 +9,14 @@
 
 #define SHARED_USAGE_BUFFER (VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT)
 #define SHARED_USAGE_IMAGE (VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT)
+/* The device's pattern reaches a buffer as a storage buffer; an image through
+ * a device buffer and copies (the transfer usages above). */
+#define DEVICE_PATTERN_USAGE_BUFFER VK_BUFFER_USAGE_STORAGE_BUFFER_BIT
+/* The device buffer of the device's pattern on an image: where the device is
+ * its own memory (a discrete GPU) it is this large, so that a copy and a
+ * check cover much at once; elsewhere (memory that is the host's) the ring's
+ * size, so that the process's memory stays bounded. */
+#define DEVICE_STAGING_BYTES ((uint64_t)256 << 20)
 
 const char *vkw_resource_name(vkw_resource r)
 {
@@ -43,9 +51,9 @@ static vkw_status create_resource(vkw_shared_memory *sm, vkw_error *err)
         };
         VkBufferCreateInfo bci = {
             .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-            .pNext = &ext,
+            .pNext = sm->local ? NULL : &ext,
             .size = sm->desc.size,
-            .usage = SHARED_USAGE_BUFFER,
+            .usage = sm->desc.usage,
             .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
         };
         r = dev->vkCreateBuffer(dev->handle, &bci, NULL, &sm->buffer);
@@ -61,7 +69,7 @@ static vkw_status create_resource(vkw_shared_memory *sm, vkw_error *err)
     };
     VkImageCreateInfo ici = {
         .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
-        .pNext = &ext,
+        .pNext = sm->local ? NULL : &ext,
         .imageType = VK_IMAGE_TYPE_2D,
         .format = VKW_SHARED_IMAGE_FORMAT,
         .extent = {sm->desc.image_width, sm->desc.image_height, 1},
@@ -69,7 +77,7 @@ static vkw_status create_resource(vkw_shared_memory *sm, vkw_error *err)
         .arrayLayers = 1,
         .samples = VK_SAMPLE_COUNT_1_BIT,
         .tiling = VK_IMAGE_TILING_OPTIMAL,
-        .usage = SHARED_USAGE_IMAGE,
+        .usage = sm->desc.usage,
         .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
         .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
     };
@@ -116,7 +124,7 @@ static vkw_status check_external_support(vkw_shared_memory *sm, vkw_error *err)
     if (sm->desc.resource == VKW_RESOURCE_BUFFER) {
         VkPhysicalDeviceExternalBufferInfo info = {
             .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_BUFFER_INFO,
-            .usage = SHARED_USAGE_BUFFER,
+            .usage = sm->desc.usage,
             .handleType = (VkExternalMemoryHandleTypeFlagBits)sm->desc.handle_type,
         };
         VkExternalBufferProperties out = {.sType = VK_STRUCTURE_TYPE_EXTERNAL_BUFFER_PROPERTIES};
@@ -133,7 +141,7 @@ static vkw_status check_external_support(vkw_shared_memory *sm, vkw_error *err)
             .format = VKW_SHARED_IMAGE_FORMAT,
             .type = VK_IMAGE_TYPE_2D,
             .tiling = VK_IMAGE_TILING_OPTIMAL,
-            .usage = SHARED_USAGE_IMAGE,
+            .usage = sm->desc.usage,
         };
         VkExternalImageFormatProperties eout = {
             .sType = VK_STRUCTURE_TYPE_EXTERNAL_IMAGE_FORMAT_PROPERTIES,
@@ -246,8 +254,8 @@ static void init_desc(vkw_shared_memory *sm, vkw_device *dev, const vkw_handle_t
 }
 
 vkw_status vkw_shared_memory_create(vkw_device *dev, const vkw_handle_type *t, vkw_resource res,
-                                    vkw_access access, uint64_t size, const char *nt_name,
-                                    vkw_shared_memory *out, vkw_error *err)
+                                    vkw_access access, uint64_t size, bool device_pattern,
+                                    const char *nt_name, vkw_shared_memory *out, vkw_error *err)
 {
     char sz[32];
     init_desc(out, dev, t);
@@ -255,6 +263,9 @@ vkw_status vkw_shared_memory_create(vkw_device *dev, const vkw_handle_type *t, v
     out->desc.resource = res;
     out->desc.access = access;
     out->desc.size = size;
+    out->desc.usage = res == VKW_RESOURCE_IMAGE ? SHARED_USAGE_IMAGE
+                      : device_pattern          ? SHARED_USAGE_BUFFER | DEVICE_PATTERN_USAGE_BUFFER
+                                                : SHARED_USAGE_BUFFER;
     /* Sizes no heap can hold are skipped before the driver is asked. */
     VkDeviceSize largest = 0;
     for (uint32_t h = 0; h < dev->info.memory.memoryHeapCount; h++)
@@ -426,6 +437,42 @@ cleanup:
     return s;
 }
 
+vkw_status vkw_shared_memory_create_local(vkw_device *dev, const vkw_handle_type *t,
+                                          const vkw_memory_desc *desc, vkw_shared_memory *out,
+                                          vkw_error *err)
+{
+    init_desc(out, dev, t);
+    out->desc = *desc;
+    out->local = true;
+    vkw_status s = create_resource(out, err);
+    if (s != VKW_OK)
+        goto cleanup;
+    VkMemoryRequirements reqs;
+    VkMemoryDedicatedRequirements ded;
+    requirements(out, &reqs, &ded);
+    if (!(reqs.memoryTypeBits & (1u << desc->memory_type_index)) ||
+        desc->memory_type_index >= dev->info.memory.memoryTypeCount) {
+        s = vkw_fail(err, VKW_E_UNSUPPORTED,
+                     "memory type %u cannot back a %s of this process's own (memoryTypeBits "
+                     "0x%x): nothing local to compare with",
+                     desc->memory_type_index, vkw_resource_name((vkw_resource)desc->resource),
+                     reqs.memoryTypeBits);
+        goto cleanup;
+    }
+    /* Dedicated where the shared one is, so that the two differ only in
+     * where they came from. */
+    out->desc.allocation_size = reqs.size;
+    out->desc.dedicated = desc->dedicated || ded.requiresDedicatedAllocation;
+    s = allocate_and_bind(out, NULL, "local", err);
+    if (s != VKW_OK)
+        goto cleanup;
+    return VKW_OK;
+
+cleanup:
+    vkw_shared_memory_destroy(out);
+    return s;
+}
+
 static vkw_status ensure_mapped(vkw_shared_memory *sm, vkw_error *err)
 {
     if (sm->map)
@@ -451,64 +498,103 @@ static uint64_t chunk_bytes(const vkw_shared_memory *sm, uint64_t ring)
     return c < size ? c : size;
 }
 
-static vkw_status create_staging(vkw_shared_memory *sm, uint64_t bytes, vkw_error *err)
+/* A buffer of this process's own: host-visible and mapped (the staging ring,
+ * access MAP) or device-local (the device's pattern on an image, access
+ * COPY). Its handles go to *buf and *mem as soon as they exist, so that
+ * vkw_shared_memory_destroy frees them whatever fails. */
+static vkw_status create_buffer(vkw_shared_memory *sm, uint64_t bytes, VkBufferUsageFlags usage,
+                                vkw_access access, const char *what, VkBuffer *buf,
+                                VkDeviceMemory *mem, void **map, bool *coherent, vkw_error *err)
 {
     vkw_device *dev = sm->dev;
     VkBufferCreateInfo bci = {
         .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
         .size = bytes,
-        .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+        .usage = usage,
         .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
     };
-    VkResult r = dev->vkCreateBuffer(dev->handle, &bci, NULL, &sm->staging);
+    VkResult r = dev->vkCreateBuffer(dev->handle, &bci, NULL, buf);
     if (r != VK_SUCCESS) {
-        sm->staging = VK_NULL_HANDLE;
-        return vkw_fail_vk(err, r, "vkCreateBuffer", "staging buffer");
+        *buf = VK_NULL_HANDLE;
+        return vkw_fail_vk(err, r, "vkCreateBuffer", "%s", what);
     }
     VkMemoryRequirements2 r2 = {.sType = VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2};
     VkBufferMemoryRequirementsInfo2 info = {
         .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_REQUIREMENTS_INFO_2,
-        .buffer = sm->staging,
+        .buffer = *buf,
     };
     dev->vkGetBufferMemoryRequirements2(dev->handle, &info, &r2);
-    int type =
-        choose_memory_type(&dev->info.memory, r2.memoryRequirements.memoryTypeBits, VKW_ACCESS_MAP);
+    int type = choose_memory_type(&dev->info.memory, r2.memoryRequirements.memoryTypeBits, access);
     if (type < 0)
-        return vkw_fail(err, VKW_E_UNSUPPORTED, "no host-visible memory for a staging buffer");
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "no %s memory for a %s",
+                        access == VKW_ACCESS_MAP ? "host-visible" : "usable", what);
     VkMemoryAllocateInfo mai = {
         .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
         .allocationSize = r2.memoryRequirements.size,
         .memoryTypeIndex = (uint32_t)type,
     };
-    r = dev->vkAllocateMemory(dev->handle, &mai, NULL, &sm->staging_memory);
+    r = dev->vkAllocateMemory(dev->handle, &mai, NULL, mem);
     if (r != VK_SUCCESS) {
-        sm->staging_memory = VK_NULL_HANDLE;
-        return vkw_fail_vk(err, r, "vkAllocateMemory", "staging buffer, %llu bytes",
+        *mem = VK_NULL_HANDLE;
+        return vkw_fail_vk(err, r, "vkAllocateMemory", "%s, %llu bytes", what,
                            (unsigned long long)mai.allocationSize);
     }
-    r = dev->vkBindBufferMemory(dev->handle, sm->staging, sm->staging_memory, 0);
+    r = dev->vkBindBufferMemory(dev->handle, *buf, *mem, 0);
     if (r != VK_SUCCESS)
-        return vkw_fail_vk(err, r, "vkBindBufferMemory", "staging buffer");
-    r = dev->vkMapMemory(dev->handle, sm->staging_memory, 0, VK_WHOLE_SIZE, 0, &sm->staging_map);
+        return vkw_fail_vk(err, r, "vkBindBufferMemory", "%s", what);
+    if (!map)
+        return VKW_OK;
+    r = dev->vkMapMemory(dev->handle, *mem, 0, VK_WHOLE_SIZE, 0, map);
     if (r != VK_SUCCESS) {
-        sm->staging_map = NULL;
-        return vkw_fail_vk(err, r, "vkMapMemory", "staging buffer");
+        *map = NULL;
+        return vkw_fail_vk(err, r, "vkMapMemory", "%s", what);
     }
-    sm->staging_coherent = (dev->info.memory.memoryTypes[type].propertyFlags &
-                            VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0;
+    *coherent = (dev->info.memory.memoryTypes[type].propertyFlags &
+                 VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0;
     return VKW_OK;
 }
 
-vkw_status vkw_shared_memory_prepare(vkw_shared_memory *sm, uint64_t ring_bytes, vkw_error *err)
+/* Whether the device has memory of its own that the host cannot see (a
+ * discrete GPU's), where a larger device buffer costs the host nothing. */
+static bool device_has_own_memory(const vkw_device *dev)
 {
-    if (sm->scratch)
+    for (uint32_t i = 0; i < dev->info.memory.memoryTypeCount; i++) {
+        VkMemoryPropertyFlags f = dev->info.memory.memoryTypes[i].propertyFlags;
+        if ((f & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) && !(f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT))
+            return true;
+    }
+    return false;
+}
+
+static vkw_status prepare_device(vkw_shared_memory *sm, uint64_t ring_bytes, vkw_error *err)
+{
+    if (sm->device_staging || sm->desc.resource != VKW_RESOURCE_IMAGE)
         return VKW_OK;
+    sm->device_chunk =
+        chunk_bytes(sm, device_has_own_memory(sm->dev) ? DEVICE_STAGING_BYTES : ring_bytes);
+    return create_buffer(sm, sm->device_chunk,
+                         VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                             VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                         VKW_ACCESS_COPY, "device buffer for the pattern", &sm->device_staging,
+                         &sm->device_staging_memory, NULL, NULL, err);
+}
+
+vkw_status vkw_shared_memory_prepare(vkw_shared_memory *sm, uint64_t ring_bytes,
+                                     const vkw_memory_method *how, vkw_error *err)
+{
     vkw_status s;
+    if (how->gpu && (s = prepare_device(sm, ring_bytes, err)) != VKW_OK)
+        return s;
+    if (sm->scratch || (how->gpu && !how->host_check))
+        return VKW_OK;
     if (sm->desc.access == VKW_ACCESS_MAP) {
         s = ensure_mapped(sm, err);
     } else {
         sm->chunk = chunk_bytes(sm, ring_bytes);
-        s = create_staging(sm, sm->chunk, err);
+        s = create_buffer(sm, sm->chunk,
+                          VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                          VKW_ACCESS_MAP, "staging buffer", &sm->staging, &sm->staging_memory,
+                          &sm->staging_map, &sm->staging_coherent, err);
     }
     if (s != VKW_OK)
         return s;
@@ -538,8 +624,9 @@ static VkResult flush_or_invalidate(const vkw_device *dev, VkDeviceMemory mem, b
  * write releases. */
 typedef struct copy_job {
     vkw_shared_memory *sm;
-    bool to_shared; /* staging -> shared (write), else shared -> staging (read) */
-    bool release;   /* the last chunk of a write */
+    VkBuffer via;   /* the staging ring, or the device buffer */
+    bool to_shared; /* via -> shared (write), else shared -> via (read) */
+    bool release;   /* the last chunk of a write that goes to the other process */
     uint64_t offset, size;
 } copy_job;
 
@@ -600,8 +687,8 @@ static void record_copy(const vkw_device *dev, VkCommandBuffer cmd, void *user)
             .dstOffset = job->to_shared ? job->offset : 0,
             .size = job->size,
         };
-        dev->vkCmdCopyBuffer(cmd, job->to_shared ? sm->staging : sm->buffer,
-                             job->to_shared ? sm->buffer : sm->staging, 1, &region);
+        dev->vkCmdCopyBuffer(cmd, job->to_shared ? job->via : sm->buffer,
+                             job->to_shared ? sm->buffer : job->via, 1, &region);
     } else {
         uint64_t row = (uint64_t)sm->desc.image_width * VKW_SHARED_IMAGE_TEXEL;
         VkBufferImageCopy region = {
@@ -610,13 +697,15 @@ static void record_copy(const vkw_device *dev, VkCommandBuffer cmd, void *user)
             .imageExtent = {sm->desc.image_width, (uint32_t)(job->size / row), 1},
         };
         if (job->to_shared)
-            dev->vkCmdCopyBufferToImage(cmd, sm->staging, sm->image, want, 1, &region);
+            dev->vkCmdCopyBufferToImage(cmd, job->via, sm->image, want, 1, &region);
         else
-            dev->vkCmdCopyImageToBuffer(cmd, sm->image, want, sm->staging, 1, &region);
+            dev->vkCmdCopyImageToBuffer(cmd, sm->image, want, job->via, 1, &region);
     }
     if (job->to_shared) {
-        if (!job->release)
+        if (!job->release) {
+            /* The image is written once more, or read, by what comes next. */
             return;
+        }
         if (sm->image)
             barrier(dev, cmd, sm, VK_QUEUE_FAMILY_IGNORED, VK_QUEUE_FAMILY_IGNORED,
                     VK_ACCESS_TRANSFER_WRITE_BIT, 0, want, general, VK_PIPELINE_STAGE_TRANSFER_BIT,
@@ -633,7 +722,7 @@ static void record_copy(const vkw_device *dev, VkCommandBuffer cmd, void *user)
             .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
             .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
             .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-            .buffer = sm->staging,
+            .buffer = job->via,
             .size = VK_WHOLE_SIZE,
         };
         dev->vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT,
@@ -641,10 +730,11 @@ static void record_copy(const vkw_device *dev, VkCommandBuffer cmd, void *user)
     }
 }
 
-static vkw_status run_copy(vkw_shared_memory *sm, bool to_shared, uint64_t offset, uint64_t size,
-                           uint64_t timeout_ns, vkw_error *err)
+static vkw_status run_copy(vkw_shared_memory *sm, VkBuffer via, bool to_shared, bool keep,
+                           uint64_t offset, uint64_t size, uint64_t timeout_ns, vkw_error *err)
 {
-    copy_job job = {sm, to_shared, to_shared && offset + size >= sm->desc.size, offset, size};
+    bool last = offset + size >= sm->desc.size;
+    copy_job job = {sm, via, to_shared, to_shared && last && !keep && !sm->local, offset, size};
     vkw_status s = vkw_device_submit_wait(
         sm->dev, record_copy, &job, timeout_ns,
         to_shared ? "the copy into shared memory" : "the copy out of shared memory", err);
@@ -713,14 +803,92 @@ static void run_host(host_job *j, uint32_t threads)
     vkw_parallel(threads_for(threads, j->len), host_slice, j);
 }
 
+/* The device writes the pattern: into the buffer where it is, or chunk by
+ * chunk into the device buffer and from there into the image. */
+static vkw_status device_write(vkw_shared_memory *sm, uint64_t seed, uint64_t flip_at,
+                               const vkw_memory_method *how, uint64_t timeout_ns, vkw_error *err)
+{
+    uint64_t size = sm->desc.size;
+    bool release = !how->keep && !sm->local;
+    if (sm->buffer) {
+        vkw_gpu_region r = {.buffer = sm->buffer,
+                            .len = size,
+                            .acquire = sm->external_owned,
+                            .release = release,
+                            .flip = flip_at < size,
+                            .flip_at = flip_at};
+        vkw_status s = vkw_gpu_pattern_fill(how->gpu, &r, seed, timeout_ns, err);
+        if (s == VKW_OK)
+            sm->external_owned = release;
+        return s;
+    }
+    for (uint64_t off = 0; off < size; off += sm->device_chunk) {
+        uint64_t n = size - off < sm->device_chunk ? size - off : sm->device_chunk;
+        vkw_gpu_region r = {.buffer = sm->device_staging,
+                            .len = n,
+                            .pattern_offset = off,
+                            .flip = flip_at >= off && flip_at < off + n,
+                            .flip_at = flip_at - off};
+        vkw_status s = vkw_gpu_pattern_fill(how->gpu, &r, seed, timeout_ns, err);
+        if (s == VKW_OK)
+            s = run_copy(sm, sm->device_staging, true, how->keep, off, n, timeout_ns, err);
+        if (s != VKW_OK)
+            return s;
+    }
+    return VKW_OK;
+}
+
+/* The device checks the pattern: in the buffer where it is, or chunk by
+ * chunk copied from the image into the device buffer. */
+static vkw_status device_check(vkw_shared_memory *sm, uint64_t seed, const vkw_memory_method *how,
+                               bool *matches, vkw_mismatch *mm, uint64_t timeout_ns, vkw_error *err)
+{
+    uint64_t size = sm->desc.size;
+    vkw_gpu_check got;
+    *matches = false;
+    if (sm->buffer) {
+        vkw_gpu_region r = {.buffer = sm->buffer, .len = size, .acquire = sm->external_owned};
+        vkw_status s = vkw_gpu_pattern_verify(how->gpu, &r, seed, timeout_ns, &got, err);
+        if (s != VKW_OK)
+            return s;
+        sm->external_owned = false;
+        *matches = got.mismatches == 0;
+        *mm = got.first;
+        return VKW_OK;
+    }
+    for (uint64_t off = 0; off < size; off += sm->device_chunk) {
+        uint64_t n = size - off < sm->device_chunk ? size - off : sm->device_chunk;
+        vkw_status s = run_copy(sm, sm->device_staging, false, true, off, n, timeout_ns, err);
+        vkw_gpu_region r = {.buffer = sm->device_staging, .len = n, .pattern_offset = off};
+        if (s == VKW_OK)
+            s = vkw_gpu_pattern_verify(how->gpu, &r, seed, timeout_ns, &got, err);
+        if (s != VKW_OK)
+            return s;
+        if (got.mismatches) {
+            *mm = got.first;
+            mm->offset += off;
+            return VKW_OK;
+        }
+    }
+    *matches = true;
+    return VKW_OK;
+}
+
 vkw_status vkw_shared_memory_write_pattern(vkw_shared_memory *sm, uint64_t seed, uint64_t flip_at,
-                                           uint32_t threads, vkw_memory_times *times,
+                                           const vkw_memory_method *how, vkw_memory_times *times,
                                            uint64_t timeout_ns, vkw_error *err)
 {
     memset(times, 0, sizeof *times);
-    vkw_status s = vkw_shared_memory_prepare(sm, 0, err);
+    vkw_status s = vkw_shared_memory_prepare(sm, 0, how, err);
     if (s != VKW_OK)
         return s;
+    uint32_t threads = how->threads;
+    if (how->gpu) {
+        uint64_t t0 = vkw_clock_ns();
+        s = device_write(sm, seed, flip_at, how, timeout_ns, err);
+        times->device_ns = vkw_clock_ns() - t0;
+        return s;
+    }
     bool map = sm->desc.access == VKW_ACCESS_MAP;
     uint64_t size = sm->desc.size, chunk = map ? size : sm->chunk;
     bool coherent =
@@ -754,7 +922,7 @@ vkw_status vkw_shared_memory_write_pattern(vkw_shared_memory *sm, uint64_t seed,
         if (map)
             continue;
         t0 = vkw_clock_ns();
-        s = run_copy(sm, true, off, n, timeout_ns, err);
+        s = run_copy(sm, sm->staging, true, how->keep, off, n, timeout_ns, err);
         times->copy_ns += vkw_clock_ns() - t0;
         if (s != VKW_OK)
             return s;
@@ -762,15 +930,12 @@ vkw_status vkw_shared_memory_write_pattern(vkw_shared_memory *sm, uint64_t seed,
     return VKW_OK;
 }
 
-vkw_status vkw_shared_memory_check_pattern(vkw_shared_memory *sm, uint64_t seed, uint32_t threads,
-                                           bool *matches, vkw_mismatch *mm, vkw_memory_times *times,
-                                           uint64_t timeout_ns, vkw_error *err)
+static vkw_status host_check(vkw_shared_memory *sm, uint64_t seed, uint32_t threads, bool *matches,
+                             vkw_mismatch *mm, vkw_memory_times *times, uint64_t timeout_ns,
+                             vkw_error *err)
 {
-    memset(times, 0, sizeof *times);
+    vkw_status s;
     *matches = false;
-    vkw_status s = vkw_shared_memory_prepare(sm, 0, err);
-    if (s != VKW_OK)
-        return s;
     bool map = sm->desc.access == VKW_ACCESS_MAP;
     uint64_t size = sm->desc.size, chunk = map ? size : sm->chunk;
     VkResult r;
@@ -785,7 +950,7 @@ vkw_status vkw_shared_memory_check_pattern(vkw_shared_memory *sm, uint64_t seed,
                                    sm->type->name);
             base = (const unsigned char *)sm->map;
         } else {
-            s = run_copy(sm, false, off, n, timeout_ns, err);
+            s = run_copy(sm, sm->staging, false, true, off, n, timeout_ns, err);
             if (s == VKW_OK && !sm->staging_coherent &&
                 (r = flush_or_invalidate(sm->dev, sm->staging_memory, false)) != VK_SUCCESS)
                 s = vkw_fail_vk(err, r, "vkInvalidateMappedMemoryRanges", "staging buffer");
@@ -823,6 +988,45 @@ vkw_status vkw_shared_memory_check_pattern(vkw_shared_memory *sm, uint64_t seed,
     return VKW_OK;
 }
 
+vkw_status vkw_shared_memory_check_pattern(vkw_shared_memory *sm, uint64_t seed,
+                                           const vkw_memory_method *how, bool *matches,
+                                           vkw_mismatch *mm, vkw_memory_times *times,
+                                           uint64_t timeout_ns, vkw_error *err)
+{
+    memset(times, 0, sizeof *times);
+    *matches = false;
+    vkw_mismatch dm = {0}, hm = {0};
+    bool device_ok = false;
+    vkw_status s = vkw_shared_memory_prepare(sm, 0, how, err);
+    if (s != VKW_OK)
+        return s;
+    if (how->gpu) {
+        uint64_t t0 = vkw_clock_ns();
+        s = device_check(sm, seed, how, &device_ok, &dm, timeout_ns, err);
+        times->device_ns = vkw_clock_ns() - t0;
+        if (s != VKW_OK || !how->host_check) {
+            *matches = device_ok;
+            if (mm)
+                *mm = dm;
+            return s;
+        }
+    }
+    s = host_check(sm, seed, how->threads, matches, &hm, times, timeout_ns, err);
+    if (s != VKW_OK)
+        return s;
+    if (mm)
+        *mm = hm;
+    /* --verify both: two checks of the same bytes must agree. */
+    if (how->gpu && (device_ok != *matches || (!device_ok && dm.offset != hm.offset)))
+        return vkw_fail(err, VKW_E_SHARING,
+                        "the device's check and the host's disagree on %s memory: the device "
+                        "found %s (offset %llu), the host %s (offset %llu)",
+                        sm->type->name, device_ok ? "no difference" : "a difference",
+                        (unsigned long long)dm.offset, *matches ? "no difference" : "a difference",
+                        (unsigned long long)hm.offset);
+    return VKW_OK;
+}
+
 void vkw_shared_memory_destroy(vkw_shared_memory *sm)
 {
     vkw_device *dev = sm->dev;
@@ -834,6 +1038,10 @@ void vkw_shared_memory_destroy(vkw_shared_memory *sm)
             dev->vkDestroyBuffer(dev->handle, sm->staging, NULL);
         if (sm->staging_memory)
             dev->vkFreeMemory(dev->handle, sm->staging_memory, NULL);
+        if (sm->device_staging)
+            dev->vkDestroyBuffer(dev->handle, sm->device_staging, NULL);
+        if (sm->device_staging_memory)
+            dev->vkFreeMemory(dev->handle, sm->device_staging_memory, NULL);
         if (sm->map)
             dev->vkUnmapMemory(dev->handle, sm->memory);
         if (sm->buffer)
@@ -846,7 +1054,7 @@ void vkw_shared_memory_destroy(vkw_shared_memory *sm)
     free(sm->scratch);
     sm->scratch = NULL;
     sm->staging_map = sm->map = NULL;
-    sm->staging = sm->buffer = VK_NULL_HANDLE;
+    sm->staging = sm->buffer = sm->device_staging = VK_NULL_HANDLE;
     sm->image = VK_NULL_HANDLE;
-    sm->staging_memory = sm->memory = VK_NULL_HANDLE;
+    sm->staging_memory = sm->memory = sm->device_staging_memory = VK_NULL_HANDLE;
 }

@@ -10,6 +10,7 @@
 #include <vulkan/vulkan_core.h>
 
 #include "device.h"
+#include "gpu_pattern.h"
 #include "handle_types.h"
 #include "base/pattern.h"
 #include "platform/platform.h"
@@ -38,6 +39,7 @@ typedef struct vkw_memory_desc {
     uint32_t dedicated; /* a dedicated allocation (required, or preferred) */
     uint32_t dedicated_required;
     uint32_t image_width, image_height;
+    uint32_t usage; /* VkBufferUsageFlags or VkImageUsageFlags of the resource */
 } vkw_memory_desc;
 
 typedef struct vkw_shared_memory {
@@ -49,6 +51,7 @@ typedef struct vkw_shared_memory {
     VkImage image;
     VkDeviceMemory memory;
     bool exported; /* NT handles: at most one export per object and type */
+    bool local;    /* this process's own, not exported: never moves to another */
     void *map;     /* access MAP: the mapping of `memory` */
     /* access COPY: a host-visible staging buffer */
     VkBuffer staging;
@@ -58,6 +61,11 @@ typedef struct vkw_shared_memory {
     uint64_t chunk;         /* copy: the bytes of the resource one ring load holds */
     unsigned char *scratch; /* a piece of the pattern, generated before it is timed */
     size_t scratch_len;
+    /* The device's pattern on an image: a device-local buffer of device_chunk
+     * bytes the shaders fill and check, copied to and from the image. */
+    VkBuffer device_staging;
+    VkDeviceMemory device_staging_memory;
+    uint64_t device_chunk;
     /* Where the payload is: owned by VK_QUEUE_FAMILY_EXTERNAL between the two
      * processes (released by one, acquired by the other); images travel in
      * VK_IMAGE_LAYOUT_GENERAL. */
@@ -66,15 +74,23 @@ typedef struct vkw_shared_memory {
 } vkw_shared_memory;
 
 /* Exporter: creates the resource with external memory of handle type t
- * (named nt_name where not NULL: a Win32 NT handle type),
+ * (named nt_name where not NULL: a Win32 NT handle type; a buffer fit for
+ * the device's pattern, a storage buffer, where device_pattern),
  * allocates exportable memory (dedicated where the driver requires or
  * prefers it) of a type fit for `access`, and binds it. VKW_E_UNSUPPORTED with
  * the reason when the driver cannot (not exportable or importable for this
  * use, no fitting memory type, larger than the heap or the limits, out of
  * device memory). */
 vkw_status vkw_shared_memory_create(vkw_device *dev, const vkw_handle_type *t, vkw_resource res,
-                                    vkw_access access, uint64_t size, const char *nt_name,
-                                    vkw_shared_memory *out, vkw_error *err);
+                                    vkw_access access, uint64_t size, bool device_pattern,
+                                    const char *nt_name, vkw_shared_memory *out, vkw_error *err);
+
+/* The same resource as desc's, in memory of the same type, that this
+ * process allocates for itself and never exports: what imported memory is
+ * measured against (imported vs local). */
+vkw_status vkw_shared_memory_create_local(vkw_device *dev, const vkw_handle_type *t,
+                                          const vkw_memory_desc *desc, vkw_shared_memory *out,
+                                          vkw_error *err);
 
 /* Exports the memory once; the handle belongs to the caller. */
 vkw_status vkw_shared_memory_export(vkw_shared_memory *sm, vkw_handle *out, vkw_error *err);
@@ -98,31 +114,45 @@ vkw_status vkw_shared_memory_import(vkw_device *dev, const vkw_handle_type *t,
 
 /* Where one pass over the memory spent its time. */
 typedef struct vkw_memory_times {
-    uint64_t host_ns; /* write: the pattern copied into the mapping or the ring (and flushed);
-                         check: the compare of what is read (the host read itself) */
-    uint64_t copy_ns; /* copy access: the GPU copies through the ring with their acquire,
-                         release and invalidate; map access: check's invalidate */
+    uint64_t host_ns;   /* write: the pattern copied into the mapping or the ring (and flushed);
+                           check: the compare of what is read (the host read itself) */
+    uint64_t copy_ns;   /* copy access: the GPU copies through the ring with their acquire,
+                           release and invalidate; map access: check's invalidate */
+    uint64_t device_ns; /* the device's fill or check where the memory is (an image: with
+                           its copies to or from the device buffer), with their ownership */
 } vkw_memory_times;
 
-/* One-time setup, before any write or check: the mapping (map access), or
- * the staging ring (copy access: at most ring_bytes, 0 for
- * VKW_STAGING_RING_BYTES), and the pattern piece. Write and check call it if
- * it was not. */
-vkw_status vkw_shared_memory_prepare(vkw_shared_memory *sm, uint64_t ring_bytes, vkw_error *err);
+/* How a pass writes or checks the pattern. */
+typedef struct vkw_memory_method {
+    uint32_t threads;     /* host work is split over this many */
+    vkw_gpu_pattern *gpu; /* not NULL: the device fills and checks, by compute shaders */
+    bool host_check;      /* with gpu: the host checks too, and must find the same */
+    bool keep;            /* a write: stays here (no release to the other process) */
+} vkw_memory_method;
+
+/* One-time setup, before any write or check: for the host's passes the
+ * mapping (map access) or the staging ring (copy access: at most ring_bytes,
+ * 0 for VKW_STAGING_RING_BYTES) and the pattern piece; for the device's on
+ * an image, its device buffer. Write and check call it if it was not. */
+vkw_status vkw_shared_memory_prepare(vkw_shared_memory *sm, uint64_t ring_bytes,
+                                     const vkw_memory_method *how, vkw_error *err);
 
 /* Writes the pattern of seed (desc.size bytes; byte flip_at inverted, a
  * fault, unless flip_at >= desc.size) and makes it visible to the other
- * process (flush, or copies + release to VK_QUEUE_FAMILY_EXTERNAL). Host work
- * is split over `threads`. */
+ * process (flush, or release to VK_QUEUE_FAMILY_EXTERNAL): by the host (into
+ * the mapping, or the ring and copies), or with how->gpu by the device. */
 vkw_status vkw_shared_memory_write_pattern(vkw_shared_memory *sm, uint64_t seed, uint64_t flip_at,
-                                           uint32_t threads, vkw_memory_times *times,
+                                           const vkw_memory_method *how, vkw_memory_times *times,
                                            uint64_t timeout_ns, vkw_error *err);
 
-/* Makes what the other process wrote readable here (invalidate, or acquire +
- * copies through the ring) and checks it holds the pattern of seed:
- * *matches, else *mm names the first difference. */
-vkw_status vkw_shared_memory_check_pattern(vkw_shared_memory *sm, uint64_t seed, uint32_t threads,
-                                           bool *matches, vkw_mismatch *mm, vkw_memory_times *times,
+/* Makes what the other process wrote readable here (acquire; invalidate, or
+ * copies through the ring) and checks it holds the pattern of seed: by the
+ * host, or with how->gpu by the device (and the host as well with
+ * how->host_check: VKW_E_SHARING when the two disagree). *matches, else *mm
+ * names the first difference. */
+vkw_status vkw_shared_memory_check_pattern(vkw_shared_memory *sm, uint64_t seed,
+                                           const vkw_memory_method *how, bool *matches,
+                                           vkw_mismatch *mm, vkw_memory_times *times,
                                            uint64_t timeout_ns, vkw_error *err);
 
 /* Frees everything; the device must be idle for this memory (it is, after
