@@ -1297,7 +1297,9 @@ void vkw_thread_join(vkw_thread *t)
 {
     if (!t)
         return;
-    WaitForSingleObject(t->handle, INFINITE); /* the thread's own waits all time out */
+    /* The thread's own waits all time out, or (a vkw_parallel worker's) end
+     * at vkw_parallel_shutdown's wake-up, which comes before its join. */
+    WaitForSingleObject(t->handle, INFINITE);
     CloseHandle(t->handle);
     free(t);
 }
