@@ -617,5 +617,7 @@ int main(int argc, char **argv)
         fail_line(msg);
         return VKW_EXIT_USAGE;
     }
-    return close_stdout(run_command(&args));
+    int rc = run_command(&args);
+    vkw_parallel_shutdown(); /* the bench's workers, in the parent and in its child */
+    return close_stdout(rc);
 }

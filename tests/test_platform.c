@@ -4,6 +4,7 @@
 #if !defined(_WIN32)
 #define _GNU_SOURCE /* memfd_create */
 #endif
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -956,6 +957,216 @@ static void platform_file_identity_sees_one_file_under_any_spelling(void)
     remove_folder(dir);
 }
 
+/* ---- vkw_parallel's workers ------------------------------------------------ */
+
+/* What the slices of one call did: each writes only its own entries. */
+typedef struct slices_seen {
+    uint32_t runs[64];   /* how often slice i ran */
+    uint32_t n_seen[64]; /* the n it was given */
+} slices_seen;
+
+static void count_slice(void *arg, uint32_t i, uint32_t n)
+{
+    slices_seen *s = arg;
+    if (i < 64) {
+        s->runs[i]++;
+        s->n_seen[i] = n;
+    }
+}
+
+/* One call of n slices: true when slices 0..want-1 each ran once, told
+ * n == want, and no other did. */
+static bool ran_each_once(uint32_t n, uint32_t want)
+{
+    slices_seen s;
+    memset(&s, 0, sizeof s);
+    vkw_parallel(n, count_slice, &s);
+    for (uint32_t i = 0; i < 64; i++)
+        if (i < want ? s.runs[i] != 1 || s.n_seen[i] != want : s.runs[i] != 0) {
+            fprintf(stderr, "vkw_parallel(%u): slice %u ran %u time(s), told n = %u\n", n, i,
+                    s.runs[i], s.n_seen[i]);
+            return false;
+        }
+    return true;
+}
+
+/* Slices that wait until all n have arrived: a call whose slices do not run
+ * at once fails (in MEET_MS, not hanging: the first slice to give up lets the
+ * others go). */
+#define MEET_MS 10000u
+typedef struct meeting {
+    atomic_uint arrived;
+    atomic_bool gave_up;
+    uint32_t met[64]; /* slice i saw all n arrive */
+} meeting;
+
+static void meet_slice(void *arg, uint32_t i, uint32_t n)
+{
+    meeting *m = arg;
+    atomic_fetch_add(&m->arrived, 1);
+    uint64_t t0 = vkw_clock_ns();
+    while (atomic_load(&m->arrived) < n && !atomic_load(&m->gave_up)) {
+        if (vkw_clock_ns() - t0 > MEET_MS * 1000000ull) {
+            atomic_store(&m->gave_up, true);
+            break;
+        }
+        sleep_ms(1);
+    }
+    if (i < 64)
+        m->met[i] = atomic_load(&m->arrived) >= n;
+}
+
+static bool met_at_once(uint32_t n)
+{
+    meeting m;
+    memset(&m, 0, sizeof m);
+    atomic_init(&m.arrived, 0);
+    atomic_init(&m.gave_up, false);
+    vkw_parallel(n, meet_slice, &m);
+    uint32_t met = 0;
+    for (uint32_t i = 0; i < n; i++)
+        met += m.met[i];
+    if (met != n || atomic_load(&m.arrived) != n)
+        fprintf(stderr, "vkw_parallel(%u): %u slice(s) arrived, %u saw all arrive within %u ms\n",
+                n, atomic_load(&m.arrived), met, MEET_MS);
+    return met == n && atomic_load(&m.arrived) == n;
+}
+
+/* The threads this process runs (Linux: /proc/self/status); 0 elsewhere. */
+static uint32_t thread_count(void)
+{
+    unsigned count = 0;
+#if defined(__linux__)
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Threads: %u", &count) == 1)
+            break;
+    if (f)
+        fclose(f);
+#endif
+    return count;
+}
+
+static const uint32_t slice_counts[] = {1, 2, 7, 64, 3, 64, 2, 16, 1, 5, 33, 64, 4};
+#define SLICE_COUNTS (sizeof slice_counts / sizeof slice_counts[0])
+
+static void platform_parallel_runs_each_slice_once_per_call(void)
+{
+    for (uint32_t round = 0; round < 40; round++)
+        for (uint32_t k = 0; k < SLICE_COUNTS; k++)
+            CHECK(ran_each_once(slice_counts[k], slice_counts[k]));
+    CHECK(ran_each_once(0, 1));    /* 0 counts as 1 */
+    CHECK(ran_each_once(100, 64)); /* at most 64 */
+    vkw_parallel_shutdown();
+}
+
+static void platform_parallel_slices_run_at_once(void)
+{
+    static const uint32_t ns[] = {2, 7, 64, 3, 64, 16, 2};
+    for (uint32_t k = 0; k < sizeof ns / sizeof ns[0]; k++)
+        CHECK(met_at_once(ns[k]));
+    vkw_parallel_shutdown();
+}
+
+static void do_nothing(void *arg)
+{
+    (void)arg;
+}
+
+/* Whether the process runs `want` threads more than `base` (Linux: else
+ * nothing to count, and true). */
+static bool threads_beyond(uint32_t base, uint32_t want)
+{
+    uint32_t now = thread_count();
+    if (now != (base ? base + want : 0))
+        fprintf(stderr, "%u threads, not %u + %u workers\n", now, base, want);
+    return now == (base ? base + want : 0);
+}
+
+static void platform_parallel_workers_stay_until_shutdown(void)
+{
+    vkw_parallel_shutdown(); /* none started: nothing to do, twice */
+    vkw_parallel_shutdown();
+    /* A thread started and joined first: a runtime's own thread (a
+     * sanitizer's, started with the first thread) is then in the base. */
+    vkw_thread *t = NULL;
+    vkw_error err;
+    CHECK(vkw_thread_start(do_nothing, NULL, &t, &err) == VKW_OK);
+    vkw_thread_join(t);
+    uint32_t base = thread_count();
+    CHECK(ran_each_once(7, 7));
+    /* The workers stay between calls (Linux, where threads are counted),
+     * grow to the most slices asked, and no more. */
+    CHECK(threads_beyond(base, 6));
+    CHECK(ran_each_once(3, 3));
+    CHECK(threads_beyond(base, 6));
+    CHECK(met_at_once(12));
+    CHECK(threads_beyond(base, 11));
+    vkw_parallel_shutdown();
+    CHECK(threads_beyond(base, 0));
+    vkw_parallel_shutdown();
+    CHECK(threads_beyond(base, 0));
+    /* A call after the shutdown starts them anew. */
+    CHECK(met_at_once(5));
+    CHECK(ran_each_once(5, 5));
+    CHECK(threads_beyond(base, 4));
+    vkw_parallel_shutdown();
+    CHECK(threads_beyond(base, 0));
+}
+
+typedef struct parallel_caller {
+    uint32_t first; /* where in slice_counts it starts */
+    uint32_t failed;
+} parallel_caller;
+
+static void parallel_caller_main(void *arg)
+{
+    parallel_caller *c = arg;
+    for (uint32_t r = 0; r < 60; r++) {
+        uint32_t n = slice_counts[(c->first + r) % SLICE_COUNTS];
+        if (!ran_each_once(n, n))
+            c->failed++;
+        if (r % 10 == 0 && !met_at_once(n > 8 ? 8 : n))
+            c->failed++;
+    }
+}
+
+static void platform_parallel_callers_at_once(void)
+{
+    /* Three threads and this one: one has the workers at a time, the others
+     * run on threads of their own, each call's slices all once and at once. */
+    parallel_caller callers[4];
+    vkw_thread *threads[3] = {NULL, NULL, NULL};
+    vkw_error err;
+    for (uint32_t t = 0; t < 4; t++)
+        callers[t] = (parallel_caller){.first = t * 3, .failed = 0};
+    for (uint32_t t = 0; t < 3; t++)
+        CHECK(vkw_thread_start(parallel_caller_main, &callers[t], &threads[t], &err) == VKW_OK);
+    parallel_caller_main(&callers[3]);
+    for (uint32_t t = 0; t < 3; t++)
+        vkw_thread_join(threads[t]);
+    for (uint32_t t = 0; t < 4; t++)
+        CHECK(callers[t].failed == 0);
+    vkw_parallel_shutdown();
+}
+
+static void nested_slice(void *arg, uint32_t i, uint32_t n)
+{
+    (void)n;
+    bool *ok = arg;
+    ok[i] = ran_each_once(3, 3) && met_at_once(3);
+}
+
+static void platform_parallel_called_from_a_slice(void)
+{
+    bool ok[4] = {false, false, false, false};
+    vkw_parallel(4, nested_slice, ok);
+    for (uint32_t i = 0; i < 4; i++)
+        CHECK(ok[i]);
+    vkw_parallel_shutdown();
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], VKW_CHILD_COMMAND) == 0)
@@ -980,6 +1191,11 @@ int main(int argc, char **argv)
         CASE(platform_parent_never_closes_a_value_a_reply_names),
 #endif
         CASE(platform_file_identity_sees_one_file_under_any_spelling),
+        CASE(platform_parallel_runs_each_slice_once_per_call),
+        CASE(platform_parallel_slices_run_at_once),
+        CASE(platform_parallel_workers_stay_until_shutdown),
+        CASE(platform_parallel_callers_at_once),
+        CASE(platform_parallel_called_from_a_slice),
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);

@@ -272,10 +272,21 @@ vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err);
 uint64_t vkw_clock_resolution_ns(void);
 /* The CPUs online (sysconf(_SC_NPROCESSORS_ONLN), GetActiveProcessorCount); at least 1. */
 uint32_t vkw_cpu_count(void);
-/* Runs fn(arg, i, n) for i in 0..n-1 at once: n - 1 new threads and the
- * calling one; returns when all have. n == 0 counts as 1. A thread that
- * cannot start has its share run by the caller. */
+/* Runs fn(arg, i, n) for i in 0..n-1 at once, each i once: slice 0 on the
+ * calling thread, the others on workers that are started at the first call
+ * needing them and then wait, asleep, for the next; returns when all have.
+ * n == 0 counts as 1, n above 64 as 64. A worker that cannot start has its
+ * slice run by the caller. Calls from several threads at once, or from
+ * inside a slice, are safe: one has the workers, the others run on threads
+ * started for them alone. */
 void vkw_parallel(uint32_t n, void (*fn)(void *arg, uint32_t i, uint32_t n), void *arg);
+/* Stops and joins vkw_parallel's workers (after a call running in another
+ * thread has returned); a later vkw_parallel starts them anew. Nothing to do
+ * when none run: safe to call twice. Called where the process ends normally
+ * (main); never from inside a slice. A fork()ed child has no workers: it
+ * must not call vkw_parallel (the tool's child is a new process image:
+ * posix_spawn, CreateProcess). */
+void vkw_parallel_shutdown(void);
 
 /* ---- Memory the process holds ---------------------------------------------- */
 /* The process's peak resident memory, in bytes, since it started or since

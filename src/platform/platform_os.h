@@ -52,6 +52,26 @@ void vkw_child_end_unknown(vkw_child_end *e, bool killed, const char *why);
  * as the OS's mask holds (at most cap). */
 vkw_status vkw_os_cpu_affinity(bool *allowed, uint32_t cap, uint32_t *count, vkw_error *err);
 
+/* ---- A lock and condition variables: vkw_parallel's workers ---------------
+ * (platform_common.c). A pthread mutex and condition variables on POSIX, an
+ * SRWLOCK and CONDITION_VARIABLEs on Win32, defined by the OS file with their
+ * static initialisers: ready before the first call, nothing to create or to
+ * release. */
+typedef struct vkw_os_lock vkw_os_lock;
+typedef struct vkw_os_cond vkw_os_cond;
+
+/* The pool's lock; its workers sleep on work, its callers on done. */
+extern vkw_os_lock vkw_os_pool_lock;
+extern vkw_os_cond vkw_os_pool_work, vkw_os_pool_done;
+
+void vkw_os_lock_acquire(vkw_os_lock *l);
+void vkw_os_lock_release(vkw_os_lock *l);
+/* With l held: releases it, sleeps until woken (or spuriously: callers wait
+ * in a loop on their condition), and holds it again. */
+void vkw_os_cond_wait(vkw_os_cond *c, vkw_os_lock *l);
+/* Wakes every thread asleep on c. */
+void vkw_os_cond_wake_all(vkw_os_cond *c);
+
 /* ---- The channel: the OS's half ------------------------------------------- */
 
 /* vkw_channel_send and vkw_channel_recv once their arguments are checked

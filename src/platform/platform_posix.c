@@ -1110,6 +1110,39 @@ void vkw_thread_join(vkw_thread *t)
     free(t);
 }
 
+/* ---- The pool's lock and condition variables (platform_os.h) -------------- */
+
+struct vkw_os_lock {
+    pthread_mutex_t mutex;
+};
+struct vkw_os_cond {
+    pthread_cond_t cond;
+};
+
+vkw_os_lock vkw_os_pool_lock = {PTHREAD_MUTEX_INITIALIZER};
+vkw_os_cond vkw_os_pool_work = {PTHREAD_COND_INITIALIZER};
+vkw_os_cond vkw_os_pool_done = {PTHREAD_COND_INITIALIZER};
+
+void vkw_os_lock_acquire(vkw_os_lock *l)
+{
+    pthread_mutex_lock(&l->mutex);
+}
+
+void vkw_os_lock_release(vkw_os_lock *l)
+{
+    pthread_mutex_unlock(&l->mutex);
+}
+
+void vkw_os_cond_wait(vkw_os_cond *c, vkw_os_lock *l)
+{
+    pthread_cond_wait(&c->cond, &l->mutex);
+}
+
+void vkw_os_cond_wake_all(vkw_os_cond *c)
+{
+    pthread_cond_broadcast(&c->cond);
+}
+
 vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
 {
     cpu_set_t set;

@@ -1297,9 +1297,44 @@ void vkw_thread_join(vkw_thread *t)
 {
     if (!t)
         return;
-    WaitForSingleObject(t->handle, INFINITE); /* the thread's own waits all time out */
+    /* The thread's own waits all time out, or (a vkw_parallel worker's) end
+     * at vkw_parallel_shutdown's wake-up, which comes before its join. */
+    WaitForSingleObject(t->handle, INFINITE);
     CloseHandle(t->handle);
     free(t);
+}
+
+/* ---- The pool's lock and condition variables (platform_os.h) -------------- */
+
+struct vkw_os_lock {
+    SRWLOCK lock;
+};
+struct vkw_os_cond {
+    CONDITION_VARIABLE cond;
+};
+
+vkw_os_lock vkw_os_pool_lock = {SRWLOCK_INIT};
+vkw_os_cond vkw_os_pool_work = {CONDITION_VARIABLE_INIT};
+vkw_os_cond vkw_os_pool_done = {CONDITION_VARIABLE_INIT};
+
+void vkw_os_lock_acquire(vkw_os_lock *l)
+{
+    AcquireSRWLockExclusive(&l->lock);
+}
+
+void vkw_os_lock_release(vkw_os_lock *l)
+{
+    ReleaseSRWLockExclusive(&l->lock);
+}
+
+void vkw_os_cond_wait(vkw_os_cond *c, vkw_os_lock *l)
+{
+    SleepConditionVariableSRW(&c->cond, &l->lock, INFINITE, 0);
+}
+
+void vkw_os_cond_wake_all(vkw_os_cond *c)
+{
+    WakeAllConditionVariable(&c->cond);
 }
 
 vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
