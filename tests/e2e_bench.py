@@ -484,12 +484,61 @@ def test_bench_schema_rejects_tampered_report():
 
 
 def test_bench_under_validation_layer_reports_no_error():
-    p, r = bench_json("--sizes", "64K,1M", "--iterations", "2", "--validate")
-    v = r["validation"]
-    check(v["enabled"] and v["validation_errors"] == 0, f"no validation error: {v['messages'][:3]}")
-    check(r["bench"]["child"]["validation_enabled"], "the child ran under the layer too")
-    check(r["bench"]["child"]["validation_errors"] == 0, "no validation error in the child")
-    check(r["bench"]["summary"]["passed"] == 6, "every scenario passed under the layer")
+    """Every way of writing and checking, under the layer in both processes:
+    the device's (its ownership transfers, the images' device buffer, the
+    local memory of imported vs local), the host's, and both at once."""
+    for verify in ("gpu", "cpu", "both"):
+        p, r = bench_json("--sizes", "64K,1M", "--iterations", "2", "--validate",
+                          "--verify", verify)
+        v = r["validation"]
+        check(v["enabled"] and v["validation_errors"] == 0,
+              f"--verify {verify}: no validation error: {v['messages'][:3]}")
+        check(r["bench"]["child"]["validation_enabled"], "the child ran under the layer too")
+        check(r["bench"]["child"]["validation_errors"] == 0,
+              f"--verify {verify}: no validation error in the child")
+        check(r["bench"]["summary"]["passed"] == 6,
+              f"--verify {verify}: every scenario passed under the layer")
+
+
+def test_bench_verify_on_the_device_and_the_host_agree():
+    """--verify both: the device fills and checks, the host checks the same
+    bytes too, on every scenario (odd sizes: a tail the shaders leave to a
+    copy; images through the device buffer), and both phases ran."""
+    p, r = bench_json("--sizes", "64K,1000004,3M", "--iterations", "2", "--parts", "memory",
+                      "--verify", "both")
+    check(r["bench"]["summary"]["passed"] == 9, f"9 scenarios passed: {r['bench']['summary']}")
+    for sc in r["bench"]["memory"]:
+        passed_scenario_checks(sc, 2)
+        ph = sc["phases_us"]
+        for phase in ("parent_fill", "child_fill", "parent_gpu_verify", "child_gpu_verify",
+                      "parent_verify", "child_verify"):
+            check(ph[phase]["count"] == 2, f"{sc['scenario']}: {phase} ran: {ph[phase]}")
+        for phase in ("parent_write", "child_write"):
+            check(ph[phase]["count"] == 0, f"{sc['scenario']}: the host did not write: {phase}")
+
+
+def test_bench_flipped_byte_found_by_device_and_host_at_the_same_offset():
+    """A deliberately corrupted byte (--fault flip-byte, written by the
+    device) is found by the device's check and by the host's at the same
+    offset: with --verify both they must agree or the scenario fails for
+    that; with --verify gpu the device alone names it. At 128M image-copy the
+    byte lies in the second piece of the image's device buffer."""
+    cases = [(v, sc, "1M") for v in ("gpu", "both")
+             for sc in ("buffer-map", "buffer-copy", "image-copy")]
+    cases.append(("both", "image-copy", "128M"))
+    for verify, scenario, size in cases:
+        p, r = bench_json("--sizes", size, "--iterations", "1", "--parts", "memory",
+                          "--scenarios", scenario, "--verify", verify, "--fault", "flip-byte",
+                          expect_rc=10)
+        sc = r["bench"]["memory"][0]
+        mm = sc["verify"]["mismatch"] or {}
+        half = sc["memory"]["bytes_verified"] // 2
+        what = f"--verify {verify} {scenario} {size}"
+        check(sc["outcome"] == "failed" and "disagree" not in (sc["reason"] or ""),
+              f"{what}: failed on the byte, not on a disagreement: {sc['reason']}")
+        check(mm.get("seen_by") == "child" and mm.get("offset") == half
+              and mm.get("got") == mm.get("expected", 0) ^ 0xFF,
+              f"{what}: the child found the flipped byte at {half}: {mm}")
 
 
 def test_report_and_compare_of_recorded_h100_bench_agree_with_its_raw_figures():
