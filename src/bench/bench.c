@@ -170,7 +170,7 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     /* One-time setup (the mapping, or the staging ring) is its own phase,
      * in both processes. */
     t0 = vkw_clock_ns();
-    s = vkw_shared_memory_prepare(&sm, 0, &c->how, err);
+    s = vkw_shared_memory_prepare(&sm, 0, &c->how, timeout_ns, err);
     samples[VKW_PHASE_PARENT_STAGING] = us(vkw_clock_ns() - t0);
     if (s != VKW_OK)
         goto cleanup;

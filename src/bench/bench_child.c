@@ -279,7 +279,7 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
 
     /* One-time setup (the mapping, or the staging ring): its own phase. */
     t0 = vkw_clock_ns();
-    s = vkw_shared_memory_prepare(&sm, 0, &how, &err);
+    s = vkw_shared_memory_prepare(&sm, 0, &how, timeout_ns, &err);
     rep->staging_ns = vkw_clock_ns() - t0;
     if (s != VKW_OK)
         goto done;

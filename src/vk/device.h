@@ -47,6 +47,8 @@
     X(vkEndCommandBuffer)             \
     X(vkCmdCopyBuffer)                \
     X(vkCmdUpdateBuffer)              \
+    X(vkCmdFillBuffer)                \
+    X(vkCmdClearColorImage)           \
     X(vkCmdCopyBufferToImage)         \
     X(vkCmdCopyImageToBuffer)         \
     X(vkCmdPipelineBarrier)           \

@@ -429,6 +429,7 @@ vkw_status vkw_shared_memory_import(vkw_device *dev, const vkw_handle_type *t,
         goto cleanup;
     /* The exporter released the payload to VK_QUEUE_FAMILY_EXTERNAL. */
     out->external_owned = true;
+    out->imported = true;
     out->layout = VK_IMAGE_LAYOUT_GENERAL;
     return VKW_OK;
 
@@ -579,11 +580,22 @@ static vkw_status prepare_device(vkw_shared_memory *sm, uint64_t ring_bytes, vkw
                          &sm->device_staging_memory, NULL, NULL, err);
 }
 
+static vkw_status touch(vkw_shared_memory *sm, uint64_t timeout_ns, vkw_error *err);
+static vkw_status touch_buffer(vkw_shared_memory *sm, VkBuffer buf, uint64_t timeout_ns,
+                               vkw_error *err);
+
 vkw_status vkw_shared_memory_prepare(vkw_shared_memory *sm, uint64_t ring_bytes,
-                                     const vkw_memory_method *how, vkw_error *err)
+                                     const vkw_memory_method *how, uint64_t timeout_ns,
+                                     vkw_error *err)
 {
-    vkw_status s;
+    vkw_status s = touch(sm, timeout_ns, err);
+    if (s != VKW_OK)
+        return s;
+    bool fresh = !sm->device_staging;
     if (how->gpu && (s = prepare_device(sm, ring_bytes, err)) != VKW_OK)
+        return s;
+    if (fresh && sm->device_staging &&
+        (s = touch_buffer(sm, sm->device_staging, timeout_ns, err)) != VKW_OK)
         return s;
     if (sm->scratch || (how->gpu && !how->host_check))
         return VKW_OK;
@@ -595,6 +607,8 @@ vkw_status vkw_shared_memory_prepare(vkw_shared_memory *sm, uint64_t ring_bytes,
                           VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                           VKW_ACCESS_MAP, "staging buffer", &sm->staging, &sm->staging_memory,
                           &sm->staging_map, &sm->staging_coherent, err);
+        if (s == VKW_OK)
+            s = touch_buffer(sm, sm->staging, timeout_ns, err);
     }
     if (s != VKW_OK)
         return s;
@@ -657,6 +671,73 @@ static void barrier(const vkw_device *dev, VkCommandBuffer cmd, const vkw_shared
     };
     dev->vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 0, NULL, sm->buffer ? 1 : 0, &bb,
                               sm->image ? 1 : 0, &ib);
+}
+
+static void record_touch(const vkw_device *dev, VkCommandBuffer cmd, void *user)
+{
+    vkw_shared_memory *sm = user;
+    if (sm->buffer) {
+        dev->vkCmdFillBuffer(cmd, sm->buffer, 0, VK_WHOLE_SIZE, 0);
+        return;
+    }
+    const VkImageLayout dst = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+    barrier(dev, cmd, sm, VK_QUEUE_FAMILY_IGNORED, VK_QUEUE_FAMILY_IGNORED, 0,
+            VK_ACCESS_TRANSFER_WRITE_BIT, sm->layout, dst, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
+            VK_PIPELINE_STAGE_TRANSFER_BIT);
+    VkClearColorValue zero = {.uint32 = {0, 0, 0, 0}};
+    VkImageSubresourceRange all = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+    dev->vkCmdClearColorImage(cmd, sm->image, dst, &zero, 1, &all);
+    /* What comes next (a copy, the device's pattern) waits for the clear. */
+    barrier(dev, cmd, sm, VK_QUEUE_FAMILY_IGNORED, VK_QUEUE_FAMILY_IGNORED,
+            VK_ACCESS_TRANSFER_WRITE_BIT,
+            VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT, dst, dst,
+            VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+}
+
+/* The first write of every page of memory this process made (the other's
+ * was written by the other). */
+static vkw_status touch(vkw_shared_memory *sm, uint64_t timeout_ns, vkw_error *err)
+{
+    if (sm->touched)
+        return VKW_OK;
+    if (sm->imported) {
+        /* Its pages hold the other's bytes: read once, one byte a page,
+         * where the host can (memory that is the host's, as lavapipe's,
+         * comes into this process's address space page by page). */
+        if (!(sm->memory_flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT))
+            return VKW_OK;
+        vkw_status s = ensure_mapped(sm, err);
+        if (s != VKW_OK)
+            return s;
+        const volatile unsigned char *p = sm->map;
+        unsigned char sum = 0;
+        for (uint64_t at = 0; at < sm->desc.allocation_size; at += 4096)
+            sum ^= p[at];
+        (void)sum;
+        sm->touched = true;
+        return VKW_OK;
+    }
+    vkw_status s = vkw_device_submit_wait(sm->dev, record_touch, sm, timeout_ns,
+                                          "the first write of the memory", err);
+    if (s != VKW_OK)
+        return s;
+    sm->touched = true;
+    if (sm->image)
+        sm->layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+    return VKW_OK;
+}
+
+static void record_fill(const vkw_device *dev, VkCommandBuffer cmd, void *user)
+{
+    dev->vkCmdFillBuffer(cmd, *(VkBuffer *)user, 0, VK_WHOLE_SIZE, 0);
+}
+
+/* The same for a buffer of this process's own (the ring, the device buffer). */
+static vkw_status touch_buffer(vkw_shared_memory *sm, VkBuffer buf, uint64_t timeout_ns,
+                               vkw_error *err)
+{
+    return vkw_device_submit_wait(sm->dev, record_fill, &buf, timeout_ns,
+                                  "the first write of a staging buffer", err);
 }
 
 static void record_copy(const vkw_device *dev, VkCommandBuffer cmd, void *user)
@@ -879,7 +960,7 @@ vkw_status vkw_shared_memory_write_pattern(vkw_shared_memory *sm, uint64_t seed,
                                            uint64_t timeout_ns, vkw_error *err)
 {
     memset(times, 0, sizeof *times);
-    vkw_status s = vkw_shared_memory_prepare(sm, 0, how, err);
+    vkw_status s = vkw_shared_memory_prepare(sm, 0, how, timeout_ns, err);
     if (s != VKW_OK)
         return s;
     uint32_t threads = how->threads;
@@ -997,7 +1078,7 @@ vkw_status vkw_shared_memory_check_pattern(vkw_shared_memory *sm, uint64_t seed,
     *matches = false;
     vkw_mismatch dm = {0}, hm = {0};
     bool device_ok = false;
-    vkw_status s = vkw_shared_memory_prepare(sm, 0, how, err);
+    vkw_status s = vkw_shared_memory_prepare(sm, 0, how, timeout_ns, err);
     if (s != VKW_OK)
         return s;
     if (how->gpu) {

@@ -52,6 +52,8 @@ typedef struct vkw_shared_memory {
     VkDeviceMemory memory;
     bool exported; /* NT handles: at most one export per object and type */
     bool local;    /* this process's own, not exported: never moves to another */
+    bool imported; /* the other process's: its bytes are the other's to write first */
+    bool touched;  /* every page was written once (prepare): no first touch is timed */
     void *map;     /* access MAP: the mapping of `memory` */
     /* access COPY: a host-visible staging buffer */
     VkBuffer staging;
@@ -130,12 +132,16 @@ typedef struct vkw_memory_method {
     bool keep;            /* a write: stays here (no release to the other process) */
 } vkw_memory_method;
 
-/* One-time setup, before any write or check: for the host's passes the
+/* One-time setup, before any write or check: memory this process made is
+ * written once by the device (zeros), so that no timed phase pays for the
+ * first touch of its pages (lavapipe's memory is the host's: a fresh
+ * allocation faults page by page); for the host's passes the
  * mapping (map access) or the staging ring (copy access: at most ring_bytes,
  * 0 for VKW_STAGING_RING_BYTES) and the pattern piece; for the device's on
  * an image, its device buffer. Write and check call it if it was not. */
 vkw_status vkw_shared_memory_prepare(vkw_shared_memory *sm, uint64_t ring_bytes,
-                                     const vkw_memory_method *how, vkw_error *err);
+                                     const vkw_memory_method *how, uint64_t timeout_ns,
+                                     vkw_error *err);
 
 /* Writes the pattern of seed (desc.size bytes; byte flip_at inverted, a
  * fault, unless flip_at >= desc.size) and makes it visible to the other
