@@ -203,6 +203,218 @@ static void report_read_back_writes_the_same_json(void)
     round_trip(VKW_TEST_DATA "/h100-bench.json", false);
 }
 
+/* ---- the device's phases and imported vs local, by hand ---- */
+
+static vkw_summary us(uint32_t count, double median)
+{
+    vkw_summary s = {count, median * 0.9, median, median * 1.05, median * 1.3};
+    return s;
+}
+
+/* The recorded H100 bench, read back; then its scenarios and its verify
+ * filled by hand as the memory bench fills them (fill(r) picks how). */
+static bool h100_bench(vkw_report *r)
+{
+    vkw_error err;
+    vkw_error_clear(&err);
+    memset(r, 0, sizeof *r);
+    if (vkw_report_parse(VKW_TEST_DATA "/h100-bench.json", r, &err) != VKW_OK || !r->bench ||
+        r->bench->scenario_count < 3) {
+        fprintf(stderr, "the H100 bench: %s\n", err.message);
+        check_failures++;
+        return false;
+    }
+    return true;
+}
+
+/* Written to a file; its JSON parsed back (the caller deletes it). */
+static cJSON *written(const vkw_report *r, const char *path)
+{
+    vkw_error err;
+    vkw_error_clear(&err);
+    char *json = NULL;
+    cJSON *tree = NULL;
+    FILE *f = NULL;
+    if (vkw_report_to_json(r, &json, &err) != VKW_OK) {
+        fprintf(stderr, "written: %s\n", err.message);
+        check_failures++;
+        return NULL;
+    }
+    f = fopen(path, "w");
+    bool ok = f && fputs(json, f) >= 0;
+    if (f && fclose(f) != 0)
+        ok = false;
+    CHECK(ok);
+    tree = cJSON_Parse(json);
+    CHECK(tree != NULL);
+    free(json);
+    return tree;
+}
+
+static const cJSON *path_of(const cJSON *o, const char *const *keys)
+{
+    for (; o && *keys; keys++)
+        o = cJSON_IsArray(o) ? cJSON_GetArrayItem(o, atoi(*keys))
+                             : cJSON_GetObjectItemCaseSensitive(o, *keys);
+    return o;
+}
+#define AT(tree, ...) path_of(tree, (const char *const[]){__VA_ARGS__, NULL})
+
+static bool near(const cJSON *n, double want)
+{
+    return cJSON_IsNumber(n) && fabs(n->valuedouble - want) <= 1e-9 * fabs(want);
+}
+
+static void imported_vs_local_round_trips(void)
+{
+    vkw_report r, back;
+    memset(&back, 0, sizeof back);
+    if (!h100_bench(&r))
+        return;
+    vkw_bench_report *b = r.bench;
+    b->options.verify = VKW_VERIFY_AUTO;
+    b->verify = VKW_VERIFY_GPU;
+    /* Scenario 0: run on the device, imported vs local measured; its host
+     * verifies did not run. */
+    vkw_memory_scenario *sc = &b->scenarios[0];
+    uint64_t size = sc->desc.size;
+    sc->verify = VKW_VERIFY_GPU;
+    sc->phase_us[VKW_PHASE_PARENT_FILL] = us(3, 250.0);
+    sc->phase_us[VKW_PHASE_CHILD_GPU_VERIFY] = us(3, 500.0);
+    sc->phase_us[VKW_PHASE_CHILD_FILL] = us(3, 260.0);
+    sc->phase_us[VKW_PHASE_PARENT_GPU_VERIFY] = us(3, 400.0);
+    memset(&sc->phase_us[VKW_PHASE_CHILD_VERIFY], 0, sizeof sc->phase_us[0]);
+    memset(&sc->phase_us[VKW_PHASE_PARENT_VERIFY], 0, sizeof sc->phase_us[0]);
+    sc->ivl.measured = true;
+    sc->ivl.imported_us[VKW_DIRECTION_WRITE] = us(3, 200.0);
+    sc->ivl.local_us[VKW_DIRECTION_WRITE] = us(3, 180.0);
+    sc->ivl.imported_us[VKW_DIRECTION_READ] = us(3, 300.0);
+    sc->ivl.local_us[VKW_DIRECTION_READ] = us(3, 310.0);
+    /* Scenario 1: on the host, not measured, with the reason. */
+    b->scenarios[1].verify = VKW_VERIFY_CPU;
+    snprintf(b->scenarios[1].ivl.reason, sizeof b->scenarios[1].ivl.reason,
+             "host-visible memory is verified through the mapping");
+    /* Scenario 2: both, measured in one direction only. */
+    vkw_memory_scenario *one = &b->scenarios[2];
+    one->verify = VKW_VERIFY_BOTH;
+    one->phase_us[VKW_PHASE_CHILD_GPU_VERIFY] = us(2, 700.0);
+    one->ivl.measured = true;
+    one->ivl.imported_us[VKW_DIRECTION_WRITE] = us(2, 90.0);
+    one->ivl.local_us[VKW_DIRECTION_WRITE] = us(2, 100.0);
+
+    const char *path = VKW_TEST_OUT "/report_parse_ivl.json";
+    cJSON *tree = written(&r, path);
+    const cJSON *m = AT(tree, "bench", "memory");
+    /* What the writer wrote, by value. */
+    double gbps_w = (double)size / (200.0 * 1e3), local_w = (double)size / (180.0 * 1e3);
+    double ratio_w = gbps_w / local_w, ratio_r = (size / 300e3) / (size / 310e3);
+    CHECK(cJSON_IsTrue(AT(m, "0", "imported_vs_local", "measured")));
+    CHECK(near(AT(m, "0", "imported_vs_local", "write", "imported_gbps"), gbps_w));
+    CHECK(near(AT(m, "0", "imported_vs_local", "write", "local_gbps"), local_w));
+    CHECK(near(AT(m, "0", "imported_vs_local", "write", "ratio"), ratio_w));
+    CHECK(near(AT(m, "0", "imported_vs_local", "read", "ratio"), ratio_r));
+    CHECK(near(AT(m, "0", "imported_vs_local", "ratio_min"), fmin(ratio_w, ratio_r)));
+    CHECK(near(AT(m, "0", "imported_vs_local", "read", "local_us", "median"), 310.0));
+    CHECK_STR(cJSON_GetStringValue(AT(m, "0", "verify", "method")), "gpu");
+    /* The verify that ran: the device's. */
+    CHECK(near(AT(m, "0", "verify", "child_gbps"), (double)size / 500e3));
+    CHECK(near(AT(m, "0", "phase_gbps", "parent_gpu_verify"), (double)size / 400e3));
+    CHECK(near(AT(m, "0", "phases_us", "child_fill", "median"), 260.0));
+    CHECK(cJSON_IsFalse(AT(m, "1", "imported_vs_local", "measured")));
+    CHECK_STR(cJSON_GetStringValue(AT(m, "1", "imported_vs_local", "reason")),
+              "host-visible memory is verified through the mapping");
+    CHECK(AT(m, "1", "imported_vs_local", "write") == NULL);
+    CHECK_STR(cJSON_GetStringValue(AT(m, "1", "verify", "method")), "cpu");
+    /* A host run keeps its shape: no device phase. */
+    CHECK(AT(m, "1", "phases_us", "parent_fill") == NULL);
+    CHECK(AT(m, "1", "phases_us", "child_gpu_verify") == NULL);
+    CHECK(AT(m, "1", "phases_us", "child_verify") != NULL);
+    CHECK(cJSON_IsNull(AT(m, "2", "imported_vs_local", "read", "ratio")));
+    CHECK(near(AT(m, "2", "imported_vs_local", "ratio_min"), 100.0 / 90.0));
+    CHECK(AT(m, "2", "phases_us", "child_gpu_verify") != NULL);
+    CHECK(AT(m, "2", "phases_us", "parent_gpu_verify") == NULL);
+    CHECK_STR(cJSON_GetStringValue(AT(tree, "bench", "verify", "asked")), "auto");
+    CHECK_STR(cJSON_GetStringValue(AT(tree, "bench", "verify", "method")), "gpu");
+    CHECK(cJSON_IsNull(AT(tree, "bench", "verify", "reason")));
+    CHECK_STR(cJSON_GetStringValue(AT(tree, "bench", "options", "verify")), "auto");
+    cJSON_Delete(tree);
+
+    /* Read back: the same model, then the same JSON (both ways). */
+    vkw_error err;
+    vkw_error_clear(&err);
+    if (vkw_report_parse(path, &back, &err) != VKW_OK || !back.bench ||
+        back.bench->scenario_count != b->scenario_count) {
+        fprintf(stderr, "read back: %s\n", err.message);
+        check_failures++;
+        goto cleanup;
+    }
+    const vkw_bench_report *bb = back.bench;
+    CHECK(bb->verify == VKW_VERIFY_GPU && bb->options.verify == VKW_VERIFY_AUTO);
+    CHECK(bb->verify_reason[0] == 0);
+    for (uint32_t i = 0; i < 3; i++) {
+        const vkw_memory_scenario *a = &b->scenarios[i], *z = &bb->scenarios[i];
+        CHECK(z->verify == a->verify);
+        CHECK(z->ivl.measured == a->ivl.measured);
+        CHECK_STR(z->ivl.reason, a->ivl.reason);
+        CHECK(memcmp(z->ivl.imported_us, a->ivl.imported_us, sizeof a->ivl.imported_us) == 0 ||
+              !a->ivl.measured);
+        CHECK(memcmp(z->ivl.local_us, a->ivl.local_us, sizeof a->ivl.local_us) == 0 ||
+              !a->ivl.measured);
+        CHECK(vkw_ivl_ratio_min(z) == vkw_ivl_ratio_min(a));
+        CHECK(vkw_memory_verify_phase(z, true) == vkw_memory_verify_phase(a, true));
+        CHECK(vkw_memory_verify_phase(z, false) == vkw_memory_verify_phase(a, false));
+        for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++)
+            CHECK(z->phase_us[p].count == a->phase_us[p].count);
+    }
+    round_trip(path, true);
+cleanup:
+    vkw_report_free(&back);
+    vkw_report_free(&r);
+    remove(path);
+}
+
+/* The method auto fell back from, with its reason, and a report that has no
+ * imported vs local at all (before it existed): read back as not measured,
+ * without a reason. */
+static void verify_fallback_and_older_reports_round_trip(void)
+{
+    vkw_report r, back;
+    memset(&back, 0, sizeof back);
+    if (!h100_bench(&r))
+        return;
+    vkw_bench_report *b = r.bench;
+    for (uint32_t i = 0; i < b->scenario_count; i++)
+        CHECK(!b->scenarios[i].ivl.measured && !b->scenarios[i].ivl.reason[0] &&
+              b->scenarios[i].verify == VKW_VERIFY_AUTO);
+    CHECK(b->verify == VKW_VERIFY_AUTO);
+    b->options.verify = VKW_VERIFY_AUTO;
+    b->verify = VKW_VERIFY_CPU;
+    snprintf(b->verify_reason, sizeof b->verify_reason,
+             "the device has no queue with compute (lavapipe's has)");
+    const char *path = VKW_TEST_OUT "/report_parse_fallback.json";
+    cJSON *tree = written(&r, path);
+    CHECK_STR(cJSON_GetStringValue(AT(tree, "bench", "verify", "method")), "cpu");
+    CHECK_STR(cJSON_GetStringValue(AT(tree, "bench", "verify", "reason")),
+              "the device has no queue with compute (lavapipe's has)");
+    CHECK(cJSON_IsNull(AT(tree, "bench", "memory", "0", "verify", "method")));
+    CHECK(cJSON_IsFalse(AT(tree, "bench", "memory", "0", "imported_vs_local", "measured")));
+    CHECK(cJSON_IsNull(AT(tree, "bench", "memory", "0", "imported_vs_local", "reason")));
+    cJSON_Delete(tree);
+    vkw_error err;
+    vkw_error_clear(&err);
+    if (vkw_report_parse(path, &back, &err) != VKW_OK || !back.bench) {
+        fprintf(stderr, "read back: %s\n", err.message);
+        check_failures++;
+    } else {
+        CHECK(back.bench->verify == VKW_VERIFY_CPU);
+        CHECK_STR(back.bench->verify_reason, b->verify_reason);
+        round_trip(path, true);
+    }
+    vkw_report_free(&back);
+    vkw_report_free(&r);
+    remove(path);
+}
+
 int main(int argc, char **argv)
 {
     bool earlier = argc > 1 && strcmp(argv[1], "--earlier") == 0;
@@ -214,6 +426,8 @@ int main(int argc, char **argv)
     static const check_case cases[] = {
 #define CASE(fn) {#fn, fn}
         CASE(report_read_back_writes_the_same_json),
+        CASE(imported_vs_local_round_trips),
+        CASE(verify_fallback_and_older_reports_round_trip),
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);

@@ -37,23 +37,21 @@ bool vkw_fault_parse(const char *name, vkw_fault *out)
     return false;
 }
 
-static const char *const verify_names[] = {"auto", "cpu", "gpu", "both"};
-_Static_assert(sizeof verify_names / sizeof verify_names[0] == VKW_VERIFY_COUNT,
-               "a name per verify method");
-
 const char *vkw_verify_method_name(vkw_verify_method m)
 {
-    return (size_t)m < VKW_VERIFY_COUNT ? verify_names[m] : "unknown";
+    /* The words (report_vocab.c) in vkw_verify_method's order, one each. */
+    if (vkw_vocab_verify_method.count != VKW_VERIFY_COUNT)
+        return "unknown";
+    return vkw_vocab_word(&vkw_vocab_verify_method, (uint32_t)m);
 }
 
 bool vkw_verify_method_parse(const char *name, vkw_verify_method *out)
 {
-    for (size_t k = 0; k < VKW_VERIFY_COUNT; k++)
-        if (strcmp(name, verify_names[k]) == 0) {
-            *out = (vkw_verify_method)k;
-            return true;
-        }
-    return false;
+    int32_t k = vkw_vocab_find(&vkw_vocab_verify_method, name);
+    if (k < 0)
+        return false;
+    *out = (vkw_verify_method)k;
+    return true;
 }
 
 const char *vkw_direction_name(vkw_direction d)
@@ -117,7 +115,10 @@ double vkw_memory_phase_gbps(const vkw_memory_scenario *sc, vkw_phase p)
 vkw_phase vkw_memory_verify_phase(const vkw_memory_scenario *sc, bool child)
 {
     vkw_phase gpu = child ? VKW_PHASE_CHILD_GPU_VERIFY : VKW_PHASE_PARENT_GPU_VERIFY;
-    return sc->phase_us[gpu].count ? gpu : child ? VKW_PHASE_CHILD_VERIFY : VKW_PHASE_PARENT_VERIFY;
+    /* Ran: samples, not only zeros (a bench that summarises every phase
+     * gives one it did not run a count and zeros). */
+    const vkw_summary *s = &sc->phase_us[gpu];
+    return s->count && s->max > 0 ? gpu : child ? VKW_PHASE_CHILD_VERIFY : VKW_PHASE_PARENT_VERIFY;
 }
 
 double vkw_ivl_gbps(const vkw_memory_scenario *sc, vkw_direction d, bool imported)

@@ -404,6 +404,59 @@ static bool phase_is_split(vkw_phase p)
            p == VKW_PHASE_CHILD_STAGING || p == VKW_PHASE_CHILD_COPY_IN;
 }
 
+/* The device's fills and verifies (--verify gpu or both): written only
+ * where they ran, so a run on the host keeps the shape it had. */
+static bool phase_is_device(vkw_phase p)
+{
+    return p == VKW_PHASE_PARENT_FILL || p == VKW_PHASE_CHILD_GPU_VERIFY ||
+           p == VKW_PHASE_CHILD_FILL || p == VKW_PHASE_PARENT_GPU_VERIFY;
+}
+
+/* Whether a phase ran: samples, not only zeros (a bench that summarises
+ * every phase gives one it did not run a count and zeros). */
+static bool phase_ran(const vkw_summary *s)
+{
+    return s->count > 0 && s->max > 0;
+}
+
+/* A figure, or null where it is 0 (not measured). */
+static void positive_or_null(jw *w, cJSON *o, const char *key, double v)
+{
+    if (v > 0)
+        num(w, o, key, v);
+    else
+        null(w, o, key);
+}
+
+/* A method as run: null where it was not recorded (auto: reports made
+ * before --verify, which verified on the host). */
+static void method_as_run(jw *w, cJSON *o, const char *key, vkw_verify_method m)
+{
+    str(w, o, key, m == VKW_VERIFY_AUTO ? NULL : vkw_verify_method_name(m));
+}
+
+static void imported_vs_local(jw *w, cJSON *o, const vkw_memory_scenario *sc)
+{
+    static const vkw_report_key dir_key[VKW_DIRECTION_COUNT] = {VKW_KEY_IVL_WRITE,
+                                                                VKW_KEY_IVL_READ};
+    const vkw_imported_vs_local *ivl = &sc->ivl;
+    cJSON *v = add_obj(w, o, VKW_K(IMPORTED_VS_LOCAL));
+    boolean(w, v, VKW_K(IVL_MEASURED), ivl->measured);
+    if (!ivl->measured) {
+        str(w, v, VKW_K(IVL_REASON), ivl->reason[0] ? ivl->reason : NULL);
+        return;
+    }
+    for (uint32_t d = 0; d < VKW_DIRECTION_COUNT; d++) {
+        cJSON *dir = v ? add_obj(w, v, vkw_report_keys[dir_key[d]].text) : NULL;
+        positive_or_null(w, dir, VKW_K(IMPORTED_GBPS), vkw_ivl_gbps(sc, (vkw_direction)d, true));
+        positive_or_null(w, dir, VKW_K(LOCAL_GBPS), vkw_ivl_gbps(sc, (vkw_direction)d, false));
+        positive_or_null(w, dir, VKW_K(IVL_RATIO), vkw_ivl_ratio(sc, (vkw_direction)d));
+        summary(w, dir, VKW_K(IMPORTED_US), &ivl->imported_us[d]);
+        summary(w, dir, VKW_K(LOCAL_US), &ivl->local_us[d]);
+    }
+    positive_or_null(w, v, VKW_K(IVL_RATIO_MIN), vkw_ivl_ratio_min(sc));
+}
+
 static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
 {
     const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
@@ -440,12 +493,19 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
     num(w, o, "iterations", sc->iterations_done);
     cJSON *ph = add_obj(w, o, VKW_K(PHASES_US));
     /* The one-time setups and the copies in are phases of reports made since
-     * they were measured apart: written where they ran. */
-    bool split = sc->phase_us[VKW_PHASE_PARENT_STAGING].count > 0;
-    for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++)
-        if (split || !phase_is_split((vkw_phase)p))
+     * they were measured apart: written where they ran. The device's phases
+     * each where it ran. */
+    bool split = false, device = false;
+    for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++) {
+        split |= phase_is_split((vkw_phase)p) && sc->phase_us[p].count > 0;
+        device |= phase_is_device((vkw_phase)p) && phase_ran(&sc->phase_us[p]);
+    }
+    for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++) {
+        bool ran = phase_ran(&sc->phase_us[p]);
+        if (phase_is_device((vkw_phase)p) ? ran : split || !phase_is_split((vkw_phase)p))
             summary(w, ph, vkw_phase_name((vkw_phase)p), &sc->phase_us[p]);
-    if (split) {
+    }
+    if (split || device) {
         cJSON *g = add_obj(w, o, "phase_gbps");
         for (uint32_t p = 0; p < VKW_PHASE_COUNT; p++)
             if (vkw_memory_phase_gbps(sc, (vkw_phase)p) > 0)
@@ -462,8 +522,10 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
         boolean(w, pr, "scenario_only", sc->peak_resident_per_scenario);
     }
     cJSON *v = add_obj(w, o, VKW_K(VERIFY));
+    method_as_run(w, v, VKW_K(SCENARIO_VERIFY_METHOD), sc->verify);
     boolean(w, v, "parent_to_child", sc->parent_to_child_ok);
     boolean(w, v, "child_to_parent", sc->child_to_parent_ok);
+    /* The verify that ran: the device's where it did, else the host's. */
     gbps(w, v, VKW_K(CHILD_GBPS), sc, vkw_memory_verify_phase(sc, true));
     gbps(w, v, VKW_K(PARENT_GBPS), sc, vkw_memory_verify_phase(sc, false));
     if (sc->mismatch) {
@@ -499,6 +561,7 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
     else
         null(w, h, "leaked");
     str(w, o, "driver_anomaly", sc->driver_closed_handle ? sc->driver_anomaly : NULL);
+    imported_vs_local(w, o, sc);
 }
 
 static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sync_result *r)
@@ -635,6 +698,7 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b, vkw_os os)
     for (uint32_t k = 0; kinds && k < VKW_SCENARIO_KIND_COUNT; k++)
         if (!b->options.scenario_kinds || (b->options.scenario_kinds & (1u << k)))
             push_str(w, kinds, vkw_scenario_kind_name((vkw_scenario_kind)k));
+    str(w, opt, VKW_K(OPTION_VERIFY), vkw_verify_method_name(b->options.verify));
     str(w, opt, "fault", vkw_fault_name(b->options.fault));
     boolean(w, opt, "nt_names", b->options.nt_names);
     cJSON *parts = add_arr(w, opt, "parts");
@@ -663,6 +727,10 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b, vkw_os os)
     str(w, ch, "matched_by",
         b->child_luid_matched ? "deviceUUID, driverUUID, deviceLUID" : "deviceUUID, driverUUID");
     num(w, ch, "validation_errors", b->child_validation_errors);
+    cJSON *vm = add_obj(w, o, VKW_K(BENCH_VERIFY));
+    str(w, vm, VKW_K(VERIFY_ASKED), vkw_verify_method_name(b->options.verify));
+    method_as_run(w, vm, VKW_K(VERIFY_METHOD), b->verify);
+    str(w, vm, VKW_K(VERIFY_REASON), b->verify_reason[0] ? b->verify_reason : NULL);
 
     cJSON *types = add_arr(w, o, VKW_K(HANDLE_TYPES));
     for (uint32_t i = 0; types && i < b->type_count; i++) {

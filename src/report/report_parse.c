@@ -446,6 +446,26 @@ static void summary(const cJSON *o, vkw_summary *sm)
     sm->max = real(o, VKW_K(MAX));
 }
 
+/* A method as run: null (reports before --verify) is auto, not recorded. */
+static vkw_verify_method method_of(const char *s)
+{
+    vkw_verify_method m = VKW_VERIFY_AUTO;
+    return s && vkw_verify_method_parse(s, &m) ? m : VKW_VERIFY_AUTO;
+}
+
+static void imported_vs_local(const cJSON *o, vkw_imported_vs_local *ivl)
+{
+    static const vkw_report_key dir_key[VKW_DIRECTION_COUNT] = {VKW_KEY_IVL_WRITE,
+                                                                VKW_KEY_IVL_READ};
+    ivl->measured = flag(o, VKW_K(IVL_MEASURED));
+    copy(ivl->reason, sizeof ivl->reason, text(o, VKW_K(IVL_REASON)));
+    for (uint32_t d = 0; ivl->measured && d < VKW_DIRECTION_COUNT; d++) {
+        const cJSON *dir = at(o, vkw_report_keys[dir_key[d]].text);
+        summary(at(dir, VKW_K(IMPORTED_US)), &ivl->imported_us[d]);
+        summary(at(dir, VKW_K(LOCAL_US)), &ivl->local_us[d]);
+    }
+}
+
 static void scenario(const cJSON *o, vkw_memory_scenario *sc)
 {
     int32_t t = type_index(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT,
@@ -478,6 +498,7 @@ static void scenario(const cJSON *o, vkw_memory_scenario *sc)
     sc->child_peak_resident = u64(pr, "child");
     sc->peak_resident_per_scenario = flag(pr, "scenario_only");
     const cJSON *v = at(o, VKW_K(VERIFY));
+    sc->verify = method_of(text(v, VKW_K(SCENARIO_VERIFY_METHOD)));
     sc->parent_to_child_ok = flag(v, "parent_to_child");
     sc->child_to_parent_ok = flag(v, "child_to_parent");
     const cJSON *mm = at(v, "mismatch");
@@ -496,6 +517,7 @@ static void scenario(const cJSON *o, vkw_memory_scenario *sc)
     sc->child_handles_after = u32(h, "child_after");
     sc->driver_closed_handle = present(o, "driver_anomaly");
     copy(sc->driver_anomaly, sizeof sc->driver_anomaly, text(o, "driver_anomaly"));
+    imported_vs_local(at(o, VKW_K(IMPORTED_VS_LOCAL)), &sc->ivl);
 }
 
 static int32_t pingpong_of(const char *name)
@@ -670,6 +692,9 @@ static void bench(rp *c, const cJSON *o, const vkw_report *r, vkw_bench_report *
     if (!fault || !vkw_fault_parse(fault, &b->options.fault))
         b->options.fault = VKW_FAULT_NONE;
     b->options.nt_names = flag(opt, "nt_names");
+    const char *asked = text(opt, VKW_K(OPTION_VERIFY));
+    if (!asked || !vkw_verify_method_parse(asked, &b->options.verify))
+        b->options.verify = VKW_VERIFY_AUTO;
     b->options.run_memory = b->options.run_sync = false;
     cJSON_ArrayForEach(e, at(opt, "parts"))
     {
@@ -694,6 +719,9 @@ static void bench(rp *c, const cJSON *o, const vkw_report *r, vkw_bench_report *
     const char *matched = text(ch, "matched_by");
     b->child_luid_matched = matched && strstr(matched, "deviceLUID");
     b->child_validation_errors = u32(ch, "validation_errors");
+    const cJSON *vm = at(o, VKW_K(BENCH_VERIFY));
+    b->verify = method_of(text(vm, VKW_K(VERIFY_METHOD)));
+    copy(b->verify_reason, sizeof b->verify_reason, text(vm, VKW_K(VERIFY_REASON)));
 
     cJSON_ArrayForEach(e, at(o, VKW_K(HANDLE_TYPES)))
     {

@@ -31,6 +31,7 @@ extern const vkw_vocab vkw_vocab_sync_mode;      /* vkw_sync_mode */
 extern const vkw_vocab vkw_vocab_peer;           /* vkw_peer */
 extern const vkw_vocab vkw_vocab_phase;          /* vkw_phase: the keys of phases_us */
 extern const vkw_vocab vkw_vocab_query_state;    /* vkw_query_state */
+extern const vkw_vocab vkw_vocab_verify_method;  /* vkw_verify_method: --verify */
 
 /* A check's outcomes (check/check.h), as its report carries them: their
  * values are the indexes of their words above. */
@@ -100,6 +101,23 @@ int32_t vkw_vocab_find(const vkw_vocab *v, const char *s);
     X(VERIFY, "verify", "#/$defs/memory_scenario")                                                \
     X(CHILD_GBPS, "child_gbps", "#/$defs/memory_scenario/properties/verify")                      \
     X(PARENT_GBPS, "parent_gbps", "#/$defs/memory_scenario/properties/verify")                    \
+    X(SCENARIO_VERIFY_METHOD, "method", "#/$defs/memory_scenario/properties/verify")              \
+    X(IMPORTED_VS_LOCAL, "imported_vs_local", "#/$defs/memory_scenario")                          \
+    X(IVL_MEASURED, "measured", "#/$defs/imported_vs_local/oneOf/0")                              \
+    X(IVL_REASON, "reason", "#/$defs/imported_vs_local/oneOf/0")                                  \
+    X(IVL_WRITE, "write", "#/$defs/imported_vs_local/oneOf/1")                                    \
+    X(IVL_READ, "read", "#/$defs/imported_vs_local/oneOf/1")                                      \
+    X(IVL_RATIO_MIN, "ratio_min", "#/$defs/imported_vs_local/oneOf/1")                            \
+    X(IMPORTED_GBPS, "imported_gbps", "#/$defs/ivl_direction")                                    \
+    X(LOCAL_GBPS, "local_gbps", "#/$defs/ivl_direction")                                          \
+    X(IVL_RATIO, "ratio", "#/$defs/ivl_direction")                                                \
+    X(IMPORTED_US, "imported_us", "#/$defs/ivl_direction")                                        \
+    X(LOCAL_US, "local_us", "#/$defs/ivl_direction")                                              \
+    X(BENCH_VERIFY, "verify", "#/$defs/bench")                                                    \
+    X(VERIFY_ASKED, "asked", "#/$defs/bench/properties/verify")                                   \
+    X(VERIFY_METHOD, "method", "#/$defs/bench/properties/verify")                                 \
+    X(VERIFY_REASON, "reason", "#/$defs/bench/properties/verify")                                 \
+    X(OPTION_VERIFY, "verify", "#/$defs/bench/properties/options")                                \
     X(COUNT, "count", "#/$defs/summary")                                                          \
     X(MIN, "min", "#/$defs/summary")                                                              \
     X(MEDIAN, "median", "#/$defs/summary")                                                        \
