@@ -365,6 +365,94 @@ static const char *rate(const vkw_memory_scenario *sc, vkw_phase p, char *buf, s
     return buf;
 }
 
+/* Where a method verifies the patterns, in words. */
+static const char *verified_where(vkw_verify_method m)
+{
+    switch (m) {
+    case VKW_VERIFY_GPU: return "on the device (compute shaders)";
+    case VKW_VERIFY_BOTH: return "on both the device (compute shaders) and the host";
+    default: return "on the host";
+    }
+}
+
+/* A figure of imported vs local with this many decimals, or "-" where it
+ * was not measured (0). */
+static const char *figure_or_dash(double v, int decimals, char *buf, size_t len)
+{
+    v = settled(v);
+    if (v > 0)
+        snprintf(buf, len, "%.*f", decimals, v);
+    else
+        snprintf(buf, len, "-");
+    return buf;
+}
+
+/* The headline of the memory part: is imported memory as fast as the
+ * process's own? One row per scenario where it was measured; where it was
+ * not, why (once where every such scenario says the same). Nothing for a
+ * report that has no imported vs local at all (made before it existed). */
+static void imported_vs_local_doc(vkw_doc *d, const vkw_bench_report *b)
+{
+    uint32_t measured = 0, unmeasured = 0;
+    const char *reason = NULL;
+    bool same_reason = true;
+    for (uint32_t i = 0; i < b->scenario_count; i++) {
+        const vkw_memory_scenario *sc = &b->scenarios[i];
+        if (sc->ivl.measured) {
+            measured++;
+            continue;
+        }
+        unmeasured++;
+        if (!reason)
+            reason = sc->ivl.reason;
+        else if (strcmp(reason, sc->ivl.reason) != 0)
+            same_reason = false;
+    }
+    if (!measured && (!reason || (same_reason && !reason[0])))
+        return;
+    vkw_doc_heading(d, 2,
+                    "Imported vs local (GB/s of the device in the importing process; "
+                    "w. its fill, r. its verify; ratio imported / local)");
+    if (measured) {
+        static const char *const headers[] = {"handle type", "scenario", "size",
+                                              "w.imported",  "w.local",  "w.ratio",
+                                              "r.imported",  "r.local",  "r.ratio"};
+        vkw_doc_table(d, "vkw-imported-vs-local", "llrrrrrrr", headers, -1);
+        for (uint32_t i = 0; i < b->scenario_count; i++) {
+            const vkw_memory_scenario *sc = &b->scenarios[i];
+            if (!sc->ivl.measured)
+                continue;
+            char sz[32], f[3][24];
+            vkw_doc_row(d, NULL);
+            vkw_doc_cell(d, "%s", vkw_memory_handle_types[sc->type_index].name);
+            vkw_doc_cell(d, "%s", vkw_scenario_kind_name(sc->kind));
+            vkw_doc_cell(d, "%s", vkw_size_string(sc->size_requested, sz, sizeof sz));
+            for (uint32_t k = 0; k < VKW_DIRECTION_COUNT; k++) {
+                vkw_direction dir = (vkw_direction)k;
+                vkw_doc_cell(d, "%s", figure_or_dash(vkw_ivl_gbps(sc, dir, true), 2, f[0], 24));
+                vkw_doc_cell(d, "%s", figure_or_dash(vkw_ivl_gbps(sc, dir, false), 2, f[1], 24));
+                vkw_doc_cell(d, "%s", figure_or_dash(vkw_ivl_ratio(sc, dir), 3, f[2], 24));
+            }
+        }
+        vkw_doc_table_end(d);
+    }
+    if (unmeasured && same_reason) {
+        vkw_doc_line(d, "%s%s: %s", measured ? "other scenarios " : "", "not measured",
+                     reason[0] ? reason : "no reason given");
+        return;
+    }
+    for (uint32_t i = 0; i < b->scenario_count; i++) {
+        const vkw_memory_scenario *sc = &b->scenarios[i];
+        char sz[32];
+        if (!sc->ivl.measured)
+            vkw_doc_line(d, "%s %s %s: not measured: %s",
+                         vkw_memory_handle_types[sc->type_index].name,
+                         vkw_scenario_kind_name(sc->kind),
+                         vkw_size_string(sc->size_requested, sz, sizeof sz),
+                         sc->ivl.reason[0] ? sc->ivl.reason : "no reason given");
+    }
+}
+
 static void scenario_row(vkw_doc *d, const vkw_memory_scenario *sc, bool verbose)
 {
     char sz[32], t[10][24];
@@ -393,9 +481,10 @@ static void scenario_row(vkw_doc *d, const vkw_memory_scenario *sc, bool verbose
                                       VKW_PHASE_IMPORT, VKW_PHASE_CHILD_READ};
     for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
         vkw_doc_cell(d, "%s", median(&p[shown[i]], t[i], sizeof t[i]));
-    vkw_doc_cell(d, "%s", rate(sc, VKW_PHASE_CHILD_VERIFY, t[5], sizeof t[5]));
+    /* The verify that ran: the device's where it did, else the host's. */
+    vkw_doc_cell(d, "%s", rate(sc, vkw_memory_verify_phase(sc, true), t[5], sizeof t[5]));
     vkw_doc_cell(d, "%s", median(&p[VKW_PHASE_PARENT_READ], t[6], sizeof t[6]));
-    vkw_doc_cell(d, "%s", rate(sc, VKW_PHASE_PARENT_VERIFY, t[7], sizeof t[7]));
+    vkw_doc_cell(d, "%s", rate(sc, vkw_memory_verify_phase(sc, false), t[7], sizeof t[7]));
     vkw_doc_cell(d, "%s", leaked ? "LEAK" : sc->parent_counted && sc->child_counted ? "0" : "?");
     if (sc->outcome == VKW_OUTCOME_FAILED)
         vkw_doc_note(d, "%s", sc->reason);
@@ -404,18 +493,23 @@ static void scenario_row(vkw_doc *d, const vkw_memory_scenario *sc, bool verbose
     if (!verbose)
         return;
     char mf[160];
-    vkw_doc_note(d, "memory type #%u %s, %llu bytes allocated, %llu verified%s",
+    vkw_doc_note(d, "memory type #%u %s, %llu bytes allocated, %llu verified%s%s%s",
                  sc->desc.memory_type_index,
                  vkw_memory_property_names(sc->memory_flags, "|", mf, sizeof mf),
                  (unsigned long long)sc->desc.allocation_size, (unsigned long long)sc->desc.size,
+                 sc->verify != VKW_VERIFY_AUTO ? " " : "",
+                 sc->verify != VKW_VERIFY_AUTO ? verified_where(sc->verify) : "",
                  sc->desc.dedicated_required ? ", dedicated required" : "");
     if (sc->kind == VKW_SCENARIO_IMAGE_COPY)
         vkw_doc_note(d, "image %ux%u R32_UINT optimal", sc->desc.image_width,
                      sc->desc.image_height);
     for (uint32_t i = 0; i < VKW_PHASE_COUNT; i++)
-        vkw_doc_note(d, "%-14s min %9s  median %9s  max %9s", vkw_phase_name((vkw_phase)i),
-                     dur(p[i].min, t[0], sizeof t[0]), dur(p[i].median, t[1], sizeof t[1]),
-                     dur(p[i].max, t[2], sizeof t[2]));
+        /* Only the phases that ran (a run on the device has no host verify):
+         * samples, not only zeros. */
+        if (p[i].count && p[i].max > 0)
+            vkw_doc_note(d, "%-17s min %9s  median %9s  max %9s", vkw_phase_name((vkw_phase)i),
+                         dur(p[i].min, t[0], sizeof t[0]), dur(p[i].median, t[1], sizeof t[1]),
+                         dur(p[i].max, t[2], sizeof t[2]));
     char counts[2][48];
     const bool counted[2] = {sc->parent_counted, sc->child_counted};
     const uint32_t before[2] = {sc->parent_handles_before, sc->child_handles_before};
@@ -462,6 +556,16 @@ void vkw_render_bench_doc(vkw_doc *d, const vkw_report *r, const vkw_bench_repor
     vkw_doc_field(d, "Runs", "%severy wait limited to %.1f s%s%s", it,
                   b->options.timeout_ms / 1000.0, b->options.fault ? ", fault injected: " : "",
                   b->options.fault ? vkw_fault_name(b->options.fault) : "");
+    if (b->options.run_memory) {
+        /* How the patterns were written and checked: auto says why it fell
+         * back to the host. */
+        bool agreed = b->verify == VKW_VERIFY_BOTH && b->failed == 0 && b->passed > 0;
+        vkw_doc_field(d, "Verified", "%s%s%s%s", verified_where(b->verify),
+                      agreed ? ", which agreed" : "", b->verify_reason[0] ? ": " : "",
+                      b->verify_reason);
+    }
+    if (b->options.run_memory)
+        imported_vs_local_doc(d, b);
     if (b->options.run_memory)
         vkw_doc_heading(d, 2, "Memory handle types of %s", r->os);
     d->key_width = 18;

@@ -109,7 +109,9 @@ def test_bench_opaque_fd_verified_both_ways_at_several_sizes():
     # The text a person reads: one line per scenario, and the totals.
     p = run("bench", "--sizes", "64K", "--iterations", "2")
     check(p.returncode == 0, f"text run exits 0: {p.stderr}")
-    lines = [l for l in p.stdout.splitlines() if l.strip().startswith("OPAQUE_FD ")]
+    # Past the imported-vs-local headline: the handle types and the scenarios.
+    mem = p.stdout[p.stdout.find("Memory handle types"):]
+    lines = [l for l in mem.splitlines() if l.strip().startswith("OPAQUE_FD ")]
     check(len(lines) == 4 and all(" passed " in l for l in lines[1:]),
           f"a 'tested' line and 3 passed scenario lines: {lines}")
     check("3 passed, 0 failed, 0 skipped, 0 not run" in p.stdout, "the totals line")
@@ -289,7 +291,7 @@ def test_bench_leak_fault_counted_on_both_sides():
     check(r["status"]["code"] == "sharing_failed", f"status: {r['status']}")
     p = run("bench", "--sizes", "64K", "--iterations", "2", "--parts", "memory",
             "--scenarios", "image-copy", "--fault", "leak")
-    rows = [l for l in p.stdout.splitlines() if " image-copy " in l]
+    rows = [l for l in p.stdout[p.stdout.find("Scenarios ("):].splitlines() if " image-copy " in l]
     check(p.returncode == 10 and len(rows) == 1 and rows[0].split()[-1] == "LEAK",
           f"the text marks the leak: {rows}")
 

@@ -18,7 +18,7 @@ import tempfile
 import zlib
 
 import harness
-from harness import check, load, one_stderr_line, run, write
+from harness import check, load, one_stderr_line, run, schema_errors, write
 
 H100_BENCH = os.path.join(harness.DATA, "h100-bench.json")
 H100_PROBE = os.path.join(harness.DATA, "h100-probe.json")
@@ -636,6 +636,129 @@ def test_report_says_when_round_trips_have_two_modes():
                   f"{fmt}: the two modes, each with its share and median, said once")
             check("1 modes" not in out and out.count(" modes: ") == 1,
                   f"{fmt}: a round trip of one mode says nothing more")
+
+
+def summary_us(median, count=3):
+    return {"count": count, "min": median * 0.9, "median": median, "mean": median * 1.02,
+            "max": median * 1.2}
+
+
+NO_SUMMARY = {"count": 0, "min": 0, "median": 0, "mean": 0, "max": 0}
+
+
+def ivl_direction(size, imported_us, local_us):
+    imp, loc = size / (imported_us * 1e3), size / (local_us * 1e3)
+    return {"imported_gbps": imp, "local_gbps": loc, "ratio": imp / loc,
+            "imported_us": summary_us(imported_us), "local_us": summary_us(local_us)}
+
+
+def ivl_bench(reasons):
+    """The H100 bench as a run on the device would write it: buffer-copy 1 GiB
+    and image-copy 256 MiB verified by the device with imported vs local
+    measured, every other scenario not measured, for reasons[i] (cycled)."""
+    rep = load(H100_BENCH)
+    b = rep["bench"]
+    b["options"]["verify"] = "auto"
+    b["verify"] = {"asked": "auto", "method": "gpu", "reason": None}
+    measured = {8: (400.0, 380.0, 250.0, 260.0), 12: (100.0, 125.0, 80.0, 80.0)}
+    k = 0
+    for i, sc in enumerate(b["memory"]):
+        if i not in measured:
+            sc["verify"]["method"] = "cpu"
+            sc["imported_vs_local"] = {"measured": False, "reason": reasons[k % len(reasons)]}
+            k += 1
+            continue
+        size = sc["memory"]["bytes_verified"]
+        w_imp, w_loc, r_imp, r_loc = measured[i]
+        sc["verify"]["method"] = "gpu"
+        ph = sc["phases_us"]
+        for name, median in (("parent_fill", 300.0), ("child_gpu_verify", 512.0),
+                             ("child_fill", 310.0), ("parent_gpu_verify", 256.0)):
+            ph[name] = summary_us(median, sc["iterations"])
+        ph["child_verify"] = dict(NO_SUMMARY)
+        ph["parent_verify"] = dict(NO_SUMMARY)
+        sc["verify"]["child_gbps"] = size / 512e3
+        sc["verify"]["parent_gbps"] = size / 256e3
+        w, r = ivl_direction(size, w_imp, w_loc), ivl_direction(size, r_imp, r_loc)
+        sc["imported_vs_local"] = {"measured": True, "write": w, "read": r,
+                                   "ratio_min": min(w["ratio"], r["ratio"])}
+    return rep
+
+
+def test_report_shows_imported_vs_local_first():
+    """The memory part opens with imported vs local: a row per scenario where
+    it was measured (both GB/s and their ratio, each direction), why not for
+    the others (once where they share the reason); where the patterns were
+    verified; the verify columns and the phases are those that ran. Text,
+    Markdown and HTML (a table at the top of its memory part)."""
+    reason = "host-visible memory is verified through the mapping"
+    rep = ivl_bench([reason])
+    bench_only = copy.deepcopy(rep)
+    bench_only["bench"]["round_trips"] = None
+    bench_only["bench"]["options"]["parts"] = ["memory"]
+    errors = schema_errors(bench_only)
+    check(not errors, f"the report validates: {errors[:3]}")
+    with tempfile.TemporaryDirectory() as d:
+        path = write(d, "ivl.json", rep)
+        text = render(path)
+        lines = text.splitlines()
+        head = [i for i, l in enumerate(lines) if l.startswith("Imported vs local")]
+        mem = [i for i, l in enumerate(lines) if l.startswith("Memory handle types of")]
+        check(len(head) == 1 and len(mem) == 1 and head[0] < mem[0],
+              f"the headline opens the memory part: {head} {mem}")
+        check("Verified   on the device (compute shaders)" in lines,
+              "where the patterns were verified")
+        rows = [l.split() for l in lines[head[0]:mem[0]] if l.startswith("  OPAQUE_FD ") and len(l.split()) == 10]
+        want = [["OPAQUE_FD", "buffer-copy", "1", "GiB",
+                 "%.2f" % (2**30 / 400e3), "%.2f" % (2**30 / 380e3), "%.3f" % (380 / 400),
+                 "%.2f" % (2**30 / 250e3), "%.2f" % (2**30 / 260e3), "%.3f" % (260 / 250)],
+                ["OPAQUE_FD", "image-copy", "256", "MiB",
+                 "%.2f" % (2**28 / 100e3), "%.2f" % (2**28 / 125e3), "%.3f" % (125 / 100),
+                 "%.2f" % (2**28 / 80e3), "%.2f" % (2**28 / 80e3), "1.000"]]
+        check([r[:10] for r in rows[:2]] == want, f"a row per measured scenario: {rows[:2]}")
+        check(text.count("not measured: " + reason) == 1 and
+              f"other scenarios not measured: {reason}" in text,
+              "the shared reason said once")
+        # The scenario table: the verify that ran (the device's), its phases only.
+        row = next(l for l in lines if re.match(r"\s+OPAQUE_FD\s+buffer-copy\s+1 GiB\s+passed", l))
+        check(row.split()[-4] == "%.2f" % (2**30 / 512e3) and
+              row.split()[-2] == "%.2f" % (2**30 / 256e3),
+              f"c.verif and p.verif are the device's: {row}")
+        at = lines.index(row)
+        notes = []
+        for l in lines[at + 1:]:
+            if not l.startswith("      "):
+                break
+            notes.append(l.split()[0])
+        check("child_gpu_verify" in notes and "parent_fill" in notes and
+              "child_verify" not in notes and "parent_verify" not in notes,
+              f"the phases that ran, only: {notes}")
+        check("verified on the device (compute shaders)" in lines[at + 1],
+              f"the scenario's method: {lines[at + 1]}")
+        md = render(path, "markdown")
+        check(md.index("Imported vs local") < md.index("Memory handle types of"),
+              "Markdown: the headline first")
+        page = render(path, "html")
+        t = page.find('<table class="vkw-imported-vs-local">')
+        check(0 <= t < page.index("Memory handle types of"), "HTML: the table at the top")
+        check(f"<td class=\"num\">{2**30 / 400e3:.2f}</td>" in page[t:page.index("</table>", t)],
+              "HTML: the figures in the table")
+
+        # Reasons that differ: one line each; auto's fallback says why.
+        rep = ivl_bench(["the scenario did not run", reason])
+        for sc in rep["bench"]["memory"]:
+            sc["imported_vs_local"] = {"measured": False,
+                                       "reason": sc["imported_vs_local"].get("reason", reason)}
+            sc["verify"]["method"] = "cpu"
+        rep["bench"]["verify"] = {"asked": "auto", "method": "cpu",
+                                  "reason": "the device cannot run the compute shaders"}
+        text = render(write(d, "none.json", rep))
+        check("Verified   on the host: the device cannot run the compute shaders" in text,
+              "auto's fallback and its reason")
+        check(text.count(": not measured: ") == len(rep["bench"]["memory"]) and
+              "OPAQUE_FD buffer-copy 1 GiB: not measured: " in text,
+              "a line per scenario where the reasons differ")
+        check("w.imported" not in text, "no table where nothing was measured")
 
 
 def test_report_text_is_the_live_text():
