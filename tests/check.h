@@ -3,8 +3,8 @@
  * table in main() is the only list of a file's tests: tests/CMakeLists.txt
  * registers one CTest test per CASE(name) line it finds there, and `--list`
  * prints the table, which a CTest test compares with what was registered. */
-#ifndef VKW_CHECK_H
-#define VKW_CHECK_H
+#ifndef VKW_TEST_CHECK_H
+#define VKW_TEST_CHECK_H
 
 #include <stdio.h>
 #include <string.h>

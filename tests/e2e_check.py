@@ -454,6 +454,21 @@ BAD = [
     ("dedicated_only on a fence", dict(MINIMAL, capabilities=[
         {"object": "fence", "handle_type": "OPAQUE_FD", "dedicated_only": False}]),
      "capabilities[0].dedicated_only: only buffers and images"),
+    ("imported_vs_local_min zero",
+     with_bench({"name": "b", "part": "memory", "expect": {"imported_vs_local_min": 0}}),
+     "benches[1].expect.imported_vs_local_min: expected a number above 0 and at most 1000, got 0"),
+    ("imported_vs_local_min negative",
+     with_bench({"name": "b", "part": "memory", "expect": {"imported_vs_local_min": -0.9}}),
+     "benches[1].expect.imported_vs_local_min: expected a number above 0 and at most 1000, "
+     "got -0.9"),
+    ("imported_vs_local_min a string with blanks",
+     with_bench({"name": "b", "part": "memory", "expect": {"imported_vs_local_min": " 0.9 "}}),
+     'benches[1].expect.imported_vs_local_min: expected a number above 0 and at most 1000, '
+     'got " 0.9 "'),
+    ("imported_vs_local_min on round trips",
+     with_bench({"name": "r", "part": "round-trips", "modes": ["os"],
+                 "expect": {"imported_vs_local_min": 0.9}}),
+     "benches[1].expect.imported_vs_local_min: unknown key in a round-trips bench's expect"),
     ("verified false",
      with_bench({"name": "b", "part": "memory", "expect": {"verified": False}}),
      "benches[1].expect.verified: expected true"),

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "check/check.h"
 #include "base/pattern.h"
 #include "report/report_file.h"
 #include "base/stats.h"
@@ -675,6 +676,191 @@ static void reading_refuses_what_is_not_a_regular_file_and_says_why(void)
     CHECK(unlink(fifo) == 0 && unlink(file) == 0 && rmdir(dir) == 0);
 }
 
+/* ---- check: imported_vs_local_min, judged on a bench filled by hand ---- */
+
+static vkw_summary us_of(double median)
+{
+    vkw_summary s = {3, median * 0.9, median, median, median * 1.2};
+    return s;
+}
+
+/* A scenario that passed, with imported vs local measured: write (fill)
+ * imported/local microseconds, read (verify) the same. */
+static void ivl_scenario(vkw_memory_scenario *sc, vkw_scenario_kind kind, uint64_t size,
+                         double w_imp, double w_loc, double r_imp, double r_loc)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->type_index = 0; /* OPAQUE_FD */
+    sc->kind = kind;
+    sc->size_requested = sc->desc.size = sc->desc.allocation_size = size;
+    sc->outcome = VKW_OUTCOME_PASSED;
+    sc->iterations_done = 3;
+    sc->verify = VKW_VERIFY_GPU;
+    sc->phase_us[VKW_PHASE_CHILD_GPU_VERIFY] = us_of(500.0);
+    sc->phase_us[VKW_PHASE_PARENT_GPU_VERIFY] = us_of(250.0);
+    sc->parent_to_child_ok = sc->child_to_parent_ok = true;
+    sc->ivl.measured = true;
+    sc->ivl.imported_us[VKW_DIRECTION_WRITE] = us_of(w_imp);
+    sc->ivl.local_us[VKW_DIRECTION_WRITE] = us_of(w_loc);
+    sc->ivl.imported_us[VKW_DIRECTION_READ] = us_of(r_imp);
+    sc->ivl.local_us[VKW_DIRECTION_READ] = us_of(r_loc);
+}
+
+/* buffer-copy 1 GiB: write 0.95x, read 1.04x; image-copy 256 MiB: write 1.25x,
+ * read 1x; a 4 GiB buffer-copy the driver could not allocate (skipped, not
+ * measured: it does not count). */
+static void ivl_bench(vkw_bench_report *b, vkw_memory_scenario *sc)
+{
+    memset(b, 0, sizeof *b);
+    ivl_scenario(&sc[0], VKW_SCENARIO_BUFFER_COPY, 1ull << 30, 400.0, 380.0, 250.0, 260.0);
+    ivl_scenario(&sc[1], VKW_SCENARIO_IMAGE_COPY, 256ull << 20, 100.0, 125.0, 80.0, 80.0);
+    memset(&sc[2], 0, sizeof sc[2]);
+    sc[2].kind = VKW_SCENARIO_BUFFER_COPY;
+    sc[2].size_requested = 4ull << 30;
+    sc[2].outcome = VKW_OUTCOME_SKIPPED;
+    snprintf(sc[2].reason, sizeof sc[2].reason, "out of device memory");
+    snprintf(sc[2].ivl.reason, sizeof sc[2].ivl.reason, "the scenario did not run");
+    b->scenarios = sc;
+    b->scenario_count = 3;
+    b->passed = 2;
+    b->skipped = 1;
+    b->verify = VKW_VERIFY_GPU;
+}
+
+static vkw_expectation judged(const vkw_bench_report *b, vkw_check_metric m, double limit)
+{
+    vkw_check_threshold t = {m, limit};
+    vkw_expectation e;
+    memset(&e, 0, sizeof e);
+    vkw_check_judge_memory(&t, b, &e);
+    return e;
+}
+
+static void check_imported_vs_local_min_judged_by_hand(void)
+{
+    vkw_bench_report b;
+    vkw_memory_scenario sc[3];
+    ivl_bench(&b, sc);
+    double lowest = vkw_ivl_ratio_min(&sc[0]);
+    CHECK(fabs(lowest - 0.95) < 1e-12 && vkw_ivl_ratio_min(&sc[1]) == 1.0);
+    /* Met: 0.9, and the lowest ratio itself (at least, not above). */
+    vkw_expectation e = judged(&b, VKW_METRIC_IMPORTED_VS_LOCAL_MIN, 0.9);
+    CHECK(e.outcome == VKW_EXPECT_PASSED);
+    CHECK_STR(e.measured, "lowest 0.950x (OPAQUE_FD buffer-copy 1 GiB, write)");
+    CHECK_STR(e.limit, ">= 0.9x");
+    CHECK(e.message[0] == 0);
+    e = judged(&b, VKW_METRIC_IMPORTED_VS_LOCAL_MIN, lowest);
+    CHECK(e.outcome == VKW_EXPECT_PASSED);
+    /* Below the minimum: the scenario, the direction and both GB/s. */
+    e = judged(&b, VKW_METRIC_IMPORTED_VS_LOCAL_MIN, 0.96);
+    CHECK(e.outcome == VKW_EXPECT_FAILED);
+    CHECK_STR(e.message, "OPAQUE_FD buffer-copy 1 GiB write: imported 2684.35 GB/s, local "
+                         "2825.64 GB/s: 0.950x, under 0.96");
+    /* The read is the lower one now. */
+    sc[0].ivl.imported_us[VKW_DIRECTION_READ] = us_of(300.0);
+    e = judged(&b, VKW_METRIC_IMPORTED_VS_LOCAL_MIN, 0.9);
+    CHECK(e.outcome == VKW_EXPECT_FAILED);
+    CHECK_STR(e.measured, "lowest 0.867x (OPAQUE_FD buffer-copy 1 GiB, read)");
+    CHECK_STR(e.message, "OPAQUE_FD buffer-copy 1 GiB read: imported 3579.14 GB/s, local "
+                         "4129.78 GB/s: 0.867x, under 0.9");
+    /* Not measured fails, with the reason. */
+    ivl_bench(&b, sc);
+    sc[1].ivl.measured = false;
+    snprintf(sc[1].ivl.reason, sizeof sc[1].ivl.reason,
+             "the device cannot run the compute shaders");
+    e = judged(&b, VKW_METRIC_IMPORTED_VS_LOCAL_MIN, 0.5);
+    CHECK(e.outcome == VKW_EXPECT_FAILED);
+    CHECK_STR(e.measured, "not measured");
+    CHECK_STR(e.message, "not measured: OPAQUE_FD image-copy 256 MiB: the device cannot run the "
+                         "compute shaders");
+    /* ... and where a report has none at all (made before it existed). */
+    sc[1].ivl.reason[0] = 0;
+    e = judged(&b, VKW_METRIC_IMPORTED_VS_LOCAL_MIN, 0.5);
+    CHECK(e.outcome == VKW_EXPECT_FAILED);
+    CHECK_STR(e.message, "not measured: OPAQUE_FD image-copy 256 MiB: the report has no "
+                         "imported-vs-local figures");
+    /* Nothing passed: why. */
+    ivl_bench(&b, sc);
+    b.scenario_count = 1;
+    sc[0].outcome = VKW_OUTCOME_FAILED;
+    snprintf(sc[0].reason, sizeof sc[0].reason, "the child saw wrong bytes");
+    e = judged(&b, VKW_METRIC_IMPORTED_VS_LOCAL_MIN, 0.5);
+    CHECK(e.outcome == VKW_EXPECT_FAILED);
+    CHECK_STR(e.message, "no scenario passed: the child saw wrong bytes");
+}
+
+/* verify_gbps_min judges the verify that ran: the device's where it did. */
+static void check_verify_gbps_min_takes_the_device_verify(void)
+{
+    vkw_bench_report b;
+    vkw_memory_scenario sc[3];
+    ivl_bench(&b, sc);
+    /* The slowest: image-copy 256 MiB's child verify, 2^28 B in 500 us. */
+    double slowest = (double)(256ull << 20) / 500e3;
+    vkw_expectation e = judged(&b, VKW_METRIC_VERIFY_GBPS_MIN, slowest);
+    CHECK(e.outcome == VKW_EXPECT_PASSED);
+    char want[64];
+    snprintf(want, sizeof want, "slowest verify %.2f GB/s", slowest);
+    CHECK_STR(e.measured, want);
+    e = judged(&b, VKW_METRIC_VERIFY_GBPS_MIN, slowest * 1.01);
+    CHECK(e.outcome == VKW_EXPECT_FAILED);
+}
+
+/* A memory bench's config with this expect (JSON text). */
+static vkw_status config_with(const char *expect, vkw_check_config *c, vkw_error *err)
+{
+    char text[512];
+    snprintf(text, sizeof text,
+             "{\"devices\": \"all\", \"benches\": [{\"name\": \"m\", \"part\": "
+             "\"memory\", \"expect\": %s}]}",
+             expect);
+    vkw_error_clear(err);
+    return vkw_check_config_parse("ivl.json", text, strlen(text), c, err);
+}
+
+static void check_config_reads_imported_vs_local_min(void)
+{
+    vkw_check_config *c = calloc(1, sizeof *c);
+    vkw_error err;
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    CHECK(config_with("{\"imported_vs_local_min\": 0.9}", c, &err) == VKW_OK);
+    CHECK(c->bench_count == 1 && c->benches[0].threshold_count == 1 &&
+          c->benches[0].thresholds[0].metric == VKW_METRIC_IMPORTED_VS_LOCAL_MIN &&
+          c->benches[0].thresholds[0].limit == 0.9);
+    CHECK_STR(vkw_check_metric_key(VKW_METRIC_IMPORTED_VS_LOCAL_MIN), "imported_vs_local_min");
+    static const struct {
+        const char *value, *got;
+    } bad[] = {{"0", "0"},
+               {"-0.5", "-0.5"},
+               {"\"0.9\"", "\"0.9\""},
+               {"\" 0.9 \"", "\" 0.9 \""},
+               {"1e9", "1000000000"},
+               {"true", "true"},
+               {"null", "null"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char expect[96], want[160];
+        snprintf(expect, sizeof expect, "{\"imported_vs_local_min\": %s}", bad[i].value);
+        snprintf(want, sizeof want,
+                 "config 'ivl.json': benches[0].expect.imported_vs_local_min: expected a number "
+                 "above 0 and at most 1000, got %s",
+                 bad[i].got);
+        CHECK(config_with(expect, c, &err) == VKW_E_INVALID_ARG);
+        if (strcmp(err.message, want) != 0)
+            fprintf(stderr, "%s: got \"%s\"\n  want \"%s\"\n", bad[i].value, err.message, want);
+        CHECK(strcmp(err.message, want) == 0);
+    }
+    /* A memory key: not one of a round-trips bench. */
+    const char *rt = "{\"devices\": \"all\", \"benches\": [{\"name\": \"r\", \"part\": "
+                     "\"round-trips\", \"modes\": [\"os\"], \"expect\": "
+                     "{\"imported_vs_local_min\": 0.9}}]}";
+    CHECK(vkw_check_config_parse("ivl.json", rt, strlen(rt), c, &err) == VKW_E_INVALID_ARG);
+    CHECK(strstr(err.message, "imported_vs_local_min: unknown key in a round-trips bench's "
+                              "expect") != NULL);
+    free(c);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -702,6 +888,9 @@ int main(int argc, char **argv)
         CASE(terminal_escape_shows_controls_and_keeps_utf8),
         CASE(device_filter_takes_an_unambiguous_uuid_prefix),
         CASE(reading_refuses_what_is_not_a_regular_file_and_says_why),
+        CASE(check_imported_vs_local_min_judged_by_hand),
+        CASE(check_verify_gbps_min_takes_the_device_verify),
+        CASE(check_config_reads_imported_vs_local_min),
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);

@@ -8,6 +8,7 @@
 
 #include "bench/bench.h"
 #include "report/report_vocab.h"
+#include "vk/names.h"
 #include "probes/probe_run.h"
 
 const char *vkw_expect_outcome_name(vkw_expect_outcome o)
@@ -116,6 +117,9 @@ void vkw_check_item_name(const vkw_check_config *c, const vkw_check_item *it, ch
         break;
     case VKW_METRIC_VERIFY_GBPS_MIN:
         snprintf(buf, len, "%s verify >= %g GB/s", what, t->limit);
+        break;
+    case VKW_METRIC_IMPORTED_VS_LOCAL_MIN:
+        snprintf(buf, len, "%s imported vs local >= %gx", what, t->limit);
         break;
     case VKW_METRIC_PASSES: snprintf(buf, len, "%s passes", what); break;
     case VKW_METRIC_P50_US_MAX: snprintf(buf, len, "%s p50 <= %g us", what, t->limit); break;
@@ -230,8 +234,64 @@ static const char *skip_reason(const vkw_bench_report *b)
     return "no scenario ran";
 }
 
-static void judge_memory(const vkw_check_threshold *t, const vkw_bench_report *b,
-                         vkw_expectation *e)
+/* Imported vs local: every passed scenario's lower direction, at least the
+ * limit; one not measured fails with its reason. */
+static void judge_imported_vs_local(const vkw_check_threshold *t, const vkw_bench_report *b,
+                                    vkw_expectation *e)
+{
+    const vkw_memory_scenario *worst = NULL, *unmeasured = NULL;
+    uint32_t passed = 0;
+    for (uint32_t i = 0; i < b->scenario_count; i++) {
+        const vkw_memory_scenario *sc = &b->scenarios[i];
+        if (sc->outcome != VKW_OUTCOME_PASSED)
+            continue;
+        passed++;
+        if (!sc->ivl.measured || vkw_ivl_ratio_min(sc) <= 0) {
+            if (!unmeasured)
+                unmeasured = sc;
+        } else if (!worst || vkw_ivl_ratio_min(sc) < vkw_ivl_ratio_min(worst)) {
+            worst = sc;
+        }
+    }
+    snprintf(e->limit, sizeof e->limit, ">= %gx", t->limit);
+    if (!passed) {
+        judge(e, false);
+        say(e->message, sizeof e->message, "no scenario passed: %s", skip_reason(b));
+        return;
+    }
+    char sz[32];
+    if (unmeasured) {
+        judge(e, false);
+        say(e->measured, sizeof e->measured, "not measured");
+        say(e->message, sizeof e->message, "not measured: %s %s %s: %s",
+            vkw_memory_handle_types[unmeasured->type_index].name,
+            vkw_scenario_kind_name(unmeasured->kind),
+            vkw_size_string(unmeasured->size_requested, sz, sizeof sz),
+            unmeasured->ivl.measured    ? "no sample in either direction"
+            : unmeasured->ivl.reason[0] ? unmeasured->ivl.reason
+                                        : "the report has no imported-vs-local figures");
+        return;
+    }
+    double ratio = vkw_ivl_ratio_min(worst);
+    vkw_direction dir = VKW_DIRECTION_WRITE;
+    for (uint32_t d = 0; d < VKW_DIRECTION_COUNT; d++)
+        if (vkw_ivl_ratio(worst, (vkw_direction)d) == ratio)
+            dir = (vkw_direction)d;
+    const char *name = vkw_memory_handle_types[worst->type_index].name;
+    const char *kind = vkw_scenario_kind_name(worst->kind);
+    vkw_size_string(worst->size_requested, sz, sizeof sz);
+    say(e->measured, sizeof e->measured, "lowest %.3fx (%s %s %s, %s)", ratio, name, kind, sz,
+        vkw_direction_name(dir));
+    judge(e, ratio >= t->limit);
+    if (e->outcome != VKW_EXPECT_PASSED)
+        say(e->message, sizeof e->message,
+            "%s %s %s %s: imported %.2f GB/s, local %.2f GB/s: %.3fx, under %g", name, kind, sz,
+            vkw_direction_name(dir), vkw_ivl_gbps(worst, dir, true),
+            vkw_ivl_gbps(worst, dir, false), ratio, t->limit);
+}
+
+void vkw_check_judge_memory(const vkw_check_threshold *t, const vkw_bench_report *b,
+                            vkw_expectation *e)
 {
     uint32_t ran = 0, leaked = 0, uncounted = 0;
     double slowest = INFINITY;
@@ -243,6 +303,7 @@ static void judge_memory(const vkw_check_threshold *t, const vkw_bench_report *b
         leaked += vkw_memory_scenario_leaked(sc);
         uncounted += !sc->parent_counted || !sc->child_counted;
         if (sc->outcome == VKW_OUTCOME_PASSED) {
+            /* The verify that ran: the device's where it did, else the host's. */
             double g = fmin(vkw_memory_scenario_gbps(sc, vkw_memory_verify_phase(sc, true)),
                             vkw_memory_scenario_gbps(sc, vkw_memory_verify_phase(sc, false)));
             slowest = fmin(slowest, g);
@@ -286,6 +347,7 @@ static void judge_memory(const vkw_check_threshold *t, const vkw_bench_report *b
             say(e->message, sizeof e->message, "the slowest verify ran at %.2f GB/s, under %g",
                 slowest, t->limit);
         break;
+    case VKW_METRIC_IMPORTED_VS_LOCAL_MIN: judge_imported_vs_local(t, b, e); break;
     default: break;
     }
 }
@@ -576,7 +638,7 @@ static void judge_device(const vkw_check_config *c, vkw_check_result *r, uint32_
         }
         const vkw_bench_report *b = run->report.bench;
         if (cb->memory)
-            judge_memory(&cb->thresholds[it->threshold], b, e);
+            vkw_check_judge_memory(&cb->thresholds[it->threshold], b, e);
         else
             judge_sync(cb, it, b, e);
         e->seconds = b->bench_ms / 1e3;

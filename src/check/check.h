@@ -97,6 +97,11 @@ typedef struct vkw_check_result {
     double total_ms;
 } vkw_check_result;
 
+/* Judges one threshold of a memory bench against its report: fills e's
+ * outcome, measured, limit and message (vkw_check_run calls it per device). */
+void vkw_check_judge_memory(const vkw_check_threshold *t, const vkw_bench_report *b,
+                            vkw_expectation *e);
+
 /* Runs the check. VKW_OK whenever it could judge (whatever the verdict);
  * an error status only when the tool itself failed (out of host memory). A
  * stop request ends it early with VKW_CHECK_INTERRUPTED: what ran is judged,

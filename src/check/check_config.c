@@ -31,6 +31,7 @@ const char *vkw_check_metric_key(vkw_check_metric m)
     case VKW_METRIC_VERIFIED: return "verified";
     case VKW_METRIC_LEAKS_MAX: return "leaked_handles_max";
     case VKW_METRIC_VERIFY_GBPS_MIN: return "verify_gbps_min";
+    case VKW_METRIC_IMPORTED_VS_LOCAL_MIN: return "imported_vs_local_min";
     case VKW_METRIC_PASSES: return "passes";
     case VKW_METRIC_P50_US_MAX: return "p50_us_max";
     case VKW_METRIC_P99_US_MAX: return "p99_us_max";
@@ -500,7 +501,7 @@ static vkw_status option(reader *r, const vkw_check_config *c, const cJSON *f,
 static vkw_status expectations(reader *r, const cJSON *v, vkw_check_bench *b)
 {
     static const char *const memory_keys[] = {"verified", "leaked_handles_max", "verify_gbps_min",
-                                              NULL};
+                                              "imported_vs_local_min", NULL};
     static const char *const sync_keys[] = {"passes",        "p50_us_max",    "p99_us_max",
                                             "ratio_p50_max", "ratio_p99_max", NULL};
     vkw_status s = object(r, v, "expect");
@@ -510,7 +511,7 @@ static vkw_status expectations(reader *r, const cJSON *v, vkw_check_bench *b)
                        b->memory ? "a memory bench's expect" : "a round-trips bench's expect");
     if (s == VKW_OK && !v->child)
         s = bad(r, NULL, "expects nothing: give at least one of %s",
-                b->memory ? "verified, leaked_handles_max, verify_gbps_min"
+                b->memory ? "verified, leaked_handles_max, verify_gbps_min, imported_vs_local_min"
                           : "passes, p50_us_max, p99_us_max, ratio_p50_max, ratio_p99_max");
     for (const cJSON *f = s == VKW_OK ? v->child : NULL; f && s == VKW_OK; f = f->next) {
         vkw_check_threshold *t = &b->thresholds[b->threshold_count++];
@@ -534,6 +535,9 @@ static vkw_status expectations(reader *r, const cJSON *v, vkw_check_bench *b)
             t->limit = n;
             break;
         case VKW_METRIC_VERIFY_GBPS_MIN: s = positive(r, f, f->string, 100000, &t->limit); break;
+        case VKW_METRIC_IMPORTED_VS_LOCAL_MIN:
+            s = positive(r, f, f->string, 1000, &t->limit);
+            break;
         case VKW_METRIC_P50_US_MAX:
         case VKW_METRIC_P99_US_MAX: s = positive(r, f, f->string, 3.6e9, &t->limit); break;
         case VKW_METRIC_RATIO_P50_MAX:

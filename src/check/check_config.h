@@ -59,9 +59,11 @@ typedef struct vkw_check_capability {
 
 typedef enum vkw_check_metric {
     /* memory benches */
-    VKW_METRIC_VERIFIED,        /* every scenario that ran verified both ways; one at least */
-    VKW_METRIC_LEAKS_MAX,       /* handles leaked over all scenarios, at most */
-    VKW_METRIC_VERIFY_GBPS_MIN, /* the slowest verify of any scenario, at least (GB/s) */
+    VKW_METRIC_VERIFIED,              /* every scenario that ran verified both ways; one at least */
+    VKW_METRIC_LEAKS_MAX,             /* handles leaked over all scenarios, at most */
+    VKW_METRIC_VERIFY_GBPS_MIN,       /* the slowest verify of any scenario, at least (GB/s) */
+    VKW_METRIC_IMPORTED_VS_LOCAL_MIN, /* every passed scenario's imported / local GB/s, the
+                                         lower direction's, at least; not measured fails */
     /* round-trip benches, per mode and peer */
     VKW_METRIC_PASSES, /* the mode ran and passed */
     VKW_METRIC_P50_US_MAX,
