@@ -358,6 +358,54 @@ def test_compare_throughput_and_phases_need_their_ranges_apart():
               f"overlapping ranges: a note: {p.returncode} {findings(p)}")
 
 
+def with_imported_vs_local(report, write_us, read_us):
+    """The recorded H100 bench with imported vs local in its first scenario:
+    write_us/read_us are each (imported, local), microsecond ranges (min,
+    median, max) of the device's fill and of its verify."""
+    r = copy.deepcopy(report)
+    sc = r["bench"]["memory"][0]
+    size = sc["memory"]["bytes_verified"]
+
+    def direction(imported, local):
+        def summary(t):
+            return {"count": 5, "min": t[0], "median": t[1], "mean": t[1], "max": t[2]}
+        imp, loc = size / (imported[1] * 1e3), size / (local[1] * 1e3)
+        return {"imported_gbps": imp, "local_gbps": loc, "ratio": imp / loc,
+                "imported_us": summary(imported), "local_us": summary(local)}
+    w, rd = direction(*write_us), direction(*read_us)
+    sc["imported_vs_local"] = {"measured": True, "write": w, "read": rd,
+                               "ratio_min": min(w["ratio"], rd["ratio"])}
+    return r
+
+
+def test_compare_flags_a_drop_of_imported_vs_local():
+    """Imported vs local, each direction, is a throughput: a ratio that drops
+    in every iteration beyond the tolerance is a regression; one whose
+    iterations' ranges overlap is a note."""
+    h100 = load(os.path.join(harness.DATA, "h100-bench.json"))
+    r = (10.0, 10.0, 10.4)
+    old_r = with_imported_vs_local(h100, (r, r), (r, r))
+    # The imported fill 1.5x slower in every iteration: ratio 0.67.
+    slow = with_imported_vs_local(h100, ((15.0, 15.0, 15.5), r), (r, r))
+    # One slow iteration: the median moves, the ranges overlap.
+    wide = with_imported_vs_local(h100, ((10.1, 15.0, 40.0), r), (r, r))
+    with tempfile.TemporaryDirectory() as d:
+        old = write(d, "old.json", old_r)
+        p = run("compare", old, write(d, "same.json", old_r))
+        check(p.returncode == 0 and not findings(p), f"the same: nothing: {findings(p)}")
+        p = run("compare", old, write(d, "slow.json", slow))
+        lines = findings(p)
+        check(p.returncode == 13, f"exit 13, got {p.returncode}: {p.stdout}")
+        check(any(l.startswith("REGRESSION lower throughput") and
+                  "imported vs local write ratio" in l and "-33.3%" in l for l in lines),
+              f"the write ratio's drop: {lines}")
+        check(not any("imported vs local read" in l for l in lines), f"the read kept: {lines}")
+        p = run("compare", old, write(d, "wide.json", wide))
+        check(p.returncode == 0 and any("imported vs local write ratio" in l and
+                                        "ranges overlap" in l for l in findings(p)),
+              f"overlapping ranges: a note: {p.returncode} {findings(p)}")
+
+
 def test_compare_check_reports_flag_a_failing_expectation_and_a_slowdown():
     """Two runs of a lab's check (the H100's nvidia-linux.json): an expectation
     that no longer passes, and a slower round trip inside one of the runs."""

@@ -439,10 +439,31 @@ static void scenario_key(ctx *x, keys *k, uint32_t i, const vkw_read_scenario *s
     keys_set(x, k, i, "%s|%s|%.0f", or_dash(s->handle_type), or_dash(s->scenario), s->size);
 }
 
-/* The verify phase a report's GB/s came from: the device's where it ran. */
-static vkw_phase verify_phase(const vkw_read_scenario *sc, vkw_phase gpu, vkw_phase host)
+/* The verify phase that ran on a side: the device's where it has samples. */
+static vkw_phase verify_phase(const vkw_read_scenario *sc, bool child)
 {
-    return sc->phases[gpu].present && sc->phases[gpu].count ? gpu : host;
+    vkw_phase gpu = child ? VKW_PHASE_CHILD_GPU_VERIFY : VKW_PHASE_PARENT_GPU_VERIFY;
+    const vkw_read_summary *s = &sc->phases[gpu];
+    return s->count && s->max > 0 ? gpu : child ? VKW_PHASE_CHILD_VERIFY : VKW_PHASE_PARENT_VERIFY;
+}
+
+/* The spread of local / imported (a ratio, higher is better) as a time is
+ * judged (lower is better): its inverse, imported / local time, which every
+ * iteration keeps between imported's least over local's most and imported's
+ * most over local's least. Not present where a side has no sample. */
+static vkw_read_summary inverse_ratio(const vkw_read_summary *imported,
+                                      const vkw_read_summary *local)
+{
+    vkw_read_summary q = {0};
+    q.present = imported->present && local->present && imported->count && local->count &&
+                local->min > 0 && local->max > 0 && local->median > 0;
+    if (!q.present)
+        return q;
+    q.count = imported->count < local->count ? imported->count : local->count;
+    q.min = imported->min / local->max;
+    q.median = imported->median / local->median;
+    q.max = imported->max / local->min;
+    return q;
 }
 
 static void memory(ctx *x, const char *prefix, const vkw_read_bench *ob, const vkw_read_bench *nb)
@@ -480,17 +501,25 @@ static void memory(ctx *x, const char *prefix, const vkw_read_bench *ob, const v
         struct {
             const char *name;
             double o, n;
-            vkw_phase phase;
-        } rates[] = {{"child_gbps", os->child_gbps, ns->child_gbps,
-                      verify_phase(ns, VKW_PHASE_CHILD_GPU_VERIFY, VKW_PHASE_CHILD_VERIFY)},
-                     {"parent_gbps", os->parent_gbps, ns->parent_gbps,
-                      verify_phase(ns, VKW_PHASE_PARENT_GPU_VERIFY, VKW_PHASE_PARENT_VERIFY)}};
+            bool child;
+        } rates[] = {{"child_gbps", os->child_gbps, ns->child_gbps, true},
+                     {"parent_gbps", os->parent_gbps, ns->parent_gbps, false}};
         for (size_t r = 0; r < 2; r++) {
             char w[240];
             snprintf(w, sizeof w, "%s verify %s", what, rates[r].name);
-            spread a = {NULL, 0, &os->phases[rates[r].phase]};
-            spread b = {NULL, 0, &ns->phases[rates[r].phase]};
+            /* The spread of the verify that ran on each side (the device's where it did). */
+            spread a = {NULL, 0, &os->phases[verify_phase(os, rates[r].child)]};
+            spread b = {NULL, 0, &ns->phases[verify_phase(ns, rates[r].child)]};
             figure(x, w, "GB/s", rates[r].o, rates[r].n, true, &a, &b);
+        }
+        for (uint32_t d = 0; os->ivl_measured && ns->ivl_measured && d < 2; d++) {
+            char w[240];
+            snprintf(w, sizeof w, "%s imported vs local %s ratio", what,
+                     vkw_direction_name((vkw_direction)d));
+            vkw_read_summary oi = inverse_ratio(&os->ivl_imported[d], &os->ivl_local[d]);
+            vkw_read_summary ni = inverse_ratio(&ns->ivl_imported[d], &ns->ivl_local[d]);
+            spread a = {NULL, 0, &oi}, b = {NULL, 0, &ni};
+            figure(x, w, "x", os->ivl_ratio[d], ns->ivl_ratio[d], true, &a, &b);
         }
     }
 cleanup:

@@ -133,6 +133,15 @@ static void scenario(const cJSON *o, vkw_read_scenario *sc)
     const cJSON *v = get(o, VKW_KEY_VERIFY);
     sc->child_gbps = number(v, VKW_KEY_CHILD_GBPS);
     sc->parent_gbps = number(v, VKW_KEY_PARENT_GBPS);
+    static const vkw_report_key dir_key[2] = {VKW_KEY_IVL_WRITE, VKW_KEY_IVL_READ};
+    const cJSON *ivl = get(o, VKW_KEY_IMPORTED_VS_LOCAL);
+    sc->ivl_measured = cJSON_IsTrue(get(ivl, VKW_KEY_IVL_MEASURED));
+    for (uint32_t d = 0; sc->ivl_measured && d < 2; d++) {
+        const cJSON *dir = get(ivl, dir_key[d]);
+        sc->ivl_ratio[d] = number(dir, VKW_KEY_IVL_RATIO);
+        summary(get(dir, VKW_KEY_IMPORTED_US), &sc->ivl_imported[d]);
+        summary(get(dir, VKW_KEY_LOCAL_US), &sc->ivl_local[d]);
+    }
 }
 
 static void round_trip(rd *c, const cJSON *o, vkw_read_round_trip *rt)

@@ -56,6 +56,11 @@ typedef struct vkw_read_scenario {
     const char *outcome_text, *reason;
     vkw_read_summary phases[VKW_READ_PHASE_COUNT]; /* vkw_vocab_phase's order */
     double child_gbps, parent_gbps;                /* 0: not measured */
+    /* Imported vs local, per direction (write, read): the ratio (0: not
+     * measured) and the two sides' times (microseconds). */
+    bool ivl_measured;
+    double ivl_ratio[2];
+    vkw_read_summary ivl_imported[2], ivl_local[2];
 } vkw_read_scenario;
 
 typedef struct vkw_read_round_trip {
