@@ -519,6 +519,57 @@ def test_bench_verify_on_the_device_and_the_host_agree():
             check(ph[phase]["count"] == 0, f"{sc['scenario']}: the host did not write: {phase}")
 
 
+def test_bench_imported_vs_local_measured_in_the_importer():
+    """Where the device writes and checks, each scenario has imported vs
+    local: both GB/s per direction from the iterations' medians (recomputed
+    here from the raw microseconds and the bytes), their ratio, and the lower
+    ratio as the headline; with --verify cpu it is not measured, and says
+    why. The text and the HTML report show it first in the memory part."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "r.json")
+        p = run("bench", "--sizes", "1M", "--iterations", "3", "--parts", "memory",
+                "--json", path, "--quiet")
+        check(p.returncode == 0, f"exit 0, got {p.returncode}: {p.stderr}")
+        r = harness.load(path)
+        check(r["bench"]["verify"]["method"] == "gpu", f"the device checked: {r['bench']['verify']}")
+        for sc in r["bench"]["memory"]:
+            what = sc["scenario"]
+            ivl = sc["imported_vs_local"]
+            check(ivl["measured"], f"{what}: measured: {ivl}")
+            size = sc["memory"]["bytes_verified"]
+            ratios = []
+            for direction in ("write", "read"):
+                x = ivl[direction]
+                for side in ("imported", "local"):
+                    us = x[f"{side}_us"]
+                    check(us["count"] == 3 and 0 < us["min"] <= us["median"] <= us["max"],
+                          f"{what} {direction}: {side} measured in every iteration: {us}")
+                    gbps = size / (us["median"] * 1e3)
+                    check(abs(x[f"{side}_gbps"] - gbps) <= 1e-9 * gbps,
+                          f"{what} {direction}: {side} GB/s {x[f'{side}_gbps']} is the bytes "
+                          f"over the median ({gbps})")
+                ratio = x["imported_gbps"] / x["local_gbps"]
+                check(abs(x["ratio"] - ratio) <= 1e-9 * ratio,
+                      f"{what} {direction}: ratio {x['ratio']} = imported / local ({ratio})")
+                ratios.append(ratio)
+            check(abs(ivl["ratio_min"] - min(ratios)) <= 1e-9,
+                  f"{what}: the headline is the lower ratio: {ivl['ratio_min']} vs {ratios}")
+        p = run("report", path)
+        check(p.returncode == 0 and "Imported vs local" in p.stdout,
+              f"the text shows imported vs local: {p.stdout[:400]}")
+        html = os.path.join(d, "r.html")
+        p = run("report", path, "--format", "html", "--output", html)
+        with open(html) as f:
+            page = f.read()
+        check(p.returncode == 0 and "Imported vs local" in page,
+              "the HTML report shows imported vs local")
+        p, r = bench_json("--sizes", "64K", "--iterations", "1", "--parts", "memory",
+                          "--scenarios", "buffer-copy", "--verify", "cpu")
+        ivl = r["bench"]["memory"][0]["imported_vs_local"]
+        check(not ivl["measured"] and "--verify gpu or both" in (ivl.get("reason") or ""),
+              f"--verify cpu: not measured, with the reason: {ivl}")
+
+
 def test_bench_flipped_byte_found_by_device_and_host_at_the_same_offset():
     """A deliberately corrupted byte (--fault flip-byte, written by the
     device) is found by the device's check and by the host's at the same

@@ -311,6 +311,22 @@ def test_check_memory_expectations_fail_under_faults():
           f"each run records its fault: {[x['bench']['options']['fault'] for x in runs]}")
 
 
+def test_check_imported_vs_local_min_fails_below_it_and_when_not_measured():
+    """imported_vs_local_min: a minimum no ratio reaches (1000: imported a
+    thousand times faster than local) fails naming the scenario; a small one
+    passes on lavapipe; a run on the host (verify: cpu) measured nothing, which
+    fails with the reason rather than passing unjudged."""
+    cfg = {"devices": "all", "benches": [
+        memory_bench("far", {"imported_vs_local_min": 1000}),
+        memory_bench("near", {"imported_vs_local_min": 0.01}),
+        memory_bench("host", {"imported_vs_local_min": 0.01}, verify="cpu")]}
+    ex, r = judged(cfg, ["failed", "passed", "failed"])
+    check("buffer-map" in message(ex[0]) and "1000" in message(ex[0]),
+          f"the scenario and the limit are named: {message(ex[0])}")
+    check("not measured" in message(ex[2]) and "--verify gpu or both" in message(ex[2]),
+          f"not measured, with the reason: {message(ex[2])}")
+
+
 def test_check_round_trip_expectations_fail_over_their_limits():
     """Limits no round trip meets (p50, p99, both ratios), and a peer that
     stops answering (lost-signal): each round-trip expectation fails."""
