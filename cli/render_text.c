@@ -560,7 +560,14 @@ void vkw_render_bench_doc(vkw_doc *d, const vkw_report *r, const vkw_bench_repor
         /* How the patterns were written and checked: auto says why it fell
          * back to the host. */
         bool agreed = b->verify == VKW_VERIFY_BOTH && b->failed == 0 && b->passed > 0;
-        vkw_doc_field(d, "Verified", "%s%s%s%s", verified_where(b->verify),
+        /* auto leaves mapped memory to the host (its scenarios say so). */
+        bool mapped_on_host = false;
+        for (uint32_t i = 0; i < b->scenario_count; i++)
+            mapped_on_host |= b->verify != VKW_VERIFY_CPU &&
+                              b->scenarios[i].verify == VKW_VERIFY_CPU &&
+                              b->scenarios[i].kind == VKW_SCENARIO_BUFFER_MAP;
+        vkw_doc_field(d, "Verified", "%s%s%s%s%s", verified_where(b->verify),
+                      mapped_on_host ? "; mapped memory (buffer-map) on the host" : "",
                       agreed ? ", which agreed" : "", b->verify_reason[0] ? ": " : "",
                       b->verify_reason);
     }

@@ -106,6 +106,23 @@ static double us(uint64_t ns)
 #define SAMPLE_WIDTH (VKW_PHASE_COUNT + 2 * VKW_DIRECTION_COUNT)
 #define NOT_RUN (-1.0)
 
+/* How a scenario's memory is written and checked: as --verify resolved,
+ * except that auto leaves mapped memory (buffer-map: host-visible memory
+ * "verified by mapping") to the host, whose read of it is what the scenario
+ * measures. */
+static vkw_memory_method method_for(const bench_ctx *c, const vkw_memory_scenario *sc,
+                                    vkw_verify_method *as_run)
+{
+    vkw_memory_method how = c->how;
+    *as_run = c->b->verify;
+    if (c->opts->verify == VKW_VERIFY_AUTO && sc->kind == VKW_SCENARIO_BUFFER_MAP) {
+        how.gpu = NULL;
+        how.host_check = false;
+        *as_run = VKW_VERIFY_CPU;
+    }
+    return how;
+}
+
 /* One export -> transfer -> import -> verify both ways cycle. */
 static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenario *sc, uint32_t it,
                                 bool warmup, double *samples, vkw_error *err)
@@ -119,6 +136,8 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     vkw_handle exported = VKW_NO_HANDLE, foreign = VKW_NO_HANDLE;
     vkw_status s;
     char sz[32], when[32];
+    vkw_verify_method as_run;
+    const vkw_memory_method how = method_for(c, sc, &as_run);
     vkw_size_string(sc->size_requested, sz, sizeof sz);
     if (warmup)
         snprintf(when, sizeof when, "warm-up");
@@ -131,7 +150,7 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     char nt_name[64] = "";
     if (c->opts->nt_names && vkw_handle_type_nameable(t))
         vkw_bench_nt_name(c, nt_name, sizeof nt_name);
-    s = vkw_shared_memory_create(&c->dev, t, res, acc, sc->size_requested, c->how.gpu != NULL,
+    s = vkw_shared_memory_create(&c->dev, t, res, acc, sc->size_requested, how.gpu != NULL,
                                  nt_name[0] ? nt_name : NULL, &sm, err);
     samples[VKW_PHASE_ALLOCATE] = us(vkw_clock_ns() - t0);
     if (s != VKW_OK)
@@ -151,11 +170,11 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     msg.parent_seed = seed_for(index, it, 1);
     msg.child_seed = seed_for(index, it, 2);
     msg.iteration = it;
-    msg.verify = c->b->verify;
+    msg.verify = as_run;
     /* Imported vs local in each timed iteration, where the device writes
      * and checks. */
-    msg.compare = !warmup && c->how.gpu;
-    sc->verify = c->b->verify;
+    msg.compare = !warmup && how.gpu;
+    sc->verify = as_run;
     /* A fault once, in the first timed cycle; a leak in every timed cycle
      * (the warm-up is not counted). */
     if (!warmup && c->opts->fault == VKW_FAULT_LEAK) {
@@ -170,7 +189,7 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     /* One-time setup (the mapping, or the staging ring) is its own phase,
      * in both processes. */
     t0 = vkw_clock_ns();
-    s = vkw_shared_memory_prepare(&sm, 0, &c->how, timeout_ns, err);
+    s = vkw_shared_memory_prepare(&sm, 0, &how, timeout_ns, err);
     samples[VKW_PHASE_PARENT_STAGING] = us(vkw_clock_ns() - t0);
     if (s != VKW_OK)
         goto cleanup;
@@ -179,9 +198,9 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     uint64_t flip_at = msg.fault == VKW_FAULT_FLIP_BYTE ? sm.desc.size / 2 : UINT64_MAX;
     msg.threads = c->threads;
     vkw_memory_times times;
-    s = vkw_shared_memory_write_pattern(&sm, msg.parent_seed, flip_at, &c->how, &times, timeout_ns,
+    s = vkw_shared_memory_write_pattern(&sm, msg.parent_seed, flip_at, &how, &times, timeout_ns,
                                         err);
-    bool host_writes = !c->how.gpu, host_checks = !c->how.gpu || c->how.host_check;
+    bool host_writes = !how.gpu, host_checks = !how.gpu || how.host_check;
     if (host_writes) {
         samples[VKW_PHASE_PARENT_WRITE] = us(times.host_ns);
         samples[VKW_PHASE_PARENT_COPY_IN] = us(times.copy_ns);
@@ -245,7 +264,7 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     samples[VKW_PHASE_TRANSFER] = us(rep.received_ns - msg.sent_ns);
     samples[VKW_PHASE_IMPORT] = us(rep.import_ns);
     samples[VKW_PHASE_CHILD_STAGING] = us(rep.staging_ns);
-    if (c->how.gpu)
+    if (how.gpu)
         samples[VKW_PHASE_CHILD_GPU_VERIFY] = us(rep.gpu_verify_ns);
     if (host_checks) {
         samples[VKW_PHASE_CHILD_READ] = us(rep.read_ns);
@@ -298,9 +317,9 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
 
     vkw_mismatch mm;
     bool ok = false;
-    s = vkw_shared_memory_check_pattern(&sm, msg.child_seed, &c->how, &ok, &mm, &times, timeout_ns,
+    s = vkw_shared_memory_check_pattern(&sm, msg.child_seed, &how, &ok, &mm, &times, timeout_ns,
                                         err);
-    if (c->how.gpu)
+    if (how.gpu)
         samples[VKW_PHASE_PARENT_GPU_VERIFY] = us(times.device_ns);
     if (host_checks) {
         samples[VKW_PHASE_PARENT_READ] = us(times.copy_ns);
@@ -417,10 +436,15 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     /* Imported vs local: measured in every timed iteration done, or why not. */
     sc->ivl.measured = sc->iterations_done > 0 && !sc->ivl.reason[0] &&
                        sc->ivl.imported_us[VKW_DIRECTION_READ].count == sc->iterations_done;
+    vkw_verify_method as_run;
+    bool on_device = method_for(c, sc, &as_run).gpu != NULL;
     if (!sc->ivl.measured && !sc->ivl.reason[0])
         snprintf(sc->ivl.reason, sizeof sc->ivl.reason, "%s",
-                 !c->how.gpu           ? "measured where the device writes and checks the pattern "
-                                         "(--verify gpu or both); this run checked on the host"
+                 !c->how.gpu ? "measured where the device writes and checks the pattern "
+                               "(--verify gpu or both); this run checked on the host"
+                 : !on_device
+                     ? "measured where the device writes and checks the pattern (--verify gpu or "
+                       "both); the host checked this mapped memory, as auto does"
                  : sc->iterations_done ? "not every timed iteration measured it"
                                        : "no timed iteration ran");
     /* The parent's peak over the scenario (the child's came with each reply). */
