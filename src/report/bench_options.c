@@ -114,9 +114,11 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                         .key = "verify",
                         .config = MEMORY,
                         .runs = VKW_RUN_BENCH,
-                        .help = "who writes and checks the pattern: gpu (compute shaders, where "
-                                "the memory is), cpu (the host), or both (they must agree); "
-                                "default: gpu where the device can run them, else cpu"},
+                        .help =
+                            "who writes and checks the pattern: gpu (compute shaders, where "
+                            "the memory is), cpu (the host), or both (they must agree); "
+                            "default: gpu for device memory where the device can run them (else "
+                            "cpu), mapped memory on the host"},
     [VKW_OPT_TIMEOUT] = {.flag = "--timeout",
                          .metavar = "SECONDS",
                          .type = VKW_OPTION_UINT,
