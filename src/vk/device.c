@@ -295,25 +295,8 @@ static VkResult wait_fence(void *user, uint64_t ns)
     return w->dev->vkWaitForFences(w->dev->handle, 1, &w->fence, VK_TRUE, ns);
 }
 
-/* Work of a few microseconds (a small copy, a check of 64 KiB) ends before
- * a blocking wait would even put the thread to sleep and wake it: the fence
- * is polled this long first, so that a phase of small work times the device,
- * not the scheduler. */
-#define FENCE_POLL_NS 200000u
-
 VkResult vkw_device_wait_fence(vkw_device *dev, VkFence fence, uint64_t timeout_ns, bool *stopped)
 {
-    uint64_t start = vkw_clock_ns();
-    for (;;) {
-        VkResult r = dev->vkGetFenceStatus(dev->handle, fence);
-        if (r != VK_NOT_READY) {
-            *stopped = false;
-            return r;
-        }
-        uint64_t spent = vkw_clock_ns() - start;
-        if (spent >= FENCE_POLL_NS || spent >= timeout_ns)
-            break;
-    }
     return vkw_wait_in_slices(wait_fence, &(fence_wait){dev, fence}, timeout_ns, stopped);
 }
 

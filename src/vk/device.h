@@ -57,7 +57,6 @@
     X(vkDestroyFence)                 \
     X(vkResetFences)                  \
     X(vkWaitForFences)                \
-    X(vkGetFenceStatus)               \
     X(vkCreateSemaphore)              \
     X(vkDestroySemaphore)             \
     X(vkCreateShaderModule)           \
