@@ -479,11 +479,20 @@ static void scenario_row(vkw_doc *d, const vkw_memory_scenario *sc, bool verbose
     vkw_doc_cell(d, "%s", sc->desc.dedicated ? "yes" : "no");
     static const vkw_phase shown[] = {VKW_PHASE_ALLOCATE, VKW_PHASE_EXPORT, VKW_PHASE_TRANSFER,
                                       VKW_PHASE_IMPORT, VKW_PHASE_CHILD_READ};
+    /* Where the device alone checked, the host read nothing: "-", not "not
+     * measured" (what a failed scenario did not reach). */
+    bool device_only = sc->verify == VKW_VERIFY_GPU;
     for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
-        vkw_doc_cell(d, "%s", median(&p[shown[i]], t[i], sizeof t[i]));
+        vkw_doc_cell(d, "%s",
+                     device_only && shown[i] == VKW_PHASE_CHILD_READ && !p[shown[i]].count
+                         ? "-"
+                         : median(&p[shown[i]], t[i], sizeof t[i]));
     /* The verify that ran: the device's where it did, else the host's. */
     vkw_doc_cell(d, "%s", rate(sc, vkw_memory_verify_phase(sc, true), t[5], sizeof t[5]));
-    vkw_doc_cell(d, "%s", median(&p[VKW_PHASE_PARENT_READ], t[6], sizeof t[6]));
+    vkw_doc_cell(d, "%s",
+                 device_only && !p[VKW_PHASE_PARENT_READ].count
+                     ? "-"
+                     : median(&p[VKW_PHASE_PARENT_READ], t[6], sizeof t[6]));
     vkw_doc_cell(d, "%s", rate(sc, vkw_memory_verify_phase(sc, false), t[7], sizeof t[7]));
     vkw_doc_cell(d, "%s", leaked ? "LEAK" : sc->parent_counted && sc->child_counted ? "0" : "?");
     if (sc->outcome == VKW_OUTCOME_FAILED)
