@@ -30,19 +30,36 @@ uint32_t vkw_pattern_word(uint64_t seed, uint64_t index)
     return mix32((uint32_t)index ^ key_of(seed, (uint32_t)(index >> 32)));
 }
 
+/* Words first .. first + words - 1 of the pattern of seed, in runs that
+ * share one key (it changes where the index crosses a multiple of 2^32): a
+ * loop without a branch, which the compiler turns into vector code. */
+static void fill_words(unsigned char *p, uint64_t first, uint64_t words, uint64_t seed)
+{
+    while (words) {
+        /* To the next multiple of 2^32 (0 past the last: the count wraps to
+         * the words left), at most 2^31 words a run. */
+        uint64_t run = ((first | 0xFFFFFFFFull) + 1) - first;
+        if (run > words)
+            run = words;
+        if (run > 0x80000000ull)
+            run = 0x80000000ull;
+        uint32_t key = key_of(seed, (uint32_t)(first >> 32)), lo = (uint32_t)first;
+        uint32_t n = (uint32_t)run;
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t w = mix32((lo + k) ^ key);
+            memcpy(p + (size_t)k * 4, &w, 4);
+        }
+        p += (size_t)run * 4;
+        first += run;
+        words -= run;
+    }
+}
+
 void vkw_pattern_fill(void *dst, size_t len, uint64_t seed)
 {
     unsigned char *p = dst;
     uint64_t words = len / 4;
-    uint32_t key = key_of(seed, 0), key_hi = 0;
-    for (uint64_t i = 0; i < words; i++) {
-        if ((uint32_t)(i >> 32) != key_hi) {
-            key_hi = (uint32_t)(i >> 32);
-            key = key_of(seed, key_hi);
-        }
-        uint32_t w = mix32((uint32_t)i ^ key);
-        memcpy(p + i * 4, &w, 4);
-    }
+    fill_words(p, 0, words, seed);
     if (len % 4) {
         uint32_t w = vkw_pattern_word(seed, words);
         memcpy(p + words * 4, &w, len % 4);
@@ -64,16 +81,7 @@ void vkw_pattern_fill_at(void *dst, size_t len, uint64_t seed, uint64_t offset)
         offset += n;
     }
     uint64_t first = offset / 4, words = len / 4;
-    uint32_t key_hi = (uint32_t)(first >> 32), key = key_of(seed, key_hi);
-    for (uint64_t k = 0; k < words; k++) {
-        uint64_t i = first + k;
-        if ((uint32_t)(i >> 32) != key_hi) {
-            key_hi = (uint32_t)(i >> 32);
-            key = key_of(seed, key_hi);
-        }
-        uint32_t w = mix32((uint32_t)i ^ key);
-        memcpy(p + k * 4, &w, 4);
-    }
+    fill_words(p, first, words, seed);
     if (len % 4) {
         uint32_t w = vkw_pattern_word(seed, first + words);
         memcpy(p + words * 4, &w, len % 4);
