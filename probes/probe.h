@@ -26,6 +26,7 @@ extern const vkw_probe vkw_probe_memory_buffer;
 extern const vkw_probe vkw_probe_memory_image;
 extern const vkw_probe vkw_probe_semaphore;
 extern const vkw_probe vkw_probe_fence;
+extern const vkw_probe vkw_probe_interop;
 
 /* Shared by the capability probes (external_props.c). */
 void vkw_props_from_memory(const VkExternalMemoryProperties *p, vkw_external_props *out);

@@ -10,7 +10,7 @@
 static const vkw_probe *const probes[] = {
     &vkw_probe_extensions,   &vkw_probe_identity,      &vkw_probe_queues,
     &vkw_probe_memory_heaps, &vkw_probe_memory_buffer, &vkw_probe_memory_image,
-    &vkw_probe_semaphore,    &vkw_probe_fence,
+    &vkw_probe_semaphore,    &vkw_probe_fence,         &vkw_probe_interop,
 };
 /* The first two identify the device, so the filter can be applied before the rest. */
 #define IDENTIFYING_PROBES 2

@@ -15,6 +15,12 @@ const char *const vkw_instance_capability_extensions[VKW_INSTANCE_CAP_EXTENSION_
     "VK_KHR_external_fence_capabilities",
 };
 
+const char *const vkw_gl_interop_extensions[VKW_GL_INTEROP_EXTENSION_COUNT] = {
+    "GL_EXT_memory_object",     "GL_EXT_memory_object_fd", "GL_EXT_memory_object_win32",
+    "GL_EXT_semaphore",         "GL_EXT_semaphore_fd",     "GL_EXT_semaphore_win32",
+    "GL_NV_timeline_semaphore",
+};
+
 void vkw_report_init(vkw_report *r, const char *command)
 {
     memset(r, 0, sizeof *r);

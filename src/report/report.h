@@ -109,6 +109,48 @@ typedef struct vkw_queue_family {
 #define VKW_RELEVANT_EXTENSION_COUNT 24
 extern const char *const vkw_relevant_device_extensions[VKW_RELEVANT_EXTENSION_COUNT];
 
+/* Other APIs on the same device (probes/interop.c): CUDA and OpenGL, each
+ * available (the same device, found by its UUIDs) or not, with why. */
+typedef enum vkw_interop_state {
+    VKW_INTEROP_NOT_RUN = 0,   /* the probe did not reach it */
+    VKW_INTEROP_AVAILABLE,     /* found, the same device */
+    VKW_INTEROP_NOT_AVAILABLE, /* reason says why (no library, no device, no match) */
+} vkw_interop_state;
+
+#define VKW_INTEROP_TYPE_MAX 4
+#define VKW_INTEROP_UUID_MAX 4
+#define VKW_GL_INTEROP_EXTENSION_COUNT 7
+/* The GL extensions the probe looks for, in the order of vkw_interop_gl.extensions. */
+extern const char *const vkw_gl_interop_extensions[VKW_GL_INTEROP_EXTENSION_COUNT];
+
+/* Handle types by their short Vulkan names ("OPAQUE_FD"). */
+typedef struct vkw_interop_types {
+    uint32_t count;
+    char names[VKW_INTEROP_TYPE_MAX][32];
+} vkw_interop_types;
+
+typedef struct vkw_interop_cuda {
+    vkw_interop_state state;
+    char reason[256]; /* NOT_AVAILABLE: why */
+    uint32_t ordinal; /* CUDA's device ordinal */
+    char name[256];
+    /* CUDA's documented support on this OS, not a driver's answer: CUDA has no
+     * query for the handle types it imports. */
+    vkw_interop_types memory, binary_semaphore, timeline_semaphore;
+} vkw_interop_cuda;
+
+typedef struct vkw_interop_gl {
+    vkw_interop_state state;
+    char reason[256];          /* NOT_AVAILABLE: why */
+    uint32_t egl_device;       /* as eglQueryDevicesEXT lists it */
+    uint32_t egl_device_count; /* all it listed */
+    char vendor[128], renderer[256], version[128];
+    uint32_t device_uuid_count; /* GL_NUM_DEVICE_UUIDS_EXT (at most VKW_INTEROP_UUID_MAX kept) */
+    uint8_t device_uuids[VKW_INTEROP_UUID_MAX][VK_UUID_SIZE];
+    uint8_t driver_uuid[VK_UUID_SIZE];
+    bool extensions[VKW_GL_INTEROP_EXTENSION_COUNT];
+} vkw_interop_gl;
+
 typedef struct vkw_device_report {
     uint32_t index; /* as vkEnumeratePhysicalDevices lists it */
     bool complete;  /* every probe ran; false when one failed (the run's message says why) */
@@ -154,6 +196,10 @@ typedef struct vkw_device_report {
     vkw_verdict memory_verdict[VKW_MEMORY_HANDLE_TYPE_COUNT];
     vkw_verdict semaphore_verdict[VKW_SEMAPHORE_HANDLE_TYPE_COUNT][2]; /* binary, timeline */
     vkw_verdict fence_verdict[VKW_FENCE_HANDLE_TYPE_COUNT];
+
+    /* the same device through other APIs */
+    vkw_interop_cuda interop_cuda;
+    vkw_interop_gl interop_gl;
 
     /* Where the driver contradicts the spec or itself, one sentence each. */
     uint32_t anomaly_count;

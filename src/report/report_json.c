@@ -218,6 +218,50 @@ static void identity(jw *w, cJSON *d, const vkw_device_report *dev, vkw_os os)
     }
 }
 
+static void interop_types(jw *w, cJSON *o, const char *key, const vkw_interop_types *t)
+{
+    cJSON *a = o ? add_arr(w, o, key) : NULL;
+    for (uint32_t i = 0; a && i < t->count && i < VKW_INTEROP_TYPE_MAX; i++)
+        push_str(w, a, t->names[i]);
+}
+
+/* The same device through CUDA and GL: available (and what it offers) or why not. */
+static void interop(jw *w, cJSON *d, const vkw_device_report *dev)
+{
+    char buf[64];
+    cJSON *o = add_obj(w, d, "interop");
+    const vkw_interop_cuda *c = &dev->interop_cuda;
+    cJSON *cu = o ? add_obj(w, o, "cuda") : NULL;
+    str(w, cu, "state", vkw_vocab_word(&vkw_vocab_interop_state, c->state));
+    str(w, cu, "reason", c->state == VKW_INTEROP_NOT_AVAILABLE ? c->reason : NULL);
+    if (c->state == VKW_INTEROP_AVAILABLE) {
+        num(w, cu, "ordinal", c->ordinal);
+        str(w, cu, VKW_K(NAME), c->name);
+        str(w, cu, "handle_types_source", "documented");
+        interop_types(w, cu, "memory_handle_types", &c->memory);
+        interop_types(w, cu, "binary_semaphore_handle_types", &c->binary_semaphore);
+        interop_types(w, cu, "timeline_semaphore_handle_types", &c->timeline_semaphore);
+    }
+    const vkw_interop_gl *g = &dev->interop_gl;
+    cJSON *gl = o ? add_obj(w, o, "gl") : NULL;
+    str(w, gl, "state", vkw_vocab_word(&vkw_vocab_interop_state, g->state));
+    str(w, gl, "reason", g->state == VKW_INTEROP_NOT_AVAILABLE ? g->reason : NULL);
+    if (g->state == VKW_INTEROP_AVAILABLE) {
+        num(w, gl, "egl_device", g->egl_device);
+        num(w, gl, "egl_device_count", g->egl_device_count);
+        str(w, gl, "vendor", g->vendor);
+        str(w, gl, "renderer", g->renderer);
+        str(w, gl, "version", g->version);
+        cJSON *u = gl ? add_arr(w, gl, "device_uuids") : NULL;
+        for (uint32_t i = 0; u && i < g->device_uuid_count && i < VKW_INTEROP_UUID_MAX; i++)
+            push_str(w, u, vkw_uuid_string(g->device_uuids[i], VK_UUID_SIZE, buf, sizeof buf));
+        str(w, gl, "driver_uuid", vkw_uuid_string(g->driver_uuid, VK_UUID_SIZE, buf, sizeof buf));
+        cJSON *e = gl ? add_obj(w, gl, "extensions") : NULL;
+        for (size_t i = 0; i < VKW_GL_INTEROP_EXTENSION_COUNT; i++)
+            boolean(w, e, vkw_gl_interop_extensions[i], g->extensions[i]);
+    }
+}
+
 /* The extensions of a fixed list, each with its name, whether the driver has
  * it (under the key `have`) and its spec version (0: absent). */
 static void extension_list(jw *w, cJSON *arr, const char *const *names, const uint32_t *versions,
@@ -790,6 +834,7 @@ vkw_status vkw_report_to_cjson(const vkw_report *r, cJSON **out, vkw_error *err)
             identity(&w, d, dev, vkw_report_os(r));
             topology(&w, d, dev);
             capabilities(&w, d, dev);
+            interop(&w, d, dev);
         }
         cJSON *an = d ? add_arr(&w, d, "anomalies") : NULL;
         for (uint32_t k = 0; an && k < dev->anomaly_count; k++)

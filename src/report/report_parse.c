@@ -351,6 +351,56 @@ static void capabilities(const cJSON *d, vkw_device_report *dev)
     }
 }
 
+static void interop_types(const cJSON *a, vkw_interop_types *t)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, a)
+    {
+        if (cJSON_IsString(e) && t->count < VKW_INTEROP_TYPE_MAX)
+            copy(t->names[t->count++], sizeof t->names[0], e->valuestring);
+    }
+}
+
+static vkw_interop_state interop_state_of(const char *s)
+{
+    int32_t v = vkw_vocab_find(&vkw_vocab_interop_state, s);
+    return v < 0 ? VKW_INTEROP_NOT_RUN : (vkw_interop_state)v;
+}
+
+static void interop(const cJSON *o, vkw_device_report *dev)
+{
+    const cJSON *cu = at(o, "cuda");
+    vkw_interop_cuda *c = &dev->interop_cuda;
+    c->state = interop_state_of(text(cu, "state"));
+    copy(c->reason, sizeof c->reason, text(cu, "reason"));
+    c->ordinal = u32(cu, "ordinal");
+    copy(c->name, sizeof c->name, text(cu, VKW_K(NAME)));
+    interop_types(at(cu, "memory_handle_types"), &c->memory);
+    interop_types(at(cu, "binary_semaphore_handle_types"), &c->binary_semaphore);
+    interop_types(at(cu, "timeline_semaphore_handle_types"), &c->timeline_semaphore);
+
+    const cJSON *gl = at(o, "gl");
+    vkw_interop_gl *g = &dev->interop_gl;
+    g->state = interop_state_of(text(gl, "state"));
+    copy(g->reason, sizeof g->reason, text(gl, "reason"));
+    g->egl_device = u32(gl, "egl_device");
+    g->egl_device_count = u32(gl, "egl_device_count");
+    copy(g->vendor, sizeof g->vendor, text(gl, "vendor"));
+    copy(g->renderer, sizeof g->renderer, text(gl, "renderer"));
+    copy(g->version, sizeof g->version, text(gl, "version"));
+    const cJSON *u;
+    cJSON_ArrayForEach(u, at(gl, "device_uuids"))
+    {
+        if (g->device_uuid_count < VKW_INTEROP_UUID_MAX &&
+            hex_bytes(cJSON_IsString(u) ? u->valuestring : NULL,
+                      g->device_uuids[g->device_uuid_count], VK_UUID_SIZE))
+            g->device_uuid_count++;
+    }
+    hex_bytes(text(gl, "driver_uuid"), g->driver_uuid, VK_UUID_SIZE);
+    for (size_t i = 0; i < VKW_GL_INTEROP_EXTENSION_COUNT; i++)
+        g->extensions[i] = flag(at(gl, "extensions"), vkw_gl_interop_extensions[i]);
+}
+
 static void device(rp *c, const cJSON *d, vkw_device_report *dev)
 {
     dev->index = u32(d, VKW_K(INDEX));
@@ -358,6 +408,7 @@ static void device(rp *c, const cJSON *d, vkw_device_report *dev)
     identity(at(d, VKW_K(IDENTITY)), dev);
     topology(c, d, dev);
     capabilities(d, dev);
+    interop(at(d, "interop"), dev);
     const cJSON *a;
     cJSON_ArrayForEach(a, at(d, "anomalies"))
     {

@@ -25,6 +25,8 @@ WORDS(check_words, "passed", "failed", "error", "environment", "interrupted");
 /* In the order of vkw_query_state. */
 WORDS(query_state_words, "not_run", "ok", "not_applicable_on_this_os", "format_not_supported",
       "skipped", "failed");
+/* In the order of vkw_interop_state. */
+WORDS(interop_state_words, "not_run", "available", "not_available");
 /* In the order of vkw_verify_method. */
 WORDS(verify_method_words, "auto", "cpu", "gpu", "both");
 /* In the order of vkw_phase. */
@@ -50,13 +52,14 @@ VOCAB(vkw_vocab_sync_mode, "round-trip mode", "#/$defs/sync_result/properties/mo
 VOCAB(vkw_vocab_peer, "peer", "#/$defs/sync_result/properties/peer", vkw_peer_words);
 VOCAB(vkw_vocab_query_state, "query state", "#/$defs/props/properties/state", query_state_words);
 VOCAB(vkw_vocab_verify_method, "verify method", "#/$defs/verify_method", verify_method_words);
+VOCAB(vkw_vocab_interop_state, "interop state", "#/$defs/interop_state", interop_state_words);
 VOCAB(vkw_vocab_phase, "phase", "#/$defs/memory_scenario/properties/phases_us", phase_words);
 
 const vkw_vocab *const vkw_vocabs[] = {
     &vkw_vocab_command,        &vkw_vocab_verdict,        &vkw_vocab_outcome,
     &vkw_vocab_memory_outcome, &vkw_vocab_expect_outcome, &vkw_vocab_check_outcome,
     &vkw_vocab_sync_mode,      &vkw_vocab_peer,           &vkw_vocab_phase,
-    &vkw_vocab_query_state,    &vkw_vocab_verify_method,
+    &vkw_vocab_query_state,    &vkw_vocab_verify_method,  &vkw_vocab_interop_state,
 };
 const size_t vkw_vocab_count = sizeof vkw_vocabs / sizeof vkw_vocabs[0];
 

@@ -32,6 +32,7 @@ extern const vkw_vocab vkw_vocab_peer;           /* vkw_peer */
 extern const vkw_vocab vkw_vocab_phase;          /* vkw_phase: the keys of phases_us */
 extern const vkw_vocab vkw_vocab_query_state;    /* vkw_query_state */
 extern const vkw_vocab vkw_vocab_verify_method;  /* vkw_verify_method: --verify */
+extern const vkw_vocab vkw_vocab_interop_state;  /* vkw_interop_state */
 
 /* A check's outcomes (check/check.h), as its report carries them: their
  * values are the indexes of their words above. */
