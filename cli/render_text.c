@@ -171,6 +171,57 @@ static void verbose_tables(vkw_doc *d, const vkw_device_report *dev)
     }
 }
 
+static void interop_type_list(vkw_buf *b, const vkw_interop_types *t, const char *kind)
+{
+    for (uint32_t i = 0; i < t->count && i < VKW_INTEROP_TYPE_MAX; i++)
+        vkw_buf_printf(b, "%s%s%s%s", b->len ? ", " : "", t->names[i], kind ? " " : "",
+                       kind ? kind : "");
+}
+
+/* The same device through CUDA and GL (probes/interop.c): one line each. */
+static void interop_doc(vkw_doc *d, const vkw_report *r, const vkw_device_report *dev)
+{
+    const vkw_interop_cuda *c = &dev->interop_cuda;
+    const vkw_interop_gl *g = &dev->interop_gl;
+    if (c->state == VKW_INTEROP_NOT_RUN && g->state == VKW_INTEROP_NOT_RUN)
+        return; /* a report from before the probe */
+    vkw_doc_heading(d, 3, "Other APIs");
+    if (c->state == VKW_INTEROP_AVAILABLE) {
+        vkw_buf mem = {0}, sem = {0};
+        interop_type_list(&mem, &c->memory, NULL);
+        interop_type_list(&sem, &c->binary_semaphore, "binary");
+        interop_type_list(&sem, &c->timeline_semaphore, "timeline");
+        vkw_doc_line(d,
+                     "CUDA  device %u '%s' (same UUID): memory %s; semaphores %s (CUDA's "
+                     "documented support on %s, not a driver query)",
+                     c->ordinal, vkw_shown(c->name), mem.len ? mem.data : "none",
+                     sem.len ? sem.data : "none", r->os);
+        d->failed |= mem.failed || sem.failed;
+        vkw_buf_free(&mem);
+        vkw_buf_free(&sem);
+    } else if (c->state == VKW_INTEROP_NOT_AVAILABLE) {
+        vkw_doc_line(d, "CUDA  not available: %s", vkw_shown(c->reason));
+    }
+    if (g->state == VKW_INTEROP_AVAILABLE) {
+        vkw_buf have = {0}, lack = {0};
+        for (size_t i = 0; i < VKW_GL_INTEROP_EXTENSION_COUNT; i++)
+            vkw_buf_printf(g->extensions[i] ? &have : &lack, "%s%s",
+                           (g->extensions[i] ? have.len : lack.len) ? ", " : "",
+                           vkw_gl_interop_extensions[i]);
+        vkw_doc_line(d,
+                     "GL    %s, %s, via EGL device %u of %u (same device and driver UUIDs): %s; "
+                     "no %s",
+                     vkw_shown(g->renderer), vkw_shown(g->version), g->egl_device,
+                     g->egl_device_count, have.len ? have.data : "no interop extension",
+                     lack.len ? lack.data : "other");
+        d->failed |= have.failed || lack.failed;
+        vkw_buf_free(&have);
+        vkw_buf_free(&lack);
+    } else if (g->state == VKW_INTEROP_NOT_AVAILABLE) {
+        vkw_doc_line(d, "GL    not available: %s", vkw_shown(g->reason));
+    }
+}
+
 static void device(vkw_doc *d, const vkw_report *r, const vkw_device_report *dev, bool verbose)
 {
     char a[96], c[256];
@@ -278,6 +329,7 @@ static void device(vkw_doc *d, const vkw_report *r, const vkw_device_report *dev
     vkw_doc_line(d, "not applicable on %s: %s", r->os, first ? "none" : list.data);
     d->failed |= list.failed;
     vkw_buf_free(&list);
+    interop_doc(d, r, dev);
 
     if (verbose)
         verbose_tables(d, dev);

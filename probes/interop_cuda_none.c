@@ -8,6 +8,5 @@ void vkw_interop_cuda_probe(const uint8_t device_uuid[VK_UUID_SIZE], vkw_interop
 {
     (void)device_uuid;
     out->state = VKW_INTEROP_NOT_AVAILABLE;
-    snprintf(out->reason, sizeof out->reason, "not available on this build: %s",
-             VKW_INTEROP_CUDA_MISSING);
+    snprintf(out->reason, sizeof out->reason, "%s", VKW_INTEROP_CUDA_MISSING);
 }

@@ -10,6 +10,5 @@ void vkw_interop_gl_probe(const uint8_t device_uuid[VK_UUID_SIZE],
     (void)device_uuid;
     (void)driver_uuid;
     out->state = VKW_INTEROP_NOT_AVAILABLE;
-    snprintf(out->reason, sizeof out->reason, "not available on this build: %s",
-             VKW_INTEROP_GL_MISSING);
+    snprintf(out->reason, sizeof out->reason, "%s", VKW_INTEROP_GL_MISSING);
 }

@@ -9,6 +9,8 @@ packages=(
   libvulkan-dev                      # Vulkan headers (the loader is loaded at run time)
   glslang-tools                      # glslangValidator: the compute shaders to SPIR-V at build time
   libcjson-dev                       # JSON reports
+  libepoxy-dev                       # the interop probe's EGL and desktop GL (loaded at first use)
+  libffmpeg-nvenc-dev                # nv-codec-headers: the CUDA driver API loaded at run time
   libvulkan1 mesa-vulkan-drivers     # the loader and lavapipe, a real Vulkan on the CPU
   vulkan-validationlayers            # the oracle the tests run under
   vulkan-tools                       # vulkaninfo, which the tests compare against

@@ -4,6 +4,7 @@ and the real driver (lavapipe in CI). One test per invocation:
 
     e2e_probe.py --exe PATH --schema PATH TEST_NAME
 """
+import ctypes
 import json
 import os
 import re
@@ -28,6 +29,114 @@ def lavapipe(report):
 
 def by_type(entries, name):
     return next(e for e in entries if e["handle_type"] == name)
+
+
+# The same EGL devices' desktop GL, asked here through ctypes (not through the
+# tool): what the interop probe must agree with.
+EGL_PLATFORM_DEVICE_EXT, EGL_OPENGL_API, EGL_NONE = 0x313F, 0x30A2, 0x3038
+EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT, EGL_SURFACE_TYPE = 0x3040, 0x0008, 0x3033
+GL_RENDERER, GL_EXTENSIONS, GL_NUM_EXTENSIONS = 0x1F01, 0x1F03, 0x821D
+GL_NUM_DEVICE_UUIDS_EXT, GL_DEVICE_UUID_EXT, GL_DRIVER_UUID_EXT = 0x9596, 0x9597, 0x9598
+
+
+def uuid_text(raw):
+    h = bytes(raw).hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def gl_of_egl_devices():
+    """[{renderer, extensions, device_uuids, driver_uuid}] for each EGL device
+    (None where it gives no desktop GL context), or None without EGL."""
+    try:
+        egl = ctypes.CDLL("libEGL.so.1")
+        gl = ctypes.CDLL("libOpenGL.so.0")
+    except OSError:
+        return None
+    vp, ci, cu = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint
+    egl.eglGetProcAddress.restype = vp
+    egl.eglGetProcAddress.argtypes = [ctypes.c_char_p]
+
+    def proc(name, restype, *argtypes):
+        addr = egl.eglGetProcAddress(name.encode())
+        return ctypes.CFUNCTYPE(restype, *argtypes)(addr) if addr else None
+
+    query_devices = proc("eglQueryDevicesEXT", cu, ci, ctypes.POINTER(vp), ctypes.POINTER(ci))
+    platform_display = proc("eglGetPlatformDisplayEXT", vp, cu, vp, vp)
+    get_bytes_i = proc("glGetUnsignedBytei_vEXT", None, cu, cu, ctypes.c_char_p)
+    get_bytes = proc("glGetUnsignedBytevEXT", None, cu, ctypes.c_char_p)
+    if not query_devices or not platform_display:
+        return None
+    egl.eglInitialize.argtypes = [vp, vp, vp]
+    egl.eglChooseConfig.argtypes = [vp, vp, vp, ci, vp]
+    egl.eglCreateContext.restype = vp
+    egl.eglCreateContext.argtypes = [vp, vp, vp, vp]
+    egl.eglMakeCurrent.argtypes = [vp, vp, vp, vp]
+    egl.eglDestroyContext.argtypes = [vp, vp]
+    egl.eglTerminate.argtypes = [vp]
+    gl.glGetString.restype = ctypes.c_char_p
+    gl.glGetStringi.restype = ctypes.c_char_p
+    gl.glGetStringi.argtypes = [cu, cu]
+    gl.glGetIntegerv.argtypes = [cu, ctypes.POINTER(ci)]
+    devices = (vp * 16)()
+    n = ci(0)
+    if not query_devices(16, devices, ctypes.byref(n)):
+        return None
+    out = []
+    for i in range(n.value):
+        dpy = platform_display(EGL_PLATFORM_DEVICE_EXT, devices[i], None)
+        if not dpy or not egl.eglInitialize(dpy, None, None):
+            out.append(None)
+            continue
+        egl.eglBindAPI(EGL_OPENGL_API)
+        # Surfaceless: no surface type asked (the default asks for windows).
+        attribs = (ci * 5)(EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT, EGL_SURFACE_TYPE, 0, EGL_NONE)
+        cfg, count = vp(), ci(0)
+        egl.eglChooseConfig(dpy, attribs, ctypes.byref(cfg), 1, ctypes.byref(count))
+        ctx = egl.eglCreateContext(dpy, cfg, None, None) if count.value else None
+        if not ctx or not egl.eglMakeCurrent(dpy, None, None, ctx):
+            out.append(None)
+        else:
+            num = ci(0)
+            gl.glGetIntegerv(GL_NUM_EXTENSIONS, ctypes.byref(num))
+            exts = {gl.glGetStringi(GL_EXTENSIONS, k).decode() for k in range(num.value)}
+            d = {"renderer": gl.glGetString(GL_RENDERER).decode(), "extensions": exts,
+                 "device_uuids": [], "driver_uuid": None}
+            if "GL_EXT_memory_object" in exts:
+                gl.glGetIntegerv(GL_NUM_DEVICE_UUIDS_EXT, ctypes.byref(num))
+                for k in range(num.value):
+                    buf = ctypes.create_string_buffer(16)
+                    get_bytes_i(GL_DEVICE_UUID_EXT, k, buf)
+                    d["device_uuids"].append(uuid_text(buf.raw))
+                buf = ctypes.create_string_buffer(16)
+                get_bytes(GL_DRIVER_UUID_EXT, buf)
+                d["driver_uuid"] = uuid_text(buf.raw)
+            out.append(d)
+            egl.eglMakeCurrent(dpy, None, None, None)
+        if ctx:
+            egl.eglDestroyContext(dpy, ctx)
+        egl.eglTerminate(dpy)
+    return out
+
+
+def cuda_loadable():
+    try:
+        ctypes.CDLL("libcuda.so.1")
+        return True
+    except OSError:
+        return False
+
+
+def other_api_lines(text):
+    """The lines of the text's "Other APIs" sections."""
+    lines, inside = [], False
+    for line in text.splitlines():
+        if line.strip() == "Other APIs":
+            inside = True
+        elif inside and line.startswith("    "):
+            lines.append(line.strip())
+        else:
+            inside = False
+    return lines
 
 
 # --- tests ------------------------------------------------------------------
@@ -470,6 +579,87 @@ def test_cli_help_and_version():
     check(p.returncode == 0 and "--device" in p.stdout and "--loader" in p.stdout, "probe --help")
     p = run("version")
     check(p.returncode == 0 and re.match(r"^vkwin32h \d+\.\d+\.\d+", p.stdout), "version")
+
+
+def test_probe_interop_finds_the_same_device_through_gl():
+    """llvmpipe's GL is lavapipe's device: the probe finds it by its UUIDs on
+    an EGL device, and says what GL itself says (asked here through ctypes)."""
+    p, r = probe_json()
+    d = lavapipe(r)
+    if not d:
+        return
+    ident, g = d["identity"], d["interop"]["gl"]
+    mine = gl_of_egl_devices()
+    check(mine is not None, "this machine's EGL lists its devices (the test's own query)")
+    check(g["state"] == "available", f"GL available for lavapipe: {g}")
+    if g["state"] != "available" or not mine:
+        return
+    check(ident["device_uuid"] in g["device_uuids"],
+          f"GL's device UUIDs {g['device_uuids']} hold Vulkan's {ident['device_uuid']}")
+    check(g["driver_uuid"] == ident["driver_uuid"],
+          f"GL's driver UUID {g['driver_uuid']} is Vulkan's {ident['driver_uuid']}")
+    check(g["egl_device_count"] == len(mine), f"{len(mine)} EGL devices, got {g}")
+    own = mine[g["egl_device"]] if g["egl_device"] < len(mine) else None
+    check(own is not None, f"EGL device {g['egl_device']} gives desktop GL here too")
+    if not own:
+        return
+    check(own["renderer"] == g["renderer"], f"renderer {own['renderer']!r}, got {g['renderer']!r}")
+    check(own["device_uuids"] == g["device_uuids"] and own["driver_uuid"] == g["driver_uuid"],
+          f"the UUIDs GL gives here: {own['device_uuids']} {own['driver_uuid']}")
+    for ext, offered in g["extensions"].items():
+        check(offered == (ext in own["extensions"]),
+              f"{ext}: the probe says {offered}, GL's list here says {ext in own['extensions']}")
+    # What llvmpipe does (Mesa 22.3): memory objects by fd, no semaphores.
+    check(g["extensions"]["GL_EXT_memory_object_fd"], "llvmpipe offers GL_EXT_memory_object_fd")
+    c = d["interop"]["cuda"]
+    if cuda_loadable():
+        check(c["state"] in ("available", "not_available"), f"CUDA state: {c}")
+    else:
+        check(c == {"state": "not_available", "reason": "libcuda.so.1 not found"},
+              f"no libcuda.so.1 here, and the probe says so: {c}")
+    text = run("probe").stdout
+    lines = other_api_lines(text)
+    check(any(l.startswith(f"GL    {g['renderer']}, ") and
+              f"via EGL device {g['egl_device']} of {g['egl_device_count']} (same device and "
+              "driver UUIDs): " in l and "GL_EXT_memory_object_fd" in l.split("; no ")[0]
+              for l in lines), f"the text's GL line: {lines}")
+    if not cuda_loadable():
+        check("CUDA  not available: libcuda.so.1 not found" in lines, f"the CUDA line: {lines}")
+    # The schema says no to what the probe never writes.
+    bad = json.loads(json.dumps(r))
+    lavapipe(bad)["interop"]["gl"]["extensions"]["GL_EXT_memory_object_fd"] = "yes"
+    lavapipe(bad)["interop"]["gl"]["reason"] = "available, and yet a reason"
+    lavapipe(bad)["interop"]["cuda"]["state"] = "maybe"
+    check(len(schema_errors(bad)) >= 3, f"the schema rejects a tampered interop: "
+                                        f"{schema_errors(bad)}")
+
+
+def test_probe_interop_without_gl_is_a_clean_line():
+    """With no EGL vendor to load, GL is "not available" with why, on one line;
+    the exit code and the rest of the probe are what they are with GL."""
+    nowhere = {"__EGL_VENDOR_LIBRARY_FILENAMES": "/nonexistent/egl_vendor.json"}
+    p, r = probe_json()
+    q, s = probe_json(env=nowhere)
+    check(q.returncode == p.returncode == 0, f"exit 0 either way: {p.returncode}, {q.returncode}")
+    check(q.stderr == "", f"nothing on stderr without GL: {q.stderr!r}")
+    d, e = lavapipe(r), lavapipe(s)
+    if not d or not e:
+        return
+    g = e["interop"]["gl"]
+    check(g["state"] == "not_available" and g["reason"] and "EGL" in g["reason"],
+          f"GL not available, and EGL named as why: {g}")
+    check(set(g) == {"state", "reason"}, f"nothing else said of a GL that is not there: {g}")
+    check(d["interop"]["gl"]["state"] == "available", "with EGL's vendor, GL is there")
+    for key in ("identity", "external_memory", "external_semaphores", "external_fences",
+                "extensions", "anomalies"):
+        check(d[key] == e[key], f"{key}: the same with or without GL")
+    check(e["interop"]["cuda"] == d["interop"]["cuda"], "CUDA's answer does not depend on GL's")
+    text = run("probe", env=nowhere)
+    lines = other_api_lines(text.stdout)
+    gl_lines = [l for l in lines if l.startswith("GL")]
+    check(gl_lines == [f"GL    not available: {g['reason']}"], f"one clean GL line: {gl_lines}")
+    check(text.returncode == 0 and "Sharing across processes on Linux" in text.stdout,
+          "the rest of the text is there")
 
 
 if __name__ == "__main__":
