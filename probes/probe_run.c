@@ -10,7 +10,7 @@
 static const vkw_probe *const probes[] = {
     &vkw_probe_extensions,   &vkw_probe_identity,      &vkw_probe_queues,
     &vkw_probe_memory_heaps, &vkw_probe_memory_buffer, &vkw_probe_memory_image,
-    &vkw_probe_semaphore,    &vkw_probe_fence,         &vkw_probe_interop,
+    &vkw_probe_semaphore,    &vkw_probe_fence,
 };
 /* The first two identify the device, so the filter can be applied before the rest. */
 #define IDENTIFYING_PROBES 2
@@ -187,6 +187,8 @@ vkw_status vkw_probe_run(const vkw_probe_options *opts, vkw_report *report, vkw_
             continue;
         }
         s = run_probes(&ctx, dev, IDENTIFYING_PROBES, sizeof probes / sizeof probes[0], err);
+        if (s == VKW_OK && opts->interop)
+            s = vkw_probe_interop.run(&ctx, dev, err);
         if (s != VKW_OK)
             goto cleanup;
         vkw_verdict_compute(dev);

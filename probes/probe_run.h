@@ -20,6 +20,8 @@ typedef struct vkw_probe_options {
     const char *loader_path;         /* NULL: the OS default loader */
     bool validate;                   /* enable VK_LAYER_KHRONOS_validation */
     const vkw_device_filter *filter; /* NULL: every device */
+    bool interop; /* also the interop probe: the same device through CUDA and GL (the
+                     probe command; the bench and check leave those libraries unloaded) */
 } vkw_probe_options;
 
 /* Probes the loader, the instance and every (matching) physical device into

@@ -169,7 +169,7 @@ static void live_probe(void)
     vkw_error_clear(&err);
     vkw_report r;
     vkw_report_init(&r, "probe");
-    vkw_probe_options o = {0};
+    vkw_probe_options o = {.interop = true}; /* as the probe command runs it */
     char *json = NULL;
     const char *path = VKW_TEST_OUT "/report_parse_probe.json";
     FILE *f = NULL;

@@ -229,6 +229,9 @@ static void interop_types(jw *w, cJSON *o, const char *key, const vkw_interop_ty
 static void interop(jw *w, cJSON *d, const vkw_device_report *dev)
 {
     char buf[64];
+    if (dev->interop_cuda.state == VKW_INTEROP_NOT_RUN &&
+        dev->interop_gl.state == VKW_INTEROP_NOT_RUN)
+        return; /* not asked (the bench, check) */
     cJSON *o = add_obj(w, d, "interop");
     const vkw_interop_cuda *c = &dev->interop_cuda;
     cJSON *cu = o ? add_obj(w, o, "cuda") : NULL;
