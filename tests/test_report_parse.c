@@ -188,6 +188,31 @@ static void live_probe(void)
     }
     f = NULL;
     round_trip(path, true);
+    remove(path);
+
+    /* A CUDA device found (none here): the same probe with device 0's CUDA
+     * side as a GPU machine's, by hand, round-tripped too. */
+    free(json);
+    json = NULL;
+    if (r.device_count) {
+        vkw_interop_cuda *c = &r.devices[0].interop_cuda;
+        memset(c, 0, sizeof *c);
+        c->state = VKW_INTEROP_AVAILABLE;
+        c->ordinal = 1;
+        snprintf(c->name, sizeof c->name, "NVIDIA H200");
+        c->memory = (vkw_interop_types){1, {"OPAQUE_FD"}};
+        c->binary_semaphore = (vkw_interop_types){1, {"OPAQUE_FD"}};
+        c->timeline_semaphore = (vkw_interop_types){1, {"OPAQUE_FD"}};
+    }
+    if (vkw_report_to_json(&r, &json, &err) != VKW_OK || !(f = fopen(path, "w")) ||
+        fputs(json, f) < 0) {
+        fprintf(stderr, "cannot write %s\n", path);
+        check_failures++;
+        goto cleanup;
+    }
+    fclose(f);
+    f = NULL;
+    round_trip(path, true);
 cleanup:
     if (f)
         fclose(f);
