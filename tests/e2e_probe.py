@@ -662,5 +662,37 @@ def test_probe_interop_without_gl_is_a_clean_line():
           "the rest of the text is there")
 
 
+def test_report_of_recorded_h200_probe_shows_cuda_and_gl_on_the_gpu():
+    """Recorded on a GPU machine's NVIDIA H200 (driver 580.159.04; NVIDIA's EGL
+    vendor file, libcuda.so.1 from the driver): CUDA and GL both find the H200 by
+    its UUIDs. The schema takes it; `report` shows the Other APIs lines derived
+    here from the raw fields."""
+    path = os.path.join(harness.DATA, "h200-interop-probe.json")
+    r = harness.load(path)
+    errors = schema_errors(r)
+    check(not errors, f"recorded H200 report valid: {errors[:5]}")
+    d = r["devices"][0]
+    ident, c, g = d["identity"], d["interop"]["cuda"], d["interop"]["gl"]
+    check(c["state"] == g["state"] == "available", f"CUDA and GL found the H200: {d['interop']}")
+    check(ident["device_uuid"] in g["device_uuids"] and g["driver_uuid"] == ident["driver_uuid"],
+          "GL's UUIDs are Vulkan's")
+    p = run("report", path)
+    check(p.returncode == 0, f"report exits 0: {p.stderr}")
+    lines = other_api_lines(p.stdout)
+    sems = ", ".join([f"{t} binary" for t in c["binary_semaphore_handle_types"]] +
+                     [f"{t} timeline" for t in c["timeline_semaphore_handle_types"]])
+    want_cuda = (f"CUDA  device {c['ordinal']} '{c['name']}' (same UUID): memory "
+                 f"{', '.join(c['memory_handle_types'])}; semaphores {sems} (CUDA's documented "
+                 f"support on Linux, not a driver query)")
+    offered = [e for e, on in g["extensions"].items() if on]
+    lacking = [e for e, on in g["extensions"].items() if not on]
+    want_gl = (f"GL    {g['renderer']}, {g['version']}, via EGL device {g['egl_device']} of "
+               f"{g['egl_device_count']} (same device and driver UUIDs): {', '.join(offered)}; "
+               f"no {', '.join(lacking)}")
+    check(lines == [want_cuda, want_gl], f"the Other APIs lines: {lines}")
+    check("GL_EXT_semaphore_fd" in offered and "GL_NV_timeline_semaphore" in offered,
+          "NVIDIA's GL takes semaphores by fd, timeline ones too")
+
+
 if __name__ == "__main__":
     sys.exit(harness.main(globals()))
