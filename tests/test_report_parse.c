@@ -129,7 +129,10 @@ static void round_trip(const char *path, bool exact)
         want = again;
         again = NULL;
         vkw_report_free(&r);
-        const char *copy = VKW_TEST_OUT "/report_parse_again.json";
+        /* Named after the report: tests that run at once never share it. */
+        const char *base = strrchr(path, '/');
+        char copy[1024];
+        snprintf(copy, sizeof copy, "%s/again-%s", VKW_TEST_OUT, base ? base + 1 : path);
         FILE *f = fopen(copy, "w");
         bool written = f && fputs(want, f) >= 0;
         if (f && fclose(f) != 0)
