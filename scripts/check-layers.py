@@ -17,7 +17,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Lowest first. A folder may include its own headers and those of the folders before it.
-LAYERS = ["src/base", "src/platform", "src/vk", "src/report", "probes", "src/bench", "src/check",
+LAYERS = ["src/base", "src/platform", "src/vk", "src/interop", "src/report", "probes", "src/bench", "src/check",
           "src", "cli"]
 
 # The library's public headers: the only ones the command line may include.

@@ -1,0 +1,40 @@
+/* The importers' plain types, shared by the interface (importer.h) and the
+ * implementations behind it (backend.h). */
+#ifndef VKW_FOREIGN_H
+#define VKW_FOREIGN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/pattern.h"
+#include "base/status.h"
+#include "platform/os_pingpong.h"
+#include "platform/platform.h"
+#include "vk/handle_types.h"
+#include "vk/shared_memory.h"
+#include "vk/sync.h"
+
+typedef enum vkw_importer {
+    VKW_IMPORTER_VULKAN, /* the child imports into Vulkan (not this interface) */
+    VKW_IMPORTER_CUDA,
+    VKW_IMPORTER_GL,
+    VKW_IMPORTER_COUNT
+} vkw_importer;
+/* "vulkan", "cuda", "gl", in the order of vkw_importer. */
+extern const char *const vkw_importer_words[VKW_IMPORTER_COUNT];
+const char *vkw_importer_name(vkw_importer i); /* "unknown" out of range */
+
+/* What the context is on, for the report. */
+typedef struct vkw_foreign_info {
+    char device_name[256]; /* cuDeviceGetName, or GL_RENDERER */
+    char version[128];     /* "CUDA driver 13000", or GL_VERSION */
+    uint32_t device_index; /* the CUDA ordinal, or the EGL device's index */
+} vkw_foreign_info;
+
+/* Times of one memory transfer, by phase (0: not run). */
+typedef struct vkw_foreign_times {
+    uint64_t copy_ns; /* moving bytes between the API's object and host memory */
+    uint64_t host_ns; /* generating or checking the pattern on the host */
+} vkw_foreign_times;
+
+#endif
