@@ -439,10 +439,23 @@ static const char *figure_or_dash(double v, int decimals, char *buf, size_t len)
     return buf;
 }
 
+/* A scenario's handle type, with the API the child imported into where that
+ * was not Vulkan: "OPAQUE_FD (cuda)". */
+static const char *type_label(const vkw_memory_scenario *sc, char *buf, size_t len)
+{
+    const char *name = vkw_memory_handle_types[sc->type_index].name;
+    if (sc->importer == VKW_IMPORTER_VULKAN)
+        snprintf(buf, len, "%s", name);
+    else
+        snprintf(buf, len, "%s (%s)", name, vkw_importer_name(sc->importer));
+    return buf;
+}
+
 /* The headline of the memory part: is imported memory as fast as the
  * process's own? One row per scenario where it was measured; where it was
  * not, why (once where every such scenario says the same). Nothing for a
- * report that has no imported vs local at all (made before it existed). */
+ * report that has no imported vs local at all (made before it existed).
+ * Skipped scenarios say why in the scenarios' table. */
 static void imported_vs_local_doc(vkw_doc *d, const vkw_bench_report *b)
 {
     uint32_t measured = 0, unmeasured = 0;
@@ -454,6 +467,8 @@ static void imported_vs_local_doc(vkw_doc *d, const vkw_bench_report *b)
             measured++;
             continue;
         }
+        if (sc->outcome == VKW_OUTCOME_SKIPPED)
+            continue;
         unmeasured++;
         if (!reason)
             reason = sc->ivl.reason;
@@ -474,9 +489,9 @@ static void imported_vs_local_doc(vkw_doc *d, const vkw_bench_report *b)
             const vkw_memory_scenario *sc = &b->scenarios[i];
             if (!sc->ivl.measured)
                 continue;
-            char sz[32], f[3][24];
+            char sz[32], f[3][24], label[64];
             vkw_doc_row(d, NULL);
-            vkw_doc_cell(d, "%s", vkw_memory_handle_types[sc->type_index].name);
+            vkw_doc_cell(d, "%s", type_label(sc, label, sizeof label));
             vkw_doc_cell(d, "%s", vkw_scenario_kind_name(sc->kind));
             vkw_doc_cell(d, "%s", vkw_size_string(sc->size_requested, sz, sizeof sz));
             for (uint32_t k = 0; k < VKW_DIRECTION_COUNT; k++) {
@@ -495,10 +510,9 @@ static void imported_vs_local_doc(vkw_doc *d, const vkw_bench_report *b)
     }
     for (uint32_t i = 0; i < b->scenario_count; i++) {
         const vkw_memory_scenario *sc = &b->scenarios[i];
-        char sz[32];
-        if (!sc->ivl.measured)
-            vkw_doc_line(d, "%s %s %s: not measured: %s",
-                         vkw_memory_handle_types[sc->type_index].name,
+        char sz[32], label[64];
+        if (!sc->ivl.measured && sc->outcome != VKW_OUTCOME_SKIPPED)
+            vkw_doc_line(d, "%s %s %s: not measured: %s", type_label(sc, label, sizeof label),
                          vkw_scenario_kind_name(sc->kind),
                          vkw_size_string(sc->size_requested, sz, sizeof sz),
                          sc->ivl.reason[0] ? sc->ivl.reason : "no reason given");
@@ -507,11 +521,10 @@ static void imported_vs_local_doc(vkw_doc *d, const vkw_bench_report *b)
 
 static void scenario_row(vkw_doc *d, const vkw_memory_scenario *sc, bool verbose)
 {
-    char sz[32], t[10][24];
-    const vkw_handle_type *ht = &vkw_memory_handle_types[sc->type_index];
+    char sz[32], t[10][24], label[64];
     const char *outcome = vkw_outcome_name(sc->outcome);
     vkw_doc_row(d, outcome);
-    vkw_doc_cell(d, "%s", ht->name);
+    vkw_doc_cell(d, "%s", type_label(sc, label, sizeof label));
     vkw_doc_cell(d, "%s", vkw_scenario_kind_name(sc->kind));
     vkw_doc_cell(d, "%s", vkw_size_string(sc->size_requested, sz, sizeof sz));
     vkw_doc_cell(d, "%s", outcome);
@@ -588,9 +601,16 @@ static void scenario_row(vkw_doc *d, const vkw_memory_scenario *sc, bool verbose
  * else nothing but the one process. */
 static const char *through(const vkw_sync_result *r)
 {
+    static char label[64]; /* one row at a time */
     if (r->mode == VKW_SYNC_OS)
         return vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind);
-    return vkw_sync_result_type(r) ? vkw_sync_result_type(r)->name : "in-process";
+    const vkw_handle_type *t = vkw_sync_result_type(r);
+    if (!t)
+        return "in-process";
+    if (r->importer == VKW_IMPORTER_VULKAN)
+        return t->name;
+    snprintf(label, sizeof label, "%s (%s)", t->name, vkw_importer_name(r->importer));
+    return label;
 }
 
 static void round_trips_doc(vkw_doc *d, const vkw_bench_report *b, bool verbose);
@@ -631,6 +651,19 @@ void vkw_render_bench_doc(vkw_doc *d, const vkw_report *r, const vkw_bench_repor
                       mapped_on_host ? "; mapped memory (buffer-map) on the host" : "",
                       agreed ? ", which agreed" : "", b->verify_reason[0] ? ": " : "",
                       b->verify_reason);
+    }
+    /* The other APIs the child imported into: what each opened on, or why not. */
+    for (uint32_t i = 0; i < VKW_IMPORTER_COUNT; i++) {
+        const vkw_bench_importer *bi = &b->importers[i];
+        if (!bi->asked)
+            continue;
+        char key[32];
+        snprintf(key, sizeof key, "Into %s", vkw_importer_name((vkw_importer)i));
+        if (bi->available)
+            vkw_doc_field(d, key, "%s, %s (device %u)", bi->info.device_name, bi->info.version,
+                          bi->info.device_index);
+        else
+            vkw_doc_field(d, key, "not available: %s", bi->reason);
     }
     if (b->options.run_memory)
         imported_vs_local_doc(d, b);
@@ -688,9 +721,13 @@ static void round_trip_row(vkw_doc *d, const vkw_bench_report *b, const vkw_sync
     vkw_doc_cell(d, "%s", ns_text(rt->p99, t[2], sizeof t[2]));
     vkw_doc_cell(d, "%s", ns_text(rt->p999, t[3], sizeof t[3]));
     vkw_doc_cell(d, "%s", ns_text(rt->max, t[4], sizeof t[4]));
+    char vs_vulkan[48] = "";
+    if (r->vulkan_result >= 0 && r->vulkan_ratio_p50 > 0)
+        snprintf(vs_vulkan, sizeof vs_vulkan, "; %.2fx vulkan", settled(r->vulkan_ratio_p50));
     if (r->baseline >= 0)
-        vkw_doc_cell(d, "%.2fx %s", settled(r->ratio_p50),
-                     vkw_pingpong_kind_name((vkw_os_pingpong_kind)b->sync[r->baseline].os_kind));
+        vkw_doc_cell(d, "%.2fx %s%s", settled(r->ratio_p50),
+                     vkw_pingpong_kind_name((vkw_os_pingpong_kind)b->sync[r->baseline].os_kind),
+                     vs_vulkan);
     else
         vkw_doc_cell(d, "%s", "-");
     /* Two or more clear modes: the p50 alone would hide them (or jump between

@@ -63,27 +63,35 @@ static vkw_status plan_types(bench_ctx *c, const vkw_device_report *dev, vkw_err
     }
     uint32_t kinds =
         c->opts->scenario_kinds ? c->opts->scenario_kinds : (1u << VKW_SCENARIO_KIND_COUNT) - 1;
+    uint32_t importers = c->opts->importers ? c->opts->importers : 1u << VKW_IMPORTER_VULKAN;
     uint32_t n = 0;
     for (uint32_t i = 0; i < b->type_count; i++)
         if (b->types[i].tested)
             for (uint32_t k = 0; k < VKW_SCENARIO_KIND_COUNT; k++)
                 if (kinds & (1u << k))
                     n += c->opts->size_count;
+    uint32_t apis = 0;
+    for (uint32_t api = 0; api < VKW_IMPORTER_COUNT; api++)
+        apis += (importers >> api) & 1u;
+    n *= apis;
     if (n == 0)
         return VKW_OK;
     b->scenarios = calloc(n, sizeof *b->scenarios);
     if (!b->scenarios)
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory planning %u scenarios", n);
-    for (uint32_t i = 0; i < b->type_count; i++)
-        if (b->types[i].tested)
-            for (uint32_t k = 0; k < VKW_SCENARIO_KIND_COUNT; k++)
-                if (kinds & (1u << k))
-                    for (uint32_t z = 0; z < c->opts->size_count; z++) {
-                        vkw_memory_scenario *sc = &b->scenarios[b->scenario_count++];
-                        sc->type_index = b->types[i].type_index;
-                        sc->kind = (vkw_scenario_kind)k;
-                        sc->size_requested = c->opts->sizes[z];
-                    }
+    /* Each importer in turn, Vulkan first: each runs every scenario. */
+    for (uint32_t api = 0; api < VKW_IMPORTER_COUNT; api++)
+        for (uint32_t i = 0; (importers & (1u << api)) && i < b->type_count; i++)
+            if (b->types[i].tested)
+                for (uint32_t k = 0; k < VKW_SCENARIO_KIND_COUNT; k++)
+                    if (kinds & (1u << k))
+                        for (uint32_t z = 0; z < c->opts->size_count; z++) {
+                            vkw_memory_scenario *sc = &b->scenarios[b->scenario_count++];
+                            sc->importer = (vkw_importer)api;
+                            sc->type_index = b->types[i].type_index;
+                            sc->kind = (vkw_scenario_kind)k;
+                            sc->size_requested = c->opts->sizes[z];
+                        }
     return VKW_OK;
 }
 
@@ -146,6 +154,9 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     char sz[32], when[32];
     vkw_verify_method as_run;
     const vkw_memory_method how = method_for(c, sc, &as_run);
+    /* Another API on the child's side: it reads and writes through its own
+     * calls and the host, whatever this side does. */
+    bool other_api = sc->importer != VKW_IMPORTER_VULKAN;
     vkw_size_string(sc->size_requested, sz, sizeof sz);
     if (warmup)
         snprintf(when, sizeof when, "warm-up");
@@ -181,7 +192,8 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     msg.verify = as_run;
     /* Imported vs local in each timed iteration, where the device writes
      * and checks. */
-    msg.compare = !warmup && how.gpu;
+    msg.compare = !warmup && (how.gpu || other_api);
+    msg.importer = sc->importer;
     sc->verify = as_run;
     /* A fault once, in the first timed cycle; a leak in every timed cycle
      * (the warm-up is not counted). */
@@ -289,14 +301,15 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
         goto cleanup;
     samples[VKW_PHASE_TRANSFER] = us(rep.received_ns - msg.sent_ns);
     samples[VKW_PHASE_IMPORT] = us(rep.import_ns);
-    samples[VKW_PHASE_CHILD_STAGING] = us(rep.staging_ns);
-    if (how.gpu)
+    if (!other_api)
+        samples[VKW_PHASE_CHILD_STAGING] = us(rep.staging_ns);
+    if (how.gpu && !other_api)
         samples[VKW_PHASE_CHILD_GPU_VERIFY] = us(rep.gpu_verify_ns);
-    if (host_checks) {
+    if (host_checks || other_api) {
         samples[VKW_PHASE_CHILD_READ] = us(rep.read_ns);
         samples[VKW_PHASE_CHILD_VERIFY] = us(rep.verify_ns);
     }
-    if (host_writes) {
+    if (host_writes || other_api) {
         samples[VKW_PHASE_CHILD_WRITE] = us(rep.write_ns);
         samples[VKW_PHASE_CHILD_COPY_IN] = us(rep.copy_in_ns);
     } else {
@@ -325,7 +338,14 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     if (s != VKW_OK) {
         char why[512];
         snprintf(why, sizeof why, "%s", err->message);
-        s = vkw_fail(err, VKW_E_SHARING, "the child could not use the memory: %s", why);
+        /* Another API that cannot take this memory (an image in CUDA, a
+         * handle type without its extension): a skip, with its reason. */
+        if (other_api && s == VKW_E_UNSUPPORTED)
+            s = vkw_fail(err, s, "%s: %s", vkw_importer_name(sc->importer), why);
+        else
+            s = vkw_fail(err, VKW_E_SHARING, "the child could not use the memory%s%s: %s",
+                         other_api ? " in " : "", other_api ? vkw_importer_name(sc->importer) : "",
+                         why);
         goto cleanup;
     }
     if (!rep.verified) {
@@ -396,7 +416,9 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     sc->peak_resident_per_scenario = vkw_peak_resident_reset();
     char sz[32], step[96];
     vkw_size_string(sc->size_requested, sz, sizeof sz);
-    snprintf(step, sizeof step, "%s %s %s", t->name, vkw_scenario_kind_name(sc->kind), sz);
+    snprintf(step, sizeof step, "%s %s %s%s%s", t->name, vkw_scenario_kind_name(sc->kind), sz,
+             sc->importer != VKW_IMPORTER_VULKAN ? " into " : "",
+             sc->importer != VKW_IMPORTER_VULKAN ? vkw_importer_name(sc->importer) : "");
 
     /* One untimed, uncounted cycle first: what a driver opens once, lazily
      * (a device node, a cache), is not a leak; what grows per cycle is. It
@@ -406,6 +428,16 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     double warm[SAMPLE_WIDTH];
     for (size_t k = 0; k < SAMPLE_WIDTH; k++)
         warm[k] = NOT_RUN;
+    const vkw_bench_importer *bi = &c->b->importers[sc->importer];
+    if (sc->importer != VKW_IMPORTER_VULKAN && !bi->available) {
+        /* Nothing is allocated or sent for an API that did not open. */
+        vkw_error why;
+        vkw_fail(&why, bi->status == VKW_E_UNSUPPORTED ? VKW_E_UNSUPPORTED : VKW_E_SHARING,
+                 "%s: %s", vkw_importer_name(sc->importer), bi->reason);
+        fail_scenario(
+            sc, why.status == VKW_E_UNSUPPORTED ? VKW_OUTCOME_SKIPPED : VKW_OUTCOME_FAILED, &why);
+        goto cleanup;
+    }
     vkw_bench_progress(c, step, "warm-up");
     s = run_iteration(c, index, sc, VKW_WARMUP_SEED_ITERATION, true, warm, err);
     if (s == VKW_E_UNSUPPORTED) {
@@ -464,10 +496,13 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
                        sc->ivl.imported_us[VKW_DIRECTION_READ].count == sc->iterations_done;
     vkw_verify_method as_run;
     bool on_device = method_for(c, sc, &as_run).gpu != NULL;
+    bool foreign = sc->importer != VKW_IMPORTER_VULKAN;
     if (!sc->ivl.measured && !sc->ivl.reason[0])
         snprintf(sc->ivl.reason, sizeof sc->ivl.reason, "%s",
-                 !c->how.gpu ? "measured where the device writes and checks the pattern "
-                               "(--verify gpu or both); this run checked on the host"
+                 foreign && sc->iterations_done ? "not every timed iteration measured it"
+                 : foreign                      ? "no timed iteration ran"
+                 : !c->how.gpu ? "measured where the device writes and checks the pattern "
+                                 "(--verify gpu or both); this run checked on the host"
                  : !on_device
                      ? "measured where the device writes and checks the pattern (--verify gpu or "
                        "both); the host checked this mapped memory, as auto does"

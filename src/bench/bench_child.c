@@ -11,6 +11,7 @@
 #include "vk/instance.h"
 #include "report/report.h"
 #include "vk/sync.h"
+#include "interop/importer.h"
 
 typedef struct child_state {
     vkw_channel *ch;
@@ -22,6 +23,10 @@ typedef struct child_state {
     vkw_debug_log log;
     bool luid_matched;
     vkw_gpu_pattern gp; /* the device's pattern, made for the largest memory so far */
+    /* Other APIs the parent asked for, opened at its hello (NULL: not
+     * asked, or not available: why_not says why). */
+    vkw_foreign *foreign[VKW_IMPORTER_COUNT];
+    char why_not[VKW_IMPORTER_COUNT][256];
 } child_state;
 
 /* Between requests the parent may be busy for a while (allocating and
@@ -50,6 +55,24 @@ static vkw_status open_device(child_state *c, const vkw_msg_hello *hello, vkw_er
     };
     return vkw_bench_open_device(loader_path[0] ? loader_path : NULL, &io, &hello->device,
                                  &c->loader, &c->inst, &c->dev, &c->luid_matched, err);
+}
+
+/* The other APIs of the hello, on the device the parent opened. */
+static void open_importers(child_state *c, const vkw_msg_hello *hello, vkw_msg_hello_reply *rep)
+{
+    for (uint32_t i = 0; i < VKW_IMPORTER_COUNT; i++) {
+        if (i == VKW_IMPORTER_VULKAN || !(hello->importers & (1u << i)))
+            continue;
+        vkw_error err;
+        vkw_error_clear(&err);
+        vkw_status s =
+            vkw_foreign_open((vkw_importer)i, hello->device.device_uuid, hello->device.driver_uuid,
+                             &c->foreign[i], &rep->importer[i].info, &err);
+        rep->importer[i].status = (int32_t)s;
+        if (s != VKW_OK)
+            snprintf(c->why_not[i], sizeof c->why_not[i], "%.250s", err.message);
+        snprintf(rep->importer[i].reason, sizeof rep->importer[i].reason, "%s", c->why_not[i]);
+    }
 }
 
 static const vkw_handle_type *memory_type_by_bit(uint32_t bit)
@@ -147,6 +170,86 @@ static void tell_step(child_state *c, const vkw_msg_memory_reply *rep, vkw_memor
     vkw_channel_send(c->ch, &note, sizeof note, NULL, 0, &ignored);
 }
 
+/* After an import: what it did not take is still ours (a failed import, a
+ * Win32 handle) in *handle, unless the driver closed it anyway. */
+static void after_import(vkw_status s, vkw_handle import_value, const vkw_handle_identity *identity,
+                         vkw_handle *handle, vkw_msg_memory_reply *rep)
+{
+    if (import_value == VKW_NO_HANDLE)
+        *handle = VKW_NO_HANDLE;
+    if (s != VKW_OK && *handle != VKW_NO_HANDLE && !vkw_handle_is_still(*handle, identity)) {
+        /* Closed by the driver although a failed import leaves it with the
+         * application: the number is free, or someone else's now. Never ours
+         * to close again. */
+        rep->driver_closed = 1;
+        *handle = VKW_NO_HANDLE;
+    }
+}
+
+/* The memory in another API: imported, the parent's bytes checked, the API's
+ * own copy speed of it against its own memory (CUDA, where asked), the
+ * child's bytes written, step by step as for Vulkan. *h: as
+ * vkw_foreign_memory_import says (what is left is the caller's). */
+static vkw_status foreign_memory(child_state *c, const vkw_msg_memory *req,
+                                 const vkw_handle_type *t, vkw_handle *h, const char *name,
+                                 vkw_msg_memory_reply *rep, vkw_error *err)
+{
+    vkw_importer api = (vkw_importer)req->importer;
+    vkw_foreign *f = api < VKW_IMPORTER_COUNT ? c->foreign[api] : NULL;
+    vkw_foreign_memory *m = NULL;
+    vkw_status s;
+    if (api >= VKW_IMPORTER_COUNT || api == VKW_IMPORTER_VULKAN)
+        return vkw_fail(err, VKW_E_PROTOCOL, "unknown importer %u", req->importer);
+    if (!f)
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "%s",
+                        c->why_not[api][0] ? c->why_not[api] : "not opened at the hello");
+    if ((s = vkw_foreign_memory_supported(f, t, &req->desc, err)) != VKW_OK)
+        return s;
+    snprintf(rep->ivl_reason, sizeof rep->ivl_reason, "not asked for in this iteration");
+    tell_step(c, rep, VKW_MEMORY_LOCAL);
+
+    uint64_t t0 = vkw_clock_ns();
+    s = vkw_foreign_memory_import(f, t, &req->desc, h, name, &m, err);
+    rep->import_ns = vkw_clock_ns() - t0;
+    if (s != VKW_OK)
+        goto cleanup;
+    tell_step(c, rep, VKW_MEMORY_IMPORTED);
+
+    vkw_foreign_times times = {0};
+    bool ok = false;
+    s = vkw_foreign_memory_check(m, req->parent_seed, &ok, &rep->mismatch, &times, c->timeout_ms,
+                                 err);
+    rep->read_ns = times.copy_ns;
+    rep->verify_ns = times.host_ns;
+    rep->verified = ok;
+    if (s != VKW_OK || !ok)
+        goto cleanup; /* the parent reports the mismatch */
+    tell_step(c, rep, VKW_MEMORY_VERIFIED);
+    if (req->compare) {
+        /* Its copies overwrite the parent's bytes (checked already); the
+         * child's pattern is written after them. */
+        vkw_error why;
+        vkw_status cs =
+            vkw_foreign_memory_compare(m, VKW_IVL_REPEATS, rep->ivl_ns, c->timeout_ms, &why);
+        rep->ivl_measured = cs == VKW_OK;
+        if (cs == VKW_E_UNSUPPORTED)
+            snprintf(rep->ivl_reason, sizeof rep->ivl_reason, "%.150s", why.message);
+        else if (cs != VKW_OK) {
+            *err = why;
+            s = cs;
+            goto cleanup;
+        }
+    }
+    memset(&times, 0, sizeof times);
+    s = vkw_foreign_memory_write(m, req->child_seed, &times, c->timeout_ms, err);
+    rep->write_ns = times.host_ns;
+    rep->copy_in_ns = times.copy_ns;
+
+cleanup:
+    vkw_foreign_memory_release(m);
+    return s;
+}
+
 static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle attached,
                          uint64_t received_ns, vkw_msg_memory_reply *rep)
 {
@@ -229,6 +332,17 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
         import_value = vkw_handle_make_stale(handle);
         handle = VKW_NO_HANDLE;
     }
+    if (req->importer != VKW_IMPORTER_VULKAN) {
+        s = foreign_memory(c, req, t, &import_value, named ? nt_name : NULL, rep, &err);
+        if (stale) {
+            if (s == VKW_OK)
+                s = vkw_fail(&err, VKW_E_SHARING, "%s imported a handle that had been closed (%s)",
+                             vkw_importer_name((vkw_importer)req->importer), t->name);
+            goto done;
+        }
+        after_import(s, import_value, &identity, &handle, rep);
+        goto done; /* its memory was used and released already */
+    }
 
     /* The parent's way of writing and checking is the child's. */
     vkw_memory_method how = {.threads = req->threads, .host_check = req->verify == VKW_VERIFY_BOTH};
@@ -260,16 +374,7 @@ static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle a
                          "the driver imported a handle that had been closed (%s)", t->name);
         goto done;
     }
-    /* What import did not take is still ours (a failed import, a Win32 handle). */
-    if (import_value == VKW_NO_HANDLE)
-        handle = VKW_NO_HANDLE;
-    if (s != VKW_OK && handle != VKW_NO_HANDLE && !vkw_handle_is_still(handle, &identity)) {
-        /* Closed by the driver although a failed import leaves it with the
-         * application: the number is free, or someone else's now. Never ours
-         * to close again. */
-        rep->driver_closed = 1;
-        handle = VKW_NO_HANDLE;
-    }
+    after_import(s, import_value, &identity, &handle, rep);
     if (s != VKW_OK)
         goto done;
     vkw_external_handle_release(t, handle);
@@ -340,6 +445,36 @@ done:
     vkw_msg_outcome_set(&rep->outcome, s, &err);
 }
 
+/* Another API's side of round trips: its semaphores imported from got[]
+ * (what an import takes leaves got[]), and for queue-binary the OS pair that
+ * orders them (order[], taken, kept in side->pp). */
+static vkw_status foreign_sync(child_state *c, const vkw_msg_sync *req, vkw_sync_mode mode,
+                               const vkw_handle_type *t, vkw_handle got[2],
+                               const char *const *names, vkw_handle *order, uint32_t order_count,
+                               vkw_sync_side *side, vkw_foreign_sync **out, vkw_error *err)
+{
+    vkw_importer api = (vkw_importer)req->importer;
+    vkw_foreign *f = api < VKW_IMPORTER_COUNT ? c->foreign[api] : NULL;
+    vkw_status s = VKW_OK;
+    if (api >= VKW_IMPORTER_COUNT || api == VKW_IMPORTER_VULKAN)
+        s = vkw_fail(err, VKW_E_PROTOCOL, "unknown importer %u", req->importer);
+    else if (!f)
+        s = vkw_fail(err, VKW_E_UNSUPPORTED, "%s",
+                     c->why_not[api][0] ? c->why_not[api] : "not opened at the hello");
+    else
+        s = vkw_foreign_sync_supported(f, mode, t, err);
+    if (s == VKW_OK && mode == VKW_SYNC_QUEUE_BINARY) {
+        s = vkw_pingpong_open_peer((vkw_os_pingpong_kind)req->os_kind, order, order_count,
+                                   &side->pp, err);
+        order_count = 0; /* taken, even on failure */
+    }
+    for (uint32_t i = 0; i < order_count; i++)
+        vkw_handle_close(order[i]);
+    if (s == VKW_OK)
+        s = vkw_foreign_sync_import(f, mode, t, got, names, side->pp, out, err);
+    return s;
+}
+
 /* The other side of round trips: take the objects, say ready, answer. */
 static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle *hs, uint32_t n,
                              vkw_error *chan_err)
@@ -348,6 +483,7 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
     vkw_error_clear(&err);
     vkw_sync_side side;
     memset(&side, 0, sizeof side);
+    vkw_foreign_sync *fs = NULL; /* the other API's side, where the request names one */
     vkw_status s = VKW_OK;
     vkw_sync_mode mode = (vkw_sync_mode)req->mode;
     const vkw_handle_type *t = NULL;
@@ -399,6 +535,11 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
             /* A KMT value of 0 is no handle: an import would read it as "none". */
             s = vkw_fail(&err, VKW_E_PROTOCOL, "a %s request with a %s handle value of 0",
                          vkw_sync_mode_name(mode), t->name);
+        } else if (req->importer != VKW_IMPORTER_VULKAN) {
+            s = foreign_sync(c, req, mode, t, got, named ? names : NULL, hs + first, n - first,
+                             &side, &fs, &err);
+            for (uint32_t i = first; i < n; i++)
+                hs[i] = VKW_NO_HANDLE; /* taken, even on failure */
         } else {
             s = vkw_sync_side_import(&side, mode, &c->dev, t, got, named ? names : NULL, &err);
             if (s == VKW_OK && mode == VKW_SYNC_QUEUE_BINARY) {
@@ -437,12 +578,14 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
                                     req->timeout_ms, &err);
         else
             for (uint32_t i = 0; s == VKW_OK && i < req->answer && i < req->rounds; i++)
-                s = vkw_sync_pong(&side, req->timeout_ms, &err);
+                s = fs ? vkw_foreign_sync_pong(fs, (uint64_t)i + 1, req->timeout_ms, &err)
+                       : vkw_sync_pong(&side, req->timeout_ms, &err);
         vkw_msg_sync_reply done;
         vkw_msg_init(&done.h, VKW_MSG_SYNC_DONE, req->h.seq, sizeof done);
         vkw_msg_outcome_set(&done.outcome, s, &err);
         cs = vkw_channel_send(c->ch, &done, sizeof done, NULL, 0, chan_err);
     }
+    vkw_foreign_sync_release(fs, s == VKW_OK && cs == VKW_OK, req->timeout_ms);
     vkw_sync_side_settle(&side, s == VKW_OK && cs == VKW_OK);
     vkw_sync_side_release(&side);
     return cs;
@@ -464,6 +607,10 @@ static void fill_quit_reply(const child_state *c, vkw_msg_quit_reply *rep)
 
 static void teardown(child_state *c)
 {
+    for (uint32_t i = 0; i < VKW_IMPORTER_COUNT; i++) {
+        vkw_foreign_close(c->foreign[i]);
+        c->foreign[i] = NULL;
+    }
     vkw_gpu_pattern_destroy(&c->gp);
     vkw_bench_close_device(&c->loader, &c->inst, &c->dev);
 }
@@ -508,7 +655,10 @@ vkw_status vkw_bench_child_main(const char *token, vkw_error *err)
         if (req.h.type == VKW_MSG_HELLO && len == sizeof req.hello) {
             vkw_msg_hello_reply rep;
             vkw_msg_init(&rep.h, VKW_MSG_HELLO | VKW_MSG_REPLY, req.h.seq, sizeof rep);
+            memset(rep.importer, 0, sizeof rep.importer);
             vkw_status hs_ = open_device(&c, &req.hello, &rerr);
+            if (hs_ == VKW_OK)
+                open_importers(&c, &req.hello, &rep);
             vkw_msg_outcome_set(&rep.outcome, hs_, &rerr);
             snprintf(rep.tool_version, sizeof rep.tool_version, "%s", VKW_TOOL_VERSION);
             snprintf(rep.device_name, sizeof rep.device_name, "%s", c.dev.info.name);

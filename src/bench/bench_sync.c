@@ -24,6 +24,7 @@ static vkw_sync_result *add_result(vkw_bench_report *b, vkw_sync_mode mode, vkw_
     r->os_kind = -1;
     r->type_index = -1;
     r->baseline = -1;
+    r->vulkan_result = -1;
     r->timeline = mode != VKW_SYNC_OS && mode != VKW_SYNC_FENCE && mode != VKW_SYNC_QUEUE_BINARY;
     return r;
 }
@@ -49,9 +50,10 @@ static vkw_status plan(bench_ctx *c, const vkw_device_report *dr, vkw_error *err
     const vkw_bench_options *o = c->opts;
     vkw_bench_report *b = c->b;
     size_t most =
-        (size_t)VKW_PEER_COUNT *
+        (size_t)VKW_PEER_COUNT * VKW_IMPORTER_COUNT *
         (VKW_PINGPONG_KIND_COUNT +
          VKW_SYNC_MODE_COUNT * (VKW_SEMAPHORE_HANDLE_TYPE_COUNT + VKW_FENCE_HANDLE_TYPE_COUNT + 1));
+    uint32_t importers = o->importers ? o->importers : 1u << VKW_IMPORTER_VULKAN;
     b->sync = calloc(most, sizeof *b->sync);
     if (!b->sync)
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory planning round trips");
@@ -87,15 +89,23 @@ static vkw_status plan(bench_ctx *c, const vkw_device_report *dr, vkw_error *err
             const vkw_handle_type *table =
                 fences ? vkw_fence_handle_types : vkw_semaphore_handle_types;
             size_t n = fences ? VKW_FENCE_HANDLE_TYPE_COUNT : VKW_SEMAPHORE_HANDLE_TYPE_COUNT;
-            for (size_t t = 0; t < n; t++) {
-                if (table[t].family != native_family())
+            /* Each importer's side in turn, Vulkan's first. */
+            for (size_t ti = 0; ti < n * VKW_IMPORTER_COUNT; ti++) {
+                size_t t = ti % n;
+                vkw_importer api = (vkw_importer)(ti / n);
+                if (table[t].family != native_family() || !(importers & (1u << api)))
                     continue;
                 vkw_sync_result *r = add_result(b, (vkw_sync_mode)m, VKW_PEER_PROCESS);
                 r->type_index = (int32_t)t;
+                r->importer = api;
+                const vkw_bench_importer *bi = &b->importers[api];
                 const vkw_verdict *v =
                     fences ? &dr->fence_verdict[t] : &dr->semaphore_verdict[t][r->timeline ? 1 : 0];
                 if (v->code != VKW_VERDICT_SHAREABLE)
                     skip(r, VKW_E_UNSUPPORTED, "%s: %s", vkw_verdict_code_name(v->code), v->detail);
+                else if (api != VKW_IMPORTER_VULKAN && !bi->available)
+                    skip(r, bi->status == VKW_E_UNSUPPORTED ? VKW_E_UNSUPPORTED : VKW_E_SHARING,
+                         "%s: %.200s", vkw_importer_name(api), bi->reason);
                 else if (r->timeline && !c->dev.timeline)
                     skip(r, VKW_E_UNSUPPORTED, "the device has no timeline semaphores");
                 else if (m == VKW_SYNC_QUEUE_BINARY &&
@@ -347,6 +357,7 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
     vkw_msg_sync msg;
     vkw_msg_init(&msg.h, VKW_MSG_SYNC, ++c->seq, sizeof msg);
     msg.mode = r->mode;
+    msg.importer = r->importer;
     msg.os_kind = r->os_kind;
     msg.handle_type = t ? t->bit : 0;
     msg.rounds = r->mode == VKW_SYNC_GPU_CHAIN ? chain_rounds(c) : timed_rounds(c);
@@ -500,6 +511,19 @@ static void ratios(vkw_bench_report *b)
             if (r->baseline < 0 || base->rt.p50 < b->sync[r->baseline].rt.p50)
                 r->baseline = (int32_t)k;
         }
+        /* Another API's side against Vulkan's, same mode and handle type. */
+        r->vulkan_result = -1;
+        for (uint32_t k = 0; r->importer != VKW_IMPORTER_VULKAN && k < b->sync_count; k++) {
+            const vkw_sync_result *v = &b->sync[k];
+            if (v->importer == VKW_IMPORTER_VULKAN && v->mode == r->mode && v->peer == r->peer &&
+                v->type_index == r->type_index && v->outcome == VKW_OUTCOME_PASSED)
+                r->vulkan_result = (int32_t)k;
+        }
+        if (r->vulkan_result >= 0 && r->outcome == VKW_OUTCOME_PASSED) {
+            const vkw_distribution *d = &b->sync[r->vulkan_result].rt;
+            r->vulkan_ratio_p50 = d->p50 > 0 ? r->rt.p50 / d->p50 : -1;
+            r->vulkan_ratio_p99 = d->p99 > 0 ? r->rt.p99 / d->p99 : -1;
+        }
         if (r->baseline >= 0 && r->outcome == VKW_OUTCOME_PASSED) {
             const vkw_distribution *d = &b->sync[r->baseline].rt;
             r->ratio_p50 = d->p50 > 0 ? r->rt.p50 / d->p50 : 0;
@@ -563,12 +587,13 @@ vkw_status vkw_bench_sync_run(bench_ctx *c, vkw_error *err)
             char step[160], rep[48] = "";
             if (reps > 1)
                 snprintf(rep, sizeof rep, ", repeat %u of %u", k + 1, reps);
-            snprintf(step, sizeof step, "round trips %s%s%s, %s peer%s",
+            snprintf(step, sizeof step, "round trips %s%s%s, %s peer%s%s%s",
                      vkw_sync_mode_name(r->mode), r->mode == VKW_SYNC_OS ? " " : (t ? " " : ""),
                      r->mode == VKW_SYNC_OS
                          ? vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind)
                          : (t ? t->name : ""),
-                     vkw_peer_name(r->peer), rep);
+                     vkw_peer_name(r->peer), r->importer != VKW_IMPORTER_VULKAN ? " in " : "",
+                     r->importer != VKW_IMPORTER_VULKAN ? vkw_importer_name(r->importer) : "", rep);
             vkw_bench_progress(c, step, "%u round trips",
                                r->mode == VKW_SYNC_GPU_CHAIN ? chain_rounds(c)
                                                              : c->opts->round_trips);

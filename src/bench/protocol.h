@@ -10,11 +10,12 @@
 #include "base/pattern.h"
 #include "platform/platform.h"
 #include "vk/shared_memory.h"
+#include "interop/foreign.h"
 #include "base/status.h"
 #include "report/bench_report.h"
 
 #define VKW_PROTOCOL_MAGIC 0x31574B56u /* "VKW1" */
-#define VKW_PROTOCOL_VERSION 3u
+#define VKW_PROTOCOL_VERSION 4u
 
 typedef enum vkw_msg_type {
     VKW_MSG_HELLO = 1,    /* parent: who I am, which device; child: which device I opened */
@@ -40,6 +41,7 @@ typedef struct vkw_msg_hello {
     char loader_path[1024]; /* "" : the OS default */
     uint32_t validate;
     uint32_t timeout_ms;
+    uint32_t importers;         /* bits of vkw_importer: open these other APIs too */
     vkw_device_identity device; /* the device the parent opened */
 } vkw_msg_hello;
 
@@ -57,6 +59,13 @@ typedef struct vkw_msg_hello_reply {
     char device_name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
     uint32_t validation_enabled; /* VK_LAYER_KHRONOS_validation is on in the child */
     uint32_t luid_matched;       /* its device matched the parent's deviceLUID too */
+    /* Each other API asked for: opened on the same device (status VKW_OK),
+     * or why not. */
+    struct {
+        int32_t status; /* vkw_status */
+        char reason[256];
+        vkw_foreign_info info;
+    } importer[VKW_IMPORTER_COUNT];
 } vkw_msg_hello_reply;
 
 typedef struct vkw_msg_count_reply {
@@ -78,6 +87,7 @@ typedef struct vkw_msg_memory {
     uint32_t threads; /* host writes and CPU verification */
     uint32_t verify;  /* vkw_verify_method as run: cpu, gpu or both */
     uint32_t compare; /* measure imported vs local (a timed iteration, the device's pattern) */
+    uint32_t importer; /* vkw_importer: the API to import into */
 } vkw_msg_memory;
 
 /* A memory request is answered step by step, so that the parent waits at
@@ -121,6 +131,7 @@ typedef struct vkw_msg_sync {
     uint32_t answer;      /* round trips to answer (fewer than rounds: the lost-signal fault) */
     uint64_t values[2];   /* handles that travel by value (Win32 KMT) */
     char nt_names[2][64]; /* named NT semaphores: import by these names ("" : by handle) */
+    uint32_t importer;    /* vkw_importer: the API of the child's side */
 } vkw_msg_sync;
 
 /* The reply to SYNC (ready: the child is in its loop) and SYNC_DONE. */

@@ -98,6 +98,7 @@ vkw_status vkw_bench_session_start(bench_ctx *c, vkw_error *err)
              c->opts->loader_path ? c->opts->loader_path : "");
     hello.validate = c->opts->validate;
     hello.timeout_ms = c->opts->timeout_ms;
+    hello.importers = c->opts->importers & ~(1u << VKW_IMPORTER_VULKAN);
     vkw_device_identity_of(&c->dev.info, &hello.device);
     vkw_msg_hello_reply rep;
     snprintf(b->child_activity, sizeof b->child_activity, "opening the device");
@@ -114,6 +115,21 @@ vkw_status vkw_bench_session_start(bench_ctx *c, vkw_error *err)
         snprintf(why, sizeof why, "%s", err->message);
         return vkw_fail(err, s == VKW_E_NO_DEVICE_MATCH ? VKW_E_CHILD : s,
                         "the child could not open the device: %s", why);
+    }
+    /* The other APIs: each opened there, or why not (their scenarios and
+     * round trips are skipped with it). */
+    for (uint32_t i = 0; i < VKW_IMPORTER_COUNT; i++) {
+        vkw_bench_importer *bi = &b->importers[i];
+        if (i == VKW_IMPORTER_VULKAN || !(hello.importers & (1u << i)))
+            continue;
+        bi->asked = true;
+        bi->status = (vkw_status)rep.importer[i].status;
+        bi->available = bi->status == VKW_OK;
+        snprintf(bi->reason, sizeof bi->reason, "%.*s", (int)sizeof rep.importer[i].reason - 1,
+                 rep.importer[i].reason);
+        bi->info = rep.importer[i].info;
+        bi->info.device_name[sizeof bi->info.device_name - 1] = '\0';
+        bi->info.version[sizeof bi->info.version - 1] = '\0';
     }
     return VKW_OK;
 }

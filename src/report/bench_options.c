@@ -8,6 +8,7 @@
 #include "vk/handle_types.h"
 #include "vk/names.h"
 #include "vk/sync.h"
+#include "interop/foreign.h"
 
 static const char *memory_type_name(uint32_t k)
 {
@@ -41,6 +42,11 @@ static const char *peer_name(uint32_t k)
 static const char *verify_name(uint32_t k)
 {
     return k + 1 < VKW_VERIFY_COUNT ? vkw_verify_method_name((vkw_verify_method)(k + 1)) : NULL;
+}
+
+static const char *importer_name(uint32_t k)
+{
+    return k < VKW_IMPORTER_COUNT ? vkw_importer_name((vkw_importer)k) : NULL;
 }
 
 /* Every fault but "none". */
@@ -119,6 +125,18 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                             "the memory is), cpu (the host), or both (they must agree); "
                             "default: gpu for device memory where the device can run them (else "
                             "cpu), mapped memory on the host"},
+    [VKW_OPT_IMPORTER] = {.flag = "--importer",
+                          .metavar = "LIST",
+                          .type = VKW_OPTION_NAMES,
+                          .max_items = VKW_IMPORTER_COUNT,
+                          .name = importer_name,
+                          .noun = "importer",
+                          .def_text = "vulkan",
+                          .key = "importer",
+                          .config = MEMORY | ROUND_TRIPS,
+                          .runs = VKW_RUN_BENCH,
+                          .help = "the API the child imports into: vulkan, cuda (the driver API, "
+                                  "libcuda), gl (EGL and desktop GL); a list runs each"},
     [VKW_OPT_TIMEOUT] = {.flag = "--timeout",
                          .metavar = "SECONDS",
                          .type = VKW_OPTION_UINT,
@@ -328,6 +346,7 @@ void vkw_bench_option_reset(vkw_bench_option_id id, vkw_bench_options *o)
     case VKW_OPT_SCENARIOS: o->scenario_kinds = 0; break;
     case VKW_OPT_PARTS: o->run_memory = o->run_sync = false; break;
     case VKW_OPT_MODES: o->sync_modes = 0; break;
+    case VKW_OPT_IMPORTER: o->importers = 0; break;
     default: break;
     }
 }
@@ -349,6 +368,7 @@ vkw_option_store vkw_bench_option_store(vkw_bench_option_id id, vkw_bench_option
     case VKW_OPT_ITERATIONS: o->iterations = v; break;
     case VKW_OPT_THREADS: o->threads = v; break;
     case VKW_OPT_VERIFY: o->verify = (vkw_verify_method)(v + 1); break;
+    case VKW_OPT_IMPORTER: return add_bit(&o->importers, 1u << v);
     case VKW_OPT_SIZES:
         for (uint32_t i = 0; i < o->size_count; i++)
             if (o->sizes[i] == value)

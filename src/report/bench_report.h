@@ -17,6 +17,7 @@
 #include "vk/device_filter.h"
 #include "vk/handle_types.h"
 #include "vk/shared_memory.h"
+#include "interop/foreign.h"
 #include "vk/sync.h"
 
 /* Faults the parent can ask the child to commit, to prove the tool reports them. */
@@ -71,6 +72,7 @@ typedef struct vkw_bench_options {
     uint32_t iterations;             /* export -> import -> verify cycles per scenario */
     uint32_t threads;                /* host writes and CPU verification; 0: online CPUs, <= 16 */
     vkw_verify_method verify;        /* --verify; AUTO: gpu where the device can */
+    uint32_t importers;              /* bits of vkw_importer: the APIs the child imports into */
     uint32_t size_count;
     uint64_t sizes[VKW_MAX_SIZES];
     uint32_t handle_types;   /* memory handle type bits; 0: all of this OS */
@@ -151,7 +153,8 @@ typedef struct vkw_imported_vs_local {
 } vkw_imported_vs_local;
 
 typedef struct vkw_memory_scenario {
-    uint32_t type_index; /* into vkw_memory_handle_types */
+    vkw_importer importer; /* the API the child imported into */
+    uint32_t type_index;   /* into vkw_memory_handle_types */
     vkw_scenario_kind kind;
     uint64_t size_requested;
     vkw_memory_desc desc; /* as allocated by the parent (size: bytes verified) */
@@ -194,9 +197,10 @@ typedef struct vkw_memory_scenario {
 typedef struct vkw_sync_result {
     vkw_sync_mode mode;
     vkw_peer peer;
-    int32_t os_kind;    /* OS mode: a vkw_os_pingpong_kind; else -1 */
-    int32_t type_index; /* process peer: index in the semaphore or fence table; else -1 */
-    bool timeline;      /* semaphores are timelines (all semaphore modes here) */
+    vkw_importer importer; /* process peer: the API the child's side is in */
+    int32_t os_kind;       /* OS mode: a vkw_os_pingpong_kind; else -1 */
+    int32_t type_index;    /* process peer: index in the semaphore or fence table; else -1 */
+    bool timeline;         /* semaphores are timelines (all semaphore modes here) */
     vkw_outcome outcome;
     vkw_status status;
     char reason[256];
@@ -207,6 +211,11 @@ typedef struct vkw_sync_result {
     double *repeat_p50, *repeat_p99; /* each repeat's, ns (owned) */
     int32_t baseline;            /* index of the fastest OS baseline of the same peer; -1: none */
     double ratio_p50, ratio_p99; /* to that baseline; ratio_p99 < 0: not meaningful (chains) */
+    /* Another API's side: the Vulkan side's result of the same mode and
+     * handle type in this run, and the ratios of the medians and p99s
+     * (-1: none passed). */
+    int32_t vulkan_result;
+    double vulkan_ratio_p50, vulkan_ratio_p99;
 } vkw_sync_result;
 
 /* The semaphore or fence handle type a process-peer result ran with; NULL
@@ -241,9 +250,20 @@ typedef struct vkw_bench_type {
     char reason[256]; /* why not */
 } vkw_bench_type;
 
+/* An API other than Vulkan that the child was asked to import into: whether
+ * it opened on the run's device, on what, or why not. */
+typedef struct vkw_bench_importer {
+    bool asked;
+    bool available;
+    vkw_status status; /* why not: VKW_E_UNSUPPORTED (missing), or a failure */
+    char reason[256];
+    vkw_foreign_info info;
+} vkw_bench_importer;
+
 typedef struct vkw_bench_report {
-    vkw_bench_options options; /* as run (progress pointers cleared) */
-    uint32_t device_index;     /* in the report's devices */
+    vkw_bench_options options;                        /* as run (progress pointers cleared) */
+    vkw_bench_importer importers[VKW_IMPORTER_COUNT]; /* [VKW_IMPORTER_VULKAN]: unused */
+    uint32_t device_index;                            /* in the report's devices */
     char device_name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
 
     bool child_started;

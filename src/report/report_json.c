@@ -509,6 +509,7 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
     const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
     str(w, o, VKW_K(HANDLE_TYPE), t->name);
     str(w, o, VKW_K(SCENARIO), vkw_scenario_kind_name(sc->kind));
+    str(w, o, VKW_K(IMPORTER), vkw_importer_name(sc->importer));
     str(w, o, "resource", sc->kind == VKW_SCENARIO_IMAGE_COPY ? "image" : "buffer");
     str(w, o, "access", sc->kind == VKW_SCENARIO_BUFFER_MAP ? "map" : "copy");
     num(w, o, VKW_K(SIZE_REQUESTED), (double)sc->size_requested);
@@ -615,6 +616,17 @@ static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sy
 {
     str(w, o, VKW_K(MODE), vkw_sync_mode_name(r->mode));
     str(w, o, VKW_K(PEER), vkw_peer_name(r->peer));
+    /* The API of the peer's side: Vulkan, or another (process peers only). */
+    str(w, o, VKW_K(SYNC_IMPORTER),
+        r->mode == VKW_SYNC_OS || r->peer != VKW_PEER_PROCESS ? NULL
+                                                              : vkw_importer_name(r->importer));
+    if (r->vulkan_result >= 0 && r->outcome == VKW_OUTCOME_PASSED) {
+        cJSON *rv = add_obj(w, o, "ratio_to_vulkan");
+        positive_or_null(w, rv, "p50", r->vulkan_ratio_p50);
+        positive_or_null(w, rv, "p99", r->vulkan_ratio_p99);
+    } else {
+        null(w, o, "ratio_to_vulkan");
+    }
     str(w, o, VKW_K(OS_PRIMITIVE),
         r->mode == VKW_SYNC_OS ? vkw_pingpong_kind_name((vkw_os_pingpong_kind)r->os_kind) : NULL);
     const vkw_handle_type *t = vkw_sync_result_type(r);
@@ -746,6 +758,10 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b, vkw_os os)
         if (!b->options.scenario_kinds || (b->options.scenario_kinds & (1u << k)))
             push_str(w, kinds, vkw_scenario_kind_name((vkw_scenario_kind)k));
     str(w, opt, VKW_K(OPTION_VERIFY), vkw_verify_method_name(b->options.verify));
+    cJSON *apis = add_arr(w, opt, "importers");
+    for (uint32_t k = 0; apis && k < VKW_IMPORTER_COUNT; k++)
+        if ((b->options.importers ? b->options.importers : 1u) & (1u << k))
+            push_str(w, apis, vkw_importer_name((vkw_importer)k));
     str(w, opt, "fault", vkw_fault_name(b->options.fault));
     boolean(w, opt, "nt_names", b->options.nt_names);
     cJSON *parts = add_arr(w, opt, "parts");
@@ -774,6 +790,23 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b, vkw_os os)
     str(w, ch, "matched_by",
         b->child_luid_matched ? "deviceUUID, driverUUID, deviceLUID" : "deviceUUID, driverUUID");
     num(w, ch, "validation_errors", b->child_validation_errors);
+    cJSON *ims = add_arr(w, o, VKW_K(IMPORTERS));
+    for (uint32_t i = 0; ims && i < VKW_IMPORTER_COUNT; i++) {
+        const vkw_bench_importer *bi = &b->importers[i];
+        if (!bi->asked)
+            continue;
+        cJSON *im = push_obj(w, ims);
+        str(w, im, "name", vkw_importer_name((vkw_importer)i));
+        boolean(w, im, "available", bi->available);
+        str(w, im, "reason", bi->available ? NULL : bi->reason);
+        str(w, im, "status", bi->available ? NULL : vkw_status_code(bi->status));
+        str(w, im, "device", bi->available ? bi->info.device_name : NULL);
+        str(w, im, "version", bi->available ? bi->info.version : NULL);
+        if (bi->available)
+            num(w, im, "device_index", bi->info.device_index);
+        else
+            null(w, im, "device_index");
+    }
     cJSON *vm = add_obj(w, o, VKW_K(BENCH_VERIFY));
     str(w, vm, VKW_K(VERIFY_ASKED), vkw_verify_method_name(b->options.verify));
     method_as_run(w, vm, VKW_K(VERIFY_METHOD), b->verify);

@@ -522,6 +522,8 @@ static void scenario(const cJSON *o, vkw_memory_scenario *sc)
     int32_t t = type_index(vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT,
                            text(o, VKW_K(HANDLE_TYPE)));
     sc->type_index = t < 0 ? 0 : (uint32_t)t;
+    /* Reports made before --importer: the child imported into Vulkan. */
+    sc->importer = (vkw_importer)word_of(&vkw_vocab_importer, text(o, VKW_K(IMPORTER)));
     const char *kind = text(o, VKW_K(SCENARIO));
     for (int k = 0; kind && k < VKW_SCENARIO_KIND_COUNT; k++)
         if (strcmp(vkw_scenario_kind_name((vkw_scenario_kind)k), kind) == 0)
@@ -599,6 +601,11 @@ static void sync_result(rp *c, const cJSON *o, vkw_sync_result *r)
 {
     r->mode = (vkw_sync_mode)word_of(&vkw_vocab_sync_mode, text(o, VKW_K(MODE)));
     r->peer = (vkw_peer)word_of(&vkw_vocab_peer, text(o, VKW_K(PEER)));
+    r->importer = (vkw_importer)word_of(&vkw_vocab_importer, text(o, VKW_K(SYNC_IMPORTER)));
+    const cJSON *rv = at(o, "ratio_to_vulkan");
+    r->vulkan_result = -1; /* not kept: the ratios are */
+    r->vulkan_ratio_p50 = cJSON_IsObject(rv) ? real(rv, "p50") : 0;
+    r->vulkan_ratio_p99 = cJSON_IsObject(rv) ? real(rv, "p99") : 0;
     r->os_kind = r->mode == VKW_SYNC_OS ? pingpong_of(text(o, VKW_K(OS_PRIMITIVE))) : -1;
     const char *ht = text(o, VKW_K(HANDLE_TYPE));
     r->type_index =
@@ -743,6 +750,15 @@ static void bench(rp *c, const cJSON *o, const vkw_report *r, vkw_bench_report *
     if (!fault || !vkw_fault_parse(fault, &b->options.fault))
         b->options.fault = VKW_FAULT_NONE;
     b->options.nt_names = flag(opt, "nt_names");
+    b->options.importers = 0;
+    cJSON_ArrayForEach(e, at(opt, "importers"))
+    {
+        int32_t i = vkw_vocab_find(&vkw_vocab_importer, cJSON_IsString(e) ? e->valuestring : NULL);
+        if (i >= 0)
+            b->options.importers |= 1u << i;
+    }
+    if (!b->options.importers)
+        b->options.importers = 1u << VKW_IMPORTER_VULKAN; /* reports made before --importer */
     const char *asked = text(opt, VKW_K(OPTION_VERIFY));
     if (!asked || !vkw_verify_method_parse(asked, &b->options.verify))
         b->options.verify = VKW_VERIFY_AUTO;
@@ -770,6 +786,20 @@ static void bench(rp *c, const cJSON *o, const vkw_report *r, vkw_bench_report *
     const char *matched = text(ch, "matched_by");
     b->child_luid_matched = matched && strstr(matched, "deviceLUID");
     b->child_validation_errors = u32(ch, "validation_errors");
+    cJSON_ArrayForEach(e, at(o, VKW_K(IMPORTERS)))
+    {
+        int32_t i = vkw_vocab_find(&vkw_vocab_importer, text(e, "name"));
+        if (i <= VKW_IMPORTER_VULKAN)
+            continue;
+        vkw_bench_importer *bi = &b->importers[i];
+        bi->asked = true;
+        bi->available = flag(e, "available");
+        bi->status = bi->available ? VKW_OK : VKW_E_UNSUPPORTED;
+        copy(bi->reason, sizeof bi->reason, text(e, "reason"));
+        copy(bi->info.device_name, sizeof bi->info.device_name, text(e, "device"));
+        copy(bi->info.version, sizeof bi->info.version, text(e, "version"));
+        bi->info.device_index = u32(e, "device_index");
+    }
     const cJSON *vm = at(o, VKW_K(BENCH_VERIFY));
     b->verify = method_of(text(vm, VKW_K(VERIFY_METHOD)));
     copy(b->verify_reason, sizeof b->verify_reason, text(vm, VKW_K(VERIFY_REASON)));

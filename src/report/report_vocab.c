@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vk/sync.h"
+#include "interop/foreign.h"
 
 #define WORDS(var, ...) static const char *const var[] = {__VA_ARGS__}
 #define VOCAB(var, label, pointer, words) \
@@ -53,6 +54,7 @@ VOCAB(vkw_vocab_peer, "peer", "#/$defs/sync_result/properties/peer", vkw_peer_wo
 VOCAB(vkw_vocab_query_state, "query state", "#/$defs/props/properties/state", query_state_words);
 VOCAB(vkw_vocab_verify_method, "verify method", "#/$defs/verify_method", verify_method_words);
 VOCAB(vkw_vocab_interop_state, "interop state", "#/$defs/interop_state", interop_state_words);
+VOCAB(vkw_vocab_importer, "importer", "#/$defs/importer", vkw_importer_words);
 VOCAB(vkw_vocab_phase, "phase", "#/$defs/memory_scenario/properties/phases_us", phase_words);
 
 const vkw_vocab *const vkw_vocabs[] = {
@@ -60,6 +62,7 @@ const vkw_vocab *const vkw_vocabs[] = {
     &vkw_vocab_memory_outcome, &vkw_vocab_expect_outcome, &vkw_vocab_check_outcome,
     &vkw_vocab_sync_mode,      &vkw_vocab_peer,           &vkw_vocab_phase,
     &vkw_vocab_query_state,    &vkw_vocab_verify_method,  &vkw_vocab_interop_state,
+    &vkw_vocab_importer,
 };
 const size_t vkw_vocab_count = sizeof vkw_vocabs / sizeof vkw_vocabs[0];
 
