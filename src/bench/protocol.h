@@ -83,10 +83,10 @@ typedef struct vkw_msg_memory {
     uint64_t handle_value; /* handles that travel by value (Win32 KMT); else unused */
     char nt_name[64];      /* a named NT handle: import by this name ("" : by handle) */
     uint32_t iteration;
-    uint32_t fault;   /* vkw_fault */
-    uint32_t threads; /* host writes and CPU verification */
-    uint32_t verify;  /* vkw_verify_method as run: cpu, gpu or both */
-    uint32_t compare; /* measure imported vs local (a timed iteration, the device's pattern) */
+    uint32_t fault;    /* vkw_fault */
+    uint32_t threads;  /* host writes and CPU verification */
+    uint32_t verify;   /* vkw_verify_method as run: cpu, gpu or both */
+    uint32_t compare;  /* measure imported vs local (a timed iteration, the device's pattern) */
     uint32_t importer; /* vkw_importer: the API to import into */
 } vkw_msg_memory;
 
