@@ -436,7 +436,8 @@ cleanup:
 
 static void scenario_key(ctx *x, keys *k, uint32_t i, const vkw_read_scenario *s)
 {
-    keys_set(x, k, i, "%s|%s|%.0f", or_dash(s->handle_type), or_dash(s->scenario), s->size);
+    keys_set(x, k, i, "%s|%s|%.0f|%s", or_dash(s->handle_type), or_dash(s->scenario), s->size,
+             or_dash(s->importer));
 }
 
 /* The verify phase that ran on a side: the device's where it has samples. */
@@ -485,8 +486,10 @@ static void memory(ctx *x, const char *prefix, const vkw_read_bench *ob, const v
             continue;
         const vkw_read_scenario *ns = match[i] >= 0 ? &nb->scenarios[match[i]] : NULL;
         char what[200];
-        snprintf(what, sizeof what, "%smemory %s %s %.0f bytes", prefix, or_dash(os->handle_type),
-                 or_dash(os->scenario), os->size);
+        bool other_api = strcmp(or_dash(os->importer), "vulkan") != 0;
+        snprintf(what, sizeof what, "%smemory %s %s %.0f bytes%s%s", prefix,
+                 or_dash(os->handle_type), or_dash(os->scenario), os->size,
+                 other_api ? " into " : "", other_api ? or_dash(os->importer) : "");
         if (!still_passes(x, what, ns != NULL, ns ? ns->outcome : -1, ns ? ns->outcome_text : NULL,
                           ns ? ns->reason : NULL, VKW_OUTCOME_PASSED, VKW_OUTCOME_FAILED, -1))
             continue;
@@ -530,8 +533,11 @@ cleanup:
 
 static void round_trip_label(const vkw_read_round_trip *r, char *buf, size_t len)
 {
-    snprintf(buf, len, "round trip %s %s %s peer", or_dash(r->mode),
-             r->which ? r->which : "in-process", or_dash(r->peer));
+    /* Vulkan's side keeps the label of reports made before --importer. */
+    bool other_api = r->importer && strcmp(r->importer, "vulkan") != 0;
+    snprintf(buf, len, "round trip %s %s %s peer%s%s", or_dash(r->mode),
+             r->which ? r->which : "in-process", or_dash(r->peer), other_api ? " in " : "",
+             other_api ? r->importer : "");
 }
 
 static void round_trips(ctx *x, const char *prefix, const vkw_read_bench *ob,

@@ -121,6 +121,9 @@ static void scenario(const cJSON *o, vkw_read_scenario *sc)
 {
     sc->handle_type = text(o, VKW_KEY_HANDLE_TYPE);
     sc->scenario = text(o, VKW_KEY_SCENARIO);
+    sc->importer = text(o, VKW_KEY_IMPORTER);
+    if (!sc->importer)
+        sc->importer = vkw_vocab_word(&vkw_vocab_importer, 0); /* made before --importer */
     sc->size = number(o, VKW_KEY_SIZE_REQUESTED);
     sc->outcome_text = text(o, VKW_KEY_OUTCOME);
     sc->outcome = vkw_vocab_find(&vkw_vocab_memory_outcome, sc->outcome_text);
@@ -148,6 +151,7 @@ static void round_trip(rd *c, const cJSON *o, vkw_read_round_trip *rt)
 {
     rt->mode = text(o, VKW_KEY_MODE);
     rt->peer = text(o, VKW_KEY_PEER);
+    rt->importer = text(o, VKW_KEY_SYNC_IMPORTER); /* NULL: Vulkan's, or no API's */
     rt->which = text(o, VKW_KEY_OS_PRIMITIVE);
     if (!rt->which)
         rt->which = text(o, VKW_KEY_HANDLE_TYPE);

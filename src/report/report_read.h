@@ -51,6 +51,7 @@ typedef struct vkw_read_summary {
 
 typedef struct vkw_read_scenario {
     const char *handle_type, *scenario;
+    const char *importer; /* "vulkan" where the report has none (made before --importer) */
     double size;
     int32_t outcome; /* vkw_outcome; -1: unknown word */
     const char *outcome_text, *reason;
@@ -65,7 +66,8 @@ typedef struct vkw_read_scenario {
 
 typedef struct vkw_read_round_trip {
     const char *mode, *peer;
-    const char *which; /* the OS primitive, else the handle type; NULL: in-process */
+    const char *importer; /* process peers: the child's API ("vulkan" where absent); else NULL */
+    const char *which;    /* the OS primitive, else the handle type; NULL: in-process */
     int32_t outcome;
     const char *outcome_text, *reason;
     double p50, p99; /* ns, over every sample */
