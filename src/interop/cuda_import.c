@@ -4,8 +4,8 @@
  * imported as a mapped buffer (cuImportExternalMemory,
  * cuExternalMemoryGetMappedBuffer), semaphores as external semaphores waited
  * on and signalled on one stream (cuWaitExternalSemaphoresAsync,
- * cuSignalExternalSemaphoresAsync). The structs, flags and enums are the
- * loader's (dynlink_cuda.h), which follow cuda.h's layout.
+ * cuSignalExternalSemaphoresAsync). Loading and finding the device:
+ * cuda_driver.h, shared with the interop probe.
  *
  * Threads: the context is created current on the calling thread and stays
  * so; the bench's child calls everything from that one thread.
@@ -17,78 +17,22 @@
  * context is then marked wedged and nothing that work may use is freed;
  * the process's end releases it. */
 #include "backend.h"
+#include "cuda_driver.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The loader opens the library and finds its symbols through the
- * platform seam (so no <windows.h> or <dlfcn.h> here), and its messages
- * ("Cannot load libcuda.so.1") become the reason. LOAD_LIBRARY calls
- * FFNV_LOAD_FUNC where its log context, logctx, is in scope: the file it
- * asks for (CUDA_LIBNAME, which the header undefines at its end) is kept
- * there for the messages. */
-typedef struct loader_log {
-    const char *library; /* "libcuda.so.1", "nvcuda.dll" */
-    char first[200];
-} loader_log;
-static vkw_library *open_library(const char *path, void *log);
-static void loader_message(void *ctx, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-#define FFNV_LIB_HANDLE vkw_library *
-#define FFNV_LOAD_FUNC(path) open_library((path), logctx)
-#define FFNV_SYM_FUNC(lib, sym) vkw_library_symbol((lib), (sym))
-#define FFNV_FREE_FUNC(lib) vkw_library_close(lib)
-#define FFNV_LOG_FUNC(logctx, msg, ...) loader_message((logctx), (msg), __VA_ARGS__)
-#define FFNV_DEBUG_LOG_FUNC(logctx, msg, ...)
-#include <dynlink_loader.h>
-
-static vkw_library *open_library(const char *path, void *ctx)
-{
-    loader_log *log = ctx;
-    log->library = path;
-    vkw_library *lib = NULL;
-    return vkw_library_open(path, &lib, NULL) == VKW_OK ? lib : NULL;
-}
-
-static void loader_message(void *ctx, const char *fmt, ...)
-{
-    loader_log *log = ctx;
-    if (log->first[0]) /* the first message names what failed */
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(log->first, sizeof log->first, fmt, ap);
-    va_end(ap);
-    log->first[strcspn(log->first, "\n")] = '\0';
-}
-
 /* cuda.h's values that the loader's header leaves out. */
 #define VKW_CUDA_EXTERNAL_MEMORY_DEDICATED 0x1u /* CUDA_EXTERNAL_MEMORY_DEDICATED */
 #define VKW_CUDA_ERROR_NOT_SUPPORTED 801        /* CUDA_ERROR_NOT_SUPPORTED */
-
-/* Functions the loader's table lacks, looked up in the same library
- * (cuda.h: cuMemAllocHost is cuMemAllocHost_v2 since CUDA 3.2). */
-typedef CUresult CUDAAPI cu_driver_get_version(int *version);
-typedef CUresult CUDAAPI cu_mem_alloc_host(void **pp, size_t bytes);
-typedef CUresult CUDAAPI cu_mem_free_host(void *p);
-typedef CUresult CUDAAPI cu_event_elapsed_time(float *ms, CUevent start, CUevent end);
 
 /* The host buffer check and write copy through: bounded, whatever the size. */
 #define HOST_CHUNK_BYTES ((uint64_t)64 << 20)
 
 struct vkw_cuda {
-    CudaFunctions *cu;   /* cu->lib: the library */
-    const char *library; /* its file name */
-    tcuDeviceGetUuid *get_uuid;
-    cu_driver_get_version *driver_get_version;
-    cu_mem_alloc_host *mem_alloc_host;
-    cu_mem_free_host *mem_free_host;
-    cu_event_elapsed_time *event_elapsed_time;
+    vkw_cuda_driver d;
     CUcontext ctx;
     CUstream stream;
     bool wedged; /* the stream holds work that may never finish */
@@ -124,14 +68,8 @@ static vkw_status cu_fail(const vkw_cuda *c, vkw_error *err, vkw_status s, const
 static vkw_status cu_fail(const vkw_cuda *c, vkw_error *err, vkw_status s, const char *call,
                           CUresult r, const char *fmt, ...)
 {
-    const char *name = NULL;
-    if (c && c->cu && c->cu->cuGetErrorName && c->cu->cuGetErrorName(r, &name) != CUDA_SUCCESS)
-        name = NULL;
     char code[32];
-    if (!name) {
-        snprintf(code, sizeof code, "CUresult %d", (int)r);
-        name = code;
-    }
+    const char *name = vkw_cuda_result_name(c ? &c->d : NULL, r, code, sizeof code);
     char context[320];
     va_list ap;
     va_start(ap, fmt);
@@ -147,21 +85,12 @@ static vkw_status refused(CUresult r)
     return (int)r == VKW_CUDA_ERROR_NOT_SUPPORTED ? VKW_E_UNSUPPORTED : VKW_E_SHARING;
 }
 
-/* An optional symbol into a function pointer (the pointer's bytes: no
- * object-to-function cast). */
-static void lookup(vkw_library *lib, const char *name, void *fn, size_t fn_size)
-{
-    void *sym = vkw_library_symbol(lib, name);
-    if (sym && fn_size == sizeof sym)
-        memcpy(fn, &sym, sizeof sym);
-}
-
 /* Waits for everything queued on the stream, at most timeout_ms. */
 static vkw_status stream_wait(vkw_cuda *c, uint32_t timeout_ms, vkw_error *err, const char *what)
 {
     const uint64_t deadline = vkw_clock_ns() + (uint64_t)timeout_ms * 1000000u;
     for (;;) {
-        CUresult r = c->cu->cuStreamQuery(c->stream);
+        CUresult r = c->d.cu->cuStreamQuery(c->stream);
         if (r == CUDA_SUCCESS) {
             c->wedged = false; /* nothing is left on the stream */
             return VKW_OK;
@@ -185,60 +114,17 @@ vkw_status vkw_cuda_open(const uint8_t device_uuid[VK_UUID_SIZE], vkw_cuda **out
     if (!c)
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory opening CUDA");
 
-    loader_log log = {.library = "the CUDA library"};
-    if (cuda_load_functions(&c->cu, &log) != 0) {
-        char missing[240];
-        snprintf(missing, sizeof missing, "Cannot load %s", log.library);
-        if (strcmp(log.first, missing) == 0)
-            s = vkw_fail(err, VKW_E_UNSUPPORTED, "CUDA is not available: %s not found",
-                         log.library);
-        else if (log.first[0]) /* a symbol it lacks: "Cannot load cuX" */
-            s = vkw_fail(err, VKW_E_UNSUPPORTED, "CUDA is not available: %s from %s", log.first,
-                         log.library);
-        else
-            s = vkw_fail(err, VKW_E_UNSUPPORTED, "CUDA is not available: loading %s failed",
-                         log.library);
+    vkw_error why;
+    s = vkw_cuda_driver_load(&c->d, &why);
+    if (s != VKW_OK) {
+        s = vkw_fail(err, s, "CUDA is not available: %s", why.message);
         goto cleanup;
     }
-    c->library = log.library;
-    c->get_uuid = c->cu->cuDeviceGetUuid;
-    if (!c->get_uuid)
-        lookup(c->cu->lib, "cuDeviceGetUuid", &c->get_uuid, sizeof c->get_uuid);
-    lookup(c->cu->lib, "cuDriverGetVersion", &c->driver_get_version, sizeof c->driver_get_version);
-    lookup(c->cu->lib, "cuMemAllocHost_v2", &c->mem_alloc_host, sizeof c->mem_alloc_host);
-    lookup(c->cu->lib, "cuMemFreeHost", &c->mem_free_host, sizeof c->mem_free_host);
-    lookup(c->cu->lib, "cuEventElapsedTime", &c->event_elapsed_time, sizeof c->event_elapsed_time);
-    if (!c->get_uuid) {
-        s = vkw_fail(err, VKW_E_UNSUPPORTED, "CUDA is not available: %s has no cuDeviceGetUuid",
-                     c->library);
-        goto cleanup;
-    }
-
-    CUresult r = c->cu->cuInit(0);
-    if (r != CUDA_SUCCESS) {
-        s = cu_fail(c, err, VKW_E_UNSUPPORTED, "cuInit", r, "CUDA is not available");
-        goto cleanup;
-    }
-    int count = 0;
-    r = c->cu->cuDeviceGetCount(&count);
-    if (r != CUDA_SUCCESS) {
-        s = cu_fail(c, err, VKW_E_UNSUPPORTED, "cuDeviceGetCount", r, "CUDA is not available");
-        goto cleanup;
-    }
-    int ordinal = -1;
+    int ordinal = -1, count = 0;
     CUdevice dev = 0;
-    for (int i = 0; i < count && ordinal < 0; i++) {
-        CUuuid uuid;
-        r = c->cu->cuDeviceGet(&dev, i);
-        if (r == CUDA_SUCCESS)
-            r = c->get_uuid(&uuid, dev);
-        if (r != CUDA_SUCCESS) {
-            s = cu_fail(c, err, VKW_E_UNSUPPORTED, "cuDeviceGetUuid", r, "CUDA device %d", i);
-            goto cleanup;
-        }
-        if (memcmp(uuid.bytes, device_uuid, VK_UUID_SIZE) == 0)
-            ordinal = i;
-    }
+    s = vkw_cuda_driver_find(&c->d, device_uuid, &ordinal, &dev, &count, err);
+    if (s != VKW_OK)
+        goto cleanup;
     if (ordinal < 0) {
         char hex[2 * VK_UUID_SIZE + 1];
         for (unsigned i = 0; i < VK_UUID_SIZE; i++)
@@ -250,27 +136,27 @@ vkw_status vkw_cuda_open(const uint8_t device_uuid[VK_UUID_SIZE], vkw_cuda **out
     }
 
     vkw_foreign_info got = {.device_index = (uint32_t)ordinal};
-    r = c->cu->cuDeviceGetName(got.device_name, (int)sizeof got.device_name, dev);
+    CUresult r = c->d.cu->cuDeviceGetName(got.device_name, (int)sizeof got.device_name, dev);
     if (r != CUDA_SUCCESS) {
         s = cu_fail(c, err, VKW_E_UNSUPPORTED, "cuDeviceGetName", r, "CUDA device %d", ordinal);
         goto cleanup;
     }
     got.device_name[sizeof got.device_name - 1] = '\0';
     int version = 0;
-    if (c->driver_get_version && c->driver_get_version(&version) == CUDA_SUCCESS)
+    if (c->d.driver_get_version && c->d.driver_get_version(&version) == CUDA_SUCCESS)
         snprintf(got.version, sizeof got.version, "CUDA driver %d", version);
     else
         snprintf(got.version, sizeof got.version, "CUDA driver (no cuDriverGetVersion)");
 
     /* Flags 0: the default scheduling; the context is current on this thread from here. */
-    r = c->cu->cuCtxCreate(&c->ctx, 0, dev);
+    r = c->d.cu->cuCtxCreate(&c->ctx, 0, dev);
     if (r != CUDA_SUCCESS) {
         c->ctx = NULL;
         s = cu_fail(c, err, VKW_E_UNSUPPORTED, "cuCtxCreate", r, "CUDA device %d, %s", ordinal,
                     got.device_name);
         goto cleanup;
     }
-    r = c->cu->cuStreamCreate(&c->stream, CU_STREAM_NON_BLOCKING);
+    r = c->d.cu->cuStreamCreate(&c->stream, CU_STREAM_NON_BLOCKING);
     if (r != CUDA_SUCCESS) {
         c->stream = NULL;
         s = cu_fail(c, err, VKW_E_UNSUPPORTED, "cuStreamCreate", r, "CUDA device %d", ordinal);
@@ -295,10 +181,10 @@ void vkw_cuda_close(vkw_cuda *c)
      * under the driver's threads; the process's end takes both. */
     if (!c->wedged) {
         if (c->stream)
-            c->cu->cuStreamDestroy(c->stream);
+            c->d.cu->cuStreamDestroy(c->stream);
         if (c->ctx)
-            c->cu->cuCtxDestroy(c->ctx);
-        cuda_free_functions(&c->cu);
+            c->d.cu->cuCtxDestroy(c->ctx);
+        vkw_cuda_driver_unload(&c->d);
     }
     free(c);
 }
@@ -330,11 +216,11 @@ vkw_status vkw_cuda_memory_supported(vkw_cuda *c, const vkw_handle_type *t,
         return vkw_fail(err, VKW_E_UNSUPPORTED,
                         "CUDA maps buffers here: a Vulkan image's memory has an opaque layout "
                         "that cuExternalMemoryGetMappedMipmappedArray would need to match");
-    if (!c->cu->cuImportExternalMemory || !c->cu->cuExternalMemoryGetMappedBuffer ||
-        !c->cu->cuDestroyExternalMemory)
+    if (!c->d.cu->cuImportExternalMemory || !c->d.cu->cuExternalMemoryGetMappedBuffer ||
+        !c->d.cu->cuDestroyExternalMemory)
         return vkw_fail(err, VKW_E_UNSUPPORTED,
                         "%s has no cuImportExternalMemory (a driver older than CUDA 10)",
-                        c->library);
+                        c->d.library);
     if (!memory_type(t))
         return vkw_fail(err, VKW_E_UNSUPPORTED, "CUDA imports no %s memory", t->name);
     if (!vkw_handle_family_native(t->family))
@@ -406,7 +292,7 @@ vkw_status vkw_cuda_memory_import(vkw_cuda *c, const vkw_handle_type *t,
     /* A dedicated Vulkan allocation; CUDA requires the flag for a D3D12 resource. */
     if (desc->dedicated || hd.type == CU_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_RESOURCE)
         hd.flags = VKW_CUDA_EXTERNAL_MEMORY_DEDICATED;
-    CUresult r = c->cu->cuImportExternalMemory(&m->ext, &hd);
+    CUresult r = c->d.cu->cuImportExternalMemory(&m->ext, &hd);
     if (r != CUDA_SUCCESS) {
         m->ext = NULL; /* the fd stays the caller's */
         s = cu_fail(c, err, refused(r), "cuImportExternalMemory", r,
@@ -422,7 +308,7 @@ vkw_status vkw_cuda_memory_import(vkw_cuda *c, const vkw_handle_type *t,
     bd.offset = 0;
     bd.size = desc->size;
     bd.flags = 0;
-    r = c->cu->cuExternalMemoryGetMappedBuffer(&m->ptr, m->ext, &bd);
+    r = c->d.cu->cuExternalMemoryGetMappedBuffer(&m->ptr, m->ext, &bd);
     if (r != CUDA_SUCCESS) {
         m->ptr = 0;
         s = cu_fail(c, err, refused(r), "cuExternalMemoryGetMappedBuffer", r, "mapping %s",
@@ -445,8 +331,8 @@ static vkw_status host_buffers(vkw_cuda_memory *m, vkw_error *err)
     vkw_cuda *c = m->c;
     m->chunk = (size_t)(m->size < HOST_CHUNK_BYTES ? m->size : HOST_CHUNK_BYTES);
     void *p = NULL;
-    if (c->mem_alloc_host && c->mem_free_host && c->mem_alloc_host(&p, m->chunk) == CUDA_SUCCESS &&
-        p) {
+    if (c->d.mem_alloc_host && c->d.mem_free_host &&
+        c->d.mem_alloc_host(&p, m->chunk) == CUDA_SUCCESS && p) {
         m->host = p;
         m->host_pinned = true;
     } else {
@@ -472,7 +358,7 @@ vkw_status vkw_cuda_memory_check(vkw_cuda_memory *m, uint64_t seed, bool *ok, vk
     for (uint64_t off = 0; off < m->size && same; off += m->chunk) {
         size_t n = (size_t)(m->size - off < m->chunk ? m->size - off : m->chunk);
         uint64_t t0 = vkw_clock_ns();
-        CUresult r = c->cu->cuMemcpyDtoHAsync(m->host, m->ptr + off, n, c->stream);
+        CUresult r = c->d.cu->cuMemcpyDtoHAsync(m->host, m->ptr + off, n, c->stream);
         if (r != CUDA_SUCCESS)
             return cu_fail(c, err, VKW_E_SHARING, "cuMemcpyDtoHAsync", r,
                            "reading %llu bytes at %llu of %s", (unsigned long long)n,
@@ -515,7 +401,7 @@ vkw_status vkw_cuda_memory_write(vkw_cuda_memory *m, uint64_t seed, vkw_foreign_
         uint64_t t1 = vkw_clock_ns();
         /* Asynchronous on the stream, waited for: the next chunk reuses the
          * host buffer, and the last is in device memory when this returns. */
-        CUresult r = c->cu->cuMemcpyHtoDAsync(m->ptr + off, m->host, n, c->stream);
+        CUresult r = c->d.cu->cuMemcpyHtoDAsync(m->ptr + off, m->host, n, c->stream);
         if (r != CUDA_SUCCESS)
             return cu_fail(c, err, VKW_E_SHARING, "cuMemcpyHtoDAsync", r,
                            "writing %llu bytes at %llu of %s", (unsigned long long)n,
@@ -539,26 +425,26 @@ static vkw_status timed_copy(vkw_cuda *c, CUevent ev[2], CUdeviceptr dst, CUdevi
                              uint64_t size, uint32_t timeout_ms, uint64_t *ns, vkw_error *err)
 {
     uint64_t t0 = vkw_clock_ns();
-    CUresult r = c->event_elapsed_time ? c->cu->cuEventRecord(ev[0], c->stream) : CUDA_SUCCESS;
+    CUresult r = c->d.event_elapsed_time ? c->d.cu->cuEventRecord(ev[0], c->stream) : CUDA_SUCCESS;
     if (r != CUDA_SUCCESS)
         return cu_fail(c, err, VKW_E_SHARING, "cuEventRecord", r, "before a timed copy");
-    r = c->cu->cuMemcpyDtoDAsync(dst, src, (size_t)size, c->stream);
+    r = c->d.cu->cuMemcpyDtoDAsync(dst, src, (size_t)size, c->stream);
     if (r != CUDA_SUCCESS)
         return cu_fail(c, err, VKW_E_SHARING, "cuMemcpyDtoDAsync", r, "a timed copy of %llu bytes",
                        (unsigned long long)size);
-    r = c->event_elapsed_time ? c->cu->cuEventRecord(ev[1], c->stream) : CUDA_SUCCESS;
+    r = c->d.event_elapsed_time ? c->d.cu->cuEventRecord(ev[1], c->stream) : CUDA_SUCCESS;
     if (r != CUDA_SUCCESS)
         return cu_fail(c, err, VKW_E_SHARING, "cuEventRecord", r, "after a timed copy");
     vkw_status s = stream_wait(c, timeout_ms, err, "a timed device-to-device copy");
     if (s != VKW_OK)
         return s;
     uint64_t host_ns = vkw_clock_ns() - t0;
-    if (!c->event_elapsed_time) {
+    if (!c->d.event_elapsed_time) {
         *ns = host_ns;
         return VKW_OK;
     }
     float ms = 0;
-    r = c->event_elapsed_time(&ms, ev[0], ev[1]);
+    r = c->d.event_elapsed_time(&ms, ev[0], ev[1]);
     if (r != CUDA_SUCCESS)
         return cu_fail(c, err, VKW_E_SHARING, "cuEventElapsedTime", r, "of a timed copy");
     *ns = (uint64_t)((double)ms * 1e6);
@@ -573,17 +459,17 @@ vkw_status vkw_cuda_memory_compare(vkw_cuda_memory *m, uint32_t repeats, uint64_
     CUdeviceptr l1 = 0, l2 = 0;
     CUevent ev[2] = {NULL, NULL};
     memset(ns, 0, sizeof(uint64_t[2][2]));
-    CUresult r = c->cu->cuMemAlloc(&l1, (size_t)m->size);
+    CUresult r = c->d.cu->cuMemAlloc(&l1, (size_t)m->size);
     if (r == CUDA_SUCCESS)
-        r = c->cu->cuMemAlloc(&l2, (size_t)m->size);
+        r = c->d.cu->cuMemAlloc(&l2, (size_t)m->size);
     if (r != CUDA_SUCCESS) {
         s = cu_fail(c, err, VKW_E_UNSUPPORTED, "cuMemAlloc", r,
                     "two local buffers of %llu bytes to compare %s with",
                     (unsigned long long)m->size, m->what);
         goto cleanup;
     }
-    for (int i = 0; i < 2 && c->event_elapsed_time; i++) {
-        r = c->cu->cuEventCreate(&ev[i], 0); /* 0: with timing */
+    for (int i = 0; i < 2 && c->d.event_elapsed_time; i++) {
+        r = c->d.cu->cuEventCreate(&ev[i], 0); /* 0: with timing */
         if (r != CUDA_SUCCESS) {
             ev[i] = NULL;
             s = cu_fail(c, err, VKW_E_UNSUPPORTED, "cuEventCreate", r, "timing copies");
@@ -609,11 +495,11 @@ cleanup:
     if (!c->wedged) { /* else a copy may still use them */
         for (int i = 0; i < 2; i++)
             if (ev[i])
-                c->cu->cuEventDestroy(ev[i]);
+                c->d.cu->cuEventDestroy(ev[i]);
         if (l2)
-            c->cu->cuMemFree(l2);
+            c->d.cu->cuMemFree(l2);
         if (l1)
-            c->cu->cuMemFree(l1);
+            c->d.cu->cuMemFree(l1);
     }
     return s;
 }
@@ -625,11 +511,11 @@ void vkw_cuda_memory_release(vkw_cuda_memory *m)
     vkw_cuda *c = m->c;
     if (!c->wedged) { /* else a copy may still use them */
         if (m->ptr)
-            c->cu->cuMemFree(m->ptr);
+            c->d.cu->cuMemFree(m->ptr);
         if (m->ext)
-            c->cu->cuDestroyExternalMemory(m->ext);
+            c->d.cu->cuDestroyExternalMemory(m->ext);
         if (m->host && m->host_pinned)
-            c->mem_free_host(m->host);
+            c->d.mem_free_host(m->host);
         else
             free(m->host);
     }
@@ -688,11 +574,11 @@ vkw_status vkw_cuda_sync_supported(vkw_cuda *c, vkw_sync_mode mode, const vkw_ha
         return vkw_fail(err, VKW_E_UNSUPPORTED, "CUDA has no part in %s round trips",
                         vkw_sync_mode_name(mode));
     }
-    if (!c->cu->cuImportExternalSemaphore || !c->cu->cuDestroyExternalSemaphore ||
-        !c->cu->cuWaitExternalSemaphoresAsync || !c->cu->cuSignalExternalSemaphoresAsync)
+    if (!c->d.cu->cuImportExternalSemaphore || !c->d.cu->cuDestroyExternalSemaphore ||
+        !c->d.cu->cuWaitExternalSemaphoresAsync || !c->d.cu->cuSignalExternalSemaphoresAsync)
         return vkw_fail(err, VKW_E_UNSUPPORTED,
                         "%s has no cuImportExternalSemaphore (a driver older than CUDA 10)",
-                        c->library);
+                        c->d.library);
     if (!semaphore_type(mode, t))
         return vkw_fail(err, VKW_E_UNSUPPORTED, "CUDA imports no %s %s semaphore", t->name,
                         timeline_mode(mode) ? "timeline" : "binary");
@@ -736,7 +622,7 @@ vkw_status vkw_cuda_sync_import(vkw_cuda *c, vkw_sync_mode mode, const vkw_handl
             hd.handle.win32.handle = (void *)handles[i]; /* not taken: the caller's */
         }
         hd.flags = 0;
-        CUresult r = c->cu->cuImportExternalSemaphore(&y->sem[i], &hd);
+        CUresult r = c->d.cu->cuImportExternalSemaphore(&y->sem[i], &hd);
         if (r != CUDA_SUCCESS) {
             y->sem[i] = NULL; /* the fd stays the caller's */
             s = cu_fail(c, err, refused(r), "cuImportExternalSemaphore", r,
@@ -764,7 +650,7 @@ static vkw_status queue_round(vkw_cuda_sync *y, uint64_t value, vkw_error *err)
     memset(&wp, 0, sizeof wp);
     wp.params.fence.value = value; /* ignored for a binary semaphore */
     wp.flags = 0;
-    CUresult r = c->cu->cuWaitExternalSemaphoresAsync(&y->sem[0], &wp, 1, c->stream);
+    CUresult r = c->d.cu->cuWaitExternalSemaphoresAsync(&y->sem[0], &wp, 1, c->stream);
     if (r != CUDA_SUCCESS)
         return cu_fail(c, err, VKW_E_SHARING, "cuWaitExternalSemaphoresAsync", r,
                        "round %llu's wait for A", (unsigned long long)value);
@@ -773,7 +659,7 @@ static vkw_status queue_round(vkw_cuda_sync *y, uint64_t value, vkw_error *err)
     memset(&sp, 0, sizeof sp);
     sp.params.fence.value = value;
     sp.flags = 0;
-    r = c->cu->cuSignalExternalSemaphoresAsync(&y->sem[1], &sp, 1, c->stream);
+    r = c->d.cu->cuSignalExternalSemaphoresAsync(&y->sem[1], &sp, 1, c->stream);
     if (r != CUDA_SUCCESS)
         return cu_fail(c, err, VKW_E_SHARING, "cuSignalExternalSemaphoresAsync", r,
                        "round %llu's signal of B", (unsigned long long)value);
@@ -811,7 +697,7 @@ void vkw_cuda_sync_release(vkw_cuda_sync *y, bool succeeded, uint32_t timeout_ms
     if (!y)
         return;
     vkw_cuda *c = y->c;
-    if (y->pending && c->cu->cuStreamQuery(c->stream) == CUDA_SUCCESS)
+    if (y->pending && c->d.cu->cuStreamQuery(c->stream) == CUDA_SUCCESS)
         y->pending = false;
     if (y->pending && succeeded) {
         vkw_error ignored;
@@ -827,7 +713,7 @@ void vkw_cuda_sync_release(vkw_cuda_sync *y, bool succeeded, uint32_t timeout_ms
     } else {
         for (int i = 0; i < 2; i++)
             if (y->sem[i])
-                c->cu->cuDestroyExternalSemaphore(y->sem[i]);
+                c->d.cu->cuDestroyExternalSemaphore(y->sem[i]);
     }
     free(y);
 }
