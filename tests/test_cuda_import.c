@@ -315,7 +315,7 @@ static void cuda_answers_timeline_round_trips(void)
                                       .semaphoreCount = 1,
                                       .pSemaphores = &side.b,
                                       .pValues = &round};
-            CHECK(dev.wait_semaphores(dev.handle, &wi, 0) == VK_SUCCESS); /* there already */
+            CHECK(dev.wait_semaphores(dev.handle, &wi, 1000000000ull) == VK_SUCCESS);
         }
         if (!check_failures) {
             uint64_t t0 = vkw_clock_ns();

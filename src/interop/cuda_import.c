@@ -697,11 +697,9 @@ void vkw_cuda_sync_release(vkw_cuda_sync *y, bool succeeded, uint32_t timeout_ms
     if (!y)
         return;
     vkw_cuda *c = y->c;
-    if (y->pending && c->d.cu->cuStreamQuery(c->stream) == CUDA_SUCCESS)
-        y->pending = false;
-    if (y->pending && succeeded) {
+    if (y->pending) { /* succeeded: wait for it; else only see whether it is done */
         vkw_error ignored;
-        if (stream_wait(c, timeout_ms, &ignored, "the last round") == VKW_OK)
+        if (stream_wait(c, succeeded ? timeout_ms : 0, &ignored, "the last round") == VKW_OK)
             y->pending = false;
     }
     if (y->pending) {
