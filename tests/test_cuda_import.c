@@ -338,6 +338,78 @@ static void cuda_answers_timeline_round_trips(void)
     teardown();
 }
 
+/* The Vulkan pinger of queue-binary round trips, on its own thread (the
+ * CUDA context stays current on the main thread, which pongs). */
+typedef struct pinger {
+    vkw_sync_side *side;
+    uint32_t rounds;
+    vkw_status status;
+    vkw_error err;
+} pinger;
+
+static void ping_rounds(void *arg)
+{
+    pinger *p = arg;
+    for (uint32_t i = 0; i < p->rounds && p->status == VKW_OK; i++)
+        p->status = vkw_sync_ping(p->side, TIMEOUT_MS, &p->err);
+}
+
+/* Queue-binary round trips: Vulkan's queue signals A and waits for B,
+ * CUDA's stream waits for A and signals B, an OS pair orders each wait
+ * after its signal's submission, as between the bench's two processes. */
+static void cuda_answers_queue_binary_round_trips(void)
+{
+    int where = setup();
+    CHECK(where >= 0);
+    if (where == 1) {
+        no_cuda_checks();
+    } else if (where == 0) {
+        const vkw_handle_type *t = vkw_handle_type_by_name(
+            vkw_semaphore_handle_types, VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "OPAQUE_FD");
+        vkw_os_pingpong_kind kind = VKW_PINGPONG_KIND_COUNT;
+        for (int k = VKW_PINGPONG_KIND_COUNT - 1; k >= 0; k--)
+            if (vkw_pingpong_kind_available((vkw_os_pingpong_kind)k))
+                kind = (vkw_os_pingpong_kind)k;
+        vkw_error err = {0};
+        vkw_sync_side side = {0};
+        vkw_handle hs[2] = {VKW_NO_HANDLE, VKW_NO_HANDLE};
+        vkw_handle peer[VKW_PINGPONG_MAX_HANDLES];
+        uint32_t npeer = 0;
+        vkw_pingpong *pong_pp = NULL;
+        vkw_foreign_sync *fs = NULL;
+        pinger p = {.side = &side, .rounds = 100, .status = VKW_OK};
+        vkw_thread *th = NULL;
+        CHECK(kind != VKW_PINGPONG_KIND_COUNT);
+        CHECK(vkw_sync_side_create(&side, VKW_SYNC_QUEUE_BINARY, &dev, t, NULL, &err) == VKW_OK);
+        CHECK(vkw_sync_side_export(&side, t, hs, &err) == VKW_OK);
+        CHECK(vkw_pingpong_create(kind, &side.pp, peer, &npeer, &err) == VKW_OK);
+        CHECK(vkw_pingpong_open_peer(kind, peer, npeer, &pong_pp, &err) == VKW_OK);
+        CHECK(vkw_foreign_sync_import(cuda, VKW_SYNC_QUEUE_BINARY, t, hs, NULL, pong_pp, &fs,
+                                      &err) == VKW_OK);
+        CHECK(hs[0] == VKW_NO_HANDLE && hs[1] == VKW_NO_HANDLE);
+        if (!check_failures)
+            CHECK(vkw_thread_start(ping_rounds, &p, &th, &err) == VKW_OK);
+        vkw_status s = VKW_OK;
+        for (uint64_t round = 1; th && round <= p.rounds && s == VKW_OK; round++)
+            s = vkw_foreign_sync_pong(fs, round, TIMEOUT_MS, &err);
+        CHECK(s == VKW_OK);
+        if (th)
+            vkw_thread_join(th);
+        CHECK(p.status == VKW_OK);
+        if (p.status != VKW_OK)
+            fprintf(stderr, "pinger: %s\n", p.err.message);
+        if (check_failures)
+            fprintf(stderr, "last error: %s\n", err.message);
+        vkw_foreign_sync_release(fs, !check_failures, TIMEOUT_MS);
+        vkw_pingpong_free(pong_pp);
+        vkw_handle_close(hs[0]);
+        vkw_handle_close(hs[1]);
+        vkw_sync_side_settle(&side, !check_failures);
+        vkw_sync_side_release(&side);
+    }
+    teardown();
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -346,6 +418,7 @@ int main(int argc, char **argv)
         CASE(cuda_imports_checks_writes_and_compares_vulkan_memory),
         CASE(cuda_refuses_images_fences_and_other_oses_handles),
         CASE(cuda_answers_timeline_round_trips),
+        CASE(cuda_answers_queue_binary_round_trips),
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
