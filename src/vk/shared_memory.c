@@ -811,6 +811,38 @@ static void record_copy(const vkw_device *dev, VkCommandBuffer cmd, void *user)
     }
 }
 
+static void record_host_sync(const vkw_device *dev, VkCommandBuffer cmd, void *user)
+{
+    const vkw_shared_memory *sm = user;
+    bool to_device = sm->host_sync_to_device;
+    VkBufferMemoryBarrier b = {
+        .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
+        .srcAccessMask = to_device ? VK_ACCESS_HOST_WRITE_BIT : VK_ACCESS_MEMORY_WRITE_BIT,
+        .dstAccessMask = to_device ? VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT
+                                   : VK_ACCESS_HOST_READ_BIT,
+        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .buffer = sm->buffer,
+        .size = VK_WHOLE_SIZE,
+    };
+    dev->vkCmdPipelineBarrier(
+        cmd, to_device ? VK_PIPELINE_STAGE_HOST_BIT : VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+        to_device ? VK_PIPELINE_STAGE_ALL_COMMANDS_BIT : VK_PIPELINE_STAGE_HOST_BIT, 0, 0, NULL, 1,
+        &b, 0, NULL);
+}
+
+vkw_status vkw_shared_memory_host_sync(vkw_shared_memory *sm, bool to_device, uint64_t timeout_ns,
+                                       vkw_error *err)
+{
+    if (!sm->buffer || !(sm->memory_flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT))
+        return vkw_fail(err, VKW_E_INVALID_ARG, "host sync of memory that is no mapped buffer");
+    sm->host_sync_to_device = to_device;
+    return vkw_device_submit_wait(sm->dev, record_host_sync, sm, timeout_ns,
+                                  to_device ? "making the host's writes available to the device"
+                                            : "making the device's writes visible to the host",
+                                  err);
+}
+
 static vkw_status run_copy(vkw_shared_memory *sm, VkBuffer via, bool to_shared, bool keep,
                            uint64_t offset, uint64_t size, uint64_t timeout_ns, vkw_error *err)
 {

@@ -50,11 +50,12 @@ typedef struct vkw_shared_memory {
     VkBuffer buffer;
     VkImage image;
     VkDeviceMemory memory;
-    bool exported; /* NT handles: at most one export per object and type */
-    bool local;    /* this process's own, not exported: never moves to another */
-    bool imported; /* the other process's: its bytes are the other's to write first */
-    bool touched;  /* every page was written once (prepare): no first touch is timed */
-    void *map;     /* access MAP: the mapping of `memory` */
+    bool exported;            /* NT handles: at most one export per object and type */
+    bool local;               /* this process's own, not exported: never moves to another */
+    bool imported;            /* the other process's: its bytes are the other's to write first */
+    bool touched;             /* every page was written once (prepare): no first touch is timed */
+    bool host_sync_to_device; /* vkw_shared_memory_host_sync's direction, while it records */
+    void *map;                /* access MAP: the mapping of `memory` */
     /* access COPY: a host-visible staging buffer */
     VkBuffer staging;
     VkDeviceMemory staging_memory;
@@ -150,6 +151,17 @@ vkw_status vkw_shared_memory_prepare(vkw_shared_memory *sm, uint64_t ring_bytes,
 vkw_status vkw_shared_memory_write_pattern(vkw_shared_memory *sm, uint64_t seed, uint64_t flip_at,
                                            const vkw_memory_method *how, vkw_memory_times *times,
                                            uint64_t timeout_ns, vkw_error *err);
+
+/* Mapped memory shared with another API (CUDA, GL): Vulkan makes host writes
+ * available to the device domain only through a queue submission (the host
+ * write ordering guarantee of vkQueueSubmit), and device writes visible to
+ * the host only through a dependency on HOST_READ and a wait. For an
+ * importer that reads and writes with its device, the host's side does
+ * both: to_device after its host writes (a barrier from HOST_WRITE), else
+ * before its host reads (a barrier to HOST_READ), each submitted and waited
+ * for. */
+vkw_status vkw_shared_memory_host_sync(vkw_shared_memory *sm, bool to_device, uint64_t timeout_ns,
+                                       vkw_error *err);
 
 /* Makes what the other process wrote readable here (acquire; invalidate, or
  * copies through the ring) and checks it holds the pattern of seed: by the
