@@ -258,7 +258,8 @@ def judged(cfg, want_outcomes, timeout=300, exit_code=EXIT_FAILED):
         check([o for _, o in got] == want_outcomes, f"outcomes {want_outcomes}, got {got}")
         fails = sum(o == "failed" for o in want_outcomes)
         check(r["check"]["summary"]["failed"] == fails and
-              f"{fails} of {len(ex)} expectations failed" in p.stderr,
+              (f"{fails} of {len(ex)} expectations failed" in p.stderr
+               if exit_code != EXIT_OK else "failed" not in p.stderr),
               f"{fails} failed, said once: {p.stderr!r}")
         return ex, r
 
@@ -287,6 +288,90 @@ def test_check_capability_expectations_fail_on_the_other_answer():
               in message(e) for e in (ex[0], ex[2])),
           f"the buffer failures give the driver's answers: {[message(e) for e in ex[:3]]}")
     check("importable 8/8" in message(ex[1]), f"the image failure too: {message(ex[1])}")
+
+
+def probed_interop():
+    """The interop section of `vkwin32h probe` for the one device: what CUDA
+    and GL offer here, for deciding what an importer capability must give."""
+    p = run("probe", "--json", "-")
+    check(p.returncode == 0, f"probe --json - exits 0: {p.stderr}")
+    devices = json.loads(p.stdout)["devices"]
+    check(len(devices) == 1 and "interop" in devices[0],
+          f"one device, with an interop section: {[sorted(d) for d in devices]}")
+    return devices[0]["interop"]
+
+
+def gl_offers(interop, *extensions):
+    gl = interop["gl"]
+    return gl["state"] == "available" and all(gl["extensions"][e] for e in extensions)
+
+
+def test_check_capability_importer_gl():
+    """importer gl: importable is GL's, from the probe's interop section. A
+    buffer needs GL_EXT_memory_object(_fd), a binary semaphore
+    GL_EXT_semaphore(_fd); what the probe says GL offers decides the outcome,
+    and a failure names the missing extension and the renderer. The check's
+    report then has the interop section; a config without an importer does
+    not probe it (today's cost)."""
+    interop = probed_interop()
+    memory = gl_offers(interop, "GL_EXT_memory_object", "GL_EXT_memory_object_fd")
+    semaphore = gl_offers(interop, "GL_EXT_semaphore", "GL_EXT_semaphore_fd")
+    for cap, offered, ext in (
+            ({"object": "buffer", "handle_type": "OPAQUE_FD", "importer": "gl",
+              "importable": True}, memory, "GL_EXT_memory_object_fd"),
+            ({"object": "binary-semaphore", "handle_type": "OPAQUE_FD", "importer": "gl",
+              "importable": True}, semaphore, "GL_EXT_semaphore_fd")):
+        cfg = {"devices": "all", "capabilities": [cap]}
+        ex, r = judged(cfg, ["passed" if offered else "failed"],
+                       exit_code=EXIT_OK if offered else EXIT_FAILED)
+        check(ex[0]["name"] == f"{cap['object']} OPAQUE_FD: importable by gl",
+              f"the expectation names the importer: {ex[0]['name']}")
+        check(r["devices"][0]["interop"] == interop,
+              f"the check's report has the probe's interop section: {r['devices'][0].get('interop')}")
+        check(f"gl imports: {'yes' if offered else 'no'}" in ex[0]["measured"],
+              f"measured says whether GL imports: {ex[0]['measured']}")
+        if not offered:
+            gl = interop["gl"]
+            want = (f"gl: not available: {gl['reason']}" if gl["state"] != "available" else
+                    f"not offered by {gl['renderer']}")
+            check(want in message(ex[0]) and (ext in message(ex[0]) or gl["state"] != "available"),
+                  f"the failure names {ext} and the renderer: {message(ex[0])}")
+    # importable false with gl is the opposite answer.
+    cfg = {"devices": "all", "capabilities": [
+        {"object": "buffer", "handle_type": "OPAQUE_FD", "importer": "gl", "importable": False},
+        {"object": "buffer", "handle_type": "DMA_BUF", "importer": "gl", "importable": False}]}
+    ex, r = judged(cfg, ["failed" if memory else "passed", "passed"],
+                   exit_code=EXIT_FAILED if memory else EXIT_OK)
+    with tempfile.TemporaryDirectory() as d:
+        cfg = {"devices": "all", "capabilities": [
+            {"object": "buffer", "handle_type": "OPAQUE_FD", "importer": "vulkan",
+             "importable": True}]}
+        p, out = run_check(d, cfg)
+        check(p.returncode == EXIT_OK, f"importer vulkan: exit 0, got {p.returncode}: {p.stderr}")
+        check("interop" not in load(out["json"])["devices"][0],
+              "without a cuda or gl importer the check does not probe other APIs")
+
+
+def test_check_capability_importer_cuda():
+    """importer cuda: CUDA on the device with Vulkan's UUID, and OPAQUE_FD
+    among its memory (semaphore) types, as the probe finds them; otherwise a
+    failure naming why (no libcuda here)."""
+    interop = probed_interop()
+    cuda = interop["cuda"]
+    for obj, key in (("buffer", "memory_handle_types"),
+                     ("timeline-semaphore", "timeline_semaphore_handle_types")):
+        takes = cuda["state"] == "available" and "OPAQUE_FD" in cuda[key]
+        cfg = {"devices": "all", "capabilities": [
+            {"object": obj, "handle_type": "OPAQUE_FD", "importer": "cuda", "importable": True}]}
+        ex, r = judged(cfg, ["passed" if takes else "failed"],
+                       exit_code=EXIT_OK if takes else EXIT_FAILED)
+        check(ex[0]["name"] == f"{obj} OPAQUE_FD: importable by cuda", f"named: {ex[0]['name']}")
+        check(r["devices"][0]["interop"]["cuda"] == cuda,
+              f"the report has CUDA's probe: {r['devices'][0]['interop']['cuda']}")
+        if cuda["state"] != "available":
+            check(message(ex[0]) == f"cuda: not available: {cuda['reason']}"
+                  and "libcuda" in cuda["reason"],
+                  f"the failure names why CUDA is missing: {message(ex[0])}")
 
 
 def test_check_memory_expectations_fail_under_faults():
@@ -557,28 +642,62 @@ TOOL_ONLY = ("os is linux", "is the name of", "NT handles exist", "OPAQUE_WIN32 
              "expected a size from 1 byte to 64G")
 
 
+def rejected_with_place(d, what, cfg, want):
+    """cfg (text or object) in d is refused: exit 2, one line naming the place,
+    nothing left behind; the schema refuses it too unless the tool alone can."""
+    path = os.path.join(d, "bad.json")
+    with open(path, "wb") as f:
+        f.write(cfg if isinstance(cfg, bytes) else
+                (cfg if isinstance(cfg, str) else json.dumps(cfg)).encode())
+    reports = [os.path.join(d, n) for n in ("r.json", "r.xml", "r.txt")]
+    p = run("check", "--config", path, "--json", reports[0], "--junit", reports[1],
+            "--summary", reports[2])
+    check(p.returncode == EXIT_CONFIG, f"{what}: exit 2, got {p.returncode}: {p.stderr}")
+    lines = p.stderr.strip().splitlines()
+    check(len(lines) == 1 and lines[0].startswith(f"vkwin32h: config '{path}': ")
+          and want in lines[0], f"{what}: one line naming the place: {want!r} in {lines}")
+    check(p.stdout == "", f"{what}: nothing on stdout: {p.stdout[:200]!r}")
+    left = sorted(os.listdir(d))
+    check(left == ["bad.json"], f"{what}: no report left behind: {left}")
+    # The schema refuses the same, but for what its description lists as
+    # beyond it (and text that is no JSON object to give it).
+    if isinstance(cfg, dict) and not any(t in want for t in TOOL_ONLY):
+        check(config_schema_errors(cfg), f"{what}: the config schema rejects it too")
+
+
 def test_check_malformed_configs_rejected_with_place():
     with tempfile.TemporaryDirectory() as d:
         for what, cfg, want in BAD:
-            path = os.path.join(d, "bad.json")
-            with open(path, "wb") as f:
-                f.write(cfg if isinstance(cfg, bytes) else
-                        (cfg if isinstance(cfg, str) else json.dumps(cfg)).encode())
-            reports = [os.path.join(d, n) for n in ("r.json", "r.xml", "r.txt")]
-            p = run("check", "--config", path, "--json", reports[0], "--junit", reports[1],
-                    "--summary", reports[2])
-            check(p.returncode == EXIT_CONFIG, f"{what}: exit 2, got {p.returncode}: {p.stderr}")
-            lines = p.stderr.strip().splitlines()
-            check(len(lines) == 1 and lines[0].startswith(f"vkwin32h: config '{path}': ")
-                  and want in lines[0], f"{what}: one line naming the place: {want!r} in {lines}")
-            check(p.stdout == "", f"{what}: nothing on stdout: {p.stdout[:200]!r}")
-            left = sorted(os.listdir(d))
-            check(left == ["bad.json"], f"{what}: no report left behind: {left}")
-            # The schema refuses the same, but for what its description lists as
-            # beyond it (and text that is no JSON object to give it).
-            if isinstance(cfg, dict) and not any(t in want for t in TOOL_ONLY):
-                check(config_schema_errors(cfg), f"{what}: the config schema rejects it too")
+            rejected_with_place(d, what, cfg, want)
 
+
+def importer_capability(**cap):
+    return {"devices": "all", "capabilities": [dict({"handle_type": "OPAQUE_FD"}, **cap)]}
+
+
+IMPORTER_BAD = [
+    ("a fence imported by cuda",
+     importer_capability(object="fence", importer="cuda", importable=True),
+     "capabilities[0].importer: cuda imports no fences"),
+    ("a fence imported by gl",
+     importer_capability(object="fence", importer="gl", importable=True),
+     "capabilities[0].importer: gl imports no fences"),
+    ("an unknown importer",
+     importer_capability(object="buffer", importer="metal", importable=True),
+     'capabilities[0].importer: expected one of vulkan, cuda, gl, got "metal"'),
+    ("an image imported by cuda",
+     importer_capability(object="image", importer="cuda", importable=True),
+     "capabilities[0].importer: cuda imports external memory as buffers here, not images"),
+    ("an importer without importable",
+     importer_capability(object="buffer", importer="gl", exportable=True),
+     "capabilities[0].importer: gl says who imports: give importable"),
+]
+
+
+def test_check_capability_importer_invalid_combinations():
+    with tempfile.TemporaryDirectory() as d:
+        for what, cfg, want in IMPORTER_BAD:
+            rejected_with_place(d, what, cfg, want)
 
 def test_check_cli_errors():
     p = run("check")

@@ -88,9 +88,14 @@ void vkw_check_item_name(const vkw_check_config *c, const vkw_check_item *it, ch
             cap->object <= VKW_CHECK_IMAGE   ? &vkw_memory_handle_types[cap->type_index]
             : cap->object == VKW_CHECK_FENCE ? &vkw_fence_handle_types[cap->type_index]
                                              : &vkw_semaphore_handle_types[cap->type_index];
+        char by[48] = "";
+        if (cap->importer != VKW_IMPORTER_VULKAN && cap->importable != VKW_WANT_ANY)
+            snprintf(by, sizeof by, "%s by %s",
+                     cap->importable == VKW_WANT_YES ? "importable" : "not importable",
+                     vkw_importer_name(cap->importer));
         const char *parts[3] = {
             want_text(cap->exportable, "exportable", "not exportable"),
-            want_text(cap->importable, "importable", "not importable"),
+            by[0] ? by : want_text(cap->importable, "importable", "not importable"),
             want_text(cap->dedicated_only, "dedicated-only", "not dedicated-only")};
         int n = snprintf(buf, len, "%s %s:", vkw_check_object_name(cap->object), t->name);
         bool first = true;
@@ -175,11 +180,115 @@ static bool wanted(vkw_check_want w, uint32_t have, uint32_t of)
     return w == VKW_WANT_ANY || (w == VKW_WANT_YES ? have == of : have == 0);
 }
 
+/* The handle types of the other OS family that GL's *_win32 extensions take. */
+static bool gl_win32_type(bool memory, const char *name)
+{
+    static const char *const memory_types[] = {"OPAQUE_WIN32",  "OPAQUE_WIN32_KMT",
+                                               "D3D11_TEXTURE", "D3D11_TEXTURE_KMT",
+                                               "D3D12_HEAP",    "D3D12_RESOURCE"};
+    static const char *const semaphore_types[] = {"OPAQUE_WIN32", "OPAQUE_WIN32_KMT",
+                                                  "D3D12_FENCE"};
+    const char *const *t = memory ? memory_types : semaphore_types;
+    size_t n = memory ? sizeof memory_types / sizeof *memory_types
+                      : sizeof semaphore_types / sizeof *semaphore_types;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i], name) == 0)
+            return true;
+    return false;
+}
+
+static bool gl_offers(const vkw_interop_gl *g, const char *extension)
+{
+    for (size_t i = 0; i < VKW_GL_INTEROP_EXTENSION_COUNT; i++)
+        if (strcmp(vkw_gl_interop_extensions[i], extension) == 0)
+            return g->extensions[i];
+    return false;
+}
+
+/* GL imports a handle with GL_EXT_memory_object or GL_EXT_semaphore, the
+ * handle's OS extension, and for timelines GL_NV_timeline_semaphore. */
+static int gl_imports(const vkw_check_capability *cap, const vkw_handle_type *t,
+                      const vkw_interop_gl *g, char *why, size_t len)
+{
+    bool memory = cap->object <= VKW_CHECK_IMAGE;
+    bool fd = strcmp(t->name, "OPAQUE_FD") == 0;
+    if (!fd && !gl_win32_type(memory, t->name)) {
+        say(why, len, "gl: GL imports no %s %s (only OPAQUE_FD and the Win32 types)", t->name,
+            memory ? "memory" : "semaphores");
+        return 0;
+    }
+    const char *need[3] = {memory ? "GL_EXT_memory_object" : "GL_EXT_semaphore",
+                           memory ? (fd ? "GL_EXT_memory_object_fd" : "GL_EXT_memory_object_win32")
+                           : fd   ? "GL_EXT_semaphore_fd"
+                                  : "GL_EXT_semaphore_win32",
+                           cap->object == VKW_CHECK_TIMELINE_SEMAPHORE ? "GL_NV_timeline_semaphore"
+                                                                       : NULL};
+    char missing[160] = "", offered[160] = "";
+    for (int i = 0; i < 3 && need[i]; i++) {
+        char *to = gl_offers(g, need[i]) ? offered : missing;
+        size_t n = strlen(to);
+        snprintf(to + n, sizeof missing - n, "%s%s", n ? ", " : "", need[i]);
+    }
+    if (missing[0]) {
+        say(why, len, "gl: %s not offered by %s", missing, g->renderer);
+        return 0;
+    }
+    say(why, len, "gl: %s offers %s", g->renderer, offered);
+    return 1;
+}
+
+/* CUDA on the device with Vulkan's UUID, and the handle type among those it
+ * takes for the object (buffers: its memory types). */
+static int cuda_imports(const vkw_check_capability *cap, const vkw_handle_type *t,
+                        const vkw_interop_cuda *cu, char *why, size_t len)
+{
+    const vkw_interop_types *types = cap->object == VKW_CHECK_BUFFER ? &cu->memory
+                                     : cap->object == VKW_CHECK_BINARY_SEMAPHORE
+                                         ? &cu->binary_semaphore
+                                         : &cu->timeline_semaphore;
+    char listed[160] = "";
+    for (uint32_t i = 0; i < types->count && i < VKW_INTEROP_TYPE_MAX; i++) {
+        if (strcmp(types->names[i], t->name) == 0) {
+            say(why, len, "cuda: device %u (%s) takes %s %ss", cu->ordinal, cu->name, t->name,
+                vkw_check_object_name(cap->object));
+            return 1;
+        }
+        size_t n = strlen(listed);
+        snprintf(listed + n, sizeof listed - n, "%s%s", n ? ", " : "", types->names[i]);
+    }
+    say(why, len, "cuda: %s is not among the %s handle types CUDA takes (%s)", t->name,
+        vkw_check_object_name(cap->object), listed[0] ? listed : "none");
+    return 0;
+}
+
+/* Whether the capability's importer (CUDA or GL) can import its handle, from
+ * the probe's interop section: 1 yes, 0 no, -1 not known (not probed); why
+ * says so in one sentence. */
+static int other_imports(const vkw_check_capability *cap, const vkw_handle_type *t,
+                         const vkw_device_report *d, char *why, size_t len)
+{
+    const char *api = vkw_importer_name(cap->importer);
+    bool cuda = cap->importer == VKW_IMPORTER_CUDA;
+    vkw_interop_state state = cuda ? d->interop_cuda.state : d->interop_gl.state;
+    const char *reason = cuda ? d->interop_cuda.reason : d->interop_gl.reason;
+    if (state == VKW_INTEROP_NOT_RUN) {
+        say(why, len, "%s: not judged: the interop probe did not run on the device", api);
+        return -1;
+    }
+    if (state != VKW_INTEROP_AVAILABLE) {
+        say(why, len, "%s: not available: %s", api, reason);
+        return 0;
+    }
+    return cuda ? cuda_imports(cap, t, &d->interop_cuda, why, len)
+                : gl_imports(cap, t, &d->interop_gl, why, len);
+}
+
 static void judge_capability(const vkw_check_capability *cap, const vkw_device_report *d,
                              vkw_expectation *e)
 {
     case_counts k = {0};
     const vkw_verdict *v = NULL;
+    const vkw_handle_type *t = NULL;
     const char *plural = "";
     if (cap->object <= VKW_CHECK_IMAGE) {
         const vkw_memory_caps *m = &d->memory_caps[cap->type_index];
@@ -188,36 +297,69 @@ static void judge_capability(const vkw_check_capability *cap, const vkw_device_r
         else
             count(&k, m->image, VKW_IMAGE_CASE_COUNT);
         v = &d->memory_verdict[cap->type_index];
+        t = &vkw_memory_handle_types[cap->type_index];
         plural = " cases";
     } else if (cap->object == VKW_CHECK_FENCE) {
         count(&k, &d->fence_caps[cap->type_index], 1);
         v = &d->fence_verdict[cap->type_index];
+        t = &vkw_fence_handle_types[cap->type_index];
     } else {
         bool timeline = cap->object == VKW_CHECK_TIMELINE_SEMAPHORE;
         const vkw_semaphore_caps *sc = &d->semaphore_caps[cap->type_index];
         count(&k, timeline ? &sc->timeline : &sc->binary, 1);
         v = &d->semaphore_verdict[cap->type_index][timeline];
+        t = &vkw_semaphore_handle_types[cap->type_index];
     }
+    /* Vulkan's part: importable only when Vulkan is the importer. */
+    bool by_vulkan = cap->importer == VKW_IMPORTER_VULKAN;
+    vkw_check_want importable = by_vulkan ? cap->importable : VKW_WANT_ANY;
+    char vk_message[sizeof e->message] = "";
+    bool ok = true;
     if (!k.answered) {
         /* Not asked or not answered (the extension is missing, say): nothing
          * is exportable, importable or dedicated-only. */
         say(e->measured, sizeof e->measured, "no answer: %s", vkw_verdict_code_name(v->code));
-        judge(e, cap->exportable != VKW_WANT_YES && cap->importable != VKW_WANT_YES &&
-                     cap->dedicated_only != VKW_WANT_YES);
-        if (e->outcome != VKW_EXPECT_PASSED)
-            say(e->message, sizeof e->message, "%s: %s", vkw_verdict_code_name(v->code), v->detail);
+        ok = cap->exportable != VKW_WANT_YES && importable != VKW_WANT_YES &&
+             cap->dedicated_only != VKW_WANT_YES;
+        if (!ok)
+            say(vk_message, sizeof vk_message, "%s: %s", vkw_verdict_code_name(v->code), v->detail);
+    } else {
+        say(e->measured, sizeof e->measured,
+            "exportable %u/%u, importable %u/%u, dedicated-only %u/%u%s", k.exportable, k.answered,
+            k.importable, k.answered, k.dedicated, k.answered, plural);
+        ok = wanted(cap->exportable, k.exportable, k.answered) &&
+             wanted(importable, k.importable, k.answered) &&
+             wanted(cap->dedicated_only, k.dedicated, k.answered);
+        if (!ok)
+            say(vk_message, sizeof vk_message, "the driver answers %s (verdict: %s%s%s)",
+                e->measured, vkw_verdict_code_name(v->code), v->detail[0] ? ", " : "", v->detail);
+    }
+    if (by_vulkan || cap->importable == VKW_WANT_ANY) {
+        judge(e, ok);
+        if (!ok)
+            say(e->message, sizeof e->message, "%s", vk_message);
         return;
     }
-    say(e->measured, sizeof e->measured,
-        "exportable %u/%u, importable %u/%u, dedicated-only %u/%u%s", k.exportable, k.answered,
-        k.importable, k.answered, k.dedicated, k.answered, plural);
-    bool ok = wanted(cap->exportable, k.exportable, k.answered) &&
-              wanted(cap->importable, k.importable, k.answered) &&
-              wanted(cap->dedicated_only, k.dedicated, k.answered);
-    judge(e, ok);
-    if (!ok)
-        say(e->message, sizeof e->message, "the driver answers %s (verdict: %s%s%s)", e->measured,
-            vkw_verdict_code_name(v->code), v->detail[0] ? ", " : "", v->detail);
+    /* The other API's part: it imports, or (importable false) it does not. */
+    char why[384];
+    int imports = other_imports(cap, t, d, why, sizeof why);
+    size_t n = strlen(e->measured);
+    snprintf(e->measured + n, sizeof e->measured - n, "; %s imports: %s",
+             vkw_importer_name(cap->importer),
+             imports < 0 ? "not known"
+             : imports   ? "yes"
+                         : "no");
+    bool other_ok = imports >= 0 && (imports == 1) == (cap->importable == VKW_WANT_YES);
+    if (imports < 0)
+        e->outcome = VKW_EXPECT_ERROR;
+    else
+        judge(e, ok && other_ok);
+    if (!ok && !other_ok)
+        say(e->message, sizeof e->message, "%s; %s", vk_message, why);
+    else if (!ok)
+        say(e->message, sizeof e->message, "%s", vk_message);
+    else if (!other_ok)
+        say(e->message, sizeof e->message, "%s", why);
 }
 
 static const char *skip_reason(const vkw_bench_report *b)
@@ -659,6 +801,16 @@ static void share_time(vkw_check_result *r, uint32_t from)
     }
 }
 
+/* The probe's interop part (loading CUDA and GL) only when a capability
+ * names another API as its importer. */
+static bool needs_interop(const vkw_check_config *c)
+{
+    for (uint32_t i = 0; i < c->capability_count; i++)
+        if (c->capabilities[i].importer != VKW_IMPORTER_VULKAN)
+            return true;
+    return false;
+}
+
 vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
                          vkw_check_result *out, vkw_error *err)
 {
@@ -679,6 +831,7 @@ vkw_status vkw_check_run(const vkw_check_config *c, const vkw_check_options *o,
                                       : NULL,
         .validate = c->validate,
         .filter = NULL,
+        .interop = needs_interop(c),
     };
     vkw_error perr;
     vkw_error_clear(&perr);

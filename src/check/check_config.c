@@ -375,11 +375,36 @@ static vkw_status devices(reader *r, vkw_check_config *c, const cJSON *v)
     return s;
 }
 
+/* Who imports the capability's object: another API takes buffers (CUDA) or
+ * buffers and images (GL), and semaphores; neither imports a fence. */
+static vkw_status importer(reader *r, const cJSON *v, vkw_check_capability *cap)
+{
+    const char *names[VKW_IMPORTER_COUNT + 1] = {NULL};
+    for (uint32_t k = 0; k < VKW_IMPORTER_COUNT; k++)
+        names[k] = vkw_importer_words[k];
+    uint32_t i = 0;
+    vkw_status s = one_of(r, v, "importer", names, &i);
+    if (s != VKW_OK)
+        return s;
+    cap->importer = (vkw_importer)i;
+    if (cap->importer == VKW_IMPORTER_VULKAN)
+        return VKW_OK;
+    if (cap->object == VKW_CHECK_FENCE)
+        return bad(r, "importer", "%s imports no fences (only vulkan does)", names[i]);
+    if (cap->object == VKW_CHECK_IMAGE && cap->importer == VKW_IMPORTER_CUDA)
+        return bad(r, "importer",
+                   "cuda imports external memory as buffers here, not images: "
+                   "use object buffer");
+    if (cap->importable == VKW_WANT_ANY)
+        return bad(r, "importer", "%s says who imports: give importable", names[i]);
+    return VKW_OK;
+}
+
 static vkw_status capability(reader *r, vkw_check_config *c, const cJSON *e,
                              vkw_check_capability *cap)
 {
-    static const char *const keys[] = {"object",     "handle_type",    "exportable",
-                                       "importable", "dedicated_only", NULL};
+    static const char *const keys[] = {"object",         "handle_type", "exportable", "importable",
+                                       "dedicated_only", "importer",    NULL};
     static const char *const objects[] = {
         "buffer", "image", "binary-semaphore", "timeline-semaphore", "fence", NULL};
     snprintf(cap->source, sizeof cap->source, "%.31s", r->place);
@@ -423,6 +448,8 @@ static vkw_status capability(reader *r, vkw_check_config *c, const cJSON *e,
     }
     if (s == VKW_OK && !cap->exportable && !cap->importable && !cap->dedicated_only)
         s = bad(r, NULL, "checks nothing: give exportable, importable or dedicated_only");
+    if (s == VKW_OK && (f = member(e, "importer")))
+        s = importer(r, f, cap);
     return s;
 }
 

@@ -13,6 +13,7 @@
 
 #include "bench/bench.h"
 #include "base/status.h"
+#include "interop/foreign.h"
 
 #define VKW_CHECK_MAX_SELECTORS 16
 #define VKW_CHECK_MAX_CAPABILITIES 64
@@ -55,6 +56,11 @@ typedef struct vkw_check_capability {
     vkw_check_object object;
     uint32_t type_index; /* in the memory, semaphore or fence table */
     vkw_check_want exportable, importable, dedicated_only;
+    /* Who imports: VULKAN judges importable by the driver's answers; CUDA and
+     * GL judge it by the probe's interop section (the same device through that
+     * API, and the handle type among what it takes). exportable and
+     * dedicated_only stay Vulkan's. */
+    vkw_importer importer;
 } vkw_check_capability;
 
 typedef enum vkw_check_metric {
