@@ -455,7 +455,7 @@ static const char *type_label(const vkw_memory_scenario *sc, char *buf, size_t l
  * process's own? One row per scenario where it was measured; where it was
  * not, why (once where every such scenario says the same). Nothing for a
  * report that has no imported vs local at all (made before it existed).
- * Skipped scenarios say why in the scenarios' table. */
+ * Scenarios that ran no timed iteration say why in the scenarios' table. */
 static void imported_vs_local_doc(vkw_doc *d, const vkw_bench_report *b)
 {
     uint32_t measured = 0, unmeasured = 0;
@@ -467,8 +467,8 @@ static void imported_vs_local_doc(vkw_doc *d, const vkw_bench_report *b)
             measured++;
             continue;
         }
-        if (sc->outcome == VKW_OUTCOME_SKIPPED)
-            continue;
+        if (!sc->iterations_done)
+            continue; /* skipped, or failed in its warm-up */
         unmeasured++;
         if (!reason)
             reason = sc->ivl.reason;
@@ -511,7 +511,7 @@ static void imported_vs_local_doc(vkw_doc *d, const vkw_bench_report *b)
     for (uint32_t i = 0; i < b->scenario_count; i++) {
         const vkw_memory_scenario *sc = &b->scenarios[i];
         char sz[32], label[64];
-        if (!sc->ivl.measured && sc->outcome != VKW_OUTCOME_SKIPPED)
+        if (!sc->ivl.measured && sc->iterations_done)
             vkw_doc_line(d, "%s %s %s: not measured: %s", type_label(sc, label, sizeof label),
                          vkw_scenario_kind_name(sc->kind),
                          vkw_size_string(sc->size_requested, sz, sizeof sz),

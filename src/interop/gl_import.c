@@ -212,6 +212,29 @@ vkw_status vkw_gl_memory_supported(vkw_gl *g, const vkw_handle_type *t, const vk
     return VKW_OK;
 }
 
+/* The largest size below `refused` of a buffer the driver takes of this
+ * memory object (0: none), by bisection over fresh buffers; GL's error
+ * state is left clean. */
+static uint64_t largest_buffer(GLuint memory, uint64_t refused)
+{
+    uint64_t lo = 0, hi = refused; /* lo taken (0: trivially), hi refused */
+    while (hi - lo > 1) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        GLuint b = 0;
+        glCreateBuffers(1, &b);
+        glNamedBufferStorageMemEXT(b, (GLsizeiptr)mid, memory, 0);
+        bool took = glGetError() == GL_NO_ERROR;
+        glDeleteBuffers(1, &b);
+        while (glGetError() != GL_NO_ERROR)
+            ;
+        if (took)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 vkw_status vkw_gl_memory_import(vkw_gl *g, const vkw_handle_type *t, const vkw_memory_desc *desc,
                                 vkw_handle *h, const char *name, vkw_gl_memory **out,
                                 vkw_error *err)
@@ -276,8 +299,23 @@ vkw_status vkw_gl_memory_import(vkw_gl *g, const vkw_handle_type *t, const vkw_m
         if ((s = gl_check("glCreateBuffers", what, err)) != VKW_OK)
             goto cleanup;
         glNamedBufferStorageMemEXT(m->buffer, (GLsizeiptr)desc->size, m->memory, 0);
-        if ((s = gl_check("glNamedBufferStorageMemEXT", what, err)) != VKW_OK)
+        GLenum e = glGetError();
+        if (e != GL_NO_ERROR) {
+            /* What the driver would take instead, which says why: a
+             * driver that wants room past a buffer's end (llvmpipe) takes
+             * a shorter one of the same memory. */
+            uint64_t most = e == GL_OUT_OF_MEMORY ? largest_buffer(m->memory, desc->size) : 0;
+            char taken[200] = "";
+            if (most)
+                snprintf(taken, sizeof taken,
+                         "; it takes a buffer of at most %llu bytes of this memory: %llu "
+                         "bytes short of the memory's end",
+                         (unsigned long long)most,
+                         (unsigned long long)(desc->allocation_size - most));
+            s = vkw_fail(err, VKW_E_SHARING, "glNamedBufferStorageMemEXT: %s (%s%s)",
+                         vkw_gl_error_name(e), what, taken);
             goto cleanup;
+        }
     } else {
         glCreateTextures(GL_TEXTURE_2D, 1, &m->texture);
         if ((s = gl_check("glCreateTextures", what, err)) != VKW_OK)

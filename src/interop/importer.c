@@ -114,8 +114,8 @@ vkw_status vkw_foreign_memory_compare(vkw_foreign_memory *m, uint32_t repeats, u
     if (m->api == VKW_IMPORTER_CUDA)
         return vkw_cuda_memory_compare(m->cuda, repeats, ns, timeout_ms, err);
     return vkw_fail(err, VKW_E_UNSUPPORTED,
-                    "GL has no copy between memory objects to time against its own buffers "
-                    "here");
+                    "not measured in GL: this tool times the copies of imported memory against "
+                    "the API's own in CUDA only");
 }
 
 void vkw_foreign_memory_release(vkw_foreign_memory *m)
