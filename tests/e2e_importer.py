@@ -9,7 +9,9 @@ machine, never assumed.
     e2e_importer.py --exe PATH --schema PATH TEST_NAME
 """
 import json
+import os
 import sys
+import tempfile
 
 import harness
 from harness import check, one_stderr_line, run
@@ -75,6 +77,128 @@ def test_importer_missing_api_skips_with_its_reason():
             "--parts", "memory")
     check(p.returncode == 12, f"CUDA alone: nothing to share, exit 12, got {p.returncode}")
     one_stderr_line(p, "CUDA is not available")
+
+
+def llvmpipe_gl(io):
+    """Mesa 22.3's llvmpipe: the GL whose buffers this file knows to be refused."""
+    gl = io["gl"]
+    return gl["state"] == "available" and gl["renderer"].startswith("llvmpipe")
+
+
+def test_importer_gl_bytes_both_ways_as_the_driver_does():
+    """The child imports into GL on the EGL device with Vulkan's UUIDs:
+    textures (image-copy) verified both ways, byte for byte, by GL's reads
+    and the parent's; buffers as the driver answers: llvmpipe refuses a
+    buffer of the whole memory (GL_OUT_OF_MEMORY: it takes one 8 bytes
+    shorter), reported as its refusal with what it would take, never as a
+    pass; another GL must verify them."""
+    io = interop()
+    if io["gl"]["state"] != "available":
+        check(False, f"this machine's GL is the one these tests run on: {io['gl']}")
+        return
+    p, r = bench_json("--sizes", "64K,4M", "--iterations", "2", "--importer", "vulkan,gl",
+                      "--parts", "memory", "--validate",
+                      expect_rc=10 if llvmpipe_gl(io) else 0)
+    entry = importer_entry(r, "gl")
+    check(entry["available"] and entry["device"] == io["gl"]["renderer"]
+          and entry["device_index"] == io["gl"]["egl_device"],
+          f"the child's GL is the probe's: {entry}")
+    vk, gl = scenarios_of(r, "vulkan"), scenarios_of(r, "gl")
+    check(len(vk) == 6 and all(s["outcome"] == "passed" for s in vk), "Vulkan's six passed")
+    check(len(gl) == 6, f"six scenarios into GL: {len(gl)}")
+    for s in gl:
+        what = f"{s['scenario']} {s['size_requested']}"
+        if s["scenario"] == "image-copy" or not llvmpipe_gl(io):
+            check(s["outcome"] == "passed", f"{what}: passed: {s['reason']}")
+            v, ph = s["verify"], s["phases_us"]
+            check(v["parent_to_child"] and v["child_to_parent"] and v["child_gbps"] > 0
+                  and v["parent_gbps"] > 0, f"{what}: verified both ways by both")
+            # GL's own reads and writes are the child's phases; nothing of
+            # Vulkan's device ran in the child.
+            for name in ("import", "child_read", "child_verify", "child_write", "child_copy_in"):
+                check(ph[name]["count"] == 2 and ph[name]["max"] > 0, f"{what}: {name} timed")
+            check("child_gpu_verify" not in ph and "child_fill" not in ph,
+                  f"{what}: no device phase of the child's: {sorted(ph)}")
+            check(not s["imported_vs_local"]["measured"]
+                  and "CUDA only" in s["imported_vs_local"]["reason"],
+                  f"{what}: GL's imported vs local not measured, with why")
+            check(s["handles"]["leaked"] == 0, f"{what}: no fd kept")
+        else:
+            size = s["size_requested"]
+            check(s["outcome"] == "failed" and s["status"] == "sharing_failed"
+                  and "glNamedBufferStorageMemEXT: GL_OUT_OF_MEMORY" in s["reason"]
+                  and f"at most {size - 8} bytes of this memory: 8 bytes short" in s["reason"],
+                  f"{what}: llvmpipe's refusal, with what it takes: {s['outcome']}: {s['reason']}")
+    check(r["validation"]["validation_errors"] == 0 and r["bench"]["child"]["validation_enabled"],
+          "no validation error in either process")
+    if llvmpipe_gl(io):
+        one_stderr_line(p, "glNamedBufferStorageMemEXT: GL_OUT_OF_MEMORY")
+
+
+def test_importer_gl_finds_a_flipped_byte():
+    """GL's check is a check: a byte the parent flipped at half the texture is
+    found by GL's read, at that offset (exit 10)."""
+    if interop()["gl"]["state"] != "available":
+        check(False, "GL is available here")
+        return
+    p, r = bench_json("--sizes", "1M", "--iterations", "2", "--importer", "gl",
+                      "--parts", "memory", "--scenarios", "image-copy", "--fault", "flip-byte",
+                      expect_rc=10)
+    s = r["bench"]["memory"][0]
+    mm = s["verify"].get("mismatch") or {}
+    half = s["memory"]["bytes_verified"] // 2
+    check(s["outcome"] == "failed" and mm.get("seen_by") == "child" and mm.get("offset") == half
+          and mm.get("got") == 0xFF ^ mm.get("expected", 0),
+          f"GL saw the flipped byte at {half}: {mm}: {s['reason']}")
+
+
+def test_importer_gl_no_fd_kept_and_a_leak_found():
+    """300 cycles into GL keep no fd in either process; the leak fault (the
+    child keeps a copy of each fd it is sent) is counted, one per cycle."""
+    if interop()["gl"]["state"] != "available":
+        check(False, "GL is available here")
+        return
+    p, r = bench_json("--sizes", "64K", "--iterations", "300", "--importer", "gl",
+                      "--parts", "memory", "--scenarios", "image-copy", timeout=300)
+    s = r["bench"]["memory"][0]
+    h = s["handles"]
+    check(s["outcome"] == "passed" and s["iterations"] == 300 and h["leaked"] == 0
+          and h["child_after"] == h["child_before"] and h["parent_after"] == h["parent_before"],
+          f"300 cycles, no fd kept: {s['outcome']}: {h}: {s['reason']}")
+    p, r = bench_json("--sizes", "64K", "--iterations", "5", "--importer", "gl",
+                      "--parts", "memory", "--scenarios", "image-copy", "--fault", "leak",
+                      expect_rc=10)
+    s = r["bench"]["memory"][0]
+    h = s["handles"]
+    check(s["outcome"] == "failed" and h["child_after"] - h["child_before"] == 5
+          and "a leak" in s["reason"], f"the child's five kept fds counted: {h}: {s['reason']}")
+
+
+def test_importer_compare_keeps_apis_apart():
+    """compare matches a scenario with the same importer's: GL's image-copy
+    slowing down is reported as GL's, Vulkan's of the same size untouched."""
+    if interop()["gl"]["state"] != "available":
+        check(False, "GL is available here")
+        return
+    p, r = bench_json("--sizes", "1M", "--iterations", "3", "--importer", "vulkan,gl",
+                      "--parts", "memory", "--scenarios", "image-copy")
+    slow = json.loads(json.dumps(r))
+    for s in slow["bench"]["memory"]:
+        if s["importer"] == "gl":
+            ph = s["phases_us"]["child_verify"]
+            for k in ("min", "median", "mean", "max"):
+                ph[k] *= 10
+    with tempfile.TemporaryDirectory() as d:
+        old, new = os.path.join(d, "old.json"), os.path.join(d, "new.json")
+        for path, rep in ((old, r), (new, slow)):
+            with open(path, "w") as f:
+                json.dump(rep, f)
+        c = run("compare", old, new, "--json", "-", "--quiet")
+    check(c.returncode == 13, f"compare finds the slowdown: exit {c.returncode}: {c.stderr}")
+    out = json.loads(c.stdout) if c.stdout.strip().startswith("{") else {}
+    worse = [x["what"] for x in out.get("findings", []) if x.get("regression")]
+    check(worse == ["memory OPAQUE_FD image-copy 1048576 bytes into gl child_verify (median)"],
+          f"the slowdown is GL's alone: {worse}")
 
 
 def test_importer_bad_names_refused():
