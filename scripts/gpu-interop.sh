@@ -21,9 +21,13 @@ nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee "$out/mac
 $exe probe --json "$out/probe.json" >"$out/probe.txt" 2>&1
 echo "probe: exit $?"; grep -A12 "Other APIs" "$out/probe.txt" | head -14
 
-if [ -x build/default/tests/test_cuda_import ]; then
-  build/default/tests/test_cuda_import >"$out/cuda-import.txt" 2>&1
-  echo "test_cuda_import: exit $?"; tail -4 "$out/cuda-import.txt"
+t=build/default/tests/test_cuda_import
+if [ -x $t ]; then
+  for c in $($t --list); do
+    $t "$c" >>"$out/cuda-import.txt" 2>&1
+    echo "test_cuda_import $c: exit $?"
+  done
+  grep -h "CUDA copies\|opened" "$out/cuda-import.txt" | sort -u | head -4
 fi
 
 $exe bench --parts memory --importer vulkan,cuda,gl --sizes 64M,1G --iterations 3 --validate \
@@ -32,7 +36,7 @@ echo "memory: exit $?"
 $exe report "$out/memory.json" --format html --output "$out/memory.html"
 
 $exe bench --parts round-trips --importer vulkan,cuda,gl --peer process \
-  --modes os,host-timeline,queue-timeline,queue-binary --round-trips 5000 --warmup 500 \
+  --modes os,host-timeline,queue-timeline,queue-binary --round-trips 2000 --warmup 200 \
   --validate --timeout 60 --json "$out/rt.json" >"$out/rt.txt" 2>&1
 echo "round trips: exit $?"
 $exe report "$out/rt.json" --format html --output "$out/rt.html"
