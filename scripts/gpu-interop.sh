@@ -48,7 +48,7 @@ for api in cuda gl; do
 done
 
 $exe check --config sample_configs/nvidia-linux-interop.json --json "$out/check.json" \
-  --summary "$out/check.txt" --progress never >/dev/null 2>&1
+  --junit "$out/junit.xml" --summary "$out/check.txt" --progress never >/dev/null 2>&1
 echo "check nvidia-linux-interop.json: exit $?"; tail -3 "$out/check.txt"
 
 python3 scripts/interop-figures.py "$out" | tee "$out/summary.txt"
