@@ -273,8 +273,8 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     if (msg.nt_name[0])
         by_value = true; /* nothing attached */
     snprintf(c->b->child_activity, sizeof c->b->child_activity, "%s %s %s %s memory (%s)",
-             msg.compare ? "measuring local memory, then importing" : "importing", sz, t->name,
-             vkw_scenario_kind_name(sc->kind), when);
+             msg.compare && !other_api ? "measuring local memory, then importing" : "importing", sz,
+             t->name, vkw_scenario_kind_name(sc->kind), when);
     vkw_msg_memory_reply rep;
     msg.sent_ns = vkw_clock_ns();
     /* The child answers after each step (import, read and verify, write):
