@@ -63,6 +63,26 @@ def test_wine_probe_finds_llvmpipe_and_no_win32_sharing():
           "the text's Other APIs lines")
 
 
+def test_wine_bench_importers_not_available_with_why():
+    """--importer under Wine: the Windows child asks for CUDA (nvcuda.dll,
+    which Wine has not) and GL (this build has no loader): each a clean "not
+    available" with its reason in the report, the child and the run intact."""
+    p, r = report_of("bench", "--importer", "vulkan,cuda,gl", "--parts", "round-trips",
+                     "--peer", "process", "--modes", "os,host-timeline", "--round-trips", "50",
+                     "--warmup", "5", expect_rc=12)
+    b = r["bench"]
+    im = {i["name"]: i for i in b["importers"]}
+    check(sorted(im) == ["cuda", "gl"], f"both asked for: {b['importers']}")
+    check(not im["cuda"]["available"] and im["cuda"]["status"] == "unsupported"
+          and im["cuda"]["reason"] == "CUDA is not available: nvcuda.dll not found",
+          f"CUDA: {im['cuda']}")
+    check(not im["gl"]["available"] and "this build has no EGL or GL" in im["gl"]["reason"],
+          f"GL: {im['gl']}")
+    rt = [x for x in b["round_trips"]["results"] if x["importer"] in ("cuda", "gl")]
+    check(rt and all(x["outcome"] == "skipped" for x in rt), f"their round trips skipped: {rt[:2]}")
+    check(b["child"]["end"]["text"] == "exit code 0", f"the child exited 0: {b['child']['end']}")
+
+
 def test_wine_bench_nothing_to_share():
     p, r = report_of("bench", "--sizes", "64K", "--round-trips", "500", "--warmup", "50",
                      expect_rc=12)
