@@ -278,11 +278,14 @@ static void gl_buffer_of_its_whole_allocation(void)
         vkw_status s = vkw_foreign_memory_import(gl, opaque_fd(), &sm.desc, &h, NULL, &m, &err);
         CHECK(h == VKW_NO_HANDLE); /* taken either way */
         if (llvmpipe && sm.desc.allocation_size - sm.desc.size < 48) {
-            char want[256];
+            /* The refusal, with what llvmpipe takes instead (bisected). */
+            char want[320];
             snprintf(want, sizeof want,
                      "glNamedBufferStorageMemEXT: GL_OUT_OF_MEMORY (importing %llu bytes of "
-                     "OPAQUE_FD memory into GL)",
-                     (unsigned long long)sm.desc.allocation_size);
+                     "OPAQUE_FD memory into GL; it takes a buffer of at most %llu bytes of this "
+                     "memory: 8 bytes short of the memory's end)",
+                     (unsigned long long)sm.desc.allocation_size,
+                     (unsigned long long)sm.desc.allocation_size - 8);
             CHECK(s == VKW_E_SHARING);
             CHECK(m == NULL);
             CHECK_STR(err.message, want);
