@@ -12,7 +12,7 @@ if ! { wineboot --init && wineserver -w; } >/dev/null 2>&1; then
   echo "wine-tests: wineboot failed" >&2
   exit 1
 fi
-ctest --preset mingw -j"$(nproc)"
+ctest --preset mingw -j"$(nproc)" "$@"
 status=$?
 wineserver -k 2>/dev/null # leave no Wine process behind
 exit $status
