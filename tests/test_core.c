@@ -13,6 +13,7 @@
 #include "report/report_file.h"
 #include "base/stats.h"
 #include "base/text_buffer.h"
+#include "vk/host_pattern.h"
 #include "vkw.h"
 
 static void driver_version_nvidia_decodes_10_8_8_6(void)
@@ -390,6 +391,73 @@ static void pattern_catches_any_changed_byte_and_stale_seed(void)
     vkw_pattern_free(&p);
     vkw_pattern_free(&q);
     CHECK(p.bytes == NULL && p.len == 0);
+}
+
+/* The host's threaded pattern work (vk/host_pattern.h): 4 MiB over 4 threads
+ * is four 1 MiB slices. Two differences in different slices: the lowest
+ * offset is named, whichever thread finds it (and whatever order the
+ * slices end in); the first and the last byte are named too, as absolute
+ * offsets of the pattern (the piece starts at `at`). */
+static void host_compare_names_the_lowest_difference_over_threads(void)
+{
+    enum { LEN = 4 << 20, THREADS = 4 };
+    const uint64_t seed = 0x5EED, at = (uint64_t)3 << 30; /* a piece far into the pattern */
+    unsigned char *want = malloc(LEN), *got = malloc(LEN), *one = malloc(LEN);
+    CHECK(want && got && one);
+    if (!want || !got || !one)
+        goto cleanup;
+    CHECK(vkw_host_threads(THREADS, LEN) == THREADS);
+    CHECK(vkw_host_threads(THREADS, 512u << 10) == 2); /* no slice under 256 KiB */
+    CHECK(vkw_host_threads(THREADS, 1000) == 1 && vkw_host_threads(0, LEN) == 1);
+    CHECK(vkw_host_threads(1000, (size_t)1 << 36) == VKW_MAX_THREADS);
+    /* Threaded generation is the pattern's piece, byte for byte. */
+    vkw_host_pattern_fill(want, LEN, seed, at, THREADS);
+    vkw_pattern_fill_at(one, LEN, seed, at);
+    CHECK(memcmp(want, one, LEN) == 0);
+    vkw_host_copy(got, want, LEN, THREADS);
+    CHECK(memcmp(got, want, LEN) == 0);
+    vkw_mismatch mm = {.offset = 7};
+    CHECK(vkw_host_compare(got, want, LEN, at, THREADS, &mm));
+    CHECK(mm.offset == 7); /* untouched when all match */
+    /* Slice 3 and slice 1, each far into its slice; then slice 0 and 2. */
+    const size_t pairs[][2] = {{3 * (1 << 20) + 12345, 1 * (1 << 20) + 777},
+                               {(1 << 20) - 1, 2 * (1 << 20)},
+                               {2 * (1 << 20) + 5, 3 * (1 << 20) + 5}};
+    for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
+        size_t lo = pairs[p][0] < pairs[p][1] ? pairs[p][0] : pairs[p][1];
+        got[pairs[p][0]] ^= 0x5A;
+        got[pairs[p][1]] ^= 0xFF;
+        mm = (vkw_mismatch){0};
+        CHECK(!vkw_host_compare(got, want, LEN, at, THREADS, &mm));
+        CHECK(mm.offset == at + lo);
+        CHECK(mm.expected == want[lo] && mm.got == got[lo] && mm.got != mm.expected);
+        if (mm.offset != at + lo)
+            fprintf(stderr, "pair %zu: named %llu, want %llu\n", p,
+                    (unsigned long long)(mm.offset - at), (unsigned long long)lo);
+        CHECK(!vkw_host_compare(got, want, LEN, at, THREADS, NULL)); /* no mismatch wanted */
+        got[pairs[p][0]] ^= 0x5A;
+        got[pairs[p][1]] ^= 0xFF;
+    }
+    /* The first byte and the last one, each alone, then both. */
+    got[LEN - 1] ^= 1;
+    CHECK(!vkw_host_compare(got, want, LEN, at, THREADS, &mm) && mm.offset == at + LEN - 1);
+    CHECK(mm.expected == want[LEN - 1] && mm.got == (unsigned char)(want[LEN - 1] ^ 1));
+    got[0] ^= 0x80;
+    CHECK(!vkw_host_compare(got, want, LEN, at, THREADS, &mm) && mm.offset == at);
+    CHECK(mm.expected == want[0] && mm.got == (unsigned char)(want[0] ^ 0x80));
+    got[LEN - 1] ^= 1;
+    CHECK(!vkw_host_compare(got, want, LEN, at, THREADS, &mm) && mm.offset == at);
+    got[0] ^= 0x80;
+    CHECK(vkw_host_compare(got, want, LEN, at, THREADS, &mm));
+    /* One thread gives the same answers. */
+    got[LEN / 2 + 3] ^= 2;
+    got[LEN - 2] ^= 2;
+    CHECK(!vkw_host_compare(got, want, LEN, at, 1, &mm) && mm.offset == at + LEN / 2 + 3);
+
+cleanup:
+    free(want);
+    free(got);
+    free(one);
 }
 
 static void summary_orders_and_takes_the_median(void)
@@ -879,6 +947,7 @@ int main(int argc, char **argv)
         CASE(verdict_semaphore_and_fence_reasons),
         CASE(pattern_catches_any_changed_byte_and_stale_seed),
         CASE(pattern_pieces_are_the_whole_pattern),
+        CASE(host_compare_names_the_lowest_difference_over_threads),
         CASE(summary_orders_and_takes_the_median),
         CASE(summary_median_of_one_two_ties_and_outliers),
         CASE(distribution_percentiles_by_nearest_rank),

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "external.h"
+#include "host_pattern.h"
 #include "names.h"
 
 #define SHARED_USAGE_BUFFER (VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT)
@@ -861,61 +862,6 @@ static vkw_status run_copy(vkw_shared_memory *sm, VkBuffer via, bool to_shared, 
     return VKW_OK;
 }
 
-/* Host work on one piece, split over threads: each takes a slice (whole
- * 64-byte lines) and generates, copies or compares it. */
-typedef enum host_op { HOST_GENERATE, HOST_COPY, HOST_COMPARE } host_op;
-
-typedef struct host_job {
-    host_op op;
-    unsigned char *dst;       /* GENERATE, COPY */
-    const unsigned char *src; /* COPY: the pattern; COMPARE: the bytes read */
-    const unsigned char *expected;
-    size_t len;
-    uint64_t seed, offset;         /* GENERATE: which bytes of the pattern */
-    uint64_t bad[VKW_MAX_THREADS]; /* COMPARE: each slice's first difference; UINT64_MAX: none */
-} host_job;
-
-static void host_slice(void *arg, uint32_t i, uint32_t n)
-{
-    host_job *j = arg;
-    size_t per = (j->len / n + 63) / 64 * 64;
-    size_t from = (size_t)i * per;
-    if (from > j->len)
-        from = j->len;
-    size_t to = from + per < j->len ? from + per : j->len;
-    size_t len = to - from;
-    if (j->op == HOST_GENERATE) {
-        vkw_pattern_fill_at(j->dst + from, len, j->seed, j->offset + from);
-    } else if (j->op == HOST_COPY) {
-        memcpy(j->dst + from, j->src + from, len);
-    } else {
-        j->bad[i] = UINT64_MAX;
-        if (memcmp(j->src + from, j->expected + from, len) != 0)
-            for (size_t b = from; b < to; b++)
-                if (j->src[b] != j->expected[b]) {
-                    j->bad[i] = b;
-                    break;
-                }
-    }
-}
-
-static uint32_t threads_for(uint32_t threads, size_t len)
-{
-    uint32_t n = threads ? threads : 1;
-    if (n > VKW_MAX_THREADS)
-        n = VKW_MAX_THREADS;
-    /* A slice under 256 KiB is not worth a thread. */
-    size_t most = len / (256u << 10);
-    if (most < n)
-        n = most ? (uint32_t)most : 1;
-    return n;
-}
-
-static void run_host(host_job *j, uint32_t threads)
-{
-    vkw_parallel(threads_for(threads, j->len), host_slice, j);
-}
-
 /* The device writes the pattern: into the buffer where it is, or chunk by
  * chunk into the device buffer and from there into the image. */
 static vkw_status device_write(vkw_shared_memory *sm, uint64_t seed, uint64_t flip_at,
@@ -1014,17 +960,11 @@ vkw_status vkw_shared_memory_write_pattern(vkw_shared_memory *sm, uint64_t seed,
         for (uint64_t sub = 0; sub < n; sub += sm->scratch_len) {
             size_t m = (size_t)(n - sub < sm->scratch_len ? n - sub : sm->scratch_len);
             /* The pattern is made before the clock starts: the timed part is the copy. */
-            host_job gen = {.op = HOST_GENERATE,
-                            .dst = sm->scratch,
-                            .len = m,
-                            .seed = seed,
-                            .offset = off + sub};
-            run_host(&gen, threads);
+            vkw_host_pattern_fill(sm->scratch, m, seed, off + sub, threads);
             if (flip_at >= off + sub && flip_at < off + sub + m)
                 sm->scratch[flip_at - off - sub] ^= 0xFF;
             uint64_t t0 = vkw_clock_ns();
-            host_job cp = {.op = HOST_COPY, .dst = base + sub, .src = sm->scratch, .len = m};
-            run_host(&cp, threads);
+            vkw_host_copy(base + sub, sm->scratch, m, threads);
             times->host_ns += vkw_clock_ns() - t0;
         }
         uint64_t t0 = vkw_clock_ns();
@@ -1074,27 +1014,12 @@ static vkw_status host_check(vkw_shared_memory *sm, uint64_t seed, uint32_t thre
         times->copy_ns += vkw_clock_ns() - t0;
         for (uint64_t sub = 0; sub < n; sub += sm->scratch_len) {
             size_t m = (size_t)(n - sub < sm->scratch_len ? n - sub : sm->scratch_len);
-            host_job gen = {.op = HOST_GENERATE,
-                            .dst = sm->scratch,
-                            .len = m,
-                            .seed = seed,
-                            .offset = off + sub};
-            run_host(&gen, threads);
+            vkw_host_pattern_fill(sm->scratch, m, seed, off + sub, threads);
             t0 = vkw_clock_ns();
-            host_job cmp = {
-                .op = HOST_COMPARE, .src = base + sub, .expected = sm->scratch, .len = m};
-            uint32_t nt = threads_for(threads, m);
-            vkw_parallel(nt, host_slice, &cmp);
+            bool same = vkw_host_compare(base + sub, sm->scratch, m, off + sub, threads, mm);
             times->host_ns += vkw_clock_ns() - t0;
-            for (uint32_t i = 0; i < nt; i++)
-                if (cmp.bad[i] != UINT64_MAX) {
-                    if (mm) {
-                        mm->offset = off + sub + cmp.bad[i];
-                        mm->expected = sm->scratch[cmp.bad[i]];
-                        mm->got = base[sub + cmp.bad[i]];
-                    }
-                    return VKW_OK;
-                }
+            if (!same)
+                return VKW_OK;
         }
     }
     *matches = true;

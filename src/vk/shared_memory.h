@@ -12,6 +12,7 @@
 #include "device.h"
 #include "gpu_pattern.h"
 #include "handle_types.h"
+#include "host_pattern.h"
 #include "base/pattern.h"
 #include "platform/platform.h"
 #include "base/status.h"
@@ -112,8 +113,6 @@ vkw_status vkw_shared_memory_import(vkw_device *dev, const vkw_handle_type *t,
 #define VKW_STAGING_RING_BYTES ((uint64_t)64 << 20)
 /* The pattern is generated (untimed) in pieces of at most this many bytes. */
 #define VKW_PATTERN_CHUNK_BYTES ((size_t)8 << 20)
-/* The most threads host writes and verification are split over. */
-#define VKW_MAX_THREADS 64u
 
 /* Where one pass over the memory spent its time. */
 typedef struct vkw_memory_times {
