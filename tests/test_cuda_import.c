@@ -19,6 +19,8 @@
 #define TIMEOUT_MS 20000u
 #define TIMEOUT_NS (TIMEOUT_MS * 1000000ull)
 #define SIZE ((uint64_t)64 << 20)
+/* The host generates and compares over this many threads. */
+#define THREADS 4u
 #define MAX_DEVICES 8u
 
 static vkw_loader loader;
@@ -181,14 +183,14 @@ static void memory_pass(const vkw_handle_type *t, uint32_t *fds_before, uint32_t
         goto cleanup;
     CHECK(h == VKW_NO_HANDLE); /* CUDA took the fd */
 
-    CHECK(vkw_foreign_memory_check(m, 11, &ok, &mm, &ft, TIMEOUT_MS, &err) == VKW_OK);
+    CHECK(vkw_foreign_memory_check(m, 11, THREADS, &ok, &mm, &ft, TIMEOUT_MS, &err) == VKW_OK);
     CHECK(ok);
     CHECK(ft.copy_ns > 0 && ft.host_ns > 0);
-    CHECK(vkw_foreign_memory_check(m, 12, &ok, &mm, &ft, TIMEOUT_MS, &err) == VKW_OK);
+    CHECK(vkw_foreign_memory_check(m, 12, THREADS, &ok, &mm, &ft, TIMEOUT_MS, &err) == VKW_OK);
     CHECK(!ok); /* another seed's pattern is not there */
     CHECK(mm.offset < 4);
 
-    CHECK(vkw_foreign_memory_write(m, 21, &ft, TIMEOUT_MS, &err) == VKW_OK);
+    CHECK(vkw_foreign_memory_write(m, 21, THREADS, &ft, TIMEOUT_MS, &err) == VKW_OK);
     CHECK(ft.copy_ns > 0 && ft.host_ns > 0);
     CHECK(vkw_shared_memory_check_pattern(&sm, 21, &how, &ok, &mm, &vt, TIMEOUT_NS, &err) ==
           VKW_OK);
@@ -196,7 +198,7 @@ static void memory_pass(const vkw_handle_type *t, uint32_t *fds_before, uint32_t
 
     const uint64_t flip = SIZE - (5u << 20) + 3; /* deep inside, not on a word's first byte */
     CHECK(vkw_shared_memory_write_pattern(&sm, 31, flip, &how, &vt, TIMEOUT_NS, &err) == VKW_OK);
-    CHECK(vkw_foreign_memory_check(m, 31, &ok, &mm, &ft, TIMEOUT_MS, &err) == VKW_OK);
+    CHECK(vkw_foreign_memory_check(m, 31, THREADS, &ok, &mm, &ft, TIMEOUT_MS, &err) == VKW_OK);
     CHECK(!ok);
     CHECK(mm.offset == flip);
     CHECK((mm.got ^ mm.expected) == 0xFF);

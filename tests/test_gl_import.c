@@ -19,6 +19,9 @@
 #define TIMEOUT_MS 120000u
 #define TIMEOUT_NS (TIMEOUT_MS * 1000000ull)
 #define MIB ((uint64_t)1 << 20)
+/* The host generates and compares over this many threads (a slice of at
+ * least 256 KiB each): a flipped byte is named exactly in any slice. */
+#define THREADS 4u
 
 static vkw_loader loader;
 static vkw_instance inst;
@@ -170,7 +173,7 @@ static void both_ways(vkw_resource res, vkw_access acc, uint64_t vk_size, uint64
     bool ok = false;
     vkw_mismatch mm = {0};
     vkw_foreign_times t = {0, 0};
-    s = vkw_foreign_memory_check(m, parent_seed, &ok, &mm, &t, TIMEOUT_MS, &err);
+    s = vkw_foreign_memory_check(m, parent_seed, THREADS, &ok, &mm, &t, TIMEOUT_MS, &err);
     CHECK(s == VKW_OK);
     CHECK(ok);
     if (!ok)
@@ -180,11 +183,11 @@ static void both_ways(vkw_resource res, vkw_access acc, uint64_t vk_size, uint64
     fprintf(stderr, "GL check: readback %.3f ms, compare %.3f ms\n", t.copy_ns / 1e6,
             t.host_ns / 1e6);
     /* Another seed's pattern is not there: word 0 already differs. */
-    s = vkw_foreign_memory_check(m, child_seed, &ok, &mm, &t, TIMEOUT_MS, &err);
+    s = vkw_foreign_memory_check(m, child_seed, THREADS, &ok, &mm, &t, TIMEOUT_MS, &err);
     CHECK(s == VKW_OK && !ok);
     CHECK(mm.offset < 4);
 
-    s = vkw_foreign_memory_write(m, child_seed, &t, TIMEOUT_MS, &err);
+    s = vkw_foreign_memory_write(m, child_seed, THREADS, &t, TIMEOUT_MS, &err);
     CHECK(s == VKW_OK);
     if (s != VKW_OK)
         fprintf(stderr, "write: %s\n", err.message);
@@ -207,7 +210,7 @@ static void both_ways(vkw_resource res, vkw_access acc, uint64_t vk_size, uint64
         fprintf(stderr, "Vulkan saw byte %llu = 0x%02x, want 0x%02x\n",
                 (unsigned long long)mm.offset, mm.got, mm.expected);
     /* and GL reads its own bytes back */
-    s = vkw_foreign_memory_check(m, child_seed, &ok, &mm, &t, TIMEOUT_MS, &err);
+    s = vkw_foreign_memory_check(m, child_seed, THREADS, &ok, &mm, &t, TIMEOUT_MS, &err);
     CHECK(s == VKW_OK && ok);
 
 cleanup:
@@ -295,7 +298,9 @@ static void gl_buffer_of_its_whole_allocation(void)
             bool ok = false;
             vkw_mismatch mm;
             vkw_foreign_times t;
-            CHECK(vkw_foreign_memory_check(m, 3, &ok, &mm, &t, TIMEOUT_MS, &err) == VKW_OK && ok);
+            CHECK(vkw_foreign_memory_check(m, 3, THREADS, &ok, &mm, &t, TIMEOUT_MS, &err) ==
+                      VKW_OK &&
+                  ok);
         }
         vkw_foreign_memory_release(m);
         vkw_shared_memory_destroy(&sm);
@@ -348,7 +353,7 @@ static void flipped(vkw_resource res, uint64_t vk_size, uint64_t gl_size, uint64
     bool ok = true;
     vkw_mismatch mm = {0};
     vkw_foreign_times t;
-    CHECK(vkw_foreign_memory_check(m, seed, &ok, &mm, &t, TIMEOUT_MS, &err) == VKW_OK);
+    CHECK(vkw_foreign_memory_check(m, seed, THREADS, &ok, &mm, &t, TIMEOUT_MS, &err) == VKW_OK);
     unsigned char want;
     vkw_pattern_fill_at(&want, 1, seed, flip_at);
     CHECK(!ok);

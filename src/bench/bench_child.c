@@ -217,8 +217,8 @@ static vkw_status foreign_memory(child_state *c, const vkw_msg_memory *req,
 
     vkw_foreign_times times = {0};
     bool ok = false;
-    s = vkw_foreign_memory_check(m, req->parent_seed, &ok, &rep->mismatch, &times, c->timeout_ms,
-                                 err);
+    s = vkw_foreign_memory_check(m, req->parent_seed, req->threads, &ok, &rep->mismatch, &times,
+                                 c->timeout_ms, err);
     rep->read_ns = times.copy_ns;
     rep->verify_ns = times.host_ns;
     rep->verified = ok;
@@ -241,7 +241,7 @@ static vkw_status foreign_memory(child_state *c, const vkw_msg_memory *req,
         }
     }
     memset(&times, 0, sizeof times);
-    s = vkw_foreign_memory_write(m, req->child_seed, &times, c->timeout_ms, err);
+    s = vkw_foreign_memory_write(m, req->child_seed, req->threads, &times, c->timeout_ms, err);
     rep->write_ns = times.host_ns;
     rep->copy_in_ns = times.copy_ns;
 

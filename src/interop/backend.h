@@ -19,10 +19,11 @@ vkw_status vkw_cuda_memory_supported(vkw_cuda *c, const vkw_handle_type *t,
 vkw_status vkw_cuda_memory_import(vkw_cuda *c, const vkw_handle_type *t,
                                   const vkw_memory_desc *desc, vkw_handle *h, const char *name,
                                   vkw_cuda_memory **out, vkw_error *err);
-vkw_status vkw_cuda_memory_check(vkw_cuda_memory *m, uint64_t seed, bool *ok, vkw_mismatch *mm,
+vkw_status vkw_cuda_memory_check(vkw_cuda_memory *m, uint64_t seed, uint32_t threads, bool *ok,
+                                 vkw_mismatch *mm, vkw_foreign_times *t, uint32_t timeout_ms,
+                                 vkw_error *err);
+vkw_status vkw_cuda_memory_write(vkw_cuda_memory *m, uint64_t seed, uint32_t threads,
                                  vkw_foreign_times *t, uint32_t timeout_ms, vkw_error *err);
-vkw_status vkw_cuda_memory_write(vkw_cuda_memory *m, uint64_t seed, vkw_foreign_times *t,
-                                 uint32_t timeout_ms, vkw_error *err);
 vkw_status vkw_cuda_memory_compare(vkw_cuda_memory *m, uint32_t repeats, uint64_t ns[2][2],
                                    uint32_t timeout_ms, vkw_error *err);
 void vkw_cuda_memory_release(vkw_cuda_memory *m);
@@ -48,10 +49,11 @@ vkw_status vkw_gl_memory_supported(vkw_gl *g, const vkw_handle_type *t, const vk
 vkw_status vkw_gl_memory_import(vkw_gl *g, const vkw_handle_type *t, const vkw_memory_desc *desc,
                                 vkw_handle *h, const char *name, vkw_gl_memory **out,
                                 vkw_error *err);
-vkw_status vkw_gl_memory_check(vkw_gl_memory *m, uint64_t seed, bool *ok, vkw_mismatch *mm,
+vkw_status vkw_gl_memory_check(vkw_gl_memory *m, uint64_t seed, uint32_t threads, bool *ok,
+                               vkw_mismatch *mm, vkw_foreign_times *t, uint32_t timeout_ms,
+                               vkw_error *err);
+vkw_status vkw_gl_memory_write(vkw_gl_memory *m, uint64_t seed, uint32_t threads,
                                vkw_foreign_times *t, uint32_t timeout_ms, vkw_error *err);
-vkw_status vkw_gl_memory_write(vkw_gl_memory *m, uint64_t seed, vkw_foreign_times *t,
-                               uint32_t timeout_ms, vkw_error *err);
 void vkw_gl_memory_release(vkw_gl_memory *m);
 vkw_status vkw_gl_sync_supported(vkw_gl *g, vkw_sync_mode mode, const vkw_handle_type *t,
                                  vkw_error *err);

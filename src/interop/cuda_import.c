@@ -18,6 +18,7 @@
  * the process's end releases it. */
 #include "backend.h"
 #include "cuda_driver.h"
+#include "vk/host_pattern.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -345,8 +346,9 @@ static vkw_status host_buffers(vkw_cuda_memory *m, vkw_error *err)
     return VKW_OK;
 }
 
-vkw_status vkw_cuda_memory_check(vkw_cuda_memory *m, uint64_t seed, bool *ok, vkw_mismatch *mm,
-                                 vkw_foreign_times *t, uint32_t timeout_ms, vkw_error *err)
+vkw_status vkw_cuda_memory_check(vkw_cuda_memory *m, uint64_t seed, uint32_t threads, bool *ok,
+                                 vkw_mismatch *mm, vkw_foreign_times *t, uint32_t timeout_ms,
+                                 vkw_error *err)
 {
     vkw_cuda *c = m->c;
     *ok = false;
@@ -367,16 +369,8 @@ vkw_status vkw_cuda_memory_check(vkw_cuda_memory *m, uint64_t seed, bool *ok, vk
         if (s != VKW_OK)
             return s;
         uint64_t t1 = vkw_clock_ns();
-        vkw_pattern_fill_at(m->pattern, n, seed, off);
-        if (memcmp(m->host, m->pattern, n) != 0) {
-            size_t i = 0;
-            while (m->host[i] == m->pattern[i])
-                i++;
-            same = false;
-            if (mm)
-                *mm =
-                    (vkw_mismatch){.offset = off + i, .expected = m->pattern[i], .got = m->host[i]};
-        }
+        vkw_host_pattern_fill(m->pattern, n, seed, off, threads);
+        same = vkw_host_compare(m->host, m->pattern, n, off, threads, mm);
         times.copy_ns += t1 - t0;
         times.host_ns += vkw_clock_ns() - t1;
     }
@@ -386,8 +380,8 @@ vkw_status vkw_cuda_memory_check(vkw_cuda_memory *m, uint64_t seed, bool *ok, vk
     return VKW_OK;
 }
 
-vkw_status vkw_cuda_memory_write(vkw_cuda_memory *m, uint64_t seed, vkw_foreign_times *t,
-                                 uint32_t timeout_ms, vkw_error *err)
+vkw_status vkw_cuda_memory_write(vkw_cuda_memory *m, uint64_t seed, uint32_t threads,
+                                 vkw_foreign_times *t, uint32_t timeout_ms, vkw_error *err)
 {
     vkw_cuda *c = m->c;
     vkw_foreign_times times = {0};
@@ -397,7 +391,7 @@ vkw_status vkw_cuda_memory_write(vkw_cuda_memory *m, uint64_t seed, vkw_foreign_
     for (uint64_t off = 0; off < m->size; off += m->chunk) {
         size_t n = (size_t)(m->size - off < m->chunk ? m->size - off : m->chunk);
         uint64_t t0 = vkw_clock_ns();
-        vkw_pattern_fill_at(m->host, n, seed, off);
+        vkw_host_pattern_fill(m->host, n, seed, off, threads);
         uint64_t t1 = vkw_clock_ns();
         /* Asynchronous on the stream, waited for: the next chunk reuses the
          * host buffer, and the last is in device memory when this returns. */

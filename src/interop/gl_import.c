@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "egl_device.h"
+#include "vk/host_pattern.h"
 
 /* The host memory a transfer goes through, at most (a texture: whole rows). */
 #define GL_CHUNK_BYTES ((size_t)16 << 20)
@@ -360,8 +361,9 @@ static vkw_status past_deadline(uint64_t start, uint32_t timeout_ms, uint64_t do
                     (unsigned)timeout_ms);
 }
 
-vkw_status vkw_gl_memory_check(vkw_gl_memory *m, uint64_t seed, bool *ok, vkw_mismatch *mm,
-                               vkw_foreign_times *t, uint32_t timeout_ms, vkw_error *err)
+vkw_status vkw_gl_memory_check(vkw_gl_memory *m, uint64_t seed, uint32_t threads, bool *ok,
+                               vkw_mismatch *mm, vkw_foreign_times *t, uint32_t timeout_ms,
+                               vkw_error *err)
 {
     *ok = false;
     *t = (vkw_foreign_times){0, 0};
@@ -376,7 +378,7 @@ vkw_status vkw_gl_memory_check(vkw_gl_memory *m, uint64_t seed, bool *ok, vkw_mi
             return s;
         uint32_t y = 0, rows = 0;
         size_t n = chunk_at(m, off, &y, &rows);
-        vkw_pattern_fill_at(m->expected, n, seed, off);
+        vkw_host_pattern_fill(m->expected, n, seed, off, threads);
         uint64_t t0 = vkw_clock_ns();
         if (m->buffer) {
             glGetNamedBufferSubData(m->buffer, (GLintptr)off, (GLsizeiptr)n, m->host);
@@ -391,25 +393,18 @@ vkw_status vkw_gl_memory_check(vkw_gl_memory *m, uint64_t seed, bool *ok, vkw_mi
         t->copy_ns += t1 - t0;
         if (s != VKW_OK)
             return s;
-        bool same = memcmp(m->host, m->expected, n) == 0;
+        bool same = vkw_host_compare(m->host, m->expected, n, off, threads, mm);
         t->host_ns += vkw_clock_ns() - t1;
-        if (!same) {
-            size_t i = 0;
-            while (m->host[i] == m->expected[i])
-                i++;
-            mm->offset = off + i;
-            mm->expected = m->expected[i];
-            mm->got = m->host[i];
+        if (!same)
             return VKW_OK;
-        }
         off += n;
     }
     *ok = true;
     return VKW_OK;
 }
 
-vkw_status vkw_gl_memory_write(vkw_gl_memory *m, uint64_t seed, vkw_foreign_times *t,
-                               uint32_t timeout_ms, vkw_error *err)
+vkw_status vkw_gl_memory_write(vkw_gl_memory *m, uint64_t seed, uint32_t threads,
+                               vkw_foreign_times *t, uint32_t timeout_ms, vkw_error *err)
 {
     *t = (vkw_foreign_times){0, 0};
     vkw_status s = use(m->gl, err);
@@ -424,7 +419,7 @@ vkw_status vkw_gl_memory_write(vkw_gl_memory *m, uint64_t seed, vkw_foreign_time
         uint32_t y = 0, rows = 0;
         size_t n = chunk_at(m, off, &y, &rows);
         uint64_t t0 = vkw_clock_ns();
-        vkw_pattern_fill_at(m->expected, n, seed, off);
+        vkw_host_pattern_fill(m->expected, n, seed, off, threads);
         uint64_t t1 = vkw_clock_ns();
         t->host_ns += t1 - t0;
         if (m->buffer) {

@@ -44,18 +44,19 @@ vkw_status vkw_gl_memory_import(vkw_gl *c, const vkw_handle_type *t, const vkw_m
     return none(err);
 }
 
-vkw_status vkw_gl_memory_check(vkw_gl_memory *m, uint64_t seed, bool *ok, vkw_mismatch *mm,
-                               vkw_foreign_times *t, uint32_t timeout_ms, vkw_error *err)
+vkw_status vkw_gl_memory_check(vkw_gl_memory *m, uint64_t seed, uint32_t threads, bool *ok,
+                               vkw_mismatch *mm, vkw_foreign_times *t, uint32_t timeout_ms,
+                               vkw_error *err)
 {
-    (void)m, (void)seed, (void)mm, (void)t, (void)timeout_ms;
+    (void)m, (void)seed, (void)threads, (void)mm, (void)t, (void)timeout_ms;
     *ok = false;
     return none(err);
 }
 
-vkw_status vkw_gl_memory_write(vkw_gl_memory *m, uint64_t seed, vkw_foreign_times *t,
-                               uint32_t timeout_ms, vkw_error *err)
+vkw_status vkw_gl_memory_write(vkw_gl_memory *m, uint64_t seed, uint32_t threads,
+                               vkw_foreign_times *t, uint32_t timeout_ms, vkw_error *err)
 {
-    (void)m, (void)seed, (void)t, (void)timeout_ms;
+    (void)m, (void)seed, (void)threads, (void)t, (void)timeout_ms;
     return none(err);
 }
 

@@ -92,20 +92,21 @@ vkw_status vkw_foreign_memory_import(vkw_foreign *f, const vkw_handle_type *t,
     return VKW_OK;
 }
 
-vkw_status vkw_foreign_memory_check(vkw_foreign_memory *m, uint64_t seed, bool *ok,
-                                    vkw_mismatch *mm, vkw_foreign_times *t, uint32_t timeout_ms,
-                                    vkw_error *err)
-{
-    return m->api == VKW_IMPORTER_CUDA
-               ? vkw_cuda_memory_check(m->cuda, seed, ok, mm, t, timeout_ms, err)
-               : vkw_gl_memory_check(m->gl, seed, ok, mm, t, timeout_ms, err);
-}
-
-vkw_status vkw_foreign_memory_write(vkw_foreign_memory *m, uint64_t seed, vkw_foreign_times *t,
+vkw_status vkw_foreign_memory_check(vkw_foreign_memory *m, uint64_t seed, uint32_t threads,
+                                    bool *ok, vkw_mismatch *mm, vkw_foreign_times *t,
                                     uint32_t timeout_ms, vkw_error *err)
 {
-    return m->api == VKW_IMPORTER_CUDA ? vkw_cuda_memory_write(m->cuda, seed, t, timeout_ms, err)
-                                       : vkw_gl_memory_write(m->gl, seed, t, timeout_ms, err);
+    return m->api == VKW_IMPORTER_CUDA
+               ? vkw_cuda_memory_check(m->cuda, seed, threads, ok, mm, t, timeout_ms, err)
+               : vkw_gl_memory_check(m->gl, seed, threads, ok, mm, t, timeout_ms, err);
+}
+
+vkw_status vkw_foreign_memory_write(vkw_foreign_memory *m, uint64_t seed, uint32_t threads,
+                                    vkw_foreign_times *t, uint32_t timeout_ms, vkw_error *err)
+{
+    return m->api == VKW_IMPORTER_CUDA
+               ? vkw_cuda_memory_write(m->cuda, seed, threads, t, timeout_ms, err)
+               : vkw_gl_memory_write(m->gl, seed, threads, t, timeout_ms, err);
 }
 
 vkw_status vkw_foreign_memory_compare(vkw_foreign_memory *m, uint32_t repeats, uint64_t ns[2][2],

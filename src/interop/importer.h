@@ -62,14 +62,16 @@ vkw_status vkw_foreign_memory_import(vkw_foreign *f, const vkw_handle_type *t,
                                      vkw_foreign_memory **out, vkw_error *err);
 /* Checks that the first desc->size bytes hold vkw_pattern's bytes for seed,
  * read back through the API in chunks; *ok false and *mm the first
- * difference otherwise. */
-vkw_status vkw_foreign_memory_check(vkw_foreign_memory *m, uint64_t seed, bool *ok,
-                                    vkw_mismatch *mm, vkw_foreign_times *t, uint32_t timeout_ms,
-                                    vkw_error *err);
-/* Writes the pattern for seed through the API, complete (synchronised) when
- * it returns, so that the other process sees it. */
-vkw_status vkw_foreign_memory_write(vkw_foreign_memory *m, uint64_t seed, vkw_foreign_times *t,
+ * difference otherwise. The host generates and compares each chunk over
+ * `threads` threads (vk/host_pattern.h; 0 counts as 1). */
+vkw_status vkw_foreign_memory_check(vkw_foreign_memory *m, uint64_t seed, uint32_t threads,
+                                    bool *ok, vkw_mismatch *mm, vkw_foreign_times *t,
                                     uint32_t timeout_ms, vkw_error *err);
+/* Writes the pattern for seed through the API, complete (synchronised) when
+ * it returns, so that the other process sees it; the host generates each
+ * chunk over `threads` threads. */
+vkw_status vkw_foreign_memory_write(vkw_foreign_memory *m, uint64_t seed, uint32_t threads,
+                                    vkw_foreign_times *t, uint32_t timeout_ms, vkw_error *err);
 /* The API's own copy speed of the imported memory against memory it
  * allocated itself (CUDA: cuMemcpyDtoD to and from a cuMemAlloc'ed buffer
  * of the same size, against cuMemAlloc'ed to cuMemAlloc'ed), the best of
