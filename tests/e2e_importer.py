@@ -204,6 +204,56 @@ def test_importer_compare_keeps_apis_apart():
           f"the slowdown is GL's alone: {worse}")
 
 
+def test_importer_h200_reports_read_back_and_rendered():
+    """The H200's cross-API run (tests/data/h200-interop-*.json, driver 580,
+    scripts/gpu-interop.sh): the schema takes it, and `report` renders what
+    it holds, the importers, every scenario into CUDA and GL, CUDA's imported
+    vs local and the round trips' ratios to the Vulkan child's, in text and
+    HTML; compare of the run against itself finds nothing."""
+    mem_path = os.path.join(harness.DATA, "h200-interop-memory.json")
+    rt_path = os.path.join(harness.DATA, "h200-interop-rt.json")
+    with open(mem_path) as f:
+        mem = json.load(f)
+    with open(rt_path) as f:
+        rt = json.load(f)
+    for r in (mem, rt):
+        check(not harness.schema_errors(r), f"the schema takes it: {harness.schema_errors(r)[:3]}")
+    b = mem["bench"]
+    im = {i["name"]: i for i in b["importers"]}
+    check(im["cuda"]["available"] and im["gl"]["available"], f"both opened: {im}")
+    text = run("report", mem_path)
+    check(text.returncode == 0, f"report renders it: {text.stderr}")
+    check(f"Into cuda  {im['cuda']['device']}, {im['cuda']['version']} (device 0)" in text.stdout
+          and f"Into gl    {im['gl']['device']}" in text.stdout, "the importers' lines")
+    html = run("report", mem_path, "--format", "html").stdout
+    for sc in b["memory"]:
+        if sc["importer"] == "vulkan":
+            continue
+        label = f"OPAQUE_FD ({sc['importer']})"
+        check(label in text.stdout and label in html, f"{label} shown in text and HTML")
+        if sc["importer"] == "cuda" and sc["scenario"] == "image-copy":
+            check(sc["outcome"] == "skipped", f"CUDA takes no image: {sc['reason']}")
+            continue
+        check(sc["outcome"] == "passed" and sc["verify"]["child_to_parent"],
+              f"{sc['importer']} {sc['scenario']} {sc['size_requested']}: verified both ways")
+        ivl = sc["imported_vs_local"]
+        if sc["importer"] == "cuda":
+            for d in ("write", "read"):
+                ratio = f"{ivl[d]['ratio']:.3f}"
+                check(ratio in text.stdout and ratio in html, f"CUDA's {d} ratio {ratio} shown")
+    big = [sc for sc in b["memory"] if sc["importer"] == "cuda" and sc["scenario"] == "buffer-copy"
+           and sc["size_requested"] == 1 << 30][0]
+    check(0.9 <= big["imported_vs_local"]["ratio_min"] <= 1.1,
+          f"CUDA copies 1 GiB of imported device memory as fast as its own: {big['imported_vs_local']}")
+    text = run("report", rt_path).stdout
+    for x in rt["bench"]["round_trips"]["results"]:
+        if x.get("importer") in ("cuda", "gl") and x["outcome"] == "passed":
+            ratio = f"{x['ratio_to_vulkan']['p50']:.2f}x vulkan"
+            check(ratio in text, f"{x['mode']} in {x['importer']}: '{ratio}' shown")
+    c = run("compare", mem_path, mem_path, "--quiet")
+    check(c.returncode == 0, f"the run against itself: nothing worse: {c.returncode}: {c.stdout}")
+
+
 def test_importer_bad_names_refused():
     for bad, why in (("vulkan,vulkan", "given twice"), ("cuda,metal", "unknown importer"),
                      ("", "")):

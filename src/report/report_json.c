@@ -620,7 +620,7 @@ static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sy
     str(w, o, VKW_K(SYNC_IMPORTER),
         r->mode == VKW_SYNC_OS || r->peer != VKW_PEER_PROCESS ? NULL
                                                               : vkw_importer_name(r->importer));
-    if (r->vulkan_result >= 0 && r->outcome == VKW_OUTCOME_PASSED) {
+    if (r->vulkan_ratio_p50 > 0 && r->outcome == VKW_OUTCOME_PASSED) {
         cJSON *rv = add_obj(w, o, "ratio_to_vulkan");
         positive_or_null(w, rv, "p50", r->vulkan_ratio_p50);
         positive_or_null(w, rv, "p99", r->vulkan_ratio_p99);
