@@ -319,7 +319,11 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
         samples[VKW_PHASE_CHILD_READ] = us(rep.read_ns);
         samples[VKW_PHASE_CHILD_VERIFY] = us(rep.verify_ns);
     }
-    if (host_writes || other_api) {
+    if (other_api) {
+        /* Another API uploads what the host made (untimed, as everywhere):
+         * its transfer is the copy in; no host write into a mapping or ring. */
+        samples[VKW_PHASE_CHILD_COPY_IN] = us(rep.copy_in_ns);
+    } else if (host_writes) {
         samples[VKW_PHASE_CHILD_WRITE] = us(rep.write_ns);
         samples[VKW_PHASE_CHILD_COPY_IN] = us(rep.copy_in_ns);
     } else {

@@ -63,6 +63,9 @@ static void open_importers(child_state *c, const vkw_msg_hello *hello, vkw_msg_h
     for (uint32_t i = 0; i < VKW_IMPORTER_COUNT; i++) {
         if (i == VKW_IMPORTER_VULKAN || !(hello->importers & (1u << i)))
             continue;
+        vkw_foreign_close(c->foreign[i]); /* a second hello: the first's context goes */
+        c->foreign[i] = NULL;
+        c->why_not[i][0] = '\0';
         vkw_error err;
         vkw_error_clear(&err);
         vkw_status s =
@@ -194,11 +197,13 @@ static vkw_status foreign_memory(child_state *c, const vkw_msg_memory *req,
                                  const vkw_handle_type *t, vkw_handle *h, const char *name,
                                  vkw_msg_memory_reply *rep, vkw_error *err)
 {
-    vkw_importer api = (vkw_importer)req->importer;
-    vkw_foreign *f = api < VKW_IMPORTER_COUNT ? c->foreign[api] : NULL;
+    /* Range-checked as the message's uint32_t, before it is an enum or an index. */
+    bool known = req->importer < VKW_IMPORTER_COUNT;
+    vkw_importer api = known ? (vkw_importer)req->importer : VKW_IMPORTER_VULKAN;
+    vkw_foreign *f = known ? c->foreign[api] : NULL;
     vkw_foreign_memory *m = NULL;
     vkw_status s;
-    if (api >= VKW_IMPORTER_COUNT || api == VKW_IMPORTER_VULKAN)
+    if (!known || api == VKW_IMPORTER_VULKAN)
         return vkw_fail(err, VKW_E_PROTOCOL, "unknown importer %u", req->importer);
     if (!f)
         return vkw_fail(err, VKW_E_UNSUPPORTED, "%s",
@@ -453,10 +458,12 @@ static vkw_status foreign_sync(child_state *c, const vkw_msg_sync *req, vkw_sync
                                const char *const *names, vkw_handle *order, uint32_t order_count,
                                vkw_sync_side *side, vkw_foreign_sync **out, vkw_error *err)
 {
-    vkw_importer api = (vkw_importer)req->importer;
-    vkw_foreign *f = api < VKW_IMPORTER_COUNT ? c->foreign[api] : NULL;
+    /* Range-checked as the message's uint32_t, before it is an enum or an index. */
+    bool known = req->importer < VKW_IMPORTER_COUNT;
+    vkw_importer api = known ? (vkw_importer)req->importer : VKW_IMPORTER_VULKAN;
+    vkw_foreign *f = known ? c->foreign[api] : NULL;
     vkw_status s = VKW_OK;
-    if (api >= VKW_IMPORTER_COUNT || api == VKW_IMPORTER_VULKAN)
+    if (!known || api == VKW_IMPORTER_VULKAN)
         s = vkw_fail(err, VKW_E_PROTOCOL, "unknown importer %u", req->importer);
     else if (!f)
         s = vkw_fail(err, VKW_E_UNSUPPORTED, "%s",
