@@ -1,9 +1,10 @@
 #include "egl_device.h"
 
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "platform/platform.h"
 
 const char *vkw_egl_error_name(EGLint e)
 {
@@ -68,10 +69,14 @@ bool vkw_egl_has_word(const char *list, const char *ext)
 
 bool vkw_egl_libs_open(vkw_egl_libs *l, char *why, size_t len)
 {
-    l->egl = dlopen("libEGL.so.1", RTLD_LAZY | RTLD_LOCAL);
-    l->gl = dlopen("libOpenGL.so.0", RTLD_LAZY | RTLD_LOCAL);
-    if (!l->gl)
-        l->gl = dlopen("libGL.so.1", RTLD_LAZY | RTLD_LOCAL);
+    /* The platform's reasons are not kept: the messages below are the
+     * probe's own. */
+    l->egl = l->gl = NULL;
+    if (vkw_library_open("libEGL.so.1", &l->egl, NULL) != VKW_OK)
+        l->egl = NULL;
+    if (vkw_library_open("libOpenGL.so.0", &l->gl, NULL) != VKW_OK &&
+        vkw_library_open("libGL.so.1", &l->gl, NULL) != VKW_OK)
+        l->gl = NULL;
     if (l->egl && l->gl)
         return true;
     if (!l->egl)
@@ -85,9 +90,9 @@ bool vkw_egl_libs_open(vkw_egl_libs *l, char *why, size_t len)
 void vkw_egl_libs_close(vkw_egl_libs *l)
 {
     if (l->gl)
-        dlclose(l->gl);
+        vkw_library_close(l->gl);
     if (l->egl)
-        dlclose(l->egl);
+        vkw_library_close(l->egl);
     l->gl = l->egl = NULL;
 }
 

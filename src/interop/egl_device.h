@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "platform/platform.h"
+
 #define VKW_EGL_MAX_DEVICES 16
 #define VKW_GL_UUID_SIZE 16 /* GL_UUID_SIZE_EXT, VK_UUID_SIZE */
 
@@ -22,9 +24,10 @@ const char *vkw_gl_error_name(GLenum e);  /* "GL_OUT_OF_MEMORY" */
 bool vkw_egl_has_word(const char *list, const char *ext);
 
 /* libEGL and libGL, opened before libepoxy's first call: libepoxy ends the
- * process where they do not load. Held open until vkw_egl_libs_close. */
+ * process where they do not load. Held open until vkw_egl_libs_close;
+ * through the platform layer (vkw_library_open). */
 typedef struct vkw_egl_libs {
-    void *egl, *gl;
+    vkw_library *egl, *gl;
 } vkw_egl_libs;
 bool vkw_egl_libs_open(vkw_egl_libs *l, char *why, size_t len);
 void vkw_egl_libs_close(vkw_egl_libs *l);
