@@ -7,8 +7,14 @@
  * below is behind the check of its extension or version (open, *_supported).
  *
  * The context is current on the thread that opened it; each entry point
- * makes it current again where it is not. GL's calls give no timeouts: a
- * transfer gives up between its chunks once timeout_ms has passed. */
+ * makes it current again where it is not. GL's calls take no timeouts, so
+ * nothing here waits on GL without a bound: a transfer gives up between its
+ * chunks once timeout_ms has passed, and completion (after a write, before
+ * semaphores go) is a fence (glFenceSync) polled with glClientWaitSync in
+ * slices until a deadline. After a wait that timed out, or a failed round
+ * trip that left a wait on semaphore A queued, the context is wedged: no
+ * further GL call that could block is made (VKW_E_TIMEOUT "GL is stuck on
+ * ..."), and the context and display are left to the process's end. */
 #include "backend.h"
 
 #include <stdio.h>
@@ -20,12 +26,16 @@
 
 /* The host memory a transfer goes through, at most (a texture: whole rows). */
 #define GL_CHUNK_BYTES ((size_t)16 << 20)
+/* One glClientWaitSync's slice of a deadline. */
+#define GL_WAIT_SLICE_NS ((uint64_t)50 * 1000000u)
 
 struct vkw_gl {
     vkw_egl_libs libs;
     vkw_egl_context ctx;
     uint32_t egl_device;
     bool semaphore_fd; /* GL_EXT_semaphore and GL_EXT_semaphore_fd */
+    bool wedged;       /* GL may never finish what it was given: see the top */
+    char stuck[128];   /* what it is stuck on, once wedged */
     char renderer[256];
 };
 
@@ -43,7 +53,7 @@ struct vkw_gl_sync {
     vkw_gl *gl;       /* not owned */
     vkw_pingpong *pp; /* not owned */
     GLuint sem[2];    /* A (waited on here), B (signalled here) */
-    bool queued;      /* a wait on A was queued */
+    bool queued;      /* a wait on A was queued and not yet seen done */
 };
 
 /* Makes g's context current on this thread where it is not. */
@@ -55,6 +65,20 @@ static vkw_status use(vkw_gl *g, vkw_error *err)
         return vkw_fail(err, VKW_E_SHARING, "eglMakeCurrent: %s (the GL context on %s)",
                         vkw_egl_error_name(eglGetError()), g->renderer);
     return VKW_OK;
+}
+
+/* VKW_E_TIMEOUT once g is wedged: no further GL call that could block. */
+static vkw_status not_wedged(const vkw_gl *g, vkw_error *err)
+{
+    if (!g->wedged)
+        return VKW_OK;
+    return vkw_fail(err, VKW_E_TIMEOUT, "GL is stuck on %s (%s)", g->stuck, g->renderer);
+}
+
+static void wedge(vkw_gl *g, const char *what)
+{
+    g->wedged = true;
+    snprintf(g->stuck, sizeof g->stuck, "%s", what);
 }
 
 /* Forgets errors raised before, so that each check names its own call
@@ -72,6 +96,46 @@ static vkw_status gl_check(const char *call, const char *what, vkw_error *err)
     if (e == GL_NO_ERROR)
         return VKW_OK;
     return vkw_fail(err, VKW_E_SHARING, "%s: %s (%s)", call, vkw_gl_error_name(e), what);
+}
+
+/* Waits until GL has completed everything it was given before (`what`), or
+ * until vkw_clock_ns() passes deadline: then g is wedged and VKW_E_TIMEOUT.
+ * A fence, polled in slices; the first poll flushes, so that the fence
+ * reaches the GPU at all. */
+static vkw_status gl_complete(vkw_gl *g, uint64_t deadline, uint32_t timeout_ms, const char *what,
+                              vkw_error *err)
+{
+    clear_errors();
+    GLsync fence = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+    if (!fence) {
+        vkw_status s = gl_check("glFenceSync", what, err);
+        return s != VKW_OK ? s : vkw_fail(err, VKW_E_SHARING, "glFenceSync: no fence (%s)", what);
+    }
+    vkw_status s = VKW_OK;
+    GLbitfield flags = GL_SYNC_FLUSH_COMMANDS_BIT;
+    for (;;) {
+        uint64_t now = vkw_clock_ns();
+        uint64_t left = now < deadline ? deadline - now : 0;
+        GLenum r =
+            glClientWaitSync(fence, flags, left < GL_WAIT_SLICE_NS ? left : GL_WAIT_SLICE_NS);
+        flags = 0;
+        if (r == GL_ALREADY_SIGNALED || r == GL_CONDITION_SATISFIED)
+            break;
+        if (r != GL_TIMEOUT_EXPIRED) {
+            s = gl_check("glClientWaitSync", what, err);
+            if (s == VKW_OK)
+                s = vkw_fail(err, VKW_E_SHARING, "glClientWaitSync: GL_WAIT_FAILED (%s)", what);
+            break;
+        }
+        if (left == 0) {
+            wedge(g, what);
+            s = vkw_fail(err, VKW_E_TIMEOUT, "GL did not complete %s within %u ms (%s)", what,
+                         (unsigned)timeout_ms, g->renderer);
+            break;
+        }
+    }
+    glDeleteSync(fence); /* an unsignalled fence goes once signalled: no wait */
+    return s;
 }
 
 /* Desktop GL on one EGL device, kept current in g->ctx when its UUIDs are
@@ -145,6 +209,12 @@ vkw_status vkw_gl_open(const uint8_t device_uuid[VK_UUID_SIZE],
                      g->renderer);
         goto cleanup;
     }
+    /* Fences, for the bounded waits (see the top). */
+    if (epoxy_gl_version() < 32 && !epoxy_has_gl_extension("GL_ARB_sync")) {
+        s = vkw_fail(err, VKW_E_UNSUPPORTED, "%s offers neither GL 3.2 nor GL_ARB_sync",
+                     g->renderer);
+        goto cleanup;
+    }
     /* The named (direct state access) forms of the calls below. */
     if (epoxy_gl_version() < 45 && !(epoxy_has_gl_extension("GL_ARB_direct_state_access") &&
                                      epoxy_has_gl_extension("GL_ARB_get_texture_sub_image"))) {
@@ -173,8 +243,14 @@ void vkw_gl_close(vkw_gl *g)
 {
     if (!g)
         return;
-    vkw_egl_context_close(&g->ctx);
-    vkw_egl_libs_close(&g->libs);
+    /* A wedged context may still hold work that never ends: destroying it
+     * (or terminating its display, or unloading the driver under it) can
+     * wait for that work in the driver, so all of it is left to the
+     * process's end, which frees it without waiting. */
+    if (!g->wedged) {
+        vkw_egl_context_close(&g->ctx);
+        vkw_egl_libs_close(&g->libs);
+    }
     free(g);
 }
 
@@ -226,8 +302,7 @@ static uint64_t largest_buffer(GLuint memory, uint64_t refused)
         glNamedBufferStorageMemEXT(b, (GLsizeiptr)mid, memory, 0);
         bool took = glGetError() == GL_NO_ERROR;
         glDeleteBuffers(1, &b);
-        while (glGetError() != GL_NO_ERROR)
-            ;
+        clear_errors();
         if (took)
             lo = mid;
         else
@@ -367,7 +442,9 @@ vkw_status vkw_gl_memory_check(vkw_gl_memory *m, uint64_t seed, uint32_t threads
 {
     *ok = false;
     *t = (vkw_foreign_times){0, 0};
-    vkw_status s = use(m->gl, err);
+    vkw_status s = not_wedged(m->gl, err);
+    if (s == VKW_OK)
+        s = use(m->gl, err);
     if (s != VKW_OK)
         return s;
     uint64_t start = vkw_clock_ns();
@@ -406,8 +483,12 @@ vkw_status vkw_gl_memory_check(vkw_gl_memory *m, uint64_t seed, uint32_t threads
 vkw_status vkw_gl_memory_write(vkw_gl_memory *m, uint64_t seed, uint32_t threads,
                                vkw_foreign_times *t, uint32_t timeout_ms, vkw_error *err)
 {
+    /* As the Vulkan path: generating the pattern is not timed (host_ns 0);
+     * copy_ns is the upload until GL completed it. */
     *t = (vkw_foreign_times){0, 0};
-    vkw_status s = use(m->gl, err);
+    vkw_status s = not_wedged(m->gl, err);
+    if (s == VKW_OK)
+        s = use(m->gl, err);
     if (s != VKW_OK)
         return s;
     uint64_t start = vkw_clock_ns();
@@ -418,10 +499,8 @@ vkw_status vkw_gl_memory_write(vkw_gl_memory *m, uint64_t seed, uint32_t threads
             return s;
         uint32_t y = 0, rows = 0;
         size_t n = chunk_at(m, off, &y, &rows);
-        uint64_t t0 = vkw_clock_ns();
         vkw_host_pattern_fill(m->expected, n, seed, off, threads);
-        uint64_t t1 = vkw_clock_ns();
-        t->host_ns += t1 - t0;
+        uint64_t t0 = vkw_clock_ns();
         if (m->buffer) {
             glNamedBufferSubData(m->buffer, (GLintptr)off, (GLsizeiptr)n, m->expected);
             s = gl_check("glNamedBufferSubData", "writing the imported buffer", err);
@@ -430,15 +509,17 @@ vkw_status vkw_gl_memory_write(vkw_gl_memory *m, uint64_t seed, uint32_t threads
                                 (GLsizei)rows, GL_RED_INTEGER, GL_UNSIGNED_INT, m->expected);
             s = gl_check("glTextureSubImage2D", "writing the imported texture", err);
         }
-        t->copy_ns += vkw_clock_ns() - t1;
+        t->copy_ns += vkw_clock_ns() - t0;
         if (s != VKW_OK)
             return s;
         off += n;
     }
-    /* Complete before the other process reads it. */
+    /* Complete before the other process reads it, within what is left of
+     * timeout_ms. */
     uint64_t t0 = vkw_clock_ns();
-    glFinish();
-    s = gl_check("glFinish", "after writing the imported memory", err);
+    s = gl_complete(
+        m->gl, start + (uint64_t)timeout_ms * 1000000u, timeout_ms,
+        m->texture ? "the write of the imported texture" : "the write of the imported buffer", err);
     t->copy_ns += vkw_clock_ns() - t0;
     return s;
 }
@@ -448,8 +529,9 @@ void vkw_gl_memory_release(vkw_gl_memory *m)
     if (!m)
         return;
     vkw_error ignored;
-    /* Without its context GL's objects go with the context. */
-    if (use(m->gl, &ignored) == VKW_OK) {
+    /* Without its context GL's objects go with the context; a wedged one's
+     * with the process. */
+    if (!m->gl->wedged && use(m->gl, &ignored) == VKW_OK) {
         if (m->texture)
             glDeleteTextures(1, &m->texture);
         if (m->buffer)
@@ -474,7 +556,7 @@ vkw_status vkw_gl_sync_supported(vkw_gl *g, vkw_sync_mode mode, const vkw_handle
     if (!g->semaphore_fd)
         return vkw_fail(err, VKW_E_UNSUPPORTED, "GL_EXT_semaphore_fd not offered by %s",
                         g->renderer);
-    return VKW_OK;
+    return not_wedged(g, err);
 }
 
 vkw_status vkw_gl_sync_import(vkw_gl *g, vkw_sync_mode mode, const vkw_handle_type *t,
@@ -520,37 +602,55 @@ cleanup:
 vkw_status vkw_gl_sync_pong(vkw_gl_sync *y, uint64_t round, uint32_t timeout_ms, vkw_error *err)
 {
     (void)round; /* binary: each round is one wait and one signal */
-    vkw_status s = vkw_pingpong_wait(y->pp, timeout_ms, err);
+    vkw_status s = not_wedged(y->gl, err);
+    if (s == VKW_OK)
+        s = vkw_pingpong_wait(y->pp, timeout_ms, err);
+    /* The pinger signals again only once it saw B, signalled after our last
+     * wait on A: nothing of ours is left waiting (as vk/sync.c's
+     * binary_pong). */
+    if (s == VKW_OK)
+        y->queued = false;
     if (s == VKW_OK)
         s = use(y->gl, err);
-    if (s != VKW_OK)
-        return s;
-    clear_errors();
-    glWaitSemaphoreEXT(y->sem[0], 0, NULL, 0, NULL, NULL);
-    if ((s = gl_check("glWaitSemaphoreEXT", "semaphore A", err)) != VKW_OK)
-        return s;
-    y->queued = true;
-    glSignalSemaphoreEXT(y->sem[1], 0, NULL, 0, NULL, NULL);
-    if ((s = gl_check("glSignalSemaphoreEXT", "semaphore B", err)) != VKW_OK)
-        return s;
-    glFlush();
-    if ((s = gl_check("glFlush", "after signalling semaphore B", err)) != VKW_OK)
-        return s;
-    return vkw_pingpong_signal(y->pp, err);
+    if (s == VKW_OK) {
+        clear_errors();
+        glWaitSemaphoreEXT(y->sem[0], 0, NULL, 0, NULL, NULL);
+        s = gl_check("glWaitSemaphoreEXT", "semaphore A", err);
+    }
+    if (s == VKW_OK) {
+        y->queued = true;
+        glSignalSemaphoreEXT(y->sem[1], 0, NULL, 0, NULL, NULL);
+        s = gl_check("glSignalSemaphoreEXT", "semaphore B", err);
+    }
+    if (s == VKW_OK) {
+        glFlush();
+        s = gl_check("glFlush", "after signalling semaphore B", err);
+    }
+    if (s == VKW_OK)
+        s = vkw_pingpong_signal(y->pp, err);
+    /* A failed round trip with our wait still queued: see the top. */
+    if (s != VKW_OK && y->queued && !y->gl->wedged)
+        wedge(y->gl, "a wait on semaphore A that a failed round trip left queued");
+    return s;
 }
 
 void vkw_gl_sync_release(vkw_gl_sync *y, bool succeeded, uint32_t timeout_ms)
 {
-    (void)timeout_ms; /* glFinish has none */
     if (!y)
         return;
+    vkw_gl *g = y->gl;
     vkw_error ignored;
-    /* A wait whose signal never came may never end: its semaphores are left
-     * to the process's end. */
-    if ((succeeded || !y->queued) && use(y->gl, &ignored) == VKW_OK) {
+    /* A wait whose signal never came may never end: the context is wedged,
+     * its semaphores left to the process's end. A finished run's last wait
+     * was met: GL completes it within timeout_ms, or is wedged too. */
+    if (y->queued && !succeeded && !g->wedged)
+        wedge(g, "a wait on semaphore A that a failed round trip left queued");
+    if (!g->wedged && use(g, &ignored) == VKW_OK) {
+        vkw_status s = VKW_OK;
         if (y->queued)
-            glFinish();
-        if (y->sem[0] || y->sem[1])
+            s = gl_complete(g, vkw_clock_ns() + (uint64_t)timeout_ms * 1000000u, timeout_ms,
+                            "the last round trip's wait on semaphore A", &ignored);
+        if (s == VKW_OK && !g->wedged && (y->sem[0] || y->sem[1]))
             glDeleteSemaphoresEXT(2, y->sem);
     }
     free(y);
