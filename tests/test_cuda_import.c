@@ -191,7 +191,7 @@ static void memory_pass(const vkw_handle_type *t, uint32_t *fds_before, uint32_t
     CHECK(mm.offset < 4);
 
     CHECK(vkw_foreign_memory_write(m, 21, THREADS, &ft, TIMEOUT_MS, &err) == VKW_OK);
-    CHECK(ft.copy_ns > 0 && ft.host_ns > 0);
+    CHECK(ft.copy_ns > 0 && ft.host_ns == 0); /* the pattern's generation is not timed */
     CHECK(vkw_shared_memory_check_pattern(&sm, 21, &how, &ok, &mm, &vt, TIMEOUT_NS, &err) ==
           VKW_OK);
     CHECK(ok);
@@ -340,6 +340,94 @@ static void cuda_answers_timeline_round_trips(void)
     teardown();
 }
 
+/* A round trip whose A is never signalled (the parent failed before its
+ * signal) blocks only its own pair: memory is still checked within its
+ * timeout and another pair's round trips are answered; A signalled late,
+ * the first pair is released cleanly. */
+static void cuda_round_trip_never_met_blocks_nothing_else(void)
+{
+    int where = setup();
+    CHECK(where >= 0);
+    if (where == 1) {
+        no_cuda_checks();
+    } else if (where == 0) {
+        const vkw_handle_type *st = vkw_handle_type_by_name(
+            vkw_semaphore_handle_types, VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "OPAQUE_FD");
+        const vkw_handle_type *mt = vkw_handle_type_by_name(
+            vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT, "OPAQUE_FD");
+        vkw_error err = {0};
+        vkw_sync_side side[2] = {{0}, {0}};
+        vkw_handle hs[2][2] = {{VKW_NO_HANDLE, VKW_NO_HANDLE}, {VKW_NO_HANDLE, VKW_NO_HANDLE}};
+        vkw_foreign_sync *fs[2] = {NULL, NULL};
+        vkw_shared_memory sm = {0};
+        vkw_foreign_memory *m = NULL;
+        vkw_handle h = VKW_NO_HANDLE;
+        vkw_memory_method how = {.threads = 1};
+        vkw_memory_times vt = {0};
+        vkw_foreign_times ft = {0};
+        vkw_mismatch mm = {0};
+        bool ok = false;
+        CHECK(dev.timeline);
+        for (int i = 0; i < 2 && !check_failures; i++) {
+            CHECK(vkw_sync_side_create(&side[i], VKW_SYNC_HOST_TIMELINE, &dev, st, NULL, &err) ==
+                  VKW_OK);
+            CHECK(vkw_sync_side_export(&side[i], st, hs[i], &err) == VKW_OK);
+            CHECK(vkw_foreign_sync_import(cuda, VKW_SYNC_HOST_TIMELINE, st, hs[i], NULL, NULL,
+                                          &fs[i], &err) == VKW_OK);
+        }
+        /* Pair 0's round 1: A is not signalled, the wait stays queued. */
+        if (!check_failures)
+            CHECK(vkw_foreign_sync_pong(fs[0], 1, 200, &err) == VKW_E_TIMEOUT);
+
+        /* Memory: its transfers are not behind that wait. */
+        CHECK(vkw_shared_memory_create(&dev, mt, VKW_RESOURCE_BUFFER, VKW_ACCESS_COPY, SIZE, false,
+                                       NULL, &sm, &err) == VKW_OK);
+        if (!check_failures)
+            CHECK(vkw_shared_memory_write_pattern(&sm, 41, UINT64_MAX, &how, &vt, TIMEOUT_NS,
+                                                  &err) == VKW_OK);
+        if (!check_failures)
+            CHECK(vkw_shared_memory_export(&sm, &h, &err) == VKW_OK);
+        if (!check_failures)
+            CHECK(vkw_foreign_memory_import(cuda, mt, &sm.desc, &h, NULL, &m, &err) == VKW_OK);
+        if (!check_failures) {
+            CHECK(vkw_foreign_memory_check(m, 41, THREADS, &ok, &mm, &ft, 5000, &err) == VKW_OK);
+            CHECK(ok);
+            CHECK(ft.copy_ns > 0 && ft.host_ns > 0);
+            CHECK(vkw_foreign_memory_write(m, 42, THREADS, &ft, 5000, &err) == VKW_OK);
+            CHECK(ft.copy_ns > 0 && ft.host_ns == 0);
+        }
+
+        /* Pair 1: its round trips are not behind it either. */
+        for (uint64_t round = 1; round <= 10 && !check_failures; round++) {
+            VkSemaphoreSignalInfo si = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
+                                        .semaphore = side[1].a,
+                                        .value = round};
+            CHECK(dev.signal_semaphore(dev.handle, &si) == VK_SUCCESS);
+            CHECK(vkw_foreign_sync_pong(fs[1], round, 5000, &err) == VKW_OK);
+        }
+
+        /* A met late: pair 0's queued wait finishes, and release waits for it. */
+        if (side[0].a) {
+            VkSemaphoreSignalInfo si = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
+                                        .semaphore = side[0].a,
+                                        .value = 1};
+            CHECK(dev.signal_semaphore(dev.handle, &si) == VK_SUCCESS);
+        }
+        if (check_failures)
+            fprintf(stderr, "last error: %s\n", err.message);
+        vkw_foreign_memory_release(m);
+        vkw_handle_close(h);
+        vkw_shared_memory_destroy(&sm);
+        for (int i = 0; i < 2; i++) {
+            vkw_foreign_sync_release(fs[i], true, TIMEOUT_MS);
+            vkw_handle_close(hs[i][0]);
+            vkw_handle_close(hs[i][1]);
+            vkw_sync_side_release(&side[i]);
+        }
+    }
+    teardown();
+}
+
 /* The Vulkan pinger of queue-binary round trips, on its own thread (the
  * CUDA context stays current on the main thread, which pongs). */
 typedef struct pinger {
@@ -421,6 +509,7 @@ int main(int argc, char **argv)
         CASE(cuda_refuses_images_fences_and_other_oses_handles),
         CASE(cuda_answers_timeline_round_trips),
         CASE(cuda_answers_queue_binary_round_trips),
+        CASE(cuda_round_trip_never_met_blocks_nothing_else),
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);

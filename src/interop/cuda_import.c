@@ -2,20 +2,25 @@
  * nv-codec-headers (libcuda.so.1, nvcuda.dll: the loader's CUDA_LIBNAME),
  * on the device whose cuDeviceGetUuid is Vulkan's deviceUUID. Memory is
  * imported as a mapped buffer (cuImportExternalMemory,
- * cuExternalMemoryGetMappedBuffer), semaphores as external semaphores waited
- * on and signalled on one stream (cuWaitExternalSemaphoresAsync,
- * cuSignalExternalSemaphoresAsync). Loading and finding the device:
+ * cuExternalMemoryGetMappedBuffer) whose transfers run on the context's
+ * stream, semaphores as external semaphores waited on and signalled on a
+ * stream of each pair's own (cuWaitExternalSemaphoresAsync,
+ * cuSignalExternalSemaphoresAsync), so that a wait never met blocks only its
+ * own round trips. Loading and finding the device:
  * cuda_driver.h, shared with the interop probe.
  *
  * Threads: the context is created current on the calling thread and stays
  * so; the bench's child calls everything from that one thread.
  *
- * Waits: everything queued on the stream is waited for by polling
+ * Waits: everything queued on a stream is waited for by polling
  * cuStreamQuery against the clock (the platform seam has no sleep, and a
- * round trip's latency wants no sleep), so no wait outlives timeout_ms. A
- * wait that timed out leaves work on the stream that may never finish: the
- * context is then marked wedged and nothing that work may use is freed;
- * the process's end releases it. */
+ * round trip's latency wants no sleep). A check, write or compare takes its
+ * deadline at entry (timeout_ms) and each of its waits gets what is left,
+ * so the whole transfer never outlives timeout_ms. A wait that timed out
+ * leaves work on its stream that may never finish: a transfer's marks the
+ * context wedged (its stream holds it) and keeps whatever that work may use;
+ * a round trip's keeps its pair's stream and semaphores. Nothing else is
+ * kept: the process's end releases what was. */
 #include "backend.h"
 #include "cuda_driver.h"
 #include "vk/host_pattern.h"
@@ -35,8 +40,12 @@
 struct vkw_cuda {
     vkw_cuda_driver d;
     CUcontext ctx;
-    CUstream stream;
-    bool wedged; /* the stream holds work that may never finish */
+    CUstream stream; /* the memory transfers' */
+    bool wedged;     /* `stream` holds work that may never finish */
+    /* On `stream`: the number of the last piece of work queued, and of the
+     * last one seen finished; work numbered above `done` may be pending. */
+    uint64_t queued, done;
+    uint32_t kept; /* semaphore pairs kept with work pending on their streams */
 };
 
 struct vkw_cuda_memory {
@@ -49,6 +58,7 @@ struct vkw_cuda_memory {
     bool host_pinned;       /* from cuMemAllocHost (else malloc) */
     unsigned char *pattern; /* the pattern's piece a chunk is compared with */
     size_t chunk;
+    uint64_t last; /* c->queued's number of the last transfer queued on it; 0: none */
 };
 
 struct vkw_cuda_sync {
@@ -56,6 +66,7 @@ struct vkw_cuda_sync {
     vkw_sync_mode mode;
     CUexternalSemaphore sem[2]; /* A (waited on), B (signalled) */
     vkw_pingpong *pp;           /* queue-binary: not owned */
+    CUstream stream;            /* this pair's: its waits block nothing else */
     bool pending;               /* a wait was queued and not yet seen finished */
 };
 
@@ -86,24 +97,61 @@ static vkw_status refused(CUresult r)
     return (int)r == VKW_CUDA_ERROR_NOT_SUPPORTED ? VKW_E_UNSUPPORTED : VKW_E_SHARING;
 }
 
-/* Waits for everything queued on the stream, at most timeout_ms. */
-static vkw_status stream_wait(vkw_cuda *c, uint32_t timeout_ms, vkw_error *err, const char *what)
+/* The clock's time timeout_ms from now. */
+static uint64_t deadline_in(uint32_t timeout_ms)
 {
-    const uint64_t deadline = vkw_clock_ns() + (uint64_t)timeout_ms * 1000000u;
+    return vkw_clock_ns() + (uint64_t)timeout_ms * 1000000u;
+}
+
+/* Waits for everything queued on `stream`, until `deadline` (the clock's
+ * ns; the stream is asked at least once). timeout_ms: for the message. */
+static vkw_status stream_wait(vkw_cuda *c, CUstream stream, uint64_t deadline, uint32_t timeout_ms,
+                              vkw_error *err, const char *what)
+{
     for (;;) {
-        CUresult r = c->d.cu->cuStreamQuery(c->stream);
-        if (r == CUDA_SUCCESS) {
-            c->wedged = false; /* nothing is left on the stream */
+        CUresult r = c->d.cu->cuStreamQuery(stream);
+        if (r == CUDA_SUCCESS)
             return VKW_OK;
-        }
         if (r != CUDA_ERROR_NOT_READY)
             return cu_fail(c, err, VKW_E_SHARING, "cuStreamQuery", r, "%s", what);
-        if (vkw_clock_ns() >= deadline) {
-            c->wedged = true;
+        if (vkw_clock_ns() >= deadline)
             return vkw_fail(err, VKW_E_TIMEOUT, "CUDA: %s did not finish within %u ms", what,
                             timeout_ms);
-        }
     }
+}
+
+/* stream_wait on the memory transfers' stream: finished, everything queued
+ * on it is done and the context is no longer wedged; timed out, it is. */
+static vkw_status memory_wait(vkw_cuda *c, uint64_t deadline, uint32_t timeout_ms, vkw_error *err,
+                              const char *what)
+{
+    vkw_status s = stream_wait(c, c->stream, deadline, timeout_ms, err, what);
+    if (s == VKW_OK) {
+        c->done = c->queued;
+        c->wedged = false;
+    } else if (s == VKW_E_TIMEOUT) {
+        c->wedged = true;
+    }
+    return s;
+}
+
+/* Whether work numbered `last` on the memory stream may still be pending
+ * (0: none was queued); asks the stream once when it might be. */
+static bool memory_pending(vkw_cuda *c, uint64_t last)
+{
+    if (last <= c->done)
+        return false;
+    vkw_error ignored;
+    return memory_wait(c, 0, 0, &ignored, "queued transfers") != VKW_OK;
+}
+
+/* A transfer's time is spent: VKW_E_TIMEOUT before anything more is queued. */
+static vkw_status time_left(uint64_t deadline, uint32_t timeout_ms, vkw_error *err,
+                            const char *what)
+{
+    if (vkw_clock_ns() < deadline)
+        return VKW_OK;
+    return vkw_fail(err, VKW_E_TIMEOUT, "CUDA: %s did not finish within %u ms", what, timeout_ms);
 }
 
 vkw_status vkw_cuda_open(const uint8_t device_uuid[VK_UUID_SIZE], vkw_cuda **out,
@@ -177,10 +225,11 @@ void vkw_cuda_close(vkw_cuda *c)
 {
     if (!c)
         return;
-    /* Wedged: destroying the context would wait for work that may never
-     * finish, and unloading the library under it would pull the code from
-     * under the driver's threads; the process's end takes both. */
-    if (!c->wedged) {
+    /* Wedged, or a semaphore pair kept with a wait pending on its stream:
+     * destroying the context would wait for work that may never finish, and
+     * unloading the library under it would pull the code from under the
+     * driver's threads; the process's end takes both. */
+    if (!c->wedged && c->kept == 0) {
         if (c->stream)
             c->d.cu->cuStreamDestroy(c->stream);
         if (c->ctx)
@@ -330,19 +379,32 @@ static vkw_status host_buffers(vkw_cuda_memory *m, vkw_error *err)
     if (m->host)
         return VKW_OK;
     vkw_cuda *c = m->c;
-    m->chunk = (size_t)(m->size < HOST_CHUNK_BYTES ? m->size : HOST_CHUNK_BYTES);
+    const size_t chunk = (size_t)(m->size < HOST_CHUNK_BYTES ? m->size : HOST_CHUNK_BYTES);
     void *p = NULL;
+    unsigned char *host = NULL;
+    bool pinned = false;
     if (c->d.mem_alloc_host && c->d.mem_free_host &&
-        c->d.mem_alloc_host(&p, m->chunk) == CUDA_SUCCESS && p) {
-        m->host = p;
-        m->host_pinned = true;
+        c->d.mem_alloc_host(&p, chunk) == CUDA_SUCCESS && p) {
+        host = p;
+        pinned = true;
     } else {
-        m->host = malloc(m->chunk); /* pageable: the copies are slower, not wrong */
+        host = malloc(chunk); /* pageable: the copies are slower, not wrong */
     }
-    m->pattern = malloc(m->chunk);
-    if (!m->host || !m->pattern)
+    unsigned char *pattern = malloc(chunk);
+    if (!host || !pattern) {
+        /* Both or neither: nothing was queued on either, so both go now. */
+        if (host && pinned)
+            c->d.mem_free_host(host);
+        else
+            free(host);
+        free(pattern);
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory for a %llu-byte CUDA chunk",
-                        (unsigned long long)m->chunk);
+                        (unsigned long long)chunk);
+    }
+    m->host = host;
+    m->host_pinned = pinned;
+    m->pattern = pattern;
+    m->chunk = chunk;
     return VKW_OK;
 }
 
@@ -351,6 +413,8 @@ vkw_status vkw_cuda_memory_check(vkw_cuda_memory *m, uint64_t seed, uint32_t thr
                                  vkw_error *err)
 {
     vkw_cuda *c = m->c;
+    const uint64_t deadline = deadline_in(timeout_ms);
+    const char *what = "the copy of imported memory to the host";
     *ok = false;
     vkw_foreign_times times = {0};
     vkw_status s = host_buffers(m, err);
@@ -359,17 +423,23 @@ vkw_status vkw_cuda_memory_check(vkw_cuda_memory *m, uint64_t seed, uint32_t thr
     bool same = true;
     for (uint64_t off = 0; off < m->size && same; off += m->chunk) {
         size_t n = (size_t)(m->size - off < m->chunk ? m->size - off : m->chunk);
+        /* The expected bytes first, untimed: copy_ns is the copy alone,
+         * host_ns the compare alone (as Vulkan's path and GL's). */
+        vkw_host_pattern_fill(m->pattern, n, seed, off, threads);
+        s = time_left(deadline, timeout_ms, err, what);
+        if (s != VKW_OK)
+            return s;
         uint64_t t0 = vkw_clock_ns();
         CUresult r = c->d.cu->cuMemcpyDtoHAsync(m->host, m->ptr + off, n, c->stream);
         if (r != CUDA_SUCCESS)
             return cu_fail(c, err, VKW_E_SHARING, "cuMemcpyDtoHAsync", r,
                            "reading %llu bytes at %llu of %s", (unsigned long long)n,
                            (unsigned long long)off, m->what);
-        s = stream_wait(c, timeout_ms, err, "the copy of imported memory to the host");
+        m->last = ++c->queued;
+        s = memory_wait(c, deadline, timeout_ms, err, what);
         if (s != VKW_OK)
             return s;
         uint64_t t1 = vkw_clock_ns();
-        vkw_host_pattern_fill(m->pattern, n, seed, off, threads);
         same = vkw_host_compare(m->host, m->pattern, n, off, threads, mm);
         times.copy_ns += t1 - t0;
         times.host_ns += vkw_clock_ns() - t1;
@@ -384,15 +454,21 @@ vkw_status vkw_cuda_memory_write(vkw_cuda_memory *m, uint64_t seed, uint32_t thr
                                  vkw_foreign_times *t, uint32_t timeout_ms, vkw_error *err)
 {
     vkw_cuda *c = m->c;
+    const uint64_t deadline = deadline_in(timeout_ms);
+    const char *what = "the copy from the host into imported memory";
     vkw_foreign_times times = {0};
     vkw_status s = host_buffers(m, err);
     if (s != VKW_OK)
         return s;
     for (uint64_t off = 0; off < m->size; off += m->chunk) {
         size_t n = (size_t)(m->size - off < m->chunk ? m->size - off : m->chunk);
-        uint64_t t0 = vkw_clock_ns();
+        /* The pattern's generation is not timed (host_ns stays 0, as
+         * Vulkan's path and GL's): copy_ns is the copy until complete. */
         vkw_host_pattern_fill(m->host, n, seed, off, threads);
-        uint64_t t1 = vkw_clock_ns();
+        s = time_left(deadline, timeout_ms, err, what);
+        if (s != VKW_OK)
+            return s;
+        uint64_t t0 = vkw_clock_ns();
         /* Asynchronous on the stream, waited for: the next chunk reuses the
          * host buffer, and the last is in device memory when this returns. */
         CUresult r = c->d.cu->cuMemcpyHtoDAsync(m->ptr + off, m->host, n, c->stream);
@@ -400,11 +476,11 @@ vkw_status vkw_cuda_memory_write(vkw_cuda_memory *m, uint64_t seed, uint32_t thr
             return cu_fail(c, err, VKW_E_SHARING, "cuMemcpyHtoDAsync", r,
                            "writing %llu bytes at %llu of %s", (unsigned long long)n,
                            (unsigned long long)off, m->what);
-        s = stream_wait(c, timeout_ms, err, "the copy from the host into imported memory");
+        m->last = ++c->queued;
+        s = memory_wait(c, deadline, timeout_ms, err, what);
         if (s != VKW_OK)
             return s;
-        times.host_ns += t1 - t0;
-        times.copy_ns += vkw_clock_ns() - t1;
+        times.copy_ns += vkw_clock_ns() - t0;
     }
     if (t)
         *t = times;
@@ -416,12 +492,18 @@ vkw_status vkw_cuda_memory_write(vkw_cuda_memory *m, uint64_t seed, uint32_t thr
  * host's), or, where the library has no cuEventElapsedTime, by the host's
  * clock from before the copy is queued until the stream is seen done. */
 static vkw_status timed_copy(vkw_cuda *c, CUevent ev[2], CUdeviceptr dst, CUdeviceptr src,
-                             uint64_t size, uint32_t timeout_ms, uint64_t *ns, vkw_error *err)
+                             uint64_t size, uint64_t deadline, uint32_t timeout_ms, uint64_t *ns,
+                             vkw_error *err)
 {
+    const char *what = "a timed device-to-device copy";
+    vkw_status s = time_left(deadline, timeout_ms, err, what);
+    if (s != VKW_OK)
+        return s;
     uint64_t t0 = vkw_clock_ns();
     CUresult r = c->d.event_elapsed_time ? c->d.cu->cuEventRecord(ev[0], c->stream) : CUDA_SUCCESS;
     if (r != CUDA_SUCCESS)
         return cu_fail(c, err, VKW_E_SHARING, "cuEventRecord", r, "before a timed copy");
+    c->queued++; /* the event, then the copy: the caller's objects from here */
     r = c->d.cu->cuMemcpyDtoDAsync(dst, src, (size_t)size, c->stream);
     if (r != CUDA_SUCCESS)
         return cu_fail(c, err, VKW_E_SHARING, "cuMemcpyDtoDAsync", r, "a timed copy of %llu bytes",
@@ -429,7 +511,7 @@ static vkw_status timed_copy(vkw_cuda *c, CUevent ev[2], CUdeviceptr dst, CUdevi
     r = c->d.event_elapsed_time ? c->d.cu->cuEventRecord(ev[1], c->stream) : CUDA_SUCCESS;
     if (r != CUDA_SUCCESS)
         return cu_fail(c, err, VKW_E_SHARING, "cuEventRecord", r, "after a timed copy");
-    vkw_status s = stream_wait(c, timeout_ms, err, "a timed device-to-device copy");
+    s = memory_wait(c, deadline, timeout_ms, err, what);
     if (s != VKW_OK)
         return s;
     uint64_t host_ns = vkw_clock_ns() - t0;
@@ -449,8 +531,10 @@ vkw_status vkw_cuda_memory_compare(vkw_cuda_memory *m, uint32_t repeats, uint64_
                                    uint32_t timeout_ms, vkw_error *err)
 {
     vkw_cuda *c = m->c;
+    const uint64_t deadline = deadline_in(timeout_ms);
     vkw_status s = VKW_OK;
     CUdeviceptr l1 = 0, l2 = 0;
+    const uint64_t first = c->queued + 1; /* the number of this compare's first work */
     CUevent ev[2] = {NULL, NULL};
     memset(ns, 0, sizeof(uint64_t[2][2]));
     CUresult r = c->d.cu->cuMemAlloc(&l1, (size_t)m->size);
@@ -478,7 +562,10 @@ vkw_status vkw_cuda_memory_compare(vkw_cuda_memory *m, uint32_t repeats, uint64_
         for (int d = 0; d < 2; d++)
             for (int k = 0; k < 2; k++) {
                 uint64_t took = 0;
-                s = timed_copy(c, ev, dst[d][k], src[d][k], m->size, timeout_ms, &took, err);
+                s = timed_copy(c, ev, dst[d][k], src[d][k], m->size, deadline, timeout_ms, &took,
+                               err);
+                if (c->queued >= first) /* its copies use the imported memory too */
+                    m->last = c->queued;
                 if (s != VKW_OK)
                     goto cleanup;
                 if (ns[d][k] == 0 || took < ns[d][k])
@@ -486,7 +573,8 @@ vkw_status vkw_cuda_memory_compare(vkw_cuda_memory *m, uint32_t repeats, uint64_
             }
 
 cleanup:
-    if (!c->wedged) { /* else a copy may still use them */
+    /* Kept only while a copy of this compare's may still use them. */
+    if (c->queued < first || !memory_pending(c, c->queued)) {
         for (int i = 0; i < 2; i++)
             if (ev[i])
                 c->d.cu->cuEventDestroy(ev[i]);
@@ -503,7 +591,9 @@ void vkw_cuda_memory_release(vkw_cuda_memory *m)
     if (!m)
         return;
     vkw_cuda *c = m->c;
-    if (!c->wedged) { /* else a copy may still use them */
+    /* Freed unless a transfer of its own may still be running (the memory
+     * stream wedged behind it): then left to the process's end. */
+    if (!memory_pending(c, m->last)) {
         if (m->ptr)
             c->d.cu->cuMemFree(m->ptr);
         if (m->ext)
@@ -599,6 +689,13 @@ vkw_status vkw_cuda_sync_import(vkw_cuda *c, vkw_sync_mode mode, const vkw_handl
     y->c = c;
     y->mode = mode;
     y->pp = pp;
+    CUresult r = c->d.cu->cuStreamCreate(&y->stream, CU_STREAM_NON_BLOCKING);
+    if (r != CUDA_SUCCESS) {
+        y->stream = NULL;
+        s = cu_fail(c, err, VKW_E_UNSUPPORTED, "cuStreamCreate", r, "for %s round trips",
+                    vkw_sync_mode_name(mode));
+        goto cleanup;
+    }
     for (int i = 0; i < 2; i++) {
         CUDA_EXTERNAL_SEMAPHORE_HANDLE_DESC hd;
         memset(&hd, 0, sizeof hd);
@@ -616,7 +713,7 @@ vkw_status vkw_cuda_sync_import(vkw_cuda *c, vkw_sync_mode mode, const vkw_handl
             hd.handle.win32.handle = (void *)handles[i]; /* not taken: the caller's */
         }
         hd.flags = 0;
-        CUresult r = c->d.cu->cuImportExternalSemaphore(&y->sem[i], &hd);
+        r = c->d.cu->cuImportExternalSemaphore(&y->sem[i], &hd);
         if (r != CUDA_SUCCESS) {
             y->sem[i] = NULL; /* the fd stays the caller's */
             s = cu_fail(c, err, refused(r), "cuImportExternalSemaphore", r,
@@ -644,7 +741,7 @@ static vkw_status queue_round(vkw_cuda_sync *y, uint64_t value, vkw_error *err)
     memset(&wp, 0, sizeof wp);
     wp.params.fence.value = value; /* ignored for a binary semaphore */
     wp.flags = 0;
-    CUresult r = c->d.cu->cuWaitExternalSemaphoresAsync(&y->sem[0], &wp, 1, c->stream);
+    CUresult r = c->d.cu->cuWaitExternalSemaphoresAsync(&y->sem[0], &wp, 1, y->stream);
     if (r != CUDA_SUCCESS)
         return cu_fail(c, err, VKW_E_SHARING, "cuWaitExternalSemaphoresAsync", r,
                        "round %llu's wait for A", (unsigned long long)value);
@@ -653,7 +750,7 @@ static vkw_status queue_round(vkw_cuda_sync *y, uint64_t value, vkw_error *err)
     memset(&sp, 0, sizeof sp);
     sp.params.fence.value = value;
     sp.flags = 0;
-    r = c->d.cu->cuSignalExternalSemaphoresAsync(&y->sem[1], &sp, 1, c->stream);
+    r = c->d.cu->cuSignalExternalSemaphoresAsync(&y->sem[1], &sp, 1, y->stream);
     if (r != CUDA_SUCCESS)
         return cu_fail(c, err, VKW_E_SHARING, "cuSignalExternalSemaphoresAsync", r,
                        "round %llu's signal of B", (unsigned long long)value);
@@ -666,7 +763,8 @@ vkw_status vkw_cuda_sync_pong(vkw_cuda_sync *y, uint64_t round, uint32_t timeout
     if (y->mode != VKW_SYNC_QUEUE_BINARY) {
         s = queue_round(y, round, err);
         if (s == VKW_OK)
-            s = stream_wait(y->c, timeout_ms, err, "the wait for A and the signal of B");
+            s = stream_wait(y->c, y->stream, deadline_in(timeout_ms), timeout_ms, err,
+                            "the wait for A and the signal of B");
         if (s == VKW_OK)
             y->pending = false;
         return s;
@@ -677,7 +775,8 @@ vkw_status vkw_cuda_sync_pong(vkw_cuda_sync *y, uint64_t round, uint32_t timeout
      * done at once). */
     s = vkw_pingpong_wait(y->pp, timeout_ms, err);
     if (s == VKW_OK && y->pending) {
-        s = stream_wait(y->c, timeout_ms, err, "the last round's wait for A and signal of B");
+        s = stream_wait(y->c, y->stream, deadline_in(timeout_ms), timeout_ms, err,
+                        "the last round's wait for A and signal of B");
         if (s == VKW_OK)
             y->pending = false;
     }
@@ -693,19 +792,24 @@ void vkw_cuda_sync_release(vkw_cuda_sync *y, bool succeeded, uint32_t timeout_ms
     vkw_cuda *c = y->c;
     if (y->pending) { /* succeeded: wait for it; else only see whether it is done */
         vkw_error ignored;
-        if (stream_wait(c, succeeded ? timeout_ms : 0, &ignored, "the last round") == VKW_OK)
+        uint32_t ms = succeeded ? timeout_ms : 0;
+        if (stream_wait(c, y->stream, deadline_in(ms), ms, &ignored, "the last round") == VKW_OK)
             y->pending = false;
     }
     if (y->pending) {
         /* A queued wait for A that may never be met (the round trips failed,
          * or it outlived the timeout): destroying a semaphore a queued wait
-         * uses is undefined, so they are left, with the context, to the
-         * process's end. */
-        c->wedged = true;
+         * uses is undefined, and cuStreamDestroy would let the stream's work
+         * run on with them; so the semaphores and this pair's stream are
+         * left, with the context (c->kept), to the process's end. Only they:
+         * the memory stream and other pairs' streams do not wait on them. */
+        c->kept++;
     } else {
         for (int i = 0; i < 2; i++)
             if (y->sem[i])
                 c->d.cu->cuDestroyExternalSemaphore(y->sem[i]);
+        if (y->stream)
+            c->d.cu->cuStreamDestroy(y->stream);
     }
     free(y);
 }

@@ -33,8 +33,9 @@ typedef struct vkw_foreign_info {
 
 /* Times of one memory transfer, by phase (0: not run). */
 typedef struct vkw_foreign_times {
-    uint64_t copy_ns; /* moving bytes between the API's object and host memory */
-    uint64_t host_ns; /* generating or checking the pattern on the host */
+    uint64_t copy_ns; /* the API's transfer between its object and host memory */
+    uint64_t host_ns; /* the host's compare (check), 0 for a write; the pattern's generation
+                       * is not timed */
 } vkw_foreign_times;
 
 #endif
