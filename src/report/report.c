@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bench_report.h"
+#include "stress_report.h"
 #include "platform/platform.h"
 
 const char *const vkw_instance_capability_extensions[VKW_INSTANCE_CAP_EXTENSION_COUNT] = {
@@ -35,6 +36,11 @@ void vkw_report_free(vkw_report *r)
         free(r->devices[i].queue_families);
     free(r->devices);
     free(r->layers);
+    if (r->stress) {
+        vkw_stress_report_free(r->stress);
+        free(r->stress);
+        r->stress = NULL;
+    }
     if (r->bench) {
         vkw_bench_report_free(r->bench);
         free(r->bench);

@@ -268,6 +268,8 @@ typedef struct vkw_report {
 
     /* bench only (NULL for probe): owned */
     struct vkw_bench_report *bench;
+    /* stress only: owned */
+    struct vkw_stress_report *stress;
 
     /* A report read back from a file (vkw_report_parse): what its strings
      * kept by pointer point into, released by source_free; NULL for a run. */
