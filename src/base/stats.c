@@ -34,7 +34,7 @@ static double percentile(const double *sorted, size_t n, double q)
     return sorted[rank ? rank - 1 : 0];
 }
 
-static uint32_t bucket_of(double v)
+uint32_t vkw_histogram_bucket_of(double v)
 {
     if (!(v >= 1.0))
         return 0;
@@ -56,6 +56,55 @@ void vkw_histogram_bucket_range(uint32_t k, double *from, double *below)
     *below = base * (1.0 + (double)(s + 1) / VKW_HISTOGRAM_STEPS);
 }
 
+void vkw_latency_hist_reset(vkw_latency_hist *h)
+{
+    memset(h, 0, sizeof *h);
+}
+
+void vkw_latency_hist_add(vkw_latency_hist *h, double ns)
+{
+    if (isnan(ns))
+        return;
+    if (h->count == 0 || ns < h->min_ns)
+        h->min_ns = ns;
+    if (h->count == 0 || ns > h->max_ns)
+        h->max_ns = ns;
+    h->count++;
+    h->bucket[vkw_histogram_bucket_of(ns)]++;
+}
+
+void vkw_latency_hist_merge(vkw_latency_hist *into, const vkw_latency_hist *from)
+{
+    if (from->count == 0)
+        return;
+    if (into->count == 0 || from->min_ns < into->min_ns)
+        into->min_ns = from->min_ns;
+    if (into->count == 0 || from->max_ns > into->max_ns)
+        into->max_ns = from->max_ns;
+    into->count += from->count;
+    for (uint32_t k = 0; k < VKW_HISTOGRAM_BUCKETS; k++)
+        into->bucket[k] += from->bucket[k];
+}
+
+double vkw_latency_hist_quantile(const vkw_latency_hist *h, double q)
+{
+    if (h->count == 0)
+        return 0;
+    double r = ceil(q * (double)h->count);
+    uint64_t rank = r < 1 ? 1 : r > (double)h->count ? h->count : (uint64_t)r;
+    uint64_t seen = 0;
+    uint32_t k = 0;
+    for (; k + 1 < VKW_HISTOGRAM_BUCKETS; k++) {
+        seen += h->bucket[k];
+        if (seen >= rank)
+            break;
+    }
+    double from, below;
+    vkw_histogram_bucket_range(k, &from, &below);
+    double mid = (from + below) / 2;
+    return mid < h->min_ns ? h->min_ns : mid > h->max_ns ? h->max_ns : mid;
+}
+
 void vkw_distribution_of(double *samples, size_t n, vkw_distribution *out)
 {
     memset(out, 0, sizeof *out);
@@ -69,7 +118,7 @@ void vkw_distribution_of(double *samples, size_t n, vkw_distribution *out)
     for (size_t i = 0; i < n; i++) {
         double d = samples[i] - mean;
         sq += d * d;
-        out->histogram[bucket_of(samples[i])]++;
+        out->histogram[vkw_histogram_bucket_of(samples[i])]++;
     }
     out->count = (uint32_t)n;
     out->min = samples[0];

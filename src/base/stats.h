@@ -69,6 +69,29 @@ void vkw_distribution_of(double *samples, size_t n, vkw_distribution *out);
  * starts at 0). */
 void vkw_histogram_bucket_range(uint32_t k, double *from, double *below);
 
+/* The histogram bucket of a sample of ns nanoseconds (0 for a NaN). */
+uint32_t vkw_histogram_bucket_of(double ns);
+
+/* A latency distribution kept as it streams: the count, min, max and the
+ * log-linear histogram above, so a run of any length costs the same memory
+ * per kind of operation (no samples kept), and histograms merge by adding.
+ * A NaN sample is not counted. */
+typedef struct vkw_latency_hist {
+    uint64_t count;
+    double min_ns, max_ns; /* 0 when count is 0 */
+    uint64_t bucket[VKW_HISTOGRAM_BUCKETS];
+} vkw_latency_hist;
+
+void vkw_latency_hist_reset(vkw_latency_hist *h);
+void vkw_latency_hist_add(vkw_latency_hist *h, double ns);
+void vkw_latency_hist_merge(vkw_latency_hist *into, const vkw_latency_hist *from);
+
+/* The nearest-rank q-quantile (0 < q <= 1): the bucket holding that rank,
+ * reported as its midpoint clamped to [min_ns, max_ns] (so within 12.5 % of
+ * the true sample, as a bucket is at most 12.5 % of its start wide); 0 when
+ * empty. */
+double vkw_latency_hist_quantile(const vkw_latency_hist *h, double q);
+
 /* The one-sided Mann-Whitney U test that y is larger than x: U counts the
  * pairs (x[i], y[j]) with y[j] > x[i], a tie as one half; the p-value is the
  * chance of a U at least this large when all n + m values come from one

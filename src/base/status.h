@@ -1,7 +1,8 @@
 /* src/base/: what every layer uses and that knows neither the OS nor Vulkan's
  * devices: statuses and error messages (this header), growable text
- * (text_buffer.h), statistics of timed samples (stats.h) and the seeded byte
- * patterns that prove two processes see the same memory (pattern.h).
+ * (text_buffer.h), statistics of timed samples (stats.h), trends of a series
+ * (trend.h) and the seeded byte patterns that prove two processes see the
+ * same memory (pattern.h).
  * May include: nothing of the project but itself. Public: this header and
  * text_buffer.h.
  *
