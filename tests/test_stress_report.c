@@ -7,6 +7,7 @@
  *                                       (tests/data/stress-synthetic.json)
  */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "report/json_file.h"
 #include "report/report.h"
 #include "report/stress_report.h"
+#include "report_doc.h"
 #include "report_render.h"
 #include "vkw.h"
 
@@ -330,6 +332,172 @@ static void stress_report_bad_fields_are_named(void)
     free(json);
 }
 
+/* The report rendered by `vkwin32h report` (report_render.c) in format f. */
+static char *rendered(uint32_t points, vkw_render_format f)
+{
+    const char *path = VKW_TEST_OUT "/stress_render.json";
+    char *json = NULL, *out = NULL;
+    vkw_error err;
+    vkw_error_clear(&err);
+    if (written(path, points, &json) && vkw_render_report_file(path, f, &out, &err) != VKW_OK)
+        fprintf(stderr, "render: %s\n", err.message);
+    free(json);
+    remove(path);
+    if (!out)
+        check_failures++;
+    return out;
+}
+
+#define LOW "\xE2\x96\x81"  /* ▁ */
+#define HIGH "\xE2\x96\x88" /* █ */
+
+/* The sparkline of the line labelled label: between its min and max. */
+static bool spark_of(const char *text, const char *label, char *out, size_t len)
+{
+    const char *l = strstr(text, label);
+    if (!l)
+        return false;
+    const char *eol = strchr(l, '\n'), *first = strstr(l, "\xE2\x96");
+    if (!first || (eol && first > eol))
+        return false;
+    const char *last = first;
+    for (const char *p = first; *p && p != eol; p++)
+        if (p[0] == '\xE2' && p[1] == '\x96')
+            last = p + 3;
+    snprintf(out, len, "%.*s", (int)(last - first), first);
+    return true;
+}
+
+/* The sparkline itself: a rising series from the lowest block to the
+ * highest, a flat one all one block, each character the max of its group
+ * (a spike in a long series is not sampled away), a gap a space. */
+static void sparkline_draws_groups_by_their_max(void)
+{
+    double v[240];
+    vkw_buf b = {0};
+    double lo = 0, hi = 0;
+    for (int i = 0; i < 240; i++)
+        v[i] = i;
+    CHECK(vkw_sparkline(v, 240, 60, &b, &lo, &hi) && lo == 0 && hi == 239);
+    CHECK(b.data && b.len == 60 * 3 && strncmp(b.data, LOW, 3) == 0 &&
+          strcmp(b.data + b.len - 3, HIGH) == 0);
+    vkw_buf_free(&b);
+    for (int i = 0; i < 240; i++)
+        v[i] = i == 101 ? 9 : 1; /* one spike, in the group of 100..103 */
+    memset(&b, 0, sizeof b);
+    CHECK(vkw_sparkline(v, 240, 60, &b, &lo, &hi) && lo == 1 && hi == 9);
+    CHECK(b.data && b.len == 60 * 3 && strncmp(b.data + 25 * 3, HIGH, 3) == 0);
+    for (size_t c = 0; b.data && c < 60; c++)
+        if (c != 25)
+            CHECK(strncmp(b.data + c * 3, LOW, 3) == 0);
+    vkw_buf_free(&b);
+    for (int i = 0; i < 10; i++)
+        v[i] = i == 4 ? NAN : 7;
+    memset(&b, 0, sizeof b);
+    CHECK(vkw_sparkline(v, 10, 60, &b, &lo, &hi) && lo == 7 && hi == 7);
+    CHECK_STR(b.data ? b.data : "", LOW LOW LOW LOW " " LOW LOW LOW LOW LOW);
+    vkw_buf_free(&b);
+    v[0] = NAN;
+    memset(&b, 0, sizeof b);
+    CHECK(!vkw_sparkline(v, 1, 60, &b, &lo, &hi)); /* nothing known: no line */
+    vkw_buf_free(&b);
+}
+
+/* `vkwin32h report` of a stress report, as text: the seed to replay, the
+ * skipped kind and why, the failing trend, the verdict, and the sparklines. */
+static void stress_report_renders_text_with_sparklines(void)
+{
+    char *text = rendered(30, VKW_RENDER_TEXT), line[1024];
+    if (!text)
+        return;
+    CHECK(strstr(text, "replay with --seed 18446744073709551557") != NULL);
+    CHECK(strstr(text, "skipped: lavapipe exports no fences") != NULL);
+    CHECK(strstr(text, "FAIL  importer 1: +60.0 handles/min (95 % CI +59.5 to +60.5): a leak"));
+    CHECK(strstr(text, "ok    exporter: +0.0 handles/min") != NULL);
+    CHECK(strstr(text, "FAILED: importer 1 leaks handles") != NULL);
+    CHECK(strstr(text, "kill-import         3         3  2") != NULL);
+    /* importer 1's handles rise 20 to 49: from the lowest block to the highest */
+    CHECK(spark_of(text, "importer 1 handles", line, sizeof line));
+    CHECK(strlen(line) == 30 * 3 && strncmp(line, LOW, 3) == 0 &&
+          strcmp(line + strlen(line) - 3, HIGH) == 0);
+    CHECK(strstr(text, "importer 1 handles          20  ") != NULL);
+    /* the exporter's are flat at 41: one block throughout */
+    CHECK(spark_of(text, "exporter handles", line, sizeof line));
+    CHECK(strlen(line) == 30 * 3);
+    for (size_t i = 0; i < strlen(line); i += 3)
+        CHECK(strncmp(line + i, LOW, 3) == 0);
+    CHECK(strstr(text, "exporter handles            41  ") != NULL);
+    /* importer 3 not counted at one point: a gap */
+    CHECK(spark_of(text, "importer 3 handles", line, sizeof line) && strchr(line, ' '));
+    CHECK(strstr(text, "GPU memory in use MiB") != NULL);
+    free(text);
+    /* 2000 points: 60 characters, not 2000 */
+    text = rendered(2000, VKW_RENDER_TEXT);
+    CHECK(text && spark_of(text, "importer 1 handles", line, sizeof line));
+    CHECK(text && strlen(line) == 60 * 3 && strncmp(line, LOW, 3) == 0 &&
+          strcmp(line + strlen(line) - 3, HIGH) == 0);
+    free(text);
+}
+
+/* The polylines of one chart's SVG, their most vertices. */
+static size_t most_vertices(const char *svg, const char *end)
+{
+    size_t most = 0;
+    for (const char *p = strstr(svg, "points=\""); p && p < end; p = strstr(p, "points=\"")) {
+        p += 8;
+        size_t n = 1;
+        for (; *p && *p != '"'; p++)
+            n += *p == ' ';
+        most = n > most ? n : most;
+    }
+    return most;
+}
+
+/* The HTML page: one SVG line chart per quantity, no script, the report's
+ * text escaped, and a long series drawn with a bounded number of vertices. */
+static void stress_report_renders_html_charts(void)
+{
+    static const char *const titles[] = {
+        "operations per second by kind", "latency p50 by kind",         "latency p99 by kind",
+        "open handles per process",      "resident memory per process", "GPU memory in use",
+        "validation errors so far"};
+    for (int round = 0; round < 2; round++) {
+        uint32_t points = round ? 2000 : 30;
+        char *html = rendered(points, VKW_RENDER_HTML);
+        if (!html)
+            return;
+        size_t charts = 0;
+        for (const char *p = html; (p = strstr(p, "<svg class=\"vkw-line-chart\"")); p++)
+            charts++;
+        CHECK(charts == sizeof titles / sizeof titles[0]);
+        for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
+            char want[96];
+            snprintf(want, sizeof want, "<title>%s</title>", titles[i]);
+            CHECK(strstr(html, want) != NULL);
+        }
+        CHECK(!strstr(html, "<script"));
+        CHECK(strstr(html, "event 0: &lt;script&gt;&amp;&quot;the importer ended&quot;") != NULL);
+        /* the handles chart: the exporter and three importers, each in the legend */
+        const char *h = strstr(html, "<title>open handles per process</title>");
+        const char *h_end = h ? strstr(h, "</svg>") : NULL;
+        CHECK(h && h_end && strstr(h, ">importer 3</text>") &&
+              strstr(h, ">importer 3</text>") < h_end);
+        size_t most = h && h_end ? most_vertices(h, h_end) : 0, lines = 0;
+        for (const char *p = h; p && (p = strstr(p, "<polyline")) && p < h_end; p++)
+            lines++;
+        /* importer 3 not counted at point 7: its line broken in two; among
+         * 2000 points, the pixel column's max covers the gap */
+        CHECK(lines == (round ? 4u : 5u));
+        if (round == 0)
+            CHECK(most == 30);
+        else
+            CHECK(most > 100 && most <= VKW_CHART_POINTS_MAX);
+        size_t all = most_vertices(html, html + strlen(html));
+        CHECK(round == 0 ? all == 30 : all <= VKW_CHART_POINTS_MAX);
+        free(html);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--write") == 0) {
@@ -342,6 +510,9 @@ int main(int argc, char **argv)
 #define CASE(fn) {#fn, fn}
         CASE(stress_report_round_trips_byte_for_byte),
         CASE(stress_report_bad_fields_are_named),
+        CASE(sparkline_draws_groups_by_their_max),
+        CASE(stress_report_renders_text_with_sparklines),
+        CASE(stress_report_renders_html_charts),
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
