@@ -498,6 +498,29 @@ static void stress_report_renders_html_charts(void)
     }
 }
 
+/* A chart's own words are escaped too: its title, unit and series names. */
+static void line_chart_escapes_its_text(void)
+{
+    double x[3] = {1, 2, 3}, y[3] = {5, NAN, 7};
+    vkw_line_series ser[1] = {{"a<b>&\"c\"", y}};
+    vkw_doc d;
+    vkw_doc_init(&d, VKW_RENDER_HTML);
+    vkw_html_line_chart(&d, &(vkw_line_chart){"t<i>tle&", "u<s>", 0, x, 3, ser, 1});
+    const char *html = d.out.data ? d.out.data : "";
+    CHECK(!d.failed && !d.out.failed);
+    CHECK(strstr(html, "<title>t&lt;i&gt;tle&amp;</title>") != NULL);
+    CHECK(strstr(html, ">u&lt;s&gt;</text>") != NULL);
+    CHECK(strstr(html, ">a&lt;b&gt;&amp;&quot;c&quot;</text>") != NULL);
+    CHECK(!strstr(html, "<b>") && !strstr(html, "<i>") && !strstr(html, "<s>"));
+    /* the gap at x = 2: two lone points, each a dot, no line */
+    CHECK(most_vertices(html, html + strlen(html)) == 1);
+    size_t dots = 0;
+    for (const char *p = html; (p = strstr(p, "<circle")); p++)
+        dots++;
+    CHECK(dots == 2);
+    vkw_doc_free(&d);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--write") == 0) {
@@ -513,6 +536,7 @@ int main(int argc, char **argv)
         CASE(sparkline_draws_groups_by_their_max),
         CASE(stress_report_renders_text_with_sparklines),
         CASE(stress_report_renders_html_charts),
+        CASE(line_chart_escapes_its_text),
 #undef CASE
     };
     return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
