@@ -794,6 +794,10 @@ void vkw_render_doc(vkw_doc *d, const vkw_report *r, bool verbose)
         vkw_doc_heading(d, 1, "%s %s %s on %s, %s", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->command,
                         r->os, r->generated_at);
         vkw_render_bench_doc(d, r, r->bench, verbose);
+    } else if (r->stress) {
+        vkw_doc_heading(d, 1, "%s %s %s on %s, %s", VKW_TOOL_NAME, VKW_TOOL_VERSION, r->command,
+                        r->os, r->generated_at);
+        vkw_render_stress_doc(d, r, r->stress, verbose);
     } else
         probe_doc(d, r, verbose);
     vkw_doc_flush(d);

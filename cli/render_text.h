@@ -22,8 +22,14 @@ struct vkw_bench_report;
 /* The bench part alone, under the caller's heading (a check report's runs). */
 void vkw_render_bench_doc(struct vkw_doc *d, const vkw_report *r, const struct vkw_bench_report *b,
                           bool verbose);
+struct vkw_stress_report;
+/* The stress part: the run, operations, chaos, trends, verdict and series
+ * (report_stress.c). */
+void vkw_render_stress_doc(struct vkw_doc *d, const vkw_report *r,
+                           const struct vkw_stress_report *s, bool verbose);
 /* The live text: the walk in the writer's text, written to f. */
 void vkw_render_probe_text(FILE *f, const vkw_report *r, bool verbose);
 void vkw_render_bench_text(FILE *f, const vkw_report *r, bool verbose);
+void vkw_render_stress_text(FILE *f, const vkw_report *r, bool verbose);
 
 #endif

@@ -100,4 +100,30 @@ void vkw_html_end(vkw_doc *d);
 struct vkw_sync_result;
 void vkw_html_round_trip_plots(vkw_doc *d, const struct vkw_sync_result *r, const char *through);
 
+/* A line chart of series over one time axis (seconds): each series a
+ * polyline (broken where a value is NaN: not known), a legend, the axes
+ * labelled with their min and max. More than VKW_CHART_POINTS_MAX points:
+ * each pixel column draws the max of its points, so the SVG stays bounded. */
+#define VKW_CHART_POINTS_MAX 600u
+typedef struct vkw_line_series {
+    const char *name;
+    const double *y; /* n values */
+} vkw_line_series;
+typedef struct vkw_line_chart {
+    const char *title;
+    const char *unit; /* of y */
+    int decimals;     /* of y's labels */
+    const double *x;  /* n times, seconds, ascending */
+    size_t n;
+    const vkw_line_series *series;
+    size_t count;
+} vkw_line_chart;
+void vkw_html_line_chart(vkw_doc *d, const vkw_line_chart *c);
+
+/* values[n] as a line of at most width block characters (U+2581..U+2588,
+ * from min to max), appended to out: with more values than characters each
+ * character stands for the max of its group; a NaN (not known) is a space; a
+ * flat series draws flat (the lowest block). False when no value is finite. */
+bool vkw_sparkline(const double *v, size_t n, size_t width, vkw_buf *out, double *min, double *max);
+
 #endif

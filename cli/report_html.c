@@ -41,6 +41,9 @@ static const char page_css[] =
     ".plots{display:flex;flex-direction:column;gap:14px}\n"
     "figure.plot-pair{margin:0;display:flex;flex-wrap:wrap;gap:12px;break-inside:avoid}\n"
     "figure.plot-pair figcaption{width:100%;font-weight:600}\n"
+    "svg.vkw-line-chart{background:#fff;border:1px solid #d0d7de;border-radius:4px;"
+    "max-width:100%;height:auto}\n"
+    "svg .line{fill:none;stroke-width:1.6;stroke-linejoin:round}\n"
     "svg.vkw-histogram,svg.vkw-cdf{background:#fff;border:1px solid #d0d7de;border-radius:4px;"
     "max-width:100%;height:auto}\n"
     "svg text{font-family:inherit;font-size:11px;fill:#57606a}\n"
@@ -406,4 +409,150 @@ cleanup:
     vkw_buf_free(&title);
     free(s);
     free(k);
+}
+
+/* ---- line charts over time (the stress series) ---- */
+
+enum { LC_W = 560, LC_LEFT = 64, LC_RIGHT = 18, LC_TOP = 30, LC_BOTTOM = 200, LC_LEGEND_COLS = 4 };
+
+static const char *const palette[] = {"#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2",
+                                      "#b279a2", "#eeca3b", "#9d755d", "#ff9da6", "#79706e"};
+
+static double lc_x(double x, double x0, double x1)
+{
+    return LC_LEFT + (x1 > x0 ? (x - x0) / (x1 - x0) : 0.5) * (LC_W - LC_LEFT - LC_RIGHT);
+}
+
+static double lc_y(double y, double lo, double hi)
+{
+    return LC_BOTTOM - (y - lo) / (hi - lo) * (LC_BOTTOM - LC_TOP);
+}
+
+static void lc_text(vkw_buf *b, double x, double y, const char *anchor, const char *cls,
+                    const char *s)
+{
+    vkw_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s%s%s>", x, y, anchor,
+                   cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+    vkw_buf_markup(b, s);
+    vkw_buf_puts(b, "</text>\n");
+}
+
+/* One series as polylines: a run of known values each; a lone value a dot.
+ * Past VKW_CHART_POINTS_MAX points, one vertex per pixel column: the max. */
+static void lc_series(vkw_buf *b, const vkw_line_chart *c, const double *y, const char *colour,
+                      double x0, double x1, double lo, double hi)
+{
+    bool bucketed = c->n > VKW_CHART_POINTS_MAX;
+    size_t run = 0;
+    double last_x = 0, last_y = 0;
+    for (size_t i = 0; i <= c->n; i++) {
+        double vx = 0, vy = NAN;
+        if (i < c->n) {
+            vx = lc_x(c->x[i], x0, x1);
+            vy = y[i];
+            if (bucketed) {
+                /* The points of this pixel column, their max. */
+                long col = lround(vx);
+                while (i + 1 < c->n && lround(lc_x(c->x[i + 1], x0, x1)) == col) {
+                    i++;
+                    if (isfinite(y[i]) && (!isfinite(vy) || y[i] > vy))
+                        vy = y[i];
+                }
+                vx = (double)col;
+            }
+        }
+        if (isfinite(vy)) {
+            if (!run)
+                vkw_buf_printf(b, "<polyline class=\"line\" stroke=\"%s\" points=\"", colour);
+            vkw_buf_printf(b, "%s%.1f,%.1f", run ? " " : "", vx, lc_y(vy, lo, hi));
+            last_x = vx;
+            last_y = lc_y(vy, lo, hi);
+            run++;
+            continue;
+        }
+        if (run) {
+            vkw_buf_puts(b, "\"/>\n");
+            if (run == 1)
+                vkw_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%s\"/>\n", last_x,
+                               last_y, colour);
+        }
+        run = 0;
+    }
+}
+
+void vkw_html_line_chart(vkw_doc *d, const vkw_line_chart *c)
+{
+    vkw_doc_flush(d);
+    vkw_buf *b = &d->out;
+    double x0 = INFINITY, x1 = -INFINITY, lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < c->n; i++)
+        if (isfinite(c->x[i])) {
+            x0 = c->x[i] < x0 ? c->x[i] : x0;
+            x1 = c->x[i] > x1 ? c->x[i] : x1;
+        }
+    for (size_t s = 0; s < c->count; s++)
+        for (size_t i = 0; i < c->n; i++) {
+            double v = c->series[s].y[i];
+            if (isfinite(v)) {
+                lo = v < lo ? v : lo;
+                hi = v > hi ? v : hi;
+            }
+        }
+    bool any = isfinite(lo) && isfinite(x0);
+    if (any && hi == lo) { /* flat: a band around it */
+        double pad = fabs(hi) > 0 ? fabs(hi) * 0.05 : 1;
+        lo -= pad;
+        hi += pad;
+    }
+    size_t rows = (c->count + LC_LEGEND_COLS - 1) / LC_LEGEND_COLS;
+    int height = LC_BOTTOM + 46 + (int)rows * 16;
+    vkw_buf_printf(b,
+                   "<svg class=\"vkw-line-chart\" role=\"img\" width=\"%d\" height=\"%d\" "
+                   "viewBox=\"0 0 %d %d\">\n<title>",
+                   LC_W, height, LC_W, height);
+    vkw_buf_markup(b, c->title);
+    vkw_buf_puts(b, "</title>\n");
+    lc_text(b, LC_LEFT, 18, "start", "plot-title", c->title);
+    vkw_buf_printf(b,
+                   "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+                   "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n",
+                   LC_LEFT, LC_BOTTOM, LC_W - LC_RIGHT, LC_BOTTOM, LC_LEFT, LC_TOP, LC_LEFT,
+                   LC_BOTTOM);
+    char label[64];
+    if (!any) {
+        lc_text(b, LC_LEFT + 10, LC_TOP + 20, "start", NULL, "no data in the report");
+    } else {
+        for (int k = 0; k <= 2; k++) { /* min, middle, max */
+            double v = lo + (hi - lo) * k / 2.0, y = lc_y(v, lo, hi);
+            vkw_buf_printf(b,
+                           "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n",
+                           LC_LEFT, y, LC_W - LC_RIGHT, y);
+            snprintf(label, sizeof label, "%.*f", c->decimals, v);
+            lc_text(b, LC_LEFT - 6, y + 4, "end", NULL, label);
+        }
+        snprintf(label, sizeof label, "%g s", x0);
+        lc_text(b, LC_LEFT, LC_BOTTOM + 15, "start", NULL, label);
+        snprintf(label, sizeof label, "%g s", x1);
+        lc_text(b, LC_W - LC_RIGHT, LC_BOTTOM + 15, "end", NULL, label);
+        for (size_t s = 0; s < c->count; s++)
+            lc_series(b, c, c->series[s].y, palette[s % (sizeof palette / sizeof palette[0])], x0,
+                      x1, lo, hi);
+    }
+    lc_text(b, (LC_LEFT + LC_W - LC_RIGHT) / 2.0, LC_BOTTOM + 15, "middle", NULL,
+            "time since the start");
+    vkw_buf_printf(
+        b, "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">",
+        (LC_TOP + LC_BOTTOM) / 2, (LC_TOP + LC_BOTTOM) / 2);
+    vkw_buf_markup(b, c->unit);
+    vkw_buf_puts(b, "</text>\n");
+    for (size_t s = 0; s < c->count; s++) { /* the legend */
+        double lx = LC_LEFT + (double)(s % LC_LEGEND_COLS) * 125;
+        double ly = LC_BOTTOM + 38 + (double)(s / LC_LEGEND_COLS) * 16;
+        vkw_buf_printf(b,
+                       "<rect class=\"legend\" x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"4\" "
+                       "fill=\"%s\"/>",
+                       lx, ly - 5, palette[s % (sizeof palette / sizeof palette[0])]);
+        lc_text(b, lx + 16, ly, "start", NULL, c->series[s].name);
+    }
+    vkw_buf_puts(b, "</svg>\n");
 }

@@ -10,6 +10,7 @@
 #include "report.h"
 #include "report_json.h"
 #include "report_vocab.h"
+#include "stress_report.h"
 
 /* cJSON returns NULL when it runs out of memory; the writer remembers that
  * once instead of checking every call, and the whole document is refused. */
@@ -835,6 +836,208 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b, vkw_os os)
     num(w, o, "bench_ms", b->bench_ms);
 }
 
+/* ---- stress ---- */
+
+/* A limit, or null where none is set (negative). */
+static void limit(jw *w, cJSON *o, const char *key, double v)
+{
+    if (v < 0)
+        null(w, o, key);
+    else
+        num(w, o, key, v);
+}
+
+static void str_or_null(jw *w, cJSON *o, const char *key, const char *s)
+{
+    str(w, o, key, s[0] ? s : NULL);
+}
+
+/* The words of the bits of mask (all of them when it is 0: 0 means all). */
+static void word_bits(jw *w, cJSON *o, const char *key, const char *const *words, uint32_t n,
+                      uint32_t mask)
+{
+    cJSON *a = o ? add_arr(w, o, key) : NULL;
+    for (uint32_t k = 0; a && k < n; k++)
+        if (!mask || (mask & (1u << k)))
+            push_str(w, a, words[k]);
+}
+
+static void stress_latency(jw *w, cJSON *parent, const char *key, const vkw_stress_latency *l)
+{
+    cJSON *o = parent ? add_obj(w, parent, key) : NULL;
+    num(w, o, "count", (double)l->count);
+    num(w, o, "p50_us", l->p50_us);
+    num(w, o, "p99_us", l->p99_us);
+    num(w, o, "max_us", l->max_us);
+}
+
+static void stress_options(jw *w, cJSON *s, const vkw_stress_options *o)
+{
+    char seed[24];
+    cJSON *opt = add_obj(w, s, "options");
+    num(w, opt, "importers", o->importers);
+    num(w, opt, "concurrency", o->concurrency);
+    num(w, opt, "duration_ms", (double)o->duration_ms);
+    num(w, opt, "cycles", (double)o->cycles);
+    num(w, opt, "verify_every", o->verify_every);
+    num(w, opt, "interval_ms", o->interval_ms);
+    num(w, opt, "timeout_ms", o->timeout_ms);
+    /* A decimal string: a uint64 does not fit a JSON number (a double). */
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
+    str(w, opt, "seed", seed);
+    boolean(w, opt, "seed_given", o->seed_given);
+    num(w, opt, "chaos", o->chaos);
+    word_bits(w, opt, "chaos_kinds", vkw_chaos_words, VKW_CHAOS_COUNT, o->chaos_kinds);
+    word_bits(w, opt, "operations", vkw_stress_op_words, VKW_STRESS_OP_COUNT, o->ops);
+    cJSON *sizes = opt ? add_arr(w, opt, "sizes") : NULL;
+    for (uint32_t i = 0; sizes && i < o->size_count && i < VKW_STRESS_SIZES_MAX; i++)
+        attach(w, sizes, NULL, cJSON_CreateNumber((double)o->sizes[i]));
+    cJSON *kinds = opt ? add_arr(w, opt, "scenarios") : NULL;
+    for (uint32_t k = 0; kinds && k < VKW_SCENARIO_KIND_COUNT; k++)
+        if (!o->scenario_kinds || (o->scenario_kinds & (1u << k)))
+            push_str(w, kinds, vkw_scenario_kind_name((vkw_scenario_kind)k));
+    handle_names(w, opt, "handle_types", vkw_memory_handle_types, VKW_MEMORY_HANDLE_TYPE_COUNT,
+                 o->handle_types);
+    str(w, opt, "fault",
+        (unsigned)o->fault < VKW_STRESS_FAULT_COUNT ? vkw_stress_fault_words[o->fault] : NULL);
+    boolean(w, opt, "validate", o->validate);
+    cJSON *l = opt ? add_obj(w, opt, "limits") : NULL;
+    limit(w, l, "leak_per_min_max", o->limits.leak_per_min_max);
+    limit(w, l, "resident_mib_per_min_max", o->limits.resident_mib_per_min_max);
+    limit(w, l, "p99_us_max", o->limits.p99_us_max);
+    limit(w, l, "ops_per_s_min", o->limits.ops_per_s_min);
+    limit(w, l, "faults_undetected_max", (double)o->limits.faults_undetected_max);
+}
+
+static void stress_point(jw *w, cJSON *p, const vkw_stress_series *sr, uint32_t i)
+{
+    if (!p)
+        return;
+    const vkw_stress_point *pt = &sr->points[i];
+    num(w, p, "t_s", pt->t_s);
+    num(w, p, "span_s", pt->span_s);
+    cJSON *ops = add_obj(w, p, "ops");
+    for (uint32_t k = 0; ops && k < VKW_STRESS_OP_COUNT; k++)
+        num(w, ops, vkw_stress_op_words[k], pt->ops[k]);
+    num(w, p, "failed", pt->failed);
+    /* Only the kinds that completed an operation in the interval. */
+    cJSON *lat = add_obj(w, p, "latency");
+    for (uint32_t k = 0; lat && k < VKW_STRESS_OP_COUNT; k++)
+        if (pt->latency[k].count)
+            stress_latency(w, lat, vkw_stress_op_words[k], &pt->latency[k]);
+    if (pt->has_gpu)
+        num(w, p, "gpu_used", (double)pt->gpu_used);
+    else
+        null(w, p, "gpu_used");
+    num(w, p, "validation_errors", pt->validation_errors);
+    num(w, p, "faults_injected", pt->faults_injected);
+    num(w, p, "faults_detected", pt->faults_detected);
+    size_t at = (size_t)i * sr->processes;
+    cJSON *h = p ? add_arr(w, p, "handles") : NULL;
+    cJSON *res = p ? add_arr(w, p, "resident") : NULL;
+    cJSON *rs = p ? add_arr(w, p, "restarts") : NULL;
+    for (uint32_t k = 0; h && res && rs && k < sr->processes; k++) {
+        int64_t n = sr->handles[at + k];
+        attach(w, h, NULL, n < 0 ? cJSON_CreateNull() : cJSON_CreateNumber((double)n));
+        uint64_t b = sr->resident[at + k];
+        attach(w, res, NULL, b ? cJSON_CreateNumber((double)b) : cJSON_CreateNull());
+        attach(w, rs, NULL, cJSON_CreateNumber(sr->restarts[at + k]));
+    }
+}
+
+static void stress_trend(jw *w, cJSON *o, const vkw_stress_trend *t)
+{
+    if (!o)
+        return;
+    str(w, o, "quantity",
+        (unsigned)t->quantity < VKW_TREND_QUANTITY_COUNT ? vkw_trend_quantity_words[t->quantity]
+                                                         : NULL);
+    if (t->process >= 0)
+        num(w, o, "process", t->process);
+    else
+        null(w, o, "process");
+    str(w, o, "op", t->op >= 0 ? vkw_stress_op_name((vkw_stress_op)t->op) : NULL);
+    num(w, o, "points", t->points);
+    num(w, o, "from_s", t->from_s);
+    num(w, o, "to_s", t->to_s);
+    num(w, o, "slope_per_min", t->slope_per_min);
+    num(w, o, "lo_per_min", t->lo_per_min);
+    num(w, o, "hi_per_min", t->hi_per_min);
+    num(w, o, "noise", t->noise);
+    limit(w, o, "limit_per_min", t->limit_per_min);
+    boolean(w, o, "estimated", t->estimated);
+    boolean(w, o, "fails", t->fails);
+    str(w, o, "text", t->text);
+}
+
+static void stress(jw *w, cJSON *root, const vkw_stress_report *s)
+{
+    cJSON *o = add_obj(w, root, "stress");
+    if (!o)
+        return;
+    stress_options(w, o, &s->options);
+    cJSON *dev = add_obj(w, o, "device");
+    num(w, dev, "index", s->device_index);
+    str(w, dev, "name", s->device_name);
+    str(w, o, "handle_type", s->handle_type);
+    str_or_null(w, o, "sync_handle_type", s->sync_handle_type);
+    boolean(w, o, "validation_enabled", s->validation_enabled);
+    str(w, o, "end", (unsigned)s->end < VKW_STRESS_END_COUNT ? vkw_stress_end_words[s->end] : NULL);
+    num(w, o, "elapsed_s", s->elapsed_s);
+    num(w, o, "ops_total", (double)s->ops_total);
+    cJSON *ops = add_obj(w, o, "operations");
+    for (uint32_t k = 0; ops && k < VKW_STRESS_OP_COUNT; k++) {
+        const vkw_stress_op_result *r = &s->ops[k];
+        cJSON *e = add_obj(w, ops, vkw_stress_op_words[k]);
+        boolean(w, e, "run", r->run);
+        str_or_null(w, e, "skip", r->skip);
+        num(w, e, "done", (double)r->done);
+        num(w, e, "failed", (double)r->failed);
+        num(w, e, "verified", (double)r->verified);
+        stress_latency(w, e, "latency", &r->latency);
+    }
+    cJSON *chaos = add_obj(w, o, "chaos");
+    for (uint32_t k = 0; chaos && k < VKW_CHAOS_COUNT; k++) {
+        cJSON *e = add_obj(w, chaos, vkw_chaos_words[k]);
+        num(w, e, "injected", s->chaos[k].injected);
+        num(w, e, "detected", s->chaos[k].detected);
+        num(w, e, "recovered", s->chaos[k].recovered);
+    }
+    num(w, o, "events_total", s->events_total);
+    cJSON *ev = add_arr(w, o, "events");
+    for (uint32_t i = 0; ev && i < s->event_count && i < VKW_STRESS_EVENTS_MAX; i++) {
+        const vkw_stress_event *e = &s->events[i];
+        cJSON *x = push_obj(w, ev);
+        num(w, x, "t_s", e->t_s);
+        num(w, x, "importer", e->importer);
+        str(w, x, "kind", vkw_chaos_name(e->kind));
+        str(w, x, "op", vkw_stress_op_name(e->op));
+        boolean(w, x, "detected", e->detected);
+        boolean(w, x, "recovered", e->recovered);
+        num(w, x, "detect_ms", e->detect_ms);
+        str(w, x, "what", e->what);
+    }
+    num(w, o, "restarts", s->restarts);
+    num(w, o, "mismatches", s->mismatches);
+    str_or_null(w, o, "first_mismatch", s->first_mismatch);
+    num(w, o, "unexpected_failures", s->unexpected_failures);
+    str_or_null(w, o, "first_failure", s->first_failure);
+    num(w, o, "validation_errors", s->validation_errors);
+    cJSON *se = add_obj(w, o, "series");
+    num(w, se, "processes", s->series.processes);
+    cJSON *pts = se ? add_arr(w, se, "points") : NULL;
+    for (uint32_t i = 0; pts && i < s->series.count; i++)
+        stress_point(w, push_obj(w, pts), &s->series, i);
+    cJSON *tr = add_arr(w, o, "trends");
+    for (uint32_t i = 0; tr && i < s->trend_count && i < VKW_STRESS_TRENDS_MAX; i++)
+        stress_trend(w, push_obj(w, tr), &s->trends[i]);
+    cJSON *v = add_obj(w, o, "verdict");
+    boolean(w, v, "leak", s->leak);
+    boolean(w, v, "slowdown", s->slowdown);
+    boolean(w, v, "limit_failed", s->limit_failed);
+    str(w, v, "text", s->verdict);
+}
+
 vkw_status vkw_report_to_cjson(const vkw_report *r, cJSON **out, vkw_error *err)
 {
     jw w = {false};
@@ -879,6 +1082,8 @@ vkw_status vkw_report_to_cjson(const vkw_report *r, cJSON **out, vkw_error *err)
     }
     if (r->bench)
         bench(&w, root, r->bench, vkw_report_os(r));
+    if (r->stress)
+        stress(&w, root, r->stress);
     cJSON *timing = add_obj(&w, root, "timing");
     num(&w, timing, "total_ms", r->total_ms);
     if (w.oom) {

@@ -6,6 +6,8 @@
  * range-checked before it becomes an integer. Strings that the model keeps
  * by pointer point into the parsed tree, which the report then owns. */
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include "platform/platform.h"
 #include "report.h"
 #include "report_vocab.h"
+#include "stress_report.h"
 #include "base/text_buffer.h"
 #include "vk/names.h"
 
@@ -834,6 +837,414 @@ static void bench(rp *c, const cJSON *o, const vkw_report *r, vkw_bench_report *
     b->bench_ms = real(o, "bench_ms");
 }
 
+/* ---- stress ---- */
+
+/* The stress part is read strictly: every field the writer writes must be
+ * there, of its type and in its range, or the report is refused with the
+ * field named ("stress.series.points[3].handles: ..."). */
+static void field_bad(rp *c, const char *where, const char *key, const char *what)
+{
+    if (c->s != VKW_OK)
+        return;
+    char shown[200];
+    c->s = vkw_fail(c->err, VKW_E_INVALID_ARG, "report '%s': %s%s%s %s",
+                    vkw_text_escape(c->path, shown, sizeof shown), where, key ? "." : "",
+                    key ? key : "", what);
+}
+
+static const cJSON *need(rp *c, const cJSON *o, const char *where, const char *key)
+{
+    if (c->s != VKW_OK || !cJSON_IsObject(o))
+        return NULL;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v)
+        field_bad(c, where, key, "is missing");
+    return v;
+}
+
+static const cJSON *need_obj(rp *c, const cJSON *o, const char *where, const char *key)
+{
+    const cJSON *v = need(c, o, where, key);
+    if (v && !cJSON_IsObject(v))
+        field_bad(c, where, key, "is not an object");
+    return cJSON_IsObject(v) ? v : NULL;
+}
+
+static const cJSON *need_arr(rp *c, const cJSON *o, const char *where, const char *key)
+{
+    const cJSON *v = need(c, o, where, key);
+    if (v && !cJSON_IsArray(v))
+        field_bad(c, where, key, "is not an array");
+    return cJSON_IsArray(v) ? v : NULL;
+}
+
+/* Whether v is a number in [lo, hi] (whole: an integer); says what it is not. */
+static bool number_in(rp *c, const cJSON *v, const char *where, const char *key, double lo,
+                      double hi, bool integral)
+{
+    char what[96];
+    if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble >= lo &&
+        v->valuedouble <= hi && (!integral || v->valuedouble == floor(v->valuedouble)))
+        return true;
+    snprintf(what, sizeof what, "is not a%s number from %.17g to %.17g", integral ? " whole" : "",
+             lo, hi);
+    field_bad(c, where, key, what);
+    return false;
+}
+
+static double s_num(rp *c, const cJSON *o, const char *where, const char *key, double lo, double hi,
+                    bool integral)
+{
+    const cJSON *v = need(c, o, where, key);
+    return v && number_in(c, v, where, key, lo, hi, integral) ? v->valuedouble : 0;
+}
+
+static double s_real(rp *c, const cJSON *o, const char *where, const char *key)
+{
+    return s_num(c, o, where, key, -DBL_MAX, DBL_MAX, false);
+}
+
+static uint32_t s_u32(rp *c, const cJSON *o, const char *where, const char *key)
+{
+    return (uint32_t)s_num(c, o, where, key, 0, UINT32_MAX, true);
+}
+
+/* A whole number below 2^53 (what a double holds exactly). */
+static uint64_t s_u64(rp *c, const cJSON *o, const char *where, const char *key)
+{
+    return (uint64_t)s_num(c, o, where, key, 0, 0x1p53, true);
+}
+
+/* A number, or null: fallback. */
+static double s_num_or(rp *c, const cJSON *o, const char *where, const char *key, double lo,
+                       double hi, bool integral, double fallback)
+{
+    const cJSON *v = need(c, o, where, key);
+    if (!v || cJSON_IsNull(v))
+        return fallback;
+    return number_in(c, v, where, key, lo, hi, integral) ? v->valuedouble : fallback;
+}
+
+static bool s_bool(rp *c, const cJSON *o, const char *where, const char *key)
+{
+    const cJSON *v = need(c, o, where, key);
+    if (v && !cJSON_IsBool(v))
+        field_bad(c, where, key, "is not true or false");
+    return cJSON_IsTrue(v);
+}
+
+/* A string into dst ("" for null where nullable). */
+static void s_str(rp *c, const cJSON *o, const char *where, const char *key, char *dst, size_t len,
+                  bool nullable)
+{
+    dst[0] = '\0';
+    const cJSON *v = need(c, o, where, key);
+    if (!v || (nullable && cJSON_IsNull(v)))
+        return;
+    if (!cJSON_IsString(v))
+        field_bad(c, where, key, nullable ? "is not a string or null" : "is not a string");
+    else if (strlen(v->valuestring) >= len)
+        field_bad(c, where, key, "is too long");
+    else
+        copy(dst, len, v->valuestring);
+}
+
+/* The index of word s in words[n], or -1 after saying which it is not. */
+static int32_t word_in(rp *c, const char *s, const char *where, const char *key,
+                       const char *const *words, uint32_t n)
+{
+    for (uint32_t i = 0; s && i < n; i++)
+        if (strcmp(words[i], s) == 0)
+            return (int32_t)i;
+    vkw_buf what = {0};
+    vkw_buf_puts(&what, "is not one of");
+    for (uint32_t i = 0; i < n; i++)
+        vkw_buf_printf(&what, "%s %s", i ? "," : "", words[i]);
+    field_bad(c, where, key, what.data && !what.failed ? what.data : "is not a known word");
+    vkw_buf_free(&what);
+    return -1;
+}
+
+/* A word's index; -1 for null where nullable. */
+static int32_t s_word(rp *c, const cJSON *o, const char *where, const char *key,
+                      const char *const *words, uint32_t n, bool nullable)
+{
+    const cJSON *v = need(c, o, where, key);
+    if (!v || (nullable && cJSON_IsNull(v)))
+        return -1;
+    return word_in(c, cJSON_IsString(v) ? v->valuestring : NULL, where, key, words, n);
+}
+
+/* An array of words as bits; all of them is 0 (as the options say all). */
+static uint32_t s_word_bits(rp *c, const cJSON *o, const char *where, const char *key,
+                            const char *const *words, uint32_t n)
+{
+    const cJSON *a = need_arr(c, o, where, key), *e;
+    uint32_t bits = 0;
+    cJSON_ArrayForEach(e, a)
+    {
+        int32_t i = word_in(c, cJSON_IsString(e) ? e->valuestring : NULL, where, key, words, n);
+        if (i >= 0)
+            bits |= 1u << i;
+    }
+    return bits == (1u << n) - 1 ? 0 : bits;
+}
+
+static void s_latency(rp *c, const cJSON *o, const char *where, vkw_stress_latency *l)
+{
+    l->count = s_u64(c, o, where, "count");
+    l->p50_us = s_num(c, o, where, "p50_us", 0, DBL_MAX, false);
+    l->p99_us = s_num(c, o, where, "p99_us", 0, DBL_MAX, false);
+    l->max_us = s_num(c, o, where, "max_us", 0, DBL_MAX, false);
+}
+
+static void stress_options(rp *c, const cJSON *o, vkw_stress_options *op)
+{
+    const char *w = "stress.options";
+    vkw_stress_options_default(op);
+    op->importers = (uint32_t)s_num(c, o, w, "importers", 1, VKW_STRESS_IMPORTERS_MAX, true);
+    op->concurrency = s_u32(c, o, w, "concurrency");
+    op->duration_ms = s_u64(c, o, w, "duration_ms");
+    op->cycles = s_u64(c, o, w, "cycles");
+    op->verify_every = s_u32(c, o, w, "verify_every");
+    op->interval_ms = s_u32(c, o, w, "interval_ms");
+    op->timeout_ms = s_u32(c, o, w, "timeout_ms");
+    const cJSON *seed = need(c, o, w, "seed");
+    if (seed) {
+        const char *t = cJSON_IsString(seed) ? seed->valuestring : "";
+        char *end = NULL;
+        errno = 0;
+        unsigned long long v = strtoull(t, &end, 10);
+        if (!*t || *t < '0' || *t > '9' || *end || errno == ERANGE)
+            field_bad(c, w, "seed", "is not a decimal string of an unsigned 64-bit number");
+        else
+            op->seed = (uint64_t)v;
+    }
+    op->seed_given = s_bool(c, o, w, "seed_given");
+    op->chaos = s_num(c, o, w, "chaos", 0, 1, false);
+    op->chaos_kinds = s_word_bits(c, o, w, "chaos_kinds", vkw_chaos_words, VKW_CHAOS_COUNT);
+    op->ops = s_word_bits(c, o, w, "operations", vkw_stress_op_words, VKW_STRESS_OP_COUNT);
+    const cJSON *sizes = need_arr(c, o, w, "sizes"), *e;
+    op->size_count = 0;
+    if (sizes && cJSON_GetArraySize(sizes) > (int)VKW_STRESS_SIZES_MAX)
+        field_bad(c, w, "sizes", "has more sizes than a run takes");
+    cJSON_ArrayForEach(e, sizes)
+    {
+        if (op->size_count < VKW_STRESS_SIZES_MAX && number_in(c, e, w, "sizes", 1, 0x1p53, true))
+            op->sizes[op->size_count++] = (uint64_t)e->valuedouble;
+    }
+    const char *kinds[VKW_SCENARIO_KIND_COUNT];
+    for (uint32_t k = 0; k < VKW_SCENARIO_KIND_COUNT; k++)
+        kinds[k] = vkw_scenario_kind_name((vkw_scenario_kind)k);
+    op->scenario_kinds = s_word_bits(c, o, w, "scenarios", kinds, VKW_SCENARIO_KIND_COUNT);
+    const cJSON *types = need_arr(c, o, w, "handle_types");
+    cJSON_ArrayForEach(e, types)
+    {
+        unsigned hex;
+        int32_t t = cJSON_IsString(e) ? type_index(vkw_memory_handle_types,
+                                                   VKW_MEMORY_HANDLE_TYPE_COUNT, e->valuestring)
+                                      : -1;
+        if (t >= 0)
+            op->handle_types |= vkw_memory_handle_types[t].bit;
+        else if (cJSON_IsString(e) && sscanf(e->valuestring, "0x%x", &hex) == 1)
+            op->handle_types |= hex;
+        else
+            field_bad(c, w, "handle_types", "names a handle type that is not a memory one");
+    }
+    int32_t fault = s_word(c, o, w, "fault", vkw_stress_fault_words, VKW_STRESS_FAULT_COUNT, false);
+    op->fault = fault < 0 ? VKW_STRESS_FAULT_NONE : (vkw_stress_fault)fault;
+    op->validate = s_bool(c, o, w, "validate");
+    const cJSON *l = need_obj(c, o, w, "limits");
+    w = "stress.options.limits";
+    op->limits.leak_per_min_max = s_num_or(c, l, w, "leak_per_min_max", 0, DBL_MAX, false, -1);
+    op->limits.resident_mib_per_min_max =
+        s_num_or(c, l, w, "resident_mib_per_min_max", 0, DBL_MAX, false, -1);
+    op->limits.p99_us_max = s_num_or(c, l, w, "p99_us_max", 0, DBL_MAX, false, -1);
+    op->limits.ops_per_s_min = s_num_or(c, l, w, "ops_per_s_min", 0, DBL_MAX, false, -1);
+    op->limits.faults_undetected_max =
+        (int64_t)s_num_or(c, l, w, "faults_undetected_max", 0, 0x1p53, true, -1);
+}
+
+/* One point of the series: its figures, and the processes' in the flat arrays. */
+static void stress_point(rp *c, const cJSON *o, vkw_stress_series *sr, uint32_t i)
+{
+    char w[64];
+    snprintf(w, sizeof w, "stress.series.points[%u]", i);
+    vkw_stress_point *p = vkw_stress_series_add(sr, sr->processes);
+    if (!p) {
+        if (c->s == VKW_OK)
+            c->s = vkw_fail(c->err, VKW_E_NO_MEMORY, "out of host memory reading report '%s'",
+                            c->path);
+        return;
+    }
+    p->t_s = s_real(c, o, w, "t_s");
+    p->span_s = s_num(c, o, w, "span_s", 0, DBL_MAX, false);
+    const cJSON *ops = need_obj(c, o, w, "ops"), *lat = need_obj(c, o, w, "latency"), *e;
+    char wk[96];
+    snprintf(wk, sizeof wk, "%s.ops", w);
+    for (uint32_t k = 0; k < VKW_STRESS_OP_COUNT; k++)
+        p->ops[k] = s_u32(c, ops, wk, vkw_stress_op_words[k]);
+    p->failed = s_u32(c, o, w, "failed");
+    cJSON_ArrayForEach(e, lat)
+    {
+        snprintf(wk, sizeof wk, "%s.latency", w);
+        int32_t k = word_in(c, e->string, wk, "(a key)", vkw_stress_op_words, VKW_STRESS_OP_COUNT);
+        if (k < 0)
+            break;
+        snprintf(wk, sizeof wk, "%s.latency.%s", w, e->string);
+        if (!cJSON_IsObject(e))
+            field_bad(c, wk, NULL, "is not an object");
+        s_latency(c, e, wk, &p->latency[k]);
+    }
+    double gpu = s_num_or(c, o, w, "gpu_used", 0, 0x1p53, true, -1);
+    p->has_gpu = gpu >= 0;
+    p->gpu_used = p->has_gpu ? (uint64_t)gpu : 0;
+    p->validation_errors = s_u32(c, o, w, "validation_errors");
+    p->faults_injected = s_u32(c, o, w, "faults_injected");
+    p->faults_detected = s_u32(c, o, w, "faults_detected");
+    static const char *const arrays[] = {"handles", "resident", "restarts"};
+    size_t at = (size_t)i * sr->processes;
+    for (int a = 0; a < 3; a++) {
+        const cJSON *arr = need_arr(c, o, w, arrays[a]);
+        if (arr && cJSON_GetArraySize(arr) != (int)sr->processes) {
+            snprintf(wk, sizeof wk, "has not one entry per process (%u)", sr->processes);
+            field_bad(c, w, arrays[a], wk);
+        }
+        uint32_t k = 0;
+        cJSON_ArrayForEach(e, arr)
+        {
+            if (c->s != VKW_OK || k >= sr->processes)
+                break;
+            if (a < 2 && cJSON_IsNull(e)) {
+                k++; /* not known: the series' own -1 (handles) or 0 (resident) */
+                continue;
+            }
+            if (!number_in(c, e, w, arrays[a], a == 1 ? 1 : 0, a == 2 ? UINT32_MAX : 0x1p53, true))
+                break;
+            if (a == 0)
+                sr->handles[at + k] = (int64_t)e->valuedouble;
+            else if (a == 1)
+                sr->resident[at + k] = (uint64_t)e->valuedouble;
+            else
+                sr->restarts[at + k] = (uint32_t)e->valuedouble;
+            k++;
+        }
+    }
+}
+
+static void stress_trend(rp *c, const cJSON *o, uint32_t i, vkw_stress_trend *t)
+{
+    char w[64];
+    snprintf(w, sizeof w, "stress.trends[%u]", i);
+    int32_t q =
+        s_word(c, o, w, "quantity", vkw_trend_quantity_words, VKW_TREND_QUANTITY_COUNT, false);
+    t->quantity = q < 0 ? VKW_TREND_HANDLES : (vkw_trend_quantity)q;
+    t->process = (int32_t)s_num_or(c, o, w, "process", 0, VKW_STRESS_IMPORTERS_MAX, true, -1);
+    t->op = s_word(c, o, w, "op", vkw_stress_op_words, VKW_STRESS_OP_COUNT, true);
+    t->points = s_u32(c, o, w, "points");
+    t->from_s = s_real(c, o, w, "from_s");
+    t->to_s = s_real(c, o, w, "to_s");
+    t->slope_per_min = s_real(c, o, w, "slope_per_min");
+    t->lo_per_min = s_real(c, o, w, "lo_per_min");
+    t->hi_per_min = s_real(c, o, w, "hi_per_min");
+    t->noise = s_num(c, o, w, "noise", 0, DBL_MAX, false);
+    t->limit_per_min = s_num_or(c, o, w, "limit_per_min", 0, DBL_MAX, false, -1);
+    t->estimated = s_bool(c, o, w, "estimated");
+    t->fails = s_bool(c, o, w, "fails");
+    s_str(c, o, w, "text", t->text, sizeof t->text, false);
+}
+
+static void stress(rp *c, const cJSON *o, vkw_stress_report *s)
+{
+    const char *w = "stress";
+    stress_options(c, need_obj(c, o, w, "options"), &s->options);
+    const cJSON *dev = need_obj(c, o, w, "device"), *e;
+    s->device_index = s_u32(c, dev, "stress.device", "index");
+    s_str(c, dev, "stress.device", "name", s->device_name, sizeof s->device_name, false);
+    s_str(c, o, w, "handle_type", s->handle_type, sizeof s->handle_type, false);
+    s_str(c, o, w, "sync_handle_type", s->sync_handle_type, sizeof s->sync_handle_type, true);
+    s->validation_enabled = s_bool(c, o, w, "validation_enabled");
+    int32_t end = s_word(c, o, w, "end", vkw_stress_end_words, VKW_STRESS_END_COUNT, false);
+    s->end = end < 0 ? VKW_STRESS_END_CYCLES : (vkw_stress_end)end;
+    s->elapsed_s = s_num(c, o, w, "elapsed_s", 0, DBL_MAX, false);
+    s->ops_total = s_u64(c, o, w, "ops_total");
+    const cJSON *ops = need_obj(c, o, w, "operations");
+    char wk[96];
+    for (uint32_t k = 0; k < VKW_STRESS_OP_COUNT; k++) {
+        snprintf(wk, sizeof wk, "stress.operations.%s", vkw_stress_op_words[k]);
+        const cJSON *x = need_obj(c, ops, "stress.operations", vkw_stress_op_words[k]);
+        vkw_stress_op_result *r = &s->ops[k];
+        r->run = s_bool(c, x, wk, "run");
+        s_str(c, x, wk, "skip", r->skip, sizeof r->skip, true);
+        r->done = s_u64(c, x, wk, "done");
+        r->failed = s_u64(c, x, wk, "failed");
+        r->verified = s_u64(c, x, wk, "verified");
+        const cJSON *lat = need_obj(c, x, wk, "latency");
+        snprintf(wk, sizeof wk, "stress.operations.%s.latency", vkw_stress_op_words[k]);
+        s_latency(c, lat, wk, &r->latency);
+    }
+    const cJSON *chaos = need_obj(c, o, w, "chaos");
+    for (uint32_t k = 0; k < VKW_CHAOS_COUNT; k++) {
+        snprintf(wk, sizeof wk, "stress.chaos.%s", vkw_chaos_words[k]);
+        const cJSON *x = need_obj(c, chaos, "stress.chaos", vkw_chaos_words[k]);
+        s->chaos[k].injected = s_u32(c, x, wk, "injected");
+        s->chaos[k].detected = s_u32(c, x, wk, "detected");
+        s->chaos[k].recovered = s_u32(c, x, wk, "recovered");
+    }
+    s->events_total = s_u32(c, o, w, "events_total");
+    const cJSON *ev = need_arr(c, o, w, "events");
+    if (ev && cJSON_GetArraySize(ev) > (int)VKW_STRESS_EVENTS_MAX)
+        field_bad(c, w, "events", "holds more events than a report keeps");
+    cJSON_ArrayForEach(e, ev)
+    {
+        if (c->s != VKW_OK || s->event_count >= VKW_STRESS_EVENTS_MAX)
+            break;
+        snprintf(wk, sizeof wk, "stress.events[%u]", s->event_count);
+        vkw_stress_event *x = &s->events[s->event_count++];
+        x->t_s = s_real(c, e, wk, "t_s");
+        x->importer = (uint32_t)s_num(c, e, wk, "importer", 0, VKW_STRESS_IMPORTERS_MAX - 1, true);
+        int32_t k = s_word(c, e, wk, "kind", vkw_chaos_words, VKW_CHAOS_COUNT, false);
+        x->kind = k < 0 ? VKW_CHAOS_KILL_IMPORT : (vkw_chaos_kind)k;
+        k = s_word(c, e, wk, "op", vkw_stress_op_words, VKW_STRESS_OP_COUNT, false);
+        x->op = k < 0 ? VKW_STRESS_OP_MEMORY : (vkw_stress_op)k;
+        x->detected = s_bool(c, e, wk, "detected");
+        x->recovered = s_bool(c, e, wk, "recovered");
+        x->detect_ms = s_num(c, e, wk, "detect_ms", 0, DBL_MAX, false);
+        s_str(c, e, wk, "what", x->what, sizeof x->what, false);
+    }
+    s->restarts = s_u32(c, o, w, "restarts");
+    s->mismatches = s_u32(c, o, w, "mismatches");
+    s_str(c, o, w, "first_mismatch", s->first_mismatch, sizeof s->first_mismatch, true);
+    s->unexpected_failures = s_u32(c, o, w, "unexpected_failures");
+    s_str(c, o, w, "first_failure", s->first_failure, sizeof s->first_failure, true);
+    s->validation_errors = s_u32(c, o, w, "validation_errors");
+    const cJSON *se = need_obj(c, o, w, "series");
+    s->series.processes =
+        (uint32_t)s_num(c, se, "stress.series", "processes", 1, VKW_STRESS_IMPORTERS_MAX + 1, true);
+    uint32_t i = 0;
+    cJSON_ArrayForEach(e, need_arr(c, se, "stress.series", "points"))
+    {
+        if (c->s != VKW_OK)
+            break;
+        stress_point(c, e, &s->series, i++);
+    }
+    const cJSON *tr = need_arr(c, o, w, "trends");
+    if (tr && cJSON_GetArraySize(tr) > (int)VKW_STRESS_TRENDS_MAX)
+        field_bad(c, w, "trends", "holds more trends than a run estimates");
+    cJSON_ArrayForEach(e, tr)
+    {
+        if (c->s != VKW_OK || s->trend_count >= VKW_STRESS_TRENDS_MAX)
+            break;
+        stress_trend(c, e, s->trend_count, &s->trends[s->trend_count]);
+        s->trend_count++;
+    }
+    const cJSON *v = need_obj(c, o, w, "verdict");
+    s->leak = s_bool(c, v, "stress.verdict", "leak");
+    s->slowdown = s_bool(c, v, "stress.verdict", "slowdown");
+    s->limit_failed = s_bool(c, v, "stress.verdict", "limit_failed");
+    s_str(c, v, "stress.verdict", "text", s->verdict, sizeof s->verdict, false);
+}
+
 static const cJSON *check_run(const vkw_report *r, uint32_t i)
 {
     const cJSON *runs = at(at(r->source, VKW_K(CHECK)), "runs");
@@ -894,7 +1305,7 @@ vkw_status vkw_report_parse(const char *path, vkw_report *r, vkw_error *err)
     if (kind < 0) {
         char shown[200], what[64];
         s = vkw_fail(err, VKW_E_INVALID_ARG,
-                     "'%s' is not a probe, bench or check report (command %s)",
+                     "'%s' is not a probe, bench, check or stress report (command %s)",
                      vkw_text_escape(path, shown, sizeof shown),
                      command ? vkw_text_escape(command, what, sizeof what) : "missing");
         goto fail;
@@ -923,6 +1334,15 @@ vkw_status vkw_report_parse(const char *path, vkw_report *r, vkw_error *err)
         r->bench = table(&c, 1, sizeof *r->bench);
         if (r->bench)
             bench(&c, b, r, r->bench);
+    }
+    /* A stress run's part, read strictly: a stress report without it is no report. */
+    const cJSON *st_part = at(root, "stress");
+    if (st_part || strcmp(command, "stress") == 0) {
+        r->stress = table(&c, 1, sizeof *r->stress);
+        if (r->stress && !cJSON_IsObject(st_part))
+            field_bad(&c, "stress", NULL, st_part ? "is not an object" : "is missing");
+        else if (r->stress)
+            stress(&c, st_part, r->stress);
     }
     r->total_ms = real(at(root, "timing"), "total_ms");
     s = c.s;

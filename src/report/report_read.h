@@ -14,6 +14,7 @@ typedef enum vkw_report_kind {
     VKW_REPORT_PROBE,
     VKW_REPORT_BENCH,
     VKW_REPORT_CHECK,
+    VKW_REPORT_STRESS, /* compared by its devices only */
 } vkw_report_kind;
 
 /* What a handle type's verdict is about. */

@@ -5,12 +5,13 @@
 
 #include "vk/sync.h"
 #include "interop/foreign.h"
+#include "stress_report.h"
 
 #define WORDS(var, ...) static const char *const var[] = {__VA_ARGS__}
 #define VOCAB(var, label, pointer, words) \
     const vkw_vocab var = {label, pointer, (uint32_t)(sizeof words / sizeof words[0]), words}
 
-WORDS(command_words, "probe", "bench", "check");
+WORDS(command_words, "probe", "bench", "check", "stress");
 /* In the order of vkw_verdict_code. */
 WORDS(verdict_words, "not_run", "shareable", "shareable_dedicated_only", "not_on_this_os",
       "extension_missing", "driver_says_no", "not_cross_process", "query_failed");
@@ -55,6 +56,16 @@ VOCAB(vkw_vocab_query_state, "query state", "#/$defs/props/properties/state", qu
 VOCAB(vkw_vocab_verify_method, "verify method", "#/$defs/verify_method", verify_method_words);
 VOCAB(vkw_vocab_interop_state, "interop state", "#/$defs/interop_state", interop_state_words);
 VOCAB(vkw_vocab_importer, "importer", "#/$defs/importer", vkw_importer_words);
+VOCAB(vkw_vocab_stress_op, "stress operation", "#/$defs/stress_op", vkw_stress_op_words);
+VOCAB(vkw_vocab_stress_operations, "stress operations", "#/$defs/stress/properties/operations",
+      vkw_stress_op_words);
+VOCAB(vkw_vocab_chaos, "chaos kind", "#/$defs/chaos_kind", vkw_chaos_words);
+VOCAB(vkw_vocab_stress_chaos, "stress chaos", "#/$defs/stress/properties/chaos", vkw_chaos_words);
+VOCAB(vkw_vocab_stress_fault, "stress fault", "#/$defs/stress_options/properties/fault",
+      vkw_stress_fault_words);
+VOCAB(vkw_vocab_trend_quantity, "trend quantity", "#/$defs/stress_trend/properties/quantity",
+      vkw_trend_quantity_words);
+VOCAB(vkw_vocab_stress_end, "stress end", "#/$defs/stress/properties/end", vkw_stress_end_words);
 VOCAB(vkw_vocab_phase, "phase", "#/$defs/memory_scenario/properties/phases_us", phase_words);
 
 const vkw_vocab *const vkw_vocabs[] = {
@@ -62,7 +73,9 @@ const vkw_vocab *const vkw_vocabs[] = {
     &vkw_vocab_memory_outcome, &vkw_vocab_expect_outcome, &vkw_vocab_check_outcome,
     &vkw_vocab_sync_mode,      &vkw_vocab_peer,           &vkw_vocab_phase,
     &vkw_vocab_query_state,    &vkw_vocab_verify_method,  &vkw_vocab_interop_state,
-    &vkw_vocab_importer,
+    &vkw_vocab_importer,       &vkw_vocab_stress_op,      &vkw_vocab_stress_operations,
+    &vkw_vocab_chaos,          &vkw_vocab_stress_chaos,   &vkw_vocab_stress_fault,
+    &vkw_vocab_trend_quantity, &vkw_vocab_stress_end,
 };
 const size_t vkw_vocab_count = sizeof vkw_vocabs / sizeof vkw_vocabs[0];
 

@@ -20,7 +20,7 @@ typedef struct vkw_vocab {
     const char *const *words;
 } vkw_vocab;
 
-extern const vkw_vocab vkw_vocab_command; /* probe, bench, check */
+extern const vkw_vocab vkw_vocab_command; /* probe, bench, check, stress */
 extern const vkw_vocab vkw_vocab_verdict; /* vkw_verdict_code */
 extern const vkw_vocab vkw_vocab_outcome; /* vkw_outcome: scenarios and round trips */
 extern const vkw_vocab
@@ -34,6 +34,9 @@ extern const vkw_vocab vkw_vocab_query_state;    /* vkw_query_state */
 extern const vkw_vocab vkw_vocab_importer;       /* vkw_importer: --importer */
 extern const vkw_vocab vkw_vocab_verify_method;  /* vkw_verify_method: --verify */
 extern const vkw_vocab vkw_vocab_interop_state;  /* vkw_interop_state */
+/* The stress report's words (stress_report.h's tables), held against the schema. */
+extern const vkw_vocab vkw_vocab_stress_op, vkw_vocab_stress_operations, vkw_vocab_chaos,
+    vkw_vocab_stress_chaos, vkw_vocab_stress_fault, vkw_vocab_trend_quantity, vkw_vocab_stress_end;
 
 /* A check's outcomes (check/check.h), as its report carries them: their
  * values are the indexes of their words above. */
