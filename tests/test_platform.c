@@ -849,6 +849,75 @@ static void platform_parent_never_closes_a_value_a_reply_names(void)
 }
 #endif
 
+/* ---- Locks and naps ------------------------------------------------------- */
+
+#define INCREMENTS 1000000u
+
+typedef struct shared_counter {
+    vkw_mutex *lock;
+    atomic_uint ready; /* the threads start counting together */
+    uint64_t value;    /* only ever touched with lock held */
+} shared_counter;
+
+static void count_up(void *arg)
+{
+    shared_counter *c = arg;
+    atomic_fetch_add(&c->ready, 1);
+    uint64_t t0 = vkw_clock_ns();
+    while (atomic_load(&c->ready) < 2 && vkw_clock_ns() - t0 < 5000000000ull)
+        ;
+    for (uint32_t i = 0; i < INCREMENTS; i++) {
+        vkw_mutex_lock(c->lock);
+        /* Read, a moment, write: an increment another thread could lose. */
+        uint64_t v = c->value;
+        for (volatile int k = 0; k < 4; k++)
+            ;
+        c->value = v + 1;
+        vkw_mutex_unlock(c->lock);
+    }
+}
+
+static void platform_mutex_keeps_two_threads_apart(void)
+{
+    shared_counter c = {.lock = NULL, .value = 0};
+    vkw_thread *t[2] = {NULL, NULL};
+    vkw_error err;
+    atomic_init(&c.ready, 0);
+    CHECK(vkw_mutex_create(&c.lock, &err) == VKW_OK);
+    if (!c.lock)
+        return;
+    for (int i = 0; i < 2; i++)
+        CHECK(vkw_thread_start(count_up, &c, &t[i], &err) == VKW_OK);
+    for (int i = 0; i < 2; i++)
+        vkw_thread_join(t[i]);
+    CHECK(c.value == 2u * INCREMENTS);
+    vkw_mutex_destroy(c.lock);
+    vkw_mutex_destroy(NULL);
+}
+
+static void platform_sleep_sleeps_and_a_stop_wakes_it(void)
+{
+    uint64_t t0 = vkw_clock_ns();
+    uint32_t slept = vkw_sleep_ms(50);
+    double took = ms_since(t0);
+    CHECK(took >= 45.0 && slept >= 45 && slept <= took + 1.0);
+    CHECK(vkw_sleep_ms(0) < 20);
+    /* A stop requested while it sleeps: the run's own deadline, which this
+     * test's process alone sets (every case runs in a process of its own). */
+    vkw_error err;
+    CHECK(vkw_stop_watch(200, 130, 143, &err) == VKW_OK);
+    t0 = vkw_clock_ns();
+    slept = vkw_sleep_ms(20000);
+    took = ms_since(t0);
+    CHECK(vkw_stop_requested() == VKW_STOP_DEADLINE);
+    CHECK(took >= 150.0 && took < 2000.0);
+    CHECK(slept >= 150 && slept <= took + 1.0);
+    /* Once a stop was requested, it does not sleep at all. */
+    t0 = vkw_clock_ns();
+    CHECK(vkw_sleep_ms(5000) < 50);
+    CHECK(ms_since(t0) < 500.0);
+}
+
 /* ---- Which file a path names -------------------------------------------- */
 
 /* A fresh folder for files; false when none can be made. */
@@ -1185,6 +1254,8 @@ int main(int argc, char **argv)
         CASE(platform_no_fd_leak_over_many_roundtrips),
         CASE(platform_attach_rejects_bad_token),
         CASE(platform_event_pair_and_section_shared_with_child),
+        CASE(platform_mutex_keeps_two_threads_apart),
+        CASE(platform_sleep_sleeps_and_a_stop_wakes_it),
 #if defined(_WIN32)
         CASE(platform_child_starts_with_old_pipe_names_taken),
         CASE(platform_child_cannot_duplicate_into_parent),

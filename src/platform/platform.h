@@ -288,6 +288,21 @@ void vkw_parallel(uint32_t n, void (*fn)(void *arg, uint32_t i, uint32_t n), voi
  * posix_spawn, CreateProcess). */
 void vkw_parallel_shutdown(void);
 
+/* ---- Locks and naps --------------------------------------------------------- */
+
+/* A lock between the threads of this process (a pthread mutex, an SRWLOCK);
+ * not recursive: a thread that holds it must not lock it again. */
+typedef struct vkw_mutex vkw_mutex;
+vkw_status vkw_mutex_create(vkw_mutex **out, vkw_error *err);
+void vkw_mutex_lock(vkw_mutex *m);
+void vkw_mutex_unlock(vkw_mutex *m);
+void vkw_mutex_destroy(vkw_mutex *m); /* NULL is ignored; it must not be held */
+
+/* Sleeps ms milliseconds; returns early (within about 10 ms: the wait
+ * watches stop.h's self-pipe or event) once a stop is requested, at once
+ * when one already was. Returns the milliseconds actually slept. */
+uint32_t vkw_sleep_ms(uint32_t ms);
+
 /* ---- Memory the process holds ---------------------------------------------- */
 /* The process's peak resident memory, in bytes, since it started or since
  * vkw_peak_resident_reset (Linux: VmHWM of /proc/self/status; Win32:

@@ -1143,6 +1143,62 @@ void vkw_os_cond_wake_all(vkw_os_cond *c)
     pthread_cond_broadcast(&c->cond);
 }
 
+/* ---- Locks and naps ---------------------------------------------------------- */
+
+struct vkw_mutex {
+    vkw_os_lock lock;
+};
+
+vkw_status vkw_mutex_create(vkw_mutex **out, vkw_error *err)
+{
+    *out = NULL;
+    vkw_mutex *m = malloc(sizeof *m);
+    if (!m)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory creating a lock");
+    int e = pthread_mutex_init(&m->lock.mutex, NULL);
+    if (e != 0) {
+        free(m);
+        return vkw_fail(err, VKW_E_OS, "cannot create a lock: %s", strerror(e));
+    }
+    *out = m;
+    return VKW_OK;
+}
+
+void vkw_mutex_lock(vkw_mutex *m)
+{
+    vkw_os_lock_acquire(&m->lock);
+}
+
+void vkw_mutex_unlock(vkw_mutex *m)
+{
+    vkw_os_lock_release(&m->lock);
+}
+
+void vkw_mutex_destroy(vkw_mutex *m)
+{
+    if (!m)
+        return;
+    pthread_mutex_destroy(&m->lock.mutex);
+    free(m);
+}
+
+uint32_t vkw_sleep_ms(uint32_t ms)
+{
+    uint64_t t0 = vkw_clock_ns(), deadline = t0 + (uint64_t)ms * 1000000u;
+    /* The self-pipe wakes the poll at a stop request (no fd before
+     * vkw_stop_watch: poll skips a negative one, and no stop can come). */
+    struct pollfd pfd = {.fd = stop_fd(), .events = POLLIN};
+    while (vkw_stop_requested() == VKW_STOP_NONE) {
+        int left = ms_left(deadline);
+        if (left == 0)
+            break;
+        if (poll(&pfd, 1, left) > 0)
+            break;
+    }
+    uint64_t slept = (vkw_clock_ns() - t0) / 1000000u;
+    return slept > UINT32_MAX ? UINT32_MAX : (uint32_t)slept;
+}
+
 vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
 {
     cpu_set_t set;

@@ -1337,6 +1337,60 @@ void vkw_os_cond_wake_all(vkw_os_cond *c)
     WakeAllConditionVariable(&c->cond);
 }
 
+/* ---- Locks and naps ---------------------------------------------------------- */
+
+struct vkw_mutex {
+    vkw_os_lock lock;
+};
+
+vkw_status vkw_mutex_create(vkw_mutex **out, vkw_error *err)
+{
+    *out = NULL;
+    vkw_mutex *m = malloc(sizeof *m);
+    if (!m)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory creating a lock");
+    InitializeSRWLock(&m->lock.lock); /* cannot fail; nothing to release */
+    *out = m;
+    return VKW_OK;
+}
+
+void vkw_mutex_lock(vkw_mutex *m)
+{
+    vkw_os_lock_acquire(&m->lock);
+}
+
+void vkw_mutex_unlock(vkw_mutex *m)
+{
+    vkw_os_lock_release(&m->lock);
+}
+
+void vkw_mutex_destroy(vkw_mutex *m)
+{
+    free(m);
+}
+
+uint32_t vkw_sleep_ms(uint32_t ms)
+{
+    uint64_t t0 = vkw_clock_ns(), deadline = t0 + (uint64_t)ms * 1000000u;
+    /* The stop event wakes the wait at a stop request (none before
+     * vkw_stop_watch, and then no stop can come). Sleep and the waits may
+     * end a little early (the tick's granularity): waited again for the rest. */
+    while (vkw_stop_requested() == VKW_STOP_NONE) {
+        uint64_t now = vkw_clock_ns();
+        if (now >= deadline)
+            break;
+        DWORD left = (DWORD)((deadline - now + 999999u) / 1000000u);
+        if (left >= INFINITE)
+            left = INFINITE - 1;
+        if (stop_event)
+            WaitForSingleObject(stop_event, left);
+        else
+            Sleep(left);
+    }
+    uint64_t slept = (vkw_clock_ns() - t0) / 1000000u;
+    return slept > UINT32_MAX ? UINT32_MAX : (uint32_t)slept;
+}
+
 vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
 {
     if (cpu >= 64)
