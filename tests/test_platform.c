@@ -1,5 +1,5 @@
-/* Tests of the platform layer: the child process, its channel and handle
- * counting. The executable is also its own child: run as
+/* Tests of the platform layer: the child process, its channel, handle
+ * counting, a process's usage, locks and naps. The executable is also its own child: run as
  * "test_platform __child TOKEN" it serves the tiny protocol below. */
 #if !defined(_WIN32)
 #define _GNU_SOURCE /* memfd_create */
@@ -100,7 +100,52 @@ static bool same_file(vkw_handle a, vkw_handle b)
 /* ---- The child ------------------------------------------------------------
  * "echo..." -> the same bytes and the same handles back; "count" -> "count N"
  * with its own vkw_handle_count; "crash" -> abort(); "hang" -> sleeps far
- * past any test's time limit; "exit N" -> exit(N). */
+ * past any test's time limit; "exit N" -> exit(N); "open K" -> "opened K"
+ * once it holds K events more; "touch M" -> "touched M" once it holds a
+ * block of M MiB with every page written. */
+
+/* What "open" and "touch" leave held (reachable: no leak at exit). */
+#define CHILD_EVENTS 64
+static vkw_handle child_events[CHILD_EVENTS];
+static unsigned child_event_count;
+static unsigned char *child_block;
+
+/* Writes a byte on every page of a block, so that all of it is resident
+ * (volatile: stores into a block freed unread are otherwise dead to an
+ * optimising compiler, clang's at -O2). */
+static void touch_pages(void *block, size_t size)
+{
+    volatile unsigned char *p = block;
+    for (size_t i = 0; i < size; i += 4096)
+        p[i] = (unsigned char)(i >> 12 | 1);
+}
+
+static vkw_status child_hold(vkw_channel *ch, const char *msg, vkw_error *err)
+{
+    unsigned k = 0;
+    char reply[32];
+    int n;
+    if (sscanf(msg, "open %u", &k) == 1) {
+        if (k > CHILD_EVENTS - child_event_count)
+            return vkw_fail(err, VKW_E_PROTOCOL, "cannot hold %u events more", k);
+        for (unsigned i = 0; i < k; i++) {
+            vkw_status s = vkw_event_create(&child_events[child_event_count], err);
+            if (s != VKW_OK)
+                return s;
+            child_event_count++;
+        }
+        n = snprintf(reply, sizeof reply, "opened %u", k);
+    } else if (sscanf(msg, "touch %u", &k) == 1 && k > 0 && !child_block) {
+        child_block = malloc((size_t)k << 20);
+        if (!child_block)
+            return vkw_fail(err, VKW_E_NO_MEMORY, "cannot hold %u MiB", k);
+        touch_pages(child_block, (size_t)k << 20);
+        n = snprintf(reply, sizeof reply, "touched %u", k);
+    } else {
+        return vkw_fail(err, VKW_E_PROTOCOL, "bad request '%s'", msg);
+    }
+    return vkw_channel_send(ch, reply, (size_t)n, NULL, 0, err);
+}
 
 /* "pingpong N SIZE" with an event pair and a section: checks the parent's
  * bytes in the section, writes its own, then answers each of the parent's N
@@ -238,6 +283,8 @@ static int child_main(const char *token)
             sleep_ms(60000);
         } else if (strncmp(msg, "exit ", 5) == 0) {
             exit(atoi(msg + 5));
+        } else if (strncmp(msg, "open ", 5) == 0 || strncmp(msg, "touch ", 6) == 0) {
+            s = child_hold(ch, msg, &err);
 #if defined(_WIN32)
         } else if (strncmp(msg, "holds ", 6) == 0) {
             s = child_holds(ch, msg + 6, &err);
@@ -255,6 +302,9 @@ static int child_main(const char *token)
             break;
         }
     }
+    for (unsigned i = 0; i < child_event_count; i++)
+        vkw_handle_close(child_events[i]);
+    free(child_block);
     vkw_channel_close(ch);
     return rc;
 }
@@ -306,6 +356,30 @@ static uint32_t child_count(peer *p)
     if (nh == 0 && sscanf(reply, "count %u", &n) != 1)
         n = UINT32_MAX;
     return n;
+}
+
+/* Sends text and waits for a reply equal to want. */
+static bool ask(peer *p, const char *text, const char *want)
+{
+    char reply[64];
+    size_t len = 0;
+    vkw_handle hs[VKW_CHANNEL_MAX_HANDLES];
+    uint32_t nh = 0;
+    vkw_error err;
+    if (say(p, text, NULL, 0) != VKW_OK)
+        return false;
+    if (vkw_channel_recv(p->ch, reply, sizeof reply - 1, &len, hs, &nh, REPLY_MS, &err) != VKW_OK) {
+        fprintf(stderr, "reply to '%s': %s\n", text, err.message);
+        return false;
+    }
+    for (uint32_t i = 0; i < nh; i++)
+        vkw_handle_close(hs[i]);
+    reply[len] = '\0';
+    if (nh != 0 || strcmp(reply, want) != 0) {
+        fprintf(stderr, "reply to '%s': '%s' with %u handle(s), not '%s'\n", text, reply, nh, want);
+        return false;
+    }
+    return true;
 }
 
 static uint32_t own_count(void)
@@ -849,6 +923,242 @@ static void platform_parent_never_closes_a_value_a_reply_names(void)
 }
 #endif
 
+/* ---- What a process holds; a stopped child; locks and naps ---------------- */
+
+#define BLOCK_MIB 64u
+#define BLOCK_BYTES ((size_t)BLOCK_MIB << 20)
+/* Nine tenths of a block written page by page: what at least must show as
+ * resident (an OS may count a little late, or share a page of it). */
+#define BLOCK_SEEN ((uint64_t)BLOCK_BYTES / 10u * 9u)
+
+static bool usage_self(vkw_process_usage *u)
+{
+    vkw_error err;
+    if (vkw_process_usage_self(u, &err) != VKW_OK) {
+        fprintf(stderr, "vkw_process_usage_self: %s\n", err.message);
+        return false;
+    }
+    return true;
+}
+
+static bool usage_of(peer *p, vkw_process_usage *u)
+{
+    vkw_error err;
+    if (vkw_child_usage(p->child, u, &err) != VKW_OK) {
+        fprintf(stderr, "vkw_child_usage: %s\n", err.message);
+        return false;
+    }
+    return true;
+}
+
+static void platform_usage_self_follows_handles_and_memory(void)
+{
+    enum { K = 5 };
+    vkw_process_usage before, opened, closed, touched, mapped, unmapped;
+    vkw_handle hs[K];
+    vkw_error err;
+    CHECK(usage_self(&before));
+    CHECK(before.handles > 0 && before.resident > 0);
+    CHECK(before.handles == (int64_t)own_count()); /* counted alike */
+    for (int i = 0; i < K; i++)
+        CHECK(vkw_event_create(&hs[i], &err) == VKW_OK);
+    CHECK(usage_self(&opened));
+    CHECK(opened.handles == before.handles + K);
+    for (int i = 0; i < K; i++)
+        vkw_handle_close(hs[i]);
+    CHECK(usage_self(&closed));
+    CHECK(closed.handles == before.handles);
+
+    /* A fresh block, written page by page, is resident from then on. */
+    unsigned char *block = malloc(BLOCK_BYTES);
+    CHECK(block != NULL);
+    CHECK(usage_self(&before));
+    if (block)
+        touch_pages(block, BLOCK_BYTES);
+    CHECK(usage_self(&touched));
+    CHECK(touched.resident >= before.resident + BLOCK_SEEN);
+    free(block);
+
+    /* A mapping's pages leave with it (what free() does with a block is the
+     * C library's to decide). */
+    vkw_handle section = VKW_NO_HANDLE;
+    void *view = NULL;
+    CHECK(vkw_section_create(BLOCK_BYTES, &section, &err) == VKW_OK);
+    CHECK(vkw_section_map(section, BLOCK_BYTES, &view, &err) == VKW_OK);
+    CHECK(usage_self(&before));
+    if (view)
+        touch_pages(view, BLOCK_BYTES);
+    CHECK(usage_self(&mapped));
+    CHECK(mapped.resident >= before.resident + BLOCK_SEEN);
+    vkw_section_unmap(view, BLOCK_BYTES);
+    CHECK(usage_self(&unmapped));
+    CHECK(unmapped.resident + BLOCK_SEEN <= mapped.resident);
+    vkw_handle_close(section);
+    printf("this process: %lld handles, %.1f MiB resident; %.1f MiB with the mapping\n",
+           (long long)closed.handles, (double)unmapped.resident / 1048576.0,
+           (double)mapped.resident / 1048576.0);
+}
+
+static void platform_child_usage_read_from_outside(void)
+{
+    enum { K = 7 };
+    peer p;
+    if (!start(&p)) {
+        CHECK(!"child started");
+        return;
+    }
+    vkw_process_usage first, opened, touched, after;
+    vkw_error err;
+    CHECK(usage_of(&p, &first));
+    CHECK(first.handles > 0 && first.resident > 0);
+    /* The count the child gives of itself, while it waits for the next request. */
+    uint32_t own = child_count(&p);
+    CHECK(usage_of(&p, &first));
+    CHECK(own != UINT32_MAX && first.handles == (int64_t)own);
+    CHECK(ask(&p, "open 7", "opened 7"));
+    CHECK(usage_of(&p, &opened));
+    CHECK(opened.handles == first.handles + K);
+    CHECK(ask(&p, "touch 64", "touched 64"));
+    CHECK(usage_of(&p, &touched));
+    CHECK(touched.resident >= opened.resident + BLOCK_SEEN);
+    printf("the child: %lld handles, %.1f MiB resident; %lld and %.1f MiB holding more\n",
+           (long long)first.handles, (double)first.resident / 1048576.0, (long long)touched.handles,
+           (double)touched.resident / 1048576.0);
+
+    /* Ended, and not yet reaped (a zombie on Linux): gone. */
+    CHECK(say(&p, "exit 5", NULL, 0) == VKW_OK);
+    vkw_status s;
+    uint64_t t0 = vkw_clock_ns();
+    while ((s = vkw_child_usage(p.child, &after, &err)) == VKW_OK && ms_since(t0) < REPLY_MS)
+        sleep_ms(2);
+    CHECK(s == VKW_E_PEER_GONE);
+    CHECK(after.handles == 0 && after.resident == 0);
+    if (s != VKW_OK)
+        CHECK(strstr(err.message, "has ended") != NULL);
+    /* Reading it reaped nothing: its end is still there to be had. */
+    vkw_child_end end;
+    vkw_child_poll(p.child, &end);
+    CHECK(end.ended && !end.killed_by_parent && end.code == 5);
+    CHECK_STR(end.text, "exit code 5");
+    CHECK(vkw_child_usage(p.child, &after, &err) == VKW_E_PEER_GONE);
+    stop(&p);
+}
+
+static void platform_child_suspended_answers_only_after_resume(void)
+{
+    peer p;
+    if (!start(&p)) {
+        CHECK(!"child started");
+        return;
+    }
+    static const char text[] = "echo while stopped";
+    char reply[64];
+    size_t len = 0;
+    vkw_handle hs[VKW_CHANNEL_MAX_HANDLES];
+    uint32_t nh = 0;
+    vkw_error err;
+    vkw_child_end end;
+    CHECK(ask(&p, "echo before", "echo before"));
+    CHECK(vkw_child_suspend(p.child, &err) == VKW_OK);
+    CHECK(say(&p, text, NULL, 0) == VKW_OK);
+    uint64_t t0 = vkw_clock_ns();
+    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply, &len, hs, &nh, 300, &err) == VKW_E_TIMEOUT);
+    CHECK(ms_since(t0) >= 299.0);
+    /* Stopped is neither ended nor unreadable. */
+    vkw_child_poll(p.child, &end);
+    CHECK(!end.ended);
+    vkw_process_usage u;
+    CHECK(usage_of(&p, &u));
+    CHECK(u.handles > 0 && u.resident > 0);
+    CHECK(vkw_child_resume(p.child, &err) == VKW_OK);
+    CHECK(vkw_channel_recv(p.ch, reply, sizeof reply, &len, hs, &nh, REPLY_MS, &err) == VKW_OK);
+    CHECK(nh == 0 && len == strlen(text) && memcmp(reply, text, len) == 0);
+    CHECK(ask(&p, "echo after", "echo after"));
+
+    /* A stopped child is killed and reaped as it is, at once. */
+    CHECK(vkw_child_suspend(p.child, &err) == VKW_OK);
+    t0 = vkw_clock_ns();
+    vkw_child_kill(p.child, &end);
+    CHECK(ms_since(t0) < 3000.0);
+    CHECK(end.ended && end.killed_by_parent);
+#if defined(_WIN32)
+    CHECK(!end.signaled && end.code == 137);
+#else
+    CHECK(end.signaled && end.code == SIGKILL);
+#endif
+    CHECK(vkw_child_usage(p.child, &u, &err) == VKW_E_PEER_GONE);
+    CHECK(vkw_child_suspend(p.child, &err) == VKW_E_PEER_GONE);
+    CHECK(vkw_child_resume(p.child, &err) == VKW_E_PEER_GONE);
+    stop(&p);
+}
+
+#define INCREMENTS 1000000u
+
+typedef struct shared_counter {
+    vkw_mutex *lock;
+    atomic_uint ready; /* the threads start counting together */
+    uint64_t value;    /* only ever touched with lock held */
+} shared_counter;
+
+static void count_up(void *arg)
+{
+    shared_counter *c = arg;
+    atomic_fetch_add(&c->ready, 1);
+    uint64_t t0 = vkw_clock_ns();
+    while (atomic_load(&c->ready) < 2 && vkw_clock_ns() - t0 < 5000000000ull)
+        ;
+    for (uint32_t i = 0; i < INCREMENTS; i++) {
+        vkw_mutex_lock(c->lock);
+        /* Read, a moment, write: an increment another thread could lose. */
+        uint64_t v = c->value;
+        for (volatile int k = 0; k < 4; k++)
+            ;
+        c->value = v + 1;
+        vkw_mutex_unlock(c->lock);
+    }
+}
+
+static void platform_mutex_keeps_two_threads_apart(void)
+{
+    shared_counter c = {.lock = NULL, .value = 0};
+    vkw_thread *t[2] = {NULL, NULL};
+    vkw_error err;
+    atomic_init(&c.ready, 0);
+    CHECK(vkw_mutex_create(&c.lock, &err) == VKW_OK);
+    if (!c.lock)
+        return;
+    for (int i = 0; i < 2; i++)
+        CHECK(vkw_thread_start(count_up, &c, &t[i], &err) == VKW_OK);
+    for (int i = 0; i < 2; i++)
+        vkw_thread_join(t[i]);
+    CHECK(c.value == 2u * INCREMENTS);
+    vkw_mutex_destroy(c.lock);
+    vkw_mutex_destroy(NULL);
+}
+
+static void platform_sleep_sleeps_and_a_stop_wakes_it(void)
+{
+    uint64_t t0 = vkw_clock_ns();
+    uint32_t slept = vkw_sleep_ms(50);
+    double took = ms_since(t0);
+    CHECK(took >= 45.0 && slept >= 45 && slept <= took + 1.0);
+    CHECK(vkw_sleep_ms(0) < 20);
+    /* A stop requested while it sleeps: the run's own deadline, which this
+     * test's process alone sets (every case runs in a process of its own). */
+    vkw_error err;
+    CHECK(vkw_stop_watch(200, 130, 143, &err) == VKW_OK);
+    t0 = vkw_clock_ns();
+    slept = vkw_sleep_ms(20000);
+    took = ms_since(t0);
+    CHECK(vkw_stop_requested() == VKW_STOP_DEADLINE);
+    CHECK(took >= 150.0 && took < 2000.0);
+    CHECK(slept >= 150 && slept <= took + 1.0);
+    /* Once a stop was requested, it does not sleep at all. */
+    t0 = vkw_clock_ns();
+    CHECK(vkw_sleep_ms(5000) < 50);
+    CHECK(ms_since(t0) < 500.0);
+}
+
 /* ---- Which file a path names -------------------------------------------- */
 
 /* A fresh folder for files; false when none can be made. */
@@ -1185,6 +1495,11 @@ int main(int argc, char **argv)
         CASE(platform_no_fd_leak_over_many_roundtrips),
         CASE(platform_attach_rejects_bad_token),
         CASE(platform_event_pair_and_section_shared_with_child),
+        CASE(platform_usage_self_follows_handles_and_memory),
+        CASE(platform_child_usage_read_from_outside),
+        CASE(platform_child_suspended_answers_only_after_resume),
+        CASE(platform_mutex_keeps_two_threads_apart),
+        CASE(platform_sleep_sleeps_and_a_stop_wakes_it),
 #if defined(_WIN32)
         CASE(platform_child_starts_with_old_pipe_names_taken),
         CASE(platform_child_cannot_duplicate_into_parent),

@@ -1,10 +1,11 @@
 /* The platform layer: the operating system's primitives (libraries, clocks,
  * files, native handles, stop requests, the child and its channel, events,
- * sections, threads), implemented by platform_posix.c and platform_win32.c,
- * which hold only what differs between the OSes. What is the same on both is
- * written once beside them over their primitives (platform_os.h, internal):
- * platform_common.c and os_pingpong.c (os_pingpong.h). Policy lives above
- * (which file a report may replace and how: report/report_file.c).
+ * sections, threads, locks, naps, what a process holds), implemented by
+ * platform_posix.c and platform_win32.c, which hold only what differs
+ * between the OSes. What is the same on both is written once beside them
+ * over their primitives (platform_os.h, internal): platform_common.c and
+ * os_pingpong.c (os_pingpong.h). Policy lives above (which file a report may
+ * replace and how: report/report_file.c).
  * May include: base/ only (and the OS's headers in the two OS files).
  * Public: stop.h (the stop requests, which the CLI watches for and maps to
  * exit codes).
@@ -212,6 +213,17 @@ void vkw_child_kill(vkw_child *child, vkw_child_end *end);
 /* Kills and reaps a child still running, then frees. NULL is ignored. */
 void vkw_child_free(vkw_child *child);
 
+/* Stops a running child (SIGSTOP; Win32: NtSuspendProcess, every thread of
+ * it suspended) and lets it go on again (SIGCONT; NtResumeProcess): chaos
+ * for a stress run. Suspend returns once the child has stopped (POSIX: at
+ * most about a second is waited for that: a child inside an uninterruptible
+ * kernel call stops when it leaves it). A stopped child is still killed and
+ * reaped by vkw_child_kill (SIGKILL and TerminateProcess end it as it is).
+ * VKW_E_PEER_GONE when it has ended (reaped or a zombie), VKW_E_OS with the
+ * reason otherwise. */
+vkw_status vkw_child_suspend(vkw_child *child, vkw_error *err);
+vkw_status vkw_child_resume(vkw_child *child, vkw_error *err);
+
 /* In the child: opens its end of the channel from the token and ties its life
  * to the parent's (on Linux PR_SET_PDEATHSIG(SIGKILL), then a check that the
  * parent has not already gone). */
@@ -288,6 +300,21 @@ void vkw_parallel(uint32_t n, void (*fn)(void *arg, uint32_t i, uint32_t n), voi
  * posix_spawn, CreateProcess). */
 void vkw_parallel_shutdown(void);
 
+/* ---- Locks and naps --------------------------------------------------------- */
+
+/* A lock between the threads of this process (a pthread mutex, an SRWLOCK);
+ * not recursive: a thread that holds it must not lock it again. */
+typedef struct vkw_mutex vkw_mutex;
+vkw_status vkw_mutex_create(vkw_mutex **out, vkw_error *err);
+void vkw_mutex_lock(vkw_mutex *m);
+void vkw_mutex_unlock(vkw_mutex *m);
+void vkw_mutex_destroy(vkw_mutex *m); /* NULL is ignored; it must not be held */
+
+/* Sleeps ms milliseconds; returns early (within about 10 ms: the wait
+ * watches stop.h's self-pipe or event) once a stop is requested, at once
+ * when one already was. Returns the milliseconds actually slept. */
+uint32_t vkw_sleep_ms(uint32_t ms);
+
 /* ---- Memory the process holds ---------------------------------------------- */
 /* The process's peak resident memory, in bytes, since it started or since
  * vkw_peak_resident_reset (Linux: VmHWM of /proc/self/status; Win32:
@@ -299,6 +326,32 @@ vkw_status vkw_peak_resident_bytes(uint64_t *out, vkw_error *err);
  * False where the OS keeps one peak for the process's life (Win32): a peak
  * read later is then the process's so far. */
 bool vkw_peak_resident_reset(void);
+
+/* ---- What a process holds now: a stress run's samples ----------------------- */
+typedef struct vkw_process_usage {
+    int64_t handles;   /* open fds (Linux: the entries of /proc/<pid>/fd), open
+                        * handles (Win32: GetProcessHandleCount, else the
+                        * process's entries in the system's handle list) */
+    uint64_t resident; /* resident bytes now (Linux: statm's resident pages
+                        * times the page size, VmRSS; Win32:
+                        * GetProcessMemoryInfo's WorkingSetSize) */
+} vkw_process_usage;
+
+/* This process's (its own count leaves out the fd that reads /proc/self/fd,
+ * as vkw_handle_count does). VKW_E_OS when either cannot be read. */
+vkw_status vkw_process_usage_self(vkw_process_usage *out, vkw_error *err);
+
+/* A running child's, read from outside it (Linux: /proc/<pid>/fd and statm;
+ * Win32: through the child's process handle, which the parent holds with
+ * full rights). It neither reaps the child nor changes its state, and a
+ * stopped child (vkw_child_suspend) is read like a running one.
+ * VKW_E_PEER_GONE once the child has ended (reaped, or a zombie not yet
+ * reaped), VKW_E_OS with the reason otherwise. Threads may read different
+ * children at once; never call it at the same time as a call on the same
+ * child that may reap or free it (vkw_child_kill, vkw_child_free, and also
+ * vkw_child_poll and vkw_child_wait): once reaped, its pid may be another
+ * process's. */
+vkw_status vkw_child_usage(vkw_child *child, vkw_process_usage *out, vkw_error *err);
 
 /* ---- OS ping-pong: the baselines a Vulkan round trip is compared with ------
  * One side pings (signals A, waits for B), the other pongs (waits for A,

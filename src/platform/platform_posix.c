@@ -810,6 +810,161 @@ void vkw_child_free(vkw_child *child)
     free(child);
 }
 
+/* ---- A child's state and usage, read from outside it ----------------------- */
+
+/* The state letter of /proc/<pid>/stat ('R', 'S', 'T' stopped, 'Z' a zombie,
+ * ...), or 0 with errno when it cannot be read (ENOENT: no such process). */
+static char proc_state(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n;
+    do
+        n = read(fd, buf, sizeof buf - 1);
+    while (n < 0 && errno == EINTR);
+    int why = errno;
+    close(fd);
+    if (n <= 0) {
+        errno = n < 0 ? why : ESRCH;
+        return 0;
+    }
+    buf[n] = '\0';
+    /* "pid (comm) S ...": the name may hold spaces and parentheses. */
+    const char *close_paren = strrchr(buf, ')');
+    if (!close_paren || close_paren[1] != ' ' || !close_paren[2]) {
+        errno = EPROTO;
+        return 0;
+    }
+    return close_paren[2];
+}
+
+/* Whether the child has ended: reaped, a zombie, or no longer there. */
+static bool child_gone(vkw_child *c)
+{
+    if (c->rec.reaped)
+        return true;
+    char st = proc_state(c->pid);
+    return st == 'Z' || st == 'X' || (st == 0 && (errno == ENOENT || errno == ESRCH));
+}
+
+static vkw_status child_gone_fail(vkw_child *c, const char *doing, vkw_error *err)
+{
+    return vkw_fail(err, VKW_E_PEER_GONE, "cannot %s the child process %ld: it has ended", doing,
+                    (long)c->pid);
+}
+
+/* Sends sig to the child, which has not been reaped (its pid is still ours). */
+static vkw_status signal_child(vkw_child *c, int sig, const char *doing, vkw_error *err)
+{
+    if (child_gone(c))
+        return child_gone_fail(c, doing, err);
+    if (kill(c->pid, sig) != 0)
+        return errno == ESRCH ? child_gone_fail(c, doing, err)
+                              : vkw_fail(err, VKW_E_OS, "cannot %s the child process %ld: %s",
+                                         doing, (long)c->pid, strerror(errno));
+    return VKW_OK;
+}
+
+/* How long vkw_child_suspend waits to see the child stopped. */
+#define STOP_SEEN_MS 1000u
+
+vkw_status vkw_child_suspend(vkw_child *child, vkw_error *err)
+{
+    vkw_status s = signal_child(child, SIGSTOP, "suspend", err);
+    if (s != VKW_OK)
+        return s;
+    /* SIGSTOP takes effect when the child next runs: wait until it has, so
+     * that nothing it does after this returns. */
+    uint64_t deadline = deadline_after(STOP_SEEN_MS);
+    const struct timespec nap = {.tv_sec = 0, .tv_nsec = 1000000};
+    for (;;) {
+        char st = proc_state(child->pid);
+        if (st == 'T' || st == 't')
+            return VKW_OK;
+        if (st == 'Z' || st == 'X' || (st == 0 && (errno == ENOENT || errno == ESRCH)))
+            return child_gone_fail(child, "suspend", err);
+        if (vkw_clock_ns() >= deadline)
+            return VKW_OK; /* still in the kernel ('D'): it stops on the way out */
+        nanosleep(&nap, NULL);
+    }
+}
+
+vkw_status vkw_child_resume(vkw_child *child, vkw_error *err)
+{
+    return signal_child(child, SIGCONT, "resume", err);
+}
+
+/* statm's second field: the resident pages (VmRSS), in bytes. */
+static vkw_status resident_of(const char *statm, uint64_t *out, vkw_error *err)
+{
+    FILE *f = fopen(statm, "re");
+    if (!f)
+        return vkw_fail(err, VKW_E_OS, "cannot read %s: %s", statm, strerror(errno));
+    unsigned long long size = 0, pages = 0;
+    int got = fscanf(f, "%llu %llu", &size, &pages);
+    fclose(f);
+    long page = sysconf(_SC_PAGESIZE);
+    if (got != 2 || page <= 0)
+        return vkw_fail(err, VKW_E_OS, "cannot read %s: not \"SIZE RESIDENT ...\"", statm);
+    *out = (uint64_t)pages * (uint64_t)page;
+    return VKW_OK;
+}
+
+vkw_status vkw_process_usage_self(vkw_process_usage *out, vkw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    uint32_t n = 0;
+    vkw_status s = vkw_handle_count(&n, err);
+    if (s == VKW_OK)
+        s = resident_of("/proc/self/statm", &out->resident, err);
+    out->handles = n;
+    return s;
+}
+
+vkw_status vkw_child_usage(vkw_child *child, vkw_process_usage *out, vkw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (child->rec.reaped) /* the pid is no longer ours to read */
+        return child_gone_fail(child, "read the usage of", err);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/fd", (long)child->pid);
+    DIR *dir = opendir(path);
+    if (!dir)
+        return child_gone(child) ? child_gone_fail(child, "read the usage of", err)
+                                 : vkw_fail(err, VKW_E_OS,
+                                            "cannot count the open fds of the "
+                                            "child process: %s: %s",
+                                            path, strerror(errno));
+    int64_t n = 0;
+    struct dirent *e;
+    errno = 0;
+    while ((e = readdir(dir)) != NULL)
+        n += e->d_name[0] != '.';
+    int read_errno = errno;
+    closedir(dir);
+    vkw_status s = VKW_OK;
+    if (read_errno != 0)
+        s = vkw_fail(err, VKW_E_OS, "cannot count the open fds of the child process: %s: %s", path,
+                     strerror(read_errno));
+    snprintf(path, sizeof path, "/proc/%ld/statm", (long)child->pid);
+    if (s == VKW_OK)
+        s = resident_of(path, &out->resident, err);
+    /* Last: a zombie's fd folder is empty and its statm all zeros, and a
+     * child that ended while it was read has nothing to show. */
+    if (child_gone(child)) {
+        memset(out, 0, sizeof *out);
+        return child_gone_fail(child, "read the usage of", err);
+    }
+    if (s != VKW_OK)
+        memset(out, 0, sizeof *out);
+    else
+        out->handles = n;
+    return s;
+}
+
 vkw_status vkw_os_channel_send(vkw_channel *ch, const void *msg, size_t len,
                                const vkw_handle *handles, uint32_t handle_count, vkw_error *err)
 {
@@ -1141,6 +1296,62 @@ void vkw_os_cond_wait(vkw_os_cond *c, vkw_os_lock *l)
 void vkw_os_cond_wake_all(vkw_os_cond *c)
 {
     pthread_cond_broadcast(&c->cond);
+}
+
+/* ---- Locks and naps ---------------------------------------------------------- */
+
+struct vkw_mutex {
+    vkw_os_lock lock;
+};
+
+vkw_status vkw_mutex_create(vkw_mutex **out, vkw_error *err)
+{
+    *out = NULL;
+    vkw_mutex *m = malloc(sizeof *m);
+    if (!m)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory creating a lock");
+    int e = pthread_mutex_init(&m->lock.mutex, NULL);
+    if (e != 0) {
+        free(m);
+        return vkw_fail(err, VKW_E_OS, "cannot create a lock: %s", strerror(e));
+    }
+    *out = m;
+    return VKW_OK;
+}
+
+void vkw_mutex_lock(vkw_mutex *m)
+{
+    vkw_os_lock_acquire(&m->lock);
+}
+
+void vkw_mutex_unlock(vkw_mutex *m)
+{
+    vkw_os_lock_release(&m->lock);
+}
+
+void vkw_mutex_destroy(vkw_mutex *m)
+{
+    if (!m)
+        return;
+    pthread_mutex_destroy(&m->lock.mutex);
+    free(m);
+}
+
+uint32_t vkw_sleep_ms(uint32_t ms)
+{
+    uint64_t t0 = vkw_clock_ns(), deadline = t0 + (uint64_t)ms * 1000000u;
+    /* The self-pipe wakes the poll at a stop request (no fd before
+     * vkw_stop_watch: poll skips a negative one, and no stop can come). */
+    struct pollfd pfd = {.fd = stop_fd(), .events = POLLIN};
+    while (vkw_stop_requested() == VKW_STOP_NONE) {
+        int left = ms_left(deadline);
+        if (left == 0)
+            break;
+        if (poll(&pfd, 1, left) > 0)
+            break;
+    }
+    uint64_t slept = (vkw_clock_ns() - t0) / 1000000u;
+    return slept > UINT32_MAX ? UINT32_MAX : (uint32_t)slept;
 }
 
 vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)

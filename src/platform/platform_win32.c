@@ -448,20 +448,21 @@ typedef LONG(WINAPI *query_system_information_fn)(ULONG, PVOID, ULONG, PULONG);
 #define SYSTEM_EXTENDED_HANDLE_INFORMATION_CLASS 64u
 #define STATUS_INFO_LENGTH_MISMATCH_ ((LONG)0xC0000004)
 
-/* This process's entries in the system's handle list: the count where
- * GetProcessHandleCount has none to give (Wine 8 answers 0 for every process).
- * No count is VKW_E_OS, "not measured": never a 0 that a leak check
- * would compare with itself. */
-static vkw_status count_from_system_list(uint32_t *out, vkw_error *err)
+/* A process's entries in the system's handle list (whose: "this process",
+ * "the child process"): the count where GetProcessHandleCount has none to
+ * give (Wine 8 answers 0 for every process). No count is VKW_E_OS, "not
+ * measured": never a 0 that a leak check would compare with itself. */
+static vkw_status count_from_system_list(DWORD pid, const char *whose, uint32_t *out,
+                                         vkw_error *err)
 {
     query_system_information_fn query;
     FARPROC f = GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation");
     memcpy(&query, &f, sizeof query);
     if (!query)
         return vkw_fail(err, VKW_E_OS,
-                        "open handles not measured: "
-                        "GetProcessHandleCount says 0 and ntdll has no NtQuerySystemInformation");
-    ULONG_PTR self = GetCurrentProcessId();
+                        "open handles of %s not measured: "
+                        "GetProcessHandleCount says 0 and ntdll has no NtQuerySystemInformation",
+                        whose);
     for (ULONG len = 1u << 16; len <= (1u << 28); len *= 2) {
         system_handle_info_ex *info = malloc(len);
         if (!info)
@@ -476,38 +477,49 @@ static vkw_status count_from_system_list(uint32_t *out, vkw_error *err)
         ULONG_PTR fit = (len - offsetof(system_handle_info_ex, handles)) / sizeof info->handles[0];
         if (st == 0)
             for (ULONG_PTR i = 0; i < info->count && i < fit; i++)
-                n += info->handles[i].process_id == self;
+                n += info->handles[i].process_id == (ULONG_PTR)pid;
         free(info);
         if (st != 0)
             return vkw_fail(err, VKW_E_OS,
-                            "open handles not measured: "
+                            "open handles of %s not measured: "
                             "GetProcessHandleCount says 0 and "
                             "NtQuerySystemInformation(SystemExtendedHandleInformation) "
                             "failed: 0x%08lX",
-                            (unsigned long)st);
+                            whose, (unsigned long)st);
         /* A running process always holds handles: none listed is no count. */
         if (n == 0)
             return vkw_fail(err, VKW_E_OS,
-                            "open handles not measured: "
+                            "open handles of %s not measured: "
                             "GetProcessHandleCount says 0 and the system's handle list has "
-                            "no entry for this process");
+                            "no entry for it",
+                            whose);
         *out = n;
         return VKW_OK;
     }
     return vkw_fail(err, VKW_E_OS,
-                    "open handles not measured: the system's handle "
-                    "list does not fit in 256 MiB");
+                    "open handles of %s not measured: the system's handle "
+                    "list does not fit in 256 MiB",
+                    whose);
 }
 
-vkw_status vkw_handle_count(uint32_t *out, vkw_error *err)
+/* The handles a process holds (process: a handle with
+ * PROCESS_QUERY_LIMITED_INFORMATION at least). */
+static vkw_status process_handle_count(HANDLE process, DWORD pid, const char *whose, uint32_t *out,
+                                       vkw_error *err)
 {
     DWORD n = 0;
     *out = 0;
     /* A process always holds some handles: 0 means "not implemented here". */
-    if (!GetProcessHandleCount(GetCurrentProcess(), &n) || n == 0)
-        return count_from_system_list(out, err);
+    if (!GetProcessHandleCount(process, &n) || n == 0)
+        return count_from_system_list(pid, whose, out, err);
     *out = n;
     return VKW_OK;
+}
+
+vkw_status vkw_handle_count(uint32_t *out, vkw_error *err)
+{
+    return process_handle_count(GetCurrentProcess(), GetCurrentProcessId(), "this process", out,
+                                err);
 }
 
 /* ---- The child process and its channel ----------------------------------- */
@@ -979,6 +991,100 @@ void vkw_child_free(vkw_child *child)
     free(child);
 }
 
+/* ---- A child's state and usage, read from outside it ----------------------- */
+
+/* Whether the child has ended: its process handle (kept until
+ * vkw_child_free, reaped or not) is signalled. */
+static bool child_gone(vkw_child *c)
+{
+    return WaitForSingleObject(c->process, 0) == WAIT_OBJECT_0;
+}
+
+static vkw_status child_gone_fail(vkw_child *c, const char *doing, vkw_error *err)
+{
+    return vkw_fail(err, VKW_E_PEER_GONE, "cannot %s the child process %lu: it has ended", doing,
+                    (unsigned long)c->pid);
+}
+
+/* NtSuspendProcess and NtResumeProcess: not in the SDK's headers, in ntdll
+ * since Windows XP; every thread of the process suspended (or resumed) at
+ * once, and threads it starts meanwhile too. */
+typedef LONG(WINAPI *nt_process_fn)(HANDLE);
+
+static vkw_status suspend_or_resume(vkw_child *c, const char *name, const char *doing,
+                                    vkw_error *err)
+{
+    if (child_gone(c))
+        return child_gone_fail(c, doing, err);
+    nt_process_fn fn;
+    FARPROC f = GetProcAddress(GetModuleHandleW(L"ntdll.dll"), name);
+    memcpy(&fn, &f, sizeof fn);
+    if (!fn)
+        return vkw_fail(err, VKW_E_OS, "cannot %s the child process: ntdll has no %s", doing, name);
+    LONG st = fn(c->process);
+    if (st != 0) /* an NTSTATUS */
+        return child_gone(c)
+                   ? child_gone_fail(c, doing, err)
+                   : vkw_fail(err, VKW_E_OS, "cannot %s the child process %lu: %s failed: 0x%08lX",
+                              doing, (unsigned long)c->pid, name, (unsigned long)st);
+    return VKW_OK;
+}
+
+vkw_status vkw_child_suspend(vkw_child *child, vkw_error *err)
+{
+    return suspend_or_resume(child, "NtSuspendProcess", "suspend", err);
+}
+
+vkw_status vkw_child_resume(vkw_child *child, vkw_error *err)
+{
+    return suspend_or_resume(child, "NtResumeProcess", "resume", err);
+}
+
+/* The working set of a process (GetProcessMemoryInfo's WorkingSetSize). */
+static vkw_status working_set(HANDLE process, const char *whose, uint64_t *out, vkw_error *err)
+{
+    PROCESS_MEMORY_COUNTERS pmc = {.cb = sizeof pmc};
+    if (!K32GetProcessMemoryInfo(process, &pmc, sizeof pmc)) {
+        char what[96];
+        snprintf(what, sizeof what, "cannot read the memory of %s: GetProcessMemoryInfo", whose);
+        return os_fail(err, VKW_E_OS, what);
+    }
+    *out = (uint64_t)pmc.WorkingSetSize;
+    return VKW_OK;
+}
+
+vkw_status vkw_process_usage_self(vkw_process_usage *out, vkw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    uint32_t n = 0;
+    vkw_status s = vkw_handle_count(&n, err);
+    if (s == VKW_OK)
+        s = working_set(GetCurrentProcess(), "this process", &out->resident, err);
+    out->handles = n;
+    return s;
+}
+
+vkw_status vkw_child_usage(vkw_child *child, vkw_process_usage *out, vkw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (child_gone(child))
+        return child_gone_fail(child, "read the usage of", err);
+    uint32_t n = 0;
+    vkw_status s = process_handle_count(child->process, child->pid, "the child process", &n, err);
+    if (s == VKW_OK)
+        s = working_set(child->process, "the child process", &out->resident, err);
+    /* Last: a child that ended while it was read has nothing to show. */
+    if (child_gone(child)) {
+        memset(out, 0, sizeof *out);
+        return child_gone_fail(child, "read the usage of", err);
+    }
+    if (s != VKW_OK)
+        memset(out, 0, sizeof *out);
+    else
+        out->handles = n;
+    return s;
+}
+
 /* A peer that reads nothing for this long is not waited for (messages are
  * small, the pipe's buffer holds several). */
 #define SEND_TIMEOUT_MS 30000u
@@ -1335,6 +1441,60 @@ void vkw_os_cond_wait(vkw_os_cond *c, vkw_os_lock *l)
 void vkw_os_cond_wake_all(vkw_os_cond *c)
 {
     WakeAllConditionVariable(&c->cond);
+}
+
+/* ---- Locks and naps ---------------------------------------------------------- */
+
+struct vkw_mutex {
+    vkw_os_lock lock;
+};
+
+vkw_status vkw_mutex_create(vkw_mutex **out, vkw_error *err)
+{
+    *out = NULL;
+    vkw_mutex *m = malloc(sizeof *m);
+    if (!m)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory creating a lock");
+    InitializeSRWLock(&m->lock.lock); /* cannot fail; nothing to release */
+    *out = m;
+    return VKW_OK;
+}
+
+void vkw_mutex_lock(vkw_mutex *m)
+{
+    vkw_os_lock_acquire(&m->lock);
+}
+
+void vkw_mutex_unlock(vkw_mutex *m)
+{
+    vkw_os_lock_release(&m->lock);
+}
+
+void vkw_mutex_destroy(vkw_mutex *m)
+{
+    free(m);
+}
+
+uint32_t vkw_sleep_ms(uint32_t ms)
+{
+    uint64_t t0 = vkw_clock_ns(), deadline = t0 + (uint64_t)ms * 1000000u;
+    /* The stop event wakes the wait at a stop request (none before
+     * vkw_stop_watch, and then no stop can come). Sleep and the waits may
+     * end a little early (the tick's granularity): waited again for the rest. */
+    while (vkw_stop_requested() == VKW_STOP_NONE) {
+        uint64_t now = vkw_clock_ns();
+        if (now >= deadline)
+            break;
+        DWORD left = (DWORD)((deadline - now + 999999u) / 1000000u);
+        if (left >= INFINITE)
+            left = INFINITE - 1;
+        if (stop_event)
+            WaitForSingleObject(stop_event, left);
+        else
+            Sleep(left);
+    }
+    uint64_t slept = (vkw_clock_ns() - t0) / 1000000u;
+    return slept > UINT32_MAX ? UINT32_MAX : (uint32_t)slept;
 }
 
 vkw_status vkw_thread_pin(uint32_t cpu, vkw_error *err)
