@@ -98,7 +98,8 @@ vkw_status vkw_trend_theil_sen(const double *x, const double *y, size_t n, vkw_t
     py = malloc(points * sizeof *py);
     scratch = malloc(2 * room * sizeof *scratch);
     if (!px || !py || !scratch) {
-        st = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory for a trend of %zu points", finite);
+        st = vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory for a trend of %llu points",
+                      (unsigned long long)finite);
         goto cleanup;
     }
     double *gx = scratch, *gy = scratch + room;
@@ -140,8 +141,8 @@ vkw_status vkw_trend_theil_sen(const double *x, const double *y, size_t n, vkw_t
     slopes = malloc(points * (points - 1) / 2 * sizeof *slopes);
     if (!slopes) {
         st = vkw_fail(err, VKW_E_NO_MEMORY,
-                      "out of host memory for the %zu pairwise slopes of a trend",
-                      points * (points - 1) / 2);
+                      "out of host memory for the %llu pairwise slopes of a trend",
+                      (unsigned long long)(points * (points - 1) / 2));
         goto cleanup;
     }
     size_t pairs = 0;
