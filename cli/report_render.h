@@ -1,4 +1,4 @@
-/* `vkwin32h report`: a JSON report (probe, bench or check) rendered for
+/* `vkwin32h report`: a JSON report (probe, bench, check or stress) rendered for
  * people: plain text, Markdown, or one self-contained HTML page with SVG plots. */
 #ifndef VKW_REPORT_RENDER_H
 #define VKW_REPORT_RENDER_H

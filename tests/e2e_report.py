@@ -23,6 +23,8 @@ from harness import check, load, one_stderr_line, run, schema_errors, write
 H100_BENCH = os.path.join(harness.DATA, "h100-bench.json")
 H100_PROBE = os.path.join(harness.DATA, "h100-probe.json")
 H100_CHECK = os.path.join(harness.DATA, "h100-check.json")
+# A stress report as the writer writes it (test_stress_report --write keeps it so).
+STRESS = os.path.join(harness.DATA, "stress-synthetic.json")
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -867,6 +869,87 @@ def test_report_renders_check_reports():
               len(svg_blocks(page, "vkw-histogram")) == n and
               len(svg_blocks(page, "vkw-cdf")) == n, f"plots for both runs: {n}")
         check(page.count('<table class="vkw-expectations">') == 1, "the expectations table")
+
+
+
+SPARK = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
+
+
+def sparkline(text, label):
+    """The block characters of the sparkline labelled `label`, with its min and max."""
+    m = re.search(r"^\s*" + re.escape(label) + r"\s+(\S+(?: \u00b5s)?)\s+([" + SPARK +
+                  r" ]+?)\s+(\S+(?: \u00b5s)?)$", text, re.M)
+    check(m is not None, f"a sparkline labelled {label!r}")
+    return m.group(1), m.group(2), m.group(3)
+
+
+def test_report_renders_a_stress_report():
+    """A stress report: valid by the schema (which refuses it spoilt), rendered
+    as text with its seed, kinds, faults, trends, verdict and sparklines drawn
+    from the series in the JSON, and as HTML with one SVG line chart per
+    quantity; a stress report without its part is refused, naming it."""
+    r = load(STRESS)
+    check(not schema_errors(r), f"the stress report validates: {schema_errors(r)[:3]}")
+    s = r["stress"]
+    for spoil in (lambda x: x["options"].__setitem__("seed", 12),
+                  lambda x: x["series"]["points"][0]["latency"].__setitem__("fence2", {}),
+                  lambda x: x["chaos"].pop("stale"),
+                  lambda x: x["trends"][0].__setitem__("quantity", "fds"),
+                  lambda x: x["series"]["points"][3]["handles"].__setitem__(1, -1)):
+        bad = copy.deepcopy(r)
+        spoil(bad["stress"])
+        check(schema_errors(bad), "a spoilt stress part is refused by the schema")
+    bad = copy.deepcopy(r)
+    bad["bench"] = {}
+    check(schema_errors(bad), "a stress report with a bench part is refused")
+    text = render(STRESS)
+    seed = s["options"]["seed"]
+    check(f"replay with --seed {seed}" in text, "the seed to replay")
+    for kind, o in s["operations"].items():
+        if o["run"]:
+            check(re.search(rf"^\s*{kind}\s+{o['done']}\s+{o['failed']}\s", text, re.M),
+                  f"the {kind} row: {o['done']} done, {o['failed']} failed")
+        elif o["skip"]:
+            check(f"skipped: {o['skip']}" in text, f"{kind} skipped, with why")
+    for kind, c in s["chaos"].items():
+        if c["injected"]:
+            check(re.search(rf"^\s*{kind}\s+{c['injected']}\s+{c['detected']}\s+"
+                            rf"{c['recovered']}$", text, re.M), f"the {kind} faults")
+    for t in s["trends"]:
+        check((("FAIL  " if t["fails"] else "ok    ") + t["text"]) in text, f"trend {t['text']}")
+    check(f"FAILED: {s['verdict']['text']}" in text, "the verdict")
+    points = s["series"]["points"]
+    for slot in range(1, s["series"]["processes"]):
+        counts = [p["handles"][slot] for p in points]
+        lo, line, hi = sparkline(text, f"importer {slot} handles")
+        known = [c for c in counts if c is not None]
+        check((int(lo), int(hi)) == (min(known), max(known)),
+              f"importer {slot}: {lo}..{hi}, the JSON says {min(known)}..{max(known)}")
+        check(len(line) == len(points), f"one character a point ({len(points)})")
+        for ch, c in zip(line, counts):
+            want = " " if c is None else SPARK[0] if max(known) == min(known) else \
+                SPARK[round((c - min(known)) / (max(known) - min(known)) * 7)]
+            check(ch == want, f"importer {slot}: {line!r}: {c} drawn as {ch!r}, not {want!r}")
+    html = render(STRESS, "html")
+    check("<script" not in html, "no script")
+    charts = re.findall(r'<svg class="vkw-line-chart".*?</svg>', html, re.S)
+    check(len(charts) == 7, f"seven line charts, got {len(charts)}")
+    handles = [c for c in charts if "<title>open handles per process</title>" in c]
+    check(len(handles) == 1 and all(f">importer {k}</text>" in handles[0] for k in (1, 2, 3)),
+          "the handles chart's legend names each process")
+    with tempfile.TemporaryDirectory() as d:
+        bad = copy.deepcopy(r)
+        del bad["stress"]
+        path = write(d, "no-stress.json", bad)
+        p = run("report", path)
+        check(p.returncode == 2 and p.stdout == "", f"no stress part: exit 2, got {p.returncode}")
+        one_stderr_line(p, "stress is missing")
+        bad = copy.deepcopy(r)
+        bad["stress"]["series"]["points"][4]["resident"] = [1, 2]
+        path = write(d, "short.json", bad)
+        p = run("report", path, "--format", "html")
+        check(p.returncode == 2 and p.stdout == "", f"a short array: exit 2, got {p.returncode}")
+        one_stderr_line(p, "stress.series.points[4].resident has not one entry per process (4)")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
  *     test_report_parse report_read_back_writes_the_same_json
  *                                         a lavapipe probe run here, and the
  *                                         reports recorded in tests/data
+ *                                         (and the synthetic stress report)
  *     test_report_parse [--earlier] REPORT.json...
  *                                         these reports (a lavapipe bench's);
  *                                         --earlier: of an earlier version
@@ -229,6 +230,8 @@ static void report_read_back_writes_the_same_json(void)
     live_probe();
     round_trip(VKW_TEST_DATA "/h100-probe.json", false);
     round_trip(VKW_TEST_DATA "/h100-bench.json", false);
+    /* a stress report (test_stress_report writes it): of this version */
+    round_trip(VKW_TEST_DATA "/stress-synthetic.json", true);
 }
 
 /* ---- the device's phases and imported vs local, by hand ---- */

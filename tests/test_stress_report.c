@@ -263,6 +263,38 @@ cleanup:
     remove(path);
 }
 
+/* tests/data/stress-synthetic.json, the report the e2e tests render and
+ * validate against the schema, is what the writer writes for this model
+ * (the tool's version aside): regenerate it with --write when the model or
+ * the writer changes. */
+static void stress_fixture_is_what_the_writer_writes(void)
+{
+    const char *path = VKW_TEST_OUT "/stress_fixture.json";
+    char *json = NULL;
+    cJSON *kept = NULL, *now = NULL;
+    vkw_error err;
+    vkw_error_clear(&err);
+    if (!written(path, 30, &json) ||
+        vkw_load_report_json(VKW_TEST_DATA "/stress-synthetic.json", &kept, &err) != VKW_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        check_failures++;
+        goto cleanup;
+    }
+    now = cJSON_Parse(json);
+    cJSON_DeleteItemFromObjectCaseSensitive(kept, "tool");
+    cJSON_DeleteItemFromObjectCaseSensitive(now, "tool");
+    if (!cJSON_Compare(kept, now, true)) {
+        fprintf(stderr, "tests/data/stress-synthetic.json is not what the writer writes now: "
+                        "test_stress_report --write tests/data/stress-synthetic.json\n");
+        check_failures++;
+    }
+cleanup:
+    cJSON_Delete(kept);
+    cJSON_Delete(now);
+    free(json);
+    remove(path);
+}
+
 /* The report with one field spoilt (a JSON edit), read back: refused, with
  * the field named. */
 static void spoilt(const char *json, const char *where, const char *key, cJSON *value,
@@ -533,6 +565,7 @@ int main(int argc, char **argv)
 #define CASE(fn) {#fn, fn}
         CASE(stress_report_round_trips_byte_for_byte),
         CASE(stress_report_bad_fields_are_named),
+        CASE(stress_fixture_is_what_the_writer_writes),
         CASE(sparkline_draws_groups_by_their_max),
         CASE(stress_report_renders_text_with_sparklines),
         CASE(stress_report_renders_html_charts),
