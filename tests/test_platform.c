@@ -1136,6 +1136,43 @@ static void platform_mutex_keeps_two_threads_apart(void)
     vkw_mutex_destroy(NULL);
 }
 
+typedef struct try_result {
+    vkw_mutex *lock;
+    bool taken;
+} try_result;
+
+static void try_take(void *arg)
+{
+    try_result *t = arg;
+    t->taken = vkw_mutex_trylock(t->lock);
+    if (t->taken)
+        vkw_mutex_unlock(t->lock);
+}
+
+/* A held mutex is refused at once to another thread (nothing waits), a free
+ * one is taken. */
+static void platform_mutex_trylock_takes_only_a_free_one(void)
+{
+    try_result t = {.lock = NULL, .taken = true};
+    vkw_thread *th = NULL;
+    vkw_error err;
+    CHECK(vkw_mutex_create(&t.lock, &err) == VKW_OK);
+    if (!t.lock)
+        return;
+    vkw_mutex_lock(t.lock);
+    CHECK(vkw_thread_start(try_take, &t, &th, &err) == VKW_OK);
+    vkw_thread_join(th);
+    CHECK(!t.taken);
+    vkw_mutex_unlock(t.lock);
+    t.taken = false;
+    CHECK(vkw_thread_start(try_take, &t, &th, &err) == VKW_OK);
+    vkw_thread_join(th);
+    CHECK(t.taken);
+    CHECK(vkw_mutex_trylock(t.lock));
+    vkw_mutex_unlock(t.lock);
+    vkw_mutex_destroy(t.lock);
+}
+
 static void platform_sleep_sleeps_and_a_stop_wakes_it(void)
 {
     uint64_t t0 = vkw_clock_ns();
@@ -1499,6 +1536,7 @@ int main(int argc, char **argv)
         CASE(platform_child_usage_read_from_outside),
         CASE(platform_child_suspended_answers_only_after_resume),
         CASE(platform_mutex_keeps_two_threads_apart),
+        CASE(platform_mutex_trylock_takes_only_a_free_one),
         CASE(platform_sleep_sleeps_and_a_stop_wakes_it),
 #if defined(_WIN32)
         CASE(platform_child_starts_with_old_pipe_names_taken),

@@ -308,6 +308,8 @@ typedef struct vkw_mutex vkw_mutex;
 vkw_status vkw_mutex_create(vkw_mutex **out, vkw_error *err);
 void vkw_mutex_lock(vkw_mutex *m);
 void vkw_mutex_unlock(vkw_mutex *m);
+/* Takes the mutex if it is free now, without waiting: true when taken. */
+bool vkw_mutex_trylock(vkw_mutex *m);
 void vkw_mutex_destroy(vkw_mutex *m); /* NULL is ignored; it must not be held */
 
 /* Sleeps ms milliseconds; returns early (within about 10 ms: the wait

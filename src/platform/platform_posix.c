@@ -1329,6 +1329,11 @@ void vkw_mutex_unlock(vkw_mutex *m)
     vkw_os_lock_release(&m->lock);
 }
 
+bool vkw_mutex_trylock(vkw_mutex *m)
+{
+    return pthread_mutex_trylock(&m->lock.mutex) == 0;
+}
+
 void vkw_mutex_destroy(vkw_mutex *m)
 {
     if (!m)

@@ -1470,6 +1470,11 @@ void vkw_mutex_unlock(vkw_mutex *m)
     vkw_os_lock_release(&m->lock);
 }
 
+bool vkw_mutex_trylock(vkw_mutex *m)
+{
+    return TryAcquireSRWLockExclusive(&m->lock.lock) != 0;
+}
+
 void vkw_mutex_destroy(vkw_mutex *m)
 {
     free(m);
