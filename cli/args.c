@@ -10,9 +10,11 @@
 
 #include "base/text_buffer.h"
 #include "report/bench_options.h"
+#include "report/stress_options.h"
 
 #define CMD(x) (1u << (x))
 #define RUNS (CMD(VKW_CMD_PROBE) | CMD(VKW_CMD_BENCH))
+#define STRESS CMD(VKW_CMD_STRESS)
 
 static const char *progress_name(uint32_t k)
 {
@@ -66,7 +68,7 @@ static const cli_option cli_options[CLI_OPTION_COUNT] = {
                   .type = VKW_OPTION_TEXT,
                   .help = "also write the JSON report to FILE ('-': stdout, no text; check: "
                           "instead of the config's reports.json)"},
-                 RUNS | CMD(VKW_CMD_CHECK) | CMD(VKW_CMD_COMPARE),
+                 RUNS | STRESS | CMD(VKW_CMD_CHECK) | CMD(VKW_CMD_COMPARE),
                  0},
     [ID_JUNIT] = {{.flag = "--junit",
                    .metavar = "FILE|-",
@@ -90,22 +92,23 @@ static const cli_option cli_options[CLI_OPTION_COUNT] = {
     [ID_DEVICE] = {{.flag = "--device",
                     .metavar = "SEL",
                     .type = VKW_OPTION_TEXT,
-                    .help = "only the device with this index, this deviceUUID, or whose name "
-                            "contains SEL (case-insensitive); bench: default the first GPU"},
-                   RUNS,
+                    .help =
+                        "only the device with this index, this deviceUUID, or whose name "
+                        "contains SEL (case-insensitive); bench, stress: default the first GPU"},
+                   RUNS | STRESS,
                    0},
     [ID_LOADER] = {{.flag = "--loader",
                     .metavar = "PATH",
                     .type = VKW_OPTION_TEXT,
                     .help = "load this Vulkan loader library instead of the system's (check: "
                             "the config's)"},
-                   RUNS | CMD(VKW_CMD_CHECK),
+                   RUNS | STRESS | CMD(VKW_CMD_CHECK),
                    0},
     [ID_VALIDATE] = {{.flag = "--validate",
                       .type = VKW_OPTION_FLAG,
-                      .help = "enable VK_LAYER_KHRONOS_validation (bench: in both processes); "
-                              "its errors fail the run (check: as \"validate\": true)"},
-                     RUNS | CMD(VKW_CMD_CHECK),
+                      .help = "enable VK_LAYER_KHRONOS_validation (bench, stress: in every "
+                              "process); its errors fail the run (check: as \"validate\": true)"},
+                     RUNS | STRESS | CMD(VKW_CMD_CHECK),
                      0},
     [ID_PROGRESS] = {{.flag = "--progress",
                       .metavar = "WHEN",
@@ -115,7 +118,7 @@ static const cli_option cli_options[CLI_OPTION_COUNT] = {
                       .def_text = "auto",
                       .help = "auto: a live line on a terminal, else a line per step and every "
                               "10 s; always: lines; never"},
-                     CMD(VKW_CMD_BENCH) | CMD(VKW_CMD_CHECK),
+                     CMD(VKW_CMD_BENCH) | STRESS | CMD(VKW_CMD_CHECK),
                      0},
     [ID_FORMAT] = {{.flag = "--format",
                     .metavar = "F",
@@ -146,7 +149,7 @@ static const cli_option cli_options[CLI_OPTION_COUNT] = {
                    .short_flag = "-q",
                    .type = VKW_OPTION_FLAG,
                    .help = "no text output (check: no summary on stdout)"},
-                  RUNS | CMD(VKW_CMD_CHECK) | CMD(VKW_CMD_COMPARE),
+                  RUNS | STRESS | CMD(VKW_CMD_CHECK) | CMD(VKW_CMD_COMPARE),
                   0},
     [ID_VERBOSE] = {{.flag = "--verbose",
                      .short_flag = "-v",
@@ -177,22 +180,29 @@ static const cli_option cli_options[CLI_OPTION_COUNT] = {
                          0},
 };
 
-/* Both tables as one: the library's options first. */
-#define OPTION_COUNT ((size_t)VKW_BENCH_OPTION_COUNT + CLI_OPTION_COUNT)
+/* The three tables as one: the library's bench options, its stress
+ * options, then the tool's own. */
+#define LIB_OPTION_COUNT ((size_t)VKW_BENCH_OPTION_COUNT + VKW_STRESS_OPTION_COUNT)
+#define OPTION_COUNT (LIB_OPTION_COUNT + CLI_OPTION_COUNT)
 
 static const vkw_option *option_at(size_t i)
 {
-    return i < VKW_BENCH_OPTION_COUNT ? &vkw_bench_option_table[i]
-                                      : &cli_options[i - VKW_BENCH_OPTION_COUNT].opt;
+    if (i < VKW_BENCH_OPTION_COUNT)
+        return &vkw_bench_option_table[i];
+    if (i < LIB_OPTION_COUNT)
+        return &vkw_stress_option_table[i - VKW_BENCH_OPTION_COUNT];
+    return &cli_options[i - LIB_OPTION_COUNT].opt;
 }
 
 static uint32_t commands_of(size_t i)
 {
+    if (i >= LIB_OPTION_COUNT)
+        return cli_options[i - LIB_OPTION_COUNT].commands;
     if (i >= VKW_BENCH_OPTION_COUNT)
-        return cli_options[i - VKW_BENCH_OPTION_COUNT].commands;
+        return STRESS;
     uint32_t runs = vkw_bench_option_table[i].runs;
     return (runs & VKW_RUN_BENCH ? CMD(VKW_CMD_BENCH) : 0) |
-           (runs & VKW_RUN_CHECK ? CMD(VKW_CMD_CHECK) : 0);
+           (runs & VKW_RUN_CHECK ? CMD(VKW_CMD_CHECK) : 0) | (runs & VKW_RUN_STRESS ? STRESS : 0);
 }
 
 /* The order people see them in: the tool's own up to --validate, the
@@ -200,15 +210,15 @@ static uint32_t commands_of(size_t i)
 static size_t shown_at(size_t p)
 {
     if (p < ID_PROGRESS)
-        return VKW_BENCH_OPTION_COUNT + p;
-    if (p < ID_PROGRESS + (size_t)VKW_BENCH_OPTION_COUNT)
+        return LIB_OPTION_COUNT + p;
+    if (p < ID_PROGRESS + LIB_OPTION_COUNT)
         return p - ID_PROGRESS;
     return p;
 }
 
 static bool is_cli(size_t i, cli_id id)
 {
-    return i == VKW_BENCH_OPTION_COUNT + (size_t)id;
+    return i == LIB_OPTION_COUNT + (size_t)id;
 }
 
 /* The commands, in the order people are shown them. */
@@ -227,6 +237,12 @@ static const struct command_doc {
      "executable), imports it there and verifies the bytes both ways, for every\n"
      "memory handle type the driver can export and import; times every phase.\n"
      "Then times round trips of every mode between this process and a peer.\n"},
+    {VKW_CMD_STRESS, "stress", "",
+     "Shares memory, semaphores and fences with --importers child processes at once\n"
+     "for --duration or --cycles, --concurrency objects in flight per importer, with\n"
+     "faults injected at seeded points (--chaos); records a time series (rates,\n"
+     "latencies, every process's handles and memory, the device's memory in use) and\n"
+     "judges its trends: a leak is a slope beyond the noise (exit 17).\n"},
     {VKW_CMD_CHECK, "check", "",
      "A hardware lab's smoke check: probes the machine, picks the devices the config\n"
      "names, runs its benches on each and judges every expectation: capabilities,\n"
@@ -347,8 +363,13 @@ static bool take(size_t i, const char *value, vkw_args *out, char *msg, size_t l
     vkw_error err;
     vkw_error_clear(&err);
     bool ok = true;
-    if (i >= VKW_BENCH_OPTION_COUNT) {
-        ok = take_own((cli_id)(i - VKW_BENCH_OPTION_COUNT), value, out, &err);
+    if (i >= LIB_OPTION_COUNT) {
+        ok = take_own((cli_id)(i - LIB_OPTION_COUNT), value, out, &err);
+    } else if (i >= VKW_BENCH_OPTION_COUNT) {
+        ok = vkw_stress_option_parse((vkw_stress_option_id)(i - VKW_BENCH_OPTION_COUNT),
+                                     option_at(i)->flag, value ? value : "", &out->stress,
+                                     &err) == VKW_OK;
+        out->stress_given |= 1u << (i - VKW_BENCH_OPTION_COUNT);
     } else if (i == VKW_OPT_DEADLINE) { /* the run's, not the bench's */
         uint64_t v = 0;
         ok = vkw_option_parse_uint(option_at(i), option_at(i)->flag, value, &v, &err) == VKW_OK;
@@ -356,6 +377,7 @@ static bool take(size_t i, const char *value, vkw_args *out, char *msg, size_t l
     } else {
         ok = vkw_bench_option_parse((vkw_bench_option_id)i, option_at(i)->flag, value ? value : "",
                                     &out->bench, &err) == VKW_OK;
+        out->bench_given |= 1u << i;
     }
     if (!ok)
         snprintf(msg, len, "%s", err.message);
@@ -385,6 +407,7 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
 {
     memset(out, 0, sizeof *out);
     vkw_bench_options_default(&out->bench);
+    vkw_stress_options_default(&out->stress);
     /* The bench's child: `vkwin32h __child TOKEN`, nothing else. */
     if (argc == 3 && strcmp(argv[1], VKW_CHILD_COMMAND) == 0) {
         out->command = VKW_CMD_CHILD;
@@ -432,8 +455,8 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
             out->command = command_named(a);
             if (out->command == VKW_CMD_NONE) {
                 snprintf(msg, len,
-                         "unknown command '%s' (commands: probe, bench, check, report, compare, "
-                         "help, version)",
+                         "unknown command '%s' (commands: probe, bench, stress, check, report, "
+                         "compare, help, version)",
                          a);
                 return false;
             }
@@ -538,8 +561,7 @@ static bool shown_for(size_t i, vkw_command c)
 static void synopsis_word(size_t i, vkw_command c, char *buf, size_t len)
 {
     const vkw_option *o = option_at(i);
-    bool required =
-        i >= VKW_BENCH_OPTION_COUNT && (cli_options[i - VKW_BENCH_OPTION_COUNT].required & CMD(c));
+    bool required = i >= LIB_OPTION_COUNT && (cli_options[i - LIB_OPTION_COUNT].required & CMD(c));
     char names[128] = "";
     if (o->type == VKW_OPTION_ENUM && o->name && !o->name(3))
         vkw_option_names(o, "|", names, sizeof names);
@@ -671,6 +693,7 @@ void vkw_print_usage(FILE *f, vkw_command topic, bool list)
           "commands:\n"
           "  probe     report devices and their external-handle capabilities\n"
           "  bench     share memory with a child process, verify it, time it\n"
+          "  stress    many importers, churn, chaos, a time series and its trends\n"
           "  check     a lab's smoke check from a JSON config: JSON, JUnit XML, summary\n"
           "  report    render a JSON report as text, Markdown or HTML\n"
           "  compare   what got worse between two reports (exit 13 on a regression)\n"
@@ -684,6 +707,8 @@ void vkw_print_usage(FILE *f, vkw_command topic, bool list)
           "            11 the child process crashed, hung or broke the protocol,\n"
           "            12 nothing to share (the driver exports no handle type asked for),\n"
           "            13 compare: a regression; check: see 'vkwin32h help check',\n"
-          "            16 bench, check: --deadline passed, 130 SIGINT, 143 SIGTERM\n",
+          "            16 bench, stress, check: --deadline passed, 130 SIGINT, 143 SIGTERM,\n"
+          "            17 stress: a leak, a mismatch, an undetected fault, a validation\n"
+          "               error or a limit broken\n",
           f);
 }

@@ -7,12 +7,14 @@
 #include <stdio.h>
 
 #include "bench/bench.h"
+#include "report/stress_report.h"
 #include "vk/device_filter.h"
 
 typedef enum vkw_command {
     VKW_CMD_NONE,
     VKW_CMD_PROBE,
     VKW_CMD_BENCH,
+    VKW_CMD_STRESS,
     VKW_CMD_COMPARE,
     VKW_CMD_CHECK,
     VKW_CMD_REPORT,
@@ -38,7 +40,10 @@ typedef struct vkw_args {
     bool validate;
     bool quiet;
     bool verbose;
-    vkw_bench_options bench; /* bench options (defaults unless given) */
+    vkw_bench_options bench;   /* bench options (defaults unless given) */
+    uint32_t bench_given;      /* bits of vkw_bench_option_id given (stress takes a few) */
+    vkw_stress_options stress; /* stress options (defaults unless given) */
+    uint32_t stress_given;     /* bits of vkw_stress_option_id given */
     const char *child_token;
     const char *compare_old, *compare_new; /* compare OLD NEW */
     double tolerance_pct;
@@ -49,7 +54,7 @@ typedef struct vkw_args {
     const char *report_input;   /* report FILE.json */
     const char *format;         /* report --format: text (default), markdown, html */
     const char *output_path;    /* report --output: NULL: stdout */
-    uint32_t deadline_s;        /* bench, check --deadline: 0: none (check: the config's) */
+    uint32_t deadline_s;        /* bench, stress, check --deadline: 0: none (check: the config's) */
     vkw_progress_mode progress; /* bench, check --progress */
     bool list_options;          /* help --list-options: every option, tab-separated */
 } vkw_args;

@@ -30,6 +30,9 @@ enum vkw_exit_code {
     VKW_EXIT_ENVIRONMENT = 15,        /* no loader, driver, layer or matching device; another OS */
     /* bench and check stopped early, with interrupted reports written: */
     VKW_EXIT_DEADLINE = 16, /* --deadline (deadline_s) passed */
+    /* stress: */
+    VKW_EXIT_STRESS = 17,   /* a leak, a mismatch, an undetected fault, a validation error or a
+                               limit of the run broken */
     VKW_EXIT_SIGINT = 130,  /* SIGINT (Ctrl+C; CTRL_C_EVENT on Windows): 128 + 2 */
     VKW_EXIT_SIGTERM = 143, /* SIGTERM (CTRL_BREAK/CTRL_CLOSE_EVENT on Windows): 128 + 15 */
 };
@@ -81,6 +84,7 @@ static inline int vkw_exit_code_for(vkw_status s)
     case VKW_E_NOTHING_TO_SHARE:
     case VKW_E_UNSUPPORTED: return VKW_EXIT_NOTHING_TO_SHARE;
     case VKW_E_INTERRUPTED: return vkw_exit_code_for_stop(vkw_stop_requested());
+    case VKW_E_STRESS: return VKW_EXIT_STRESS;
     }
     return VKW_EXIT_INTERNAL;
 }

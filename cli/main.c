@@ -225,6 +225,58 @@ static int bench(vkw_args *args)
     return finish(args, &report, s, &err, vkw_render_bench_text, report.bench != NULL);
 }
 
+/* Stress: one line per interval, what the series' last point says. */
+static void show_stress_progress(void *user, double t_s, uint64_t ops, uint32_t faults,
+                                 const char *line)
+{
+    char step[64], detail[320];
+    snprintf(step, sizeof step, "stress at %.0f s", t_s);
+    snprintf(detail, sizeof detail, "%llu operations, %u faults; %s", (unsigned long long)ops,
+             faults, line);
+    progress_show(user, "", step, detail);
+}
+
+static int stress(vkw_args *args)
+{
+    if (!report_writable(args))
+        return VKW_EXIT_REPORT_IO;
+    vkw_error err;
+    vkw_error_clear(&err);
+    if (!watch_for_stop(args->deadline_s))
+        return VKW_EXIT_INTERNAL;
+    if (args->json_path && strcmp(args->json_path, "-") != 0)
+        vkw_remove_stale_report(args->json_path);
+    vkw_report report;
+    vkw_report_init(&report, "stress");
+    progress_state ps;
+    vkw_stress_options *o = &args->stress;
+    const vkw_bench_options *b = &args->bench;
+    o->loader_path = args->loader_path;
+    o->validate = args->validate;
+    o->filter = args->has_device_filter ? &args->filter : NULL;
+    /* The bench's options that stress takes, where given. */
+    if (args->bench_given & (1u << VKW_OPT_SIZES)) {
+        o->size_count = b->size_count < VKW_STRESS_SIZES_MAX ? b->size_count : VKW_STRESS_SIZES_MAX;
+        memcpy(o->sizes, b->sizes, o->size_count * sizeof o->sizes[0]);
+    }
+    if (args->bench_given & (1u << VKW_OPT_HANDLE_TYPES))
+        o->handle_types = b->handle_types;
+    if (args->bench_given & (1u << VKW_OPT_SCENARIOS))
+        o->scenario_kinds = b->scenario_kinds;
+    if (args->bench_given & (1u << VKW_OPT_TIMEOUT | 1u << VKW_OPT_TIMEOUT_MS))
+        o->timeout_ms = b->timeout_ms;
+    /* --cycles alone runs until they are done. */
+    if (o->cycles && !(args->stress_given & (1u << VKW_SOPT_DURATION)))
+        o->duration_ms = 0;
+    if (progress_wanted(args, &ps)) {
+        o->progress = show_stress_progress;
+        o->progress_user = &ps;
+    }
+    vkw_status s = vkw_stress_run(o, &report, &err);
+    progress_end(&ps);
+    return finish(args, &report, s, &err, vkw_render_stress_text, report.stress != NULL);
+}
+
 static bool outputs_distinct(const char *input_what, const char *input_path,
                              const char *const *paths, const char *const *keys, size_t count);
 
@@ -599,6 +651,7 @@ static int run_command(vkw_args *args)
         return VKW_EXIT_OK;
     case VKW_CMD_PROBE: return probe(args);
     case VKW_CMD_BENCH: return bench(args);
+    case VKW_CMD_STRESS: return stress(args);
     case VKW_CMD_COMPARE: return compare(args);
     case VKW_CMD_REPORT: return report(args);
     case VKW_CMD_CHECK: return check(args);

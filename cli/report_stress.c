@@ -388,6 +388,11 @@ void vkw_render_stress_doc(vkw_doc *d, const vkw_report *r, const vkw_stress_rep
                   s->first_mismatch);
     vkw_doc_field(d, "Failures", "%u unexpected%s%s", s->unexpected_failures,
                   s->first_failure[0] ? ", first: " : "", s->first_failure);
+    if (s->concurrent_import_failures)
+        vkw_doc_field(d, "Driver",
+                      "%u import(s) refused while several importers imported the same memory, "
+                      "then taken alone; first: %s",
+                      s->concurrent_import_failures, s->first_concurrent_failure);
     operations(d, s);
     chaos(d, s);
     trends(d, s);

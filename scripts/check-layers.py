@@ -17,7 +17,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Lowest first. A folder may include its own headers and those of the folders before it.
-LAYERS = ["src/base", "src/platform", "src/vk", "src/interop", "src/report", "probes", "src/bench", "src/check",
+LAYERS = ["src/base", "src/platform", "src/vk", "src/interop", "src/report", "probes", "src/bench", "src/stress", "src/check",
           "src", "cli"]
 
 # The library's public headers: the only ones the command line may include.
@@ -26,7 +26,8 @@ PUBLIC = {"src/vkw.h", "src/base/status.h", "src/base/text_buffer.h", "src/platf
           "src/vk/names.h", "src/vk/device_filter.h", "src/report/report.h",
           "src/report/bench_report.h", "src/report/report_vocab.h", "src/report/report_file.h",
           "src/report/compare.h", "probes/probe_run.h", "src/bench/bench.h",
-          "src/check/check.h",
+          "src/check/check.h", "src/stress/stress.h", "src/report/stress_report.h",
+          "src/report/stress_options.h",
           # the bench's options as data: cli/args.c parses argv and prints usage with them
           "src/report/bench_options.h"}
 

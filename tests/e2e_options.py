@@ -18,7 +18,7 @@ from harness import ROOT, check, run, write
 EXIT_USAGE = 2
 CONFIG_SCHEMA = os.path.join(ROOT, "schema", "vkwin32h-check-config.schema.json")
 README = os.path.join(ROOT, "README.md")
-COMMANDS = ["probe", "bench", "check", "report", "compare"]
+COMMANDS = ["probe", "bench", "stress", "check", "report", "compare"]
 FIELDS = ["commands", "short", "flag", "metavar", "type", "min", "max", "max_items", "default",
           "key", "where", "config_default", "names", "help"]
 

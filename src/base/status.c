@@ -84,6 +84,7 @@ const char *vkw_status_code(vkw_status s)
     case VKW_E_NOTHING_TO_SHARE: return "nothing_to_share";
     case VKW_E_UNSUPPORTED: return "unsupported";
     case VKW_E_INTERRUPTED: return "interrupted";
+    case VKW_E_STRESS: return "stress_failed";
     }
     return "unknown";
 }

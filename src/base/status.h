@@ -33,6 +33,8 @@ typedef enum vkw_status {
     VKW_E_NOTHING_TO_SHARE, /* the driver can export and import no handle type the run asked for */
     VKW_E_UNSUPPORTED,      /* the driver cannot do this one thing: a skip, with the reason */
     VKW_E_INTERRUPTED,      /* a stop was requested (a signal, the deadline): see vkw_stop */
+    VKW_E_STRESS, /* a stress run's verdict: a leak, a mismatch, an undetected fault, a validation
+                     error or a limit broken */
 } vkw_status;
 
 /* One human sentence saying what failed and while doing what. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench_child.h"
 #include "protocol.h"
 #include "vk/device.h"
 #include "vk/external.h"
@@ -13,32 +14,16 @@
 #include "vk/sync.h"
 #include "interop/importer.h"
 
-typedef struct child_state {
-    vkw_channel *ch;
-    uint32_t timeout_ms;
-    bool validate;
-    vkw_loader loader;
-    vkw_instance inst;
-    vkw_device dev;
-    vkw_debug_log log;
-    bool luid_matched;
-    vkw_gpu_pattern gp; /* the device's pattern, made for the largest memory so far */
-    /* Other APIs the parent asked for, opened at its hello (NULL: not
-     * asked, or not available: why_not says why). */
-    vkw_foreign *foreign[VKW_IMPORTER_COUNT];
-    char why_not[VKW_IMPORTER_COUNT][256];
-} child_state;
-
 /* Between requests the parent may be busy for a while (allocating and
  * filling a large buffer, say): the one wait longer than --timeout (README:
  * "the child's idle limit"); the child ends with its parent anyway. */
-static uint32_t idle_timeout_ms(const child_state *c)
+static uint32_t idle_timeout_ms(const vkw_child_state *c)
 {
     uint64_t t = (uint64_t)c->timeout_ms * 4 + 60000;
     return t > UINT32_MAX ? UINT32_MAX : (uint32_t)t;
 }
 
-static vkw_status open_device(child_state *c, const vkw_msg_hello *hello, vkw_error *err)
+static vkw_status open_device(vkw_child_state *c, const vkw_msg_hello *hello, vkw_error *err)
 {
     char want[sizeof VKW_TOOL_VERSION];
     snprintf(want, sizeof want, "%s", VKW_TOOL_VERSION);
@@ -58,7 +43,7 @@ static vkw_status open_device(child_state *c, const vkw_msg_hello *hello, vkw_er
 }
 
 /* The other APIs of the hello, on the device the parent opened. */
-static void open_importers(child_state *c, const vkw_msg_hello *hello, vkw_msg_hello_reply *rep)
+static void open_importers(vkw_child_state *c, const vkw_msg_hello *hello, vkw_msg_hello_reply *rep)
 {
     for (uint32_t i = 0; i < VKW_IMPORTER_COUNT; i++) {
         if (i == VKW_IMPORTER_VULKAN || !(hello->importers & (1u << i)))
@@ -87,7 +72,7 @@ static const vkw_handle_type *memory_type_by_bit(uint32_t bit)
 }
 
 /* Waits for the parent to kill this process (or go away): the hang fault. */
-static void hang(child_state *c)
+static void hang(vkw_child_state *c)
 {
     char buf[64];
     size_t len;
@@ -115,7 +100,7 @@ static vkw_handle request_handle(const vkw_handle_type *t, const vkw_msg_memory 
 }
 
 /* The device's pattern, for memory of up to len bytes. */
-static vkw_status gpu_pattern_for(child_state *c, uint64_t len, vkw_error *err)
+static vkw_status gpu_pattern_for(vkw_child_state *c, uint64_t len, vkw_error *err)
 {
     if (c->gp.dev && c->gp.max_len >= len)
         return VKW_OK;
@@ -134,7 +119,7 @@ static void keep_best(uint64_t *best, uint64_t ns)
  * device as the imported one is, the best of VKW_IVL_REPEATS. Made and freed
  * before the import, so the two are never held at once. What fails here is
  * no failure of the sharing: the reply says why nothing was measured. */
-static void measure_local(child_state *c, const vkw_handle_type *t, const vkw_memory_desc *desc,
+static void measure_local(vkw_child_state *c, const vkw_handle_type *t, const vkw_memory_desc *desc,
                           const vkw_memory_method *how, uint64_t seed, uint64_t timeout_ns,
                           vkw_msg_memory_reply *rep)
 {
@@ -165,7 +150,7 @@ static void measure_local(child_state *c, const vkw_handle_type *t, const vkw_me
 }
 
 /* A step done: the parent hears from the child within --timeout of the last. */
-static void tell_step(child_state *c, const vkw_msg_memory_reply *rep, vkw_memory_step step)
+static void tell_step(vkw_child_state *c, const vkw_msg_memory_reply *rep, vkw_memory_step step)
 {
     vkw_msg_memory_reply note = *rep;
     note.step = step;
@@ -193,7 +178,7 @@ static void after_import(vkw_status s, vkw_handle import_value, const vkw_handle
  * own copy speed of it against its own memory (CUDA, where asked), the
  * child's bytes written, step by step as for Vulkan. *h: as
  * vkw_foreign_memory_import says (what is left is the caller's). */
-static vkw_status foreign_memory(child_state *c, const vkw_msg_memory *req,
+static vkw_status foreign_memory(vkw_child_state *c, const vkw_msg_memory *req,
                                  const vkw_handle_type *t, vkw_handle *h, const char *name,
                                  vkw_msg_memory_reply *rep, vkw_error *err)
 {
@@ -255,7 +240,7 @@ cleanup:
     return s;
 }
 
-static void serve_memory(child_state *c, const vkw_msg_memory *req, vkw_handle attached,
+static void serve_memory(vkw_child_state *c, const vkw_msg_memory *req, vkw_handle attached,
                          uint64_t received_ns, vkw_msg_memory_reply *rep)
 {
     vkw_error err, perr;
@@ -453,7 +438,7 @@ done:
 /* Another API's side of round trips: its semaphores imported from got[]
  * (what an import takes leaves got[]), and for queue-binary the OS pair that
  * orders them (order[], taken, kept in side->pp). */
-static vkw_status foreign_sync(child_state *c, const vkw_msg_sync *req, vkw_sync_mode mode,
+static vkw_status foreign_sync(vkw_child_state *c, const vkw_msg_sync *req, vkw_sync_mode mode,
                                const vkw_handle_type *t, vkw_handle got[2],
                                const char *const *names, vkw_handle *order, uint32_t order_count,
                                vkw_sync_side *side, vkw_foreign_sync **out, vkw_error *err)
@@ -483,8 +468,8 @@ static vkw_status foreign_sync(child_state *c, const vkw_msg_sync *req, vkw_sync
 }
 
 /* The other side of round trips: take the objects, say ready, answer. */
-static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle *hs, uint32_t n,
-                             vkw_error *chan_err)
+static vkw_status serve_sync(vkw_child_state *c, const vkw_msg_sync *req, vkw_handle *hs,
+                             uint32_t n, vkw_error *chan_err)
 {
     vkw_error err;
     vkw_error_clear(&err);
@@ -598,7 +583,7 @@ static vkw_status serve_sync(child_state *c, const vkw_msg_sync *req, vkw_handle
     return cs;
 }
 
-static void fill_quit_reply(const child_state *c, vkw_msg_quit_reply *rep)
+static void fill_quit_reply(const vkw_child_state *c, vkw_msg_quit_reply *rep)
 {
     rep->validation_errors = c->log.validation_errors;
     rep->other_errors = c->log.other_errors;
@@ -612,8 +597,9 @@ static void fill_quit_reply(const child_state *c, vkw_msg_quit_reply *rep)
     }
 }
 
-static void teardown(child_state *c)
+static void teardown(vkw_child_state *c)
 {
+    vkw_child_stress_teardown(c);
     for (uint32_t i = 0; i < VKW_IMPORTER_COUNT; i++) {
         vkw_foreign_close(c->foreign[i]);
         c->foreign[i] = NULL;
@@ -624,7 +610,7 @@ static void teardown(child_state *c)
 
 vkw_status vkw_bench_child_main(const char *token, vkw_error *err)
 {
-    child_state c;
+    vkw_child_state c;
     memset(&c, 0, sizeof c);
     c.timeout_ms = VKW_BENCH_DEFAULT_TIMEOUT_MS;
     vkw_stop_ignore(); /* the parent stops the child: it is killed, then reaped */
@@ -638,6 +624,8 @@ vkw_status vkw_bench_child_main(const char *token, vkw_error *err)
         vkw_msg_hello hello;
         vkw_msg_memory memory;
         vkw_msg_sync sync;
+        vkw_msg_stress_memory stress;
+        vkw_msg_stress_release release;
     } req;
     for (;;) {
         vkw_handle hs[VKW_CHANNEL_MAX_HANDLES];
@@ -688,6 +676,20 @@ vkw_status vkw_bench_child_main(const char *token, vkw_error *err)
             vkw_msg_init(&rep.h, VKW_MSG_MEMORY | VKW_MSG_REPLY, req.h.seq, sizeof rep);
             serve_memory(&c, &req.memory, handle, received_ns, &rep);
             handle = VKW_NO_HANDLE; /* serve_memory owns it */
+            s = vkw_channel_send(c.ch, &rep, sizeof rep, NULL, 0, err);
+        } else if (req.h.type == VKW_MSG_STRESS_MEMORY && len == sizeof req.stress && n <= 1) {
+            vkw_msg_stress_reply rep;
+            memset(&rep, 0, sizeof rep);
+            vkw_msg_init(&rep.h, VKW_MSG_STRESS_MEMORY | VKW_MSG_REPLY, req.h.seq, sizeof rep);
+            bool answer = vkw_child_stress_memory(&c, &req.stress, handle, &rep);
+            handle = VKW_NO_HANDLE; /* taken or closed there */
+            if (answer)
+                s = vkw_channel_send(c.ch, &rep, sizeof rep, NULL, 0, err);
+        } else if (req.h.type == VKW_MSG_STRESS_RELEASE && len == sizeof req.release && n == 0) {
+            vkw_msg_stress_reply rep;
+            memset(&rep, 0, sizeof rep);
+            vkw_msg_init(&rep.h, VKW_MSG_STRESS_RELEASE | VKW_MSG_REPLY, req.h.seq, sizeof rep);
+            vkw_child_stress_release(&c, req.release.slot, &rep);
             s = vkw_channel_send(c.ch, &rep, sizeof rep, NULL, 0, err);
         } else if (req.h.type == VKW_MSG_SYNC && len == sizeof req.sync) {
             s = serve_sync(&c, &req.sync, hs, n, err);

@@ -22,6 +22,8 @@ static const char *type_name(uint32_t type)
     case VKW_MSG_QUIT: return "quit";
     case VKW_MSG_SYNC: return "sync";
     case VKW_MSG_SYNC_DONE: return "sync done";
+    case VKW_MSG_STRESS_MEMORY: return "stress memory";
+    case VKW_MSG_STRESS_RELEASE: return "stress release";
     }
     return "unknown";
 }

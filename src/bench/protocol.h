@@ -15,16 +15,18 @@
 #include "report/bench_report.h"
 
 #define VKW_PROTOCOL_MAGIC 0x31574B56u /* "VKW1" */
-#define VKW_PROTOCOL_VERSION 4u
+#define VKW_PROTOCOL_VERSION 5u
 
 typedef enum vkw_msg_type {
-    VKW_MSG_HELLO = 1,    /* parent: who I am, which device; child: which device I opened */
-    VKW_MSG_COUNT,        /* parent: how many handles do you hold? */
-    VKW_MSG_MEMORY,       /* parent: import this memory (one handle), verify, write back */
-    VKW_MSG_QUIT,         /* parent: tear down and tell me what the validation layer said */
-    VKW_MSG_SYNC,         /* parent: be the other side of these round trips (handles) */
-    VKW_MSG_SYNC_DONE,    /* child, after its reply to SYNC: the round trips are over */
-    VKW_MSG_REPLY = 0x80, /* or'ed into the request's type */
+    VKW_MSG_HELLO = 1,      /* parent: who I am, which device; child: which device I opened */
+    VKW_MSG_COUNT,          /* parent: how many handles do you hold? */
+    VKW_MSG_MEMORY,         /* parent: import this memory (one handle), verify, write back */
+    VKW_MSG_QUIT,           /* parent: tear down and tell me what the validation layer said */
+    VKW_MSG_SYNC,           /* parent: be the other side of these round trips (handles) */
+    VKW_MSG_SYNC_DONE,      /* child, after its reply to SYNC: the round trips are over */
+    VKW_MSG_STRESS_MEMORY,  /* parent (stress): import this memory into a slot and keep it */
+    VKW_MSG_STRESS_RELEASE, /* parent (stress): release a slot's memory, or every slot's */
+    VKW_MSG_REPLY = 0x80,   /* or'ed into the request's type */
 } vkw_msg_type;
 
 typedef struct vkw_msg_header {
@@ -139,6 +141,45 @@ typedef struct vkw_msg_sync_reply {
     vkw_msg_header h;
     vkw_msg_outcome outcome;
 } vkw_msg_sync_reply;
+
+/* A stress run's importer keeps what it imports in slots: one per object in
+ * flight (--concurrency, at most VKW_STRESS_SLOTS - 1) and one for fan-out. */
+#define VKW_STRESS_SLOTS 17u
+#define VKW_STRESS_ALL_SLOTS 0xFFFFFFFFu
+
+typedef enum vkw_stress_check {
+    VKW_STRESS_IMPORT_ONLY = 0, /* imported and kept, not read */
+    VKW_STRESS_CHECK,           /* the parent's bytes checked */
+    VKW_STRESS_CHECK_WRITE,     /* checked, then the child's bytes written for the parent */
+} vkw_stress_check;
+
+typedef struct vkw_msg_stress_memory {
+    vkw_msg_header h;
+    vkw_memory_desc desc;
+    uint64_t parent_seed, child_seed;
+    uint64_t handle_value; /* handles that travel by value (Win32 KMT); else unused */
+    uint32_t slot;    /* where it is kept: below VKW_STRESS_SLOTS (what was there goes first) */
+    uint32_t check;   /* vkw_stress_check */
+    uint32_t release; /* 1: released once checked (fan-out), not kept */
+    uint32_t chaos;   /* vkw_chaos_kind + 1 that the child commits (stale, drop); 0: none */
+    uint32_t fault;   /* vkw_stress_fault */
+} vkw_msg_stress_memory;
+
+typedef struct vkw_msg_stress_release {
+    vkw_msg_header h;
+    uint32_t slot; /* VKW_STRESS_ALL_SLOTS: every one */
+} vkw_msg_stress_release;
+
+/* The reply to STRESS_MEMORY and STRESS_RELEASE. */
+typedef struct vkw_msg_stress_reply {
+    vkw_msg_header h;
+    vkw_msg_outcome outcome;
+    uint32_t verified;          /* the parent's pattern was there (check asked) */
+    vkw_mismatch mismatch;      /* when it was not */
+    uint32_t driver_closed;     /* a failed import: the driver closed the handle it did not own */
+    uint32_t validation_errors; /* the child's so far */
+    uint32_t held;              /* slots holding memory after this request */
+} vkw_msg_stress_reply;
 
 #define VKW_CHILD_MESSAGES 4
 

@@ -518,7 +518,9 @@ static vkw_status option(reader *r, const vkw_check_config *c, const cJSON *f,
     case VKW_OPTION_SIZES:
     case VKW_OPTION_NAMES: return option_list(r, c, f, id, o);
     case VKW_OPTION_CPUS:
-    case VKW_OPTION_TEXT: break; /* none has a key */
+    case VKW_OPTION_TEXT:
+    case VKW_OPTION_DURATION:
+    case VKW_OPTION_NUMBER: break; /* none of the bench's has a key */
     }
     if (s == VKW_OK)
         vkw_bench_option_store(id, o, v);

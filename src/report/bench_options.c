@@ -79,7 +79,7 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                        .def_text = "64K,16M,256M",
                        .key = "sizes",
                        .config = MEMORY,
-                       .runs = VKW_RUN_BENCH,
+                       .runs = VKW_RUN_BENCH | VKW_RUN_STRESS,
                        .help = "allocation sizes; 'K', 'M', 'G' binary"},
     [VKW_OPT_HANDLE_TYPES] = {.flag = "--handle-types",
                               .metavar = "LIST",
@@ -89,7 +89,7 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                               .noun = "memory handle type",
                               .key = "handle_types",
                               .config = MEMORY,
-                              .runs = VKW_RUN_BENCH,
+                              .runs = VKW_RUN_BENCH | VKW_RUN_STRESS,
                               .help = "memory handle types, e.g. OPAQUE_FD (default: all of this "
                                       "OS)"},
     [VKW_OPT_SCENARIOS] = {.flag = "--scenarios",
@@ -100,7 +100,7 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                            .noun = "scenario",
                            .key = "scenarios",
                            .config = MEMORY,
-                           .runs = VKW_RUN_BENCH,
+                           .runs = VKW_RUN_BENCH | VKW_RUN_STRESS,
                            .help = "buffer-map, buffer-copy, image-copy (default: all)"},
     [VKW_OPT_THREADS] = {.flag = "--threads",
                          .metavar = "N",
@@ -146,7 +146,7 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                          .def = VKW_BENCH_DEFAULT_TIMEOUT_MS / 1000,
                          .key = "timeout_s",
                          .config = VKW_CONFIG_TOP,
-                         .runs = VKW_RUN_BENCH,
+                         .runs = VKW_RUN_BENCH | VKW_RUN_STRESS,
                          .help = "limit of every wait: each step of the child, a fence, a "
                                  "semaphore"},
     [VKW_OPT_TIMEOUT_MS] = {.flag = "--timeout-ms",
@@ -154,7 +154,7 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                             .type = VKW_OPTION_UINT,
                             .min = 10,
                             .max = 3600000,
-                            .runs = VKW_RUN_BENCH,
+                            .runs = VKW_RUN_BENCH | VKW_RUN_STRESS,
                             .help = "as --timeout, in milliseconds"},
     [VKW_OPT_DEADLINE] = {.flag = "--deadline",
                           .metavar = "SECONDS",
@@ -163,7 +163,7 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                           .max = 604800,
                           .key = "deadline_s",
                           .config = VKW_CONFIG_TOP,
-                          .runs = VKW_RUN_BENCH | VKW_RUN_CHECK,
+                          .runs = VKW_RUN_BENCH | VKW_RUN_CHECK | VKW_RUN_STRESS,
                           .help = "end the whole run after this long: interrupted reports, "
                                   "exit 16 (SIGINT: 130, SIGTERM: 143); check: overrides the "
                                   "config's deadline_s"},
@@ -274,6 +274,8 @@ const char *vkw_option_type_name(vkw_option_type t)
     case VKW_OPTION_ENUM: return "enum";
     case VKW_OPTION_CPUS: return "cpus";
     case VKW_OPTION_TEXT: return "text";
+    case VKW_OPTION_DURATION: return "duration";
+    case VKW_OPTION_NUMBER: return "number";
     }
     return "unknown";
 }
@@ -502,7 +504,9 @@ static vkw_status parse(vkw_bench_option_id id, const char *label, const char *t
         value = k;
         break;
     case VKW_OPTION_CPUS: s = parse_cpus(opt, label, text, &value, err); break;
-    case VKW_OPTION_TEXT: return vkw_fail(err, VKW_E_INVALID_ARG, "%s: no bench option", label);
+    case VKW_OPTION_TEXT:
+    case VKW_OPTION_DURATION:
+    case VKW_OPTION_NUMBER: return vkw_fail(err, VKW_E_INVALID_ARG, "%s: no bench option", label);
     }
     if (s == VKW_OK)
         vkw_bench_option_store(id, o, value);

@@ -18,19 +18,22 @@
 #include "bench_report.h"
 
 typedef enum vkw_option_type {
-    VKW_OPTION_FLAG,  /* argv: no value; a config: true or false */
-    VKW_OPTION_UINT,  /* a whole number from min to max */
-    VKW_OPTION_SIZES, /* sizes of min to max bytes, at most max_items, each once */
-    VKW_OPTION_NAMES, /* names of a set, each once */
-    VKW_OPTION_ENUM,  /* one name of a set */
-    VKW_OPTION_CPUS,  /* two CPU numbers of 0 to max: "P,C" */
-    VKW_OPTION_TEXT,  /* a path or a word, not empty */
+    VKW_OPTION_FLAG,     /* argv: no value; a config: true or false */
+    VKW_OPTION_UINT,     /* a whole number from min to max */
+    VKW_OPTION_SIZES,    /* sizes of min to max bytes, at most max_items, each once */
+    VKW_OPTION_NAMES,    /* names of a set, each once */
+    VKW_OPTION_ENUM,     /* one name of a set */
+    VKW_OPTION_CPUS,     /* two CPU numbers of 0 to max: "P,C" */
+    VKW_OPTION_TEXT,     /* a path or a word, not empty */
+    VKW_OPTION_DURATION, /* digits and a unit (ms, s, m, h), from min to max milliseconds */
+    VKW_OPTION_NUMBER,   /* a plain decimal (digits, one '.') from min to max */
 } vkw_option_type;
 const char *vkw_option_type_name(vkw_option_type t); /* "flag", "uint", ... */
 
 /* Which of the library's runs take an option (on the command line: its commands). */
 #define VKW_RUN_BENCH 1u
 #define VKW_RUN_CHECK 2u
+#define VKW_RUN_STRESS 4u
 /* Where a check config takes the option's key. */
 #define VKW_CONFIG_TOP 1u         /* the top level */
 #define VKW_CONFIG_MEMORY 2u      /* a bench of "part": "memory" */

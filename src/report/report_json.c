@@ -1022,6 +1022,8 @@ static void stress(jw *w, cJSON *root, const vkw_stress_report *s)
     str_or_null(w, o, "first_mismatch", s->first_mismatch);
     num(w, o, "unexpected_failures", s->unexpected_failures);
     str_or_null(w, o, "first_failure", s->first_failure);
+    num(w, o, "concurrent_import_failures", s->concurrent_import_failures);
+    str_or_null(w, o, "first_concurrent_failure", s->first_concurrent_failure);
     num(w, o, "validation_errors", s->validation_errors);
     cJSON *se = add_obj(w, o, "series");
     num(w, se, "processes", s->series.processes);

@@ -1217,6 +1217,9 @@ static void stress(rp *c, const cJSON *o, vkw_stress_report *s)
     s_str(c, o, w, "first_mismatch", s->first_mismatch, sizeof s->first_mismatch, true);
     s->unexpected_failures = s_u32(c, o, w, "unexpected_failures");
     s_str(c, o, w, "first_failure", s->first_failure, sizeof s->first_failure, true);
+    s->concurrent_import_failures = s_u32(c, o, w, "concurrent_import_failures");
+    s_str(c, o, w, "first_concurrent_failure", s->first_concurrent_failure,
+          sizeof s->first_concurrent_failure, true);
     s->validation_errors = s_u32(c, o, w, "validation_errors");
     const cJSON *se = need_obj(c, o, w, "series");
     s->series.processes =

@@ -10,7 +10,9 @@ const char *const vkw_stress_op_words[VKW_STRESS_OP_COUNT] = {
 const char *const vkw_chaos_words[VKW_CHAOS_COUNT] = {
     "kill-import", "kill-wait", "close-early", "stale", "foreign", "stop", "drop",
 };
-const char *const vkw_stress_fault_words[VKW_STRESS_FAULT_COUNT] = {"none", "leak"};
+const char *const vkw_stress_fault_words[VKW_STRESS_FAULT_COUNT] = {
+    "none", "leak", "flip-byte", "deaf", "invalid-usage",
+};
 const char *const vkw_trend_quantity_words[VKW_TREND_QUANTITY_COUNT] = {
     "handles",
     "resident",

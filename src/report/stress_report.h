@@ -57,10 +57,14 @@ const char *vkw_chaos_name(vkw_chaos_kind k); /* "unknown" past the last */
 /* A fault of the tool's own, for the tests of its detectors (hidden). */
 typedef enum vkw_stress_fault {
     VKW_STRESS_FAULT_NONE = 0,
-    VKW_STRESS_FAULT_LEAK, /* each importer keeps one handle of every memory it imports */
+    VKW_STRESS_FAULT_LEAK,          /* each importer keeps one handle of every memory it imports */
+    VKW_STRESS_FAULT_FLIP_BYTE,     /* the exporter writes its pattern with one byte flipped */
+    VKW_STRESS_FAULT_DEAF,          /* the exporter ignores its importers' answers */
+    VKW_STRESS_FAULT_INVALID_USAGE, /* each importer breaks one valid-usage rule per import */
     VKW_STRESS_FAULT_COUNT
 } vkw_stress_fault;
-extern const char *const vkw_stress_fault_words[VKW_STRESS_FAULT_COUNT]; /* "none", "leak" */
+/* "none", "leak", "flip-byte", "deaf", "invalid-usage" */
+extern const char *const vkw_stress_fault_words[VKW_STRESS_FAULT_COUNT];
 
 /* Limits of a run (check configs set them; `stress` takes its defaults):
  * exceeding one fails the run. A limit of a negative value is not set. */
@@ -228,6 +232,10 @@ typedef struct vkw_stress_report {
     char first_mismatch[256];     /* where and what */
     uint32_t unexpected_failures; /* operations that failed with no fault injected */
     char first_failure[256];
+    /* A driver finding: imports that failed while several importers imported
+     * the same memory at once (fan-out) and succeeded alone. */
+    uint32_t concurrent_import_failures;
+    char first_concurrent_failure[256];
     uint32_t validation_errors; /* every process, the run's end */
     vkw_stress_series series;
     uint32_t trend_count;

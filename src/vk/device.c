@@ -400,3 +400,48 @@ vkw_status vkw_device_find(const vkw_instance *inst, const vkw_device_identity *
                     "no device here has deviceUUID %s with the same driverUUID%s%s (devices: %s)",
                     want, id->luid_valid ? " and deviceLUID " : "", luid, n ? seen : "none");
 }
+
+vkw_status vkw_device_memory_in_use(const vkw_instance *inst, VkPhysicalDevice pd, uint64_t *out,
+                                    vkw_error *err)
+{
+    *out = 0;
+    uint32_t n = 0;
+    VkResult r = inst->vkEnumerateDeviceExtensionProperties(pd, NULL, &n, NULL);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkEnumerateDeviceExtensionProperties", "memory budget");
+    VkExtensionProperties *exts = calloc(n ? n : 1, sizeof *exts);
+    if (!exts)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory listing device extensions");
+    r = inst->vkEnumerateDeviceExtensionProperties(pd, NULL, &n, exts);
+    bool offered = false;
+    for (uint32_t i = 0; r == VK_SUCCESS && i < n; i++)
+        offered |= strcmp(exts[i].extensionName, VK_EXT_MEMORY_BUDGET_EXTENSION_NAME) == 0;
+    free(exts);
+    if (r != VK_SUCCESS)
+        return vkw_fail_vk(err, r, "vkEnumerateDeviceExtensionProperties", "memory budget");
+    if (!offered)
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "the device does not offer %s",
+                        VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
+    PFN_vkGetPhysicalDeviceMemoryProperties2 props2 = NULL;
+    if (inst->api_version >= VK_API_VERSION_1_1)
+        props2 = (PFN_vkGetPhysicalDeviceMemoryProperties2)inst->loader->gipa(
+            inst->handle, "vkGetPhysicalDeviceMemoryProperties2");
+    if (!props2 && vkw_instance_has_extension(inst, "VK_KHR_get_physical_device_properties2"))
+        props2 = (PFN_vkGetPhysicalDeviceMemoryProperties2)inst->loader->gipa(
+            inst->handle, "vkGetPhysicalDeviceMemoryProperties2KHR");
+    if (!props2)
+        return vkw_fail(err, VKW_E_UNSUPPORTED,
+                        "the instance has no vkGetPhysicalDeviceMemoryProperties2");
+    VkPhysicalDeviceMemoryBudgetPropertiesEXT budget = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT,
+    };
+    VkPhysicalDeviceMemoryProperties2 mp = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_PROPERTIES_2,
+        .pNext = &budget,
+    };
+    props2(pd, &mp);
+    for (uint32_t i = 0; i < mp.memoryProperties.memoryHeapCount && i < VK_MAX_MEMORY_HEAPS; i++)
+        if (mp.memoryProperties.memoryHeaps[i].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT)
+            *out += budget.heapUsage[i];
+    return VKW_OK;
+}

@@ -183,6 +183,15 @@ typedef struct vkw_device_identity {
 
 void vkw_device_identity_of(const vkw_device_info *info, vkw_device_identity *out);
 
+/* The device's memory in use now, by VK_EXT_memory_budget: heapUsage summed
+ * over its device-local heaps, in bytes (what every process on the device
+ * holds there, as the driver counts it). VKW_E_UNSUPPORTED with the reason
+ * where the device does not offer the extension or the instance cannot ask
+ * (vkGetPhysicalDeviceMemoryProperties2: Vulkan 1.1 or
+ * VK_KHR_get_physical_device_properties2). Safe from any thread. */
+vkw_status vkw_device_memory_in_use(const vkw_instance *inst, VkPhysicalDevice pd, uint64_t *out,
+                                    vkw_error *err);
+
 /* Finds the physical device with this identity: both UUIDs, and the LUID
  * where both sides have a valid one (*luid_matched says whether it was
  * compared). VKW_E_NO_DEVICE_MATCH, naming what there is, when none does. */
