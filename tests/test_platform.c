@@ -1109,10 +1109,12 @@ static void count_up(void *arg)
         ;
     for (uint32_t i = 0; i < INCREMENTS; i++) {
         vkw_mutex_lock(c->lock);
-        /* Read, a moment, write: an increment another thread could lose. */
+        /* Read, a moment, write: what the other thread added meanwhile
+         * would be lost. Now and then the moment is a nap, so that the
+         * threads overlap there even on one CPU. */
         uint64_t v = c->value;
-        for (volatile int k = 0; k < 4; k++)
-            ;
+        if (i % (INCREMENTS / 20) == 0)
+            sleep_ms(1);
         c->value = v + 1;
         vkw_mutex_unlock(c->lock);
     }
