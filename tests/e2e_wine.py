@@ -83,6 +83,23 @@ def test_wine_bench_importers_not_available_with_why():
     check(b["child"]["end"]["text"] == "exit code 0", f"the child exited 0: {b['child']['end']}")
 
 
+def test_wine_stress_nothing_to_share_with_why():
+    """stress under Wine: no *_win32 extension, so no memory, semaphore or
+    fence crosses processes; every operation is skipped with the driver's
+    reason, nothing is started, exit 12."""
+    p, r = report_of("stress", "--duration", "5s", "--importers", "2", expect_rc=12)
+    one_stderr_line(p, "nothing to stress")
+    s = r["stress"]
+    check(r["status"]["code"] == "nothing_to_share", f"status nothing_to_share: {r['status']}")
+    ops = s["operations"]
+    check(all(not o["run"] and o["done"] == 0 for o in ops.values()), f"nothing ran: {ops}")
+    check("VK_KHR_external_memory_win32" in ops["memory"]["skip"],
+          f"memory's reason names the extension: {ops['memory']['skip']}")
+    check("VK_KHR_external_semaphore_win32" in ops["timeline"]["skip"],
+          f"the timeline's names its extension: {ops['timeline']['skip']}")
+    check(s["series"]["points"] == [], f"no series: {len(s['series']['points'])}")
+
+
 def test_wine_bench_nothing_to_share():
     p, r = report_of("bench", "--sizes", "64K", "--round-trips", "500", "--warmup", "50",
                      expect_rc=12)

@@ -979,7 +979,7 @@ static void stress(jw *w, cJSON *root, const vkw_stress_report *s)
     cJSON *dev = add_obj(w, o, "device");
     num(w, dev, "index", s->device_index);
     str(w, dev, "name", s->device_name);
-    str(w, o, "handle_type", s->handle_type);
+    str_or_null(w, o, "handle_type", s->handle_type);
     str_or_null(w, o, "sync_handle_type", s->sync_handle_type);
     boolean(w, o, "validation_enabled", s->validation_enabled);
     str(w, o, "end", (unsigned)s->end < VKW_STRESS_END_COUNT ? vkw_stress_end_words[s->end] : NULL);

@@ -1161,7 +1161,7 @@ static void stress(rp *c, const cJSON *o, vkw_stress_report *s)
     const cJSON *dev = need_obj(c, o, w, "device"), *e;
     s->device_index = s_u32(c, dev, "stress.device", "index");
     s_str(c, dev, "stress.device", "name", s->device_name, sizeof s->device_name, false);
-    s_str(c, o, w, "handle_type", s->handle_type, sizeof s->handle_type, false);
+    s_str(c, o, w, "handle_type", s->handle_type, sizeof s->handle_type, true);
     s_str(c, o, w, "sync_handle_type", s->sync_handle_type, sizeof s->sync_handle_type, true);
     s->validation_enabled = s_bool(c, o, w, "validation_enabled");
     int32_t end = s_word(c, o, w, "end", vkw_stress_end_words, VKW_STRESS_END_COUNT, false);

@@ -922,6 +922,7 @@ vkw_status vkw_stress_run(const vkw_stress_options *opts, vkw_report *report, vk
     }
     report->stress = r;
     run->r = r;
+    r->series.processes = opts->importers + 1;
     r->options = *opts;
     r->options.progress = NULL;
     r->options.progress_user = NULL;
