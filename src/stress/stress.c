@@ -399,6 +399,9 @@ static void worker_main(void *arg)
         record(run, imp, &out);
         publish_validation(w);
     }
+    uint64_t now = vkw_clock_ns(), seen = atomic_load(&run->last_op_ns);
+    while (now > seen && !atomic_compare_exchange_weak(&run->last_op_ns, &seen, now))
+        ;
     atomic_fetch_add(&run->workers_done, 1);
     /* Every worker's last operation over (a fan-out may still reach this
      * importer until then), the importer's end here: an importer started
@@ -1039,6 +1042,10 @@ vkw_status vkw_stress_run(const vkw_stress_options *opts, vkw_report *report, vk
         uint64_t wait_ns = next - now;
         if (opts->duration_ms && run->t0 + opts->duration_ms * 1000000u - now < wait_ns)
             wait_ns = run->t0 + opts->duration_ms * 1000000u - now;
+        /* In slices, so that the workers' end (their cycles done) is seen
+         * within one, not at the next point. */
+        if (wait_ns > VKW_STRESS_POLL_NS)
+            wait_ns = VKW_STRESS_POLL_NS;
         vkw_sleep_ms((uint32_t)(wait_ns / 1000000u) + 1);
     }
     atomic_store(&run->stop, true);
@@ -1047,7 +1054,11 @@ vkw_status vkw_stress_run(const vkw_stress_options *opts, vkw_report *report, vk
             vkw_thread_join(run->wk[j].thread);
             run->wk[j].thread = NULL;
         }
-    r->elapsed_s = since_start_s(run, vkw_clock_ns());
+    /* The run's time: to its last operation's end when the cycles ended
+     * it, else to now. */
+    uint64_t last_op = atomic_load(&run->last_op_ns);
+    r->elapsed_s =
+        since_start_s(run, r->end == VKW_STRESS_END_CYCLES && last_op ? last_op : vkw_clock_ns());
     /* The last interval, whatever its length, so that nothing done goes unseen. */
     if (s == VKW_OK && vkw_clock_ns() - last > interval_ns / 5) {
         vkw_status ss = sample(run, last, vkw_clock_ns(), err);

@@ -32,21 +32,10 @@ static bool breaks_channel(vkw_status s)
     return s == VKW_E_TIMEOUT || s == VKW_E_PEER_GONE || s == VKW_E_PROTOCOL;
 }
 
-static void release_slot(vkw_stress_worker *w, vkw_stress_importer *imp, uint32_t slot)
+static void forget_slot(vkw_stress_worker *w, uint32_t slot)
 {
     if (!w->slot_used[slot])
         return;
-    if (imp->up) {
-        vkw_msg_stress_release q;
-        vkw_msg_stress_reply rep;
-        vkw_error ignored; /* a failed release is the next request's failure */
-        vkw_msg_init(&q.h, VKW_MSG_STRESS_RELEASE, ++imp->seq, sizeof q);
-        q.slot = slot;
-        snprintf(imp->activity, sizeof imp->activity, "releasing slot %u", slot);
-        if (vkw_stress_request(imp, &q, sizeof q, NULL, 0, VKW_MSG_STRESS_RELEASE, &rep, sizeof rep,
-                               w->run->opts->timeout_ms, &ignored) != VKW_OK)
-            imp->up = false; /* out of step: the run starts it again */
-    }
     vkw_shared_memory_destroy(&w->slot[slot]);
     memset(&w->slot[slot], 0, sizeof w->slot[slot]);
     w->slot_used[slot] = false;
@@ -54,8 +43,22 @@ static void release_slot(vkw_stress_worker *w, vkw_stress_importer *imp, uint32_
 
 void vkw_stress_release_slots(vkw_stress_worker *w, vkw_stress_importer *imp)
 {
+    bool any = false;
     for (uint32_t i = 0; i < VKW_STRESS_CONCURRENCY_MAX; i++)
-        release_slot(w, imp, i);
+        any |= w->slot_used[i];
+    if (any && imp->up) {
+        vkw_msg_stress_release q;
+        vkw_msg_stress_reply rep;
+        vkw_error ignored; /* the importer's end follows: a failure here is its */
+        vkw_msg_init(&q.h, VKW_MSG_STRESS_RELEASE, ++imp->seq, sizeof q);
+        q.slot = VKW_STRESS_ALL_SLOTS;
+        snprintf(imp->activity, sizeof imp->activity, "releasing every slot");
+        if (vkw_stress_request(imp, &q, sizeof q, NULL, 0, VKW_MSG_STRESS_RELEASE, &rep, sizeof rep,
+                               w->run->opts->timeout_ms, &ignored) != VKW_OK)
+            imp->up = false; /* out of step: killed at its end */
+    }
+    for (uint32_t i = 0; i < VKW_STRESS_CONCURRENCY_MAX; i++)
+        forget_slot(w, i);
 }
 
 /* The memory of this operation: a scenario and a size of the run's, by the
@@ -102,14 +105,10 @@ void vkw_stress_op_memory(vkw_stress_worker *w, vkw_stress_importer *imp, int32_
     out->op = VKW_STRESS_OP_MEMORY;
     uint32_t slot = w->next_slot++ % o->concurrency;
     /* The object this slot held leaves first (untimed: it is the end of
-     * an earlier operation). */
-    release_slot(w, imp, slot);
-    if (!imp->up) {
-        out->status = vkw_fail(&out->err, VKW_E_CHILD, "importer %u stopped answering (%s)",
-                               imp->index + 1, imp->activity);
-        out->restart = true;
-        return;
-    }
+     * an earlier operation): here now, in the importer when the next import
+     * into the slot arrives (it releases what the slot holds first), so no
+     * message of its own. */
+    forget_slot(w, slot);
     vkw_scenario_kind kind;
     uint64_t size;
     choose_memory(w, false, &kind, &size);

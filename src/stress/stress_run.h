@@ -21,6 +21,8 @@
 /* The slot fan-out's memory takes in every importer (released at once). */
 #define VKW_STRESS_FANOUT_SLOT (VKW_STRESS_SLOTS - 1u)
 #define VKW_STRESS_PENDING_MAX 16u
+/* The sampler's nap at most, so that the end of the workers is seen soon. */
+#define VKW_STRESS_POLL_NS (50ull * 1000000u)
 
 struct vkw_stress_state;
 
@@ -104,6 +106,7 @@ typedef struct vkw_stress_state {
     atomic_uint_fast64_t tickets; /* operations begun */
     atomic_uint workers_started, workers_done;
     atomic_bool all_started;
+    atomic_uint_fast64_t last_op_ns; /* the last worker's end of its operations */
     uint64_t t0;
     /* Under stats: */
     vkw_mutex *stats;
