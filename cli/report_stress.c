@@ -287,6 +287,9 @@ static void operations(vkw_doc *d, const vkw_stress_report *s)
             for (int i = 0; i < 3; i++)
                 vkw_doc_cell(d, "%s", "-");
         }
+        if ((k == VKW_STRESS_OP_FANOUT || k == VKW_STRESS_OP_SIGNAL) && r->done)
+            vkw_doc_note(d, "reached %.2f importers each, on average",
+                         (double)r->reached / (double)r->done);
     }
     vkw_doc_table_end(d);
 }

@@ -52,7 +52,9 @@ def test_stress_four_importers_with_chaos_pass_and_detect_every_fault():
     check(mem["run"] and mem["done"] > 50, f"memory operations ran: {mem}")
     check(mem["verified"] > 0, f"memory verified both ways: {mem}")
     fan = s["operations"]["fan-out"]
-    check(fan["run"] and fan["done"] > 0, f"fan-out ran to several importers: {fan}")
+    check(fan["run"] and fan["done"] > 0, f"fan-out ran: {fan}")
+    check(fan["reached"] >= 3 * fan["done"],
+          f"a fan-out reached at least 3 of the 4 importers on average: {fan}")
     injected = sum(c["injected"] for c in s["chaos"].values())
     detected = sum(c["detected"] for c in s["chaos"].values())
     check(injected >= 5, f"chaos injected faults: {s['chaos']}")
@@ -89,6 +91,20 @@ def test_stress_leak_fault_is_caught_by_the_slope():
     exporter = [t for t in s["trends"] if t["quantity"] == "handles" and t["process"] == 0]
     check(exporter and not exporter[0]["fails"], f"the exporter keeps nothing: {exporter}")
     check("leak" in p.stderr and "importer" in p.stderr, f"stderr names the leak: {p.stderr}")
+
+
+def test_stress_leak_under_restarts_is_caught_over_the_importers_lives():
+    """Importers killed and started again all along: each life starts its
+    count anew, and the leak shows within every life: the trend over the
+    lives must catch it (exit 17)."""
+    p, r = stress("--importers", "2", "--duration", "20s", "--interval", "200ms",
+                  "--stress-fault", "leak", "--operations", "memory", "--chaos", "0.005",
+                  "--chaos-kinds", "kill-import", "--seed", "1", expect_rc=EXIT_STRESS)
+    s = r["stress"]
+    check(s["restarts"] >= 3, f"importers started again: {s['restarts']}")
+    failing = [t for t in s["trends"] if t["fails"] and t["quantity"] == "handles"]
+    check(failing and all(t["process"] >= 1 for t in failing),
+          f"an importer's handles fail: {[t['text'] for t in s['trends']]}")
 
 
 def test_stress_same_seed_same_operations():

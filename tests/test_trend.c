@@ -72,6 +72,53 @@ static void fd_count(uint64_t seed, size_t n, double leak, double *x, double *y)
     }
 }
 
+/* An importer's fd count over 4 lives of 15 points (started again after
+ * each): each life from its own level, jittered, plus `leak` per point of
+ * the life. */
+static void lives_count(uint64_t seed, double leak, double *x, double *y, uint32_t *life)
+{
+    static const double level[4] = {40, 55, 38, 61};
+    rng = seed;
+    for (size_t i = 0; i < 60; i++) {
+        life[i] = (uint32_t)(i / 15);
+        x[i] = (double)i;
+        y[i] = level[life[i]] + jitter() + floor(leak * (double)(i % 15));
+    }
+}
+
+/* A leak that every life shows, each started anew: found over every life,
+ * where the last life alone (15 points) and the whole series as one (the
+ * jumps between lives) say less. */
+static void trend_over_lives_finds_a_leak_each_restart_hides(void)
+{
+    double x[60], y[60];
+    uint32_t life[60];
+    lives_count(5, 1.0, x, y, life);
+    vkw_trend t;
+    vkw_error err = {0};
+    CHECK(vkw_trend_theil_sen_lives(x, y, life, 60, &t, &err) == VKW_OK);
+    CHECK(t.estimated && vkw_trend_grows(&t, 0));
+    CHECK(near(t.slope, 1.0, 0.1));
+    CHECK(t.lo > 0.8);
+    CHECK(t.noise <= 1.0);
+}
+
+/* Lives at different levels, none of them growing: no trend, where the
+ * series taken as one life sees the levels' steps as one. */
+static void trend_over_lives_ignores_their_levels(void)
+{
+    double x[60], y[60];
+    uint32_t life[60];
+    lives_count(9, 0.0, x, y, life);
+    vkw_trend t, one;
+    vkw_error err = {0};
+    CHECK(vkw_trend_theil_sen_lives(x, y, life, 60, &t, &err) == VKW_OK);
+    CHECK(t.estimated && !vkw_trend_grows(&t, 0));
+    CHECK(t.slope == 0);
+    CHECK(vkw_trend_theil_sen_lives(x, y, NULL, 60, &one, &err) == VKW_OK);
+    CHECK(one.slope != 0); /* the same points as one life: a slope from the steps */
+}
+
 static void trend_of_an_exact_line(void)
 {
     double x[20], y[20];
@@ -438,6 +485,8 @@ int main(int argc, char **argv)
         CASE(trend_of_a_long_series_is_reduced),
         CASE(trend_of_too_few_points_is_not_estimated),
         CASE(trend_ci_covers_the_true_slope),
+        CASE(trend_over_lives_finds_a_leak_each_restart_hides),
+        CASE(trend_over_lives_ignores_their_levels),
         CASE(latency_hist_of_1_to_1000_us),
         CASE(latency_hist_merge_of_halves_is_the_whole),
         CASE(latency_hist_empty_is_zero),

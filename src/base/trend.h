@@ -65,6 +65,15 @@ vkw_status vkw_trend_theil_sen(const double *x, const double *y, size_t n, vkw_t
 
 /* Whether a trend grows beyond the noise: estimated, lo > 0, and slope > limit
  * (limit in the slope's unit; a negative limit counts as 0). */
+/* The same over a series cut into lives (a process started again: its count
+ * starts anew), life[i] numbering them in time order: only pairs of points
+ * of one life give slopes, and Var S is the sum of each life's (the
+ * seasonal Kendall slope of Hirsch, Slack and Smith, 1982, with lives for
+ * seasons). The intercept is the median over every point (no line of its
+ * own across lives); the noise is about each life's own level. Reduced as
+ * above, a group never spanning two lives. life NULL: one life. */
+vkw_status vkw_trend_theil_sen_lives(const double *x, const double *y, const uint32_t *life,
+                                     size_t n, vkw_trend *out, vkw_error *err);
 bool vkw_trend_grows(const vkw_trend *t, double limit);
 
 #endif

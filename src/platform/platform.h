@@ -316,6 +316,9 @@ void vkw_mutex_destroy(vkw_mutex *m); /* NULL is ignored; it must not be held */
  * watches stop.h's self-pipe or event) once a stop is requested, at once
  * when one already was. Returns the milliseconds actually slept. */
 uint32_t vkw_sleep_ms(uint32_t ms);
+/* Sleeps ms milliseconds whatever is requested (a short, bounded nap in a
+ * loop that watches its own clock). */
+void vkw_nap_ms(uint32_t ms);
 
 /* ---- Memory the process holds ---------------------------------------------- */
 /* The process's peak resident memory, in bytes, since it started or since

@@ -1342,6 +1342,13 @@ void vkw_mutex_destroy(vkw_mutex *m)
     free(m);
 }
 
+void vkw_nap_ms(uint32_t ms)
+{
+    struct timespec t = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&t, &t) != 0 && errno == EINTR)
+        ;
+}
+
 uint32_t vkw_sleep_ms(uint32_t ms)
 {
     uint64_t t0 = vkw_clock_ns(), deadline = t0 + (uint64_t)ms * 1000000u;

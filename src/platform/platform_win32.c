@@ -1480,6 +1480,11 @@ void vkw_mutex_destroy(vkw_mutex *m)
     free(m);
 }
 
+void vkw_nap_ms(uint32_t ms)
+{
+    Sleep(ms);
+}
+
 uint32_t vkw_sleep_ms(uint32_t ms)
 {
     uint64_t t0 = vkw_clock_ns(), deadline = t0 + (uint64_t)ms * 1000000u;

@@ -994,6 +994,7 @@ static void stress(jw *w, cJSON *root, const vkw_stress_report *s)
         num(w, e, "done", (double)r->done);
         num(w, e, "failed", (double)r->failed);
         num(w, e, "verified", (double)r->verified);
+        num(w, e, "reached", (double)r->reached);
         stress_latency(w, e, "latency", &r->latency);
     }
     cJSON *chaos = add_obj(w, o, "chaos");

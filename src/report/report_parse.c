@@ -1179,6 +1179,7 @@ static void stress(rp *c, const cJSON *o, vkw_stress_report *s)
         r->done = s_u64(c, x, wk, "done");
         r->failed = s_u64(c, x, wk, "failed");
         r->verified = s_u64(c, x, wk, "verified");
+        r->reached = s_u64(c, x, wk, "reached");
         const cJSON *lat = need_obj(c, x, wk, "latency");
         snprintf(wk, sizeof wk, "stress.operations.%s.latency", vkw_stress_op_words[k]);
         s_latency(c, lat, wk, &r->latency);

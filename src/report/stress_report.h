@@ -121,6 +121,7 @@ typedef struct vkw_stress_op_result {
     uint64_t done;     /* completed */
     uint64_t failed;   /* ended in a failure (an injected fault's included) */
     uint64_t verified; /* memory: checked both ways */
+    uint64_t reached;  /* fan-out, signal: importers reached, in all (width: reached / done) */
     vkw_stress_latency latency;
 } vkw_stress_op_result;
 

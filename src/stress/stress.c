@@ -101,6 +101,7 @@ vkw_status vkw_stress_importer_start(vkw_stress_state *run, vkw_stress_importer 
         return s;
     vkw_mutex_lock(imp->proc_lock);
     imp->child = child;
+    imp->life++;
     vkw_mutex_unlock(imp->proc_lock);
     imp->ch = ch;
     vkw_msg_hello hello;
@@ -145,9 +146,17 @@ static double since_start_s(const vkw_stress_state *run, uint64_t ns)
 
 /* An operation's end, into the interval's and the run's figures, and what
  * became of its fault. Under stats. */
-static void record(vkw_stress_state *run, vkw_stress_importer *imp, const vkw_stress_outcome *o)
+static void record(vkw_stress_state *run, vkw_stress_importer *imp, const vkw_stress_outcome *in)
 {
     vkw_stress_report *r = run->r;
+    vkw_stress_outcome copy = *in, *o = &copy;
+    /* A stop ended it: neither a failure nor a fault's fate. */
+    if (o->status == VKW_E_INTERRUPTED)
+        return;
+    /* A fault drawn but never injected (the operation failed before it):
+     * that failure is the driver's or the tool's, not the fault's. */
+    if (o->chaos >= 0 && !o->injected_ns)
+        o->chaos = -1;
     vkw_mutex_lock(run->stats);
     vkw_stress_op_result *res = &r->ops[o->op];
     if (o->unsupported) {
@@ -159,6 +168,9 @@ static void record(vkw_stress_state *run, vkw_stress_importer *imp, const vkw_st
         vkw_mutex_unlock(run->stats);
         return;
     }
+    if (o->late_failure[0] && !r->unexpected_failures++)
+        snprintf(r->first_failure, sizeof r->first_failure, "%s: %.230s", vkw_stress_op_name(o->op),
+                 o->late_failure);
     if (o->concurrent_failures) {
         if (!r->concurrent_import_failures)
             snprintf(r->first_concurrent_failure, sizeof r->first_concurrent_failure, "%.250s",
@@ -173,6 +185,7 @@ static void record(vkw_stress_state *run, vkw_stress_importer *imp, const vkw_st
         vkw_latency_hist_add(&run->hist_run[o->op], o->latency_us * 1000.0);
         if (o->verified)
             res->verified++;
+        res->reached += o->reached;
     } else {
         res->failed++;
         run->failed_interval++;
@@ -287,17 +300,41 @@ static void publish_validation(vkw_stress_worker *w)
     atomic_store(&w->validation, w->log.validation_errors);
 }
 
-/* Fan-out and signal reach every importer that is free now: the worker's
- * own (waited for), and each other one whose lock it can take at once. One
- * importer stopped past its timeout (the stop chaos) holds up its own worker
- * only, never the others; and no worker waits for a second lock while
- * holding one, so none can wait for another in a circle. */
-static void lock_free(vkw_stress_worker *w)
+/* How long a fan-out or signal waits for one importer's lock before it goes
+ * on without it: a quarter of the timeout, at most a second. */
+static uint64_t wait_for_lock_ns(const vkw_stress_state *run)
+{
+    uint64_t ms = run->opts->timeout_ms / 4;
+    return (ms > 1000 ? 1000 : ms < 1 ? 1 : ms) * 1000000u;
+}
+
+/* Fan-out and signal take every importer's lock, in index order, each with
+ * a bounded wait: an importer busy past it (stopped by the stop chaos, say)
+ * is left out of this one, so it holds up no other worker for long. While
+ * it waits, the importer is marked wanted, and its own worker lets it have
+ * the lock between two operations (a worker takes its lock again within
+ * microseconds otherwise). Takers of several locks go in one order and
+ * single-lock holders never wait for a second: no circle can form. */
+static void lock_every(vkw_stress_worker *w)
 {
     vkw_stress_state *run = w->run;
-    vkw_mutex_lock(run->imp[w->index].lock);
-    for (uint32_t j = 0; j < run->n; j++)
-        w->held[j] = j == w->index || vkw_mutex_trylock(run->imp[j].lock);
+    for (uint32_t j = 0; j < run->n; j++) {
+        vkw_stress_importer *imp = &run->imp[j];
+        atomic_fetch_add(&imp->wanted, 1);
+        uint64_t until = vkw_clock_ns() + wait_for_lock_ns(run);
+        while (!(w->held[j] = vkw_mutex_trylock(imp->lock)) && vkw_clock_ns() < until)
+            vkw_nap_ms(1);
+        atomic_fetch_sub(&imp->wanted, 1);
+    }
+}
+
+/* Before a worker takes its own importer's lock: a fan-out or signal that
+ * wants it goes first (bounded as its wait is). */
+static void let_wanted_first(vkw_stress_worker *w, vkw_stress_importer *imp)
+{
+    uint64_t until = vkw_clock_ns() + wait_for_lock_ns(w->run);
+    while (atomic_load(&imp->wanted) && vkw_clock_ns() < until)
+        vkw_nap_ms(1);
 }
 
 static void unlock_held(vkw_stress_worker *w)
@@ -356,18 +393,19 @@ static void worker_main(void *arg)
         out.op = op;
         out.chaos = chaos;
         bool every = op == VKW_STRESS_OP_FANOUT || op == VKW_STRESS_OP_SIGNAL;
-        if (every)
-            lock_free(w);
-        else
-            vkw_mutex_lock(imp->lock);
-        if (!ensure_up(w, imp)) {
-            if (every)
-                unlock_held(w);
-            else
-                vkw_mutex_unlock(imp->lock);
-            vkw_sleep_ms(100);
+        /* Its own importer up first (a restart takes a while: no other
+         * importer's lock is held meanwhile). */
+        let_wanted_first(w, imp);
+        vkw_mutex_lock(imp->lock);
+        bool up = ensure_up(w, imp);
+        if (!up || every)
+            vkw_mutex_unlock(imp->lock);
+        if (!up) {
+            vkw_nap_ms(100);
             continue;
         }
+        if (every)
+            lock_every(w);
         switch (op) {
         case VKW_STRESS_OP_MEMORY: vkw_stress_op_memory(w, imp, chaos, &out); break;
         case VKW_STRESS_OP_FANOUT: vkw_stress_op_fanout(w, &out); break;
@@ -409,7 +447,7 @@ static void worker_main(void *arg)
      * the thread that spawned it, not the process). */
     while (!atomic_load(&run->all_started) ||
            atomic_load(&run->workers_done) < atomic_load(&run->workers_started))
-        vkw_sleep_ms(5);
+        vkw_nap_ms(5); /* a stop does not end it: the workers' ends do */
     vkw_mutex_lock(imp->lock);
     if (imp->up && !w->dev.wedged)
         vkw_stress_release_slots(w, imp);
@@ -457,6 +495,7 @@ static vkw_status sample(vkw_stress_state *run, uint64_t from_ns, uint64_t now, 
     run->failed_interval = 0;
     p->faults_injected = run->faults_injected;
     p->faults_detected = run->faults_detected;
+    uint64_t ops_total = run->r->ops_total;
     vkw_mutex_unlock(run->stats);
     vkw_process_usage u;
     vkw_error ignored;
@@ -466,13 +505,15 @@ static vkw_status sample(vkw_stress_state *run, uint64_t from_ns, uint64_t now, 
     }
     for (uint32_t j = 0; j < run->n; j++) {
         vkw_stress_importer *imp = &run->imp[j];
+        /* The process read and its life, together: a point belongs to the
+         * life of the process it was read from. */
         vkw_mutex_lock(imp->proc_lock);
         if (imp->child && vkw_child_usage(imp->child, &u, &ignored) == VKW_OK) {
             series->handles[at + 1 + j] = u.handles;
             series->resident[at + 1 + j] = u.resident;
         }
+        series->restarts[at + 1 + j] = imp->life ? imp->life - 1 : 0;
         vkw_mutex_unlock(imp->proc_lock);
-        series->restarts[at + 1 + j] = atomic_load(&imp->restarts);
     }
     if (run->sampler_opened && vkw_device_memory_in_use(&run->sampler_inst, run->sampler_pd,
                                                         &p->gpu_used, &ignored) == VKW_OK)
@@ -486,8 +527,7 @@ static vkw_status sample(vkw_stress_state *run, uint64_t from_ns, uint64_t now, 
         snprintf(line, sizeof line, "%.0f ops/s, exporter %lld handles, %u faults injected",
                  p->span_s > 0 ? ops / p->span_s : 0, (long long)series->handles[at],
                  p->faults_injected);
-        run->opts->progress(run->opts->progress_user, p->t_s, run->r->ops_total, p->faults_injected,
-                            line);
+        run->opts->progress(run->opts->progress_user, p->t_s, ops_total, p->faults_injected, line);
     }
     return VKW_OK;
 }
@@ -495,8 +535,8 @@ static vkw_status sample(vkw_stress_state *run, uint64_t from_ns, uint64_t now, 
 /* ---- Trends and the verdict ------------------------------------------------------ */
 
 static void add_trend(vkw_stress_state *run, vkw_trend_quantity q, int32_t process, int32_t op,
-                      const double *x, const double *y, uint32_t n, double limit_per_min,
-                      double unit_scale, const char *unit_name, bool can_fail)
+                      const double *x, const double *y, const uint32_t *life, uint32_t n,
+                      double limit_per_min, double unit_scale, const char *unit_name, bool can_fail)
 {
     vkw_stress_report *r = run->r;
     if (r->trend_count >= VKW_STRESS_TRENDS_MAX)
@@ -518,10 +558,12 @@ static void add_trend(vkw_stress_state *run, vkw_trend_quantity q, int32_t proce
         snprintf(who, sizeof who, "%s", vkw_stress_op_name((vkw_stress_op)op));
     else
         snprintf(who, sizeof who, "device");
-    if (n == 0 || vkw_trend_theil_sen(x, y, n, &est, &err) != VKW_OK || !est.estimated) {
+    if (n == 0 || vkw_trend_theil_sen_lives(x, y, life, n, &est, &err) != VKW_OK ||
+        !est.estimated) {
         t->points = n;
-        snprintf(t->text, sizeof t->text, "%s %s: too few points for a trend (%u)", who,
-                 vkw_trend_quantity_words[q], n);
+        snprintf(t->text, sizeof t->text, "%s %s: not judged: %u point(s)%s, too few for a trend",
+                 who, vkw_trend_quantity_words[q], n,
+                 process > 0 ? " in its lives (each restart starts one)" : "");
         return;
     }
     t->points = est.n;
@@ -569,37 +611,49 @@ static void trends(vkw_stress_state *run)
     uint32_t warm_handles = warmup_points(s, 0.2), warm_memory = warmup_points(s, 0.5);
     double *x = calloc(s->count ? s->count : 1, sizeof *x);
     double *y = calloc(s->count ? s->count : 1, sizeof *y);
-    if (!x || !y) {
+    uint32_t *life = calloc(s->count ? s->count : 1, sizeof *life);
+    if (!x || !y || !life) {
         free(x);
         free(y);
+        free(life);
         return;
     }
     const double mib = 1024.0 * 1024.0;
     for (uint32_t p = 0; p < P; p++) {
-        /* An importer's own life: the points since its last start, after
-         * its warm-up (as the run's). */
-        uint32_t life = 0;
-        for (uint32_t i = 1; p > 0 && i < s->count; i++)
-            if (s->restarts[(size_t)i * P + p] != s->restarts[(size_t)(i - 1) * P + p])
-                life = i + 2;
+        /* Every life of an importer (a restart starts its counts anew):
+         * slopes within each life only, each after its first point (taken
+         * while it opened its device), and the first life after the run's
+         * warm-up. */
         for (int pass = 0; pass < 2; pass++) {
             uint32_t warm = pass == 0 ? warm_handles : warm_memory;
-            uint32_t from = life > warm ? life : warm;
-            uint32_t n = 0;
-            for (uint32_t i = from; i < s->count; i++) {
+            uint32_t n = 0, started = 0, skip = 0;
+            for (uint32_t i = 0; i < s->count; i++) {
                 size_t at = (size_t)i * P + p;
+                if (i > 0 && s->restarts[at] != s->restarts[at - P]) {
+                    /* A new life: its first point for handles; the first
+                     * half of it for memory, which a new process grows
+                     * into (its device, its first imports). */
+                    started = i;
+                    uint32_t end = i + 1;
+                    while (end < s->count && s->restarts[(size_t)end * P + p] == s->restarts[at])
+                        end++;
+                    skip = pass == 0 ? 1 : (end - i + 1) / 2;
+                }
+                if (i < warm || (started && i < started + skip))
+                    continue;
                 if (pass == 0 && s->handles[at] < 0)
                     continue;
                 if (pass == 1 && s->resident[at] == 0)
                     continue;
                 x[n] = s->points[i].t_s;
+                life[n] = s->restarts[at];
                 y[n++] = pass == 0 ? (double)s->handles[at] : (double)s->resident[at];
             }
             if (pass == 0)
-                add_trend(run, VKW_TREND_HANDLES, (int32_t)p, -1, x, y, n, lim->leak_per_min_max,
-                          1.0, "handles", true);
+                add_trend(run, VKW_TREND_HANDLES, (int32_t)p, -1, x, y, life, n,
+                          lim->leak_per_min_max, 1.0, "handles", true);
             else
-                add_trend(run, VKW_TREND_RESIDENT, (int32_t)p, -1, x, y, n,
+                add_trend(run, VKW_TREND_RESIDENT, (int32_t)p, -1, x, y, life, n,
                           lim->resident_mib_per_min_max, mib, "MiB", true);
         }
     }
@@ -610,8 +664,8 @@ static void trends(vkw_stress_state *run)
             y[n++] = (double)s->points[i].gpu_used;
         }
     if (n)
-        add_trend(run, VKW_TREND_GPU, -1, -1, x, y, n, lim->resident_mib_per_min_max, mib, "MiB",
-                  false);
+        add_trend(run, VKW_TREND_GPU, -1, -1, x, y, NULL, n, lim->resident_mib_per_min_max, mib,
+                  "MiB", false);
     for (uint32_t k = 0; k < VKW_STRESS_OP_COUNT; k++) {
         if (!r->ops[k].done)
             continue;
@@ -621,10 +675,11 @@ static void trends(vkw_stress_state *run)
                 x[n] = s->points[i].t_s;
                 y[n++] = s->points[i].latency[k].p50_us;
             }
-        add_trend(run, VKW_TREND_P50, -1, (int32_t)k, x, y, n, -1, 1.0, "us", false);
+        add_trend(run, VKW_TREND_P50, -1, (int32_t)k, x, y, NULL, n, -1, 1.0, "us", false);
     }
     free(x);
     free(y);
+    free(life);
 }
 
 static void verdict_add(vkw_stress_report *r, const char *fmt, ...)

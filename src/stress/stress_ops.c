@@ -191,6 +191,15 @@ void vkw_stress_op_memory(vkw_stress_worker *w, vkw_stress_importer *imp, int32_
             if (vkw_msg_recv(imp->ch, VKW_MSG_STRESS_MEMORY | VKW_MSG_REPLY, msg.h.seq, &rep,
                              sizeof rep, NULL, 0, &(uint32_t){0}, o->timeout_ms, imp->activity,
                              &late) == VKW_OK) {
+                /* In step again; what the late answer says still counts. */
+                if (vkw_msg_outcome_get(&rep.outcome, &late) != VKW_OK ||
+                    (msg.check != VKW_STRESS_IMPORT_ONLY && !rep.verified))
+                    snprintf(out->late_failure, sizeof out->late_failure,
+                             "importer %u, let go on after the stop, answered late: %.300s",
+                             imp->index + 1,
+                             rep.verified || msg.check == VKW_STRESS_IMPORT_ONLY
+                                 ? late.message
+                                 : "the exporter's bytes were not there");
                 out->latency_us = us_since(t0);
                 out->restart = false;
                 vkw_external_handle_release(t, exported);
@@ -424,6 +433,7 @@ void vkw_stress_op_fanout(vkw_stress_worker *w, vkw_stress_outcome *out)
     }
     if (s == VKW_OK && sent == 0)
         s = vkw_fail(&out->err, VKW_E_CHILD, "fan-out: no importer was up");
+    out->reached = sent;
     out->verified = s == VKW_OK && verified == sent;
     out->latency_us = us_since(t0);
 
@@ -630,8 +640,7 @@ void vkw_stress_op_signal(vkw_stress_worker *w, vkw_stress_outcome *out)
                                  &e) != VKW_OK) {
             if (s == VKW_OK)
                 s = vkw_fail(&out->err, e.status, "signal: %s", e.message);
-            if (!run->imp[j].up)
-                seqs[j] = 0;
+            seqs[j] = 0; /* no SYNC_DONE follows a refusal */
         }
     }
     /* The round: A signalled once, every importer's B awaited. */
@@ -650,6 +659,8 @@ void vkw_stress_op_signal(vkw_stress_worker *w, vkw_stress_outcome *out)
     out->latency_us = us_since(t0);
     out->verified = s == VKW_OK;
     out->status = s;
+    for (uint32_t j = 0; j < run->n; j++)
+        out->reached += seqs[j] != 0;
     for (uint32_t j = 0; j < run->n; j++) {
         close_handles(t, h[j], 2, 2);
         if (sides[j].dev) {

@@ -38,6 +38,8 @@ typedef struct vkw_stress_importer {
     bool up;                     /* started and answered its hello */
     bool suspended;              /* stopped by the stop chaos, not resumed yet */
     atomic_uint restarts;        /* started again, after the first */
+    atomic_uint wanted;          /* fan-outs and signals waiting for its lock */
+    uint32_t life;               /* processes started in this slot so far (under proc_lock) */
     atomic_uint validation;      /* the running process's validation errors so far */
     atomic_uint validation_past; /* of its processes gone */
     /* Injected faults waiting for the importer to work again: their kinds
@@ -81,7 +83,9 @@ typedef struct vkw_stress_outcome {
     int32_t chaos; /* the fault injected (vkw_chaos_kind); -1: none */
     uint64_t injected_ns;
     uint64_t detected_ns;
-    bool unsupported;             /* the driver cannot do this one (a skip, not a failure) */
+    bool unsupported;       /* the driver cannot do this one (a skip, not a failure) */
+    uint32_t reached;       /* fan-out, signal: the importers it reached */
+    char late_failure[400]; /* the stop chaos: the late answer failed (a failure of its own) */
     uint32_t concurrent_failures; /* fan-out: imports refused at once, taken alone */
     char concurrent_text[400];
 } vkw_stress_outcome;
