@@ -648,7 +648,7 @@ static void list_options(FILE *f)
         if (o->has_default)
             snprintf(def, sizeof def, "%llu", (unsigned long long)o->def);
         vkw_option_names(o, ",", names, sizeof names);
-        fprintf(f, "%s\t%s\t%s\t%s\t%s\t%llu\t%llu\t%u\t%s\t%s\t%s%s%s\t%s\t%s\t%s%s\n", cmds,
+        fprintf(f, "%s\t%s\t%s\t%s\t%s\t%llu\t%llu\t%u\t%s\t%s\t%s%s%s%s\t%s\t%s\t%s%s\n", cmds,
                 o->short_flag ? o->short_flag : "", o->flag, o->metavar ? o->metavar : "",
                 vkw_option_type_name(o->type), (unsigned long long)o->min,
                 (unsigned long long)o->max, o->max_items,
@@ -658,7 +658,8 @@ static void list_options(FILE *f)
                 o->key ? o->key : "", o->config & VKW_CONFIG_TOP ? "top," : "",
                 o->config & VKW_CONFIG_MEMORY ? "memory," : "",
                 o->config & VKW_CONFIG_ROUND_TRIPS ? "round-trips," : "",
-                o->config_def ? o->config_def : "", names, o->help, o->hidden ? " (hidden)" : "");
+                o->config & VKW_CONFIG_STRESS ? "stress," : "", o->config_def ? o->config_def : "",
+                names, o->help, o->hidden ? " (hidden)" : "");
     }
 }
 

@@ -41,7 +41,7 @@ def expected_per_device(cfg):
     n = len(cfg.get("capabilities", []))
     for b in cfg.get("benches", []):
         k = len(b["expect"])
-        if b["part"] == "memory":
+        if b["part"] in ("memory", "stress"):
             n += k
         else:
             n += k * len(b["modes"]) * (2 if b.get("peer") == "both" else 1)
@@ -140,8 +140,11 @@ def test_check_lavapipe_config_passes_with_junit_per_expectation():
         check(r["validation"]["enabled"] and r["validation"]["validation_errors"] == 0,
               f"the probe ran under the validation layer, no error: {r['validation']}")
         runs = c["runs"]
-        check(len(runs) == len(cfg["benches"]) and all(x["bench"] for x in runs),
-              f"one full bench per config bench: {[x['name'] for x in runs]}")
+        check(len(runs) == len(cfg["benches"]) and
+              all((x["bench"] is None) == (b["part"] == "stress") and
+                  (x.get("stress") is not None) == (b["part"] == "stress")
+                  for x, b in zip(runs, cfg["benches"])),
+              f"one full bench (or stress run) per config bench: {[x['name'] for x in runs]}")
         mem = runs[0]["bench"]
         check(all(s["outcome"] == "passed" and s["handles"]["leaked"] == 0
                   for s in mem["memory"] if s["size_requested"] in (65536, 4 << 20)),
@@ -637,7 +640,8 @@ BAD = [
 ]
 
 # What the schema cannot say (its description lists them): the tool alone refuses.
-TOOL_ONLY = ("os is linux", "is the name of", "NT handles exist", "OPAQUE_WIN32 is a Windows",
+TOOL_ONLY = ("at most 1h in a check config", "expected a time from 100 ms", "os is linux",
+             "is the name of", "NT handles exist", "OPAQUE_WIN32 is a Windows",
              "SYNC_FD semaphores", "expected a fence (the fence mode", "above 64G",
              "expected a size from 1 byte to 64G")
 
@@ -1090,6 +1094,163 @@ def test_check_crashed_child_is_an_error():
         root, cases = junit_cases(out["xml"])
         totals = harness.junit_totals(root)
         check(totals["errors"] == 2 and len(cases) == 3, f"JUnit: 2 errors of 3: {totals}")
+
+
+
+# --- stress benches -------------------------------------------------------------
+
+STRESS_QUICK_FAULTS = ["kill-import", "kill-wait", "stale", "foreign"]  # none waits a timeout
+
+
+def stress_bench(name, expect, **extra):
+    return dict({"name": name, "part": "stress", "importers": 2, "duration": "6s",
+                 "interval": "500ms", "expect": expect}, **extra)
+
+
+def test_check_stress_bench_one_case_per_expect_key_with_values():
+    """A bench of part stress runs `stress` with its keys, judges each expect key
+    as one JUnit test case whose text carries the measured values, and keeps
+    the run's stress part in the report (its limits set from expect)."""
+    expect = {"passes": True, "leak_per_min_max": 0, "resident_mib_per_min_max": 100000,
+              "p99_us_max": 60000000, "ops_per_s_min": 0.5, "faults_undetected_max": 0}
+    cfg = {"name": "stress", "os": "linux", "timeout_s": 30, "devices": "all",
+           "benches": [stress_bench("churn", expect, chaos=0.05, seed=7,
+                                    chaos_kinds=STRESS_QUICK_FAULTS)]}
+    ex, r = judged(cfg, ["passed"] * 6, exit_code=EXIT_OK)
+    by_source = {e["source"].rsplit(".", 1)[1]: e for e in ex}
+    check(sorted(by_source) == sorted(expect), f"one expectation per key: {sorted(by_source)}")
+    run_ = r["check"]["runs"][0]
+    st = run_.get("stress") or {}
+    check(run_["bench"] is None and st.get("ops_total", 0) > 0,
+          f"the run's stress part is in the report: {run_['bench']}, {list(st)[:4]}")
+    opts = st.get("options", {})
+    check(opts.get("importers") == 2 and opts.get("duration_ms") == 6000 and
+          opts.get("interval_ms") == 500 and opts.get("chaos") == 0.05 and
+          opts.get("seed") == "7" and opts.get("chaos_kinds") == STRESS_QUICK_FAULTS and
+          opts.get("timeout_ms") == 30000,
+          f"the bench's keys and the config's timeout reach the run: {opts}")
+    lim = opts.get("limits", {})
+    check(lim == {"leak_per_min_max": 0, "resident_mib_per_min_max": 100000,
+                  "p99_us_max": 60000000, "ops_per_s_min": 0.5, "faults_undetected_max": 0},
+          f"the run's limits are the expect's: {lim}")
+    injected = sum(c["injected"] for c in st["chaos"].values())
+    m = {k: e["measured"] for k, e in by_source.items()}
+    check(m["faults_undetected_max"].startswith(f"faults: {injected} injected, {injected} "
+                                               f"detected"),
+          f"the faults' text carries the report's count ({injected}): {m['faults_undetected_max']}")
+    check(m["leak_per_min_max"].startswith("leak: ") and " handles/min (95 % CI " in
+          m["leak_per_min_max"] and "limit 0" in m["leak_per_min_max"],
+          f"the leak's text: {m['leak_per_min_max']}")
+    check(" resident MiB/min (95 % CI " in m["resident_mib_per_min_max"],
+          f"the resident trend's text: {m['resident_mib_per_min_max']}")
+    name, worst = max(((k, o["latency"]["p99_us"]) for k, o in st["operations"].items()
+                       if o["latency"]["count"]), key=lambda x: x[1])
+    shown = "%.4g ms" % (worst / 1e3) if worst >= 1000 else "%.4g us" % worst
+    check(m["p99_us_max"] == f"p99 {shown} ({name}, the highest), limit 60000 ms",
+          f"the p99's text is the report's highest ({name} {worst} us): {m['p99_us_max']}")
+    rate = st["ops_total"] / st["elapsed_s"]
+    check(m["ops_per_s_min"].startswith(f"{rate:.1f} operations/s ({st['ops_total']} in"),
+          f"the rate's text is the report's: {m['ops_per_s_min']} vs {rate:.1f}")
+    check(m["passes"].startswith(f"{st['ops_total']} operations; no leak; 0 mismatches"),
+          f"the verdict's text: {m['passes']}")
+
+
+def test_check_stress_leak_fault_fails_the_leak_expectation():
+    """The hidden key fault (as --stress-fault) makes importers keep a handle of
+    every import: leak_per_min_max and passes fail (exit 14), naming the leak;
+    what the fault does not touch passes."""
+    cfg = {"name": "leaky", "os": "linux", "devices": "all",
+           "benches": [stress_bench("leaky", {"passes": True, "leak_per_min_max": 0,
+                                               "faults_undetected_max": 0}, fault="leak")]}
+    with tempfile.TemporaryDirectory() as d:
+        p, out = run_check(d, cfg)
+        check(p.returncode == EXIT_FAILED, f"exit 14, got {p.returncode}: {p.stderr}")
+        r, cases = sane_reports(out, cfg, EXIT_FAILED)
+        got = [(k.get("name"), outcome_of(k)) for k in cases]
+        check([o for _, o in got] == ["failed", "failed", "passed"], f"outcomes: {got}")
+        leak = cases[1].find("failure")
+        check(leak is not None and "(benches[0].expect.leak_per_min_max)" in cases[1].get("name")
+              and leak.get("message", "").startswith("a leak: importer ")
+              and "handles/min" in leak.get("message", ""),
+              f"the JUnit failure names the leaking importer: {got[1]} "
+              f"{leak.get('message') if leak is not None else None}")
+        check("measured: leak: importer " in (leak.text or ""),
+              f"the failure carries the measured trend: {leak.text if leak is not None else ''}")
+        st = r["check"]["runs"][0]["stress"]
+        check(st["options"]["fault"] == "leak" and st["verdict"]["leak"],
+              f"the run records its fault and its leak: {st['options']['fault']}")
+
+
+def test_check_stress_config_errors_name_the_place():
+    """Bad keys and values of a stress bench are exit 2 naming the place."""
+    def bad_stress(**keys):
+        expect = keys.pop("expect", {"passes": True})
+        return with_bench(dict({"name": "s", "part": "stress", "expect": expect}, **keys))
+    cases = [
+        ("importers 0", bad_stress(importers=0),
+         "benches[1].importers: expected a positive integer (at most 32), got 0"),
+        ("importers a word", bad_stress(importers="four"),
+         'benches[1].importers: expected a positive integer (at most 32), got "four"'),
+        ("duration without a unit", bad_stress(duration="20"),
+         'benches[1].duration: expected a time from 1000 ms to 168 h'),
+        ("duration as a number", bad_stress(duration=20),
+         "benches[1].duration: expected a time from 1000 ms to 168 h (digits and ms, s, m or h: "
+         '"20s", "10m"), got 20'),
+        ("duration past a lab's gate", bad_stress(duration="2h"),
+         'benches[1].duration: at most 1h in a check config'),
+        ("interval too short", bad_stress(interval="10ms"),
+         'benches[1].interval: expected a time from 100 ms to 1 h'),
+        ("chaos above 1", bad_stress(chaos=1.5),
+         "benches[1].chaos: expected a number from 0 to 1, got 1.5"),
+        ("chaos kind twice", bad_stress(chaos_kinds=["stop", "stop"]),
+         "benches[1].chaos_kinds[1]: given twice"),
+        ("an unknown operation", bad_stress(operations=["memory", "teleport"]),
+         'benches[1].operations[1]: expected one of memory, fan-out, binary, timeline, fence, '
+         'signal, got "teleport"'),
+        ("seed past what JSON holds exactly", bad_stress(seed=2**60),
+         "benches[1].seed: expected a non-negative integer (at most 9007199254740991)"),
+        ("nine sizes", bad_stress(sizes=[f"{k}K" for k in range(1, 10)]),
+         "benches[1].sizes: at most 8 sizes in a stress bench, got 9"),
+        ("a memory bench's key", bad_stress(iterations=3),
+         "benches[1].iterations: unknown key in a stress bench"),
+        ("an unknown fault", bad_stress(fault="spill"),
+         'benches[1].fault: expected one of none, leak, flip-byte, deaf, invalid-usage, '
+         'got "spill"'),
+        ("a negative leak limit", bad_stress(expect={"leak_per_min_max": -1}),
+         "benches[1].expect.leak_per_min_max: expected a number from 0 to 1000000, got -1"),
+        ("a memory bench's expectation", bad_stress(expect={"verified": True}),
+         "benches[1].expect.verified: unknown key in a stress bench's expect (known: passes, "
+         "leak_per_min_max, resident_mib_per_min_max, p99_us_max, ops_per_s_min, "
+         "faults_undetected_max)"),
+        ("passes false", bad_stress(expect={"passes": False}),
+         "benches[1].expect.passes: expected true"),
+        ("undetected faults fractional", bad_stress(expect={"faults_undetected_max": 0.5}),
+         "benches[1].expect.faults_undetected_max: expected a non-negative integer"),
+        ("p99 zero", bad_stress(expect={"p99_us_max": 0}),
+         "benches[1].expect.p99_us_max: expected a number above 0"),
+        ("no expectation", bad_stress(expect={}),
+         "benches[1].expect: expects nothing: give at least one of passes, leak_per_min_max"),
+        ("a part misspelt", with_bench({"name": "s", "part": "stres", "expect": {}}),
+         'benches[1].part: expected one of memory, round-trips, stress, got "stres"'),
+    ]
+    with tempfile.TemporaryDirectory() as d:
+        for what, cfg, want in cases:
+            rejected_with_place(d, what, cfg, want)
+        # Within bounds, each is accepted.
+        ok = bad_stress(importers=32, duration="1h", interval="100ms", chaos=1, seed=2**53 - 1,
+                        chaos_kinds=["stop"], operations=["memory"], sizes=["64K"],
+                        expect={"passes": True, "leak_per_min_max": 0,
+                                "faults_undetected_max": 0})
+        p = run("check", "--config", write_json(d, "ok.json", ok), "--dry-run")
+        check(p.returncode == 0 and "benches[1].expect.leak_per_min_max" in p.stdout,
+              f"a stress bench at its bounds is accepted: {p.returncode} {p.stderr}")
+
+
+def write_json(d, name, obj):
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        json.dump(obj, f)
+    return path
 
 
 if __name__ == "__main__":

@@ -47,7 +47,9 @@ def options():
 STRUCTURAL_TOP = {"$schema", "name", "description", "os", "loader", "validate", "devices",
                   "capabilities", "benches", "reports"}
 STRUCTURAL_BENCH = {"memory": {"name", "part", "expect"},
-                    "round-trips": {"name", "part", "expect", "handle_type"}}
+                    "round-trips": {"name", "part", "expect", "handle_type"},
+                    "stress": {"name", "part", "expect"}}
+JSON_WHOLE_MAX = 2**53 - 1  # a JSON number is exact to here: the config's bound past it
 
 
 def schema_places(schema):
@@ -70,6 +72,10 @@ def expected_default(o, required):
         return None
     if o["type"] == "uint":
         return int(text)
+    if o["type"] == "number":
+        return float(text)
+    if o["type"] == "names" and text == "all":
+        return o["names"]
     if o["type"] in ("sizes", "names"):
         return text.split(",")
     return text
@@ -78,11 +84,23 @@ def expected_default(o, required):
 def compare_to_schema(o, where, prop, required):
     what = f"{o['flag']} / {where}.{o['key']}"
     t = o["type"]
+    # A bench option a stress bench shares (sizes, handle_types, scenarios):
+    # stress's own default and its own cap on the list (at most 8 sizes).
+    shared = where == "stress" and "bench" in o["commands"]
     if t == "uint":
+        most = min(o["max"], JSON_WHOLE_MAX)
         check(prop.get("type") == "integer", f"{what}: an integer, schema {prop.get('type')}")
+        check(prop.get("minimum") == o["min"] and prop.get("maximum") == most,
+              f"{what}: from {o['min']} to {most}, schema "
+              f"{prop.get('minimum')} to {prop.get('maximum')}")
+    elif t == "number":
+        check(prop.get("type") == "number", f"{what}: a number, schema {prop.get('type')}")
         check(prop.get("minimum") == o["min"] and prop.get("maximum") == o["max"],
               f"{what}: from {o['min']} to {o['max']}, schema "
               f"{prop.get('minimum')} to {prop.get('maximum')}")
+    elif t == "duration":
+        check(prop.get("type") == "string" and prop.get("pattern") == "^[0-9]{1,12}(ms|s|m|h)$",
+              f"{what}: a time as the command line takes it, schema {prop}")
     elif t == "flag":
         check(prop.get("type") == "boolean", f"{what}: a boolean, schema {prop.get('type')}")
     elif t == "enum":
@@ -90,7 +108,9 @@ def compare_to_schema(o, where, prop, required):
               f"{prop.get('enum')}")
     elif t in ("names", "sizes"):
         check(prop.get("type") == "array" and prop.get("minItems") == 1 and
-              prop.get("maxItems") == o["max_items"] and prop.get("uniqueItems") is True,
+              (prop.get("maxItems") == o["max_items"] or
+               (shared and 0 < prop.get("maxItems", 0) <= o["max_items"])) and
+              prop.get("uniqueItems") is True,
               f"{what}: an array of 1 to {o['max_items']} items, each once; schema {prop}")
         items = prop.get("items", {})
         if t == "names":
@@ -103,6 +123,8 @@ def compare_to_schema(o, where, prop, required):
                   f"{what}: sizes of {o['min']} to {o['max']} bytes, schema {ints}")
     else:
         check(False, f"{what}: a config key of type {t}")
+    if shared:
+        return
     want = expected_default(o, required)
     check(prop.get("default") == want,
           f"{what}: default {want!r}, schema {prop.get('default')!r}")
@@ -129,6 +151,11 @@ def test_options_table_matches_the_config_schema():
         check(not extra, f"{where}: schema keys no option of the table declares: {sorted(extra)}")
     check(set(keyed.get("memory", {})) >= {"iterations", "sizes", "handle_types", "scenarios"},
           f"the memory bench keys come from the table: {sorted(keyed.get('memory', {}))}")
+    check(set(keyed.get("stress", {})) >= {"importers", "concurrency", "duration", "cycles",
+                                          "verify_every", "interval", "seed", "chaos",
+                                          "chaos_kinds", "operations", "sizes", "handle_types",
+                                          "scenarios"},
+          f"the stress bench keys come from the tables: {sorted(keyed.get('stress', {}))}")
 
 
 # ---- the README and the usage text ----

@@ -10,6 +10,7 @@
 #include "report/report_vocab.h"
 #include "vk/names.h"
 #include "probes/probe_run.h"
+#include "stress/stress.h"
 
 const char *vkw_expect_outcome_name(vkw_expect_outcome o)
 {
@@ -37,7 +38,7 @@ vkw_status vkw_check_plan(const vkw_check_config *c, vkw_check_item **items, uin
         it[k++] = (vkw_check_item){.kind = VKW_ITEM_CAPABILITY, .index = i};
     for (uint32_t b = 0; b < c->bench_count; b++) {
         const vkw_check_bench *cb = &c->benches[b];
-        if (cb->memory) {
+        if (cb->memory || cb->stress) {
             for (uint32_t t = 0; t < cb->threshold_count; t++)
                 it[k++] = (vkw_check_item){.kind = VKW_ITEM_BENCH, .index = b, .threshold = t};
             continue;
@@ -109,7 +110,7 @@ void vkw_check_item_name(const vkw_check_config *c, const vkw_check_item *it, ch
     const vkw_check_bench *b = &c->benches[it->index];
     const vkw_check_threshold *t = &b->thresholds[it->threshold];
     char what[sizeof b->name + 64];
-    if (b->memory)
+    if (b->memory || b->stress)
         snprintf(what, sizeof what, "%s:", b->name);
     else
         snprintf(what, sizeof what, "%s: %s%s%s (%s)", b->name, vkw_sync_mode_name(it->mode),
@@ -134,6 +135,18 @@ void vkw_check_item_name(const vkw_check_config *c, const vkw_check_item *it, ch
         break;
     case VKW_METRIC_RATIO_P99_MAX:
         snprintf(buf, len, "%s p99 <= %gx the OS baseline", what, t->limit);
+        break;
+    case VKW_METRIC_LEAK_PER_MIN_MAX:
+        snprintf(buf, len, "%s handles <= %g/min per process", what, t->limit);
+        break;
+    case VKW_METRIC_RESIDENT_PER_MIN_MAX:
+        snprintf(buf, len, "%s resident <= %g MiB/min per process", what, t->limit);
+        break;
+    case VKW_METRIC_OPS_PER_S_MIN:
+        snprintf(buf, len, "%s operations >= %g/s", what, t->limit);
+        break;
+    case VKW_METRIC_FAULTS_UNDETECTED_MAX:
+        snprintf(buf, len, "%s undetected faults <= %.0f", what, t->limit);
         break;
     case VKW_METRIC_COUNT: snprintf(buf, len, "%s", what); break;
     }
@@ -601,6 +614,177 @@ static bool run_broken(vkw_status s)
     }
 }
 
+/* A stress run's status: its verdict failing (VKW_E_STRESS) is what the
+ * expectations judge, one by one; what ended it early is not. */
+static bool stress_broken(vkw_status s)
+{
+    return s != VKW_OK && s != VKW_E_STRESS && s != VKW_E_VALIDATION &&
+           s != VKW_E_NOTHING_TO_SHARE && s != VKW_E_UNSUPPORTED;
+}
+
+static void process_name(int32_t p, char *buf, size_t len)
+{
+    if (p == 0)
+        snprintf(buf, len, "exporter");
+    else
+        snprintf(buf, len, "importer %d", (int)p);
+}
+
+/* The trends of a quantity (handles, resident) against the limit: the worst
+ * estimated one named; too few points for any is not judged. */
+static void judge_trends(const vkw_check_threshold *t, const vkw_stress_report *sr,
+                         vkw_trend_quantity q, const char *noun, const char *unit,
+                         vkw_expectation *e)
+{
+    const vkw_stress_trend *worst = NULL, *failing = NULL;
+    uint32_t estimated = 0, points = 0, processes = 0;
+    for (uint32_t i = 0; i < sr->trend_count; i++) {
+        const vkw_stress_trend *tr = &sr->trends[i];
+        if (tr->quantity != q)
+            continue;
+        processes++;
+        points = tr->points > points ? tr->points : points;
+        if (!tr->estimated)
+            continue;
+        estimated++;
+        if (!worst || tr->slope_per_min > worst->slope_per_min)
+            worst = tr;
+        if (tr->fails && (!failing || tr->slope_per_min > failing->slope_per_min))
+            failing = tr;
+    }
+    snprintf(e->limit, sizeof e->limit, "<= %g %s/min", t->limit, unit);
+    if (!worst) {
+        e->outcome = VKW_EXPECT_ERROR;
+        say(e->measured, sizeof e->measured, "%s: no trend", noun);
+        say(e->message, sizeof e->message,
+            "not judged: too few points for a trend of %s (%u; 5 at least after the warm-up): "
+            "run longer or shorten the interval",
+            noun, points);
+        return;
+    }
+    const vkw_stress_trend *shown = failing ? failing : worst;
+    char who[32];
+    process_name(shown->process, who, sizeof who);
+    say(e->measured, sizeof e->measured,
+        "leak: %s %+.1f %s/min (95 %% CI %+.1f to %+.1f), limit %g; a trend for %u of %u "
+        "processes",
+        who, shown->slope_per_min, unit, shown->lo_per_min, shown->hi_per_min, t->limit, estimated,
+        processes);
+    /* A trend fails where it grows beyond the noise and past the limit. */
+    judge(e, !failing);
+    if (failing)
+        say(e->message, sizeof e->message, "a leak: %s", failing->text);
+}
+
+static void fmt_stress_us(char *buf, size_t len, double us)
+{
+    if (us >= 1000)
+        snprintf(buf, len, "%.4g ms", us / 1e3);
+    else
+        snprintf(buf, len, "%.4g us", us);
+}
+
+static uint32_t stress_undetected(const vkw_stress_report *sr, uint32_t *injected)
+{
+    uint32_t undetected = 0;
+    *injected = 0;
+    for (uint32_t k = 0; k < VKW_CHAOS_COUNT; k++) {
+        *injected += sr->chaos[k].injected;
+        undetected += sr->chaos[k].injected - sr->chaos[k].detected;
+    }
+    return undetected;
+}
+
+/* Judges one expectation of a stress bench against its run's report. */
+static void judge_stress(const vkw_check_threshold *t, const vkw_stress_report *sr,
+                         vkw_expectation *e)
+{
+    uint32_t injected = 0, undetected = stress_undetected(sr, &injected);
+    switch (t->metric) {
+    case VKW_METRIC_PASSES: {
+        bool leak = false;
+        for (uint32_t i = 0; i < sr->trend_count; i++)
+            leak |= sr->trends[i].fails && (sr->trends[i].quantity == VKW_TREND_HANDLES ||
+                                            sr->trends[i].quantity == VKW_TREND_RESIDENT);
+        int64_t allowed = sr->options.limits.faults_undetected_max;
+        bool faults_ok = allowed < 0 || undetected <= (uint64_t)allowed;
+        say(e->measured, sizeof e->measured,
+            "%llu operations; %s; %u mismatches, %u unexpected failures; faults: %u injected, "
+            "%u detected; %u validation errors",
+            (unsigned long long)sr->ops_total, leak ? "a leak" : "no leak", sr->mismatches,
+            sr->unexpected_failures, injected, injected - undetected, sr->validation_errors);
+        snprintf(e->limit, sizeof e->limit, "no leak, mismatch, failure, undetected fault");
+        judge(e, sr->ops_total > 0 && !leak && !sr->mismatches && !sr->unexpected_failures &&
+                     faults_ok && !sr->validation_errors);
+        if (e->outcome == VKW_EXPECT_PASSED)
+            break;
+        if (!sr->ops_total)
+            say(e->message, sizeof e->message, "no operation ran");
+        else if (sr->verdict[0])
+            say(e->message, sizeof e->message, "%s", sr->verdict);
+        else
+            say(e->message, sizeof e->message, "%s", e->measured);
+        break;
+    }
+    case VKW_METRIC_LEAK_PER_MIN_MAX:
+        judge_trends(t, sr, VKW_TREND_HANDLES, "handles", "handles", e);
+        break;
+    case VKW_METRIC_RESIDENT_PER_MIN_MAX:
+        judge_trends(t, sr, VKW_TREND_RESIDENT, "resident memory", "resident MiB", e);
+        break;
+    case VKW_METRIC_P99_US_MAX: {
+        int worst = -1;
+        for (uint32_t k = 0; k < VKW_STRESS_OP_COUNT; k++)
+            if (sr->ops[k].latency.count &&
+                (worst < 0 || sr->ops[k].latency.p99_us > sr->ops[worst].latency.p99_us))
+                worst = (int)k;
+        char v[32], lim[32];
+        if (t->limit >= 1000)
+            snprintf(lim, sizeof lim, "%g ms", t->limit / 1e3);
+        else
+            snprintf(lim, sizeof lim, "%g us", t->limit);
+        snprintf(e->limit, sizeof e->limit, "<= %s", lim);
+        if (worst < 0) {
+            judge(e, false);
+            say(e->message, sizeof e->message, "no operation completed: no p99");
+            break;
+        }
+        fmt_stress_us(v, sizeof v, sr->ops[worst].latency.p99_us);
+        say(e->measured, sizeof e->measured, "p99 %s (%s, the highest), limit %s", v,
+            vkw_stress_op_name((vkw_stress_op)worst), lim);
+        judge(e, sr->ops[worst].latency.p99_us <= t->limit);
+        if (e->outcome != VKW_EXPECT_PASSED)
+            say(e->message, sizeof e->message, "%s's p99 %s is over the limit %s",
+                vkw_stress_op_name((vkw_stress_op)worst), v, lim);
+        break;
+    }
+    case VKW_METRIC_OPS_PER_S_MIN: {
+        double rate = sr->elapsed_s > 0 ? (double)sr->ops_total / sr->elapsed_s : 0;
+        say(e->measured, sizeof e->measured, "%.1f operations/s (%llu in %.1f s), limit %g", rate,
+            (unsigned long long)sr->ops_total, sr->elapsed_s, t->limit);
+        snprintf(e->limit, sizeof e->limit, ">= %g/s", t->limit);
+        judge(e, rate >= t->limit);
+        if (e->outcome != VKW_EXPECT_PASSED)
+            say(e->message, sizeof e->message, "%.1f operations/s, under %g", rate, t->limit);
+        break;
+    }
+    case VKW_METRIC_FAULTS_UNDETECTED_MAX: {
+        uint32_t recovered = 0;
+        for (uint32_t k = 0; k < VKW_CHAOS_COUNT; k++)
+            recovered += sr->chaos[k].recovered;
+        say(e->measured, sizeof e->measured, "faults: %u injected, %u detected, %u recovered",
+            injected, injected - undetected, recovered);
+    }
+        snprintf(e->limit, sizeof e->limit, "<= %.0f undetected", t->limit);
+        judge(e, undetected <= t->limit);
+        if (e->outcome != VKW_EXPECT_PASSED)
+            say(e->message, sizeof e->message, "%u injected fault(s) went undetected, at most %.0f",
+                undetected, t->limit);
+        break;
+    default: break;
+    }
+}
+
 /* ---- running ----------------------------------------------------------------- */
 
 static void progress(const vkw_check_options *o, const char *detail, const char *fmt, ...)
@@ -642,6 +826,54 @@ static void forward_progress(void *user, uint32_t done, uint32_t total, const ch
     progress(bp->o, counted, "%s on device %u: %s", bp->name, bp->device, step);
 }
 
+/* The stress run's progress, said as the check's. */
+static void forward_stress_progress(void *user, double t_s, uint64_t ops, uint32_t faults,
+                                    const char *line)
+{
+    bench_progress *bp = user;
+    char detail[320];
+    snprintf(detail, sizeof detail, "at %.0f s: %llu operations, %u faults; %s", t_s,
+             (unsigned long long)ops, faults, line);
+    progress(bp->o, detail, "%s on device %u", bp->name, bp->device);
+}
+
+/* A stress bench's run: its options, the config's loader, validation and
+ * timeout, and its expect's limits (the run's own verdict uses them). */
+static void run_stress(const vkw_check_config *c, const vkw_check_options *o,
+                       const vkw_check_bench *cb, const vkw_device_filter *filter,
+                       const vkw_device_report *d, vkw_check_bench_run *run)
+{
+    vkw_stress_options opts = cb->stress_options;
+    opts.loader_path = o->loader_path ? o->loader_path : c->loader[0] ? c->loader : NULL;
+    opts.validate = c->validate;
+    opts.filter = filter;
+    opts.timeout_ms = c->timeout_ms;
+    for (uint32_t t = 0; t < cb->threshold_count; t++) {
+        double v = cb->thresholds[t].limit;
+        switch (cb->thresholds[t].metric) {
+        case VKW_METRIC_LEAK_PER_MIN_MAX: opts.limits.leak_per_min_max = v; break;
+        case VKW_METRIC_RESIDENT_PER_MIN_MAX: opts.limits.resident_mib_per_min_max = v; break;
+        case VKW_METRIC_P99_US_MAX: opts.limits.p99_us_max = v; break;
+        case VKW_METRIC_OPS_PER_S_MIN: opts.limits.ops_per_s_min = v; break;
+        case VKW_METRIC_FAULTS_UNDETECTED_MAX:
+            opts.limits.faults_undetected_max = (int64_t)v;
+            break;
+        default: break;
+        }
+    }
+    vkw_report_init(&run->report, "stress");
+    vkw_error err;
+    vkw_error_clear(&err);
+    bench_progress bp = {o, cb->name, d->index};
+    if (o->progress) {
+        opts.progress = forward_stress_progress;
+        opts.progress_user = &bp;
+    }
+    run->status = vkw_stress_run(&opts, &run->report, &err);
+    if (run->status != VKW_OK)
+        snprintf(run->message, sizeof run->message, "%s", err.message);
+}
+
 static vkw_status run_bench(const vkw_check_config *c, const vkw_check_options *o, uint32_t bench,
                             uint32_t dev, const vkw_report *probe, vkw_check_bench_run *run)
 {
@@ -664,6 +896,13 @@ static vkw_status run_bench(const vkw_check_config *c, const vkw_check_options *
         filter.index = d->index;
     }
     snprintf(filter.text, sizeof filter.text, "device %u", d->index);
+    run->bench = bench;
+    run->device_index = dev;
+    if (cb->stress) {
+        progress(o, "", "%s on device %u (%s)", cb->name, d->index, d->name);
+        run_stress(c, o, cb, &filter, d, run);
+        return run->status == VKW_E_NO_MEMORY ? VKW_E_NO_MEMORY : VKW_OK;
+    }
     vkw_bench_options opts = cb->options;
     opts.loader_path = o->loader_path ? o->loader_path : c->loader[0] ? c->loader : NULL;
     opts.validate = c->validate;
@@ -691,7 +930,8 @@ static void fill(const vkw_check_config *c, const vkw_check_item *it, uint32_t d
 {
     char source[96], tail[64] = "";
     vkw_check_item_source(c, it, source, sizeof source);
-    if (it->kind == VKW_ITEM_BENCH && !c->benches[it->index].memory)
+    if (it->kind == VKW_ITEM_BENCH && !c->benches[it->index].memory &&
+        !c->benches[it->index].stress)
         snprintf(tail, sizeof tail, "/%s/%s", vkw_sync_mode_name(it->mode),
                  vkw_peer_name(it->peer));
     snprintf(e->id, sizeof e->id, "device%u/%s%s", d ? d->index : dev, source, tail);
@@ -768,7 +1008,13 @@ static void judge_device(const vkw_check_config *c, vkw_check_result *r, uint32_
             if (r->runs[i].bench == it->index)
                 run = &r->runs[i];
         const vkw_check_bench *cb = &c->benches[it->index];
-        if (!run || !run->report.bench || run_broken(run->status)) {
+        if (cb->stress && run && run->report.stress && !stress_broken(run->status)) {
+            judge_stress(&cb->thresholds[it->threshold], run->report.stress, e);
+            e->seconds = run->report.stress->elapsed_s;
+            continue;
+        }
+        if (!run || (cb->stress ? !run->report.stress || stress_broken(run->status)
+                                : !run->report.bench || run_broken(run->status))) {
             e->outcome = VKW_EXPECT_ERROR;
             if (!run && r->probe.interrupted)
                 say(e->message, sizeof e->message, "not judged: the bench did not run (%s)",

@@ -9,6 +9,7 @@
 
 #include "report/bench_options.h"
 #include "report/json_file.h"
+#include "report/stress_options.h"
 #include "vk/names.h"
 #include "base/text_buffer.h"
 
@@ -37,6 +38,10 @@ const char *vkw_check_metric_key(vkw_check_metric m)
     case VKW_METRIC_P99_US_MAX: return "p99_us_max";
     case VKW_METRIC_RATIO_P50_MAX: return "ratio_p50_max";
     case VKW_METRIC_RATIO_P99_MAX: return "ratio_p99_max";
+    case VKW_METRIC_LEAK_PER_MIN_MAX: return "leak_per_min_max";
+    case VKW_METRIC_RESIDENT_PER_MIN_MAX: return "resident_mib_per_min_max";
+    case VKW_METRIC_OPS_PER_S_MIN: return "ops_per_s_min";
+    case VKW_METRIC_FAULTS_UNDETECTED_MAX: return "faults_undetected_max";
     case VKW_METRIC_COUNT: break;
     }
     return "unknown";
@@ -191,6 +196,19 @@ static vkw_status positive(reader *r, const cJSON *v, const char *key, double ma
         v->valuedouble > max)
         return bad(r, key, "expected a number above 0 and at most %g, got %s", max,
                    got(v, g, sizeof g));
+    *out = v->valuedouble;
+    return VKW_OK;
+}
+
+/* A number from the option's min to its max. */
+static vkw_status number(reader *r, const cJSON *v, const char *key, const vkw_option *opt,
+                         double *out)
+{
+    char g[80];
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < (double)opt->min ||
+        v->valuedouble > (double)opt->max)
+        return bad(r, key, "expected a number from %llu to %llu, got %s",
+                   (unsigned long long)opt->min, (unsigned long long)opt->max, got(v, g, sizeof g));
     *out = v->valuedouble;
     return VKW_OK;
 }
@@ -533,15 +551,26 @@ static vkw_status expectations(reader *r, const cJSON *v, vkw_check_bench *b)
                                               "imported_vs_local_min", NULL};
     static const char *const sync_keys[] = {"passes",        "p50_us_max",    "p99_us_max",
                                             "ratio_p50_max", "ratio_p99_max", NULL};
+    static const char *const stress_keys[] = {
+        "passes",     "leak_per_min_max", "resident_mib_per_min_max",
+        "p99_us_max", "ops_per_s_min",    "faults_undetected_max",
+        NULL};
+    const char *const *keys = b->memory ? memory_keys : b->stress ? stress_keys : sync_keys;
     vkw_status s = object(r, v, "expect");
     size_t was = enter(r, "expect", 0);
     if (s == VKW_OK)
-        s = known_keys(r, v, b->memory ? memory_keys : sync_keys,
-                       b->memory ? "a memory bench's expect" : "a round-trips bench's expect");
-    if (s == VKW_OK && !v->child)
-        s = bad(r, NULL, "expects nothing: give at least one of %s",
-                b->memory ? "verified, leaked_handles_max, verify_gbps_min, imported_vs_local_min"
-                          : "passes, p50_us_max, p99_us_max, ratio_p50_max, ratio_p99_max");
+        s = known_keys(r, v, keys,
+                       b->memory   ? "a memory bench's expect"
+                       : b->stress ? "a stress bench's expect"
+                                   : "a round-trips bench's expect");
+    if (s == VKW_OK && !v->child) {
+        char list[192] = "";
+        for (size_t i = 0; keys[i]; i++) {
+            size_t n = strlen(list);
+            snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", keys[i]);
+        }
+        s = bad(r, NULL, "expects nothing: give at least one of %s", list);
+    }
     for (const cJSON *f = s == VKW_OK ? v->child : NULL; f && s == VKW_OK; f = f->next) {
         vkw_check_threshold *t = &b->thresholds[b->threshold_count++];
         uint32_t n = 0;
@@ -568,7 +597,27 @@ static vkw_status expectations(reader *r, const cJSON *v, vkw_check_bench *b)
             s = positive(r, f, f->string, 1000, &t->limit);
             break;
         case VKW_METRIC_P50_US_MAX:
-        case VKW_METRIC_P99_US_MAX: s = positive(r, f, f->string, 3.6e9, &t->limit); break;
+        case VKW_METRIC_P99_US_MAX:
+            s = positive(r, f, f->string,
+                         b->stress ? (double)vkw_stress_option_table[VKW_SOPT_P99_MAX].max : 3.6e9,
+                         &t->limit);
+            break;
+        /* A stress bench's limits: the bounds of the stress options that set them. */
+        case VKW_METRIC_LEAK_PER_MIN_MAX:
+            s = number(r, f, f->string, &vkw_stress_option_table[VKW_SOPT_LEAK_MAX], &t->limit);
+            break;
+        case VKW_METRIC_RESIDENT_PER_MIN_MAX:
+            s = number(r, f, f->string, &vkw_stress_option_table[VKW_SOPT_RESIDENT_MAX], &t->limit);
+            break;
+        case VKW_METRIC_OPS_PER_S_MIN:
+            s = positive(r, f, f->string, (double)vkw_stress_option_table[VKW_SOPT_RATE_MIN].max,
+                         &t->limit);
+            break;
+        case VKW_METRIC_FAULTS_UNDETECTED_MAX:
+            s = option_whole(r, f, f->string, &vkw_stress_option_table[VKW_SOPT_UNDETECTED_MAX],
+                             &n);
+            t->limit = n;
+            break;
         case VKW_METRIC_RATIO_P50_MAX:
         case VKW_METRIC_RATIO_P99_MAX: s = positive(r, f, f->string, 1e6, &t->limit); break;
         case VKW_METRIC_COUNT: break;
@@ -606,6 +655,129 @@ static vkw_status sync_handle_type(reader *r, const vkw_check_config *c, const c
     return s;
 }
 
+/* JSON numbers are exact to 2^53 - 1: a whole number past it is refused. */
+#define JSON_WHOLE_MAX 9007199254740991.0
+
+/* A stress bench's key of the stress table. */
+static vkw_status stress_option(reader *r, const cJSON *f, vkw_stress_option_id id,
+                                vkw_stress_options *o)
+{
+    const vkw_option *opt = &vkw_stress_option_table[id];
+    char g[80];
+    uint64_t v = 0;
+    double d = 0;
+    uint32_t k = 0;
+    vkw_status s = VKW_OK;
+    switch (opt->type) {
+    case VKW_OPTION_UINT: {
+        double most = fmin((double)opt->max, JSON_WHOLE_MAX);
+        if (!cJSON_IsNumber(f) || !isfinite(f->valuedouble) ||
+            f->valuedouble != floor(f->valuedouble) || f->valuedouble < (double)opt->min ||
+            f->valuedouble > most)
+            return bad(r, opt->key, "expected a %s integer (at most %.0f), got %s",
+                       opt->min >= 1 ? "positive" : "non-negative", most, got(f, g, sizeof g));
+        v = (uint64_t)f->valuedouble;
+        break;
+    }
+    case VKW_OPTION_DURATION:
+        if (!cJSON_IsString(f) || !vkw_duration_parse(f->valuestring, &v) || v < opt->min ||
+            v > opt->max)
+            return bad(r, opt->key,
+                       "expected a time from %llu ms to %llu h (digits and ms, s, m or h: "
+                       "\"20s\", \"10m\"), got %s",
+                       (unsigned long long)opt->min, (unsigned long long)(opt->max / 3600000u),
+                       got(f, g, sizeof g));
+        break;
+    case VKW_OPTION_NUMBER: s = number(r, f, opt->key, opt, &d); break;
+    case VKW_OPTION_ENUM:
+        s = option_one_of(r, f, opt->key, opt, &k);
+        v = k;
+        break;
+    case VKW_OPTION_NAMES: {
+        s = array(r, f, opt->key, (int)opt->max_items, true);
+        size_t was = enter(r, opt->key, 0);
+        int i = 0;
+        for (const cJSON *e = s == VKW_OK ? f->child : NULL; e && s == VKW_OK; e = e->next, i++) {
+            size_t at = enter(r, NULL, i);
+            s = option_one_of(r, e, NULL, opt, &k);
+            if (s == VKW_OK && (v & (1ull << k)))
+                s = bad(r, NULL, "given twice");
+            v |= 1ull << k;
+            leave(r, at);
+        }
+        leave(r, was);
+        break;
+    }
+    default: return bad(r, opt->key, "not a config key"); /* none of the table's */
+    }
+    if (s == VKW_OK)
+        vkw_stress_option_store(id, o, v, d);
+    return s;
+}
+
+/* A bench of "part": "stress": the keys of the stress table, the bench's it
+ * shares (sizes, handle_types, scenarios), and its expect. The run always has
+ * a duration (given or the default), at most an hour: a lab's gate. */
+static vkw_status stress_bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_check_bench *b)
+{
+    static const char *const own[] = {"name", "part", "expect"};
+    b->stress = true;
+    vkw_stress_options *so = &b->stress_options;
+    vkw_stress_options_default(so);
+    const char *keys[VKW_BENCH_OPTION_COUNT + VKW_STRESS_OPTION_COUNT + 4];
+    size_t n = 0;
+    for (size_t k = 0; k < 3; k++)
+        keys[n++] = own[k];
+    for (uint32_t id = 0; id < VKW_BENCH_OPTION_COUNT; id++)
+        if (vkw_bench_option_table[id].key &&
+            (vkw_bench_option_table[id].config & VKW_CONFIG_STRESS))
+            keys[n++] = vkw_bench_option_table[id].key;
+    for (uint32_t id = 0; id < VKW_STRESS_OPTION_COUNT; id++)
+        if (vkw_stress_option_table[id].key &&
+            (vkw_stress_option_table[id].config & VKW_CONFIG_STRESS))
+            keys[n++] = vkw_stress_option_table[id].key;
+    keys[n] = NULL;
+    const cJSON *f = NULL;
+    vkw_status s = known_keys(r, e, keys, "a stress bench");
+    if (s == VKW_OK && (s = need(r, e, "name", &f)) == VKW_OK)
+        s = text(r, f, "name", b->name, sizeof b->name);
+    for (uint32_t id = 0; id < VKW_BENCH_OPTION_COUNT && s == VKW_OK; id++) {
+        const vkw_option *opt = &vkw_bench_option_table[id];
+        if (!opt->key || !(opt->config & VKW_CONFIG_STRESS) || !(f = member(e, opt->key)))
+            continue;
+        s = option(r, c, f, (vkw_bench_option_id)id, &b->options);
+        if (s != VKW_OK)
+            break;
+        switch ((vkw_bench_option_id)id) {
+        case VKW_OPT_SIZES:
+            if (b->options.size_count > VKW_STRESS_SIZES_MAX)
+                s = bad(r, opt->key, "at most %u sizes in a stress bench, got %u",
+                        VKW_STRESS_SIZES_MAX, b->options.size_count);
+            so->size_count = b->options.size_count;
+            memcpy(so->sizes, b->options.sizes,
+                   (so->size_count < VKW_STRESS_SIZES_MAX ? so->size_count : VKW_STRESS_SIZES_MAX) *
+                       sizeof so->sizes[0]);
+            break;
+        case VKW_OPT_HANDLE_TYPES: so->handle_types = b->options.handle_types; break;
+        case VKW_OPT_SCENARIOS: so->scenario_kinds = b->options.scenario_kinds; break;
+        default: break;
+        }
+    }
+    for (uint32_t id = 0; id < VKW_STRESS_OPTION_COUNT && s == VKW_OK; id++) {
+        const vkw_option *opt = &vkw_stress_option_table[id];
+        if (opt->key && (opt->config & VKW_CONFIG_STRESS) && (f = member(e, opt->key)))
+            s = stress_option(r, f, (vkw_stress_option_id)id, so);
+    }
+    if (s == VKW_OK && so->duration_ms > VKW_CHECK_STRESS_DURATION_MAX_MS)
+        s = bad(r, "duration",
+                "at most 1h in a check config (a lab's gate; `vkwin32h stress` runs longer), "
+                "got \"%s\"",
+                member(e, "duration")->valuestring);
+    if (s == VKW_OK && (s = need(r, e, "expect", &f)) == VKW_OK)
+        s = expectations(r, f, b);
+    return s;
+}
+
 /* The keys of a bench beside its options': for memory benches, for round-trip benches. */
 static const char *const bench_keys[2][4] = {{"name", "part", "expect", NULL},
                                              {"name", "part", "expect", "handle_type"}};
@@ -617,13 +789,24 @@ static vkw_status bench(reader *r, vkw_check_config *c, const cJSON *e, vkw_chec
     vkw_bench_options_default(&b->options);
     const cJSON *f = NULL;
     uint32_t part = 0;
+    /* The bench's parts, and stress. */
+    const char *part_names[8];
+    uint32_t part_count = 0;
+    while (part_count + 2 < sizeof part_names / sizeof part_names[0] && parts->name(part_count)) {
+        part_names[part_count] = parts->name(part_count);
+        part_count++;
+    }
+    part_names[part_count] = "stress";
+    part_names[part_count + 1] = NULL;
     vkw_status s = object(r, e, NULL);
     if (s == VKW_OK)
         s = need(r, e, "part", &f);
     if (s == VKW_OK)
-        s = option_one_of(r, f, "part", parts, &part);
+        s = one_of(r, f, "part", part_names, &part);
     if (s != VKW_OK)
         return s;
+    if (part == part_count)
+        return stress_bench(r, c, e, b);
     b->memory = part == 0;
     vkw_bench_options *o = &b->options;
     vkw_bench_option_reset(VKW_OPT_PARTS, o);

@@ -14,6 +14,7 @@
 #include "bench/bench.h"
 #include "base/status.h"
 #include "interop/foreign.h"
+#include "report/stress_report.h"
 
 #define VKW_CHECK_MAX_SELECTORS 16
 #define VKW_CHECK_MAX_CAPABILITIES 64
@@ -76,6 +77,12 @@ typedef enum vkw_check_metric {
     VKW_METRIC_P99_US_MAX,
     VKW_METRIC_RATIO_P50_MAX, /* p50 over the best OS baseline's p50 */
     VKW_METRIC_RATIO_P99_MAX,
+    /* stress benches (passes and p99_us_max above are theirs too: the run's
+     * verdict; the highest p99 of any kind of operation) */
+    VKW_METRIC_LEAK_PER_MIN_MAX,      /* open handles per minute, any process */
+    VKW_METRIC_RESIDENT_PER_MIN_MAX,  /* resident MiB per minute, any process */
+    VKW_METRIC_OPS_PER_S_MIN,         /* operations per second over the run, at least */
+    VKW_METRIC_FAULTS_UNDETECTED_MAX, /* injected faults that went unseen, at most */
     VKW_METRIC_COUNT
 } vkw_check_metric;
 const char *vkw_check_metric_key(vkw_check_metric m); /* the config key: "p99_us_max" */
@@ -88,7 +95,9 @@ typedef struct vkw_check_threshold {
 typedef struct vkw_check_bench {
     char source[32];                                       /* "benches[1]" */
     char name[VKW_CHECK_TEXT_BYTES(VKW_CHECK_NAME_CHARS)]; /* unique among the benches */
-    bool memory;                                           /* part "memory"; else "round-trips" */
+    bool memory;                                           /* part "memory" */
+    bool stress;                       /* part "stress"; neither: "round-trips" */
+    vkw_stress_options stress_options; /* stress: its options, limits from expect */
     vkw_bench_options options; /* the bench's own options (devices and loader set per run) */
     uint32_t listed_modes;     /* round trips: the modes the config lists (bits of
                                   vkw_sync_mode); options.sync_modes adds the OS baselines */
@@ -97,6 +106,9 @@ typedef struct vkw_check_bench {
     uint32_t threshold_count;
     vkw_check_threshold thresholds[VKW_CHECK_MAX_THRESHOLDS];
 } vkw_check_bench;
+
+/* A stress bench's longest run in a check config (a lab's gate, not a soak). */
+#define VKW_CHECK_STRESS_DURATION_MAX_MS (3600u * 1000u)
 
 typedef struct vkw_check_config {
     char path[VKW_CHECK_PATH_LEN];

@@ -62,6 +62,8 @@ static bool run_json(cJSON *arr, const vkw_check_result *r, const vkw_check_benc
     if (ok && vkw_report_to_cjson(&run->report, &tree, err) != VKW_OK)
         return false;
     cJSON *bench = tree ? cJSON_DetachItemFromObjectCaseSensitive(tree, VKW_K(BENCH)) : NULL;
+    /* A stress bench's run: its stress part, beside a null bench. */
+    cJSON *stress = tree ? cJSON_DetachItemFromObjectCaseSensitive(tree, "stress") : NULL;
     cJSON *validation = tree ? cJSON_DetachItemFromObjectCaseSensitive(tree, "validation") : NULL;
     cJSON_Delete(tree);
     /* The bench's device_index counts in its own report's devices (the one it
@@ -73,6 +75,10 @@ static bool run_json(cJSON *arr, const vkw_check_result *r, const vkw_check_benc
                       : cJSON_AddNullToObject(o, VKW_K(RUN_BENCH)) != NULL);
     if (!ok)
         cJSON_Delete(bench);
+    if (stress && !(ok && cJSON_AddItemToObject(o, "stress", stress))) {
+        cJSON_Delete(stress);
+        ok = false;
+    }
     ok = ok && (validation ? cJSON_AddItemToObject(o, "validation", validation)
                            : cJSON_AddNullToObject(o, "validation") != NULL);
     if (!ok)

@@ -38,6 +38,7 @@ const char *vkw_option_type_name(vkw_option_type t); /* "flag", "uint", ... */
 #define VKW_CONFIG_TOP 1u         /* the top level */
 #define VKW_CONFIG_MEMORY 2u      /* a bench of "part": "memory" */
 #define VKW_CONFIG_ROUND_TRIPS 4u /* a bench of "part": "round-trips" */
+#define VKW_CONFIG_STRESS 8u      /* a bench of "part": "stress" (either table's keys) */
 
 typedef struct vkw_option {
     const char *flag;       /* "--iterations" */

@@ -32,6 +32,8 @@ const vkw_option vkw_stress_option_table[VKW_STRESS_OPTION_COUNT] = {
                             .max = VKW_STRESS_IMPORTERS_MAX,
                             .has_default = true,
                             .def = 4,
+                            .key = "importers",
+                            .config = VKW_CONFIG_STRESS,
                             .help = "importer processes, each driven by a thread of this one"},
     [VKW_SOPT_CONCURRENCY] = {.flag = "--concurrency",
                               .metavar = "K",
@@ -40,6 +42,8 @@ const vkw_option vkw_stress_option_table[VKW_STRESS_OPTION_COUNT] = {
                               .max = 16,
                               .has_default = true,
                               .def = 2,
+                              .key = "concurrency",
+                              .config = VKW_CONFIG_STRESS,
                               .help = "memory objects in flight per importer (held by both sides "
                                       "until the slot comes round again)"},
     [VKW_SOPT_DURATION] = {.flag = "--duration",
@@ -48,6 +52,8 @@ const vkw_option vkw_stress_option_table[VKW_STRESS_OPTION_COUNT] = {
                            .min = 1000,
                            .max = 7 * DAY_MS,
                            .def_text = "20s",
+                           .key = "duration",
+                           .config = VKW_CONFIG_STRESS,
                            .help = "how long to run (500ms, 90s, 10m, 2h); with --cycles, "
                                    "whichever ends first"},
     [VKW_SOPT_CYCLES] = {.flag = "--cycles",
@@ -55,6 +61,8 @@ const vkw_option vkw_stress_option_table[VKW_STRESS_OPTION_COUNT] = {
                          .type = VKW_OPTION_UINT,
                          .min = 1,
                          .max = 1000000000000ull,
+                         .key = "cycles",
+                         .config = VKW_CONFIG_STRESS,
                          .help = "operations in all, then stop (no --duration: no time limit)"},
     [VKW_SOPT_VERIFY_EVERY] = {.flag = "--verify-every",
                                .metavar = "N",
@@ -63,6 +71,8 @@ const vkw_option vkw_stress_option_table[VKW_STRESS_OPTION_COUNT] = {
                                .max = 1000000,
                                .has_default = true,
                                .def = 1,
+                               .key = "verify_every",
+                               .config = VKW_CONFIG_STRESS,
                                .help = "check every N-th memory operation's bytes both ways (0: "
                                        "none)"},
     [VKW_SOPT_INTERVAL] = {.flag = "--interval",
@@ -71,12 +81,16 @@ const vkw_option vkw_stress_option_table[VKW_STRESS_OPTION_COUNT] = {
                            .min = 100,
                            .max = 3600 * 1000,
                            .def_text = "1s",
+                           .key = "interval",
+                           .config = VKW_CONFIG_STRESS,
                            .help = "one point of the time series each"},
     [VKW_SOPT_SEED] = {.flag = "--seed",
                        .metavar = "N",
                        .type = VKW_OPTION_UINT,
                        .min = 0,
                        .max = UINT64_MAX,
+                       .key = "seed",
+                       .config = VKW_CONFIG_STRESS,
                        .help = "the generator's seed: the report's replays a run's choices "
                                "(default: from the clock)"},
     [VKW_SOPT_CHAOS] = {.flag = "--chaos",
@@ -85,6 +99,8 @@ const vkw_option vkw_stress_option_table[VKW_STRESS_OPTION_COUNT] = {
                         .min = 0,
                         .max = 1,
                         .def_text = "0",
+                        .key = "chaos",
+                        .config = VKW_CONFIG_STRESS,
                         .help = "the chance that an operation carries a fault (0.05: one in "
                                 "20)"},
     [VKW_SOPT_CHAOS_KINDS] = {.flag = "--chaos-kinds",
@@ -94,6 +110,8 @@ const vkw_option vkw_stress_option_table[VKW_STRESS_OPTION_COUNT] = {
                               .def_text = "all",
                               .name = chaos_name,
                               .noun = "fault",
+                              .key = "chaos_kinds",
+                              .config = VKW_CONFIG_STRESS,
                               .help = "the faults --chaos injects"},
     [VKW_SOPT_OPERATIONS] = {.flag = "--operations",
                              .metavar = "LIST",
@@ -102,6 +120,8 @@ const vkw_option vkw_stress_option_table[VKW_STRESS_OPTION_COUNT] = {
                              .def_text = "all",
                              .name = op_name,
                              .noun = "operation",
+                             .key = "operations",
+                             .config = VKW_CONFIG_STRESS,
                              .help = "the operations mixed (those the driver cannot share are "
                                      "skipped, with why)"},
     [VKW_SOPT_LEAK_MAX] = {.flag = "--leak-max",
@@ -147,6 +167,8 @@ const vkw_option vkw_stress_option_table[VKW_STRESS_OPTION_COUNT] = {
                         .name = fault_name,
                         .noun = "fault",
                         .hidden = true,
+                        .key = "fault",
+                        .config = VKW_CONFIG_STRESS,
                         .help = "a fault of the tool's own, for its tests (leak, flip-byte, deaf, "
                                 "invalid-usage)"},
 };
@@ -256,6 +278,14 @@ vkw_status vkw_stress_option_parse(vkw_stress_option_id id, const char *label, c
     }
     if (s != VKW_OK)
         return s;
+    vkw_stress_option_store(
+        id, o, opt->type == VKW_OPTION_NAMES || opt->type == VKW_OPTION_ENUM ? k : v, d);
+    return VKW_OK;
+}
+
+void vkw_stress_option_store(vkw_stress_option_id id, vkw_stress_options *o, uint64_t v, double d)
+{
+    uint32_t k = (uint32_t)v;
     switch (id) {
     case VKW_SOPT_IMPORTERS: o->importers = (uint32_t)v; break;
     case VKW_SOPT_CONCURRENCY: o->concurrency = (uint32_t)v; break;
@@ -278,5 +308,4 @@ vkw_status vkw_stress_option_parse(vkw_stress_option_id id, const char *label, c
     case VKW_SOPT_FAULT: o->fault = (vkw_stress_fault)k; break;
     case VKW_STRESS_OPTION_COUNT: break;
     }
-    return VKW_OK;
 }

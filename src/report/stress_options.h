@@ -2,7 +2,8 @@
  * (bench_options.h): flag, type, bounds, default and help line; the command
  * line parses argv with this table and prints its usage from it. The bench's
  * own --sizes, --handle-types, --scenarios, --timeout and --deadline are
- * taken by `stress` too (their table says so). */
+ * taken by `stress` too (their table says so). A check config's bench of
+ * "part": "stress" takes the keys of both tables marked VKW_CONFIG_STRESS. */
 #ifndef VKW_STRESS_OPTIONS_H
 #define VKW_STRESS_OPTIONS_H
 
@@ -42,5 +43,8 @@ bool vkw_decimal_parse(const char *text, double *out);
  * label and what was wrong. */
 vkw_status vkw_stress_option_parse(vkw_stress_option_id id, const char *label, const char *text,
                                    vkw_stress_options *o, vkw_error *err);
+/* A value checked already into o: UINT and DURATION (milliseconds) v, NUMBER
+ * d, NAMES v's bits, ENUM v's index (the check config's reader stores so). */
+void vkw_stress_option_store(vkw_stress_option_id id, vkw_stress_options *o, uint64_t v, double d);
 
 #endif
