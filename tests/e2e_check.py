@@ -715,7 +715,7 @@ def test_check_cli_errors():
     one_stderr_line(p, "option '--junit' is for 'vkwin32h check' only")
     p = run("check", "--config", LAVAPIPE, "--device", "0")
     check(p.returncode == EXIT_CONFIG, f"--device with check: exit 2, got {p.returncode}")
-    one_stderr_line(p, "option '--device' is for 'vkwin32h probe' and 'vkwin32h bench' only")
+    one_stderr_line(p, "option '--device' is for 'vkwin32h probe', 'vkwin32h bench' and 'vkwin32h stress' only")
     p = run("check", "--config", LAVAPIPE, "--json", "x" * 5000)
     check(p.returncode == EXIT_CONFIG, f"an overlong path: exit 2, got {p.returncode}")
     one_stderr_line(p, "--json: a path longer than")

@@ -137,7 +137,7 @@ const vkw_option vkw_stress_option_table[VKW_STRESS_OPTION_COUNT] = {
                                .type = VKW_OPTION_NUMBER,
                                .min = 0,
                                .max = 1000000,
-                               .def_text = "1",
+                               .def_text = "8",
                                .help = "resident MiB per minute a process may gain"},
     [VKW_SOPT_P99_MAX] = {.flag = "--p99-max",
                           .metavar = "US",

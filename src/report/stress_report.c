@@ -49,7 +49,7 @@ void vkw_stress_options_default(vkw_stress_options *o)
     o->sizes[0] = 64u << 10;
     o->sizes[1] = 1u << 20;
     o->limits.leak_per_min_max = 0;
-    o->limits.resident_mib_per_min_max = 1;
+    o->limits.resident_mib_per_min_max = 8;
     o->limits.p99_us_max = -1;
     o->limits.ops_per_s_min = -1;
     o->limits.faults_undetected_max = 0;
