@@ -367,7 +367,10 @@ static void stress_report_bad_fields_are_named(void)
 /* The report rendered by `vkwin32h report` (report_render.c) in format f. */
 static char *rendered(uint32_t points, vkw_render_format f)
 {
-    const char *path = VKW_TEST_OUT "/stress_render.json";
+    /* A file of its own per format and size: the tests of this file run at
+     * once (ctest -j), each in its own process. */
+    char path[512];
+    snprintf(path, sizeof path, VKW_TEST_OUT "/stress_render_%u_%u.json", (unsigned)f, points);
     char *json = NULL, *out = NULL;
     vkw_error err;
     vkw_error_clear(&err);
