@@ -238,6 +238,12 @@ static void show_stress_progress(void *user, double t_s, uint64_t ops, uint32_t 
 
 static int stress(vkw_args *args)
 {
+    if ((args->bench_given & (1u << VKW_OPT_SIZES)) &&
+        args->bench.size_count > VKW_STRESS_SIZES_MAX) {
+        fprintf(stderr, "vkwin32h: --sizes: stress takes at most %u sizes, got %u\n",
+                VKW_STRESS_SIZES_MAX, args->bench.size_count);
+        return VKW_EXIT_USAGE;
+    }
     if (!report_writable(args))
         return VKW_EXIT_REPORT_IO;
     vkw_error err;
@@ -256,7 +262,7 @@ static int stress(vkw_args *args)
     o->filter = args->has_device_filter ? &args->filter : NULL;
     /* The bench's options that stress takes, where given. */
     if (args->bench_given & (1u << VKW_OPT_SIZES)) {
-        o->size_count = b->size_count < VKW_STRESS_SIZES_MAX ? b->size_count : VKW_STRESS_SIZES_MAX;
+        o->size_count = b->size_count;
         memcpy(o->sizes, b->sizes, o->size_count * sizeof o->sizes[0]);
     }
     if (args->bench_given & (1u << VKW_OPT_HANDLE_TYPES))

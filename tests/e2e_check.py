@@ -1104,7 +1104,7 @@ STRESS_QUICK_FAULTS = ["kill-import", "kill-wait", "stale", "foreign"]  # none w
 
 def stress_bench(name, expect, **extra):
     return dict({"name": name, "part": "stress", "importers": 2, "duration": "6s",
-                 "interval": "500ms", "expect": expect}, **extra)
+                 "interval": "100ms", "expect": expect}, **extra)
 
 
 def test_check_stress_bench_one_case_per_expect_key_with_values():

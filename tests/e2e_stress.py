@@ -34,11 +34,19 @@ def stress(*extra, expect_rc=0, timeout=240):
 
 
 def children_of(pid):
+    """Every thread's children (an importer started again is the child of the
+    worker thread that started it)."""
+    kids = []
     try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(k) for k in f.read().split()]
+        for t in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{t}/children") as f:
+                    kids += [int(k) for k in f.read().split()]
+            except FileNotFoundError:
+                pass
     except FileNotFoundError:
-        return []
+        pass
+    return kids
 
 
 def test_stress_four_importers_with_chaos_pass_and_detect_every_fault():
@@ -159,7 +167,11 @@ def test_stress_sigterm_halfway_leaves_a_complete_report_and_no_process():
                                                      "--quiet"),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env=harness.tool_env())
-        time.sleep(6)
+        shm_before = set(os.listdir("/dev/shm"))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(children_of(proc.pid)) < 3:
+            time.sleep(0.2)
+        time.sleep(4)  # the run under way: points in its series
         kids = children_of(proc.pid)
         check(len(kids) == 3, f"3 importers running, got {kids}")
         proc.send_signal(signal.SIGTERM)
@@ -172,6 +184,8 @@ def test_stress_sigterm_halfway_leaves_a_complete_report_and_no_process():
         check(proc.returncode == EXIT_SIGTERM, f"exit 143, got {proc.returncode}: {err}")
         for k in kids:
             check(not os.path.exists(f"/proc/{k}"), f"importer {k} reaped")
+        left = set(os.listdir("/dev/shm")) - shm_before
+        check(not left, f"nothing left in /dev/shm: {left}")
         check(sorted(os.listdir(d)) == ["r.json"], f"only the report: {os.listdir(d)}")
         r = load(path)
         check(not schema_errors(r), f"valid: {schema_errors(r)[:3]}")
@@ -201,6 +215,7 @@ def test_stress_bad_numbers_and_names_refused():
         (["--operations", "nope"], "--operations"),
         (["--interval", "0s"], "--interval"),
         (["--iterations", "3"], "--iterations"),
+        (["--sizes", "1K,2K,3K,4K,5K,6K,7K,8K,9K"], "--sizes"),
     ]
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "r.json")

@@ -562,6 +562,7 @@ static vkw_status serve_sync(vkw_child_state *c, const vkw_msg_sync *req, vkw_ha
     vkw_msg_sync_reply rep;
     vkw_msg_init(&rep.h, VKW_MSG_SYNC | VKW_MSG_REPLY, req->h.seq, sizeof rep);
     vkw_msg_outcome_set(&rep.outcome, s, &err);
+    rep.validation_errors = c->log.validation_errors;
     vkw_status cs = vkw_channel_send(c->ch, &rep, sizeof rep, NULL, 0, chan_err);
     if (cs == VKW_OK && s == VKW_OK) {
         if (mode == VKW_SYNC_GPU_CHAIN) /* chain by chain: each within the timeout */
@@ -575,6 +576,7 @@ static vkw_status serve_sync(vkw_child_state *c, const vkw_msg_sync *req, vkw_ha
         vkw_msg_sync_reply done;
         vkw_msg_init(&done.h, VKW_MSG_SYNC_DONE, req->h.seq, sizeof done);
         vkw_msg_outcome_set(&done.outcome, s, &err);
+        done.validation_errors = c->log.validation_errors;
         cs = vkw_channel_send(c->ch, &done, sizeof done, NULL, 0, chan_err);
     }
     vkw_foreign_sync_release(fs, s == VKW_OK && cs == VKW_OK, req->timeout_ms);

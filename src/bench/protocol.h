@@ -140,6 +140,7 @@ typedef struct vkw_msg_sync {
 typedef struct vkw_msg_sync_reply {
     vkw_msg_header h;
     vkw_msg_outcome outcome;
+    uint32_t validation_errors; /* the child's so far */
 } vkw_msg_sync_reply;
 
 /* A stress run's importer keeps what it imports in slots: one per object in

@@ -54,7 +54,7 @@ const vkw_option vkw_stress_option_table[VKW_STRESS_OPTION_COUNT] = {
                            .def_text = "20s",
                            .key = "duration",
                            .config = VKW_CONFIG_STRESS,
-                           .help = "how long to run (500ms, 90s, 10m, 2h); with --cycles, "
+                           .help = "how long to run (90s, 10m, 2h); with --cycles, "
                                    "whichever ends first"},
     [VKW_SOPT_CYCLES] = {.flag = "--cycles",
                          .metavar = "N",

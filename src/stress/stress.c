@@ -267,12 +267,15 @@ static vkw_stress_op choose_op(vkw_stress_worker *w)
 }
 
 /* The faults an operation of this kind can carry. */
-static uint32_t chaos_for(vkw_stress_op op)
+static uint32_t chaos_for(const vkw_stress_state *run, vkw_stress_op op)
 {
     switch (op) {
     case VKW_STRESS_OP_MEMORY:
-        return 1u << VKW_CHAOS_KILL_IMPORT | 1u << VKW_CHAOS_STALE | 1u << VKW_CHAOS_FOREIGN |
-               1u << VKW_CHAOS_STOP | 1u << VKW_CHAOS_DROP;
+        /* A handle that travels as a value (Win32 KMT) has no copy of the
+         * importer's own to close: no stale fault for it. */
+        return 1u << VKW_CHAOS_KILL_IMPORT | 1u << VKW_CHAOS_FOREIGN | 1u << VKW_CHAOS_STOP |
+               1u << VKW_CHAOS_DROP |
+               (vkw_handle_travels_by_value(run->memory_type) ? 0 : 1u << VKW_CHAOS_STALE);
     case VKW_STRESS_OP_TIMELINE: return 1u << VKW_CHAOS_KILL_WAIT | 1u << VKW_CHAOS_CLOSE_EARLY;
     default: return 0;
     }
@@ -285,7 +288,7 @@ static int32_t choose_chaos(vkw_stress_worker *w, vkw_stress_op op)
      * chaos on or off. */
     double u = unit(w);
     uint64_t pick = vkw_stress_rand(w);
-    uint32_t allowed = chaos_for(op) & (o->chaos_kinds ? o->chaos_kinds : ~0u);
+    uint32_t allowed = chaos_for(w->run, op) & (o->chaos_kinds ? o->chaos_kinds : ~0u);
     if (!(u < o->chaos) || !allowed)
         return -1;
     uint32_t k[VKW_CHAOS_COUNT], n = 0;
@@ -602,6 +605,34 @@ static uint32_t warmup_points(const vkw_stress_series *s, double part)
     return from < s->count ? from : s->count;
 }
 
+/* Memory's floor: each run of VKW_STRESS_FLOOR_POINTS points of one life
+ * becomes one point, its middle time and its least value. What a process
+ * holds at a moment (the objects in its slots, up to --concurrency of the
+ * largest size) comes and goes between points and moves its resident memory
+ * by tens of MiB; a leak raises the floor under it. The points that follow
+ * each other are alike too (the slots change slowly), which would make the
+ * interval of a trend of every point too narrow. In place; the new count. */
+static uint32_t floor_of(double *x, double *y, uint32_t *life, uint32_t n)
+{
+    uint32_t out = 0;
+    for (uint32_t a = 0; a < n;) {
+        uint32_t b = a;
+        double least = y[a];
+        while (b < n && b - a < VKW_STRESS_FLOOR_POINTS && life[b] == life[a]) {
+            if (y[b] < least)
+                least = y[b];
+            b++;
+        }
+        double mid = (x[a] + x[b - 1]) / 2;
+        uint32_t l = life[a];
+        x[out] = mid;
+        y[out] = least;
+        life[out++] = l;
+        a = b;
+    }
+    return out;
+}
+
 static void trends(vkw_stress_state *run)
 {
     vkw_stress_report *r = run->r;
@@ -653,8 +684,8 @@ static void trends(vkw_stress_state *run)
                 add_trend(run, VKW_TREND_HANDLES, (int32_t)p, -1, x, y, life, n,
                           lim->leak_per_min_max, 1.0, "handles", true);
             else
-                add_trend(run, VKW_TREND_RESIDENT, (int32_t)p, -1, x, y, life, n,
-                          lim->resident_mib_per_min_max, mib, "MiB", true);
+                add_trend(run, VKW_TREND_RESIDENT, (int32_t)p, -1, x, y, life,
+                          floor_of(x, y, life, n), lim->resident_mib_per_min_max, mib, "MiB", true);
         }
     }
     uint32_t n = 0;
@@ -663,9 +694,11 @@ static void trends(vkw_stress_state *run)
             x[n] = s->points[i].t_s;
             y[n++] = (double)s->points[i].gpu_used;
         }
+    for (uint32_t i = 0; i < n; i++)
+        life[i] = 0;
     if (n)
-        add_trend(run, VKW_TREND_GPU, -1, -1, x, y, NULL, n, lim->resident_mib_per_min_max, mib,
-                  "MiB", false);
+        add_trend(run, VKW_TREND_GPU, -1, -1, x, y, life, floor_of(x, y, life, n),
+                  lim->resident_mib_per_min_max, mib, "MiB", false);
     for (uint32_t k = 0; k < VKW_STRESS_OP_COUNT; k++) {
         if (!r->ops[k].done)
             continue;

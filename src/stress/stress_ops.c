@@ -498,6 +498,7 @@ static vkw_status recv_sync(vkw_stress_importer *imp, vkw_msg_type type, uint32_
         imp->up = false; /* out of step */
         return s;
     }
+    atomic_store(&imp->validation, rep.validation_errors);
     s = vkw_msg_outcome_get(&rep.outcome, err);
     if (s != VKW_OK) {
         char why[400];

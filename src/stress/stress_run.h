@@ -21,6 +21,8 @@
 /* The slot fan-out's memory takes in every importer (released at once). */
 #define VKW_STRESS_FANOUT_SLOT (VKW_STRESS_SLOTS - 1u)
 #define VKW_STRESS_PENDING_MAX 16u
+/* Memory's trend is its floor over runs of this many points (stress.c). */
+#define VKW_STRESS_FLOOR_POINTS 5u
 /* The sampler's nap at most, so that the end of the workers is seen soon. */
 #define VKW_STRESS_POLL_NS (50ull * 1000000u)
 
