@@ -1125,7 +1125,7 @@ def test_check_stress_bench_one_case_per_expect_key_with_values():
           f"the run's stress part is in the report: {run_['bench']}, {list(st)[:4]}")
     opts = st.get("options", {})
     check(opts.get("importers") == 2 and opts.get("duration_ms") == 6000 and
-          opts.get("interval_ms") == 500 and opts.get("chaos") == 0.05 and
+          opts.get("interval_ms") == 100 and opts.get("chaos") == 0.05 and
           opts.get("seed") == "7" and opts.get("chaos_kinds") == STRESS_QUICK_FAULTS and
           opts.get("timeout_ms") == 30000,
           f"the bench's keys and the config's timeout reach the run: {opts}")
