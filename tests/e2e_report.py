@@ -883,6 +883,33 @@ def sparkline(text, label):
     return m.group(1), m.group(2), m.group(3)
 
 
+def test_report_renders_the_h200_stress_soak():
+    """The soak recorded on a GPU machine with an NVIDIA H200 (scripts/gpu-stress.sh
+    soak: 8 importers, every operation, chaos 0.02, 520 s): read back valid, and
+    rendered with what it found: every operation ran, fan-out and signal
+    reached most of the 8 importers, every injected fault was detected, and
+    the driver's out-of-memory answers to imports are its first failure."""
+    path = os.path.join(harness.DATA, "h200-stress-soak.json")
+    r = load(path)
+    check(not schema_errors(r), f"the H200 soak validates: {schema_errors(r)[:3]}")
+    s = r["stress"]
+    check(s["options"]["importers"] == 8 and s["end"] == "duration" and
+          len(s["series"]["points"]) >= 500, f"8 importers, 500+ points: {s['end']}")
+    ops = s["operations"]
+    check(all(o["run"] and o["done"] > 500 for o in ops.values()),
+          f"every operation ran: {[(k, o['done']) for k, o in ops.items()]}")
+    for k in ("fan-out", "signal"):
+        check(ops[k]["reached"] >= 6 * ops[k]["done"], f"{k} reached 6+ of 8: {ops[k]}")
+    check(all(c["detected"] == c["injected"] > 0 for c in s["chaos"].values()),
+          f"every kind injected and detected: {s['chaos']}")
+    check("VK_ERROR_OUT_OF_DEVICE_MEMORY" in s["first_failure"], s["first_failure"])
+    text = render(path)
+    check("reached 7." in text or "reached 6." in text, "the fan-out's width in the text")
+    check("importer 8 handles" in text, "every importer's trend in the text")
+    html = render(path, "html")
+    check(html.count("<svg") >= 6, "its charts")
+
+
 def test_report_renders_a_stress_report():
     """A stress report: valid by the schema (which refuses it spoilt), rendered
     as text with its seed, kinds, faults, trends, verdict and sparklines drawn
