@@ -16,7 +16,7 @@
 #include "probes/probe_run.h"
 
 /* The device to bench: the filter's first match, else the first GPU. */
-static uint32_t choose_device(const vkw_report *r, bool filtered)
+uint32_t vkw_bench_choose_device(const vkw_report *r, bool filtered)
 {
     static const VkPhysicalDeviceType order[] = {
         VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU,
@@ -792,7 +792,7 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
         c.b->options.threads = cpus < 16 ? cpus : 16;
     }
     c.threads = c.b->options.threads;
-    c.b->device_index = choose_device(report, opts->filter != NULL);
+    c.b->device_index = vkw_bench_choose_device(report, opts->filter != NULL);
     const vkw_device_report *dr = &report->devices[c.b->device_index];
     snprintf(c.b->device_name, sizeof c.b->device_name, "%s", dr->name);
 

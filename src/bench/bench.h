@@ -27,6 +27,10 @@ vkw_status vkw_bench_open_device(const char *loader_path, const vkw_instance_opt
                                  const vkw_device_identity *id, vkw_loader *loader,
                                  vkw_instance *inst, vkw_device *dev, bool *luid_matched,
                                  vkw_error *err);
+/* The device a run takes from the probe's report: with a filter, the first
+ * it matched; else the first GPU (discrete, integrated, virtual), then a CPU. */
+uint32_t vkw_bench_choose_device(const vkw_report *r, bool filtered);
+
 /* Releases what vkw_bench_open_device opened (any part of it), in reverse. */
 void vkw_bench_close_device(vkw_loader *loader, vkw_instance *inst, vkw_device *dev);
 

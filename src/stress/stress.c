@@ -778,22 +778,6 @@ static void conclude(vkw_stress_state *run)
 
 /* ---- The run -------------------------------------------------------------------- */
 
-static uint32_t choose_device(const vkw_report *rep, bool filtered)
-{
-    static const VkPhysicalDeviceType order[] = {
-        VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU,
-        VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU,
-        VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU,
-        VK_PHYSICAL_DEVICE_TYPE_CPU,
-    };
-    if (!filtered)
-        for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
-            for (uint32_t i = 0; i < rep->device_count; i++)
-                if (rep->devices[i].type == order[k])
-                    return i;
-    return 0;
-}
-
 static bool moved_here(const vkw_handle_type *t)
 {
     return t->family ==
@@ -1021,7 +1005,7 @@ vkw_status vkw_stress_run(const vkw_stress_options *opts, vkw_report *report, vk
     r->options.loader_path = NULL;
     if (!opts->seed_given)
         r->options.seed = vkw_clock_ns() ^ ((uint64_t)vkw_platform_process_id() << 32);
-    r->device_index = choose_device(report, opts->filter != NULL);
+    r->device_index = vkw_bench_choose_device(report, opts->filter != NULL);
     const vkw_device_report *dr = &report->devices[r->device_index];
     snprintf(r->device_name, sizeof r->device_name, "%s", dr->name);
     r->validation_enabled = report->validation_enabled;
