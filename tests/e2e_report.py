@@ -910,6 +910,30 @@ def test_report_renders_the_h200_stress_soak():
     check(html.count("<svg") >= 6, "its charts")
 
 
+def test_h200_stress_finding_invalid_imports_break_later_ones():
+    """A driver finding recorded on the H200 (driver 580.159.04), two runs of
+    200 s, 8 importers, the same mix: without chaos not one operation failed;
+    with stale and foreign handles imported now and then (chaos 0.05), each
+    was answered VK_ERROR_OUT_OF_DEVICE_MEMORY (not INVALID_EXTERNAL_HANDLE),
+    and valid imports failed after them, more each minute, with the device
+    using under 0.2 % of its memory."""
+    clean = load(os.path.join(harness.DATA, "h200-stress-nochaos.json"))["stress"]
+    bad = load(os.path.join(harness.DATA, "h200-stress-invalid-imports.json"))["stress"]
+    check(clean["unexpected_failures"] == 0 and clean["ops_total"] > 10000,
+          f"no failure without chaos: {clean['unexpected_failures']} of {clean['ops_total']}")
+    check(bad["unexpected_failures"] > 1000, f"failures after invalid imports: "
+          f"{bad['unexpected_failures']}")
+    whats = [e["what"] for e in bad["events"]]
+    check(whats and all("VK_ERROR_OUT_OF_DEVICE_MEMORY" in w for w in whats),
+          f"every invalid import answered out of memory: {whats[:2]}")
+    per_min = {}
+    for p in bad["series"]["points"]:
+        per_min[int(p["t_s"] // 60)] = per_min.get(int(p["t_s"] // 60), 0) + p["failed"]
+    check(per_min[0] < per_min[1] < per_min[2], f"more failures each minute: {per_min}")
+    peak = max(p["gpu_used"] or 0 for p in bad["series"]["points"])
+    check(peak < 256 << 20, f"the device nearly empty: {peak >> 20} MiB in use")
+
+
 def test_report_renders_a_stress_report():
     """A stress report: valid by the schema (which refuses it spoilt), rendered
     as text with its seed, kinds, faults, trends, verdict and sparklines drawn
