@@ -1172,7 +1172,12 @@ done:
         conclude(run);
     if (s == VKW_OK && vkw_stop_requested() != VKW_STOP_NONE)
         s = vkw_stop_check(err);
-    if (s == VKW_OK && r->end == VKW_STRESS_END_FAILED)
+    if (s == VKW_OK && r->end == VKW_STRESS_END_FAILED && !atomic_load(&run->ops_mask))
+        /* Every kind refused by the driver as it ran (no scenario it can
+         * export, say): nothing to stress, with the first kind's why. */
+        s = vkw_fail(err, VKW_E_NOTHING_TO_SHARE, "nothing to stress on '%s': memory: %.200s",
+                     r->device_name, r->ops[VKW_STRESS_OP_MEMORY].skip);
+    else if (s == VKW_OK && r->end == VKW_STRESS_END_FAILED)
         s = vkw_fail(err, VKW_E_CHILD, "the run could not go on: %s",
                      r->first_failure[0] ? r->first_failure : "every worker stopped");
     if (s == VKW_OK && r->verdict[0])
