@@ -150,8 +150,9 @@ static void record(vkw_stress_state *run, vkw_stress_importer *imp, const vkw_st
 {
     vkw_stress_report *r = run->r;
     vkw_stress_outcome copy = *in, *o = &copy;
-    /* A stop ended it: neither a failure nor a fault's fate. */
-    if (o->status == VKW_E_INTERRUPTED)
+    /* A stop ended it, or no importer was free for it: neither a success
+     * nor a failure, nor a fault's fate. */
+    if (o->status == VKW_E_INTERRUPTED || (o->none_free && o->status == VKW_OK))
         return;
     /* A fault drawn but never injected (the operation failed before it):
      * that failure is the driver's or the tool's, not the fault's. */
@@ -581,10 +582,13 @@ static void add_trend(vkw_stress_state *run, vkw_trend_quantity q, int32_t proce
     t->fails = can_fail && vkw_trend_grows(&est, limit_per_s);
     snprintf(t->text, sizeof t->text, "%s %s: %+.2f %s/min (95 %% CI %+.2f to %+.2f)%s", who,
              vkw_trend_quantity_words[q], t->slope_per_min, unit_name, t->lo_per_min, t->hi_per_min,
-             t->fails     ? ": grows beyond the noise"
-             : can_fail   ? ": flat"
-             : est.lo > 0 ? ": rising"
-                          : "");
+             t->fails                  ? ": grows beyond the noise"
+             : can_fail                ? ": flat"
+             : q == VKW_TREND_RESIDENT ? ": reported, not judged (this build has "
+                                         "AddressSanitizer, whose quarantine keeps "
+                                         "freed memory)"
+             : est.lo > 0              ? ": rising"
+                                       : "");
 }
 
 /* The run's warm-up, left out of its trends: the first `part` of the run (at
@@ -604,6 +608,20 @@ static uint32_t warmup_points(const vkw_stress_series *s, double part)
         from++;
     return from < s->count ? from : s->count;
 }
+
+/* A build with AddressSanitizer keeps freed memory in its quarantine (up to
+ * 256 MiB): resident memory grows there by design, so it is reported and not
+ * judged. */
+#if defined(__SANITIZE_ADDRESS__)
+#define VKW_RESIDENT_JUDGED false
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VKW_RESIDENT_JUDGED false
+#endif
+#endif
+#ifndef VKW_RESIDENT_JUDGED
+#define VKW_RESIDENT_JUDGED true
+#endif
 
 /* Memory's floor: each run of VKW_STRESS_FLOOR_POINTS points of one life
  * becomes one point, its middle time and its least value. What a process
@@ -685,7 +703,8 @@ static void trends(vkw_stress_state *run)
                           lim->leak_per_min_max, 1.0, "handles", true);
             else
                 add_trend(run, VKW_TREND_RESIDENT, (int32_t)p, -1, x, y, life,
-                          floor_of(x, y, life, n), lim->resident_mib_per_min_max, mib, "MiB", true);
+                          floor_of(x, y, life, n), lim->resident_mib_per_min_max, mib, "MiB",
+                          VKW_RESIDENT_JUDGED);
         }
     }
     uint32_t n = 0;

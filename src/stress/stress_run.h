@@ -87,6 +87,7 @@ typedef struct vkw_stress_outcome {
     uint64_t detected_ns;
     bool unsupported;       /* the driver cannot do this one (a skip, not a failure) */
     uint32_t reached;       /* fan-out, signal: the importers it reached */
+    bool none_free;         /* fan-out, signal: every importer busy past the wait */
     char late_failure[400]; /* the stop chaos: the late answer failed (a failure of its own) */
     uint32_t concurrent_failures; /* fan-out: imports refused at once, taken alone */
     char concurrent_text[400];
