@@ -12,7 +12,35 @@ if ! { wineboot --init && wineserver -w; } >/dev/null 2>&1; then
   echo "wine-tests: wineboot failed" >&2
   exit 1
 fi
-ctest --preset mingw -j"$(nproc)" "$@"
-status=$?
-wineserver -k 2>/dev/null # leave no Wine process behind
-exit $status
+# One server for the whole run (-p: it stays when the last process ends), its
+# services (services.exe, rpcss, ...) started now with their output on
+# /dev/null. Otherwise a test may start a server while the last one exits
+# ("wine client error: recvmsg: Connection reset by peer"), and the services
+# a test starts hold that test's stdout and stderr open until the server goes.
+# However this script ends, it leaves no Wine process of its prefix behind:
+# the server and its clients killed, then any process of the prefix that
+# outlived its server (services started as a server came up are seen to).
+leave_nothing() {
+  wineserver -k 2>/dev/null
+  wineserver -w 2>/dev/null
+  local dir exe
+  for dir in /proc/[0-9]*; do
+    exe=$(readlink "$dir/exe" 2>/dev/null) || continue
+    case $exe in */wine64 | */wine64-preloader | */wineserver64) ;; *) continue ;; esac
+    if tr '\0' '\n' <"$dir/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX"; then
+      kill -KILL "${dir#/proc/}" 2>/dev/null
+    fi
+  done
+}
+trap leave_nothing EXIT
+if ! { wineserver -p && timeout 120 wine cmd /c exit; } >/dev/null 2>&1; then
+  echo "wine-tests: could not start a Wine server for the run" >&2
+  exit 1
+fi
+# ctest runs in the background so that a SIGTERM or SIGINT to this script
+# reaches it at once (bash runs a trap only once its foreground job ends).
+ctest --preset mingw -j"$(nproc)" "$@" &
+tests=$!
+trap 'kill -TERM "$tests" 2>/dev/null; wait "$tests"; exit 143' TERM
+trap 'kill -INT "$tests" 2>/dev/null; wait "$tests"; exit 130' INT
+wait "$tests"
