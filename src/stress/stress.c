@@ -996,6 +996,9 @@ vkw_status vkw_stress_run(const vkw_stress_options *opts, vkw_report *report, vk
         free(run);
         return s;
     }
+    /* The status of the first worker whose device broke (lost, say): the
+     * run's own when it could not go on for that. */
+    vkw_status broke = VKW_OK;
     run->opts = opts;
     run->report = report;
     run->n = opts->importers;
@@ -1156,9 +1159,9 @@ vkw_status vkw_stress_run(const vkw_stress_options *opts, vkw_report *report, vk
         if (ss != VKW_OK)
             s = ss;
     }
-    for (uint32_t j = 0; j < run->n; j++)
-        if (run->wk[j].failed && s == VKW_OK && r->end == VKW_STRESS_END_FAILED)
-            *err = run->wk[j].err;
+    for (uint32_t j = 0; j < run->n && broke == VKW_OK; j++)
+        if (run->wk[j].failed)
+            broke = run->wk[j].err.status;
 
 done:
     for (uint32_t j = 0; j < run->n; j++) {
@@ -1197,7 +1200,7 @@ done:
         s = vkw_fail(err, VKW_E_NOTHING_TO_SHARE, "nothing to stress on '%s': memory: %.200s",
                      r->device_name, r->ops[VKW_STRESS_OP_MEMORY].skip);
     else if (s == VKW_OK && r->end == VKW_STRESS_END_FAILED)
-        s = vkw_fail(err, VKW_E_CHILD, "the run could not go on: %s",
+        s = vkw_fail(err, broke != VKW_OK ? broke : VKW_E_CHILD, "the run could not go on: %s",
                      r->first_failure[0] ? r->first_failure : "every worker stopped");
     if (s == VKW_OK && r->verdict[0])
         s = vkw_fail(err, VKW_E_STRESS, "%s", r->verdict);
