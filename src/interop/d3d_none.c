@@ -1,0 +1,40 @@
+/* Direct3D where there is none (every OS but Windows): each call refuses
+ * with VKW_E_UNSUPPORTED, so no device and no object ever exists here. */
+#include "d3d.h"
+
+#define NO_D3D "Direct3D exists on Windows only"
+
+vkw_status vkw_d3d_adapters(vkw_d3d_adapter *out, uint32_t max, uint32_t *count, vkw_error *err)
+{
+    (void)out, (void)max;
+    *count = 0;
+    return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
+}
+
+vkw_status vkw_d3d_open(vkw_d3d_api api, uint32_t adapter_index, vkw_d3d **out,
+                        char feature_level[8], vkw_error *err)
+{
+    (void)api, (void)adapter_index;
+    *out = NULL;
+    feature_level[0] = '\0';
+    return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
+}
+
+void vkw_d3d_close(vkw_d3d *d)
+{
+    (void)d; /* none was ever opened */
+}
+
+vkw_status vkw_d3d_export(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_desc *desc,
+                          vkw_d3d_object **obj, vkw_handle *h, vkw_error *err)
+{
+    (void)d, (void)t, (void)desc;
+    *obj = NULL;
+    *h = VKW_NO_HANDLE;
+    return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
+}
+
+void vkw_d3d_object_release(vkw_d3d_object *o)
+{
+    (void)o; /* none was ever made */
+}
