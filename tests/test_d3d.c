@@ -1,10 +1,19 @@
 /* Tests of src/interop/d3d.h: which handle types each Direct3D API exports
- * (every build); elsewhere than Windows, every call refused with the reason. */
+ * (every build); elsewhere than Windows, every call refused with the reason;
+ * on Windows (the Windows build under Wine here) the real DXGI adapters, D3D11
+ * and D3D12 devices on adapter 0, an object made for each export and its
+ * handle: Wine 8 makes every object and refuses every handle (each refusal
+ * stated below), a Windows with a driver gives them. */
 #include <stdlib.h>
 
 #include "check.h"
 #include "interop/d3d.h"
 #include "vk/handle_types.h"
+
+#if defined(_WIN32)
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#endif
 
 static const vkw_handle_type *memory_type(const char *name)
 {
@@ -96,6 +105,229 @@ static void d3d_every_call_refused_off_windows(void)
     vkw_d3d_close(NULL);
 }
 
+#else
+
+/* Wine answers with ntdll's wine_get_version; Windows has none. */
+static const char *wine_version(void)
+{
+    const char *(*get)(void) = NULL;
+    FARPROC p = GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version");
+    if (!p)
+        return NULL;
+    memcpy(&get, &p, sizeof get);
+    return get();
+}
+
+static bool all_zero(const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (b[i])
+            return false;
+    return true;
+}
+
+static void d3d_adapters_listed_in_index_order(void)
+{
+    vkw_error err = {0};
+    vkw_d3d_adapter a[VKW_D3D_ADAPTER_MAX];
+    uint32_t n = 0;
+    CHECK(vkw_d3d_adapters(a, VKW_D3D_ADAPTER_MAX, &n, &err) == VKW_OK);
+    CHECK(n >= 1);
+    for (uint32_t i = 0; i < n; i++) {
+        fprintf(stderr, "adapter %u: %s (%04x:%04x)%s\n", a[i].index, a[i].description,
+                a[i].vendor_id, a[i].device_id, a[i].software ? " software" : "");
+        CHECK(a[i].index == i);
+        CHECK(a[i].description[0] != '\0');
+        CHECK(strlen(a[i].description) < sizeof a[i].description);
+        CHECK(!all_zero(a[i].luid, sizeof a[i].luid));
+    }
+    /* Room for one: the first only, the same. */
+    vkw_d3d_adapter first;
+    uint32_t one = 0;
+    CHECK(vkw_d3d_adapters(&first, 1, &one, &err) == VKW_OK);
+    CHECK(one == 1);
+    CHECK(first.index == 0);
+    CHECK_STR(first.description, a[0].description);
+    CHECK(memcmp(first.luid, a[0].luid, sizeof first.luid) == 0);
+}
+
+static bool level_is_one_of(const char *level, const char *const *levels, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(level, levels[i]) == 0)
+            return true;
+    return false;
+}
+
+static void d3d_devices_open_on_adapter_0_with_a_feature_level(void)
+{
+    static const char *const d3d11_levels[] = {"11_0", "11_1"};
+    static const char *const d3d12_levels[] = {"11_0", "11_1", "12_0", "12_1", "12_2"};
+    for (int api = 0; api < VKW_D3D_API_COUNT; api++) {
+        vkw_error err = {0};
+        vkw_d3d *d = NULL;
+        char level[8] = "x";
+        vkw_status s = vkw_d3d_open((vkw_d3d_api)api, 0, &d, level, &err);
+        fprintf(stderr, "%s: %s %s\n", vkw_d3d_api_words[api], level, err.message);
+        CHECK(s == VKW_OK);
+        CHECK(d != NULL);
+        if (api == VKW_D3D_11)
+            CHECK(level_is_one_of(level, d3d11_levels, 2));
+        else
+            CHECK(level_is_one_of(level, d3d12_levels, 5));
+        vkw_d3d_close(d);
+    }
+}
+
+static void d3d_open_past_the_last_adapter_names_the_index(void)
+{
+    vkw_error err = {0};
+    vkw_d3d_adapter a[VKW_D3D_ADAPTER_MAX];
+    uint32_t n = 0;
+    CHECK(vkw_d3d_adapters(a, VKW_D3D_ADAPTER_MAX, &n, &err) == VKW_OK);
+    CHECK(n < VKW_D3D_ADAPTER_MAX); /* else the index below may name one */
+    for (int api = 0; api < VKW_D3D_API_COUNT; api++) {
+        vkw_d3d *d = (vkw_d3d *)&n;
+        char level[8] = "x", want[64];
+        CHECK(vkw_d3d_open((vkw_d3d_api)api, n, &d, level, &err) == VKW_E_UNSUPPORTED);
+        snprintf(want, sizeof want, "no DXGI adapter at index %u", n);
+        CHECK_STR(err.message, want);
+        CHECK(d == NULL);
+        CHECK_STR(level, "");
+    }
+}
+
+/* One export of each kind, and what it gives: Wine 8 makes each object and
+ * refuses its handle, each with this message; Windows gives the handle. */
+static const struct export_case {
+    vkw_d3d_api api;
+    const char *type;
+    bool keyed_mutex;
+    const char *wine_refusal; /* the message under Wine 8 */
+} export_cases[] = {
+    {VKW_D3D_11, "D3D11_TEXTURE", false, "QueryInterface(IDXGIResource1): E_NOINTERFACE"},
+    {VKW_D3D_11, "D3D11_TEXTURE", true, "QueryInterface(IDXGIResource1): E_NOINTERFACE"},
+    {VKW_D3D_11, "D3D11_TEXTURE_KMT", false, "IDXGIResource::GetSharedHandle: E_NOTIMPL"},
+    {VKW_D3D_11, "D3D11_TEXTURE_KMT", true, "IDXGIResource::GetSharedHandle: E_NOTIMPL"},
+    {VKW_D3D_12, "D3D12_RESOURCE", false, "ID3D12Device::CreateSharedHandle: E_NOTIMPL"},
+    {VKW_D3D_12, "D3D12_HEAP", false, "ID3D12Device::CreateSharedHandle: E_NOTIMPL"},
+    {VKW_D3D_12, "D3D12_FENCE", false, "ID3D12Device::CreateSharedHandle: E_NOTIMPL"},
+};
+
+static const vkw_handle_type *case_type(const struct export_case *c)
+{
+    return strcmp(c->type, "D3D12_FENCE") == 0 ? semaphore_type(c->type) : memory_type(c->type);
+}
+
+static void d3d_each_export_makes_its_object_and_wine_refuses_the_handle(void)
+{
+    const char *wine = wine_version();
+    fprintf(stderr, "Wine: %s\n", wine ? wine : "(none: Windows)");
+    vkw_d3d_desc desc = {.width = 64, .height = 32, .size = 100000};
+    for (size_t i = 0; i < sizeof export_cases / sizeof export_cases[0]; i++) {
+        const struct export_case *c = &export_cases[i];
+        vkw_error err = {0};
+        vkw_d3d *d = NULL;
+        char level[8];
+        CHECK(vkw_d3d_open(c->api, 0, &d, level, &err) == VKW_OK);
+        if (!d)
+            continue;
+        desc.keyed_mutex = c->keyed_mutex;
+        vkw_d3d_object *obj = NULL;
+        vkw_handle h = 12345;
+        vkw_status s = vkw_d3d_export(d, case_type(c), &desc, &obj, &h, &err);
+        fprintf(stderr, "%s%s: %s\n", c->type, c->keyed_mutex ? " (keyed mutex)" : "",
+                s == VKW_OK ? "exported" : err.message);
+        CHECK(obj != NULL);
+        if (wine) {
+            CHECK(s == VKW_E_UNSUPPORTED);
+            CHECK_STR(err.message, c->wine_refusal);
+            CHECK(h == VKW_NO_HANDLE);
+        } else {
+            CHECK(s == VKW_OK);
+            CHECK(h != VKW_NO_HANDLE && h != 0);
+            if (strcmp(c->type, "D3D11_TEXTURE_KMT") != 0) /* a KMT handle is a value */
+                CHECK(CloseHandle((HANDLE)h));
+        }
+        vkw_d3d_object_release(obj);
+        vkw_d3d_close(d);
+    }
+}
+
+static void d3d_export_of_the_other_apis_type_makes_nothing(void)
+{
+    static const struct {
+        vkw_d3d_api api;
+        const char *type, *message;
+    } cases[] = {
+        {VKW_D3D_11, "D3D12_RESOURCE", "d3d11 exports no D3D12_RESOURCE handle"},
+        {VKW_D3D_11, "D3D12_FENCE", "d3d11 exports no D3D12_FENCE handle"},
+        {VKW_D3D_12, "D3D11_TEXTURE", "d3d12 exports no D3D11_TEXTURE handle"},
+        {VKW_D3D_12, "OPAQUE_WIN32", "d3d12 exports no OPAQUE_WIN32 handle"},
+    };
+    vkw_d3d_desc desc = {.width = 16, .height = 16, .size = 65536};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        vkw_error err = {0};
+        vkw_d3d *d = NULL;
+        char level[8];
+        CHECK(vkw_d3d_open(cases[i].api, 0, &d, level, &err) == VKW_OK);
+        if (!d)
+            continue;
+        const vkw_handle_type *t = strcmp(cases[i].type, "D3D12_FENCE") == 0
+                                       ? semaphore_type(cases[i].type)
+                                       : memory_type(cases[i].type);
+        vkw_d3d_object *obj = (vkw_d3d_object *)&desc;
+        vkw_handle h = 12345;
+        CHECK(vkw_d3d_export(d, t, &desc, &obj, &h, &err) == VKW_E_INVALID_ARG);
+        CHECK_STR(err.message, cases[i].message);
+        CHECK(obj == NULL);
+        CHECK(h == VKW_NO_HANDLE);
+        vkw_d3d_close(d);
+    }
+}
+
+/* One round: both devices, every export, the objects left to close. */
+static void round_left_to_close(void)
+{
+    vkw_d3d_desc desc = {.width = 64, .height = 64, .size = 1u << 20};
+    for (int api = 0; api < VKW_D3D_API_COUNT; api++) {
+        vkw_error err = {0};
+        vkw_d3d *d = NULL;
+        char level[8];
+        CHECK(vkw_d3d_open((vkw_d3d_api)api, 0, &d, level, &err) == VKW_OK);
+        if (!d)
+            return;
+        for (size_t i = 0; i < sizeof export_cases / sizeof export_cases[0]; i++) {
+            if (export_cases[i].api != (vkw_d3d_api)api)
+                continue;
+            vkw_d3d_object *obj = NULL;
+            vkw_handle h = VKW_NO_HANDLE;
+            desc.keyed_mutex = export_cases[i].keyed_mutex;
+            vkw_d3d_export(d, case_type(&export_cases[i]), &desc, &obj, &h, &err);
+            CHECK(obj != NULL);
+            if (strcmp(export_cases[i].type, "D3D11_TEXTURE_KMT") != 0)
+                vkw_handle_close(h); /* Windows: the NT handle is ours */
+        }
+        vkw_d3d_close(d); /* releases every object made above */
+    }
+}
+
+static void d3d_close_releases_the_objects_left_without_a_leak(void)
+{
+    enum { ROUNDS = 50, SLACK = 8 };
+    vkw_error err = {0};
+    uint32_t before = 0, after = 0;
+    round_left_to_close(); /* the DLLs' and drivers' own first handles */
+    round_left_to_close();
+    CHECK(vkw_handle_count(&before, &err) == VKW_OK);
+    for (int i = 0; i < ROUNDS; i++)
+        round_left_to_close();
+    CHECK(vkw_handle_count(&after, &err) == VKW_OK);
+    fprintf(stderr, "handles: %u before, %u after %d rounds\n", before, after, ROUNDS);
+    /* A handle kept per round would be ROUNDS more. */
+    CHECK(after <= before + SLACK);
+}
+
 #endif
 
 int main(int argc, char **argv)
@@ -105,6 +337,13 @@ int main(int argc, char **argv)
         CASE(d3d_exports_table_names_each_api_its_own_types),
 #if !defined(_WIN32)
         CASE(d3d_every_call_refused_off_windows),
+#else
+        CASE(d3d_adapters_listed_in_index_order),
+        CASE(d3d_devices_open_on_adapter_0_with_a_feature_level),
+        CASE(d3d_open_past_the_last_adapter_names_the_index),
+        CASE(d3d_each_export_makes_its_object_and_wine_refuses_the_handle),
+        CASE(d3d_export_of_the_other_apis_type_makes_nothing),
+        CASE(d3d_close_releases_the_objects_left_without_a_leak),
 #endif
 #undef CASE
     };
