@@ -145,12 +145,12 @@ static void verdict(jw *w, cJSON *parent, const char *key, const vkw_verdict *v)
 }
 
 static void handle_type_head(jw *w, cJSON *o, const vkw_device_report *dev,
-                             const vkw_handle_type *ht)
+                             const vkw_handle_type *ht, vkw_os os)
 {
     str(w, o, VKW_K(HANDLE_TYPE), ht->name);
     num(w, o, "bit", ht->bit);
     str(w, o, "family", vkw_handle_family_name(ht->family));
-    boolean(w, o, "applicable", vkw_handle_family_native(ht->family));
+    boolean(w, o, "applicable", vkw_handle_family_native_on(ht->family, os));
     str(w, o, "extension", ht->extension);
     boolean(w, o, "extension_present", vkw_device_has_extension(dev, ht->extension));
     boolean(w, o, "nt_handle", ht->nt_handle);
@@ -313,13 +313,13 @@ static void topology(jw *w, cJSON *d, const vkw_device_report *dev)
     str(w, f, "timeline_semaphore_source", dev->timeline_semaphore_source);
 }
 
-static void capabilities(jw *w, cJSON *d, const vkw_device_report *dev)
+static void capabilities(jw *w, cJSON *d, const vkw_device_report *dev, vkw_os os)
 {
     const vkw_handle_type *mt = vkw_memory_handle_types;
     cJSON *ma = add_arr(w, d, VKW_K(EXTERNAL_MEMORY));
     for (size_t t = 0; ma && t < VKW_MEMORY_HANDLE_TYPE_COUNT; t++) {
         cJSON *m = push_obj(w, ma);
-        handle_type_head(w, m, dev, &mt[t]);
+        handle_type_head(w, m, dev, &mt[t], os);
         cJSON *ba = m ? add_arr(w, m, "buffers") : NULL;
         for (size_t c = 0; ba && c < VKW_BUFFER_CASE_COUNT; c++) {
             cJSON *b = push_obj(w, ba);
@@ -346,7 +346,7 @@ static void capabilities(jw *w, cJSON *d, const vkw_device_report *dev)
     cJSON *sa = add_arr(w, d, VKW_K(EXTERNAL_SEMAPHORES));
     for (size_t t = 0; sa && t < VKW_SEMAPHORE_HANDLE_TYPE_COUNT; t++) {
         cJSON *s = push_obj(w, sa);
-        handle_type_head(w, s, dev, &st[t]);
+        handle_type_head(w, s, dev, &st[t], os);
         cJSON *b = s ? add_obj(w, s, "binary") : NULL;
         props(w, b, &dev->semaphore_caps[t].binary, st, VKW_SEMAPHORE_HANDLE_TYPE_COUNT);
         cJSON *tl = s ? add_obj(w, s, "timeline") : NULL;
@@ -360,7 +360,7 @@ static void capabilities(jw *w, cJSON *d, const vkw_device_report *dev)
     cJSON *fa = add_arr(w, d, VKW_K(EXTERNAL_FENCES));
     for (size_t t = 0; fa && t < VKW_FENCE_HANDLE_TYPE_COUNT; t++) {
         cJSON *f = push_obj(w, fa);
-        handle_type_head(w, f, dev, &ft[t]);
+        handle_type_head(w, f, dev, &ft[t], os);
         cJSON *p = f ? add_obj(w, f, "properties") : NULL;
         props(w, p, &dev->fence_caps[t], ft, VKW_FENCE_HANDLE_TYPE_COUNT);
         verdict(w, f, VKW_K(VERDICT), &dev->fence_verdict[t]);
@@ -1075,7 +1075,7 @@ vkw_status vkw_report_to_cjson(const vkw_report *r, cJSON **out, vkw_error *err)
         if (d) {
             identity(&w, d, dev, vkw_report_os(r));
             topology(&w, d, dev);
-            capabilities(&w, d, dev);
+            capabilities(&w, d, dev, vkw_report_os(r));
             interop(&w, d, dev);
         }
         cJSON *an = d ? add_arr(&w, d, "anomalies") : NULL;

@@ -69,7 +69,11 @@ const vkw_handle_type vkw_fence_handle_types[VKW_FENCE_HANDLE_TYPE_COUNT] = {
 
 bool vkw_handle_family_native(vkw_handle_family family)
 {
-    vkw_os os = vkw_platform_os();
+    return vkw_handle_family_native_on(family, vkw_platform_os());
+}
+
+bool vkw_handle_family_native_on(vkw_handle_family family, vkw_os os)
+{
     switch (family) {
     case VKW_FAMILY_POSIX_FD: return os != VKW_OS_WINDOWS;
     case VKW_FAMILY_WIN32: return os == VKW_OS_WINDOWS;

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "platform/platform.h"
+
 typedef enum vkw_handle_family {
     VKW_FAMILY_POSIX_FD, /* file descriptors: Linux, Android, other Unix */
     VKW_FAMILY_WIN32,    /* HANDLEs: Windows */
@@ -41,6 +43,8 @@ extern const vkw_handle_type vkw_fence_handle_types[VKW_FENCE_HANDLE_TYPE_COUNT]
 
 /* Whether handles of this family can exist on the OS this build runs on. */
 bool vkw_handle_family_native(vkw_handle_family family);
+/* The same on the OS `os` (a report's, read back on another). */
+bool vkw_handle_family_native_on(vkw_handle_family family, vkw_os os);
 const char *vkw_handle_family_name(vkw_handle_family family);
 
 /* Names of the bits of `mask` found in `table`, joined with `sep`; unknown bits
