@@ -113,6 +113,7 @@ static int probe(const vkw_args *args)
         .validate = args->validate,
         .filter = args->has_device_filter ? &args->filter : NULL,
         .interop = true,
+        .d3d = true,
     };
     vkw_status s = vkw_probe_run(&opts, &report, &err);
     return finish(args, &report, s, &err, vkw_render_probe_text,

@@ -222,6 +222,51 @@ static void interop_doc(vkw_doc *d, const vkw_report *r, const vkw_device_report
     }
 }
 
+/* Direct3D on this machine (probes/d3d.c): each adapter, the Vulkan device
+ * it is, and per API how far an export got. */
+static void d3d_doc(vkw_doc *d, const vkw_d3d_report *r)
+{
+    char luid[40];
+    vkw_doc_heading(d, 2, "Direct3D");
+    if (r->state != VKW_INTEROP_AVAILABLE) {
+        vkw_doc_line(d, "not available: %s", vkw_shown(r->reason));
+        return;
+    }
+    if (!r->adapter_count)
+        vkw_doc_line(d, "no DXGI adapter");
+    for (uint32_t i = 0; i < r->adapter_count && i < VKW_D3D_REPORT_ADAPTER_MAX; i++) {
+        const vkw_d3d_adapter_report *ad = &r->adapters[i];
+        char vk[48];
+        if (ad->vulkan_device >= 0)
+            snprintf(vk, sizeof vk, "Vulkan device %d", ad->vulkan_device);
+        else
+            snprintf(vk, sizeof vk, "no Vulkan device has its LUID");
+        vkw_doc_line(d, "adapter %u  %s (0x%04x, device 0x%04x%s), LUID %s: %s", ad->index,
+                     vkw_shown(ad->description), ad->vendor_id, ad->device_id,
+                     ad->software ? ", software" : "",
+                     vkw_uuid_string(ad->luid, VK_LUID_SIZE, luid, sizeof luid), vk);
+        for (uint32_t k = 0; k < 2; k++) {
+            const vkw_d3d_api_report *ap = &ad->api[k];
+            if (ap->state != VKW_INTEROP_AVAILABLE) {
+                vkw_doc_line(d, "  %s  not available: %s", vkw_d3d_report_api_names[k],
+                             vkw_shown(ap->reason));
+                continue;
+            }
+            vkw_doc_line(d, "  %s  feature level %s", vkw_d3d_report_api_names[k],
+                         ap->feature_level);
+            for (uint32_t e = 0; e < ap->export_count && e < VKW_D3D_REPORT_EXPORT_MAX; e++) {
+                const vkw_d3d_export_trial *t = &ap->exports[e];
+                if (t->exported)
+                    vkw_doc_line(d, "    %-18s made and exported", t->handle_type);
+                else
+                    vkw_doc_line(d, "    %-18s %s: %s", t->handle_type,
+                                 t->created ? "made, not exported" : "not made",
+                                 vkw_shown(t->reason));
+            }
+        }
+    }
+}
+
 static void device(vkw_doc *d, const vkw_report *r, const vkw_device_report *dev, bool verbose)
 {
     char a[96], c[256];
@@ -380,6 +425,8 @@ static void probe_doc(vkw_doc *d, const vkw_report *r, bool verbose)
                   r->device_count, settled(r->total_ms));
     for (uint32_t i = 0; i < r->device_count; i++)
         device(d, r, &r->devices[i], verbose);
+    if (r->d3d)
+        d3d_doc(d, r->d3d);
     vkw_doc_section_end(d);
     for (uint32_t i = 0; i < r->debug.stored; i++)
         if (r->debug.messages[i].severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT)

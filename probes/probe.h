@@ -28,6 +28,14 @@ extern const vkw_probe vkw_probe_semaphore;
 extern const vkw_probe vkw_probe_fence;
 extern const vkw_probe vkw_probe_interop;
 
+/* Direct3D on this machine (probes/d3d.c), into report->d3d: not a probe of
+ * one device, run once after them (its adapters are matched to the devices
+ * probed by LUID). Fails only for host memory. */
+vkw_status vkw_probe_d3d(vkw_report *report, vkw_error *err);
+/* Sets each adapter's vulkan_device: the index of the device probed whose
+ * deviceLUID is valid and equal to the adapter's LUID, or -1. */
+void vkw_probe_d3d_match(vkw_report *report);
+
 /* Shared by the capability probes (external_props.c). */
 void vkw_props_from_memory(const VkExternalMemoryProperties *p, vkw_external_props *out);
 /* Semaphores and fences share one feature-bit layout (checked in external_props.c). */

@@ -208,7 +208,7 @@ vkw_status vkw_probe_run(const vkw_probe_options *opts, vkw_report *report, vkw_
                      vkw_text_escape(filter->text, shown, sizeof shown), report->device_count);
         goto cleanup;
     }
-    s = VKW_OK;
+    s = opts->d3d ? vkw_probe_d3d(report, err) : VKW_OK;
 
 cleanup:
     free(pds);

@@ -21,7 +21,8 @@ typedef struct vkw_probe_options {
     bool validate;                   /* enable VK_LAYER_KHRONOS_validation */
     const vkw_device_filter *filter; /* NULL: every device */
     bool interop; /* also the interop probe: the same device through CUDA and GL (the
-                     probe command; the bench and check leave those libraries unloaded) */
+                     probe command, and check where a capability names an importer) */
+    bool d3d;     /* also Direct3D's adapters, once for the machine (the probe command) */
 } vkw_probe_options;
 
 /* Probes the loader, the instance and every (matching) physical device into

@@ -662,6 +662,85 @@ def test_probe_interop_without_gl_is_a_clean_line():
           "the rest of the text is there")
 
 
+def section_lines(text, heading):
+    """The lines under a text's heading, up to the next line that is not indented."""
+    lines, inside = [], False
+    for line in text.splitlines():
+        if line.strip() == heading:
+            inside = True
+        elif inside and line.startswith("  "):
+            lines.append(line.strip())
+        elif inside and line.strip():
+            break
+    return lines
+
+
+def test_probe_direct3d_exists_on_windows_only():
+    """Linux has no Direct3D: the probe says so, once for the machine, and
+    nothing more; the text says the same in its Direct3D section, and so does
+    `report` of the JSON. The schema takes no Direct3D part that says more
+    than it knows."""
+    p, r = probe_json()
+    want = {"state": "not_available", "reason": "Direct3D exists on Windows only"}
+    check(r.get("d3d") == want, f"the probe's Direct3D part: {r.get('d3d')}")
+    text = run("probe")
+    check(text.returncode == 0, f"probe exits 0: {text.stderr}")
+    check(section_lines(text.stdout, "Direct3D") ==
+          ["not available: Direct3D exists on Windows only"],
+          f"the text's Direct3D section: {section_lines(text.stdout, 'Direct3D')}")
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "probe.json")
+        with open(path, "w") as f:
+            json.dump(r, f)
+        shown = run("report", path)
+        check(shown.returncode == 0 and section_lines(shown.stdout, "Direct3D") ==
+              ["not available: Direct3D exists on Windows only"],
+              f"`report` of the JSON: {section_lines(shown.stdout, 'Direct3D')}")
+    bad = json.loads(json.dumps(r))
+    bad["d3d"] = {"state": "available", "reason": "here, and yet a reason"}
+    check(len(schema_errors(bad)) >= 2, f"available needs adapters and no reason: "
+                                        f"{schema_errors(bad)}")
+    bad["d3d"] = {"state": "not_available", "reason": "no", "adapters": []}
+    check(schema_errors(bad), "not available with adapters")
+    stress = harness.load(os.path.join(harness.DATA, "stress-synthetic.json"))
+    check(not schema_errors(stress), "a stress report as it is")
+    stress["d3d"] = want
+    check(schema_errors(stress), "only a probe report has a Direct3D part")
+
+
+def test_report_of_recorded_wine_probe_shows_direct3d_adapters():
+    """Recorded by the Windows build under Wine 8 (lavapipe below): one DXGI
+    adapter, D3D11 and D3D12 devices on it, each shareable object made and
+    its handle refused. The schema takes it; `report` shows each adapter and
+    export on its own line, as the live text does."""
+    path = os.path.join(harness.DATA, "wine-lavapipe-probe.json")
+    r = harness.load(path)
+    check(not schema_errors(r), f"recorded Wine probe valid: {schema_errors(r)[:5]}")
+    a = r["d3d"]["adapters"][0]
+    p = run("report", path)
+    check(p.returncode == 0, f"report exits 0: {p.stderr}")
+    lines = section_lines(p.stdout, "Direct3D")
+    want = [f"adapter 0  {a['description']} ({a['vendor_id']}, device {a['device_id']}), LUID "
+            f"{a['luid']}: no Vulkan device has its LUID"]
+    for api in a["apis"]:
+        want.append(f"{api['api']}  feature level {api['feature_level']}")
+        want += [f"{e['handle_type']:<18} made, not exported: {e['reason']}"
+                 for e in api["exports"]]
+    check(lines == want, f"the Direct3D lines: {lines} != {want}")
+    # A LUID a Vulkan device vouches for names that device.
+    r["devices"][0]["identity"]["device_luid"] = a["luid"]
+    r["devices"][0]["identity"]["device_luid_valid"] = True
+    a["vulkan_device"] = r["devices"][0]["index"]
+    with tempfile.TemporaryDirectory() as d:
+        mine = os.path.join(d, "probe.json")
+        with open(mine, "w") as f:
+            json.dump(r, f)
+        lines = section_lines(run("report", mine).stdout, "Direct3D")
+        check(lines[:1] == [want[0].replace("no Vulkan device has its LUID",
+                                            f"Vulkan device {a['vulkan_device']}")],
+              f"the adapter names its Vulkan device: {lines[:1]}")
+
+
 def test_report_of_recorded_h200_probe_shows_cuda_and_gl_on_the_gpu():
     """Recorded on a GPU machine's NVIDIA H200 (driver 580.159.04; NVIDIA's EGL
     vendor file, libcuda.so.1 from the driver): CUDA and GL both find the H200 by

@@ -63,6 +63,63 @@ def test_wine_probe_finds_llvmpipe_and_no_win32_sharing():
           "the text's Other APIs lines")
 
 
+# What Wine 8 answers once each shareable object is made (its DXGI has no
+# IDXGIResource1; GetSharedHandle and vkd3d's CreateSharedHandle are not
+# implemented): every step up to the handle runs, the handle is refused.
+WINE_D3D_REFUSALS = {
+    "D3D11": {"D3D11_TEXTURE": "QueryInterface(IDXGIResource1): E_NOINTERFACE",
+              "D3D11_TEXTURE_KMT": "IDXGIResource::GetSharedHandle: E_NOTIMPL"},
+    "D3D12": {"D3D12_HEAP": "ID3D12Device::CreateSharedHandle: E_NOTIMPL",
+              "D3D12_RESOURCE": "ID3D12Device::CreateSharedHandle: E_NOTIMPL",
+              "D3D12_FENCE": "ID3D12Device::CreateSharedHandle: E_NOTIMPL"},
+}
+
+
+def test_wine_probe_direct3d_makes_each_object_and_wine_refuses_its_handle():
+    """Under Wine the probe lists DXGI's adapters, opens D3D11 (wined3d) and
+    D3D12 (vkd3d over lavapipe) on each, makes every shareable object and is
+    refused each handle, by name with its call; no adapter is a Vulkan device
+    (lavapipe vouches for no LUID under Wine). The text says the same."""
+    p, r = report_of("probe")
+    d3d = r.get("d3d", {})
+    check(d3d.get("state") == "available" and d3d.get("reason") is None,
+          f"Direct3D found under Wine: {d3d}")
+    adapters = d3d.get("adapters", [])
+    check(len(adapters) >= 1, f"at least one DXGI adapter: {adapters}")
+    vouched = {d["identity"]["device_luid"]: d["index"] for d in r["devices"]
+               if d["identity"]["device_luid_valid"]}
+    for i, a in enumerate(adapters):
+        check(a["index"] == i and a["description"] and a["luid"] != "0" * 16,
+              f"adapter {i} listed with its name and LUID: {a}")
+        check(a["vulkan_device"] == vouched.get(a["luid"]),
+              f"adapter {i}: the Vulkan device with its LUID ({vouched}): {a['vulkan_device']}")
+        apis = {x["api"]: x for x in a["apis"]}
+        for api, refusals in WINE_D3D_REFUSALS.items():
+            x = apis.get(api, {})
+            check(x.get("state") == "available" and x.get("feature_level"),
+                  f"adapter {i}: a {api} device: {x}")
+            got = {e["handle_type"]: e for e in x.get("exports", [])}
+            check(sorted(got) == sorted(refusals), f"{api} exports {sorted(refusals)}: {sorted(got)}")
+            for t, why in refusals.items():
+                e = got.get(t, {})
+                check(e.get("created") is True and e.get("exported") is False
+                      and e.get("status") == "unsupported" and e.get("reason") == why,
+                      f"{api} {t}: made, then refused with {why!r}: {e}")
+    check(not vouched, f"lavapipe vouches for no LUID under Wine: {vouched}")
+    text = run("probe", timeout=240)
+    check(text.returncode == 0, f"probe exits 0: {text.stderr}")
+    all_lines = [l.strip() for l in text.stdout.splitlines()]
+    lines = all_lines[all_lines.index("Direct3D") + 1:] if "Direct3D" in all_lines else []
+    a0 = adapters[0] if adapters else {}
+    check(any(l.startswith(f"adapter 0  {a0.get('description')} (") and
+              l.endswith(": no Vulkan device has its LUID") for l in lines),
+          f"the adapter's line: {lines[:3]}")
+    for api, refusals in WINE_D3D_REFUSALS.items():
+        for t, why in refusals.items():
+            want = f"{t:<18} made, not exported: {why}"
+            check(want in lines, f"the text's line for {api} {t}: {want!r} in {lines[:12]}")
+
+
 def test_wine_bench_importers_not_available_with_why():
     """--importer under Wine: the Windows child asks for CUDA (nvcuda.dll,
     which Wine has not) and GL (this build has no loader): each a clean "not

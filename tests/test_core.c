@@ -15,6 +15,7 @@
 #include "base/text_buffer.h"
 #include "vk/host_pattern.h"
 #include "vkw.h"
+#include "probes/probe.h"
 
 static void driver_version_nvidia_decodes_10_8_8_6(void)
 {
@@ -929,10 +930,46 @@ static void check_config_reads_imported_vs_local_min(void)
     free(c);
 }
 
+/* Each DXGI adapter is the Vulkan device whose deviceLUID is valid and its
+ * own; a LUID a driver did not vouch for (deviceLUIDValid false, as
+ * lavapipe under Wine, its LUID all zero) matches nothing, not even an
+ * adapter whose LUID is zero too. */
+static void d3d_adapters_matched_to_vulkan_devices_by_valid_luid(void)
+{
+    vkw_report r;
+    vkw_report_init(&r, "probe");
+    vkw_device_report devs[3] = {0};
+    r.devices = devs;
+    r.device_count = 3;
+    static const uint8_t a[VK_LUID_SIZE] = {0x12, 0x34}, b[VK_LUID_SIZE] = {0x56};
+    devs[0].index = 0; /* no LUID it vouches for */
+    devs[1].index = 2; /* a filter left device 1 out */
+    memcpy(devs[1].device_luid, b, VK_LUID_SIZE);
+    devs[1].device_luid_valid = true;
+    devs[2].index = 3;
+    memcpy(devs[2].device_luid, a, VK_LUID_SIZE);
+    devs[2].device_luid_valid = true;
+    vkw_d3d_report d3d = {.state = VKW_INTEROP_AVAILABLE, .adapter_count = 4};
+    memcpy(d3d.adapters[0].luid, a, VK_LUID_SIZE);
+    memcpy(d3d.adapters[1].luid, b, VK_LUID_SIZE);
+    d3d.adapters[3].luid[7] = 0x01;    /* a LUID no device has */
+    d3d.adapters[3].vulkan_device = 1; /* a stale answer is replaced */
+    r.d3d = &d3d;
+    vkw_probe_d3d_match(&r);
+    CHECK(d3d.adapters[0].vulkan_device == 3);
+    CHECK(d3d.adapters[1].vulkan_device == 2);
+    CHECK(d3d.adapters[2].vulkan_device == -1); /* zero, as device 0's unvouched one */
+    CHECK(d3d.adapters[3].vulkan_device == -1);
+    devs[0].device_luid_valid = true; /* now it vouches for its zero LUID */
+    vkw_probe_d3d_match(&r);
+    CHECK(d3d.adapters[2].vulkan_device == 0);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
 #define CASE(fn) {#fn, fn}
+        CASE(d3d_adapters_matched_to_vulkan_devices_by_valid_luid),
         CASE(driver_version_nvidia_decodes_10_8_8_6),
         CASE(driver_version_intel_windows_decodes_18_14),
         CASE(driver_version_others_use_vulkan_encoding),

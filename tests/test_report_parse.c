@@ -173,7 +173,7 @@ static void live_probe(void)
     vkw_error_clear(&err);
     vkw_report r;
     vkw_report_init(&r, "probe");
-    vkw_probe_options o = {.interop = true}; /* as the probe command runs it */
+    vkw_probe_options o = {.interop = true, .d3d = true}; /* as the probe command runs it */
     char *json = NULL;
     const char *path = VKW_TEST_OUT "/report_parse_probe.json";
     FILE *f = NULL;
@@ -208,6 +208,44 @@ static void live_probe(void)
         c->binary_semaphore = (vkw_interop_types){1, {"OPAQUE_FD"}};
         c->timeline_semaphore = (vkw_interop_types){1, {"OPAQUE_FD"}};
     }
+    /* Direct3D found (not on Linux): two adapters by hand, the first the
+     * Vulkan device 0 with every kind of export outcome, the second no
+     * Vulkan device's and without D3D12. */
+    if (r.d3d) {
+        vkw_d3d_report *d = r.d3d;
+        memset(d, 0, sizeof *d);
+        d->state = VKW_INTEROP_AVAILABLE;
+        d->adapter_count = 2;
+        vkw_d3d_adapter_report *a = &d->adapters[0];
+        snprintf(a->description, sizeof a->description, "NVIDIA H200");
+        a->vendor_id = 0x10de;
+        a->device_id = 0x2335;
+        memcpy(a->luid, "\x12\x34\x00\x00\x00\x00\x00\x00", VK_LUID_SIZE);
+        a->vulkan_device = 0;
+        a->api[0] = (vkw_d3d_api_report){
+            .state = VKW_INTEROP_AVAILABLE, .feature_level = "11_1", .export_count = 2};
+        a->api[0].exports[0] = (vkw_d3d_export_trial){"D3D11_TEXTURE", true, true, VKW_OK, ""};
+        a->api[0].exports[1] = (vkw_d3d_export_trial){
+            "D3D11_TEXTURE_KMT", true, false, VKW_E_UNSUPPORTED, "GetSharedHandle: E_NOTIMPL"};
+        a->api[1] = (vkw_d3d_api_report){
+            .state = VKW_INTEROP_AVAILABLE, .feature_level = "12_2", .export_count = 1};
+        a->api[1].exports[0] = (vkw_d3d_export_trial){"D3D12_HEAP", false, false, VKW_E_SHARING,
+                                                      "CreateHeap: E_OUTOFMEMORY"};
+        vkw_d3d_adapter_report *b = &d->adapters[1];
+        b->index = 1;
+        snprintf(b->description, sizeof b->description, "Microsoft Basic Render Driver");
+        b->vendor_id = 0x1414;
+        b->device_id = 0x8c;
+        b->luid[0] = 0x99;
+        b->software = true;
+        b->vulkan_device = -1;
+        b->api[0] = (vkw_d3d_api_report){.state = VKW_INTEROP_AVAILABLE, .feature_level = "11_0"};
+        b->api[1] = (vkw_d3d_api_report){.state = VKW_INTEROP_NOT_AVAILABLE,
+                                         .reason = "D3D12CreateDevice: E_NOINTERFACE"};
+    } else {
+        fprintf(stderr, "the probe command's probe has a Direct3D part\n");
+        check_failures++;
+    }
     if (vkw_report_to_json(&r, &json, &err) != VKW_OK || !(f = fopen(path, "w")) ||
         fputs(json, f) < 0) {
         fprintf(stderr, "cannot write %s\n", path);
@@ -232,6 +270,9 @@ static void report_read_back_writes_the_same_json(void)
     round_trip(VKW_TEST_DATA "/h100-bench.json", false);
     /* a stress report (test_stress_report writes it): of this version */
     round_trip(VKW_TEST_DATA "/stress-synthetic.json", true);
+    /* the Windows build's probe under Wine, Direct3D's part made by Wine's
+     * DXGI, wined3d and vkd3d */
+    round_trip(VKW_TEST_DATA "/wine-lavapipe-probe.json", true);
 }
 
 /* ---- the device's phases and imported vs local, by hand ---- */

@@ -22,6 +22,8 @@ const char *const vkw_gl_interop_extensions[VKW_GL_INTEROP_EXTENSION_COUNT] = {
     "GL_NV_timeline_semaphore",
 };
 
+const char *const vkw_d3d_report_api_names[2] = {"D3D11", "D3D12"};
+
 void vkw_report_init(vkw_report *r, const char *command)
 {
     memset(r, 0, sizeof *r);
@@ -46,6 +48,8 @@ void vkw_report_free(vkw_report *r)
         free(r->bench);
         r->bench = NULL;
     }
+    free(r->d3d);
+    r->d3d = NULL;
     if (r->source_free)
         r->source_free(r->source);
     r->source = NULL;

@@ -151,6 +151,51 @@ typedef struct vkw_interop_gl {
     bool extensions[VKW_GL_INTEROP_EXTENSION_COUNT];
 } vkw_interop_gl;
 
+/* Direct3D on this machine (probes/d3d.c, for the probe command): its DXGI
+ * adapters, the Vulkan device each one is (the one whose deviceLUID is the
+ * adapter's LUID), and how far D3D11 and D3D12 get there in making a
+ * shareable object and exporting its handle. Windows only: elsewhere not
+ * available, with why. */
+#define VKW_D3D_REPORT_ADAPTER_MAX 8
+#define VKW_D3D_REPORT_EXPORT_MAX 3
+
+typedef struct vkw_d3d_export_trial {
+    char handle_type[24]; /* the Vulkan handle type's name: "D3D11_TEXTURE" */
+    bool created;         /* the object was made */
+    bool exported;        /* and its handle exported (then closed) */
+    vkw_status status;    /* the export's: VKW_OK, or why not (VKW_E_UNSUPPORTED, ...) */
+    char
+        reason[256]; /* not exported: the refusal with its call ("CreateSharedHandle: E_NOTIMPL") */
+} vkw_d3d_export_trial;
+
+typedef struct vkw_d3d_api_report {
+    vkw_interop_state state; /* AVAILABLE: a device was made on the adapter */
+    char reason[256];        /* NOT_AVAILABLE: why */
+    char feature_level[8];   /* the device's: "11_1", "12_0" */
+    uint32_t export_count;
+    vkw_d3d_export_trial exports[VKW_D3D_REPORT_EXPORT_MAX];
+} vkw_d3d_api_report;
+
+typedef struct vkw_d3d_adapter_report {
+    uint32_t index; /* as IDXGIFactory1::EnumAdapters1 lists it */
+    char description[256];
+    uint32_t vendor_id, device_id;
+    uint8_t luid[VK_LUID_SIZE];
+    bool software;         /* DXGI_ADAPTER_FLAG_SOFTWARE */
+    int32_t vulkan_device; /* the Vulkan device (its index) whose deviceLUID this is; -1: none */
+    vkw_d3d_api_report api[2]; /* D3D11, D3D12 */
+} vkw_d3d_adapter_report;
+
+typedef struct vkw_d3d_report {
+    vkw_interop_state state; /* NOT_AVAILABLE: reason says why (not Windows, no dxgi.dll) */
+    char reason[256];
+    uint32_t adapter_count; /* kept (at most VKW_D3D_REPORT_ADAPTER_MAX) */
+    vkw_d3d_adapter_report adapters[VKW_D3D_REPORT_ADAPTER_MAX];
+} vkw_d3d_report;
+
+/* "D3D11", "D3D12": the api[] slots' names. */
+extern const char *const vkw_d3d_report_api_names[2];
+
 typedef struct vkw_device_report {
     uint32_t index; /* as vkEnumeratePhysicalDevices lists it */
     bool complete;  /* every probe ran; false when one failed (the run's message says why) */
@@ -270,6 +315,8 @@ typedef struct vkw_report {
     struct vkw_bench_report *bench;
     /* stress only: owned */
     struct vkw_stress_report *stress;
+    /* probe only (NULL otherwise): Direct3D on this machine, owned */
+    vkw_d3d_report *d3d;
 
     /* A report read back from a file (vkw_report_parse): what its strings
      * kept by pointer point into, released by source_free; NULL for a run. */

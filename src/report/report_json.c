@@ -266,6 +266,55 @@ static void interop(jw *w, cJSON *d, const vkw_device_report *dev)
     }
 }
 
+/* Direct3D on this machine: its adapters, and how far each API got. */
+static void d3d(jw *w, cJSON *root, const vkw_d3d_report *r)
+{
+    char buf[64];
+    cJSON *o = add_obj(w, root, "d3d");
+    str(w, o, "state", vkw_vocab_word(&vkw_vocab_interop_state, r->state));
+    str(w, o, "reason", r->state == VKW_INTEROP_NOT_AVAILABLE ? r->reason : NULL);
+    if (r->state != VKW_INTEROP_AVAILABLE)
+        return;
+    cJSON *aa = o ? add_arr(w, o, "adapters") : NULL;
+    for (uint32_t i = 0; aa && i < r->adapter_count && i < VKW_D3D_REPORT_ADAPTER_MAX; i++) {
+        const vkw_d3d_adapter_report *ad = &r->adapters[i];
+        cJSON *a = push_obj(w, aa);
+        num(w, a, VKW_K(INDEX), ad->index);
+        str(w, a, "description", ad->description);
+        snprintf(buf, sizeof buf, "0x%04x", ad->vendor_id);
+        str(w, a, "vendor_id", buf);
+        snprintf(buf, sizeof buf, "0x%04x", ad->device_id);
+        str(w, a, "device_id", buf);
+        str(w, a, "luid", vkw_uuid_string(ad->luid, VK_LUID_SIZE, buf, sizeof buf));
+        boolean(w, a, "software", ad->software);
+        if (ad->vulkan_device >= 0)
+            num(w, a, "vulkan_device", (double)ad->vulkan_device);
+        else
+            null(w, a, "vulkan_device");
+        cJSON *apis = a ? add_arr(w, a, "apis") : NULL;
+        for (uint32_t k = 0; apis && k < 2; k++) {
+            const vkw_d3d_api_report *ap = &ad->api[k];
+            cJSON *p = push_obj(w, apis);
+            str(w, p, "api", vkw_d3d_report_api_names[k]);
+            str(w, p, "state", vkw_vocab_word(&vkw_vocab_interop_state, ap->state));
+            str(w, p, "reason", ap->state == VKW_INTEROP_NOT_AVAILABLE ? ap->reason : NULL);
+            if (ap->state != VKW_INTEROP_AVAILABLE)
+                continue;
+            str(w, p, "feature_level", ap->feature_level);
+            cJSON *ea = p ? add_arr(w, p, "exports") : NULL;
+            for (uint32_t e = 0; ea && e < ap->export_count && e < VKW_D3D_REPORT_EXPORT_MAX; e++) {
+                const vkw_d3d_export_trial *t = &ap->exports[e];
+                cJSON *x = push_obj(w, ea);
+                str(w, x, "handle_type", t->handle_type);
+                boolean(w, x, "created", t->created);
+                boolean(w, x, "exported", t->exported);
+                str(w, x, "status", vkw_status_code(t->status));
+                str(w, x, "reason", t->exported ? NULL : t->reason);
+            }
+        }
+    }
+}
+
 /* The extensions of a fixed list, each with its name, whether the driver has
  * it (under the key `have`) and its spec version (0: absent). */
 static void extension_list(jw *w, cJSON *arr, const char *const *names, const uint32_t *versions,
@@ -1087,6 +1136,8 @@ vkw_status vkw_report_to_cjson(const vkw_report *r, cJSON **out, vkw_error *err)
         bench(&w, root, r->bench, vkw_report_os(r));
     if (r->stress)
         stress(&w, root, r->stress);
+    if (r->d3d)
+        d3d(&w, root, r->d3d);
     cJSON *timing = add_obj(&w, root, "timing");
     num(&w, timing, "total_ms", r->total_ms);
     if (w.oom) {

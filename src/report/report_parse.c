@@ -404,6 +404,68 @@ static void interop(const cJSON *o, vkw_device_report *dev)
         g->extensions[i] = flag(at(gl, "extensions"), vkw_gl_interop_extensions[i]);
 }
 
+/* The index of a Vulkan device, or -1 (null or missing). */
+static int32_t device_index_or_none(const cJSON *o, const char *key)
+{
+    const cJSON *v = at(o, key);
+    return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= INT32_MAX
+               ? (int32_t)v->valuedouble
+               : -1;
+}
+
+static uint32_t hex_u32(const cJSON *o, const char *key)
+{
+    const char *s = text(o, key);
+    unsigned v = 0;
+    return s && sscanf(s, "0x%x", &v) == 1 ? (uint32_t)v : 0;
+}
+
+static void d3d(const cJSON *o, vkw_d3d_report *r)
+{
+    r->state = interop_state_of(text(o, "state"));
+    copy(r->reason, sizeof r->reason, text(o, "reason"));
+    const cJSON *a;
+    cJSON_ArrayForEach(a, at(o, "adapters"))
+    {
+        if (r->adapter_count >= VKW_D3D_REPORT_ADAPTER_MAX)
+            break;
+        vkw_d3d_adapter_report *ad = &r->adapters[r->adapter_count++];
+        ad->index = u32(a, VKW_K(INDEX));
+        copy(ad->description, sizeof ad->description, text(a, "description"));
+        ad->vendor_id = hex_u32(a, "vendor_id");
+        ad->device_id = hex_u32(a, "device_id");
+        hex_bytes(text(a, "luid"), ad->luid, VK_LUID_SIZE);
+        ad->software = flag(a, "software");
+        ad->vulkan_device = device_index_or_none(a, "vulkan_device");
+        const cJSON *p;
+        cJSON_ArrayForEach(p, at(a, "apis"))
+        {
+            const char *name = text(p, "api");
+            uint32_t k = 0;
+            while (k < 2 && !(name && strcmp(name, vkw_d3d_report_api_names[k]) == 0))
+                k++;
+            if (k == 2)
+                continue;
+            vkw_d3d_api_report *ap = &ad->api[k];
+            ap->state = interop_state_of(text(p, "state"));
+            copy(ap->reason, sizeof ap->reason, text(p, "reason"));
+            copy(ap->feature_level, sizeof ap->feature_level, text(p, "feature_level"));
+            const cJSON *x;
+            cJSON_ArrayForEach(x, at(p, "exports"))
+            {
+                if (ap->export_count >= VKW_D3D_REPORT_EXPORT_MAX)
+                    break;
+                vkw_d3d_export_trial *t = &ap->exports[ap->export_count++];
+                copy(t->handle_type, sizeof t->handle_type, text(x, "handle_type"));
+                t->created = flag(x, "created");
+                t->exported = flag(x, "exported");
+                t->status = status_of(text(x, "status"));
+                copy(t->reason, sizeof t->reason, text(x, "reason"));
+            }
+        }
+    }
+}
+
 static void device(rp *c, const cJSON *d, vkw_device_report *dev)
 {
     dev->index = u32(d, VKW_K(INDEX));
@@ -1347,6 +1409,12 @@ vkw_status vkw_report_parse(const char *path, vkw_report *r, vkw_error *err)
             field_bad(&c, "stress", NULL, st_part ? "is not an object" : "is missing");
         else if (r->stress)
             stress(&c, st_part, r->stress);
+    }
+    const cJSON *d3d_part = at(root, "d3d");
+    if (cJSON_IsObject(d3d_part)) {
+        r->d3d = table(&c, 1, sizeof *r->d3d);
+        if (r->d3d)
+            d3d(d3d_part, r->d3d);
     }
     r->total_ms = real(at(root, "timing"), "total_ms");
     s = c.s;
