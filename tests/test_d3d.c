@@ -286,6 +286,107 @@ static void d3d_export_of_the_other_apis_type_makes_nothing(void)
     }
 }
 
+/* The bytes of each memory object, through its API: written with one
+ * pattern and read back (both executed under Wine: the objects exist, only
+ * their handles are refused); a check of another seed, and a write with
+ * one byte flipped, each found at the right offset. Sizes: a texture of
+ * 1000x2100 texels is 8.4 MB, more than one band of rows; a 9 MB buffer is
+ * more than one chunk. */
+static void d3d_memory_objects_hold_the_pattern_written_through_their_api(void)
+{
+    static const struct {
+        vkw_d3d_api api;
+        const char *type;
+    } cases[] = {
+        {VKW_D3D_11, "D3D11_TEXTURE"},
+        {VKW_D3D_11, "D3D11_TEXTURE_KMT"},
+        {VKW_D3D_12, "D3D12_RESOURCE"},
+        {VKW_D3D_12, "D3D12_HEAP"},
+    };
+    vkw_d3d_desc desc = {.width = 1000, .height = 2100, .size = 9u << 20};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        vkw_error err = {0};
+        vkw_d3d *d = NULL;
+        char level[8];
+        CHECK(vkw_d3d_open(cases[i].api, 0, &d, level, &err) == VKW_OK);
+        if (!d)
+            continue;
+        vkw_d3d_object *obj = NULL;
+        CHECK(vkw_d3d_make(d, memory_type(cases[i].type), &desc, &obj, &err) == VKW_OK);
+        if (!obj) {
+            fprintf(stderr, "%s: %s\n", cases[i].type, err.message);
+            vkw_d3d_close(d);
+            continue;
+        }
+        bool texture = cases[i].api == VKW_D3D_11;
+        uint64_t size = vkw_d3d_object_size(obj);
+        CHECK(size == (texture ? 1000ull * 2100 * 4 : 9ull << 20));
+        vkw_d3d_times t;
+        bool ok = false;
+        vkw_mismatch mm = {0};
+        CHECK(vkw_d3d_write_pattern(obj, 41, UINT64_MAX, &t, 30000, &err) == VKW_OK);
+        CHECK(t.copy_ns > 0);
+        CHECK(vkw_d3d_check_pattern(obj, 41, &ok, &mm, &t, 30000, &err) == VKW_OK);
+        CHECK(ok);
+        CHECK(t.copy_ns > 0 && t.host_ns > 0);
+        /* The detector: another seed differs at once... */
+        CHECK(vkw_d3d_check_pattern(obj, 42, &ok, &mm, &t, 30000, &err) == VKW_OK);
+        CHECK(!ok);
+        CHECK(mm.offset < 4);
+        /* ... and one flipped byte in the last band or chunk is found where it is. */
+        uint64_t flip = size - 4097;
+        CHECK(vkw_d3d_write_pattern(obj, 43, flip, &t, 30000, &err) == VKW_OK);
+        CHECK(vkw_d3d_check_pattern(obj, 43, &ok, &mm, &t, 30000, &err) == VKW_OK);
+        CHECK(!ok);
+        CHECK(mm.offset == flip);
+        unsigned flipped = mm.expected ^ 0xFFu;
+        CHECK(mm.got == flipped);
+        fprintf(stderr, "%s: %llu bytes written, read back, a flipped byte found at %llu\n",
+                cases[i].type, (unsigned long long)size, (unsigned long long)mm.offset);
+        /* Once exported (or refused), never again: the NT rule. */
+        vkw_handle h = VKW_NO_HANDLE;
+        if (vkw_d3d_share(obj, &h, &err) == VKW_OK) {
+            if (strcmp(cases[i].type, "D3D11_TEXTURE_KMT") != 0)
+                CHECK(CloseHandle((HANDLE)h));
+            CHECK(vkw_d3d_share(obj, &h, &err) == VKW_E_INVALID_ARG);
+            CHECK(h == VKW_NO_HANDLE);
+        }
+        vkw_d3d_close(d);
+    }
+}
+
+/* A fence's value, signalled from the host and waited for; a wait for a
+ * value never signalled ends at its timeout. */
+static void d3d12_fence_signalled_and_waited_for_with_a_timeout(void)
+{
+    vkw_error err = {0};
+    vkw_d3d *d = NULL;
+    char level[8];
+    CHECK(vkw_d3d_open(VKW_D3D_12, 0, &d, level, &err) == VKW_OK);
+    if (!d)
+        return;
+    vkw_d3d_desc desc = {0};
+    vkw_d3d_object *fence = NULL, *heap = NULL;
+    CHECK(vkw_d3d_make(d, semaphore_type("D3D12_FENCE"), &desc, &fence, &err) == VKW_OK);
+    uint64_t v = 99;
+    CHECK(vkw_d3d_fence_value(fence, &v, &err) == VKW_OK);
+    CHECK(v == 0);
+    CHECK(vkw_d3d_fence_signal(fence, 5, &err) == VKW_OK);
+    CHECK(vkw_d3d_fence_wait(fence, 5, 1000, &err) == VKW_OK);
+    CHECK(vkw_d3d_fence_value(fence, &v, &err) == VKW_OK);
+    CHECK(v == 5);
+    CHECK(vkw_d3d_fence_wait(fence, 6, 200, &err) == VKW_E_TIMEOUT);
+    CHECK_STR(err.message, "the D3D12 fence did not reach 6 within 200 ms");
+    desc.size = 65536;
+    CHECK(vkw_d3d_make(d, memory_type("D3D12_HEAP"), &desc, &heap, &err) == VKW_OK);
+    CHECK(vkw_d3d_fence_signal(heap, 1, &err) == VKW_E_INVALID_ARG);
+    CHECK_STR(err.message, "not a Direct3D 12 fence");
+    vkw_d3d_times t;
+    CHECK(vkw_d3d_write_pattern(fence, 1, UINT64_MAX, &t, 1000, &err) == VKW_E_INVALID_ARG);
+    CHECK_STR(err.message, "a Direct3D fence holds no bytes");
+    vkw_d3d_close(d);
+}
+
 /* One round: both devices, every export, the objects left to close. */
 static void round_left_to_close(void)
 {
@@ -343,6 +444,8 @@ int main(int argc, char **argv)
         CASE(d3d_open_past_the_last_adapter_names_the_index),
         CASE(d3d_each_export_makes_its_object_and_wine_refuses_the_handle),
         CASE(d3d_export_of_the_other_apis_type_makes_nothing),
+        CASE(d3d_memory_objects_hold_the_pattern_written_through_their_api),
+        CASE(d3d12_fence_signalled_and_waited_for_with_a_timeout),
         CASE(d3d_close_releases_the_objects_left_without_a_leak),
 #endif
 #undef CASE

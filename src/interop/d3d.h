@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/pattern.h"
 #include "base/status.h"
 #include "platform/platform.h"
 #include "vk/handle_types.h"
@@ -94,6 +95,50 @@ typedef struct vkw_d3d_desc {
  * export succeeded. */
 vkw_status vkw_d3d_export(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_desc *desc,
                           vkw_d3d_object **obj, vkw_handle *h, vkw_error *err);
+/* vkw_d3d_export in its two steps, so that each is timed on its own and the
+ * object's bytes can be written before its handle exists: make the object
+ * (*obj as above), then export its handle (an NT handle at most once per
+ * object: a second vkw_d3d_share of the same object is VKW_E_INVALID_ARG). */
+vkw_status vkw_d3d_make(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_desc *desc,
+                        vkw_d3d_object **obj, vkw_error *err);
+vkw_status vkw_d3d_share(vkw_d3d_object *o, vkw_handle *h, vkw_error *err);
 void vkw_d3d_object_release(vkw_d3d_object *o); /* NULL is ignored */
+
+/* The bytes of a memory object (a texture, a buffer, a heap): its size
+ * (width x height x 4 for a texture, its rows tight in this order, as
+ * Vulkan copies an R32_UINT image to a buffer) and the ways in and out.
+ * Each moves the bytes in pieces of at most VKW_D3D_CHUNK_BYTES through
+ * host memory the API reads or writes (D3D11: UpdateSubresource of a band
+ * of rows, and CopySubresourceRegion to a staging texture mapped for
+ * reading; D3D12: an upload or readback buffer and CopyBufferRegion on a
+ * direct queue, a heap through a buffer placed at its start), and returns
+ * when the API has finished (D3D11: an event query; D3D12: a fence), so
+ * that another process that imports the object sees the bytes. Every wait
+ * ends at timeout_ms (VKW_E_TIMEOUT). */
+#define VKW_D3D_CHUNK_BYTES ((uint64_t)8 << 20)
+uint64_t vkw_d3d_object_size(const vkw_d3d_object *o); /* 0 for a fence */
+
+typedef struct vkw_d3d_times {
+    uint64_t copy_ns; /* the API's transfers and their waits */
+    uint64_t host_ns; /* the host's compare (check); 0 for a write */
+} vkw_d3d_times;
+
+/* Writes vkw_pattern's bytes for seed, byte flip_at inverted (a fault the
+ * reader must find) unless flip_at >= the size. */
+vkw_status vkw_d3d_write_pattern(vkw_d3d_object *o, uint64_t seed, uint64_t flip_at,
+                                 vkw_d3d_times *t, uint32_t timeout_ms, vkw_error *err);
+/* Reads the bytes back: *ok when they are vkw_pattern's for seed, else *mm
+ * names the first difference. */
+vkw_status vkw_d3d_check_pattern(vkw_d3d_object *o, uint64_t seed, bool *ok, vkw_mismatch *mm,
+                                 vkw_d3d_times *t, uint32_t timeout_ms, vkw_error *err);
+
+/* A D3D12 fence's side of round trips (ID3D12Fence): its value now, a
+ * signal from the host (ID3D12Fence::Signal), and a wait until it reaches
+ * value (SetEventOnCompletion and a wait on the event, at most timeout_ms:
+ * VKW_E_TIMEOUT). VKW_E_INVALID_ARG for an object that is no fence. */
+vkw_status vkw_d3d_fence_value(vkw_d3d_object *o, uint64_t *value, vkw_error *err);
+vkw_status vkw_d3d_fence_signal(vkw_d3d_object *o, uint64_t value, vkw_error *err);
+vkw_status vkw_d3d_fence_wait(vkw_d3d_object *o, uint64_t value, uint32_t timeout_ms,
+                              vkw_error *err);
 
 #endif

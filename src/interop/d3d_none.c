@@ -38,3 +38,61 @@ void vkw_d3d_object_release(vkw_d3d_object *o)
 {
     (void)o; /* none was ever made */
 }
+
+vkw_status vkw_d3d_make(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_desc *desc,
+                        vkw_d3d_object **obj, vkw_error *err)
+{
+    (void)d, (void)t, (void)desc;
+    *obj = NULL;
+    return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
+}
+
+vkw_status vkw_d3d_share(vkw_d3d_object *o, vkw_handle *h, vkw_error *err)
+{
+    (void)o;
+    *h = VKW_NO_HANDLE;
+    return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
+}
+
+uint64_t vkw_d3d_object_size(const vkw_d3d_object *o)
+{
+    (void)o;
+    return 0;
+}
+
+vkw_status vkw_d3d_write_pattern(vkw_d3d_object *o, uint64_t seed, uint64_t flip_at,
+                                 vkw_d3d_times *t, uint32_t timeout_ms, vkw_error *err)
+{
+    (void)o, (void)seed, (void)flip_at, (void)timeout_ms;
+    *t = (vkw_d3d_times){0};
+    return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
+}
+
+vkw_status vkw_d3d_check_pattern(vkw_d3d_object *o, uint64_t seed, bool *ok, vkw_mismatch *mm,
+                                 vkw_d3d_times *t, uint32_t timeout_ms, vkw_error *err)
+{
+    (void)o, (void)seed, (void)mm, (void)timeout_ms;
+    *ok = false;
+    *t = (vkw_d3d_times){0};
+    return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
+}
+
+vkw_status vkw_d3d_fence_value(vkw_d3d_object *o, uint64_t *value, vkw_error *err)
+{
+    (void)o;
+    *value = 0;
+    return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
+}
+
+vkw_status vkw_d3d_fence_signal(vkw_d3d_object *o, uint64_t value, vkw_error *err)
+{
+    (void)o, (void)value;
+    return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
+}
+
+vkw_status vkw_d3d_fence_wait(vkw_d3d_object *o, uint64_t value, uint32_t timeout_ms,
+                              vkw_error *err)
+{
+    (void)o, (void)value, (void)timeout_ms;
+    return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
+}

@@ -52,6 +52,12 @@ struct vkw_d3d_object {
     vkw_d3d *owner;
     vkw_d3d_object *prev, *next; /* the owner's live objects */
     IUnknown *com;               /* ID3D11Texture2D, ID3D12Resource, ID3D12Heap or ID3D12Fence */
+    vkw_d3d_kind kind;
+    vkw_d3d_desc desc;
+    uint64_t size;          /* its bytes: a texture's texels x 4, a buffer's, a heap's buffer's */
+    bool shared;            /* its handle was exported (NT: at most once) */
+    ID3D12Resource *placed; /* a heap's: the buffer placed at its start, for its bytes */
+    HANDLE event;           /* a fence's: set when it reaches a value waited for */
 };
 
 struct vkw_d3d {
@@ -60,6 +66,15 @@ struct vkw_d3d {
     ID3D11Device *dev11;
     ID3D11DeviceContext *ctx11;
     ID3D12Device *dev12;
+    /* D3D12's copies, made when first needed: a direct queue, one command
+     * list and its allocator, and a fence of this process that says when
+     * the queue is done. */
+    ID3D12CommandQueue *queue;
+    ID3D12CommandAllocator *allocator;
+    ID3D12GraphicsCommandList *list;
+    ID3D12Fence *done;
+    uint64_t done_value;
+    HANDLE done_event;
     vkw_d3d_object *objects;
 };
 
@@ -345,6 +360,16 @@ void vkw_d3d_close(vkw_d3d *d)
         return;
     while (d->objects)
         vkw_d3d_object_release(d->objects);
+    if (d->list)
+        ID3D12GraphicsCommandList_Release(d->list);
+    if (d->allocator)
+        ID3D12CommandAllocator_Release(d->allocator);
+    if (d->queue)
+        ID3D12CommandQueue_Release(d->queue);
+    if (d->done)
+        ID3D12Fence_Release(d->done);
+    if (d->done_event)
+        CloseHandle(d->done_event);
     if (d->ctx11)
         ID3D11DeviceContext_Release(d->ctx11);
     if (d->dev11)
@@ -396,6 +421,21 @@ static D3D12_HEAP_PROPERTIES default_heap(void)
     return p;
 }
 
+static D3D12_RESOURCE_DESC buffer_desc(uint64_t size)
+{
+    D3D12_RESOURCE_DESC rd = {.Dimension = D3D12_RESOURCE_DIMENSION_BUFFER,
+                              .Alignment = 0,
+                              .Width = size,
+                              .Height = 1,
+                              .DepthOrArraySize = 1,
+                              .MipLevels = 1,
+                              .Format = DXGI_FORMAT_UNKNOWN,
+                              .SampleDesc = {.Count = 1, .Quality = 0},
+                              .Layout = D3D12_TEXTURE_LAYOUT_ROW_MAJOR,
+                              .Flags = D3D12_RESOURCE_FLAG_NONE};
+    return rd;
+}
+
 /* A D3D12 fence, committed buffer or heap, shared. */
 static HRESULT make12(vkw_d3d *d, vkw_d3d_kind kind, const vkw_d3d_desc *desc, IUnknown **com,
                       const char **call)
@@ -407,16 +447,7 @@ static HRESULT make12(vkw_d3d *d, vkw_d3d_kind kind, const vkw_d3d_desc *desc, I
         hr = ID3D12Device_CreateFence(d->dev12, 0, D3D12_FENCE_FLAG_SHARED, &IID_ID3D12Fence, &p);
     } else if (kind == KIND_RESOURCE) {
         D3D12_HEAP_PROPERTIES heap = default_heap();
-        D3D12_RESOURCE_DESC rd = {.Dimension = D3D12_RESOURCE_DIMENSION_BUFFER,
-                                  .Alignment = 0,
-                                  .Width = desc->size,
-                                  .Height = 1,
-                                  .DepthOrArraySize = 1,
-                                  .MipLevels = 1,
-                                  .Format = DXGI_FORMAT_UNKNOWN,
-                                  .SampleDesc = {.Count = 1, .Quality = 0},
-                                  .Layout = D3D12_TEXTURE_LAYOUT_ROW_MAJOR,
-                                  .Flags = D3D12_RESOURCE_FLAG_NONE};
+        D3D12_RESOURCE_DESC rd = buffer_desc(desc->size);
         *call = "ID3D12Device::CreateCommittedResource";
         hr = ID3D12Device_CreateCommittedResource(d->dev12, &heap, D3D12_HEAP_FLAG_SHARED, &rd,
                                                   D3D12_RESOURCE_STATE_COMMON, NULL,
@@ -476,11 +507,10 @@ static vkw_status export_handle(vkw_d3d *d, vkw_d3d_kind kind, vkw_d3d_object *o
     return VKW_OK;
 }
 
-vkw_status vkw_d3d_export(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_desc *desc,
-                          vkw_d3d_object **obj, vkw_handle *h, vkw_error *err)
+vkw_status vkw_d3d_make(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_desc *desc,
+                        vkw_d3d_object **obj, vkw_error *err)
 {
     *obj = NULL;
-    *h = VKW_NO_HANDLE;
     if (!d || !t || !desc)
         return vkw_fail(err, VKW_E_INVALID_ARG, "no device, handle type or description to export");
     const char *api = vkw_d3d_api_words[d->api];
@@ -510,14 +540,56 @@ vkw_status vkw_d3d_export(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_de
         return hr_fail(err, call, hr);
     }
     /* From here the object is d's, released by vkw_d3d_object_release or
-     * vkw_d3d_close, whatever its export does. */
+     * vkw_d3d_close, whatever follows. */
     o->owner = d;
+    o->kind = kind;
+    o->desc = *desc;
+    o->size = texture              ? (uint64_t)desc->width * desc->height * 4u
+              : kind == KIND_FENCE ? 0
+                                   : desc->size;
     o->next = d->objects;
     if (d->objects)
         d->objects->prev = o;
     d->objects = o;
     *obj = o;
-    return export_handle(d, kind, o, h, err);
+    if (kind == KIND_HEAP) {
+        /* The heap's bytes are reached through a buffer placed at its start. */
+        D3D12_RESOURCE_DESC rd = buffer_desc(desc->size);
+        hr = ID3D12Device_CreatePlacedResource(d->dev12, (ID3D12Heap *)o->com, 0, &rd,
+                                               D3D12_RESOURCE_STATE_COMMON, NULL,
+                                               &IID_ID3D12Resource, (void **)&o->placed);
+        if (FAILED(hr)) {
+            o->placed = NULL;
+            return hr_fail(err, "ID3D12Device::CreatePlacedResource", hr);
+        }
+    }
+    return VKW_OK;
+}
+
+vkw_status vkw_d3d_share(vkw_d3d_object *o, vkw_handle *h, vkw_error *err)
+{
+    *h = VKW_NO_HANDLE;
+    if (!o)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "no Direct3D object to export");
+    /* One NT handle per object (the seed pages' rule for NT handles, kept
+     * for KMT too, so that both behave alike). */
+    if (o->shared)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "the %s object's handle was already exported",
+                        vkw_d3d_api_words[o->owner->api]);
+    vkw_status s = export_handle(o->owner, o->kind, o, h, err);
+    if (s == VKW_OK)
+        o->shared = true;
+    return s;
+}
+
+vkw_status vkw_d3d_export(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_desc *desc,
+                          vkw_d3d_object **obj, vkw_handle *h, vkw_error *err)
+{
+    *h = VKW_NO_HANDLE;
+    vkw_status s = vkw_d3d_make(d, t, desc, obj, err);
+    if (s == VKW_OK)
+        s = vkw_d3d_share(*obj, h, err);
+    return s;
 }
 
 void vkw_d3d_object_release(vkw_d3d_object *o)
@@ -530,6 +602,451 @@ void vkw_d3d_object_release(vkw_d3d_object *o)
         o->owner->objects = o->next;
     if (o->next)
         o->next->prev = o->prev;
+    if (o->placed)
+        ID3D12Resource_Release(o->placed);
+    if (o->event)
+        CloseHandle(o->event);
     IUnknown_Release(o->com);
     free(o);
+}
+
+uint64_t vkw_d3d_object_size(const vkw_d3d_object *o)
+{
+    return o ? o->size : 0;
+}
+
+/* ---- Bytes in and out ---------------------------------------------------- */
+
+static uint64_t now_ns(void)
+{
+    static LARGE_INTEGER freq;
+    LARGE_INTEGER c;
+    if (!freq.QuadPart)
+        QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&c);
+    return (uint64_t)((double)c.QuadPart * 1e9 / (double)freq.QuadPart);
+}
+
+/* got[0..len) against the pattern of seed at byte `offset`, expected[]
+ * being that piece: the first difference into *mm. */
+static bool piece_matches(const unsigned char *expected, const unsigned char *got, size_t len,
+                          uint64_t offset, vkw_mismatch *mm)
+{
+    if (memcmp(expected, got, len) == 0)
+        return true;
+    size_t k = 0;
+    while (k < len && expected[k] == got[k])
+        k++;
+    mm->offset = offset + k;
+    mm->expected = expected[k];
+    mm->got = got[k];
+    return false;
+}
+
+/* The byte at flip_at inverted where it falls in [offset, offset + len). */
+static void flip_in(unsigned char *piece, size_t len, uint64_t offset, uint64_t flip_at)
+{
+    if (flip_at >= offset && flip_at - offset < len)
+        piece[flip_at - offset] ^= 0xFFu;
+}
+
+/* D3D11: the device context's work so far, finished (an event query,
+ * polled: GetData never blocks), within timeout_ms. */
+static vkw_status finish11(vkw_d3d *d, uint32_t timeout_ms, vkw_error *err)
+{
+    D3D11_QUERY_DESC qd = {.Query = D3D11_QUERY_EVENT, .MiscFlags = 0};
+    ID3D11Query *q = NULL;
+    HRESULT hr = ID3D11Device_CreateQuery(d->dev11, &qd, &q);
+    if (FAILED(hr))
+        return hr_fail(err, "ID3D11Device::CreateQuery(EVENT)", hr);
+    ID3D11DeviceContext_End(d->ctx11, (ID3D11Asynchronous *)q);
+    ID3D11DeviceContext_Flush(d->ctx11);
+    vkw_status s = VKW_OK;
+    uint64_t until = now_ns() + (uint64_t)timeout_ms * 1000000u;
+    for (;;) {
+        BOOL done = FALSE;
+        hr = ID3D11DeviceContext_GetData(d->ctx11, (ID3D11Asynchronous *)q, &done, sizeof done, 0);
+        if (FAILED(hr)) {
+            s = hr_fail(err, "ID3D11DeviceContext::GetData(EVENT)", hr);
+            break;
+        }
+        if (hr == S_OK && done)
+            break;
+        if (now_ns() > until) {
+            s = vkw_fail(err, VKW_E_TIMEOUT, "D3D11 did not finish its copies within %u ms",
+                         timeout_ms);
+            break;
+        }
+        Sleep(0);
+    }
+    ID3D11Query_Release(q);
+    return s;
+}
+
+static vkw_status write11(vkw_d3d_object *o, unsigned char *piece, uint64_t seed, uint64_t flip_at,
+                          vkw_d3d_times *t, uint32_t timeout_ms, vkw_error *err)
+{
+    vkw_d3d *d = o->owner;
+    uint32_t w = o->desc.width, row = w * 4u;
+    uint32_t band = (uint32_t)(VKW_D3D_CHUNK_BYTES / row);
+    if (band == 0)
+        band = 1;
+    for (uint32_t y = 0; y < o->desc.height; y += band) {
+        uint32_t rows = o->desc.height - y < band ? o->desc.height - y : band;
+        uint64_t offset = (uint64_t)y * row;
+        size_t len = (size_t)rows * row;
+        vkw_pattern_fill_at(piece, len, seed, offset);
+        flip_in(piece, len, offset, flip_at);
+        D3D11_BOX box = {
+            .left = 0, .top = y, .front = 0, .right = w, .bottom = y + rows, .back = 1};
+        uint64_t t0 = now_ns();
+        ID3D11DeviceContext_UpdateSubresource(d->ctx11, (ID3D11Resource *)o->com, 0, &box, piece,
+                                              row, 0);
+        t->copy_ns += now_ns() - t0;
+    }
+    uint64_t t0 = now_ns();
+    vkw_status s = finish11(d, timeout_ms, err);
+    t->copy_ns += now_ns() - t0;
+    return s;
+}
+
+static vkw_status check11(vkw_d3d_object *o, unsigned char *piece, uint64_t seed, bool *ok,
+                          vkw_mismatch *mm, vkw_d3d_times *t, uint32_t timeout_ms, vkw_error *err)
+{
+    vkw_d3d *d = o->owner;
+    uint32_t w = o->desc.width, row = w * 4u;
+    uint32_t band = (uint32_t)(VKW_D3D_CHUNK_BYTES / row);
+    if (band == 0)
+        band = 1;
+    if (band > o->desc.height)
+        band = o->desc.height;
+    /* A staging texture of one band, which the CPU maps to read. */
+    D3D11_TEXTURE2D_DESC sd = {.Width = w,
+                               .Height = band,
+                               .MipLevels = 1,
+                               .ArraySize = 1,
+                               .Format = DXGI_FORMAT_R32_UINT,
+                               .SampleDesc = {.Count = 1, .Quality = 0},
+                               .Usage = D3D11_USAGE_STAGING,
+                               .BindFlags = 0,
+                               .CPUAccessFlags = D3D11_CPU_ACCESS_READ,
+                               .MiscFlags = 0};
+    ID3D11Texture2D *staging = NULL;
+    HRESULT hr = ID3D11Device_CreateTexture2D(d->dev11, &sd, NULL, &staging);
+    if (FAILED(hr))
+        return hr_fail(err, "ID3D11Device::CreateTexture2D(STAGING)", hr);
+    vkw_status s = VKW_OK;
+    *ok = true;
+    for (uint32_t y = 0; *ok && y < o->desc.height; y += band) {
+        uint32_t rows = o->desc.height - y < band ? o->desc.height - y : band;
+        uint64_t offset = (uint64_t)y * row;
+        vkw_pattern_fill_at(piece, (size_t)rows * row, seed, offset);
+        D3D11_BOX box = {
+            .left = 0, .top = y, .front = 0, .right = w, .bottom = y + rows, .back = 1};
+        uint64_t t0 = now_ns();
+        ID3D11DeviceContext_CopySubresourceRegion(d->ctx11, (ID3D11Resource *)staging, 0, 0, 0, 0,
+                                                  (ID3D11Resource *)o->com, 0, &box);
+        /* Mapped without blocking, so that the wait has the timeout. */
+        D3D11_MAPPED_SUBRESOURCE m;
+        uint64_t until = t0 + (uint64_t)timeout_ms * 1000000u;
+        for (;;) {
+            hr = ID3D11DeviceContext_Map(d->ctx11, (ID3D11Resource *)staging, 0, D3D11_MAP_READ,
+                                         D3D11_MAP_FLAG_DO_NOT_WAIT, &m);
+            if (hr != DXGI_ERROR_WAS_STILL_DRAWING)
+                break;
+            if (now_ns() > until) {
+                s = vkw_fail(err, VKW_E_TIMEOUT,
+                             "D3D11 did not finish copying the texture within %u ms", timeout_ms);
+                goto cleanup;
+            }
+            Sleep(0);
+        }
+        t->copy_ns += now_ns() - t0;
+        if (FAILED(hr)) {
+            s = hr_fail(err, "ID3D11DeviceContext::Map(STAGING, READ)", hr);
+            goto cleanup;
+        }
+        t0 = now_ns();
+        for (uint32_t r = 0; *ok && r < rows; r++)
+            *ok = piece_matches(piece + (size_t)r * row,
+                                (const unsigned char *)m.pData + (size_t)r * m.RowPitch, row,
+                                offset + (uint64_t)r * row, mm);
+        t->host_ns += now_ns() - t0;
+        ID3D11DeviceContext_Unmap(d->ctx11, (ID3D11Resource *)staging, 0);
+    }
+
+cleanup:
+    ID3D11Texture2D_Release(staging);
+    return s;
+}
+
+/* D3D12: the queue, list, allocator and done-fence, made once. */
+static vkw_status copier12(vkw_d3d *d, vkw_error *err)
+{
+    if (d->list)
+        return VKW_OK;
+    D3D12_COMMAND_QUEUE_DESC qd = {.Type = D3D12_COMMAND_LIST_TYPE_DIRECT,
+                                   .Priority = 0,
+                                   .Flags = D3D12_COMMAND_QUEUE_FLAG_NONE,
+                                   .NodeMask = 0};
+    HRESULT hr =
+        ID3D12Device_CreateCommandQueue(d->dev12, &qd, &IID_ID3D12CommandQueue, (void **)&d->queue);
+    if (FAILED(hr)) {
+        d->queue = NULL;
+        return hr_fail(err, "ID3D12Device::CreateCommandQueue", hr);
+    }
+    hr = ID3D12Device_CreateCommandAllocator(d->dev12, D3D12_COMMAND_LIST_TYPE_DIRECT,
+                                             &IID_ID3D12CommandAllocator, (void **)&d->allocator);
+    if (FAILED(hr)) {
+        d->allocator = NULL;
+        return hr_fail(err, "ID3D12Device::CreateCommandAllocator", hr);
+    }
+    hr = ID3D12Device_CreateFence(d->dev12, 0, D3D12_FENCE_FLAG_NONE, &IID_ID3D12Fence,
+                                  (void **)&d->done);
+    if (FAILED(hr)) {
+        d->done = NULL;
+        return hr_fail(err, "ID3D12Device::CreateFence", hr);
+    }
+    d->done_event = CreateEventW(NULL, FALSE, FALSE, NULL);
+    if (!d->done_event)
+        return vkw_fail(err, VKW_E_OS, "CreateEventW failed (error %lu)", GetLastError());
+    ID3D12GraphicsCommandList *list = NULL;
+    hr = ID3D12Device_CreateCommandList(d->dev12, 0, D3D12_COMMAND_LIST_TYPE_DIRECT, d->allocator,
+                                        NULL, &IID_ID3D12GraphicsCommandList, (void **)&list);
+    if (FAILED(hr))
+        return hr_fail(err, "ID3D12Device::CreateCommandList", hr);
+    hr = ID3D12GraphicsCommandList_Close(list);
+    if (FAILED(hr)) {
+        ID3D12GraphicsCommandList_Release(list);
+        return hr_fail(err, "ID3D12GraphicsCommandList::Close", hr);
+    }
+    d->list = list;
+    return VKW_OK;
+}
+
+/* Waits until `fence` reaches value, through `event`, at most timeout_ms. */
+static vkw_status wait_fence(ID3D12Fence *fence, HANDLE event, uint64_t value, uint32_t timeout_ms,
+                             const char *what, vkw_error *err)
+{
+    if (ID3D12Fence_GetCompletedValue(fence) >= value)
+        return VKW_OK;
+    HRESULT hr = ID3D12Fence_SetEventOnCompletion(fence, value, event);
+    if (FAILED(hr))
+        return hr_fail(err, "ID3D12Fence::SetEventOnCompletion", hr);
+    DWORD w = WaitForSingleObject(event, timeout_ms);
+    if (w == WAIT_OBJECT_0 || ID3D12Fence_GetCompletedValue(fence) >= value)
+        return VKW_OK;
+    if (w == WAIT_TIMEOUT)
+        return vkw_fail(err, VKW_E_TIMEOUT, "%s did not reach %llu within %u ms", what,
+                        (unsigned long long)value, timeout_ms);
+    return vkw_fail(err, VKW_E_OS, "WaitForSingleObject on %s failed (error %lu)", what,
+                    GetLastError());
+}
+
+/* One copy between `buffer` at offset and the host buffer `host`, run on
+ * the queue and waited for. to_device: host -> buffer. */
+static vkw_status copy12(vkw_d3d *d, ID3D12Resource *buffer, uint64_t offset, ID3D12Resource *host,
+                         uint64_t len, bool to_device, uint32_t timeout_ms, vkw_error *err)
+{
+    HRESULT hr = ID3D12CommandAllocator_Reset(d->allocator);
+    if (FAILED(hr))
+        return hr_fail(err, "ID3D12CommandAllocator::Reset", hr);
+    hr = ID3D12GraphicsCommandList_Reset(d->list, d->allocator, NULL);
+    if (FAILED(hr))
+        return hr_fail(err, "ID3D12GraphicsCommandList::Reset", hr);
+    /* Buffers in COMMON are promoted to COPY_DEST or COPY_SOURCE by the copy
+     * and decay back when the queue is done: no barrier. */
+    if (to_device)
+        ID3D12GraphicsCommandList_CopyBufferRegion(d->list, buffer, offset, host, 0, len);
+    else
+        ID3D12GraphicsCommandList_CopyBufferRegion(d->list, host, 0, buffer, offset, len);
+    hr = ID3D12GraphicsCommandList_Close(d->list);
+    if (FAILED(hr))
+        return hr_fail(err, "ID3D12GraphicsCommandList::Close", hr);
+    ID3D12CommandList *lists[] = {(ID3D12CommandList *)d->list};
+    ID3D12CommandQueue_ExecuteCommandLists(d->queue, 1, lists);
+    hr = ID3D12CommandQueue_Signal(d->queue, d->done, ++d->done_value);
+    if (FAILED(hr))
+        return hr_fail(err, "ID3D12CommandQueue::Signal", hr);
+    return wait_fence(d->done, d->done_event, d->done_value, timeout_ms, "the D3D12 copy queue",
+                      err);
+}
+
+/* An upload (to_device) or readback buffer of len bytes, mapped. */
+static vkw_status host_buffer12(vkw_d3d *d, uint64_t len, bool to_device, ID3D12Resource **out,
+                                void **map, vkw_error *err)
+{
+    D3D12_HEAP_PROPERTIES hp = {.Type =
+                                    to_device ? D3D12_HEAP_TYPE_UPLOAD : D3D12_HEAP_TYPE_READBACK,
+                                .CPUPageProperty = D3D12_CPU_PAGE_PROPERTY_UNKNOWN,
+                                .MemoryPoolPreference = D3D12_MEMORY_POOL_UNKNOWN};
+    D3D12_RESOURCE_DESC rd = buffer_desc(len);
+    *out = NULL;
+    *map = NULL;
+    HRESULT hr = ID3D12Device_CreateCommittedResource(d->dev12, &hp, D3D12_HEAP_FLAG_NONE, &rd,
+                                                      to_device ? D3D12_RESOURCE_STATE_GENERIC_READ
+                                                                : D3D12_RESOURCE_STATE_COPY_DEST,
+                                                      NULL, &IID_ID3D12Resource, (void **)out);
+    if (FAILED(hr)) {
+        *out = NULL;
+        return hr_fail(err,
+                       to_device ? "ID3D12Device::CreateCommittedResource(UPLOAD)"
+                                 : "ID3D12Device::CreateCommittedResource(READBACK)",
+                       hr);
+    }
+    /* An upload buffer is only written (empty read range); a readback one
+     * is read whole. */
+    D3D12_RANGE none = {.Begin = 0, .End = 0};
+    hr = ID3D12Resource_Map(*out, 0, to_device ? &none : NULL, map);
+    if (FAILED(hr)) {
+        ID3D12Resource_Release(*out);
+        *out = NULL;
+        *map = NULL;
+        return hr_fail(err, "ID3D12Resource::Map", hr);
+    }
+    return VKW_OK;
+}
+
+/* The buffer that holds a D3D12 object's bytes: the resource, or a heap's
+ * placed buffer. */
+static ID3D12Resource *bytes12(vkw_d3d_object *o)
+{
+    return o->kind == KIND_HEAP ? o->placed : (ID3D12Resource *)o->com;
+}
+
+static vkw_status move12(vkw_d3d_object *o, unsigned char *piece, uint64_t seed, uint64_t flip_at,
+                         bool write, bool *ok, vkw_mismatch *mm, vkw_d3d_times *t,
+                         uint32_t timeout_ms, vkw_error *err)
+{
+    vkw_d3d *d = o->owner;
+    vkw_status s = copier12(d, err);
+    if (s != VKW_OK)
+        return s;
+    uint64_t chunk = o->size < VKW_D3D_CHUNK_BYTES ? o->size : VKW_D3D_CHUNK_BYTES;
+    ID3D12Resource *host = NULL;
+    void *map = NULL;
+    s = host_buffer12(d, chunk, write, &host, &map, err);
+    if (s != VKW_OK)
+        return s;
+    if (ok)
+        *ok = true;
+    for (uint64_t off = 0; off < o->size && (!ok || *ok); off += chunk) {
+        size_t len = (size_t)(o->size - off < chunk ? o->size - off : chunk);
+        vkw_pattern_fill_at(piece, len, seed, off);
+        if (write) {
+            flip_in(piece, len, off, flip_at);
+            memcpy(map, piece, len);
+        }
+        uint64_t t0 = now_ns();
+        s = copy12(d, bytes12(o), off, host, len, write, timeout_ms, err);
+        t->copy_ns += now_ns() - t0;
+        if (s != VKW_OK)
+            break;
+        if (!write) {
+            t0 = now_ns();
+            *ok = piece_matches(piece, map, len, off, mm);
+            t->host_ns += now_ns() - t0;
+        }
+    }
+    /* Nothing written through a readback mapping. */
+    D3D12_RANGE none = {.Begin = 0, .End = 0};
+    ID3D12Resource_Unmap(host, 0, write ? NULL : &none);
+    ID3D12Resource_Release(host);
+    return s;
+}
+
+static vkw_status bytes_of(vkw_d3d_object *o, unsigned char **piece, vkw_error *err)
+{
+    *piece = NULL;
+    if (!o || o->kind == KIND_FENCE)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "a Direct3D fence holds no bytes");
+    size_t len = (size_t)(o->size < VKW_D3D_CHUNK_BYTES ? o->size : VKW_D3D_CHUNK_BYTES);
+    if (o->kind == KIND_TEXTURE_NT || o->kind == KIND_TEXTURE_KMT) {
+        size_t row = (size_t)o->desc.width * 4u;
+        len = len < row ? row : len - len % row; /* whole rows */
+    }
+    *piece = malloc(len ? len : 1);
+    if (!*piece)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory for %llu bytes of pattern",
+                        (unsigned long long)len);
+    return VKW_OK;
+}
+
+vkw_status vkw_d3d_write_pattern(vkw_d3d_object *o, uint64_t seed, uint64_t flip_at,
+                                 vkw_d3d_times *t, uint32_t timeout_ms, vkw_error *err)
+{
+    unsigned char *piece;
+    memset(t, 0, sizeof *t);
+    vkw_status s = bytes_of(o, &piece, err);
+    if (s != VKW_OK)
+        return s;
+    if (o->owner->api == VKW_D3D_11)
+        s = write11(o, piece, seed, flip_at, t, timeout_ms, err);
+    else
+        s = move12(o, piece, seed, flip_at, true, NULL, NULL, t, timeout_ms, err);
+    free(piece);
+    return s;
+}
+
+vkw_status vkw_d3d_check_pattern(vkw_d3d_object *o, uint64_t seed, bool *ok, vkw_mismatch *mm,
+                                 vkw_d3d_times *t, uint32_t timeout_ms, vkw_error *err)
+{
+    unsigned char *piece;
+    memset(t, 0, sizeof *t);
+    *ok = false;
+    vkw_status s = bytes_of(o, &piece, err);
+    if (s != VKW_OK)
+        return s;
+    if (o->owner->api == VKW_D3D_11)
+        s = check11(o, piece, seed, ok, mm, t, timeout_ms, err);
+    else
+        s = move12(o, piece, seed, UINT64_MAX, false, ok, mm, t, timeout_ms, err);
+    free(piece);
+    if (s != VKW_OK)
+        *ok = false;
+    return s;
+}
+
+/* ---- Fences --------------------------------------------------------------- */
+
+static vkw_status fence_of(vkw_d3d_object *o, ID3D12Fence **f, vkw_error *err)
+{
+    if (!o || o->kind != KIND_FENCE)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "not a Direct3D 12 fence");
+    *f = (ID3D12Fence *)o->com;
+    return VKW_OK;
+}
+
+vkw_status vkw_d3d_fence_value(vkw_d3d_object *o, uint64_t *value, vkw_error *err)
+{
+    ID3D12Fence *f = NULL;
+    vkw_status s = fence_of(o, &f, err);
+    if (s == VKW_OK)
+        *value = ID3D12Fence_GetCompletedValue(f);
+    return s;
+}
+
+vkw_status vkw_d3d_fence_signal(vkw_d3d_object *o, uint64_t value, vkw_error *err)
+{
+    ID3D12Fence *f = NULL;
+    vkw_status s = fence_of(o, &f, err);
+    if (s != VKW_OK)
+        return s;
+    HRESULT hr = ID3D12Fence_Signal(f, value);
+    return FAILED(hr) ? hr_fail(err, "ID3D12Fence::Signal", hr) : VKW_OK;
+}
+
+vkw_status vkw_d3d_fence_wait(vkw_d3d_object *o, uint64_t value, uint32_t timeout_ms,
+                              vkw_error *err)
+{
+    ID3D12Fence *f = NULL;
+    vkw_status s = fence_of(o, &f, err);
+    if (s != VKW_OK)
+        return s;
+    if (!o->event) {
+        o->event = CreateEventW(NULL, FALSE, FALSE, NULL);
+        if (!o->event)
+            return vkw_fail(err, VKW_E_OS, "CreateEventW failed (error %lu)", GetLastError());
+    }
+    return wait_fence(f, o->event, value, timeout_ms, "the D3D12 fence", err);
 }
