@@ -487,11 +487,14 @@ static const char *figure_or_dash(double v, int decimals, char *buf, size_t len)
 }
 
 /* A scenario's handle type, with the API the child imported into where that
- * was not Vulkan: "OPAQUE_FD (cuda)". */
+ * was not Vulkan: "OPAQUE_FD (cuda)", or the API that exported it where that
+ * was not Vulkan: "D3D12_RESOURCE (from d3d12)". */
 static const char *type_label(const vkw_memory_scenario *sc, char *buf, size_t len)
 {
     const char *name = vkw_memory_handle_types[sc->type_index].name;
-    if (sc->importer == VKW_IMPORTER_VULKAN)
+    if (sc->exporter != VKW_EXPORTER_VULKAN)
+        snprintf(buf, len, "%s (from %s)", name, vkw_exporter_name(sc->exporter));
+    else if (sc->importer == VKW_IMPORTER_VULKAN)
         snprintf(buf, len, "%s", name);
     else
         snprintf(buf, len, "%s (%s)", name, vkw_importer_name(sc->importer));
@@ -654,9 +657,12 @@ static const char *through(const vkw_sync_result *r)
     const vkw_handle_type *t = vkw_sync_result_type(r);
     if (!t)
         return "in-process";
-    if (r->importer == VKW_IMPORTER_VULKAN)
+    if (r->exporter != VKW_EXPORTER_VULKAN)
+        snprintf(label, sizeof label, "%s (from %s)", t->name, vkw_exporter_name(r->exporter));
+    else if (r->importer == VKW_IMPORTER_VULKAN)
         return t->name;
-    snprintf(label, sizeof label, "%s (%s)", t->name, vkw_importer_name(r->importer));
+    else
+        snprintf(label, sizeof label, "%s (%s)", t->name, vkw_importer_name(r->importer));
     return label;
 }
 
@@ -699,6 +705,18 @@ void vkw_render_bench_doc(vkw_doc *d, const vkw_report *r, const vkw_bench_repor
                       agreed ? ", which agreed" : "", b->verify_reason[0] ? ": " : "",
                       b->verify_reason);
     }
+    /* The API that made the memory, where not Vulkan: on what, or why not. */
+    if (b->options.exporter != VKW_EXPORTER_VULKAN) {
+        const vkw_bench_exporter *e = &b->exporter;
+        char key[32];
+        snprintf(key, sizeof key, "From %s", vkw_exporter_name(b->options.exporter));
+        if (e->available)
+            vkw_doc_field(d, key, "DXGI adapter %u '%s'%s, feature level %s", e->adapter_index,
+                          e->adapter, e->by_luid ? " (the device's LUID)" : " (--d3d-adapter)",
+                          e->feature_level);
+        else
+            vkw_doc_field(d, key, "not available: %s", e->reason);
+    }
     /* The other APIs the child imported into: what each opened on, or why not. */
     for (uint32_t i = 0; i < VKW_IMPORTER_COUNT; i++) {
         const vkw_bench_importer *bi = &b->importers[i];
@@ -714,7 +732,10 @@ void vkw_render_bench_doc(vkw_doc *d, const vkw_report *r, const vkw_bench_repor
     }
     if (b->options.run_memory)
         imported_vs_local_doc(d, b);
-    if (b->options.run_memory)
+    if (b->options.run_memory && b->options.exporter != VKW_EXPORTER_VULKAN)
+        vkw_doc_heading(d, 2, "Memory handle types %s exports",
+                        vkw_exporter_name(b->options.exporter));
+    else if (b->options.run_memory)
         vkw_doc_heading(d, 2, "Memory handle types of %s", r->os);
     d->key_width = 18;
     for (uint32_t i = 0; i < b->type_count; i++)

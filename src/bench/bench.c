@@ -11,6 +11,7 @@
 #include "vk/external.h"
 #include "vk/names.h"
 #include "report/report.h"
+#include "bench_d3d.h"
 #include "bench_sync.h"
 #include "session.h"
 #include "probes/probe_run.h"
@@ -139,10 +140,66 @@ static vkw_memory_method method_for(const bench_ctx *c, const vkw_memory_scenari
     return how;
 }
 
+uint32_t vkw_bench_memory_fault(bench_ctx *c, bool warmup)
+{
+    /* A fault once, in the first timed cycle; a leak in every timed cycle
+     * (the warm-up is not counted). */
+    if (!warmup && c->opts->fault == VKW_FAULT_LEAK) {
+        c->fault_pending = false;
+        return VKW_FAULT_LEAK;
+    }
+    if (c->fault_pending && !warmup && c->opts->fault != VKW_FAULT_LOST_SIGNAL &&
+        c->opts->fault != VKW_FAULT_DOUBLE_ROUND_TRIPS) {
+        c->fault_pending = false;
+        return c->opts->fault;
+    }
+    return VKW_FAULT_NONE;
+}
+
+vkw_status vkw_bench_memory_request(bench_ctx *c, vkw_msg_memory *msg, vkw_handle *send,
+                                    bool by_value, const char *first, const char *what,
+                                    vkw_msg_memory_reply *rep, vkw_error *err)
+{
+    snprintf(c->b->child_activity, sizeof c->b->child_activity, "%s %s", first, what);
+    msg->sent_ns = vkw_clock_ns();
+    /* The child answers after each step (import, read and verify, write):
+     * each within --timeout, which bounds every wait of the parent. */
+    vkw_status s = vkw_bench_request(c, msg, sizeof *msg, send, by_value ? 0 : 1, VKW_MSG_MEMORY,
+                                     rep, sizeof *rep, c->opts->timeout_ms, err);
+    for (uint32_t steps = 0; s == VKW_OK && rep->step != VKW_MEMORY_DONE; steps++) {
+        if (steps >= VKW_MEMORY_VERIFIED || rep->step != steps + 1) {
+            s = vkw_bench_child_failed(
+                c, vkw_fail(err, VKW_E_PROTOCOL, "step %u came after %u step(s)", rep->step, steps),
+                err);
+            break;
+        }
+        snprintf(c->b->child_activity, sizeof c->b->child_activity, "%s %s",
+                 rep->step == VKW_MEMORY_LOCAL      ? "importing"
+                 : rep->step == VKW_MEMORY_IMPORTED ? "reading and verifying"
+                                                    : "writing to",
+                 what);
+        uint32_t got = 0;
+        s = vkw_msg_recv(c->ch, VKW_MSG_MEMORY | VKW_MSG_REPLY, msg->h.seq, rep, sizeof *rep, NULL,
+                         0, &got, c->opts->timeout_ms, c->b->child_activity, err);
+        if (s != VKW_OK)
+            s = vkw_bench_child_failed(c, s, err);
+    }
+    return s;
+}
+
 /* One export -> transfer -> import -> verify both ways cycle. */
 static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenario *sc, uint32_t it,
                                 bool warmup, double *samples, vkw_error *err)
 {
+    if (sc->exporter != VKW_EXPORTER_VULKAN) {
+        char when[32];
+        if (warmup)
+            snprintf(when, sizeof when, "warm-up");
+        else
+            snprintf(when, sizeof when, "iteration %u", it + 1);
+        return vkw_bench_d3d_iteration(c, sc, it, seed_for(index, it, 1), seed_for(index, it, 2),
+                                       warmup, when, samples, err);
+    }
     const vkw_handle_type *t = &vkw_memory_handle_types[sc->type_index];
     uint64_t timeout_ns = (uint64_t)c->opts->timeout_ms * 1000000u;
     vkw_resource res =
@@ -195,16 +252,7 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     msg.compare = !warmup && (how.gpu || other_api);
     msg.importer = sc->importer;
     sc->verify = as_run;
-    /* A fault once, in the first timed cycle; a leak in every timed cycle
-     * (the warm-up is not counted). */
-    if (!warmup && c->opts->fault == VKW_FAULT_LEAK) {
-        msg.fault = VKW_FAULT_LEAK;
-        c->fault_pending = false;
-    } else if (c->fault_pending && !warmup && c->opts->fault != VKW_FAULT_LOST_SIGNAL &&
-               c->opts->fault != VKW_FAULT_DOUBLE_ROUND_TRIPS) {
-        msg.fault = c->opts->fault;
-        c->fault_pending = false;
-    }
+    msg.fault = vkw_bench_memory_fault(c, warmup);
 
     /* One-time setup (the mapping, or the staging ring) is its own phase,
      * in both processes. */
@@ -272,33 +320,14 @@ static vkw_status run_iteration(bench_ctx *c, uint32_t index, vkw_memory_scenari
     snprintf(msg.nt_name, sizeof msg.nt_name, "%s", send == exported ? nt_name : "");
     if (msg.nt_name[0])
         by_value = true; /* nothing attached */
-    snprintf(c->b->child_activity, sizeof c->b->child_activity, "%s %s %s %s memory (%s)",
-             msg.compare && !other_api ? "measuring local memory, then importing" : "importing", sz,
-             t->name, vkw_scenario_kind_name(sc->kind), when);
+    char what[160];
+    snprintf(what, sizeof what, "%s %s %s memory (%s)", sz, t->name,
+             vkw_scenario_kind_name(sc->kind), when);
     vkw_msg_memory_reply rep;
-    msg.sent_ns = vkw_clock_ns();
-    /* The child answers after each step (import, read and verify, write):
-     * each within --timeout, which bounds every wait of the parent. */
-    s = vkw_bench_request(c, &msg, sizeof msg, &send, by_value ? 0 : 1, VKW_MSG_MEMORY, &rep,
-                          sizeof rep, c->opts->timeout_ms, err);
-    for (uint32_t steps = 0; s == VKW_OK && rep.step != VKW_MEMORY_DONE; steps++) {
-        if (steps >= VKW_MEMORY_VERIFIED || rep.step != steps + 1) {
-            s = vkw_bench_child_failed(
-                c, vkw_fail(err, VKW_E_PROTOCOL, "step %u came after %u step(s)", rep.step, steps),
-                err);
-            break;
-        }
-        snprintf(c->b->child_activity, sizeof c->b->child_activity, "%s %s %s %s memory (%s)",
-                 rep.step == VKW_MEMORY_LOCAL      ? "importing"
-                 : rep.step == VKW_MEMORY_IMPORTED ? "reading and verifying"
-                                                   : "writing to",
-                 sz, t->name, vkw_scenario_kind_name(sc->kind), when);
-        uint32_t got = 0;
-        s = vkw_msg_recv(c->ch, VKW_MSG_MEMORY | VKW_MSG_REPLY, msg.h.seq, &rep, sizeof rep, NULL,
-                         0, &got, c->opts->timeout_ms, c->b->child_activity, err);
-        if (s != VKW_OK)
-            s = vkw_bench_child_failed(c, s, err);
-    }
+    s = vkw_bench_memory_request(
+        c, &msg, &send, by_value,
+        msg.compare && !other_api ? "measuring local memory, then importing" : "importing", what,
+        &rep, err);
     /* The child holds its own copy now (or nothing, if the send failed).
      * A KMT value stays valid while the memory lives: freed with it below.
      * --fault leak: the parent forgets to close its own. */
@@ -439,7 +468,9 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     sc->peak_resident_per_scenario = vkw_peak_resident_reset();
     char sz[32], step[96];
     vkw_size_string(sc->size_requested, sz, sizeof sz);
-    snprintf(step, sizeof step, "%s %s %s%s%s", t->name, vkw_scenario_kind_name(sc->kind), sz,
+    snprintf(step, sizeof step, "%s %s %s%s%s%s%s", t->name, vkw_scenario_kind_name(sc->kind), sz,
+             sc->exporter != VKW_EXPORTER_VULKAN ? " from " : "",
+             sc->exporter != VKW_EXPORTER_VULKAN ? vkw_exporter_name(sc->exporter) : "",
              sc->importer != VKW_IMPORTER_VULKAN ? " into " : "",
              sc->importer != VKW_IMPORTER_VULKAN ? vkw_importer_name(sc->importer) : "");
 
@@ -452,6 +483,16 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     for (size_t k = 0; k < SAMPLE_WIDTH; k++)
         warm[k] = NOT_RUN;
     const vkw_bench_importer *bi = &c->b->importers[sc->importer];
+    const vkw_bench_exporter *be = &c->b->exporter;
+    if (sc->exporter != VKW_EXPORTER_VULKAN && !be->available) {
+        /* Nothing is made or sent for an API that did not open. */
+        vkw_error why;
+        vkw_fail(&why, be->status == VKW_E_UNSUPPORTED ? VKW_E_UNSUPPORTED : VKW_E_SHARING,
+                 "%s: %s", vkw_exporter_name(sc->exporter), be->reason);
+        fail_scenario(
+            sc, why.status == VKW_E_UNSUPPORTED ? VKW_OUTCOME_SKIPPED : VKW_OUTCOME_FAILED, &why);
+        goto cleanup;
+    }
     if (sc->importer != VKW_IMPORTER_VULKAN && !bi->available) {
         /* Nothing is allocated or sent for an API that did not open. */
         vkw_error why;
@@ -659,6 +700,8 @@ static vkw_status choose_verify(bench_ctx *c, vkw_error *err)
 static void bench_close(bench_ctx *c)
 {
     vkw_bench_session_stop(c);
+    vkw_d3d_close(c->d3d);
+    c->d3d = NULL;
     vkw_gpu_pattern_destroy(&c->gp);
     vkw_bench_close_device(&c->loader, &c->inst, &c->dev);
 }
@@ -752,6 +795,18 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     c.opts = opts;
     c.report = report;
 
+    if (opts->exporter != VKW_EXPORTER_VULKAN && opts->importers &&
+        opts->importers != 1u << VKW_IMPORTER_VULKAN)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "--exporter %s: the child imports into Vulkan (--importer vulkan)",
+                        vkw_exporter_name(opts->exporter));
+    if (opts->exporter != VKW_EXPORTER_VULKAN && opts->nt_names)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "--exporter %s: its handles travel duplicated, not by name (--nt-names)",
+                        vkw_exporter_name(opts->exporter));
+    if (opts->exporter == VKW_EXPORTER_VULKAN && opts->d3d_adapter >= 0)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "--d3d-adapter chooses the adapter of --exporter d3d11 or d3d12");
     if (opts->nt_names && vkw_platform_os() != VKW_OS_WINDOWS)
         return vkw_fail(err, VKW_E_INVALID_ARG, "named handles are Win32 NT handles; %s moves fds",
                         vkw_platform_os_name());
@@ -796,7 +851,9 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     const vkw_device_report *dr = &report->devices[c.b->device_index];
     snprintf(c.b->device_name, sizeof c.b->device_name, "%s", dr->name);
 
-    if (opts->run_memory && (s = plan_types(&c, dr, err)) != VKW_OK)
+    if (opts->run_memory &&
+        (s = opts->exporter != VKW_EXPORTER_VULKAN ? vkw_bench_d3d_plan(&c, err)
+                                                   : plan_types(&c, dr, err)) != VKW_OK)
         goto done;
     if (c.b->scenario_count == 0 && !opts->run_sync)
         goto done;
@@ -826,10 +883,15 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
                               &luid_matched, err);
     if (s == VKW_OK)
         s = choose_verify(&c, err);
-    bool want_child =
-        c.b->scenario_count > 0 || (opts->run_sync && (opts->peers & (1u << VKW_PEER_PROCESS)));
+    bool process_peer = opts->run_sync && (opts->peers & (1u << VKW_PEER_PROCESS));
+    bool d3d = opts->exporter != VKW_EXPORTER_VULKAN;
     if (s == VKW_OK)
         s = vkw_stop_check(err);
+    if (s == VKW_OK && d3d && (c.b->scenario_count > 0 || process_peer))
+        vkw_bench_d3d_open(&c, dr);
+    /* No child for memory that nothing can make. */
+    bool want_child =
+        (c.b->scenario_count > 0 && (!d3d || c.b->exporter.available)) || process_peer;
     if (s == VKW_OK && want_child)
         s = vkw_bench_session_start(&c, err);
     for (uint32_t i = 0; s == VKW_OK && !c.dev.wedged && i < c.b->scenario_count; i++)

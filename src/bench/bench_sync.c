@@ -44,6 +44,21 @@ static void skip(vkw_sync_result *r, vkw_status s, const char *fmt, ...)
     r->status = s;
 }
 
+static void plan_d3d12_fences(bench_ctx *c, vkw_sync_result *r)
+{
+    const vkw_handle_type *t = vkw_handle_type_by_name(
+        vkw_semaphore_handle_types, VKW_SEMAPHORE_HANDLE_TYPE_COUNT, "D3D12_FENCE");
+    r->type_index = (int32_t)(t - vkw_semaphore_handle_types);
+    r->importer = VKW_IMPORTER_VULKAN;
+    r->exporter = VKW_EXPORTER_D3D12;
+    const vkw_bench_exporter *e = &c->b->exporter;
+    if (!e->available)
+        skip(r, e->status == VKW_E_UNSUPPORTED ? VKW_E_UNSUPPORTED : VKW_E_SHARING, "d3d12: %.200s",
+             e->reason);
+    else if (!c->dev.timeline)
+        skip(r, VKW_E_UNSUPPORTED, "the device has no timeline semaphores");
+}
+
 /* Lists every mode to run or skip, in the order they run. */
 static vkw_status plan(bench_ctx *c, const vkw_device_report *dr, vkw_error *err)
 {
@@ -83,6 +98,13 @@ static vkw_status plan(bench_ctx *c, const vkw_device_report *dr, vkw_error *err
                          "one VkFence cannot be submitted by one thread "
                          "while another waits on it (vkQueueSubmit: "
                          "fence is externally synchronized)");
+                continue;
+            }
+            if (o->exporter != VKW_EXPORTER_VULKAN) {
+                /* --exporter d3d12: its fences, signalled and waited for by
+                 * this side's host, against the child's Vulkan timeline. */
+                if (o->exporter == VKW_EXPORTER_D3D12 && m == VKW_SYNC_HOST_TIMELINE)
+                    plan_d3d12_fences(c, add_result(b, (vkw_sync_mode)m, VKW_PEER_PROCESS));
                 continue;
             }
             bool fences = vkw_sync_mode_uses_fences((vkw_sync_mode)m);
@@ -162,8 +184,48 @@ static uint32_t timed_rounds(const bench_ctx *c)
     return c->opts->warmup + c->opts->round_trips * per_sample(c);
 }
 
+/* --exporter d3d12: this side's two shared fences. A round: A signalled
+ * to the round's value by the host (ID3D12Fence::Signal), then B waited
+ * for until the child's Vulkan timeline answer reaches it. */
+typedef struct d3d12_fences {
+    vkw_d3d_object *a, *b;
+    uint64_t round;
+} d3d12_fences;
+
+static vkw_status ping(vkw_sync_side *side, d3d12_fences *df, uint32_t timeout_ms, vkw_error *err)
+{
+    if (!df)
+        return vkw_sync_ping(side, timeout_ms, err);
+    uint64_t v = ++df->round;
+    vkw_status s = vkw_d3d_fence_signal(df->a, v, err);
+    if (s == VKW_OK)
+        s = vkw_d3d_fence_wait(df->b, v, timeout_ms, err);
+    return s;
+}
+
+/* Makes and exports the two fences (each handle the caller's). */
+static vkw_status d3d12_fences_make(bench_ctx *c, const vkw_handle_type *t, d3d12_fences *df,
+                                    vkw_handle handles[2], vkw_error *err)
+{
+    vkw_d3d_desc none = {0};
+    vkw_d3d_object **obj[2] = {&df->a, &df->b};
+    vkw_status s = VKW_OK;
+    for (int i = 0; s == VKW_OK && i < 2; i++) {
+        s = vkw_d3d_make(c->d3d, t, &none, obj[i], err);
+        if (s == VKW_OK)
+            s = vkw_d3d_share(*obj[i], &handles[i], err);
+    }
+    if (s != VKW_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%.500s", err->message);
+        s = vkw_fail(err, s, "d3d12: %s", why);
+    }
+    return s;
+}
+
 /* The timed loop: one ping per sample, one clock read per ping. */
-static vkw_status time_pings(bench_ctx *c, vkw_sync_side *side, double *samples, vkw_error *err)
+static vkw_status time_pings(bench_ctx *c, vkw_sync_side *side, d3d12_fences *df, double *samples,
+                             vkw_error *err)
 {
     const vkw_bench_options *o = c->opts;
     uint32_t total = o->warmup + o->round_trips;
@@ -175,9 +237,9 @@ static vkw_status time_pings(bench_ctx *c, vkw_sync_side *side, double *samples,
         /* One atomic read: a stop request is seen between round trips too. */
         if (vkw_stop_requested() != VKW_STOP_NONE)
             return vkw_stop_check(err);
-        s = vkw_sync_ping(side, o->timeout_ms, err);
+        s = ping(side, df, o->timeout_ms, err);
         if (s == VKW_OK && i >= o->warmup && per_sample(c) > 1)
-            s = vkw_sync_ping(side, o->timeout_ms, err);
+            s = ping(side, df, o->timeout_ms, err);
         uint64_t now = vkw_clock_ns();
         if (s == VKW_E_INTERRUPTED)
             return s;
@@ -311,7 +373,7 @@ static vkw_status run_thread_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_sid
     if (s != VKW_OK)
         goto cleanup;
     fault_committed(c, pt.rounds);
-    s = time_pings(c, side, samples, err);
+    s = time_pings(c, side, NULL, samples, err);
     vkw_thread_join(thread); /* its every wait ends at the timeout */
     if (s == VKW_OK && pt.status != VKW_OK) {
         s = pt.status;
@@ -364,7 +426,15 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
     msg.answer = r->mode == VKW_SYNC_GPU_CHAIN ? msg.rounds : answered_rounds(c);
     msg.timeout_ms = o->timeout_ms;
     msg.pin_cpu = o->pin_child;
-    if (r->mode == VKW_SYNC_OS) {
+    d3d12_fences df = {0};
+    bool d3d = r->exporter == VKW_EXPORTER_D3D12;
+    if (d3d) {
+        s = d3d12_fences_make(c, t, &df, handles, err);
+        if (s == VKW_OK)
+            handle_count = 2;
+        else /* what was exported before the failure is closed below */
+            handle_count = handles[0] != VKW_NO_HANDLE ? 2 : 0;
+    } else if (r->mode == VKW_SYNC_OS) {
         side->mode = VKW_SYNC_OS;
         s = vkw_pingpong_create((vkw_os_pingpong_kind)r->os_kind, &side->pp, handles, &handle_count,
                                 err);
@@ -421,8 +491,9 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
     }
     if (r->mode != VKW_SYNC_GPU_CHAIN)
         fault_committed(c, msg.answer);
-    vkw_status timed = r->mode == VKW_SYNC_GPU_CHAIN ? time_chains(c, side, samples, err)
-                                                     : time_pings(c, side, samples, err);
+    vkw_status timed = r->mode == VKW_SYNC_GPU_CHAIN
+                           ? time_chains(c, side, samples, err)
+                           : time_pings(c, side, d3d ? &df : NULL, samples, err);
     vkw_error derr;
     vkw_msg_sync_reply done;
     uint32_t got = 0;
@@ -447,6 +518,8 @@ cleanup:
     vkw_sync_side_settle(side, s == VKW_OK);
     release_handles(t, handles, handle_count, order_count);
     vkw_sync_side_release(side);
+    vkw_d3d_object_release(df.a);
+    vkw_d3d_object_release(df.b);
     return s;
 }
 

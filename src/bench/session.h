@@ -13,6 +13,7 @@
 #include "vk/gpu_pattern.h"
 #include "vk/instance.h"
 #include "vk/shared_memory.h"
+#include "interop/d3d.h"
 
 /* Everything one bench run holds; released in one place (bench_close). */
 typedef struct bench_ctx {
@@ -32,6 +33,7 @@ typedef struct bench_ctx {
     uint32_t seq;
     uint32_t steps_done, steps_total;
     uint32_t names; /* NT names given out */
+    vkw_d3d *d3d;   /* --exporter d3d11|d3d12: the device that makes the memory */
 } bench_ctx;
 
 /* Starts the child and has it open the run's device (c->dev): the session's
@@ -53,6 +55,18 @@ void vkw_bench_progress(bench_ctx *c, const char *step, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* The fault (vkw_fault) a memory cycle commits: --fault once, in the first
+ * timed cycle; a leak in every timed one; none in a warm-up or after. */
+uint32_t vkw_bench_memory_fault(bench_ctx *c, bool warmup);
+
+/* A memory request (msg, with *send attached unless by_value) and the
+ * child's steps to its answer in *rep, each within --timeout; the child's
+ * activity reads "<first> <what>", then each step's verb and `what`
+ * ("64 KiB OPAQUE_FD buffer-map memory (iteration 1)"). */
+vkw_status vkw_bench_memory_request(bench_ctx *c, vkw_msg_memory *msg, vkw_handle *send,
+                                    bool by_value, const char *first, const char *what,
+                                    vkw_msg_memory_reply *rep, vkw_error *err);
 
 /* The child's count of its open handles. */
 vkw_status vkw_bench_child_handle_count(bench_ctx *c, uint32_t *out, vkw_error *err);

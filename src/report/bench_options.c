@@ -49,6 +49,11 @@ static const char *importer_name(uint32_t k)
     return k < VKW_IMPORTER_COUNT ? vkw_importer_name((vkw_importer)k) : NULL;
 }
 
+static const char *exporter_name(uint32_t k)
+{
+    return k < VKW_EXPORTER_COUNT ? vkw_exporter_name((vkw_exporter)k) : NULL;
+}
+
 /* Every fault but "none". */
 static const char *fault_name(uint32_t k)
 {
@@ -137,6 +142,24 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                           .runs = VKW_RUN_BENCH,
                           .help = "the API the child imports into: vulkan, cuda (the driver API, "
                                   "libcuda), gl (EGL and desktop GL); a list runs each"},
+    [VKW_OPT_EXPORTER] = {.flag = "--exporter",
+                          .metavar = "API",
+                          .type = VKW_OPTION_ENUM,
+                          .name = exporter_name,
+                          .noun = "exporter",
+                          .def_text = "vulkan",
+                          .runs = VKW_RUN_BENCH,
+                          .help = "the API that makes and exports the memory: vulkan, or d3d11 "
+                                  "or d3d12 (Windows: the child imports into Vulkan; "
+                                  "d3d12 also shares its fences)"},
+    [VKW_OPT_D3D_ADAPTER] = {.flag = "--d3d-adapter",
+                             .metavar = "N",
+                             .type = VKW_OPTION_UINT,
+                             .min = 0,
+                             .max = 15,
+                             .runs = VKW_RUN_BENCH,
+                             .help = "--exporter d3d11|d3d12: the DXGI adapter by index; "
+                                     "default: the one whose LUID is the Vulkan device's"},
     [VKW_OPT_TIMEOUT] = {.flag = "--timeout",
                          .metavar = "SECONDS",
                          .type = VKW_OPTION_UINT,
@@ -371,6 +394,8 @@ vkw_option_store vkw_bench_option_store(vkw_bench_option_id id, vkw_bench_option
     case VKW_OPT_THREADS: o->threads = v; break;
     case VKW_OPT_VERIFY: o->verify = (vkw_verify_method)(v + 1); break;
     case VKW_OPT_IMPORTER: return add_bit(&o->importers, 1u << v);
+    case VKW_OPT_EXPORTER: o->exporter = (vkw_exporter)v; break;
+    case VKW_OPT_D3D_ADAPTER: o->d3d_adapter = (int32_t)v; break;
     case VKW_OPT_SIZES:
         for (uint32_t i = 0; i < o->size_count; i++)
             if (o->sizes[i] == value)
@@ -523,6 +548,7 @@ void vkw_bench_options_default(vkw_bench_options *o)
 {
     memset(o, 0, sizeof *o);
     o->pin_parent = o->pin_child = -1; /* not pinned */
+    o->d3d_adapter = -1;               /* the adapter of the device's LUID */
     for (uint32_t id = 0; id < VKW_BENCH_OPTION_COUNT; id++) {
         const vkw_option *opt = &vkw_bench_option_table[id];
         if (opt->has_default)

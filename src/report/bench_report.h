@@ -65,6 +65,18 @@ bool vkw_verify_method_parse(const char *name, vkw_verify_method *out);
 #define VKW_BENCH_WARMUP_ITERATIONS 1       /* per scenario, untimed, before the handle count */
 #define VKW_BENCH_CHAINS 5u /* GPU chains per mode: each gives one sample, its mean */
 
+/* Who makes and exports the memory (--exporter): this process's Vulkan, or
+ * Direct3D 11 or 12 (Windows), whose objects the child imports into Vulkan. */
+typedef enum vkw_exporter {
+    VKW_EXPORTER_VULKAN,
+    VKW_EXPORTER_D3D11,
+    VKW_EXPORTER_D3D12,
+    VKW_EXPORTER_COUNT
+} vkw_exporter;
+/* "vulkan", "d3d11", "d3d12", in the order of vkw_exporter. */
+extern const char *const vkw_exporter_words[VKW_EXPORTER_COUNT];
+const char *vkw_exporter_name(vkw_exporter e); /* "unknown" out of range */
+
 typedef struct vkw_bench_options {
     const char *loader_path; /* NULL: the OS default */
     bool validate;
@@ -73,6 +85,8 @@ typedef struct vkw_bench_options {
     uint32_t threads;                /* host writes and CPU verification; 0: online CPUs, <= 16 */
     vkw_verify_method verify;        /* --verify; AUTO: gpu where the device can */
     uint32_t importers;              /* bits of vkw_importer: the APIs the child imports into */
+    vkw_exporter exporter;           /* the API that makes and exports the memory */
+    int32_t d3d_adapter; /* --d3d-adapter: the DXGI adapter; -1: the one of the device's LUID */
     uint32_t size_count;
     uint64_t sizes[VKW_MAX_SIZES];
     uint32_t handle_types;   /* memory handle type bits; 0: all of this OS */
@@ -153,6 +167,7 @@ typedef struct vkw_imported_vs_local {
 } vkw_imported_vs_local;
 
 typedef struct vkw_memory_scenario {
+    vkw_exporter exporter; /* the API that made and exported the memory */
     vkw_importer importer; /* the API the child imported into */
     uint32_t type_index;   /* into vkw_memory_handle_types */
     vkw_scenario_kind kind;
@@ -198,6 +213,7 @@ typedef struct vkw_sync_result {
     vkw_sync_mode mode;
     vkw_peer peer;
     vkw_importer importer; /* process peer: the API the child's side is in */
+    vkw_exporter exporter; /* process peer: the API of this side (vulkan, or d3d12's fences) */
     int32_t os_kind;       /* OS mode: a vkw_os_pingpong_kind; else -1 */
     int32_t type_index;    /* process peer: index in the semaphore or fence table; else -1 */
     bool timeline;         /* semaphores are timelines (all semaphore modes here) */
@@ -260,8 +276,22 @@ typedef struct vkw_bench_importer {
     vkw_foreign_info info;
 } vkw_bench_importer;
 
+/* --exporter d3d11|d3d12: the device of that API the parent opened (on the
+ * DXGI adapter whose LUID is the Vulkan device's, or --d3d-adapter's), or
+ * why not. */
+typedef struct vkw_bench_exporter {
+    bool available;
+    vkw_status status; /* why not: VKW_E_UNSUPPORTED (no Direct3D, no adapter), or a failure */
+    char reason[256];
+    uint32_t adapter_index;
+    char adapter[256];     /* the adapter's description */
+    bool by_luid;          /* chosen by the device's LUID, not by --d3d-adapter */
+    char feature_level[8]; /* "11_1", "12_0" */
+} vkw_bench_exporter;
+
 typedef struct vkw_bench_report {
     vkw_bench_options options;                        /* as run (progress pointers cleared) */
+    vkw_bench_exporter exporter;                      /* options.exporter other than vulkan */
     vkw_bench_importer importers[VKW_IMPORTER_COUNT]; /* [VKW_IMPORTER_VULKAN]: unused */
     uint32_t device_index;                            /* in the report's devices */
     char device_name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];

@@ -560,6 +560,7 @@ static void memory_scenario(jw *w, cJSON *o, const vkw_memory_scenario *sc)
     str(w, o, VKW_K(HANDLE_TYPE), t->name);
     str(w, o, VKW_K(SCENARIO), vkw_scenario_kind_name(sc->kind));
     str(w, o, VKW_K(IMPORTER), vkw_importer_name(sc->importer));
+    str(w, o, VKW_K(EXPORTER), vkw_exporter_name(sc->exporter));
     str(w, o, "resource", sc->kind == VKW_SCENARIO_IMAGE_COPY ? "image" : "buffer");
     str(w, o, "access", sc->kind == VKW_SCENARIO_BUFFER_MAP ? "map" : "copy");
     num(w, o, VKW_K(SIZE_REQUESTED), (double)sc->size_requested);
@@ -670,6 +671,9 @@ static void sync_result(jw *w, cJSON *o, const vkw_bench_report *b, const vkw_sy
     str(w, o, VKW_K(SYNC_IMPORTER),
         r->mode == VKW_SYNC_OS || r->peer != VKW_PEER_PROCESS ? NULL
                                                               : vkw_importer_name(r->importer));
+    str(w, o, VKW_K(SYNC_EXPORTER),
+        r->mode == VKW_SYNC_OS || r->peer != VKW_PEER_PROCESS ? NULL
+                                                              : vkw_exporter_name(r->exporter));
     if (r->vulkan_ratio_p50 > 0 && r->outcome == VKW_OUTCOME_PASSED) {
         cJSON *rv = add_obj(w, o, "ratio_to_vulkan");
         positive_or_null(w, rv, "p50", r->vulkan_ratio_p50);
@@ -812,6 +816,11 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b, vkw_os os)
     for (uint32_t k = 0; apis && k < VKW_IMPORTER_COUNT; k++)
         if ((b->options.importers ? b->options.importers : 1u) & (1u << k))
             push_str(w, apis, vkw_importer_name((vkw_importer)k));
+    str(w, opt, VKW_K(OPTION_EXPORTER), vkw_exporter_name(b->options.exporter));
+    if (b->options.d3d_adapter >= 0)
+        num(w, opt, "d3d_adapter", b->options.d3d_adapter);
+    else
+        null(w, opt, "d3d_adapter");
     str(w, opt, "fault", vkw_fault_name(b->options.fault));
     boolean(w, opt, "nt_names", b->options.nt_names);
     cJSON *parts = add_arr(w, opt, "parts");
@@ -840,6 +849,22 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b, vkw_os os)
     str(w, ch, "matched_by",
         b->child_luid_matched ? "deviceUUID, driverUUID, deviceLUID" : "deviceUUID, driverUUID");
     num(w, ch, "validation_errors", b->child_validation_errors);
+    if (b->options.exporter != VKW_EXPORTER_VULKAN) {
+        const vkw_bench_exporter *e = &b->exporter;
+        bool chosen = e->available || e->adapter[0];
+        cJSON *ex = add_obj(w, o, "exporter");
+        str(w, ex, "name", vkw_exporter_name(b->options.exporter));
+        boolean(w, ex, "available", e->available);
+        str(w, ex, "reason", e->available ? NULL : e->reason);
+        str(w, ex, "status", e->available ? NULL : vkw_status_code(e->status));
+        if (chosen)
+            num(w, ex, "adapter_index", e->adapter_index);
+        else
+            null(w, ex, "adapter_index");
+        str(w, ex, "adapter", chosen ? e->adapter : NULL);
+        boolean(w, ex, "by_luid", chosen && e->by_luid);
+        str(w, ex, "feature_level", e->available ? e->feature_level : NULL);
+    }
     cJSON *ims = add_arr(w, o, VKW_K(IMPORTERS));
     for (uint32_t i = 0; ims && i < VKW_IMPORTER_COUNT; i++) {
         const vkw_bench_importer *bi = &b->importers[i];

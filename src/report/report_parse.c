@@ -589,6 +589,8 @@ static void scenario(const cJSON *o, vkw_memory_scenario *sc)
     sc->type_index = t < 0 ? 0 : (uint32_t)t;
     /* Reports made before --importer: the child imported into Vulkan. */
     sc->importer = (vkw_importer)word_of(&vkw_vocab_importer, text(o, VKW_K(IMPORTER)));
+    /* Reports made before --exporter: this process's Vulkan exported. */
+    sc->exporter = (vkw_exporter)word_of(&vkw_vocab_exporter, text(o, VKW_K(EXPORTER)));
     const char *kind = text(o, VKW_K(SCENARIO));
     for (int k = 0; kind && k < VKW_SCENARIO_KIND_COUNT; k++)
         if (strcmp(vkw_scenario_kind_name((vkw_scenario_kind)k), kind) == 0)
@@ -667,6 +669,7 @@ static void sync_result(rp *c, const cJSON *o, vkw_sync_result *r)
     r->mode = (vkw_sync_mode)word_of(&vkw_vocab_sync_mode, text(o, VKW_K(MODE)));
     r->peer = (vkw_peer)word_of(&vkw_vocab_peer, text(o, VKW_K(PEER)));
     r->importer = (vkw_importer)word_of(&vkw_vocab_importer, text(o, VKW_K(SYNC_IMPORTER)));
+    r->exporter = (vkw_exporter)word_of(&vkw_vocab_exporter, text(o, VKW_K(SYNC_EXPORTER)));
     const cJSON *rv = at(o, "ratio_to_vulkan");
     r->vulkan_result = -1; /* not kept: the ratios are */
     r->vulkan_ratio_p50 = cJSON_IsObject(rv) ? real(rv, "p50") : 0;
@@ -824,6 +827,10 @@ static void bench(rp *c, const cJSON *o, const vkw_report *r, vkw_bench_report *
     }
     if (!b->options.importers)
         b->options.importers = 1u << VKW_IMPORTER_VULKAN; /* reports made before --importer */
+    b->options.exporter =
+        (vkw_exporter)word_of(&vkw_vocab_exporter, text(opt, VKW_K(OPTION_EXPORTER)));
+    b->options.d3d_adapter =
+        cJSON_IsNumber(at(opt, "d3d_adapter")) ? (int32_t)whole(opt, "d3d_adapter", 0, 15) : -1;
     const char *asked = text(opt, VKW_K(OPTION_VERIFY));
     if (!asked || !vkw_verify_method_parse(asked, &b->options.verify))
         b->options.verify = VKW_VERIFY_AUTO;
@@ -864,6 +871,17 @@ static void bench(rp *c, const cJSON *o, const vkw_report *r, vkw_bench_report *
         copy(bi->info.device_name, sizeof bi->info.device_name, text(e, "device"));
         copy(bi->info.version, sizeof bi->info.version, text(e, "version"));
         bi->info.device_index = u32(e, "device_index");
+    }
+    const cJSON *ex = at(o, "exporter");
+    if (ex) {
+        vkw_bench_exporter *be = &b->exporter;
+        be->available = flag(ex, "available");
+        be->status = be->available ? VKW_OK : status_of(text(ex, "status"));
+        copy(be->reason, sizeof be->reason, text(ex, "reason"));
+        be->adapter_index = u32(ex, "adapter_index");
+        copy(be->adapter, sizeof be->adapter, text(ex, "adapter"));
+        be->by_luid = flag(ex, "by_luid");
+        copy(be->feature_level, sizeof be->feature_level, text(ex, "feature_level"));
     }
     const cJSON *vm = at(o, VKW_K(BENCH_VERIFY));
     b->verify = method_of(text(vm, VKW_K(VERIFY_METHOD)));

@@ -5,6 +5,7 @@
 
 #include "vk/sync.h"
 #include "interop/foreign.h"
+#include "bench_report.h"
 #include "stress_report.h"
 
 #define WORDS(var, ...) static const char *const var[] = {__VA_ARGS__}
@@ -56,6 +57,7 @@ VOCAB(vkw_vocab_query_state, "query state", "#/$defs/props/properties/state", qu
 VOCAB(vkw_vocab_verify_method, "verify method", "#/$defs/verify_method", verify_method_words);
 VOCAB(vkw_vocab_interop_state, "interop state", "#/$defs/interop_state", interop_state_words);
 VOCAB(vkw_vocab_importer, "importer", "#/$defs/importer", vkw_importer_words);
+VOCAB(vkw_vocab_exporter, "exporter", "#/$defs/exporter", vkw_exporter_words);
 VOCAB(vkw_vocab_stress_op, "stress operation", "#/$defs/stress_op", vkw_stress_op_words);
 VOCAB(vkw_vocab_stress_operations, "stress operations", "#/$defs/stress/properties/operations",
       vkw_stress_op_words);
@@ -75,7 +77,7 @@ const vkw_vocab *const vkw_vocabs[] = {
     &vkw_vocab_query_state,    &vkw_vocab_verify_method,  &vkw_vocab_interop_state,
     &vkw_vocab_importer,       &vkw_vocab_stress_op,      &vkw_vocab_stress_operations,
     &vkw_vocab_chaos,          &vkw_vocab_stress_chaos,   &vkw_vocab_stress_fault,
-    &vkw_vocab_trend_quantity, &vkw_vocab_stress_end,
+    &vkw_vocab_trend_quantity, &vkw_vocab_stress_end,     &vkw_vocab_exporter,
 };
 const size_t vkw_vocab_count = sizeof vkw_vocabs / sizeof vkw_vocabs[0];
 

@@ -32,6 +32,7 @@ extern const vkw_vocab vkw_vocab_peer;           /* vkw_peer */
 extern const vkw_vocab vkw_vocab_phase;          /* vkw_phase: the keys of phases_us */
 extern const vkw_vocab vkw_vocab_query_state;    /* vkw_query_state */
 extern const vkw_vocab vkw_vocab_importer;       /* vkw_importer: --importer */
+extern const vkw_vocab vkw_vocab_exporter;       /* vkw_exporter: --exporter */
 extern const vkw_vocab vkw_vocab_verify_method;  /* vkw_verify_method: --verify */
 extern const vkw_vocab vkw_vocab_interop_state;  /* vkw_interop_state */
 /* The stress report's words (stress_report.h's tables), held against the schema. */
@@ -100,7 +101,10 @@ int32_t vkw_vocab_find(const vkw_vocab *v, const char *s);
     X(ROUND_TRIPS, "round_trips", "#/$defs/bench")                                                \
     X(SCENARIO, "scenario", "#/$defs/memory_scenario")                                            \
     X(IMPORTER, "importer", "#/$defs/memory_scenario")                                            \
+    X(EXPORTER, "exporter", "#/$defs/memory_scenario")                                            \
+    X(OPTION_EXPORTER, "exporter", "#/$defs/bench/properties/options")                            \
     X(SYNC_IMPORTER, "importer", "#/$defs/sync_result")                                           \
+    X(SYNC_EXPORTER, "exporter", "#/$defs/sync_result")                                           \
     X(IMPORTERS, "importers", "#/$defs/bench")                                                    \
     X(SIZE_REQUESTED, "size_requested", "#/$defs/memory_scenario")                                \
     X(OUTCOME, "outcome", "#/$defs/memory_scenario")                                              \

@@ -114,8 +114,9 @@ static void requirements(const vkw_shared_memory *sm, VkMemoryRequirements *reqs
     *reqs = r2.memoryRequirements;
 }
 
-/* What the driver says of this exact use: exportable, importable, dedicated. */
-static vkw_status check_external_support(vkw_shared_memory *sm, vkw_error *err)
+/* What the driver says of this exact use: exportable (where export_too),
+ * importable, dedicated. */
+static vkw_status check_external_support(vkw_shared_memory *sm, bool export_too, vkw_error *err)
 {
     const vkw_instance *inst = sm->dev->inst;
     vkw_pd11_table fn;
@@ -172,11 +173,13 @@ static vkw_status check_external_support(vkw_shared_memory *sm, vkw_error *err)
         props = eout.externalMemoryProperties;
     }
     VkExternalMemoryFeatureFlags f = props.externalMemoryFeatures;
-    if (!(f & VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT) ||
+    if ((export_too && !(f & VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT)) ||
         !(f & VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT))
-        return vkw_fail(
-            err, VKW_E_UNSUPPORTED, "the driver says %s memory of %ss is not %s", sm->type->name,
-            what, !(f & VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT) ? "exportable" : "importable");
+        return vkw_fail(err, VKW_E_UNSUPPORTED, "the driver says %s memory of %ss is not %s",
+                        sm->type->name, what,
+                        export_too && !(f & VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT)
+                            ? "exportable"
+                            : "importable");
     sm->desc.dedicated_required = (f & VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT) != 0;
     return VKW_OK;
 }
@@ -294,7 +297,7 @@ vkw_status vkw_shared_memory_create(vkw_device *dev, const vkw_handle_type *t, v
         out->desc.size =
             (uint64_t)out->desc.image_width * out->desc.image_height * VKW_SHARED_IMAGE_TEXEL;
     }
-    vkw_status s = check_external_support(out, err);
+    vkw_status s = check_external_support(out, true, err);
     if (s != VKW_OK)
         goto cleanup;
     s = create_resource(out, err);
@@ -359,6 +362,58 @@ vkw_status vkw_shared_memory_create(vkw_device *dev, const vkw_handle_type *t, v
 
 cleanup:
     vkw_shared_memory_destroy(out);
+    return s;
+}
+
+void vkw_shared_image_extent(uint64_t size, uint32_t *width, uint32_t *height)
+{
+    image_extent(size, width, height);
+}
+
+vkw_status vkw_shared_memory_describe_foreign(vkw_device *dev, const vkw_handle_type *t,
+                                              vkw_resource res, uint64_t size, bool device_pattern,
+                                              vkw_memory_desc *desc, vkw_error *err)
+{
+    vkw_shared_memory sm;
+    init_desc(&sm, dev, t);
+    sm.desc.handle_type = t->bit;
+    sm.desc.resource = res;
+    sm.desc.access = VKW_ACCESS_COPY;
+    sm.desc.size = size;
+    sm.desc.usage = res == VKW_RESOURCE_IMAGE ? SHARED_USAGE_IMAGE
+                    : device_pattern          ? SHARED_USAGE_BUFFER | DEVICE_PATTERN_USAGE_BUFFER
+                                              : SHARED_USAGE_BUFFER;
+    if (res == VKW_RESOURCE_IMAGE) {
+        image_extent(size, &sm.desc.image_width, &sm.desc.image_height);
+        sm.desc.size =
+            (uint64_t)sm.desc.image_width * sm.desc.image_height * VKW_SHARED_IMAGE_TEXEL;
+    }
+    vkw_status s = check_external_support(&sm, false, err);
+    if (s == VKW_OK)
+        s = create_resource(&sm, err);
+    if (s != VKW_OK)
+        goto cleanup;
+    VkMemoryRequirements reqs;
+    VkMemoryDedicatedRequirements ded;
+    requirements(&sm, &reqs, &ded);
+    sm.desc.dedicated_required |= ded.requiresDedicatedAllocation;
+    /* A heap is imported whole, under a buffer bound at its start; a
+     * resource or texture has its own allocation. */
+    bool heap = t->bit == VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_HEAP_BIT;
+    sm.desc.dedicated = !heap;
+    sm.desc.allocation_size = heap ? (size + 0xFFFFu) & ~(uint64_t)0xFFFFu : reqs.size;
+    int type = choose_memory_type(&dev->info.memory, reqs.memoryTypeBits, VKW_ACCESS_COPY);
+    if (type < 0) {
+        s = vkw_fail(err, VKW_E_UNSUPPORTED,
+                     "no memory type can back a %s %s (memoryTypeBits 0x%x)", t->name,
+                     vkw_resource_name(res), reqs.memoryTypeBits);
+        goto cleanup;
+    }
+    sm.desc.memory_type_index = (uint32_t)type;
+    *desc = sm.desc;
+
+cleanup:
+    vkw_shared_memory_destroy(&sm);
     return s;
 }
 

@@ -96,6 +96,24 @@ vkw_status vkw_shared_memory_create_local(vkw_device *dev, const vkw_handle_type
                                           const vkw_memory_desc *desc, vkw_shared_memory *out,
                                           vkw_error *err);
 
+/* The width and height of the images of `size` bytes that the bench
+ * shares (R32_UINT texels, the largest power-of-two width not above the
+ * height): D3D11 textures are made to the same. */
+void vkw_shared_image_extent(uint64_t size, uint32_t *width, uint32_t *height);
+
+/* Memory that another API made and exported (Direct3D): the desc a Vulkan
+ * importer on this device needs for it, from this device's answers for
+ * handle type t (importable, the resource's requirements): the resource of
+ * `size` bytes (an image: vkw_shared_image_extent's), copy access, a
+ * dedicated allocation of the resource's size, except a D3D12 heap: its own
+ * size (rounded up to 64 KiB, as D3D12 makes heaps) and not dedicated; a
+ * memory type fit for copies, which the importer replaces with one the
+ * handle's properties allow (vkGetMemoryWin32HandlePropertiesKHR).
+ * VKW_E_UNSUPPORTED with the reason when this device cannot import it. */
+vkw_status vkw_shared_memory_describe_foreign(vkw_device *dev, const vkw_handle_type *t,
+                                              vkw_resource res, uint64_t size, bool device_pattern,
+                                              vkw_memory_desc *desc, vkw_error *err);
+
 /* Exports the memory once; the handle belongs to the caller. */
 vkw_status vkw_shared_memory_export(vkw_shared_memory *sm, vkw_handle *out, vkw_error *err);
 
