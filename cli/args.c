@@ -499,6 +499,11 @@ bool vkw_args_parse(int argc, char **argv, vkw_args *out, char *msg, size_t len)
             snprintf(msg, len, "option '%s' is for 'vkwin32h %s' only", given[k], which);
             return false;
         }
+    vkw_error err;
+    if (out->command == VKW_CMD_BENCH && vkw_bench_options_check(&out->bench, &err) != VKW_OK) {
+        snprintf(msg, len, "%s", err.message);
+        return false;
+    }
     return true;
 }
 

@@ -194,6 +194,69 @@ def test_wine_bench_nothing_to_share():
           "OPAQUE_FD is not applicable on Windows")
 
 
+def test_wine_bench_exporter_d3d_makes_and_writes_each_object_and_wine_refuses_its_handle():
+    """bench --exporter d3d11|d3d12 on Wine's one adapter (--d3d-adapter 0:
+    lavapipe vouches for no LUID): the device opens, each object is made and
+    written, the handle is refused by name with its call; every scenario and
+    the D3D12 fences' round trip are skipped with that refusal, the OS
+    baseline runs: exit 12."""
+    levels = {"d3d11": ("11_1", "11_0"), "d3d12": ("11_0", "11_1", "12_0", "12_1", "12_2")}
+    for api, refusals in (("d3d11", WINE_D3D_REFUSALS["D3D11"]),
+                          ("d3d12", WINE_D3D_REFUSALS["D3D12"])):
+        p, r = report_of("bench", "--exporter", api, "--d3d-adapter", "0", "--sizes", "64K",
+                         "--iterations", "1", "--modes", "os,host-timeline", "--peer",
+                         "process", "--round-trips", "20", "--warmup", "2", expect_rc=12)
+        b = r["bench"]
+        e = b.get("exporter", {})
+        check(e.get("name") == api and e.get("available") is True and e.get("adapter_index") == 0
+              and e.get("adapter") and e.get("by_luid") is False
+              and e.get("feature_level") in levels[api],
+              f"{api}: opened on adapter 0 by index: {e}")
+        sc = {s["handle_type"]: s for s in b["memory"]}
+        memory = {t: why for t, why in refusals.items() if t != "D3D12_FENCE"}
+        check(sorted(sc) == sorted(memory), f"{api}: its memory types: {sorted(sc)}")
+        for t, why in memory.items():
+            s = sc.get(t, {})
+            check(s.get("outcome") == "skipped" and s.get("status") == "unsupported"
+                  and s.get("reason") == f"{api}: {why}" and s.get("exporter") == api,
+                  f"{api} {t}: skipped with Wine's refusal: {s.get('outcome')}: {s.get('reason')}")
+        cross = [x for x in b["round_trips"]["results"] if x["mode"] != "os"]
+        if api == "d3d12":
+            check(len(cross) == 1 and cross[0]["handle_type"] == "D3D12_FENCE"
+                  and cross[0]["outcome"] == "skipped" and cross[0]["reason"] ==
+                  f"d3d12: {refusals['D3D12_FENCE']}",
+                  f"d3d12: the fences' round trip refused: {cross}")
+        else:
+            check(cross == [], f"d3d11: no round trip across processes: {cross}")
+        base = [x for x in b["round_trips"]["results"] if x["mode"] == "os"]
+        check(base and all(x["outcome"] == "passed" for x in base),
+              f"{api}: the OS baseline ran: {[(x['os_primitive'], x['outcome']) for x in base]}")
+        one_stderr_line(p, f"every scenario was skipped; first: {api}: ")
+
+
+def test_wine_bench_exporter_adapter_by_luid_or_by_index():
+    """Without --d3d-adapter the adapter is the one with the device's LUID,
+    and lavapipe under Wine vouches for none: Direct3D is not opened, why is
+    said, nothing is made and no child starts. An index past the adapters
+    is named."""
+    p, r = report_of("bench", "--exporter", "d3d11", "--parts", "memory", "--sizes", "64K",
+                     expect_rc=12)
+    e = r["bench"].get("exporter", {})
+    check(e.get("available") is False and e.get("status") == "unsupported"
+          and "reports no valid deviceLUID, so no DXGI adapter is known to be it "
+              "(--d3d-adapter N chooses one)" in (e.get("reason") or "")
+          and e.get("adapter_index") is None, f"no adapter by LUID: {e}")
+    check(all(s["reason"] == f"d3d11: {e.get('reason')}" and s["memory"] is None
+              for s in r["bench"]["memory"]), "every scenario skipped with that reason")
+    check(r["bench"]["child"]["started"] is False, "no child for memory nothing can make")
+    p, r = report_of("bench", "--exporter", "d3d12", "--d3d-adapter", "9", "--parts", "memory",
+                     "--sizes", "64K", expect_rc=12)
+    e = r["bench"].get("exporter", {})
+    reason = e.get("reason") or ""
+    check(e.get("available") is False and reason.startswith("no DXGI adapter at index 9 (")
+          and reason.endswith(" listed)"), f"adapter 9: {e}")
+
+
 def test_wine_cli_errors_and_exit_codes():
     p = run("probe", "--frobnicate")
     check(p.returncode == 2, f"unknown option: exit 2, got {p.returncode}")

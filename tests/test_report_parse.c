@@ -273,6 +273,9 @@ static void report_read_back_writes_the_same_json(void)
     /* the Windows build's probe under Wine, Direct3D's part made by Wine's
      * DXGI, wined3d and vkd3d */
     round_trip(VKW_TEST_DATA "/wine-lavapipe-probe.json", true);
+    /* its bench with Direct3D 12 exporting (--exporter d3d12 --d3d-adapter 0),
+     * every handle refused by Wine */
+    round_trip(VKW_TEST_DATA "/wine-d3d12-bench.json", true);
 }
 
 /* ---- the device's phases and imported vs local, by hand ---- */

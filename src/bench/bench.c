@@ -10,6 +10,7 @@
 #include "vk/device.h"
 #include "vk/external.h"
 #include "vk/names.h"
+#include "report/bench_options.h"
 #include "report/report.h"
 #include "bench_d3d.h"
 #include "bench_sync.h"
@@ -795,18 +796,9 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
     c.opts = opts;
     c.report = report;
 
-    if (opts->exporter != VKW_EXPORTER_VULKAN && opts->importers &&
-        opts->importers != 1u << VKW_IMPORTER_VULKAN)
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "--exporter %s: the child imports into Vulkan (--importer vulkan)",
-                        vkw_exporter_name(opts->exporter));
-    if (opts->exporter != VKW_EXPORTER_VULKAN && opts->nt_names)
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "--exporter %s: its handles travel duplicated, not by name (--nt-names)",
-                        vkw_exporter_name(opts->exporter));
-    if (opts->exporter == VKW_EXPORTER_VULKAN && opts->d3d_adapter >= 0)
-        return vkw_fail(err, VKW_E_INVALID_ARG,
-                        "--d3d-adapter chooses the adapter of --exporter d3d11 or d3d12");
+    vkw_status s = vkw_bench_options_check(opts, err);
+    if (s != VKW_OK)
+        return s;
     if (opts->nt_names && vkw_platform_os() != VKW_OS_WINDOWS)
         return vkw_fail(err, VKW_E_INVALID_ARG, "named handles are Win32 NT handles; %s moves fds",
                         vkw_platform_os_name());
@@ -828,7 +820,7 @@ vkw_status vkw_bench_run(const vkw_bench_options *opts, vkw_report *report, vkw_
         .validate = opts->validate,
         .filter = opts->filter,
     };
-    vkw_status s = vkw_probe_run(&po, report, err);
+    s = vkw_probe_run(&po, report, err);
     if (s != VKW_OK)
         return s;
 

@@ -1,11 +1,19 @@
-/* What every build knows of Direct3D (d3d.h): the API words and which handle
- * types each API exports. The calls themselves are d3d_win32.c's, or
- * d3d_none.c's where there is no Direct3D. */
+/* What every build knows of Direct3D (d3d.h): the API words (and the bench's
+ * exporters', foreign.h) and which handle types each API exports. The calls
+ * themselves are d3d_win32.c's, or d3d_none.c's where there is no Direct3D. */
 #include "d3d.h"
+#include "foreign.h"
 
 #include <string.h>
 
 const char *const vkw_d3d_api_words[VKW_D3D_API_COUNT] = {"d3d11", "d3d12"};
+
+const char *const vkw_exporter_words[VKW_EXPORTER_COUNT] = {"vulkan", "d3d11", "d3d12"};
+
+const char *vkw_exporter_name(vkw_exporter e)
+{
+    return (unsigned)e < VKW_EXPORTER_COUNT ? vkw_exporter_words[e] : "unknown";
+}
 
 /* A type is named by its spec name and its bit together: a bit alone is
  * ambiguous across the tables (memory D3D11_TEXTURE and semaphore

@@ -1,5 +1,5 @@
 /* The importers' plain types, shared by the interface (importer.h) and the
- * implementations behind it (backend.h). */
+ * implementations behind it (backend.h), and the exporters' names. */
 #ifndef VKW_FOREIGN_H
 #define VKW_FOREIGN_H
 
@@ -23,6 +23,19 @@ typedef enum vkw_importer {
 /* "vulkan", "cuda", "gl", in the order of vkw_importer. */
 extern const char *const vkw_importer_words[VKW_IMPORTER_COUNT];
 const char *vkw_importer_name(vkw_importer i); /* "unknown" out of range */
+
+/* Who makes and exports the bench's memory (--exporter): this process's
+ * Vulkan, or Direct3D 11 or 12 (Windows, d3d.h), whose objects the child
+ * imports into Vulkan. */
+typedef enum vkw_exporter {
+    VKW_EXPORTER_VULKAN,
+    VKW_EXPORTER_D3D11,
+    VKW_EXPORTER_D3D12,
+    VKW_EXPORTER_COUNT
+} vkw_exporter;
+/* "vulkan", "d3d11", "d3d12", in the order of vkw_exporter (d3d_common.c). */
+extern const char *const vkw_exporter_words[VKW_EXPORTER_COUNT];
+const char *vkw_exporter_name(vkw_exporter e); /* "unknown" out of range */
 
 /* What the context is on, for the report. */
 typedef struct vkw_foreign_info {

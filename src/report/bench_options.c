@@ -557,3 +557,20 @@ void vkw_bench_options_default(vkw_bench_options *o)
             parse((vkw_bench_option_id)id, opt->flag, opt->def_text, true, o, NULL);
     }
 }
+
+vkw_status vkw_bench_options_check(const vkw_bench_options *o, vkw_error *err)
+{
+    if (o->exporter != VKW_EXPORTER_VULKAN && o->importers &&
+        o->importers != 1u << VKW_IMPORTER_VULKAN)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "--exporter %s: the child imports into Vulkan (--importer vulkan)",
+                        vkw_exporter_name(o->exporter));
+    if (o->exporter != VKW_EXPORTER_VULKAN && o->nt_names)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "--exporter %s: its handles travel duplicated, not by name (--nt-names)",
+                        vkw_exporter_name(o->exporter));
+    if (o->exporter == VKW_EXPORTER_VULKAN && o->d3d_adapter >= 0)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "--d3d-adapter chooses the adapter of --exporter d3d11 or d3d12");
+    return VKW_OK;
+}

@@ -119,6 +119,12 @@ vkw_option_store vkw_bench_option_store(vkw_bench_option_id id, vkw_bench_option
 vkw_status vkw_bench_option_parse(vkw_bench_option_id id, const char *label, const char *text,
                                   vkw_bench_options *o, vkw_error *err);
 
+/* Options that contradict each other (--exporter d3d12 with --importer
+ * cuda, --d3d-adapter without a Direct3D exporter): VKW_E_INVALID_ARG with
+ * the one line that says which. The command line asks before it runs, so
+ * that nothing is written; vkw_bench_run asks again. */
+vkw_status vkw_bench_options_check(const vkw_bench_options *o, vkw_error *err);
+
 /* Every option at its default (the table's); no loader, device or progress. */
 void vkw_bench_options_default(vkw_bench_options *o);
 

@@ -170,10 +170,3 @@ void vkw_bench_report_free(vkw_bench_report *b)
     b->scenarios = NULL;
     b->scenario_count = 0;
 }
-
-const char *const vkw_exporter_words[VKW_EXPORTER_COUNT] = {"vulkan", "d3d11", "d3d12"};
-
-const char *vkw_exporter_name(vkw_exporter e)
-{
-    return (unsigned)e < VKW_EXPORTER_COUNT ? vkw_exporter_words[e] : "unknown";
-}

@@ -65,18 +65,6 @@ bool vkw_verify_method_parse(const char *name, vkw_verify_method *out);
 #define VKW_BENCH_WARMUP_ITERATIONS 1       /* per scenario, untimed, before the handle count */
 #define VKW_BENCH_CHAINS 5u /* GPU chains per mode: each gives one sample, its mean */
 
-/* Who makes and exports the memory (--exporter): this process's Vulkan, or
- * Direct3D 11 or 12 (Windows), whose objects the child imports into Vulkan. */
-typedef enum vkw_exporter {
-    VKW_EXPORTER_VULKAN,
-    VKW_EXPORTER_D3D11,
-    VKW_EXPORTER_D3D12,
-    VKW_EXPORTER_COUNT
-} vkw_exporter;
-/* "vulkan", "d3d11", "d3d12", in the order of vkw_exporter. */
-extern const char *const vkw_exporter_words[VKW_EXPORTER_COUNT];
-const char *vkw_exporter_name(vkw_exporter e); /* "unknown" out of range */
-
 typedef struct vkw_bench_options {
     const char *loader_path; /* NULL: the OS default */
     bool validate;

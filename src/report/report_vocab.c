@@ -5,7 +5,6 @@
 
 #include "vk/sync.h"
 #include "interop/foreign.h"
-#include "bench_report.h"
 #include "stress_report.h"
 
 #define WORDS(var, ...) static const char *const var[] = {__VA_ARGS__}
