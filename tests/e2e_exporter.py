@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""End-to-end tests of `vkwin32h bench --exporter d3d11|d3d12` on Linux:
-Direct3D exists on Windows only, so every scenario and round trip it would
-run is skipped with that reason, nothing is allocated or sent, and no child
-starts for memory; what the API does not export, and bad input, are said
-as such. The Windows side runs under Wine (e2e_wine.py); a report recorded
+"""End-to-end tests of `vkwin32h bench --exporter d3d11|d3d12` and
+`--importer d3d11|d3d12` on Linux: Direct3D exists on Windows only, so every
+scenario and round trip it would run is skipped with that reason, nothing is
+allocated or sent, and no child starts for memory; what the API does not
+export, and bad input, are said as such. The Windows side runs under Wine (e2e_wine.py); a report recorded
 there is read back here.
 
     e2e_exporter.py --exe PATH --schema PATH TEST_NAME
@@ -139,6 +139,36 @@ def test_exporter_bad_input_refused_and_nothing_left():
             check(p.returncode == 2, f"{extra}: exit 2, got {p.returncode}: {p.stderr}")
             one_stderr_line(p, why)
             check(os.listdir(d) == [], f"{extra}: nothing left: {os.listdir(d)}")
+
+
+def test_importer_d3d_off_windows_skips_with_the_reason():
+    """--importer d3d11,d3d12 beside vulkan: the child does not open them
+    (Direct3D exists on Windows only), their scenarios and round trips are
+    skipped with that reason, Vulkan's pass; asked alone: exit 12."""
+    p, r = bench_json("--importer", "vulkan,d3d11,d3d12", "--sizes", "64K", "--iterations", "1",
+                      "--modes", "os,host-timeline", "--peer", "process", "--round-trips", "20",
+                      "--warmup", "2")
+    b = r["bench"]
+    check(b["options"]["importers"] == ["vulkan", "d3d11", "d3d12"],
+          f"the options as run: {b['options']['importers']}")
+    entries = {i["name"]: i for i in b["importers"]}
+    for api in ("d3d11", "d3d12"):
+        e = entries.get(api, {})
+        check(e.get("available") is False and e.get("reason") == NO_D3D
+              and e.get("status") == "unsupported", f"{api}: not opened, why: {e}")
+        sc = [s for s in b["memory"] if s["importer"] == api]
+        check(len(sc) == 3 and all(s["outcome"] == "skipped" and s["reason"] == f"{api}: {NO_D3D}"
+                                   and s["memory"] is None for s in sc),
+              f"{api}: its scenarios skipped: {[(s['scenario'], s['reason']) for s in sc]}")
+        check(all(s["exporter"] == "vulkan" for s in sc), f"{api}: Vulkan exported")
+    vk = [s for s in b["memory"] if s["importer"] == "vulkan"]
+    check(len(vk) == 3 and all(s["outcome"] == "passed" for s in vk), "Vulkan's passed")
+    p = run("bench", "--importer", "d3d12", "--parts", "memory", "--sizes", "64K")
+    check(p.returncode == 12, f"d3d12 alone: nothing to share, exit 12: {p.returncode}")
+    one_stderr_line(p, f"d3d12: {NO_D3D}")
+    p = run("bench", "--importer", "d3d13", "--parts", "memory", "--sizes", "64K")
+    check(p.returncode == 2, f"an unknown importer: exit 2: {p.returncode}")
+    one_stderr_line(p, "unknown importer 'd3d13' (known: vulkan, cuda, gl, d3d11, d3d12)")
 
 
 def test_report_of_recorded_wine_d3d12_bench_reads_back():

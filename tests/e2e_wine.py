@@ -257,6 +257,26 @@ def test_wine_bench_exporter_adapter_by_luid_or_by_index():
           and reason.endswith(" listed)"), f"adapter 9: {e}")
 
 
+def test_wine_bench_importer_d3d_needs_the_devices_luid():
+    """--importer d3d11|d3d12: the child opens Direct3D on the adapter whose
+    LUID is the Vulkan device's; lavapipe under Wine vouches for none, so
+    neither opens, with why (the child starts for the OS baseline: Wine's
+    Vulkan shares no memory); nothing crossed processes: exit 12."""
+    p, r = report_of("bench", "--importer", "d3d11,d3d12", "--modes", "os,host-timeline",
+                     "--peer", "process", "--round-trips", "20", "--warmup", "2",
+                     expect_rc=12)
+    check(r["bench"]["child"]["started"], "the child started")
+    entries = {i["name"]: i for i in r["bench"]["importers"]}
+    why = "the Vulkan device reports no valid deviceLUID, so no DXGI adapter is known to be it"
+    for api in ("d3d11", "d3d12"):
+        e = entries.get(api, {})
+        check(e.get("available") is False and e.get("reason") == why
+              and e.get("status") == "unsupported", f"{api}: not opened, why: {e}")
+    rt = [x for x in r["bench"]["round_trips"]["results"] if x["importer"] in ("d3d11", "d3d12")]
+    check(rt and all(x["outcome"] == "skipped" for x in rt),
+          f"their round trips skipped: {[(x['importer'], x['reason']) for x in rt]}")
+
+
 def test_wine_cli_errors_and_exit_codes():
     p = run("probe", "--frobnicate")
     check(p.returncode == 2, f"unknown option: exit 2, got {p.returncode}")

@@ -67,7 +67,7 @@ static int setup(void)
             continue;
         }
         vkw_status s = vkw_foreign_open(VKW_IMPORTER_CUDA, dev.info.device_uuid,
-                                        dev.info.driver_uuid, &cuda, &info, &err);
+                                        dev.info.driver_uuid, NULL, &cuda, &info, &err);
         if (s == VKW_OK) {
             printf("CUDA opened on %s (CUDA device %u, %s) for Vulkan's %s: the CUDA cases\n",
                    info.device_name, (unsigned)info.device_index, info.version, dev.info.name);
@@ -114,8 +114,8 @@ static void no_cuda_checks(void)
         vkw_foreign_info got;
         memset(&got, 0x5A, sizeof got);
         vkw_error err = {0};
-        CHECK(vkw_foreign_open(VKW_IMPORTER_CUDA, dev.info.device_uuid, dev.info.driver_uuid, &f,
-                               &got, &err) == VKW_E_UNSUPPORTED);
+        CHECK(vkw_foreign_open(VKW_IMPORTER_CUDA, dev.info.device_uuid, dev.info.driver_uuid, NULL,
+                               &f, &got, &err) == VKW_E_UNSUPPORTED);
         CHECK(f == NULL);
         CHECK_STR(err.message, no_cuda_reason);
         CHECK(err.status == VKW_E_UNSUPPORTED);
@@ -140,8 +140,8 @@ static void cuda_open_fails_cleanly_or_finds_vulkans_device(void)
         uint32_t before = handle_count();
         vkw_foreign *f = NULL;
         vkw_error err = {0};
-        CHECK(vkw_foreign_open(VKW_IMPORTER_CUDA, none, dev.info.driver_uuid, &f, NULL, &err) ==
-              VKW_E_UNSUPPORTED);
+        CHECK(vkw_foreign_open(VKW_IMPORTER_CUDA, none, dev.info.driver_uuid, NULL, &f, NULL,
+                               &err) == VKW_E_UNSUPPORTED);
         CHECK(f == NULL);
         CHECK(strstr(err.message,
                      "no CUDA device has Vulkan's deviceUUID ffffffffffffffffffffffffffffffff") !=

@@ -387,6 +387,58 @@ static void d3d12_fence_signalled_and_waited_for_with_a_timeout(void)
     vkw_d3d_close(d);
 }
 
+/* The other direction, opening what another API exported: Wine has no
+ * such handle to give (its Vulkan exports none), so an event's NT handle
+ * stands for one; each API refuses it by name with its call, a skip, and
+ * leaves nothing made; the handle stays the caller's (closed here once). */
+static void d3d_open_shared_refuses_what_is_no_shared_object(void)
+{
+    HANDLE ev = CreateEventW(NULL, FALSE, FALSE, NULL);
+    CHECK(ev != NULL);
+    static const struct {
+        vkw_d3d_api api;
+        bool nt, fence;
+        const char *call; /* the message starts with it */
+    } cases[] = {
+        {VKW_D3D_12, true, false, "ID3D12Device::OpenSharedHandle(ID3D12Resource): "},
+        {VKW_D3D_12, true, true, "ID3D12Device::OpenSharedHandle: "},
+        {VKW_D3D_11, true, false, "ID3D11Device1::OpenSharedResource1: "},
+        {VKW_D3D_11, false, false, "ID3D11Device::OpenSharedResource: "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        vkw_error err = {0};
+        vkw_d3d *d = NULL;
+        char level[8];
+        CHECK(vkw_d3d_open(cases[i].api, 0, &d, level, &err) == VKW_OK);
+        if (!d)
+            continue;
+        vkw_d3d_desc desc = {.width = 64, .height = 64, .size = 65536};
+        vkw_d3d_object *obj = (vkw_d3d_object *)&desc;
+        vkw_status s = vkw_d3d_open_shared(d, (vkw_handle)(intptr_t)ev, cases[i].nt, cases[i].fence,
+                                           &desc, &obj, &err);
+        fprintf(stderr, "%s %s%s: %s\n", vkw_d3d_api_words[cases[i].api],
+                cases[i].nt ? "NT" : "KMT", cases[i].fence ? " fence" : "", err.message);
+        CHECK(s == VKW_E_UNSUPPORTED);
+        CHECK(obj == NULL);
+        CHECK(strncmp(err.message, cases[i].call, strlen(cases[i].call)) == 0);
+        CHECK(strstr(err.message, ": ") != NULL); /* "<call>: <HRESULT>" */
+        vkw_d3d_close(d);
+    }
+    vkw_d3d *d = NULL;
+    char level[8];
+    vkw_error err = {0};
+    CHECK(vkw_d3d_open(VKW_D3D_11, 0, &d, level, &err) == VKW_OK);
+    vkw_d3d_desc buffer = {.size = 65536};
+    vkw_d3d_object *obj = NULL;
+    CHECK(vkw_d3d_open_shared(d, (vkw_handle)(intptr_t)ev, true, false, &buffer, &obj, &err) ==
+          VKW_E_UNSUPPORTED);
+    CHECK_STR(err.message, "d3d11 opens textures here (R32_UINT, as the bench's images), not "
+                           "buffers");
+    vkw_d3d_close(d);
+    /* Still the caller's, still open: closed once, here. */
+    CHECK(CloseHandle(ev));
+}
+
 /* One round: both devices, every export, the objects left to close. */
 static void round_left_to_close(void)
 {
@@ -446,6 +498,7 @@ int main(int argc, char **argv)
         CASE(d3d_export_of_the_other_apis_type_makes_nothing),
         CASE(d3d_memory_objects_hold_the_pattern_written_through_their_api),
         CASE(d3d12_fence_signalled_and_waited_for_with_a_timeout),
+        CASE(d3d_open_shared_refuses_what_is_no_shared_object),
         CASE(d3d_close_releases_the_objects_left_without_a_leak),
 #endif
 #undef CASE

@@ -74,8 +74,8 @@ static void teardown(void)
 
 static vkw_status gl_open(vkw_foreign **gl, vkw_foreign_info *info, vkw_error *err)
 {
-    return vkw_foreign_open(VKW_IMPORTER_GL, dev.info.device_uuid, dev.info.driver_uuid, gl, info,
-                            err);
+    return vkw_foreign_open(VKW_IMPORTER_GL, dev.info.device_uuid, dev.info.driver_uuid, NULL, gl,
+                            info, err);
 }
 
 /* Vulkan's memory, written with the pattern of seed (byte flip_at inverted
@@ -566,7 +566,7 @@ static void gl_open_refuses_other_uuids(void)
         vkw_error err;
         vkw_foreign *gl = NULL;
         vkw_foreign_info info;
-        vkw_status s = vkw_foreign_open(VKW_IMPORTER_GL, device, driver, &gl, &info, &err);
+        vkw_status s = vkw_foreign_open(VKW_IMPORTER_GL, device, driver, NULL, &gl, &info, &err);
         CHECK(s == VKW_E_UNSUPPORTED);
         CHECK(gl == NULL);
         fprintf(stderr, "%s\n", err.message);

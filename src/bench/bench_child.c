@@ -55,6 +55,7 @@ static void open_importers(vkw_child_state *c, const vkw_msg_hello *hello, vkw_m
         vkw_error_clear(&err);
         vkw_status s =
             vkw_foreign_open((vkw_importer)i, hello->device.device_uuid, hello->device.driver_uuid,
+                             hello->device.luid_valid ? hello->device.device_luid : NULL,
                              &c->foreign[i], &rep->importer[i].info, &err);
         rep->importer[i].status = (int32_t)s;
         if (s != VKW_OK)

@@ -15,7 +15,7 @@
 #include "report/bench_report.h"
 
 #define VKW_PROTOCOL_MAGIC 0x31574B56u /* "VKW1" */
-#define VKW_PROTOCOL_VERSION 5u
+#define VKW_PROTOCOL_VERSION 6u
 
 typedef enum vkw_msg_type {
     VKW_MSG_HELLO = 1,      /* parent: who I am, which device; child: which device I opened */

@@ -397,8 +397,9 @@ static vkw_status devices(reader *r, vkw_check_config *c, const cJSON *v)
  * buffers and images (GL), and semaphores; neither imports a fence. */
 static vkw_status importer(reader *r, const cJSON *v, vkw_check_capability *cap)
 {
-    const char *names[VKW_IMPORTER_COUNT + 1] = {NULL};
-    for (uint32_t k = 0; k < VKW_IMPORTER_COUNT; k++)
+    /* Vulkan, CUDA and GL (Direct3D's are the bench's only, for now). */
+    const char *names[VKW_IMPORTER_GL + 2] = {NULL};
+    for (uint32_t k = 0; k <= VKW_IMPORTER_GL; k++)
         names[k] = vkw_importer_words[k];
     uint32_t i = 0;
     vkw_status s = one_of(r, v, "importer", names, &i);

@@ -104,6 +104,21 @@ vkw_status vkw_d3d_make(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_desc
 vkw_status vkw_d3d_share(vkw_d3d_object *o, vkw_handle *h, vkw_error *err);
 void vkw_d3d_object_release(vkw_d3d_object *o); /* NULL is ignored */
 
+/* The other direction: an object another API (Vulkan) exported, opened on
+ * this device from handle h, which stays the caller's (D3D takes no
+ * handle: closed by the caller once, as every NT handle):
+ *   D3D12  ID3D12Device::OpenSharedHandle: a fence (`fence`) as an
+ *          ID3D12Fence; memory as an ID3D12Heap with a buffer of
+ *          desc->size placed at its start, else as an ID3D12Resource
+ *   D3D11  an R32_UINT texture of desc's width and height:
+ *          ID3D11Device1::OpenSharedResource1 (nt), ID3D11Device::
+ *          OpenSharedResource (a KMT value)
+ * Microsoft documents these calls for handles Direct3D made; a driver may
+ * take Vulkan's too. A refusal is VKW_E_UNSUPPORTED with the HRESULT and its
+ * call (the last one tried). The object is released as any other. */
+vkw_status vkw_d3d_open_shared(vkw_d3d *d, vkw_handle h, bool nt, bool fence,
+                               const vkw_d3d_desc *desc, vkw_d3d_object **obj, vkw_error *err);
+
 /* The bytes of a memory object (a texture, a buffer, a heap): its size
  * (width x height x 4 for a texture, its rows tight in this order, as
  * Vulkan copies an R32_UINT image to a buffer) and the ways in and out.

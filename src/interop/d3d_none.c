@@ -96,3 +96,11 @@ vkw_status vkw_d3d_fence_wait(vkw_d3d_object *o, uint64_t value, uint32_t timeou
     (void)o, (void)value, (void)timeout_ms;
     return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
 }
+
+vkw_status vkw_d3d_open_shared(vkw_d3d *d, vkw_handle h, bool nt, bool fence,
+                               const vkw_d3d_desc *desc, vkw_d3d_object **obj, vkw_error *err)
+{
+    (void)d, (void)h, (void)nt, (void)fence, (void)desc;
+    *obj = NULL;
+    return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
+}

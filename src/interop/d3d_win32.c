@@ -610,6 +610,107 @@ void vkw_d3d_object_release(vkw_d3d_object *o)
     free(o);
 }
 
+/* A refusal to open what another API made: the driver's choice, a skip. */
+static vkw_status open_refused(vkw_error *err, const char *call, HRESULT hr)
+{
+    char buf[32];
+    return vkw_fail(err, VKW_E_UNSUPPORTED, "%s: %s", call, hr_name(hr, buf, sizeof buf));
+}
+
+static HRESULT open_shared12(vkw_d3d *d, HANDLE h, bool fence, const vkw_d3d_desc *desc,
+                             vkw_d3d_object *o, const char **call)
+{
+    void *p = NULL;
+    HRESULT hr;
+    *call = "ID3D12Device::OpenSharedHandle";
+    if (fence) {
+        hr = ID3D12Device_OpenSharedHandle(d->dev12, h, &IID_ID3D12Fence, &p);
+        o->kind = KIND_FENCE;
+        o->com = SUCCEEDED(hr) ? p : NULL;
+        return hr;
+    }
+    /* As a heap, a buffer placed at its start; else as a buffer itself. */
+    hr = ID3D12Device_OpenSharedHandle(d->dev12, h, &IID_ID3D12Heap, &p);
+    if (SUCCEEDED(hr)) {
+        o->kind = KIND_HEAP;
+        o->com = p;
+        D3D12_RESOURCE_DESC rd = buffer_desc(desc->size);
+        *call = "ID3D12Device::CreatePlacedResource";
+        return ID3D12Device_CreatePlacedResource(d->dev12, (ID3D12Heap *)o->com, 0, &rd,
+                                                 D3D12_RESOURCE_STATE_COMMON, NULL,
+                                                 &IID_ID3D12Resource, (void **)&o->placed);
+    }
+    *call = "ID3D12Device::OpenSharedHandle(ID3D12Resource)";
+    hr = ID3D12Device_OpenSharedHandle(d->dev12, h, &IID_ID3D12Resource, &p);
+    o->kind = KIND_RESOURCE;
+    o->com = SUCCEEDED(hr) ? p : NULL;
+    return hr;
+}
+
+static HRESULT open_shared11(vkw_d3d *d, HANDLE h, bool nt, vkw_d3d_object *o, const char **call)
+{
+    void *p = NULL;
+    HRESULT hr;
+    o->kind = nt ? KIND_TEXTURE_NT : KIND_TEXTURE_KMT;
+    if (nt) {
+        ID3D11Device1 *d1 = NULL;
+        *call = "QueryInterface(ID3D11Device1)";
+        hr = ID3D11Device_QueryInterface(d->dev11, &IID_ID3D11Device1, (void **)&d1);
+        if (FAILED(hr))
+            return hr;
+        *call = "ID3D11Device1::OpenSharedResource1";
+        hr = ID3D11Device1_OpenSharedResource1(d1, h, &IID_ID3D11Texture2D, &p);
+        ID3D11Device1_Release(d1);
+    } else {
+        *call = "ID3D11Device::OpenSharedResource";
+        hr = ID3D11Device_OpenSharedResource(d->dev11, h, &IID_ID3D11Texture2D, &p);
+    }
+    o->com = SUCCEEDED(hr) ? p : NULL;
+    return hr;
+}
+
+vkw_status vkw_d3d_open_shared(vkw_d3d *d, vkw_handle h, bool nt, bool fence,
+                               const vkw_d3d_desc *desc, vkw_d3d_object **obj, vkw_error *err)
+{
+    *obj = NULL;
+    if (!d || !desc || h == VKW_NO_HANDLE)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "no device, handle or description to open");
+    if (d->api == VKW_D3D_11 && (fence || desc->width == 0 || desc->height == 0))
+        return vkw_fail(err, VKW_E_UNSUPPORTED,
+                        "d3d11 opens textures here (R32_UINT, as the bench's images), not %s",
+                        fence ? "fences" : "buffers");
+    if (d->api == VKW_D3D_12 && !fence && desc->size == 0)
+        return vkw_fail(err, VKW_E_INVALID_ARG, "memory of 0 bytes to open");
+    vkw_d3d_object *o = calloc(1, sizeof *o);
+    if (!o)
+        return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory opening a shared handle");
+    const char *call = "";
+    HANDLE hh = (HANDLE)(intptr_t)h;
+    HRESULT hr = d->api == VKW_D3D_12 ? open_shared12(d, hh, fence, desc, o, &call)
+                                      : open_shared11(d, hh, nt, o, &call);
+    if (!o->com) {
+        free(o);
+        return open_refused(err, call, hr);
+    }
+    o->owner = d;
+    o->desc = *desc;
+    o->shared = true; /* another API's: never exported from here */
+    o->size = o->kind == KIND_FENCE ? 0
+              : o->kind == KIND_TEXTURE_NT || o->kind == KIND_TEXTURE_KMT
+                  ? (uint64_t)desc->width * desc->height * 4u
+                  : desc->size;
+    o->next = d->objects;
+    if (d->objects)
+        d->objects->prev = o;
+    d->objects = o;
+    *obj = o;
+    if (FAILED(hr)) { /* opened, and its placed buffer refused */
+        o->placed = NULL;
+        return open_refused(err, call, hr);
+    }
+    return VKW_OK;
+}
+
 uint64_t vkw_d3d_object_size(const vkw_d3d_object *o)
 {
     return o ? o->size : 0;

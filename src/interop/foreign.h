@@ -18,9 +18,11 @@ typedef enum vkw_importer {
     VKW_IMPORTER_VULKAN, /* the child imports into Vulkan (not this interface) */
     VKW_IMPORTER_CUDA,
     VKW_IMPORTER_GL,
+    VKW_IMPORTER_D3D11, /* Windows: what Vulkan exported, opened by Direct3D */
+    VKW_IMPORTER_D3D12,
     VKW_IMPORTER_COUNT
 } vkw_importer;
-/* "vulkan", "cuda", "gl", in the order of vkw_importer. */
+/* "vulkan", "cuda", "gl", "d3d11", "d3d12", in the order of vkw_importer. */
 extern const char *const vkw_importer_words[VKW_IMPORTER_COUNT];
 const char *vkw_importer_name(vkw_importer i); /* "unknown" out of range */
 
@@ -39,9 +41,9 @@ const char *vkw_exporter_name(vkw_exporter e); /* "unknown" out of range */
 
 /* What the context is on, for the report. */
 typedef struct vkw_foreign_info {
-    char device_name[256]; /* cuDeviceGetName, or GL_RENDERER */
-    char version[128];     /* "CUDA driver 13000", or GL_VERSION */
-    uint32_t device_index; /* the CUDA ordinal, or the EGL device's index */
+    char device_name[256]; /* cuDeviceGetName, GL_RENDERER, or the DXGI adapter's */
+    char version[128];     /* "CUDA driver 13000", GL_VERSION, "Direct3D 12, feature level 12_0" */
+    uint32_t device_index; /* the CUDA ordinal, the EGL device's or the DXGI adapter's index */
 } vkw_foreign_info;
 
 /* Times of one memory transfer, by phase (0: not run). */

@@ -38,11 +38,12 @@ typedef struct vkw_foreign_sync vkw_foreign_sync;
 /* Opens `api` on the device whose UUIDs Vulkan reported: for CUDA the device
  * whose cuDeviceGetUuid is device_uuid; for GL the EGL device whose context
  * lists device_uuid among GL_DEVICE_UUID_EXT and has GL_DRIVER_UUID_EXT
- * equal to driver_uuid. VKW_E_UNSUPPORTED with the reason when the library,
- * the device or the needed extensions are missing. */
+ * equal to driver_uuid; for D3D11 and D3D12 the DXGI adapter whose LUID is
+ * device_luid (NULL: the Vulkan device vouches for no LUID). VKW_E_UNSUPPORTED with the reason when
+ * the library, the device or the needed extensions are missing. */
 vkw_status vkw_foreign_open(vkw_importer api, const uint8_t device_uuid[VK_UUID_SIZE],
-                            const uint8_t driver_uuid[VK_UUID_SIZE], vkw_foreign **out,
-                            vkw_foreign_info *info, vkw_error *err);
+                            const uint8_t driver_uuid[VK_UUID_SIZE], const uint8_t *device_luid,
+                            vkw_foreign **out, vkw_foreign_info *info, vkw_error *err);
 void vkw_foreign_close(vkw_foreign *f); /* NULL is ignored */
 
 /* Whether this API can take memory of this handle type and resource, before

@@ -141,7 +141,8 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                           .config = MEMORY | ROUND_TRIPS,
                           .runs = VKW_RUN_BENCH,
                           .help = "the API the child imports into: vulkan, cuda (the driver API, "
-                                  "libcuda), gl (EGL and desktop GL); a list runs each"},
+                                  "libcuda), gl (EGL and desktop GL), d3d11 or d3d12 (Windows); "
+                                  "a list runs each"},
     [VKW_OPT_EXPORTER] = {.flag = "--exporter",
                           .metavar = "API",
                           .type = VKW_OPTION_ENUM,
