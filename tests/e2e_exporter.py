@@ -63,6 +63,9 @@ def test_exporter_d3d_off_windows_skips_everything_with_the_reason():
         for t in types:
             check(f"{t} (from {api})" in text.stdout, f"{api}: the scenario row of {t}")
         check(f"Memory handle types {api} exports" in text.stdout, f"{api}: the heading")
+    p, r = bench_json("--exporter", "d3d11", "--keyed-mutex", "--parts", "memory", "--sizes",
+                      "64K", expect_rc=12)
+    check(r["bench"]["options"]["keyed_mutex"] is True, "--keyed-mutex as run")
 
 
 def test_exporter_d3d12_fences_skipped_off_windows_beside_the_baselines():
@@ -131,6 +134,9 @@ def test_exporter_bad_input_refused_and_nothing_left():
         (["--exporter", "d3d12", "--d3d-adapter", " 1"], "--d3d-adapter"),
         (["--exporter", "d3d12", "--d3d-adapter", "+1"], "--d3d-adapter"),
         (["--exporter", "d3d12", "--d3d-adapter", "1x"], "--d3d-adapter"),
+        (["--keyed-mutex"], "--keyed-mutex is a D3D11 texture's: give --exporter d3d11"),
+        (["--exporter", "d3d12", "--keyed-mutex"], "--keyed-mutex is a D3D11 texture's"),
+        (["--exporter", "d3d11", "--keyed-mutex", "--keyed-mutex"], "given twice"),
     ]
     for extra, why in cases:
         with tempfile.TemporaryDirectory() as d:

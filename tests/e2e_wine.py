@@ -232,6 +232,15 @@ def test_wine_bench_exporter_d3d_makes_and_writes_each_object_and_wine_refuses_i
         check(base and all(x["outcome"] == "passed" for x in base),
               f"{api}: the OS baseline ran: {[(x['os_primitive'], x['outcome']) for x in base]}")
         one_stderr_line(p, f"every scenario was skipped; first: {api}: ")
+    # --keyed-mutex: Wine's DXGI has no IDXGIKeyedMutex; the write asks for
+    # it before anything is exported, and is refused by name.
+    p, r = report_of("bench", "--exporter", "d3d11", "--keyed-mutex", "--d3d-adapter", "0",
+                     "--parts", "memory", "--sizes", "64K", "--iterations", "1", expect_rc=12)
+    check(r["bench"]["options"]["keyed_mutex"] is True, "--keyed-mutex as run")
+    for s in r["bench"]["memory"]:
+        check(s["outcome"] == "skipped" and s["reason"] ==
+              "d3d11: QueryInterface(IDXGIKeyedMutex): E_NOINTERFACE",
+              f"{s['handle_type']} with a keyed mutex: {s['reason']}")
 
 
 def test_wine_bench_exporter_adapter_by_luid_or_by_index():

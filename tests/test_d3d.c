@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "interop/d3d.h"
+#include "platform/platform.h"
 #include "vk/handle_types.h"
 
 #if defined(_WIN32)
@@ -355,6 +356,50 @@ static void d3d_memory_objects_hold_the_pattern_written_through_their_api(void)
     }
 }
 
+/* A texture with a keyed mutex: the write takes key 0 and gives key 1 (the
+ * exporter's half), a check takes what it is told; a key nobody gives ends
+ * the wait at its timeout, named. Wine 8's DXGI has no IDXGIKeyedMutex:
+ * there each pass is refused by name, before it writes or reads. */
+static void d3d11_keyed_mutex_orders_writes_and_reads(void)
+{
+    const char *wine = wine_version();
+    vkw_error err = {0};
+    vkw_d3d *d = NULL;
+    char level[8];
+    CHECK(vkw_d3d_open(VKW_D3D_11, 0, &d, level, &err) == VKW_OK);
+    if (!d)
+        return;
+    vkw_d3d_desc desc = {.width = 256, .height = 64, .keyed_mutex = true};
+    vkw_d3d_object *obj = NULL;
+    CHECK(vkw_d3d_make(d, memory_type("D3D11_TEXTURE"), &desc, &obj, &err) == VKW_OK);
+    vkw_d3d_times t;
+    bool ok = false;
+    vkw_mismatch mm = {0};
+    vkw_status s = vkw_d3d_write_pattern(obj, 7, UINT64_MAX, &t, 5000, &err);
+    fprintf(stderr, "keyed write: %s\n", s == VKW_OK ? "done" : err.message);
+    CHECK(vkw_d3d_keyed_mutex_keys(obj, 1, 0, &err) == VKW_OK); /* what the write gave */
+    vkw_status c = vkw_d3d_check_pattern(obj, 7, &ok, &mm, &t, 5000, &err);
+    if (wine) {
+        CHECK(s == VKW_E_UNSUPPORTED && c == VKW_E_UNSUPPORTED);
+        CHECK_STR(err.message, "QueryInterface(IDXGIKeyedMutex): E_NOINTERFACE");
+        CHECK(!ok);
+    } else {
+        CHECK(s == VKW_OK && c == VKW_OK);
+        CHECK(ok);
+        CHECK(vkw_d3d_keyed_mutex_keys(obj, 5, 0, &err) == VKW_OK); /* given by nobody */
+        uint64_t t0 = vkw_clock_ns();
+        CHECK(vkw_d3d_check_pattern(obj, 7, &ok, &mm, &t, 300, &err) == VKW_E_TIMEOUT);
+        CHECK_STR(err.message, "IDXGIKeyedMutex::AcquireSync(5) did not get the key within 300 ms");
+        CHECK(vkw_clock_ns() - t0 >= 250000000ull);
+    }
+    vkw_d3d_object *plain = NULL;
+    desc.keyed_mutex = false;
+    CHECK(vkw_d3d_make(d, memory_type("D3D11_TEXTURE"), &desc, &plain, &err) == VKW_OK);
+    CHECK(vkw_d3d_keyed_mutex_keys(plain, 1, 0, &err) == VKW_E_INVALID_ARG);
+    CHECK_STR(err.message, "the object has no keyed mutex");
+    vkw_d3d_close(d);
+}
+
 /* A fence's value, signalled from the host and waited for; a wait for a
  * value never signalled ends at its timeout. */
 static void d3d12_fence_signalled_and_waited_for_with_a_timeout(void)
@@ -498,6 +543,7 @@ int main(int argc, char **argv)
         CASE(d3d_export_of_the_other_apis_type_makes_nothing),
         CASE(d3d_memory_objects_hold_the_pattern_written_through_their_api),
         CASE(d3d12_fence_signalled_and_waited_for_with_a_timeout),
+        CASE(d3d11_keyed_mutex_orders_writes_and_reads),
         CASE(d3d_open_shared_refuses_what_is_no_shared_object),
         CASE(d3d_close_releases_the_objects_left_without_a_leak),
 #endif

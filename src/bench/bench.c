@@ -512,10 +512,11 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
     }
     if (s != VKW_OK) {
         fail_scenario(sc, s == VKW_E_INTERRUPTED ? VKW_OUTCOME_NOT_RUN : VKW_OUTCOME_FAILED, err);
-        /* Another API that does not see the bytes (or refuses a transfer)
-         * fails its scenario, not the run: the other scenarios say what it
-         * and Vulkan can do. */
-        if (sc->importer != VKW_IMPORTER_VULKAN && s == VKW_E_SHARING && !c->child_failed)
+        /* Another API that does not see the bytes (or refuses a transfer, or
+         * an object) fails its scenario, not the run: the other scenarios
+         * say what it and Vulkan can do. */
+        if ((sc->importer != VKW_IMPORTER_VULKAN || sc->exporter != VKW_EXPORTER_VULKAN) &&
+            s == VKW_E_SHARING && !c->child_failed)
             s = VKW_OK;
         goto cleanup;
     }

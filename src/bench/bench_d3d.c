@@ -99,6 +99,14 @@ static vkw_status choose_adapter(bench_ctx *c, const vkw_device_report *dr, vkw_
                           ? adapters[i].index == (uint32_t)c->opts->d3d_adapter
                           : dr->device_luid_valid &&
                                 memcmp(adapters[i].luid, dr->device_luid, VK_LUID_SIZE) == 0;
+        /* --d3d-adapter names another device than Vulkan's valid LUID does:
+         * nothing could be shared between the two. */
+        if (chosen && c->opts->d3d_adapter >= 0 && dr->device_luid_valid &&
+            memcmp(adapters[i].luid, dr->device_luid, VK_LUID_SIZE) != 0)
+            return vkw_fail(err, VKW_E_UNSUPPORTED,
+                            "DXGI adapter %u ('%s') is not '%s': its LUID is not the device's "
+                            "%s",
+                            adapters[i].index, adapters[i].description, dr->name, luid);
         if (chosen) {
             e->adapter_index = adapters[i].index;
             e->by_luid = c->opts->d3d_adapter < 0;
@@ -151,7 +159,7 @@ vkw_status vkw_bench_d3d_iteration(bench_ctx *c, vkw_memory_scenario *sc, uint32
     vkw_d3d_object *obj = NULL;
     vkw_handle exported = VKW_NO_HANDLE;
     bool image = sc->kind == VKW_SCENARIO_IMAGE_COPY;
-    vkw_d3d_desc dd = {.size = sc->size_requested};
+    vkw_d3d_desc dd = {.size = sc->size_requested, .keyed_mutex = image && c->opts->keyed_mutex};
     if (image)
         vkw_shared_image_extent(sc->size_requested, &dd.width, &dd.height);
     char sz[32];
@@ -205,6 +213,7 @@ vkw_status vkw_bench_d3d_iteration(bench_ctx *c, vkw_memory_scenario *sc, uint32
                      api, t->name, why.message);
         goto cleanup;
     }
+    msg.desc.keyed_mutex = dd.keyed_mutex;
     sc->desc = msg.desc;
     msg.verify = as_run;
     sc->verify = as_run;

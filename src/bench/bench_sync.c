@@ -434,6 +434,15 @@ static vkw_status run_process_peer(bench_ctx *c, vkw_sync_result *r, vkw_sync_si
             handle_count = 2;
         else /* what was exported before the failure is closed below */
             handle_count = handles[0] != VKW_NO_HANDLE ? 2 : 0;
+        /* Then whether the child's Vulkan can import them at all: only a
+         * driver without the extension is known not to (D3D made them). */
+        const vkw_device_report *dr = &c->report->devices[c->b->device_index];
+        const vkw_verdict *v = &dr->semaphore_verdict[r->type_index][1];
+        if (s == VKW_OK &&
+            (v->code == VKW_VERDICT_EXTENSION_MISSING || v->code == VKW_VERDICT_NOT_ON_THIS_OS))
+            s = vkw_fail(err, VKW_E_UNSUPPORTED,
+                         "Vulkan on '%s' cannot import a D3D12 fence as a timeline: %s: %s",
+                         c->b->device_name, vkw_verdict_code_name(v->code), v->detail);
     } else if (r->mode == VKW_SYNC_OS) {
         side->mode = VKW_SYNC_OS;
         s = vkw_pingpong_create((vkw_os_pingpong_kind)r->os_kind, &side->pp, handles, &handle_count,

@@ -147,6 +147,16 @@ vkw_status vkw_d3d_write_pattern(vkw_d3d_object *o, uint64_t seed, uint64_t flip
 vkw_status vkw_d3d_check_pattern(vkw_d3d_object *o, uint64_t seed, bool *ok, vkw_mismatch *mm,
                                  vkw_d3d_times *t, uint32_t timeout_ms, vkw_error *err);
 
+/* A texture made with a keyed mutex (vkw_d3d_desc.keyed_mutex): the keys its
+ * next write or check acquires before it (IDXGIKeyedMutex::AcquireSync, at
+ * most the call's timeout) and releases after it (ReleaseSync). Unset, a
+ * write takes VKW_KM_EXPORTER and gives VKW_KM_TO_IMPORTER, a check takes
+ * VKW_KM_TO_EXPORTER and gives VKW_KM_EXPORTER (vk/shared_memory.h): the
+ * exporter's half of the handshake with a Vulkan importer.
+ * VKW_E_INVALID_ARG for an object without a keyed mutex. */
+vkw_status vkw_d3d_keyed_mutex_keys(vkw_d3d_object *o, uint64_t acquire, uint64_t release,
+                                    vkw_error *err);
+
 /* A D3D12 fence's side of round trips (ID3D12Fence): its value now, a
  * signal from the host (ID3D12Fence::Signal), and a wait until it reaches
  * value (SetEventOnCompletion and a wait on the event, at most timeout_ms:

@@ -104,3 +104,10 @@ vkw_status vkw_d3d_open_shared(vkw_d3d *d, vkw_handle h, bool nt, bool fence,
     *obj = NULL;
     return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
 }
+
+vkw_status vkw_d3d_keyed_mutex_keys(vkw_d3d_object *o, uint64_t acquire, uint64_t release,
+                                    vkw_error *err)
+{
+    (void)o, (void)acquire, (void)release;
+    return vkw_fail(err, VKW_E_UNSUPPORTED, NO_D3D);
+}

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "d3d.h"
+#include "vk/shared_memory.h"
 
 /* D3D_FEATURE_LEVEL_12_2 (Windows 10 20H2), which MinGW's d3dcommon.h lacks. */
 #define FEATURE_LEVEL_12_2 ((D3D_FEATURE_LEVEL)0xc200)
@@ -58,6 +59,8 @@ struct vkw_d3d_object {
     bool shared;            /* its handle was exported (NT: at most once) */
     ID3D12Resource *placed; /* a heap's: the buffer placed at its start, for its bytes */
     HANDLE event;           /* a fence's: set when it reaches a value waited for */
+    bool keys_set;          /* the next write's or check's keys, where set */
+    uint64_t key_acquire, key_release;
 };
 
 struct vkw_d3d {
@@ -75,8 +78,11 @@ struct vkw_d3d {
     ID3D12Fence *done;
     uint64_t done_value;
     HANDLE done_event;
+    bool stuck; /* a copy did not finish in time: it may still run */
     vkw_d3d_object *objects;
 };
+
+static void copier12_release(vkw_d3d *d);
 
 /* ---- HRESULTs ------------------------------------------------------------ */
 
@@ -266,6 +272,10 @@ static vkw_status open11(vkw_d3d *d, IDXGIAdapter1 *adapter, char feature_level[
     HRESULT hr =
         create((IDXGIAdapter *)adapter, D3D_DRIVER_TYPE_UNKNOWN, NULL, 0, levels,
                sizeof levels / sizeof levels[0], D3D11_SDK_VERSION, &d->dev11, &got, &d->ctx11);
+    /* A runtime without D3D 11.1 refuses a list that names 11_1: asked again without it. */
+    if (hr == E_INVALIDARG)
+        hr = create((IDXGIAdapter *)adapter, D3D_DRIVER_TYPE_UNKNOWN, NULL, 0, levels + 1, 1,
+                    D3D11_SDK_VERSION, &d->dev11, &got, &d->ctx11);
     if (FAILED(hr)) {
         d->dev11 = NULL;
         d->ctx11 = NULL;
@@ -358,18 +368,13 @@ void vkw_d3d_close(vkw_d3d *d)
 {
     if (!d)
         return;
+    /* A copy that may still run keeps what it could touch: the queue, its
+     * list and allocator, the objects; left to the process's end. */
+    if (d->stuck)
+        return;
     while (d->objects)
         vkw_d3d_object_release(d->objects);
-    if (d->list)
-        ID3D12GraphicsCommandList_Release(d->list);
-    if (d->allocator)
-        ID3D12CommandAllocator_Release(d->allocator);
-    if (d->queue)
-        ID3D12CommandQueue_Release(d->queue);
-    if (d->done)
-        ID3D12Fence_Release(d->done);
-    if (d->done_event)
-        CloseHandle(d->done_event);
+    copier12_release(d);
     if (d->ctx11)
         ID3D11DeviceContext_Release(d->ctx11);
     if (d->dev11)
@@ -403,7 +408,7 @@ static HRESULT make_texture(vkw_d3d *d, bool nt, const vkw_d3d_desc *desc, IUnkn
                                .Format = DXGI_FORMAT_R32_UINT,
                                .SampleDesc = {.Count = 1, .Quality = 0},
                                .Usage = D3D11_USAGE_DEFAULT,
-                               .BindFlags = D3D11_BIND_SHADER_RESOURCE,
+                               .BindFlags = D3D11_BIND_RENDER_TARGET | D3D11_BIND_SHADER_RESOURCE,
                                .CPUAccessFlags = 0,
                                .MiscFlags = misc};
     ID3D11Texture2D *tex = NULL;
@@ -411,6 +416,17 @@ static HRESULT make_texture(vkw_d3d *d, bool nt, const vkw_d3d_desc *desc, IUnkn
     HRESULT hr = ID3D11Device_CreateTexture2D(d->dev11, &td, NULL, &tex);
     *com = SUCCEEDED(hr) ? (IUnknown *)tex : NULL;
     return hr;
+}
+
+/* Sharing is guaranteed for a few formats (R8G8B8A8_UNORM, ...); R32_UINT
+ * needs the driver's ExtendedResourceSharing (D3D11_FEATURE_D3D11_OPTIONS). */
+static bool extended_sharing(vkw_d3d *d)
+{
+    D3D11_FEATURE_DATA_D3D11_OPTIONS opt;
+    memset(&opt, 0, sizeof opt);
+    return FAILED(ID3D11Device_CheckFeatureSupport(d->dev11, D3D11_FEATURE_D3D11_OPTIONS, &opt,
+                                                   sizeof opt)) ||
+           opt.ExtendedResourceSharing;
 }
 
 static D3D12_HEAP_PROPERTIES default_heap(void)
@@ -537,6 +553,12 @@ vkw_status vkw_d3d_make(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_desc
                          : make12(d, kind, desc, &o->com, &call);
     if (FAILED(hr)) {
         free(o);
+        /* A refusal of the format for sharing is the driver's choice. */
+        if (texture && hr == E_INVALIDARG && !extended_sharing(d))
+            return vkw_fail(err, VKW_E_UNSUPPORTED,
+                            "%s: E_INVALIDARG (a shared R32_UINT texture needs the driver's "
+                            "ExtendedResourceSharing, which it lacks)",
+                            call);
         return hr_fail(err, call, hr);
     }
     /* From here the object is d's, released by vkw_d3d_object_release or
@@ -594,7 +616,7 @@ vkw_status vkw_d3d_export(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_de
 
 void vkw_d3d_object_release(vkw_d3d_object *o)
 {
-    if (!o)
+    if (!o || o->owner->stuck) /* a copy may still use it: left to the process's end */
         return;
     if (o->prev)
         o->prev->next = o->next;
@@ -784,6 +806,65 @@ static vkw_status finish11(vkw_d3d *d, uint32_t timeout_ms, vkw_error *err)
     return s;
 }
 
+vkw_status vkw_d3d_keyed_mutex_keys(vkw_d3d_object *o, uint64_t acquire, uint64_t release,
+                                    vkw_error *err)
+{
+    if (!o || !o->desc.keyed_mutex || (o->kind != KIND_TEXTURE_NT && o->kind != KIND_TEXTURE_KMT))
+        return vkw_fail(err, VKW_E_INVALID_ARG, "the object has no keyed mutex");
+    o->keys_set = true;
+    o->key_acquire = acquire;
+    o->key_release = release;
+    return VKW_OK;
+}
+
+/* A keyed texture's mutex, acquired with the key its pass takes (the set
+ * one, else the default of a write or a check), within timeout_ms. *km is
+ * NULL for a texture without one. */
+static vkw_status keyed_acquire(vkw_d3d_object *o, bool write, IDXGIKeyedMutex **km,
+                                uint64_t *release, uint32_t timeout_ms, vkw_error *err)
+{
+    *km = NULL;
+    if (!o->desc.keyed_mutex)
+        return VKW_OK;
+    uint64_t acquire = o->keys_set ? o->key_acquire : write ? VKW_KM_EXPORTER : VKW_KM_TO_EXPORTER;
+    *release = o->keys_set ? o->key_release : write ? VKW_KM_TO_IMPORTER : VKW_KM_EXPORTER;
+    o->keys_set = false;
+    HRESULT hr = IUnknown_QueryInterface(o->com, &IID_IDXGIKeyedMutex, (void **)km);
+    if (FAILED(hr)) {
+        *km = NULL;
+        return hr_fail(err, "QueryInterface(IDXGIKeyedMutex)", hr);
+    }
+    hr = IDXGIKeyedMutex_AcquireSync(*km, acquire, timeout_ms);
+    /* WAIT_TIMEOUT and WAIT_ABANDONED are success codes here. */
+    if (hr == (HRESULT)WAIT_TIMEOUT || hr == (HRESULT)WAIT_ABANDONED || FAILED(hr)) {
+        vkw_status s =
+            FAILED(hr) ? hr_fail(err, "IDXGIKeyedMutex::AcquireSync", hr)
+            : hr == (HRESULT)WAIT_TIMEOUT
+                ? vkw_fail(err, VKW_E_TIMEOUT,
+                           "IDXGIKeyedMutex::AcquireSync(%llu) did not get the key within %u ms",
+                           (unsigned long long)acquire, timeout_ms)
+                : vkw_fail(err, VKW_E_SHARING,
+                           "IDXGIKeyedMutex::AcquireSync(%llu): WAIT_ABANDONED (the other "
+                           "side ended holding it)",
+                           (unsigned long long)acquire);
+        IDXGIKeyedMutex_Release(*km);
+        *km = NULL;
+        return s;
+    }
+    return VKW_OK;
+}
+
+static vkw_status keyed_release(IDXGIKeyedMutex *km, uint64_t release, vkw_status s, vkw_error *err)
+{
+    if (!km)
+        return s;
+    HRESULT hr = IDXGIKeyedMutex_ReleaseSync(km, release);
+    IDXGIKeyedMutex_Release(km);
+    if (s == VKW_OK && FAILED(hr))
+        return hr_fail(err, "IDXGIKeyedMutex::ReleaseSync", hr);
+    return s;
+}
+
 static vkw_status write11(vkw_d3d_object *o, unsigned char *piece, uint64_t seed, uint64_t flip_at,
                           vkw_d3d_times *t, uint32_t timeout_ms, vkw_error *err)
 {
@@ -792,6 +873,11 @@ static vkw_status write11(vkw_d3d_object *o, unsigned char *piece, uint64_t seed
     uint32_t band = (uint32_t)(VKW_D3D_CHUNK_BYTES / row);
     if (band == 0)
         band = 1;
+    IDXGIKeyedMutex *km = NULL;
+    uint64_t release = 0;
+    vkw_status s = keyed_acquire(o, true, &km, &release, timeout_ms, err);
+    if (s != VKW_OK)
+        return s;
     for (uint32_t y = 0; y < o->desc.height; y += band) {
         uint32_t rows = o->desc.height - y < band ? o->desc.height - y : band;
         uint64_t offset = (uint64_t)y * row;
@@ -805,8 +891,12 @@ static vkw_status write11(vkw_d3d_object *o, unsigned char *piece, uint64_t seed
                                               row, 0);
         t->copy_ns += now_ns() - t0;
     }
+    /* The key handed on, then the writes waited for: the other side's
+     * acquire orders its reads after them; the wait bounds them here. */
+    s = keyed_release(km, release, VKW_OK, err);
     uint64_t t0 = now_ns();
-    vkw_status s = finish11(d, timeout_ms, err);
+    if (s == VKW_OK)
+        s = finish11(d, timeout_ms, err);
     t->copy_ns += now_ns() - t0;
     return s;
 }
@@ -836,7 +926,13 @@ static vkw_status check11(vkw_d3d_object *o, unsigned char *piece, uint64_t seed
     HRESULT hr = ID3D11Device_CreateTexture2D(d->dev11, &sd, NULL, &staging);
     if (FAILED(hr))
         return hr_fail(err, "ID3D11Device::CreateTexture2D(STAGING)", hr);
-    vkw_status s = VKW_OK;
+    IDXGIKeyedMutex *km = NULL;
+    uint64_t release = 0;
+    vkw_status s = keyed_acquire(o, false, &km, &release, timeout_ms, err);
+    if (s != VKW_OK) {
+        ID3D11Texture2D_Release(staging);
+        return s;
+    }
     *ok = true;
     for (uint32_t y = 0; *ok && y < o->desc.height; y += band) {
         uint32_t rows = o->desc.height - y < band ? o->desc.height - y : band;
@@ -847,6 +943,8 @@ static vkw_status check11(vkw_d3d_object *o, unsigned char *piece, uint64_t seed
         uint64_t t0 = now_ns();
         ID3D11DeviceContext_CopySubresourceRegion(d->ctx11, (ID3D11Resource *)staging, 0, 0, 0, 0,
                                                   (ID3D11Resource *)o->com, 0, &box);
+        /* Sent to the GPU now: a map that does not wait does not flush. */
+        ID3D11DeviceContext_Flush(d->ctx11);
         /* Mapped without blocking, so that the wait has the timeout. */
         D3D11_MAPPED_SUBRESOURCE m;
         uint64_t until = t0 + (uint64_t)timeout_ms * 1000000u;
@@ -877,15 +975,50 @@ static vkw_status check11(vkw_d3d_object *o, unsigned char *piece, uint64_t seed
     }
 
 cleanup:
+    s = keyed_release(km, release, s, err);
     ID3D11Texture2D_Release(staging);
     return s;
 }
 
 /* D3D12: the queue, list, allocator and done-fence, made once. */
-static vkw_status copier12(vkw_d3d *d, vkw_error *err)
+static void copier12_release(vkw_d3d *d)
 {
     if (d->list)
+        ID3D12GraphicsCommandList_Release(d->list);
+    if (d->allocator)
+        ID3D12CommandAllocator_Release(d->allocator);
+    if (d->queue)
+        ID3D12CommandQueue_Release(d->queue);
+    if (d->done)
+        ID3D12Fence_Release(d->done);
+    if (d->done_event)
+        CloseHandle(d->done_event);
+    d->list = NULL;
+    d->allocator = NULL;
+    d->queue = NULL;
+    d->done = NULL;
+    d->done_event = NULL;
+}
+
+static vkw_status copier12_make(vkw_d3d *d, vkw_error *err);
+
+/* D3D12's copies: made once (all of them, or none), refused once a copy
+ * did not finish in time (its allocator cannot be reset while it runs). */
+static vkw_status copier12(vkw_d3d *d, vkw_error *err)
+{
+    if (d->stuck)
+        return vkw_fail(err, VKW_E_TIMEOUT,
+                        "an earlier D3D12 copy never finished: no more copies on this device");
+    if (d->list)
         return VKW_OK;
+    vkw_status s = copier12_make(d, err);
+    if (s != VKW_OK)
+        copier12_release(d);
+    return s;
+}
+
+static vkw_status copier12_make(vkw_d3d *d, vkw_error *err)
+{
     D3D12_COMMAND_QUEUE_DESC qd = {.Type = D3D12_COMMAND_LIST_TYPE_DIRECT,
                                    .Priority = 0,
                                    .Flags = D3D12_COMMAND_QUEUE_FLAG_NONE,
@@ -925,23 +1058,37 @@ static vkw_status copier12(vkw_d3d *d, vkw_error *err)
     return VKW_OK;
 }
 
-/* Waits until `fence` reaches value, through `event`, at most timeout_ms. */
-static vkw_status wait_fence(ID3D12Fence *fence, HANDLE event, uint64_t value, uint32_t timeout_ms,
-                             const char *what, vkw_error *err)
+/* Waits until `fence` reaches value, through `event`, at most timeout_ms
+ * in all: the event is auto-reset, so a wake-up is checked against the
+ * fence (one left set by an earlier wait that timed out would end this one
+ * early). A device removed reports UINT64_MAX as every fence's value: that
+ * is the device's reason, never a value reached. */
+static vkw_status wait_fence(ID3D12Device *dev, ID3D12Fence *fence, HANDLE event, uint64_t value,
+                             uint32_t timeout_ms, const char *what, vkw_error *err)
 {
-    if (ID3D12Fence_GetCompletedValue(fence) >= value)
-        return VKW_OK;
-    HRESULT hr = ID3D12Fence_SetEventOnCompletion(fence, value, event);
-    if (FAILED(hr))
-        return hr_fail(err, "ID3D12Fence::SetEventOnCompletion", hr);
-    DWORD w = WaitForSingleObject(event, timeout_ms);
-    if (w == WAIT_OBJECT_0 || ID3D12Fence_GetCompletedValue(fence) >= value)
-        return VKW_OK;
-    if (w == WAIT_TIMEOUT)
-        return vkw_fail(err, VKW_E_TIMEOUT, "%s did not reach %llu within %u ms", what,
-                        (unsigned long long)value, timeout_ms);
-    return vkw_fail(err, VKW_E_OS, "WaitForSingleObject on %s failed (error %lu)", what,
-                    GetLastError());
+    uint64_t until = now_ns() + (uint64_t)timeout_ms * 1000000u;
+    for (;;) {
+        uint64_t v = ID3D12Fence_GetCompletedValue(fence);
+        if (v == UINT64_MAX) {
+            HRESULT why = ID3D12Device_GetDeviceRemovedReason(dev);
+            if (FAILED(why))
+                return hr_fail(err, "the D3D12 device was removed (GetDeviceRemovedReason)", why);
+        }
+        if (v >= value)
+            return VKW_OK;
+        uint64_t now = now_ns();
+        if (now >= until)
+            return vkw_fail(err, VKW_E_TIMEOUT, "%s did not reach %llu within %u ms", what,
+                            (unsigned long long)value, timeout_ms);
+        HRESULT hr = ID3D12Fence_SetEventOnCompletion(fence, value, event);
+        if (FAILED(hr))
+            return hr_fail(err, "ID3D12Fence::SetEventOnCompletion", hr);
+        DWORD left = (DWORD)((until - now + 999999u) / 1000000u);
+        DWORD w = WaitForSingleObject(event, left);
+        if (w != WAIT_OBJECT_0 && w != WAIT_TIMEOUT)
+            return vkw_fail(err, VKW_E_OS, "WaitForSingleObject on %s failed (error %lu)", what,
+                            GetLastError());
+    }
 }
 
 /* One copy between `buffer` at offset and the host buffer `host`, run on
@@ -969,8 +1116,13 @@ static vkw_status copy12(vkw_d3d *d, ID3D12Resource *buffer, uint64_t offset, ID
     hr = ID3D12CommandQueue_Signal(d->queue, d->done, ++d->done_value);
     if (FAILED(hr))
         return hr_fail(err, "ID3D12CommandQueue::Signal", hr);
-    return wait_fence(d->done, d->done_event, d->done_value, timeout_ms, "the D3D12 copy queue",
-                      err);
+    vkw_status s = wait_fence(d->dev12, d->done, d->done_event, d->done_value, timeout_ms,
+                              "the D3D12 copy queue", err);
+    /* A copy that never finished may still use what it names: nothing it
+     * uses is released or reused from here (see vkw_d3d_close). */
+    if (s == VKW_E_TIMEOUT)
+        d->stuck = true;
+    return s;
 }
 
 /* An upload (to_device) or readback buffer of len bytes, mapped. */
@@ -995,10 +1147,12 @@ static vkw_status host_buffer12(vkw_d3d *d, uint64_t len, bool to_device, ID3D12
                                  : "ID3D12Device::CreateCommittedResource(READBACK)",
                        hr);
     }
-    /* An upload buffer is only written (empty read range); a readback one
-     * is read whole. */
+    /* An upload buffer stays mapped, only written (empty read range); a
+     * readback one is mapped for each read (move12). */
+    if (!to_device)
+        return VKW_OK;
     D3D12_RANGE none = {.Begin = 0, .End = 0};
-    hr = ID3D12Resource_Map(*out, 0, to_device ? &none : NULL, map);
+    hr = ID3D12Resource_Map(*out, 0, &none, map);
     if (FAILED(hr)) {
         ID3D12Resource_Release(*out);
         *out = NULL;
@@ -1031,6 +1185,7 @@ static vkw_status move12(vkw_d3d_object *o, unsigned char *piece, uint64_t seed,
         return s;
     if (ok)
         *ok = true;
+    D3D12_RANGE none = {.Begin = 0, .End = 0};
     for (uint64_t off = 0; off < o->size && (!ok || *ok); off += chunk) {
         size_t len = (size_t)(o->size - off < chunk ? o->size - off : chunk);
         vkw_pattern_fill_at(piece, len, seed, off);
@@ -1044,14 +1199,25 @@ static vkw_status move12(vkw_d3d_object *o, unsigned char *piece, uint64_t seed,
         if (s != VKW_OK)
             break;
         if (!write) {
+            /* Each chunk read through a mapping of its own: Map with the
+             * range read is what makes the GPU's writes visible to the CPU. */
+            D3D12_RANGE range = {.Begin = 0, .End = len};
+            void *got = NULL;
+            HRESULT hr = ID3D12Resource_Map(host, 0, &range, &got);
+            if (FAILED(hr)) {
+                s = hr_fail(err, "ID3D12Resource::Map(READBACK)", hr);
+                break;
+            }
             t0 = now_ns();
-            *ok = piece_matches(piece, map, len, off, mm);
+            *ok = piece_matches(piece, got, len, off, mm);
             t->host_ns += now_ns() - t0;
+            ID3D12Resource_Unmap(host, 0, &none); /* nothing written */
         }
     }
-    /* Nothing written through a readback mapping. */
-    D3D12_RANGE none = {.Begin = 0, .End = 0};
-    ID3D12Resource_Unmap(host, 0, write ? NULL : &none);
+    if (d->stuck)
+        return s; /* a copy may still use the buffer: left to the process's end */
+    if (write)
+        ID3D12Resource_Unmap(host, 0, NULL);
     ID3D12Resource_Release(host);
     return s;
 }
@@ -1149,5 +1315,5 @@ vkw_status vkw_d3d_fence_wait(vkw_d3d_object *o, uint64_t value, uint32_t timeou
         if (!o->event)
             return vkw_fail(err, VKW_E_OS, "CreateEventW failed (error %lu)", GetLastError());
     }
-    return wait_fence(f, o->event, value, timeout_ms, "the D3D12 fence", err);
+    return wait_fence(o->owner->dev12, f, o->event, value, timeout_ms, "the D3D12 fence", err);
 }

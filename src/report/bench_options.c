@@ -161,6 +161,12 @@ const vkw_option vkw_bench_option_table[VKW_BENCH_OPTION_COUNT] = {
                              .runs = VKW_RUN_BENCH,
                              .help = "--exporter d3d11|d3d12: the DXGI adapter by index; "
                                      "default: the one whose LUID is the Vulkan device's"},
+    [VKW_OPT_KEYED_MUTEX] = {.flag = "--keyed-mutex",
+                             .type = VKW_OPTION_FLAG,
+                             .runs = VKW_RUN_BENCH,
+                             .help = "--exporter d3d11: the textures have a keyed mutex, which "
+                                     "orders the two sides (IDXGIKeyedMutex, "
+                                     "VK_KHR_win32_keyed_mutex)"},
     [VKW_OPT_TIMEOUT] = {.flag = "--timeout",
                          .metavar = "SECONDS",
                          .type = VKW_OPTION_UINT,
@@ -397,6 +403,7 @@ vkw_option_store vkw_bench_option_store(vkw_bench_option_id id, vkw_bench_option
     case VKW_OPT_IMPORTER: return add_bit(&o->importers, 1u << v);
     case VKW_OPT_EXPORTER: o->exporter = (vkw_exporter)v; break;
     case VKW_OPT_D3D_ADAPTER: o->d3d_adapter = (int32_t)v; break;
+    case VKW_OPT_KEYED_MUTEX: o->keyed_mutex = v != 0; break;
     case VKW_OPT_SIZES:
         for (uint32_t i = 0; i < o->size_count; i++)
             if (o->sizes[i] == value)
@@ -570,6 +577,9 @@ vkw_status vkw_bench_options_check(const vkw_bench_options *o, vkw_error *err)
         return vkw_fail(err, VKW_E_INVALID_ARG,
                         "--exporter %s: its handles travel duplicated, not by name (--nt-names)",
                         vkw_exporter_name(o->exporter));
+    if (o->keyed_mutex && o->exporter != VKW_EXPORTER_D3D11)
+        return vkw_fail(err, VKW_E_INVALID_ARG,
+                        "--keyed-mutex is a D3D11 texture's: give --exporter d3d11");
     if (o->exporter == VKW_EXPORTER_VULKAN && o->d3d_adapter >= 0)
         return vkw_fail(err, VKW_E_INVALID_ARG,
                         "--d3d-adapter chooses the adapter of --exporter d3d11 or d3d12");

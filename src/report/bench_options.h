@@ -71,6 +71,7 @@ typedef enum vkw_bench_option_id {
     VKW_OPT_IMPORTER,
     VKW_OPT_EXPORTER,
     VKW_OPT_D3D_ADAPTER,
+    VKW_OPT_KEYED_MUTEX,
     VKW_OPT_TIMEOUT,
     VKW_OPT_TIMEOUT_MS,
     VKW_OPT_DEADLINE, /* not a field of vkw_bench_options: the run's (bench and check) */

@@ -75,6 +75,7 @@ typedef struct vkw_bench_options {
     uint32_t importers;              /* bits of vkw_importer: the APIs the child imports into */
     vkw_exporter exporter;           /* the API that makes and exports the memory */
     int32_t d3d_adapter; /* --d3d-adapter: the DXGI adapter; -1: the one of the device's LUID */
+    bool keyed_mutex;    /* --keyed-mutex: D3D11 textures ordered by their keyed mutex */
     uint32_t size_count;
     uint64_t sizes[VKW_MAX_SIZES];
     uint32_t handle_types;   /* memory handle type bits; 0: all of this OS */

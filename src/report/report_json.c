@@ -821,6 +821,7 @@ static void bench(jw *w, cJSON *root, const vkw_bench_report *b, vkw_os os)
         num(w, opt, "d3d_adapter", b->options.d3d_adapter);
     else
         null(w, opt, "d3d_adapter");
+    boolean(w, opt, "keyed_mutex", b->options.keyed_mutex);
     str(w, opt, "fault", vkw_fault_name(b->options.fault));
     boolean(w, opt, "nt_names", b->options.nt_names);
     cJSON *parts = add_arr(w, opt, "parts");

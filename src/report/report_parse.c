@@ -831,6 +831,7 @@ static void bench(rp *c, const cJSON *o, const vkw_report *r, vkw_bench_report *
         (vkw_exporter)word_of(&vkw_vocab_exporter, text(opt, VKW_K(OPTION_EXPORTER)));
     b->options.d3d_adapter =
         cJSON_IsNumber(at(opt, "d3d_adapter")) ? (int32_t)whole(opt, "d3d_adapter", 0, 15) : -1;
+    b->options.keyed_mutex = flag(opt, "keyed_mutex");
     const char *asked = text(opt, VKW_K(OPTION_VERIFY));
     if (!asked || !vkw_verify_method_parse(asked, &b->options.verify))
         b->options.verify = VKW_VERIFY_AUTO;

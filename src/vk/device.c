@@ -113,7 +113,8 @@ vkw_status vkw_device_create(const vkw_instance *inst, VkPhysicalDevice pd,
         goto cleanup;
     }
 
-    const char *names[8];
+    enum { MAX_ENABLED = sizeof out->enabled_extensions / sizeof out->enabled_extensions[0] };
+    const char *names[MAX_ENABLED];
     for (int pass = 0; pass < 2; pass++) {
         const char *const *list = pass == 0 ? required : wanted;
         for (size_t i = 0; list && list[i]; i++) {
@@ -125,7 +126,7 @@ vkw_status vkw_device_create(const vkw_instance *inst, VkPhysicalDevice pd,
                 }
                 continue;
             }
-            if (vkw_device_has_enabled(out, list[i]) || out->enabled_extension_count >= 8)
+            if (vkw_device_has_enabled(out, list[i]) || out->enabled_extension_count >= MAX_ENABLED)
                 continue;
             snprintf(out->enabled_extensions[out->enabled_extension_count], VKW_NAME_LEN, "%s",
                      list[i]);
@@ -303,6 +304,13 @@ VkResult vkw_device_wait_fence(vkw_device *dev, VkFence fence, uint64_t timeout_
 vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *user,
                                   uint64_t timeout_ns, const char *what, vkw_error *err)
 {
+    return vkw_device_submit_wait_chained(dev, record, user, NULL, timeout_ns, what, err);
+}
+
+vkw_status vkw_device_submit_wait_chained(vkw_device *dev, vkw_record_fn record, void *user,
+                                          const void *next, uint64_t timeout_ns, const char *what,
+                                          vkw_error *err)
+{
     if (dev->wedged)
         return vkw_fail(err, VKW_E_TIMEOUT,
                         "%s not submitted: an earlier submission never "
@@ -327,6 +335,7 @@ vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *u
         return vkw_fail_vk(err, r, "vkResetFences", "%s", what);
     VkSubmitInfo si = {
         .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+        .pNext = next,
         .commandBufferCount = 1,
         .pCommandBuffers = &dev->cmd,
     };

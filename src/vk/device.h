@@ -135,7 +135,7 @@ typedef struct vkw_device {
      * releases it); callers stop using the device. */
     bool wedged;
     uint32_t enabled_extension_count;
-    char enabled_extensions[8][VKW_NAME_LEN];
+    char enabled_extensions[12][VKW_NAME_LEN];
     VKW_DEVICE_FUNCTIONS(VKW_DECLARE_PFN)
     VKW_DEVICE_OPTIONAL_FUNCTIONS(VKW_DECLARE_PFN)
     struct {
@@ -170,6 +170,11 @@ VkResult vkw_device_wait_fence(vkw_device *dev, VkFence fence, uint64_t timeout_
 typedef void (*vkw_record_fn)(const vkw_device *dev, VkCommandBuffer cmd, void *user);
 vkw_status vkw_device_submit_wait(vkw_device *dev, vkw_record_fn record, void *user,
                                   uint64_t timeout_ns, const char *what, vkw_error *err);
+/* The same, with `next` chained to the VkSubmitInfo (a keyed mutex's
+ * acquire and release: external.h); NULL: nothing. */
+vkw_status vkw_device_submit_wait_chained(vkw_device *dev, vkw_record_fn record, void *user,
+                                          const void *next, uint64_t timeout_ns, const char *what,
+                                          vkw_error *err);
 
 /* What names one physical device across processes: both UUIDs (opaque
  * handles require them to match), and on Windows the adapter's LUID too (what

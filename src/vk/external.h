@@ -58,6 +58,24 @@ typedef struct vkw_chain_storage {
 const void *vkw_memory_export_chain(vkw_chain_storage *st, const vkw_handle_type *t,
                                     const char *name, const void *next);
 
+/* A keyed mutex on a submission (Win32: VkWin32KeyedMutexAcquireReleaseInfoKHR
+ * of VK_KHR_win32_keyed_mutex, for memory imported from a D3D11 texture
+ * made with SHARED_KEYEDMUTEX): acquire `acquire_key` before the
+ * submission's work (waiting at most timeout_ms), release `release_key`
+ * after it; VKW_KM_NONE leaves either out. Returns the chain for the
+ * VkSubmitInfo, kept in *st; NULL where the OS has no keyed mutexes (POSIX)
+ * or the device did not enable the extension. */
+#define VKW_KM_NONE UINT64_MAX
+typedef struct vkw_keyed_mutex_chain {
+    uint64_t info[12]; /* the structure itself */
+    VkDeviceMemory memory;
+    uint64_t acquire_key, release_key;
+    uint32_t timeout_ms;
+} vkw_keyed_mutex_chain;
+const void *vkw_keyed_mutex_submit_chain(vkw_keyed_mutex_chain *st, const vkw_device *dev,
+                                         VkDeviceMemory mem, uint64_t acquire_key,
+                                         uint64_t release_key, uint32_t timeout_ms);
+
 /* Exports memory as a native handle owned by the caller. NT handles may be
  * exported at most once per memory object and handle type (a valid usage
  * rule of VkMemoryGetWin32HandleInfoKHR): callers export each allocation once. */

@@ -211,3 +211,11 @@ vkw_status vkw_fence_import(const vkw_device *dev, VkFence fence, const vkw_hand
     *h = VKW_NO_HANDLE;
     return VKW_OK;
 }
+
+const void *vkw_keyed_mutex_submit_chain(vkw_keyed_mutex_chain *st, const vkw_device *dev,
+                                         VkDeviceMemory mem, uint64_t acquire_key,
+                                         uint64_t release_key, uint32_t timeout_ms)
+{
+    (void)st, (void)dev, (void)mem, (void)acquire_key, (void)release_key, (void)timeout_ms;
+    return NULL; /* keyed mutexes are Win32's */
+}

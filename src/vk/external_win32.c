@@ -14,7 +14,8 @@
 const char *const vkw_external_required_extensions[] = {NULL};
 const char *const vkw_external_wanted_extensions[] = {
     "VK_KHR_external_memory_win32", "VK_KHR_external_semaphore_win32",
-    "VK_KHR_external_fence_win32", "VK_KHR_timeline_semaphore", NULL};
+    "VK_KHR_external_fence_win32",  "VK_KHR_timeline_semaphore",
+    "VK_KHR_win32_keyed_mutex",     NULL};
 
 /* VkImportMemoryWin32HandleInfoKHR: "Importing memory object payloads from
  * Windows handles does not transfer ownership of the handle to the Vulkan
@@ -333,4 +334,32 @@ vkw_status vkw_fence_import(const vkw_device *dev, VkFence fence, const vkw_hand
         return vkw_fail_vk(err, r, "vkImportFenceWin32HandleKHR", "importing a %s fence%s%s",
                            t->name, name ? " by name " : "", name ? name : "");
     return VKW_OK;
+}
+
+_Static_assert(sizeof(VkWin32KeyedMutexAcquireReleaseInfoKHR) <=
+                   sizeof(((vkw_keyed_mutex_chain *)0)->info),
+               "keyed mutex chain storage too small");
+
+const void *vkw_keyed_mutex_submit_chain(vkw_keyed_mutex_chain *st, const vkw_device *dev,
+                                         VkDeviceMemory mem, uint64_t acquire_key,
+                                         uint64_t release_key, uint32_t timeout_ms)
+{
+    if (!vkw_device_has_enabled(dev, "VK_KHR_win32_keyed_mutex"))
+        return NULL;
+    st->memory = mem;
+    st->acquire_key = acquire_key;
+    st->release_key = release_key;
+    st->timeout_ms = timeout_ms;
+    VkWin32KeyedMutexAcquireReleaseInfoKHR *k = (VkWin32KeyedMutexAcquireReleaseInfoKHR *)st->info;
+    memset(k, 0, sizeof *k);
+    k->sType = VK_STRUCTURE_TYPE_WIN32_KEYED_MUTEX_ACQUIRE_RELEASE_INFO_KHR;
+    bool acquire = acquire_key != VKW_KM_NONE, release = release_key != VKW_KM_NONE;
+    k->acquireCount = acquire ? 1 : 0;
+    k->pAcquireSyncs = acquire ? &st->memory : NULL;
+    k->pAcquireKeys = acquire ? &st->acquire_key : NULL;
+    k->pAcquireTimeouts = acquire ? &st->timeout_ms : NULL;
+    k->releaseCount = release ? 1 : 0;
+    k->pReleaseSyncs = release ? &st->memory : NULL;
+    k->pReleaseKeys = release ? &st->release_key : NULL;
+    return k;
 }

@@ -904,8 +904,22 @@ static vkw_status run_copy(vkw_shared_memory *sm, VkBuffer via, bool to_shared, 
 {
     bool last = offset + size >= sm->desc.size;
     copy_job job = {sm, via, to_shared, to_shared && last && !keep && !sm->local, offset, size};
-    vkw_status s = vkw_device_submit_wait(
-        sm->dev, record_copy, &job, timeout_ns,
+    /* A keyed mutex: the importer's first copy acquires the key the
+     * exporter released, its copy that releases the memory hands it back. */
+    vkw_keyed_mutex_chain km;
+    const void *next = NULL;
+    if (sm->desc.keyed_mutex && sm->imported && (sm->external_owned || job.release)) {
+        next = vkw_keyed_mutex_submit_chain(
+            &km, sm->dev, sm->memory, sm->external_owned ? VKW_KM_TO_IMPORTER : VKW_KM_NONE,
+            job.release ? VKW_KM_TO_EXPORTER : VKW_KM_NONE, (uint32_t)(timeout_ns / 1000000u));
+        if (!next)
+            return vkw_fail(err, VKW_E_UNSUPPORTED,
+                            "a keyed mutex orders this %s memory, and the device has no "
+                            "VK_KHR_win32_keyed_mutex",
+                            sm->type->name);
+    }
+    vkw_status s = vkw_device_submit_wait_chained(
+        sm->dev, record_copy, &job, next, timeout_ns,
         to_shared ? "the copy into shared memory" : "the copy out of shared memory", err);
     if (s != VKW_OK)
         return s;

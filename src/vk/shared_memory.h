@@ -40,8 +40,18 @@ typedef struct vkw_memory_desc {
     uint32_t dedicated; /* a dedicated allocation (required, or preferred) */
     uint32_t dedicated_required;
     uint32_t image_width, image_height;
-    uint32_t usage; /* VkBufferUsageFlags or VkImageUsageFlags of the resource */
+    uint32_t usage;       /* VkBufferUsageFlags or VkImageUsageFlags of the resource */
+    uint32_t keyed_mutex; /* a D3D11 texture's keyed mutex orders the two sides (below) */
 } vkw_memory_desc;
+
+/* The keys of a keyed mutex (VK_KHR_win32_keyed_mutex, IDXGIKeyedMutex)
+ * between an exporter that writes first and an importer: the exporter
+ * acquires VKW_KM_EXPORTER (0, a new texture's), writes, releases
+ * VKW_KM_TO_IMPORTER; the importer's first copy out acquires it, its last
+ * copy in releases VKW_KM_TO_EXPORTER, which the exporter acquires to read. */
+#define VKW_KM_EXPORTER 0u
+#define VKW_KM_TO_IMPORTER 1u
+#define VKW_KM_TO_EXPORTER 2u
 
 typedef struct vkw_shared_memory {
     vkw_device *dev; /* not owned */
