@@ -400,6 +400,12 @@ vkw_status vkw_shared_memory_describe_foreign(vkw_device *dev, const vkw_handle_
     /* A heap is imported whole, under a buffer bound at its start; a
      * resource or texture has its own allocation. */
     bool heap = t->bit == VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_HEAP_BIT;
+    if (heap && sm.desc.dedicated_required) {
+        s = vkw_fail(err, VKW_E_UNSUPPORTED,
+                     "the driver wants D3D12_HEAP memory in a dedicated allocation, and a heap is "
+                     "imported whole, under a buffer at its start");
+        goto cleanup;
+    }
     sm.desc.dedicated = !heap;
     sm.desc.allocation_size = heap ? (size + 0xFFFFu) & ~(uint64_t)0xFFFFu : reqs.size;
     int type = choose_memory_type(&dev->info.memory, reqs.memoryTypeBits, VKW_ACCESS_COPY);
@@ -761,6 +767,14 @@ static vkw_status touch(vkw_shared_memory *sm, uint64_t timeout_ns, vkw_error *e
          * where the host can (memory that is the host's, as lavapipe's,
          * comes into this process's address space page by page). */
         if (!(sm->memory_flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT))
+            return VKW_OK;
+        /* Direct3D's memory: its size is the OS's, not allocationSize (which
+         * the import ignores), and it is not to be mapped: not read here. */
+        const uint32_t d3d = VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_BIT |
+                             VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D11_TEXTURE_KMT_BIT |
+                             VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_HEAP_BIT |
+                             VK_EXTERNAL_MEMORY_HANDLE_TYPE_D3D12_RESOURCE_BIT;
+        if (sm->desc.handle_type & d3d)
             return VKW_OK;
         vkw_status s = ensure_mapped(sm, err);
         if (s != VKW_OK)
