@@ -205,5 +205,33 @@ def test_report_of_recorded_wine_d3d12_bench_reads_back():
     # Read back and written again, the same JSON: test_report_parse.c.
 
 
+
+def test_compare_keeps_exporters_apart():
+    """compare pairs a scenario and a round trip with the same one of the
+    other report, exporter included: Direct3D's D3D12_RESOURCE memory and
+    D3D12_FENCE round trip (made here from the recorded Wine run, as if they
+    had passed) are lost when the new report has them from Vulkan instead."""
+    r = harness.load(os.path.join(harness.DATA, "wine-d3d12-bench.json"))
+    sc = [s for s in r["bench"]["memory"] if s["handle_type"] == "D3D12_RESOURCE"][0]
+    sc["outcome"], sc["reason"], sc["status"] = "passed", None, None
+    rt = [x for x in r["bench"]["round_trips"]["results"] if x["handle_type"] == "D3D12_FENCE"][0]
+    base = [x for x in r["bench"]["round_trips"]["results"] if x["mode"] == "os"][0]
+    for k in ("outcome", "reason", "round_trip_ns", "repeats"):
+        rt[k] = base[k]
+    with tempfile.TemporaryDirectory() as d:
+        old = harness.write(d, "old.json", r)
+        p = run("compare", old, old)
+        check(p.returncode == 0, f"a report against itself: exit 0: {p.stdout}")
+        sc["exporter"] = "vulkan"
+        rt["exporter"] = "vulkan"
+        new = harness.write(d, "new.json", r)
+        p = run("compare", old, new)
+        check(p.returncode == 13, f"exit 13, got {p.returncode}: {p.stdout}")
+        lines = [l for l in p.stdout.splitlines() if l.startswith("REGRESSION lost")]
+        check(any("memory D3D12_RESOURCE buffer-copy 65536 bytes from d3d12" in l for l in lines),
+              f"Direct3D's scenario is lost: {lines}")
+        check(any("round trip host-timeline D3D12_FENCE from d3d12 process peer" in l
+                  for l in lines), f"Direct3D's fences' round trip is lost: {lines}")
+
 if __name__ == "__main__":
     sys.exit(harness.main(globals()))

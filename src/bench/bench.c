@@ -453,6 +453,18 @@ static void fail_scenario(vkw_memory_scenario *sc, vkw_outcome o, const vkw_erro
     snprintf(sc->reason, sizeof sc->reason, "%s", err->message);
 }
 
+/* A scenario of an API that did not open: skipped where the API is
+ * missing, failed where it broke, with its reason. */
+static void api_unavailable(vkw_memory_scenario *sc, const char *api, vkw_status status,
+                            const char *reason)
+{
+    vkw_error why;
+    vkw_fail(&why, status == VKW_E_UNSUPPORTED ? VKW_E_UNSUPPORTED : VKW_E_SHARING, "%s: %s", api,
+             reason);
+    fail_scenario(sc, why.status == VKW_E_UNSUPPORTED ? VKW_OUTCOME_SKIPPED : VKW_OUTCOME_FAILED,
+                  &why);
+}
+
 static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
 {
     vkw_memory_scenario *sc = &c->b->scenarios[index];
@@ -485,22 +497,13 @@ static vkw_status run_scenario(bench_ctx *c, uint32_t index, vkw_error *err)
         warm[k] = NOT_RUN;
     const vkw_bench_importer *bi = &c->b->importers[sc->importer];
     const vkw_bench_exporter *be = &c->b->exporter;
+    /* Nothing is made, allocated or sent for an API that did not open. */
     if (sc->exporter != VKW_EXPORTER_VULKAN && !be->available) {
-        /* Nothing is made or sent for an API that did not open. */
-        vkw_error why;
-        vkw_fail(&why, be->status == VKW_E_UNSUPPORTED ? VKW_E_UNSUPPORTED : VKW_E_SHARING,
-                 "%s: %s", vkw_exporter_name(sc->exporter), be->reason);
-        fail_scenario(
-            sc, why.status == VKW_E_UNSUPPORTED ? VKW_OUTCOME_SKIPPED : VKW_OUTCOME_FAILED, &why);
+        api_unavailable(sc, vkw_exporter_name(sc->exporter), be->status, be->reason);
         goto cleanup;
     }
     if (sc->importer != VKW_IMPORTER_VULKAN && !bi->available) {
-        /* Nothing is allocated or sent for an API that did not open. */
-        vkw_error why;
-        vkw_fail(&why, bi->status == VKW_E_UNSUPPORTED ? VKW_E_UNSUPPORTED : VKW_E_SHARING,
-                 "%s: %s", vkw_importer_name(sc->importer), bi->reason);
-        fail_scenario(
-            sc, why.status == VKW_E_UNSUPPORTED ? VKW_OUTCOME_SKIPPED : VKW_OUTCOME_FAILED, &why);
+        api_unavailable(sc, vkw_importer_name(sc->importer), bi->status, bi->reason);
         goto cleanup;
     }
     vkw_bench_progress(c, step, "warm-up");

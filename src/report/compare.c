@@ -436,8 +436,8 @@ cleanup:
 
 static void scenario_key(ctx *x, keys *k, uint32_t i, const vkw_read_scenario *s)
 {
-    keys_set(x, k, i, "%s|%s|%.0f|%s", or_dash(s->handle_type), or_dash(s->scenario), s->size,
-             or_dash(s->importer));
+    keys_set(x, k, i, "%s|%s|%.0f|%s|%s", or_dash(s->handle_type), or_dash(s->scenario), s->size,
+             or_dash(s->importer), or_dash(s->exporter));
 }
 
 /* The verify phase that ran on a side: the device's where it has samples. */
@@ -487,8 +487,10 @@ static void memory(ctx *x, const char *prefix, const vkw_read_bench *ob, const v
         const vkw_read_scenario *ns = match[i] >= 0 ? &nb->scenarios[match[i]] : NULL;
         char what[200];
         bool other_api = strcmp(or_dash(os->importer), "vulkan") != 0;
-        snprintf(what, sizeof what, "%smemory %s %s %.0f bytes%s%s", prefix,
+        bool from_other = strcmp(or_dash(os->exporter), "vulkan") != 0;
+        snprintf(what, sizeof what, "%smemory %s %s %.0f bytes%s%s%s%s", prefix,
                  or_dash(os->handle_type), or_dash(os->scenario), os->size,
+                 from_other ? " from " : "", from_other ? or_dash(os->exporter) : "",
                  other_api ? " into " : "", other_api ? or_dash(os->importer) : "");
         if (!still_passes(x, what, ns != NULL, ns ? ns->outcome : -1, ns ? ns->outcome_text : NULL,
                           ns ? ns->reason : NULL, VKW_OUTCOME_PASSED, VKW_OUTCOME_FAILED, -1))
@@ -535,8 +537,10 @@ static void round_trip_label(const vkw_read_round_trip *r, char *buf, size_t len
 {
     /* Vulkan's side keeps the label of reports made before --importer. */
     bool other_api = r->importer && strcmp(r->importer, "vulkan") != 0;
-    snprintf(buf, len, "round trip %s %s %s peer%s%s", or_dash(r->mode),
-             r->which ? r->which : "in-process", or_dash(r->peer), other_api ? " in " : "",
+    bool from_other = r->exporter && strcmp(r->exporter, "vulkan") != 0;
+    snprintf(buf, len, "round trip %s %s%s%s %s peer%s%s", or_dash(r->mode),
+             r->which ? r->which : "in-process", from_other ? " from " : "",
+             from_other ? r->exporter : "", or_dash(r->peer), other_api ? " in " : "",
              other_api ? r->importer : "");
 }
 

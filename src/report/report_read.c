@@ -124,6 +124,9 @@ static void scenario(const cJSON *o, vkw_read_scenario *sc)
     sc->importer = text(o, VKW_KEY_IMPORTER);
     if (!sc->importer)
         sc->importer = vkw_vocab_word(&vkw_vocab_importer, 0); /* made before --importer */
+    sc->exporter = text(o, VKW_KEY_EXPORTER);
+    if (!sc->exporter)
+        sc->exporter = vkw_vocab_word(&vkw_vocab_exporter, 0); /* made before --exporter */
     sc->size = number(o, VKW_KEY_SIZE_REQUESTED);
     sc->outcome_text = text(o, VKW_KEY_OUTCOME);
     sc->outcome = vkw_vocab_find(&vkw_vocab_memory_outcome, sc->outcome_text);
@@ -152,6 +155,7 @@ static void round_trip(rd *c, const cJSON *o, vkw_read_round_trip *rt)
     rt->mode = text(o, VKW_KEY_MODE);
     rt->peer = text(o, VKW_KEY_PEER);
     rt->importer = text(o, VKW_KEY_SYNC_IMPORTER); /* NULL: Vulkan's, or no API's */
+    rt->exporter = text(o, VKW_KEY_SYNC_EXPORTER); /* NULL: Vulkan's, or no API's */
     rt->which = text(o, VKW_KEY_OS_PRIMITIVE);
     if (!rt->which)
         rt->which = text(o, VKW_KEY_HANDLE_TYPE);

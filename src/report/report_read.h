@@ -53,6 +53,7 @@ typedef struct vkw_read_summary {
 typedef struct vkw_read_scenario {
     const char *handle_type, *scenario;
     const char *importer; /* "vulkan" where the report has none (made before --importer) */
+    const char *exporter; /* "vulkan" where the report has none (made before --exporter) */
     double size;
     int32_t outcome; /* vkw_outcome; -1: unknown word */
     const char *outcome_text, *reason;
@@ -68,6 +69,7 @@ typedef struct vkw_read_scenario {
 typedef struct vkw_read_round_trip {
     const char *mode, *peer;
     const char *importer; /* process peers: the child's API ("vulkan" where absent); else NULL */
+    const char *exporter; /* process peers: this side's API; NULL where absent (Vulkan's) */
     const char *which;    /* the OS primitive, else the handle type; NULL: in-process */
     int32_t outcome;
     const char *outcome_text, *reason;
