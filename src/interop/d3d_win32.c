@@ -865,14 +865,21 @@ static vkw_status keyed_release(IDXGIKeyedMutex *km, uint64_t release, vkw_statu
     return s;
 }
 
+/* The rows of a texture one piece moves: at most VKW_D3D_CHUNK_BYTES, at
+ * least one row, at most the texture. */
+static uint32_t band_rows(const vkw_d3d_object *o)
+{
+    uint32_t band = (uint32_t)(VKW_D3D_CHUNK_BYTES / ((uint64_t)o->desc.width * 4u));
+    if (band == 0)
+        band = 1;
+    return band < o->desc.height ? band : o->desc.height;
+}
+
 static vkw_status write11(vkw_d3d_object *o, unsigned char *piece, uint64_t seed, uint64_t flip_at,
                           vkw_d3d_times *t, uint32_t timeout_ms, vkw_error *err)
 {
     vkw_d3d *d = o->owner;
-    uint32_t w = o->desc.width, row = w * 4u;
-    uint32_t band = (uint32_t)(VKW_D3D_CHUNK_BYTES / row);
-    if (band == 0)
-        band = 1;
+    uint32_t w = o->desc.width, row = w * 4u, band = band_rows(o);
     IDXGIKeyedMutex *km = NULL;
     uint64_t release = 0;
     vkw_status s = keyed_acquire(o, true, &km, &release, timeout_ms, err);
@@ -905,12 +912,7 @@ static vkw_status check11(vkw_d3d_object *o, unsigned char *piece, uint64_t seed
                           vkw_mismatch *mm, vkw_d3d_times *t, uint32_t timeout_ms, vkw_error *err)
 {
     vkw_d3d *d = o->owner;
-    uint32_t w = o->desc.width, row = w * 4u;
-    uint32_t band = (uint32_t)(VKW_D3D_CHUNK_BYTES / row);
-    if (band == 0)
-        band = 1;
-    if (band > o->desc.height)
-        band = o->desc.height;
+    uint32_t w = o->desc.width, row = w * 4u, band = band_rows(o);
     /* A staging texture of one band, which the CPU maps to read. */
     D3D11_TEXTURE2D_DESC sd = {.Width = w,
                                .Height = band,
