@@ -154,8 +154,11 @@ def test_stress_each_chaos_kind_detected():
     for k in kinds:
         check(c[k]["injected"] >= 1, f"{k} injected: {c[k]}")
         check(c[k]["detected"] == c[k]["injected"], f"{k}: every one detected: {c[k]}")
-    check(r["stress"]["restarts"] >= c["kill-import"]["injected"],
-          f"killed importers started again: {r['stress']['restarts']}")
+    # A worker starts its killed importer again at its next operation: one
+    # killed as the run ends (at most one per importer) is not.
+    check(r["stress"]["restarts"] >= c["kill-import"]["injected"] - 2,
+          f"killed importers started again: {r['stress']['restarts']} of "
+          f"{c['kill-import']['injected']} killed")
     check(not r["stress"]["verdict"]["leak"], f"no leak after chaos: {r['stress']['verdict']}")
 
 
