@@ -69,9 +69,13 @@ void vkw_d3d_import_close(vkw_d3d_importer *im)
     free(im);
 }
 
+/* OPAQUE_WIN32 or OPAQUE_WIN32_KMT, memory or semaphore (the two tables
+ * give these types the same bits). */
 static bool opaque_win32(const vkw_handle_type *t)
 {
-    return t->family == VKW_FAMILY_WIN32 && strncmp(t->name, "OPAQUE_WIN32", 12) == 0;
+    return t->family == VKW_FAMILY_WIN32 &&
+           (t->bit == VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_BIT ||
+            t->bit == VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_WIN32_KMT_BIT);
 }
 
 vkw_status vkw_d3d_import_memory_supported(vkw_d3d_importer *im, const vkw_handle_type *t,

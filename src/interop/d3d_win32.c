@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "d3d.h"
+#include "vk/host_pattern.h"
 #include "vk/shared_memory.h"
 
 /* D3D_FEATURE_LEVEL_12_2 (Windows 10 20H2), which MinGW's d3dcommon.h lacks. */
@@ -523,6 +524,36 @@ static vkw_status export_handle(vkw_d3d *d, vkw_d3d_kind kind, vkw_d3d_object *o
     return VKW_OK;
 }
 
+/* o becomes d's, released by vkw_d3d_object_release or vkw_d3d_close
+ * whatever follows: its kind, description and size (a texture's texels x 4,
+ * a buffer's or heap's bytes, none for a fence), first of d's objects. */
+static void adopt(vkw_d3d *d, vkw_d3d_object *o, vkw_d3d_kind kind, const vkw_d3d_desc *desc)
+{
+    o->owner = d;
+    o->kind = kind;
+    o->desc = *desc;
+    o->size = kind == KIND_TEXTURE_NT || kind == KIND_TEXTURE_KMT
+                  ? (uint64_t)desc->width * desc->height * 4u
+              : kind == KIND_FENCE ? 0
+                                   : desc->size;
+    o->next = d->objects;
+    if (d->objects)
+        d->objects->prev = o;
+    d->objects = o;
+}
+
+/* A heap's bytes are reached through a buffer placed at its start. */
+static HRESULT place_buffer(vkw_d3d *d, vkw_d3d_object *o)
+{
+    D3D12_RESOURCE_DESC rd = buffer_desc(o->desc.size);
+    HRESULT hr = ID3D12Device_CreatePlacedResource(d->dev12, (ID3D12Heap *)o->com, 0, &rd,
+                                                   D3D12_RESOURCE_STATE_COMMON, NULL,
+                                                   &IID_ID3D12Resource, (void **)&o->placed);
+    if (FAILED(hr))
+        o->placed = NULL;
+    return hr;
+}
+
 vkw_status vkw_d3d_make(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_desc *desc,
                         vkw_d3d_object **obj, vkw_error *err)
 {
@@ -561,30 +592,10 @@ vkw_status vkw_d3d_make(vkw_d3d *d, const vkw_handle_type *t, const vkw_d3d_desc
                             call);
         return hr_fail(err, call, hr);
     }
-    /* From here the object is d's, released by vkw_d3d_object_release or
-     * vkw_d3d_close, whatever follows. */
-    o->owner = d;
-    o->kind = kind;
-    o->desc = *desc;
-    o->size = texture              ? (uint64_t)desc->width * desc->height * 4u
-              : kind == KIND_FENCE ? 0
-                                   : desc->size;
-    o->next = d->objects;
-    if (d->objects)
-        d->objects->prev = o;
-    d->objects = o;
+    adopt(d, o, kind, desc);
     *obj = o;
-    if (kind == KIND_HEAP) {
-        /* The heap's bytes are reached through a buffer placed at its start. */
-        D3D12_RESOURCE_DESC rd = buffer_desc(desc->size);
-        hr = ID3D12Device_CreatePlacedResource(d->dev12, (ID3D12Heap *)o->com, 0, &rd,
-                                               D3D12_RESOURCE_STATE_COMMON, NULL,
-                                               &IID_ID3D12Resource, (void **)&o->placed);
-        if (FAILED(hr)) {
-            o->placed = NULL;
-            return hr_fail(err, "ID3D12Device::CreatePlacedResource", hr);
-        }
-    }
+    if (kind == KIND_HEAP && FAILED(hr = place_buffer(d, o)))
+        return hr_fail(err, "ID3D12Device::CreatePlacedResource", hr);
     return VKW_OK;
 }
 
@@ -639,8 +650,7 @@ static vkw_status open_refused(vkw_error *err, const char *call, HRESULT hr)
     return vkw_fail(err, VKW_E_UNSUPPORTED, "%s: %s", call, hr_name(hr, buf, sizeof buf));
 }
 
-static HRESULT open_shared12(vkw_d3d *d, HANDLE h, bool fence, const vkw_d3d_desc *desc,
-                             vkw_d3d_object *o, const char **call)
+static HRESULT open_shared12(vkw_d3d *d, HANDLE h, bool fence, vkw_d3d_object *o, const char **call)
 {
     void *p = NULL;
     HRESULT hr;
@@ -651,16 +661,13 @@ static HRESULT open_shared12(vkw_d3d *d, HANDLE h, bool fence, const vkw_d3d_des
         o->com = SUCCEEDED(hr) ? p : NULL;
         return hr;
     }
-    /* As a heap, a buffer placed at its start; else as a buffer itself. */
+    /* As a heap (its bytes through a buffer placed at its start); else as
+     * a buffer itself. */
     hr = ID3D12Device_OpenSharedHandle(d->dev12, h, &IID_ID3D12Heap, &p);
     if (SUCCEEDED(hr)) {
         o->kind = KIND_HEAP;
         o->com = p;
-        D3D12_RESOURCE_DESC rd = buffer_desc(desc->size);
-        *call = "ID3D12Device::CreatePlacedResource";
-        return ID3D12Device_CreatePlacedResource(d->dev12, (ID3D12Heap *)o->com, 0, &rd,
-                                                 D3D12_RESOURCE_STATE_COMMON, NULL,
-                                                 &IID_ID3D12Resource, (void **)&o->placed);
+        return hr;
     }
     *call = "ID3D12Device::OpenSharedHandle(ID3D12Resource)";
     hr = ID3D12Device_OpenSharedHandle(d->dev12, h, &IID_ID3D12Resource, &p);
@@ -708,28 +715,17 @@ vkw_status vkw_d3d_open_shared(vkw_d3d *d, vkw_handle h, bool nt, bool fence,
         return vkw_fail(err, VKW_E_NO_MEMORY, "out of host memory opening a shared handle");
     const char *call = "";
     HANDLE hh = (HANDLE)(intptr_t)h;
-    HRESULT hr = d->api == VKW_D3D_12 ? open_shared12(d, hh, fence, desc, o, &call)
+    HRESULT hr = d->api == VKW_D3D_12 ? open_shared12(d, hh, fence, o, &call)
                                       : open_shared11(d, hh, nt, o, &call);
     if (!o->com) {
         free(o);
         return open_refused(err, call, hr);
     }
-    o->owner = d;
-    o->desc = *desc;
+    adopt(d, o, o->kind, desc);
     o->shared = true; /* another API's: never exported from here */
-    o->size = o->kind == KIND_FENCE ? 0
-              : o->kind == KIND_TEXTURE_NT || o->kind == KIND_TEXTURE_KMT
-                  ? (uint64_t)desc->width * desc->height * 4u
-                  : desc->size;
-    o->next = d->objects;
-    if (d->objects)
-        d->objects->prev = o;
-    d->objects = o;
     *obj = o;
-    if (FAILED(hr)) { /* opened, and its placed buffer refused */
-        o->placed = NULL;
-        return open_refused(err, call, hr);
-    }
+    if (o->kind == KIND_HEAP && FAILED(hr = place_buffer(d, o)))
+        return open_refused(err, "ID3D12Device::CreatePlacedResource", hr);
     return VKW_OK;
 }
 
@@ -748,22 +744,6 @@ static uint64_t now_ns(void)
         QueryPerformanceFrequency(&freq);
     QueryPerformanceCounter(&c);
     return (uint64_t)((double)c.QuadPart * 1e9 / (double)freq.QuadPart);
-}
-
-/* got[0..len) against the pattern of seed at byte `offset`, expected[]
- * being that piece: the first difference into *mm. */
-static bool piece_matches(const unsigned char *expected, const unsigned char *got, size_t len,
-                          uint64_t offset, vkw_mismatch *mm)
-{
-    if (memcmp(expected, got, len) == 0)
-        return true;
-    size_t k = 0;
-    while (k < len && expected[k] == got[k])
-        k++;
-    mm->offset = offset + k;
-    mm->expected = expected[k];
-    mm->got = got[k];
-    return false;
 }
 
 /* The byte at flip_at inverted where it falls in [offset, offset + len). */
@@ -969,9 +949,8 @@ static vkw_status check11(vkw_d3d_object *o, unsigned char *piece, uint64_t seed
         }
         t0 = now_ns();
         for (uint32_t r = 0; *ok && r < rows; r++)
-            *ok = piece_matches(piece + (size_t)r * row,
-                                (const unsigned char *)m.pData + (size_t)r * m.RowPitch, row,
-                                offset + (uint64_t)r * row, mm);
+            *ok = vkw_host_compare((const unsigned char *)m.pData + (size_t)r * m.RowPitch,
+                                   piece + (size_t)r * row, row, offset + (uint64_t)r * row, 1, mm);
         t->host_ns += now_ns() - t0;
         ID3D11DeviceContext_Unmap(d->ctx11, (ID3D11Resource *)staging, 0);
     }
@@ -1211,7 +1190,7 @@ static vkw_status move12(vkw_d3d_object *o, unsigned char *piece, uint64_t seed,
                 break;
             }
             t0 = now_ns();
-            *ok = piece_matches(piece, got, len, off, mm);
+            *ok = vkw_host_compare(got, piece, len, off, 1, mm);
             t->host_ns += now_ns() - t0;
             ID3D12Resource_Unmap(host, 0, &none); /* nothing written */
         }
